@@ -1,0 +1,41 @@
+-- The dbsyscheck baseline, format 1 (PRAGMA user_version = 1).
+-- Changing this file means bumping BASELINE_FORMAT in src/baseline.c.
+
+-- Installation facts: the key check value, the format, the creation time.
+CREATE TABLE meta (
+	name		TEXT PRIMARY KEY,
+	value		BLOB NOT NULL
+) WITHOUT ROWID;
+
+-- One row per watched table. schema is the encoded table description
+-- (src/schema.c), mac an HMAC-SHA-256 over the entry under the key.
+CREATE TABLE tables (
+	tid		INTEGER PRIMARY KEY,
+	db		BLOB NOT NULL,
+	name		BLOB NOT NULL,
+	schema		BLOB NOT NULL,
+	fingerprint	BLOB NOT NULL,
+	nrows		INTEGER NOT NULL,
+	state		INTEGER NOT NULL,	-- 0 present, 1 missing
+	last_scan	INTEGER NOT NULL,	-- Unix time of the last good scan
+	mac		BLOB NOT NULL,
+	UNIQUE (db, name)
+);
+
+-- One row per table row: its order-preserving encoded key, the keyed row
+-- digest and the per-column tags.
+CREATE TABLE rows (
+	tid		INTEGER NOT NULL,
+	pk		BLOB NOT NULL,
+	digest		BLOB NOT NULL,
+	tags		BLOB NOT NULL,
+	PRIMARY KEY (tid, pk)
+) WITHOUT ROWID;
+
+-- Records written in the transaction that advanced the baseline, removed
+-- once written out in full.
+CREATE TABLE outbox (
+	seq		INTEGER PRIMARY KEY AUTOINCREMENT,
+	op		TEXT NOT NULL,
+	body		TEXT NOT NULL
+);

@@ -1,0 +1,90 @@
+/* The baseline store: an SQLite file of keyed row digests and the outbox. */
+#ifndef BASELINE_H
+#define BASELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diff.h"
+
+/*
+ * baseline_open returns a struct baseline that belongs to the caller
+ * (baseline_close). Pointers handed out by a cursor are borrowed until the
+ * next call on that cursor. Only this file includes sqlite3.h.
+ */
+struct baseline;
+struct baseline_cursor;
+
+#define BASELINE_CREATE		0x1	/* create the file when missing */
+#define BASELINE_READONLY	0x2
+#define BASELINE_KEYCHECK_LEN	16
+
+struct baseline_entry {
+	int64_t		 tid;		/* 0 until stored */
+	unsigned char	*schema;	/* encoded table description */
+	size_t		 schemalen;
+	unsigned char	 fp[32];
+	int64_t		 nrows;
+	int		 state;		/* BASELINE_PRESENT, _MISSING */
+	int64_t		 last_scan;
+	unsigned char	 mac[32];
+};
+
+#define BASELINE_PRESENT	0
+#define BASELINE_MISSING	1
+
+struct baseline_outrec {
+	int64_t		 seq;
+	const char	*op;
+	const char	*body;
+	size_t		 len;
+};
+
+struct baseline_counts {
+	uint64_t	 inserts;
+	uint64_t	 updates;
+	uint64_t	 deletes;
+	uint64_t	 errors;
+	uint64_t	 total;
+};
+
+int	 baseline_lock(const char *, char **);
+void	 baseline_unlock(int);
+int	 baseline_exists(const char *, char **);
+struct baseline *baseline_open(const char *, int,
+	    const unsigned char[BASELINE_KEYCHECK_LEN], char **);
+void	 baseline_close(struct baseline *);
+int	 baseline_begin(struct baseline *, char **);
+int	 baseline_commit(struct baseline *, char **);
+void	 baseline_rollback(struct baseline *);
+int	 baseline_savepoint(struct baseline *, char **);
+int	 baseline_release(struct baseline *, char **);
+void	 baseline_rollback_to(struct baseline *);
+
+int	 baseline_table_get(struct baseline *, const char *, const char *,
+	    struct baseline_entry *, char **);
+int	 baseline_table_put(struct baseline *, const char *, const char *,
+	    struct baseline_entry *, char **);
+int	 baseline_tables_each(struct baseline *, int (*)(void *, const char *,
+	    const char *, const struct baseline_entry *), void *, char **);
+int	 baseline_table_clear(struct baseline *, int64_t, char **);
+void	 baseline_entry_clear(struct baseline_entry *);
+
+struct baseline_cursor *baseline_cursor(struct baseline *, int64_t);
+int	 baseline_cursor_next(struct baseline_cursor *, struct diff_row *,
+	    char **);
+void	 baseline_cursor_free(struct baseline_cursor *);
+int	 baseline_row_put(struct baseline *, int64_t, const struct diff_row *,
+	    char **);
+int	 baseline_row_del(struct baseline *, int64_t, const unsigned char *,
+	    size_t, char **);
+
+int	 baseline_outbox_add(struct baseline *, const char *, const char *,
+	    size_t, char **);
+int	 baseline_outbox_counts(struct baseline *, struct baseline_counts *,
+	    char **);
+int	 baseline_outbox_fetch(struct baseline *, int64_t, size_t,
+	    int (*)(void *, const struct baseline_outrec *), void *, char **);
+int	 baseline_outbox_ack(struct baseline *, int64_t, char **);
+
+#endif

@@ -1,0 +1,454 @@
+/* The configuration file: paths, the MySQL option file and watched tables. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "conf.h"
+#include "util.h"
+#include "xmalloc.h"
+
+#define CONF_MAX_SIZE	(1024 * 1024)
+#define CONF_MAX_TOKENS	64
+#define IS_PATH(s)	((s) != NULL && (s)[0] != '/')
+
+struct token {
+	const char	*p;
+	size_t		 len;
+};
+
+static int
+conf_bare(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_' || c == '$' || c >= 0x80;
+}
+
+/*
+ * Parse one identifier at *pp (bare, or backtick-quoted with `` for a
+ * backtick) into an allocated string; advance *pp past it.
+ */
+static char *
+conf_ident(const char **pp, const char *end, char **cause)
+{
+	const char	*p = *pp;
+	char		*s;
+	struct buf	 b;
+
+	buf_init(&b, CONF_IDENT_MAX);
+	if (p < end && *p == '`') {
+		for (p++;; p++) {
+			if (p == end) {
+				*cause = xstrdup("unterminated `quoted` name");
+				goto fail;
+			}
+			if (*p == '`') {
+				if (p + 1 < end && p[1] == '`')
+					p++;
+				else
+					break;
+			}
+			if (*p == '\0') {
+				*cause = xstrdup("NUL byte in a name");
+				goto fail;
+			}
+			if (buf_addc(&b, *p) == -1) {
+				*cause = xasprintf("name longer than %d bytes",
+				    CONF_IDENT_MAX);
+				goto fail;
+			}
+		}
+		p++;
+		if (b.len == 0) {
+			*cause = xstrdup("empty name");
+			goto fail;
+		}
+		if (b.data[b.len - 1] == ' ') {
+			*cause = xstrdup("name ends with a space");
+			goto fail;
+		}
+	} else {
+		for (; p < end && conf_bare((unsigned char)*p); p++) {
+			if (buf_addc(&b, *p) == -1) {
+				*cause = xasprintf("name longer than %d bytes",
+				    CONF_IDENT_MAX);
+				goto fail;
+			}
+		}
+		if (b.len == 0) {
+			*cause = xstrdup("expected a name");
+			goto fail;
+		}
+	}
+	s = xmemdup(b.data, b.len);
+	buf_free(&b);
+	*pp = p;
+	return s;
+
+fail:
+	buf_free(&b);
+	return NULL;
+}
+
+/* Parse "DB.TABLE" (either part may be `quoted`) into two strings. */
+int
+conf_parse_table(const char *s, size_t len, char **db, char **name,
+    char **cause)
+{
+	const char	*p = s, *end = s + len;
+	char		*why = NULL;
+
+	*db = *name = NULL;
+	if ((*db = conf_ident(&p, end, &why)) == NULL)
+		goto fail;
+	if (p == end || *p != '.') {
+		why = xstrdup("expected DB.TABLE");
+		goto fail;
+	}
+	p++;
+	if ((*name = conf_ident(&p, end, &why)) == NULL)
+		goto fail;
+	if (p != end) {
+		why = xstrdup("trailing characters after DB.TABLE");
+		goto fail;
+	}
+	return 0;
+
+fail:
+	*cause = xasprintf("%.*s: %s", (int)(len > 200 ? 200 : len), s, why);
+	free(why);
+	free(*db);
+	free(*name);
+	*db = *name = NULL;
+	return -1;
+}
+
+/* Parse "a,b,`c d`" into a list of names appended to *list. */
+static int
+conf_names(const char *s, size_t len, char ***list, size_t *n, char **cause)
+{
+	const char	*p = s, *end = s + len;
+	char		*name;
+
+	for (;;) {
+		if ((name = conf_ident(&p, end, cause)) == NULL)
+			return -1;
+		if (conf_table_has(*list, *n, name)) {
+			*cause = xasprintf("column %s named twice", name);
+			free(name);
+			return -1;
+		}
+		*list = xreallocarray(*list, *n + 1, sizeof **list);
+		(*list)[(*n)++] = name;
+		if (p == end)
+			return 0;
+		if (*p != ',') {
+			*cause = xstrdup("expected a comma-separated list");
+			return -1;
+		}
+		p++;
+	}
+}
+
+/* 1 when name is in the list. */
+int
+conf_table_has(char *const *list, size_t n, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(list[i], name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The watched table DB.NAME, or NULL. */
+struct conf_table *
+conf_find_table(const struct conf *conf, const char *db, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < conf->ntables; i++) {
+		if (strcmp(conf->tables[i].db, db) == 0 &&
+		    strcmp(conf->tables[i].name, name) == 0)
+			return &conf->tables[i];
+	}
+	return NULL;
+}
+
+/* Split a line into tokens; a backtick quotes spaces and '#'. */
+static int
+conf_tokens(const char *p, const char *end, struct token *tok, size_t *ntok,
+    char **cause)
+{
+	int	 quoted;
+
+	*ntok = 0;
+	for (;;) {
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+			p++;
+		if (p == end || *p == '#')
+			return 0;
+		if (*ntok == CONF_MAX_TOKENS) {
+			*cause = xstrdup("too many words on one line");
+			return -1;
+		}
+		tok[*ntok].p = p;
+		quoted = 0;
+		for (; p < end; p++) {
+			if (*p == '`')
+				quoted = !quoted;
+			else if (!quoted && (*p == ' ' || *p == '\t' ||
+			    *p == '\r' || *p == '#'))
+				break;
+			else if (*p == '\0') {
+				*cause = xstrdup("NUL byte");
+				return -1;
+			}
+		}
+		if (quoted) {
+			*cause = xstrdup("unterminated `quoted` name");
+			return -1;
+		}
+		tok[*ntok].len = (size_t)(p - tok[*ntok].p);
+		(*ntok)++;
+	}
+}
+
+static int
+conf_path(char **dst, const struct token *tok, size_t ntok, char **cause)
+{
+	if (ntok != 2) {
+		*cause = xasprintf("%.*s takes exactly one argument",
+		    (int)tok[0].len, tok[0].p);
+		return -1;
+	}
+	if (*dst != NULL) {
+		*cause = xasprintf("%.*s given twice", (int)tok[0].len,
+		    tok[0].p);
+		return -1;
+	}
+	*dst = xmemdup(tok[1].p, tok[1].len);
+	return 0;
+}
+
+static int
+conf_table_line(struct conf *conf, const struct token *tok, size_t ntok,
+    int line, char **cause)
+{
+	struct conf_table	 t;
+	const char		*eq, *errstr;
+	size_t			 i, klen;
+	char			*num;
+
+	memset(&t, 0, sizeof t);
+	t.line = line;
+	if (ntok < 2) {
+		*cause = xstrdup("table needs DB.TABLE");
+		return -1;
+	}
+	if (conf_parse_table(tok[1].p, tok[1].len, &t.db, &t.name,
+	    cause) == -1)
+		return -1;
+	if (conf_find_table(conf, t.db, t.name) != NULL) {
+		*cause = xasprintf("table %.*s listed twice", (int)tok[1].len,
+		    tok[1].p);
+		goto fail;
+	}
+	for (i = 2; i < ntok; i++) {
+		eq = memchr(tok[i].p, '=', tok[i].len);
+		if (eq == NULL || eq + 1 == tok[i].p + tok[i].len) {
+			*cause = xasprintf("expected option=value, not %.*s",
+			    (int)tok[i].len, tok[i].p);
+			goto fail;
+		}
+		klen = (size_t)(eq - tok[i].p);
+		eq++;
+		if (klen == 6 && memcmp(tok[i].p, "ignore", 6) == 0) {
+			if (conf_names(eq, (size_t)(tok[i].p + tok[i].len - eq),
+			    &t.ignore, &t.nignore, cause) == -1)
+				goto fail;
+		} else if (klen == 4 && memcmp(tok[i].p, "mask", 4) == 0) {
+			if (conf_names(eq, (size_t)(tok[i].p + tok[i].len - eq),
+			    &t.mask, &t.nmask, cause) == -1)
+				goto fail;
+		} else if (klen == 5 && memcmp(tok[i].p, "chunk", 5) == 0) {
+			num = xmemdup(eq, (size_t)(tok[i].p + tok[i].len - eq));
+			t.chunk = (unsigned long)util_strtonum(num, 1,
+			    100000000, &errstr);
+			free(num);
+			if (errstr != NULL) {
+				*cause = xasprintf("chunk size is %s", errstr);
+				goto fail;
+			}
+		} else {
+			*cause = xasprintf("unknown table option %.*s",
+			    (int)klen, tok[i].p);
+			goto fail;
+		}
+	}
+	for (i = 0; i < t.nmask; i++) {
+		if (conf_table_has(t.ignore, t.nignore, t.mask[i])) {
+			*cause = xasprintf("column %s is both ignored and "
+			    "masked", t.mask[i]);
+			goto fail;
+		}
+	}
+	conf->tables = xreallocarray(conf->tables, conf->ntables + 1,
+	    sizeof *conf->tables);
+	conf->tables[conf->ntables++] = t;
+	return 0;
+
+fail:
+	for (i = 0; i < t.nignore; i++)
+		free(t.ignore[i]);
+	for (i = 0; i < t.nmask; i++)
+		free(t.mask[i]);
+	free(t.ignore);
+	free(t.mask);
+	free(t.db);
+	free(t.name);
+	return -1;
+}
+
+static int
+conf_line(struct conf *conf, const char *p, const char *end, int line,
+    char **cause)
+{
+	struct token	 tok[CONF_MAX_TOKENS];
+	size_t		 ntok;
+	int		 r;
+
+#define IS(w) (tok[0].len == sizeof(w) - 1 && memcmp(tok[0].p, w, tok[0].len) == 0)
+	if (conf_tokens(p, end, tok, &ntok, cause) == -1)
+		return -1;
+	if (ntok == 0)
+		return 0;
+	if (IS("baseline"))
+		r = conf_path(&conf->baseline, tok, ntok, cause);
+	else if (IS("key"))
+		r = conf_path(&conf->key, tok, ntok, cause);
+	else if (IS("mysql-defaults-file"))
+		r = conf_path(&conf->defaults_file, tok, ntok, cause);
+	else if (IS("mysql-group"))
+		r = conf_path(&conf->group, tok, ntok, cause);
+	else if (IS("table"))
+		r = conf_table_line(conf, tok, ntok, line, cause);
+	else {
+		*cause = xasprintf("unknown directive %.*s",
+		    (int)(tok[0].len > 64 ? 64 : tok[0].len), tok[0].p);
+		r = -1;
+	}
+#undef IS
+	if (r == 0 && (IS_PATH(conf->baseline) || IS_PATH(conf->key) ||
+	    IS_PATH(conf->defaults_file))) {
+		*cause = xstrdup("paths must be absolute");
+		r = -1;
+	}
+	return r;
+}
+
+/* Parse configuration text; name is used in messages ("name:line: ..."). */
+struct conf *
+conf_parse(const char *name, const char *text, size_t len, char **cause)
+{
+	struct conf	*conf;
+	const char	*p = text, *end = text + len, *eol;
+	char		*why = NULL;
+	int		 line = 0;
+
+	conf = xcalloc(1, sizeof *conf);
+	conf->path = xstrdup(name);
+	while (p < end) {
+		line++;
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			eol = end;
+		if (conf_line(conf, p, eol, line, &why) == -1) {
+			*cause = xasprintf("%s:%d: %s", name, line, why);
+			free(why);
+			conf_free(conf);
+			return NULL;
+		}
+		p = eol + 1;
+	}
+	if (conf->baseline == NULL)
+		conf->baseline = xstrdup(DBSC_STATEDIR "/baseline.db");
+	if (conf->key == NULL)
+		conf->key = xstrdup(DBSC_STATEDIR "/hmac.key");
+	if (conf->group == NULL)
+		conf->group = xstrdup("client");
+	return conf;
+}
+
+/* Read and parse a configuration file, refusing unsafe permissions. */
+struct conf *
+conf_load(const char *path, char **cause)
+{
+	struct buf	 b;
+	struct conf	*conf = NULL;
+	char		 chunk[8192];
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (util_check_file(fd, path, 0, cause) == -1)
+		goto out;
+	buf_init(&b, CONF_MAX_SIZE);
+	for (;;) {
+		n = read(fd, chunk, sizeof chunk);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			*cause = xasprintf("%s: %s", path, strerror(errno));
+			buf_free(&b);
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if (buf_add(&b, chunk, (size_t)n) == -1) {
+			*cause = xasprintf("%s: larger than %d bytes", path,
+			    CONF_MAX_SIZE);
+			goto out;
+		}
+	}
+	conf = conf_parse(path, buf_str(&b), b.len, cause);
+	buf_free(&b);
+out:
+	close(fd);
+	return conf;
+}
+
+/* Free a configuration. */
+void
+conf_free(struct conf *conf)
+{
+	size_t	 i, j;
+
+	if (conf == NULL)
+		return;
+	for (i = 0; i < conf->ntables; i++) {
+		for (j = 0; j < conf->tables[i].nignore; j++)
+			free(conf->tables[i].ignore[j]);
+		for (j = 0; j < conf->tables[i].nmask; j++)
+			free(conf->tables[i].mask[j]);
+		free(conf->tables[i].ignore);
+		free(conf->tables[i].mask);
+		free(conf->tables[i].db);
+		free(conf->tables[i].name);
+	}
+	free(conf->tables);
+	free(conf->path);
+	free(conf->baseline);
+	free(conf->key);
+	free(conf->defaults_file);
+	free(conf->group);
+	free(conf);
+}

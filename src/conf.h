@@ -1,0 +1,43 @@
+/* The configuration file: paths, the MySQL option file and watched tables. */
+#ifndef CONF_H
+#define CONF_H
+
+#include <stddef.h>
+
+/*
+ * conf_load and conf_parse return a struct conf that belongs to the caller
+ * (conf_free). Identifiers are stored unquoted, as raw bytes without NUL.
+ */
+struct conf_table {
+	char		 *db;
+	char		 *name;
+	char		**ignore;
+	size_t		  nignore;
+	char		**mask;
+	size_t		  nmask;
+	unsigned long	  chunk;
+	int		  line;
+};
+
+struct conf {
+	char			*path;
+	char			*baseline;
+	char			*key;
+	char			*defaults_file;
+	char			*group;
+	struct conf_table	*tables;
+	size_t			 ntables;
+};
+
+#define CONF_IDENT_MAX	256	/* bytes of one identifier */
+
+struct conf	*conf_load(const char *, char **);
+struct conf	*conf_parse(const char *, const char *, size_t, char **);
+void		 conf_free(struct conf *);
+int		 conf_parse_table(const char *, size_t, char **, char **,
+		    char **);
+struct conf_table *conf_find_table(const struct conf *, const char *,
+		    const char *);
+int		 conf_table_has(char *const *, size_t, const char *);
+
+#endif

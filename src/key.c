@@ -1,0 +1,93 @@
+/* The installation key: a 32-byte secret file, created on first use. */
+#include "config.h"
+
+#include <sys/random.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "key.h"
+#include "util.h"
+#include "xmalloc.h"
+
+static int
+key_create(const char *path, unsigned char key[KEY_LEN], char **cause)
+{
+	size_t	 got = 0;
+	ssize_t	 n;
+	int	 fd;
+
+	while (got < KEY_LEN) {
+		n = getrandom(key + got, KEY_LEN - got, 0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			*cause = xasprintf("getrandom: %s", strerror(errno));
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	if (util_mkdir_parent(path, cause) == -1)
+		return -1;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd == -1) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (write(fd, key, KEY_LEN) != KEY_LEN || fsync(fd) == -1) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	if (close(fd) == -1) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		unlink(path);
+		return -1;
+	}
+	return 1;
+}
+
+/*
+ * Read the key at path into key. When it is missing and create is set,
+ * make a new one from the system's random source (mode 0600, never
+ * through a symbolic link). Returns 0 read, 1 created, -1 on error.
+ */
+int
+key_load(const char *path, int create, unsigned char key[KEY_LEN],
+    char **cause)
+{
+	unsigned char	 extra;
+	ssize_t		 n;
+	int		 fd, r = -1;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1 && errno == ENOENT && create)
+		return key_create(path, key, cause);
+	if (fd == -1) {
+		if (errno == ENOENT)
+			*cause = xasprintf("%s: key file missing, but the "
+			    "baseline exists; restore the key (a new key "
+			    "would make every row look changed)", path);
+		else
+			*cause = xasprintf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (util_check_file(fd, path, UTIL_SECRET, cause) == -1)
+		goto out;
+	n = read(fd, key, KEY_LEN);
+	if (n != KEY_LEN || read(fd, &extra, 1) != 0) {
+		*cause = xasprintf("%s: not a dbsyscheck key (expected "
+		    "exactly %d bytes)", path, KEY_LEN);
+		util_wipe(key, KEY_LEN);
+		goto out;
+	}
+	r = 0;
+out:
+	close(fd);
+	return r;
+}

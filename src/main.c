@@ -1,0 +1,613 @@
+/* dbsyscheck: report inserted, updated and deleted rows of watched tables. */
+#include "config.h"
+
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "baseline.h"
+#include "buf.h"
+#include "conf.h"
+#include "key.h"
+#include "log.h"
+#include "record.h"
+#include "report.h"
+#include "rowenc.h"
+#include "scan.h"
+#include "source_mysql.h"
+#include "util.h"
+#include "xmalloc.h"
+
+#define EXIT_NOCHANGE	0
+#define EXIT_CHANGES	1
+#define EXIT_ERROR	2
+
+#define DEFAULT_MAX_BYTES	5400
+
+static volatile sig_atomic_t stop;
+
+struct options {
+	const char		*conffile;
+	int			 test;
+	int			 noreport;
+	long long		 max_bytes;	/* -1: by terminal */
+	enum report_format	 format;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: dbsyscheck [-htV] [-c file] [--format text|json] "
+	    "[--max-bytes n]\n"
+	    "                  [--no-report] [scan | reset | status | report] "
+	    "[db.table ...]\n");
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* No core dumps (they would hold the key), SIGPIPE as EPIPE, clean stops. */
+static void
+setup_process(void)
+{
+	struct rlimit		 rl = { 0, 0 };
+	struct sigaction	 sa;
+
+	umask(077);
+	setrlimit(RLIMIT_CORE, &rl);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static void
+report_opts(const struct options *o, struct report_opts *ro)
+{
+	ro->fd = STDOUT_FILENO;
+	ro->format = o->format;
+	if (o->max_bytes >= 0)
+		ro->max_bytes = (size_t)o->max_bytes;
+	else
+		ro->max_bytes = isatty(STDOUT_FILENO) ? 0 : DEFAULT_MAX_BYTES;
+}
+
+/* Report an error that cannot be queued: stderr and one record. */
+static void
+fail_direct(const struct options *o, const char *msg)
+{
+	struct report_opts	 ro;
+	struct buf		 rec, m;
+	char			*cause = NULL;
+
+	log_warnx("%s", msg);
+	report_opts(o, &ro);
+	buf_init(&rec, RECORD_MAX);
+	buf_init(&m, BUF_NOCAP);
+	record_pct(&m, msg, strlen(msg), 0);
+	record_begin(&rec, "error");
+	buf_adds(&rec, " msg=");
+	record_cut(&rec, buf_str(&m), m.len, RECORD_MSG_MAX);
+	record_field(&rec, "src", "scan");
+	record_end(&rec);
+	if (rec.data != NULL && report_direct(&ro, rec.data, rec.len,
+	    &cause) == -1) {
+		log_warnx("%s", cause);
+		free(cause);
+	}
+	buf_free(&rec);
+	buf_free(&m);
+}
+
+/* Print what is queued; 1 when records were printed, -1 on error. */
+static int
+drain(const struct options *o, struct baseline *bl)
+{
+	struct report_opts	 ro;
+	size_t			 printed;
+	char			*cause = NULL;
+
+	report_opts(o, &ro);
+	if (report_drain(bl, &ro, &printed, &cause) == -1) {
+		log_warnx("%s", cause);
+		free(cause);
+		return -1;
+	}
+	return printed > 0;
+}
+
+static char *
+invoking_user(void)
+{
+	struct passwd	*pw;
+
+	if ((pw = getpwuid(getuid())) != NULL)
+		return xstrdup(pw->pw_name);
+	return xasprintf("uid%lu", (unsigned long)getuid());
+}
+
+static int
+check_defaults_file(const struct conf *conf, char **cause)
+{
+	int	 fd, r;
+
+	if (conf->defaults_file == NULL)
+		return 0;
+	fd = open(conf->defaults_file, O_RDONLY | O_CLOEXEC);
+	if (fd == -1) {
+		*cause = xasprintf("%s: %s", conf->defaults_file,
+		    strerror(errno));
+		return -1;
+	}
+	r = util_check_file(fd, conf->defaults_file, UTIL_SECRET, cause);
+	close(fd);
+	return r;
+}
+
+/* The watched tables to work on: all, or those named (which must be). */
+static int
+select_tables(const struct conf *conf, int argc, char **argv,
+    const struct conf_table ***out, size_t *n, char **cause)
+{
+	const struct conf_table	**list;
+	struct conf_table	 *t;
+	char			 *db, *name;
+	size_t			  i;
+	int			  a;
+
+	list = xcalloc(conf->ntables + (size_t)argc + 1, sizeof *list);
+	*n = 0;
+	if (argc == 0) {
+		for (i = 0; i < conf->ntables; i++)
+			list[(*n)++] = &conf->tables[i];
+		*out = list;
+		return 0;
+	}
+	for (a = 0; a < argc; a++) {
+		if (conf_parse_table(argv[a], strlen(argv[a]), &db, &name,
+		    cause) == -1)
+			goto fail;
+		t = conf_find_table(conf, db, name);
+		free(db);
+		free(name);
+		if (t == NULL) {
+			*cause = xasprintf("%s: not a watched table in %s",
+			    argv[a], conf->path);
+			goto fail;
+		}
+		for (i = 0; i < *n; i++) {
+			if (list[i] == t)
+				break;
+		}
+		if (i == *n)
+			list[(*n)++] = t;
+	}
+	*out = list;
+	return 0;
+
+fail:
+	free(list);
+	return -1;
+}
+
+static void
+keycheck_of(const unsigned char *key, unsigned char out[BASELINE_KEYCHECK_LEN])
+{
+	unsigned char	 mac[ROWENC_MAC_LEN];
+	char		*cause = NULL;
+
+	if (rowenc_mac(key, KEY_LEN, "dbsyscheck key check v1", "", 0, mac,
+	    &cause) == -1) {
+		free(cause);
+		memset(mac, 0, sizeof mac);
+	}
+	memcpy(out, mac, BASELINE_KEYCHECK_LEN);
+}
+
+/* Queue a run-level error in its own transaction and print the queue. */
+static void
+fail_queued(const struct options *o, struct baseline *bl, const char *msg)
+{
+	char	*cause = NULL;
+
+	log_warnx("%s", msg);
+	if (baseline_begin(bl, &cause) == -1 ||
+	    scan_error(bl, NULL, NULL, msg, &cause) == -1 ||
+	    baseline_commit(bl, &cause) == -1) {
+		baseline_rollback(bl);
+		log_warnx("%s", cause);
+		free(cause);
+		fail_direct(o, msg);
+		return;
+	}
+	if (!o->noreport)
+		drain(o, bl);
+}
+
+/* scan and reset. */
+static int
+cmd_scan(const struct options *o, struct conf *conf, enum scan_mode mode,
+    int argc, char **argv)
+{
+	const struct conf_table	**tables = NULL;
+	const struct scan_stats	 *st;
+	struct baseline		 *bl = NULL;
+	struct source		 *src = NULL;
+	struct scan		 *sc = NULL;
+	unsigned char		  key[KEY_LEN], kc[BASELINE_KEYCHECK_LEN];
+	size_t			  ntables, i;
+	char			 *cause = NULL, *by = NULL, *msg;
+	int			  lock = -1, exists, r, rc = EXIT_ERROR;
+	int			  keyloaded = 0;
+
+	if (select_tables(conf, argc, argv, &tables, &ntables, &cause) == -1 ||
+	    check_defaults_file(conf, &cause) == -1 ||
+	    util_mkdir_parent(conf->baseline, &cause) == -1 ||
+	    (lock = baseline_lock(conf->baseline, &cause)) == -1 ||
+	    (exists = baseline_exists(conf->baseline, &cause)) == -1 ||
+	    key_load(conf->key, !exists, key, &cause) == -1) {
+		fail_direct(o, cause);
+		goto out;
+	}
+	keyloaded = 1;
+	keycheck_of(key, kc);
+	if ((bl = baseline_open(conf->baseline, BASELINE_CREATE, kc,
+	    &cause)) == NULL) {
+		fail_direct(o, cause);
+		goto out;
+	}
+	if ((src = source_open(conf->defaults_file, conf->group,
+	    &cause)) == NULL) {
+		fail_queued(o, bl, cause);
+		goto out;
+	}
+	by = invoking_user();
+	sc = scan_create(src, bl, key, sizeof key, by, &stop);
+	if (baseline_begin(bl, &cause) == -1 ||
+	    source_begin(src, &cause) == -1) {
+		baseline_rollback(bl);
+		fail_queued(o, bl, cause);
+		goto out;
+	}
+	for (i = 0; i < ntables; i++) {
+		r = scan_table(sc, tables[i], mode, &cause);
+		if (r == 0)
+			continue;
+		msg = xasprintf("%s.%s: %s", tables[i]->db, tables[i]->name,
+		    cause);
+		if (r == SCAN_FATAL) {
+			baseline_rollback(bl);
+			fail_queued(o, bl, msg);
+			free(msg);
+			goto out;
+		}
+		log_warnx("%s", msg);
+		free(msg);
+		if (scan_error(bl, tables[i]->db, tables[i]->name, cause,
+		    &cause) == -1) {
+			baseline_rollback(bl);
+			fail_queued(o, bl, cause);
+			goto out;
+		}
+		free(cause);
+		cause = NULL;
+	}
+	if (stop) {
+		baseline_rollback(bl);
+		fail_queued(o, bl, "interrupted by a signal");
+		goto out;
+	}
+	source_end(src);
+	if (baseline_commit(bl, &cause) == -1) {
+		fail_queued(o, bl, cause);
+		goto out;
+	}
+	st = scan_stats(sc);
+	if (!o->noreport && drain(o, bl) == -1)
+		goto out;
+	if (st->errors > 0)
+		rc = EXIT_ERROR;
+	else if (mode == SCAN_RESET)
+		rc = EXIT_NOCHANGE;
+	else if (st->inserts + st->updates + st->deletes + st->events > 0)
+		rc = EXIT_CHANGES;
+	else
+		rc = EXIT_NOCHANGE;
+out:
+	if (keyloaded)
+		util_wipe(key, sizeof key);
+	scan_free(sc);
+	source_close(src);
+	baseline_close(bl);
+	baseline_unlock(lock);
+	free(tables);
+	free(by);
+	free(cause);
+	return rc;
+}
+
+/* report: print what is queued, without touching the database. */
+static int
+cmd_report(const struct options *o, struct conf *conf)
+{
+	struct baseline	*bl = NULL;
+	char		*cause = NULL;
+	int		 lock, r, rc = EXIT_ERROR;
+
+	if ((lock = baseline_lock(conf->baseline, &cause)) == -1 ||
+	    (bl = baseline_open(conf->baseline, 0, NULL, &cause)) == NULL) {
+		fail_direct(o, cause);
+		goto out;
+	}
+	if ((r = drain(o, bl)) != -1)
+		rc = r == 1 ? EXIT_CHANGES : EXIT_NOCHANGE;
+out:
+	baseline_close(bl);
+	baseline_unlock(lock);
+	free(cause);
+	return rc;
+}
+
+struct status_ctx {
+	const struct conf	*conf;
+	int			 shown;
+};
+
+static void
+status_time(int64_t t, char *out, size_t len)
+{
+	struct tm	 tm;
+	time_t		 tt = (time_t)t;
+
+	if (t == 0 || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, len, "-");
+}
+
+static void
+status_name(struct buf *b, const char *db, const char *name)
+{
+	record_pct(b, db, strlen(db), RECORD_IDENT);
+	buf_addc(b, '.');
+	record_pct(b, name, strlen(name), RECORD_IDENT);
+}
+
+/* status: per watched table, what the baseline holds. */
+static int
+cmd_status(const struct options *o, struct conf *conf, int argc, char **argv)
+{
+	const struct conf_table	**tables = NULL;
+	struct baseline_entry	  e;
+	struct baseline_counts	  q;
+	struct baseline		 *bl = NULL;
+	struct buf		  b;
+	char			 *cause = NULL, when[32];
+	size_t			  ntables, i, j;
+	int			  r, rc = EXIT_ERROR;
+
+	(void)o;
+	if (select_tables(conf, argc, argv, &tables, &ntables, &cause) == -1 ||
+	    (bl = baseline_open(conf->baseline, BASELINE_READONLY, NULL,
+	    &cause)) == NULL) {
+		log_warnx("%s", cause);
+		goto out;
+	}
+	buf_init(&b, BUF_NOCAP);
+	for (i = 0; i < ntables; i++) {
+		buf_reset(&b);
+		buf_adds(&b, "table ");
+		status_name(&b, tables[i]->db, tables[i]->name);
+		r = baseline_table_get(bl, tables[i]->db, tables[i]->name, &e,
+		    &cause);
+		if (r == -1) {
+			buf_free(&b);
+			log_warnx("%s", cause);
+			goto out;
+		}
+		if (r == 0) {
+			printf("%s never-scanned\n", buf_str(&b));
+			continue;
+		}
+		status_time(e.last_scan, when, sizeof when);
+		buf_printf(&b, " rows=%lld last-scan=%s state=%s "
+		    "fingerprint=", (long long)e.nrows, when,
+		    e.state == BASELINE_MISSING ? "missing" : "present");
+		for (j = 0; j < 8; j++)
+			buf_printf(&b, "%02x", e.fp[j]);
+		printf("%s\n", buf_str(&b));
+		baseline_entry_clear(&e);
+	}
+	buf_free(&b);
+	if (baseline_outbox_counts(bl, &q, &cause) == -1) {
+		log_warnx("%s", cause);
+		goto out;
+	}
+	printf("queued records=%llu\n", (unsigned long long)q.total);
+	rc = fflush(stdout) == 0 ? EXIT_NOCHANGE : EXIT_ERROR;
+out:
+	baseline_close(bl);
+	free(tables);
+	free(cause);
+	return rc;
+}
+
+/* -t: the configuration parses, files are safe, every table is usable. */
+static int
+cmd_test(struct conf *conf)
+{
+	struct source	*src = NULL;
+	struct schema	*s;
+	unsigned char	 key[KEY_LEN];
+	char		*cause = NULL;
+	size_t		 i;
+	int		 r, rc = EXIT_ERROR, bad = 0;
+
+	if (check_defaults_file(conf, &cause) == -1)
+		goto out;
+	r = key_load(conf->key, 0, key, &cause);
+	util_wipe(key, sizeof key);
+	if (r == -1 && access(conf->key, F_OK) == 0)
+		goto out;
+	free(cause);
+	cause = NULL;
+	if ((src = source_open(conf->defaults_file, conf->group,
+	    &cause)) == NULL)
+		goto out;
+	for (i = 0; i < conf->ntables; i++) {
+		r = source_describe(src, conf->tables[i].db,
+		    conf->tables[i].name, &s, &cause);
+		if (r == 0 && schema_apply_conf(s, &conf->tables[i],
+		    &cause) == -1)
+			r = -1;
+		if (r == 1)
+			cause = xstrdup("no such table, or no privilege");
+		if (r != 0) {
+			log_warnx("%s:%d: %s.%s: %s", conf->path,
+			    conf->tables[i].line, conf->tables[i].db,
+			    conf->tables[i].name, cause);
+			free(cause);
+			cause = NULL;
+			bad = 1;
+		}
+		schema_free(s);
+	}
+	if (!bad) {
+		log_warnx("%s: configuration OK, server %s, %zu tables",
+		    conf->path, source_server(src), conf->ntables);
+		rc = EXIT_NOCHANGE;
+	}
+out:
+	if (cause != NULL)
+		log_warnx("%s", cause);
+	free(cause);
+	source_close(src);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config",	required_argument,	NULL, 'c' },
+		{ "format",	required_argument,	NULL, 'f' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "max-bytes",	required_argument,	NULL, 'm' },
+		{ "no-report",	no_argument,		NULL, 'n' },
+		{ "version",	no_argument,		NULL, 'V' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	struct options	 o;
+	struct conf	*conf;
+	const char	*cmd = "scan", *errstr;
+	char		*cause = NULL;
+	int		 ch, rc;
+
+	memset(&o, 0, sizeof o);
+	o.conffile = DBSC_SYSCONFDIR "/dbsyscheck.conf";
+	o.max_bytes = -1;
+	while ((ch = getopt_long(argc, argv, "c:htV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			o.conffile = optarg;
+			break;
+		case 'f':
+			if (strcmp(optarg, "text") == 0)
+				o.format = REPORT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				o.format = REPORT_JSON;
+			else {
+				log_warnx("--format: text or json, not %s",
+				    optarg);
+				return EXIT_ERROR;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_NOCHANGE;
+		case 'm':
+			o.max_bytes = util_strtonum(optarg, 0, 1LL << 40,
+			    &errstr);
+			if (errstr == NULL && o.max_bytes != 0 &&
+			    o.max_bytes < REPORT_MIN_BYTES)
+				errstr = "too small";
+			if (errstr != NULL) {
+				log_warnx("--max-bytes %s: %s (0 = unlimited, "
+				    "else at least %d)", optarg, errstr,
+				    REPORT_MIN_BYTES);
+				return EXIT_ERROR;
+			}
+			break;
+		case 'n':
+			o.noreport = 1;
+			break;
+		case 't':
+			o.test = 1;
+			break;
+		case 'V':
+			printf("dbsyscheck %s\n", PACKAGE_VERSION);
+			return EXIT_NOCHANGE;
+		default:
+			usage(stderr);
+			return EXIT_ERROR;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 0 && strchr(argv[0], '.') == NULL) {
+		cmd = argv[0];
+		argc--;
+		argv++;
+	}
+	if (strcmp(cmd, "scan") != 0 && strcmp(cmd, "reset") != 0 &&
+	    strcmp(cmd, "status") != 0 && strcmp(cmd, "report") != 0) {
+		log_warnx("unknown command %s", cmd);
+		usage(stderr);
+		return EXIT_ERROR;
+	}
+	if (strcmp(cmd, "report") == 0 && argc > 0) {
+		log_warnx("report takes no table names");
+		return EXIT_ERROR;
+	}
+
+	setup_process();
+	if ((conf = conf_load(o.conffile, &cause)) == NULL) {
+		if (o.test)
+			log_warnx("%s", cause);
+		else
+			fail_direct(&o, cause);
+		free(cause);
+		return EXIT_ERROR;
+	}
+	if (o.test)
+		rc = cmd_test(conf);
+	else if (strcmp(cmd, "scan") == 0)
+		rc = cmd_scan(&o, conf, SCAN_REPORT, argc, argv);
+	else if (strcmp(cmd, "reset") == 0)
+		rc = cmd_scan(&o, conf, SCAN_RESET, argc, argv);
+	else if (strcmp(cmd, "status") == 0)
+		rc = cmd_status(&o, conf, argc, argv);
+	else
+		rc = cmd_report(&o, conf);
+	conf_free(conf);
+	return rc;
+}

@@ -1,0 +1,44 @@
+/* Record lines: percent-encoding and the "key=value ... ;" format. */
+#ifndef RECORD_H
+#define RECORD_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+/*
+ * A record body is "op=OP field=value ... ;": ASCII only, fields separated
+ * by one space, ended by " ;". Every name and value is percent-encoded
+ * (docs/FORMAT.md), so no byte of row data can end a line or a record.
+ * The line written out is RECORD_PREFIX followed by the body. This file
+ * is pure and shared with the UDF; it allocates only through struct buf.
+ */
+#define RECORD_PREFIX	"dbsyscheck: "
+
+/* Flags for record_pct. */
+#define RECORD_IDENT	0x1	/* also escape '.' (database, table names) */
+
+/* Caps: a record body is never longer than RECORD_MAX bytes. */
+#define RECORD_MAX		4096
+#define RECORD_PK_MAX		1536	/* the pk= value */
+#define RECORD_PK_VALUE_MAX	1024	/* one key column's value */
+#define RECORD_LIST_MAX		1024	/* changed=, added=, ... */
+#define RECORD_MSG_MAX		512	/* msg= */
+#define RECORD_CUT		"%..."
+
+size_t	 record_pct_len(const void *, size_t, int);
+int	 record_pct(struct buf *, const void *, size_t, int);
+int	 record_begin(struct buf *, const char *);
+int	 record_field(struct buf *, const char *, const char *);
+int	 record_field_value(struct buf *, const char *, const void *, size_t);
+int	 record_field_num(struct buf *, const char *, unsigned long long);
+int	 record_table(struct buf *, const char *, size_t, const char *,
+	    size_t);
+int	 record_end(struct buf *);
+int	 record_cut(struct buf *, const char *, size_t, size_t);
+int	 record_to_json(struct buf *, const char *, size_t);
+const char *record_op(const char *, size_t, size_t *);
+int	 record_get(const char *, size_t, const char *, const char **,
+	    size_t *);
+
+#endif

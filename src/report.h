@@ -1,0 +1,28 @@
+/* The only writer of records: drains the outbox to standard output. */
+#ifndef REPORT_H
+#define REPORT_H
+
+#include <stddef.h>
+
+struct baseline;
+
+enum report_format {
+	REPORT_TEXT,
+	REPORT_JSON,
+};
+
+struct report_opts {
+	int			 fd;
+	size_t			 max_bytes;	/* 0: unlimited */
+	enum report_format	 format;
+};
+
+/* The smallest --max-bytes that always fits a summary and one record. */
+#define REPORT_MIN_BYTES	5120
+
+int	 report_drain(struct baseline *, const struct report_opts *,
+	    size_t *, char **);
+int	 report_direct(const struct report_opts *, const char *, size_t,
+	    char **);
+
+#endif

@@ -1,0 +1,379 @@
+/* Canonical row encoding, order-preserving keys and keyed row digests. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+
+#include "record.h"
+#include "rowenc.h"
+#include "siphash.h"
+#include "util.h"
+#include "xmalloc.h"
+
+struct rowenc {
+	EVP_MAC		*mac;
+	EVP_MAC_CTX	*ctx;
+	unsigned char	 tagkey[SIPHASH_KEY_LEN];
+	struct buf	 canon;
+};
+
+static char *
+rowenc_sslerr(const char *what)
+{
+	char	 msg[256];
+
+	ERR_error_string_n(ERR_get_error(), msg, sizeof msg);
+	ERR_clear_error();
+	return xasprintf("%s: %s", what, msg);
+}
+
+/*
+ * HMAC-SHA-256 of the label and the parts under key into out; a part is
+ * written with its length first so that no two inputs collide.
+ */
+static int
+rowenc_hmac(const unsigned char *key, size_t keylen, const char *label,
+    const void *a, size_t alen, const void *b, size_t blen,
+    unsigned char out[32], char **cause)
+{
+	unsigned char	 len[4];
+	EVP_MD_CTX	*md = NULL;
+	EVP_PKEY	*pkey = NULL;
+	size_t		 outlen = 32;
+	int		 r = -1;
+
+	pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_HMAC, NULL, key, keylen);
+	if (pkey == NULL || (md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, pkey) != 1 ||
+	    EVP_DigestSignUpdate(md, label, strlen(label) + 1) != 1)
+		goto out;
+	len[0] = alen >> 24; len[1] = alen >> 16; len[2] = alen >> 8;
+	len[3] = alen;
+	if (EVP_DigestSignUpdate(md, len, 4) != 1 ||
+	    EVP_DigestSignUpdate(md, a, alen) != 1)
+		goto out;
+	len[0] = blen >> 24; len[1] = blen >> 16; len[2] = blen >> 8;
+	len[3] = blen;
+	if (EVP_DigestSignUpdate(md, len, 4) != 1 ||
+	    EVP_DigestSignUpdate(md, b, blen) != 1 ||
+	    EVP_DigestSignFinal(md, out, &outlen) != 1 || outlen != 32)
+		goto out;
+	r = 0;
+out:
+	if (r == -1)
+		*cause = rowenc_sslerr("HMAC");
+	EVP_MD_CTX_free(md);
+	EVP_PKEY_free(pkey);
+	return r;
+}
+
+/*
+ * Derive the row-digest and column-tag keys of table DB.NAME from the
+ * installation key, so that digests differ between tables.
+ */
+struct rowenc *
+rowenc_create(const unsigned char *key, size_t keylen, const char *db,
+    const char *name, char **cause)
+{
+	struct rowenc	*re;
+	unsigned char	 rowkey[32], tagkey[32];
+	OSSL_PARAM	 params[2];
+	char		 digest[] = "SHA256";
+
+	re = xcalloc(1, sizeof *re);
+	buf_init(&re->canon, BUF_NOCAP);
+	if (rowenc_hmac(key, keylen, "dbsyscheck row v1", db, strlen(db),
+	    name, strlen(name), rowkey, cause) == -1 ||
+	    rowenc_hmac(key, keylen, "dbsyscheck tag v1", db, strlen(db),
+	    name, strlen(name), tagkey, cause) == -1)
+		goto fail;
+	memcpy(re->tagkey, tagkey, sizeof re->tagkey);
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+	    digest, 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if ((re->mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL ||
+	    (re->ctx = EVP_MAC_CTX_new(re->mac)) == NULL ||
+	    EVP_MAC_init(re->ctx, rowkey, sizeof rowkey, params) != 1) {
+		*cause = rowenc_sslerr("HMAC");
+		goto fail;
+	}
+	util_wipe(rowkey, sizeof rowkey);
+	util_wipe(tagkey, sizeof tagkey);
+	return re;
+
+fail:
+	util_wipe(rowkey, sizeof rowkey);
+	util_wipe(tagkey, sizeof tagkey);
+	rowenc_free(re);
+	return NULL;
+}
+
+/* Free the state and wipe the derived keys. */
+void
+rowenc_free(struct rowenc *re)
+{
+	if (re == NULL)
+		return;
+	EVP_MAC_CTX_free(re->ctx);
+	EVP_MAC_free(re->mac);
+	util_wipe(re->tagkey, sizeof re->tagkey);
+	buf_free(&re->canon);
+	free(re);
+}
+
+static int
+rowenc_canon_one(struct buf *b, const char *v, unsigned long len)
+{
+	unsigned char	 hdr[5];
+
+	if (v == NULL)
+		return buf_addc(b, 0);
+	if (len > 0xffffffffUL)
+		return -1;
+	hdr[0] = 1;
+	hdr[1] = len >> 24;
+	hdr[2] = len >> 16;
+	hdr[3] = len >> 8;
+	hdr[4] = len;
+	if (buf_add(b, hdr, sizeof hdr) == -1)
+		return -1;
+	return buf_add(b, v, len);
+}
+
+/*
+ * Append the canonical encoding of n values: per value a flag byte (0 NULL,
+ * 1 present) and, when present, a 32-bit big-endian length and the bytes.
+ */
+int
+rowenc_canon(struct buf *b, const char *const *vals,
+    const unsigned long *lens, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (rowenc_canon_one(b, vals[i], lens[i]) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* The keyed digest (HMAC-SHA-256) of the canonical encoding of a row. */
+int
+rowenc_digest(struct rowenc *re, const char *const *vals,
+    const unsigned long *lens, size_t n, unsigned char out[ROWENC_DIGEST_LEN],
+    char **cause)
+{
+	size_t	 outlen = 0;
+
+	buf_reset(&re->canon);
+	if (rowenc_canon(&re->canon, vals, lens, n) == -1) {
+		*cause = xstrdup("row too large to encode");
+		buf_init(&re->canon, BUF_NOCAP);
+		return -1;
+	}
+	if (EVP_MAC_init(re->ctx, NULL, 0, NULL) != 1 ||
+	    EVP_MAC_update(re->ctx, (const unsigned char *)re->canon.data,
+	    re->canon.len) != 1 ||
+	    EVP_MAC_final(re->ctx, out, &outlen, ROWENC_DIGEST_LEN) != 1 ||
+	    outlen != ROWENC_DIGEST_LEN) {
+		*cause = rowenc_sslerr("HMAC");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Per-column keyed tags (SipHash-2-4 of the column's position and canonical
+ * value), ROWENC_TAG_LEN bytes each, so that an update can name the
+ * columns that changed without storing any value.
+ */
+void
+rowenc_tags(const struct rowenc *re, const char *const *vals,
+    const unsigned long *lens, size_t n, unsigned char *out)
+{
+	struct buf	 one;
+	uint64_t	 t;
+	size_t		 i, j;
+	unsigned char	 pos[4];
+
+	for (i = 0; i < n; i++) {
+		buf_init(&one, BUF_NOCAP);
+		pos[0] = i >> 24; pos[1] = i >> 16; pos[2] = i >> 8; pos[3] = i;
+		if (buf_add(&one, pos, sizeof pos) == -1 ||
+		    rowenc_canon_one(&one, vals[i], lens[i]) == -1)
+			t = 0;
+		else
+			t = siphash24(re->tagkey, one.data, one.len);
+		buf_free(&one);
+		for (j = 0; j < ROWENC_TAG_LEN; j++)
+			out[i * ROWENC_TAG_LEN + j] = (unsigned char)(t >> (8 * j));
+	}
+}
+
+/*
+ * Append the order-preserving encoding of one key value: integers as
+ * 8 bytes big-endian (sign bit flipped for signed), bytes with 0x00
+ * escaped as 00 FF and ended by 00 01, so that memcmp on whole keys gives
+ * the server's ORDER BY order for each class.
+ */
+int
+rowenc_key(struct buf *b, enum keyclass kc, const char *v, unsigned long len,
+    char **cause)
+{
+	char			 num[32];
+	const char		*errstr = NULL;
+	unsigned char		 be[8];
+	unsigned long long	 u = 0;
+	unsigned long		 i, run;
+	char			*end;
+	int			 j;
+
+	if (v == NULL) {
+		*cause = xstrdup("NULL in a key column");
+		return -1;
+	}
+	switch (kc) {
+	case KEYCLASS_INT:
+	case KEYCLASS_UINT:
+		if (len == 0 || len >= sizeof num) {
+			errstr = "bad integer";
+			break;
+		}
+		memcpy(num, v, len);
+		num[len] = '\0';
+		errno = 0;
+		if (kc == KEYCLASS_INT) {
+			u = (unsigned long long)strtoll(num, &end, 10);
+			u ^= 1ULL << 63;
+		} else {
+			if (num[0] == '-')
+				errstr = "bad integer";
+			u = strtoull(num, &end, 10);
+		}
+		if (*end != '\0' || errno != 0)
+			errstr = "bad integer";
+		break;
+	case KEYCLASS_BYTES:
+		for (i = 0; i < len; i = run + 1) {
+			for (run = i; run < len && v[run] != '\0'; run++)
+				;
+			if (buf_add(b, v + i, run - i) == -1)
+				goto toolarge;
+			if (run == len)
+				break;
+			if (buf_add(b, "\0\377", 2) == -1)
+				goto toolarge;
+		}
+		if (buf_add(b, "\0\001", 2) == -1)
+			goto toolarge;
+		return 0;
+	}
+	if (errstr != NULL) {
+		*cause = xasprintf("%s in a key column", errstr);
+		return -1;
+	}
+	for (j = 7; j >= 0; j--) {
+		be[j] = (unsigned char)u;
+		u >>= 8;
+	}
+	if (buf_add(b, be, sizeof be) == -1)
+		goto toolarge;
+	return 0;
+
+toolarge:
+	*cause = xstrdup("key too large");
+	return -1;
+}
+
+/*
+ * Append "name=value,name=value" for an encoded key, each name and value
+ * percent-encoded; a value whose encoding would pass max bytes is cut and
+ * ends with the marker "%..." (never a valid encoding). Returns -1 when
+ * the key cannot be decoded or on a buffer failure.
+ */
+int
+rowenc_key_text(struct buf *b, const struct schema *s,
+    const unsigned char *key, size_t keylen, size_t max)
+{
+	const struct column	*c;
+	const unsigned char	*p = key, *end = key + keylen;
+	unsigned long long	 u;
+	long long		 sv;
+	struct buf		 v;
+	size_t			 k, i, cut, elen, e;
+	char			 num[32];
+	int			 r = -1;
+
+	buf_init(&v, BUF_NOCAP);
+	for (k = 0; k < s->nkey; k++) {
+		c = &s->cols[s->key[k]];
+		buf_reset(&v);
+		if (c->kclass == KEYCLASS_BYTES) {
+			for (;;) {
+				if (p >= end)
+					goto out;
+				if (*p != 0) {
+					if (buf_addc(&v, *p++) == -1)
+						goto out;
+					continue;
+				}
+				if (p + 1 >= end)
+					goto out;
+				if (p[1] == 0x01) {
+					p += 2;
+					break;
+				}
+				if (p[1] != 0xff || buf_addc(&v, 0) == -1)
+					goto out;
+				p += 2;
+			}
+		} else {
+			if (end - p < 8)
+				goto out;
+			for (u = 0, i = 0; i < 8; i++)
+				u = u << 8 | p[i];
+			p += 8;
+			if (c->kclass == KEYCLASS_INT) {
+				sv = (long long)(u ^ (1ULL << 63));
+				snprintf(num, sizeof num, "%lld", sv);
+			} else
+				snprintf(num, sizeof num, "%llu", u);
+			if (buf_adds(&v, num) == -1)
+				goto out;
+		}
+		if ((k > 0 && buf_addc(b, ',') == -1) ||
+		    record_pct(b, c->name, strlen(c->name), 0) == -1 ||
+		    buf_addc(b, '=') == -1)
+			goto out;
+		/* Cut on a whole byte so no %XX is split. */
+		for (cut = 0, elen = 0; cut < v.len; cut++) {
+			e = record_pct_len(v.data + cut, 1, 0);
+			if (elen + e > max)
+				break;
+			elen += e;
+		}
+		if (record_pct(b, v.data, cut, 0) == -1 ||
+		    (cut < v.len && buf_adds(b, "%...") == -1))
+			goto out;
+	}
+	r = p == end ? 0 : -1;
+out:
+	buf_free(&v);
+	return r;
+}
+
+/* The MAC of a baseline entry under the installation key. */
+int
+rowenc_mac(const unsigned char *key, size_t keylen, const char *label,
+    const void *p, size_t len, unsigned char out[ROWENC_MAC_LEN],
+    char **cause)
+{
+	return rowenc_hmac(key, keylen, label, p, len, "", 0, out, cause);
+}

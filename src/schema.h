@@ -1,0 +1,62 @@
+/* The description of a watched table: columns, key and fingerprint. */
+#ifndef SCHEMA_H
+#define SCHEMA_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+struct conf_table;
+
+/* How a key column is encoded and ordered (docs/DESIGN.md). */
+enum keyclass {
+	KEYCLASS_INT,		/* signed integer: ORDER BY col, numeric */
+	KEYCLASS_UINT,		/* unsigned integer: ORDER BY col, numeric */
+	KEYCLASS_BYTES,		/* bytes: memcmp order */
+};
+
+struct column {
+	char		*name;
+	char		*type;		/* information_schema COLUMN_TYPE */
+	char		*charset;	/* NULL for non-character types */
+	char		*collation;
+	int		 nullable;
+	int		 keypos;	/* 1-based position in the key, or 0 */
+	enum keyclass	 kclass;
+	int		 castorder;	/* ORDER BY CAST(col AS BINARY) */
+	int		 hashed;	/* not ignore= */
+	int		 masked;	/* mask= */
+};
+
+/*
+ * A schema belongs to whoever created it (schema_free). The key holds
+ * indexes into cols, in key order.
+ */
+struct schema {
+	char		*db;
+	char		*name;
+	struct column	*cols;
+	size_t		 ncols;
+	size_t		*key;
+	size_t		 nkey;
+	char		*watch;		/* triggers and UDFs watched with it */
+};
+
+#define SCHEMA_FP_LEN	32
+
+struct schema	*schema_create(const char *, const char *);
+struct column	*schema_add_column(struct schema *, const char *,
+		    const char *, const char *, const char *, int,
+		    const char *);
+void		 schema_free(struct schema *);
+int		 schema_apply_conf(struct schema *, const struct conf_table *,
+		    char **);
+int		 schema_encode(const struct schema *, struct buf *);
+struct schema	*schema_decode(const void *, size_t, char **);
+void		 schema_fingerprint(const struct schema *,
+		    unsigned char[SCHEMA_FP_LEN]);
+int		 schema_compare(const struct schema *, const struct schema *,
+		    struct buf *);
+size_t		 schema_nhashed(const struct schema *);
+
+#endif

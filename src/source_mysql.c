@@ -1,0 +1,463 @@
+/* MySQL/MariaDB access: pinned session, snapshot, schema and row stream. */
+#include "config.h"
+
+#include <sys/socket.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <mysql.h>
+#include <errmsg.h>
+
+#include "buf.h"
+#include "source_mysql.h"
+#include "xmalloc.h"
+
+#define SOURCE_CONNECT_TIMEOUT	10
+#define SOURCE_IO_TIMEOUT	3600
+
+struct source {
+	MYSQL		*my;
+	int		 lost;
+	int		 intxn;
+	char		*server;
+};
+
+/* Copy the client library's message at once: the next call overwrites it. */
+static char *
+source_err(struct source *src, const char *what)
+{
+	unsigned int	 e = mysql_errno(src->my);
+
+	/*
+	 * Client-side errors (2000-2999: connection lost, server gone) and a
+	 * killed connection or a shutdown end the whole run.
+	 */
+	if ((e >= 2000 && e < 3000) || e == 1053 || e == 1927 || e == 1317)
+		src->lost = 1;
+	return xasprintf("%s: %s (%u)", what, mysql_error(src->my), e);
+}
+
+static int
+source_query(struct source *src, const char *sql, char **cause)
+{
+	if (mysql_real_query(src->my, sql, strlen(sql)) != 0) {
+		*cause = source_err(src, "query");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Connect with the credentials of an option file and pin the session so
+ * that row bytes do not depend on server defaults: utf8mb4 for what we
+ * send, no conversion of results (the stored bytes are hashed), UTC, an
+ * empty sql_mode (no PAD_CHAR_TO_FULL_LENGTH, no ANSI_QUOTES).
+ */
+struct source *
+source_open(const char *defaults_file, const char *group, char **cause)
+{
+	struct source	*src;
+	unsigned int	 ct = SOURCE_CONNECT_TIMEOUT, io = SOURCE_IO_TIMEOUT;
+
+	src = xcalloc(1, sizeof *src);
+	if ((src->my = mysql_init(NULL)) == NULL) {
+		*cause = xstrdup("mysql_init failed");
+		free(src);
+		return NULL;
+	}
+	if (defaults_file != NULL)
+		mysql_options(src->my, MYSQL_READ_DEFAULT_FILE, defaults_file);
+	mysql_options(src->my, MYSQL_READ_DEFAULT_GROUP, group);
+	mysql_options(src->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(src->my, MYSQL_OPT_CONNECT_TIMEOUT, &ct);
+	mysql_options(src->my, MYSQL_OPT_READ_TIMEOUT, &io);
+	mysql_options(src->my, MYSQL_OPT_WRITE_TIMEOUT, &io);
+	if (mysql_real_connect(src->my, NULL, NULL, NULL, NULL, 0, NULL,
+	    0) == NULL) {
+		*cause = source_err(src, "cannot connect to the database");
+		source_close(src);
+		return NULL;
+	}
+	src->server = xasprintf("%s", mysql_get_server_info(src->my));
+	if (source_query(src, "SET SESSION sql_mode = '', "
+	    "time_zone = '+00:00', character_set_results = binary, "
+	    "net_write_timeout = 3600, net_read_timeout = 3600", cause) == -1 ||
+	    source_query(src, "SET SESSION TRANSACTION ISOLATION LEVEL "
+	    "REPEATABLE READ", cause) == -1) {
+		source_close(src);
+		return NULL;
+	}
+	return src;
+}
+
+/* Close the connection. */
+void
+source_close(struct source *src)
+{
+	if (src == NULL)
+		return;
+	if (src->my != NULL)
+		mysql_close(src->my);
+	free(src->server);
+	free(src);
+}
+
+/* 1 when the connection is gone (the run must stop). */
+int
+source_lost(const struct source *src)
+{
+	return src->lost;
+}
+
+/* The server's version string. */
+const char *
+source_server(const struct source *src)
+{
+	return src->server != NULL ? src->server : "";
+}
+
+/* Start the run's read-only consistent snapshot. */
+int
+source_begin(struct source *src, char **cause)
+{
+	if (source_query(src, "START TRANSACTION WITH CONSISTENT SNAPSHOT, "
+	    "READ ONLY", cause) == -1)
+		return -1;
+	src->intxn = 1;
+	return 0;
+}
+
+/* End the snapshot. */
+int
+source_end(struct source *src)
+{
+	char	*cause = NULL;
+	int	 r = 0;
+
+	if (src->intxn && !src->lost) {
+		r = source_query(src, "COMMIT", &cause);
+		free(cause);
+	}
+	src->intxn = 0;
+	return r;
+}
+
+static int
+source_hex(struct buf *b, const char *s)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	const unsigned char	*p = (const unsigned char *)s;
+
+	if (buf_adds(b, "X'") == -1)
+		return -1;
+	for (; *p != '\0'; p++) {
+		if (buf_addc(b, hex[*p >> 4]) == -1 ||
+		    buf_addc(b, hex[*p & 0xf]) == -1)
+			return -1;
+	}
+	return buf_addc(b, '\'');
+}
+
+/* Append an identifier quoted with backticks (a backtick doubled). */
+static int
+source_ident(struct buf *b, const char *s)
+{
+	if (buf_addc(b, '`') == -1)
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s == '`' && buf_addc(b, '`') == -1)
+			return -1;
+		if (buf_addc(b, *s) == -1)
+			return -1;
+	}
+	return buf_addc(b, '`');
+}
+
+static char *
+source_dup(const char *p, unsigned long len)
+{
+	return p != NULL ? xmemdup(p, len) : NULL;
+}
+
+/* Run sql and return its whole (small) result, or NULL with cause. */
+static MYSQL_RES *
+source_small(struct source *src, const struct buf *sql, char **cause)
+{
+	MYSQL_RES	*res;
+
+	if (sql->data == NULL) {
+		*cause = xstrdup("query too large");
+		return NULL;
+	}
+	if (source_query(src, sql->data, cause) == -1)
+		return NULL;
+	if ((res = mysql_store_result(src->my)) == NULL) {
+		*cause = source_err(src, "reading a result");
+		return NULL;
+	}
+	return res;
+}
+
+static int
+source_where(struct buf *b, const char *db, const char *name)
+{
+	if (buf_adds(b, " WHERE TABLE_SCHEMA = ") == -1 ||
+	    source_hex(b, db) == -1 ||
+	    buf_adds(b, " AND TABLE_NAME = ") == -1 ||
+	    source_hex(b, name) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+source_columns(struct source *src, struct schema *s, char **cause)
+{
+	MYSQL_RES	*res;
+	MYSQL_ROW	 row;
+	unsigned long	*len;
+	struct buf	 sql;
+	char		*f[6];
+	int		 i;
+
+	buf_init(&sql, BUF_NOCAP);
+	buf_adds(&sql, "SELECT COLUMN_NAME, COLUMN_TYPE, CHARACTER_SET_NAME, "
+	    "COLLATION_NAME, IS_NULLABLE, DATA_TYPE FROM "
+	    "information_schema.COLUMNS");
+	source_where(&sql, s->db, s->name);
+	buf_adds(&sql, " ORDER BY ORDINAL_POSITION");
+	res = source_small(src, &sql, cause);
+	buf_free(&sql);
+	if (res == NULL)
+		return -1;
+	while ((row = mysql_fetch_row(res)) != NULL) {
+		len = mysql_fetch_lengths(res);
+		for (i = 0; i < 6; i++)
+			f[i] = source_dup(row[i], len[i]);
+		if (f[0] == NULL || f[1] == NULL || f[4] == NULL ||
+		    strlen(f[0]) != len[0]) {
+			*cause = xstrdup("unexpected column description");
+			for (i = 0; i < 6; i++)
+				free(f[i]);
+			mysql_free_result(res);
+			return -1;
+		}
+		schema_add_column(s, f[0], f[1], f[2], f[3],
+		    strcmp(f[4], "YES") == 0, f[5]);
+		for (i = 0; i < 6; i++)
+			free(f[i]);
+	}
+	mysql_free_result(res);
+	return 0;
+}
+
+/*
+ * Choose the key: the primary key, else the first unique index whose
+ * columns are all NOT NULL.
+ */
+static int
+source_key(struct source *src, struct schema *s, char **cause)
+{
+	MYSQL_RES	*res;
+	MYSQL_ROW	 row;
+	struct buf	 sql;
+	char		*chosen = NULL, *current = NULL;
+	size_t		 i, *key = NULL, nkey = 0;
+	int		 usable = 0, done = 0;
+
+	buf_init(&sql, BUF_NOCAP);
+	buf_adds(&sql, "SELECT INDEX_NAME, COLUMN_NAME, NON_UNIQUE FROM "
+	    "information_schema.STATISTICS");
+	source_where(&sql, s->db, s->name);
+	buf_adds(&sql, " ORDER BY INDEX_NAME <> 'PRIMARY', INDEX_NAME, "
+	    "SEQ_IN_INDEX");
+	res = source_small(src, &sql, cause);
+	buf_free(&sql);
+	if (res == NULL)
+		return -1;
+	while (!done && (row = mysql_fetch_row(res)) != NULL) {
+		if (row[0] == NULL || row[1] == NULL || row[2] == NULL)
+			continue;
+		if (current == NULL || strcmp(current, row[0]) != 0) {
+			if (current != NULL && usable) {
+				done = 1;
+				break;
+			}
+			free(current);
+			current = xstrdup(row[0]);
+			nkey = 0;
+			usable = strcmp(row[2], "0") == 0;
+		}
+		if (!usable)
+			continue;
+		for (i = 0; i < s->ncols; i++) {
+			if (strcmp(s->cols[i].name, row[1]) == 0)
+				break;
+		}
+		if (i == s->ncols || s->cols[i].nullable) {
+			usable = 0;
+			continue;
+		}
+		key = xreallocarray(key, nkey + 1, sizeof *key);
+		key[nkey++] = i;
+	}
+	if (current != NULL && usable)
+		chosen = current;
+	else
+		free(current);
+	mysql_free_result(res);
+	if (chosen == NULL) {
+		free(key);
+		*cause = xstrdup("no primary key or unique NOT NULL key");
+		return -1;
+	}
+	free(chosen);
+	s->key = key;
+	s->nkey = nkey;
+	for (i = 0; i < nkey; i++)
+		s->cols[key[i]].keypos = (int)i + 1;
+	return 0;
+}
+
+/*
+ * Describe DB.NAME: 0 and a schema, 1 when the table does not exist, -1
+ * on error (no privilege, no usable key, connection lost).
+ */
+int
+source_describe(struct source *src, const char *db, const char *name,
+    struct schema **out, char **cause)
+{
+	struct schema	*s;
+	struct buf	 sql;
+	MYSQL_RES	*res;
+
+	*out = NULL;
+	s = schema_create(db, name);
+	if (source_columns(src, s, cause) == -1)
+		goto fail;
+	if (s->ncols == 0) {
+		/* information_schema hides tables we hold no privilege on. */
+		buf_init(&sql, BUF_NOCAP);
+		buf_adds(&sql, "SELECT 1 FROM ");
+		source_ident(&sql, db);
+		buf_addc(&sql, '.');
+		source_ident(&sql, name);
+		buf_adds(&sql, " LIMIT 0");
+		res = source_small(src, &sql, cause);
+		buf_free(&sql);
+		if (res != NULL) {
+			mysql_free_result(res);
+			*cause = xstrdup("table has no visible columns");
+			goto fail;
+		}
+		if (mysql_errno(src->my) == 1146 ||
+		    mysql_errno(src->my) == 1049) {
+			free(*cause);
+			*cause = NULL;
+			schema_free(s);
+			return 1;
+		}
+		goto fail;
+	}
+	if (source_key(src, s, cause) == -1)
+		goto fail;
+	*out = s;
+	return 0;
+
+fail:
+	schema_free(s);
+	return -1;
+}
+
+/*
+ * Stream the hashed columns of every row in key order through cb. Integer
+ * keys and binary-ordered keys use the server's index order; other key
+ * columns are sorted by their bytes on the server (CAST AS BINARY), so the
+ * order is memcmp order whatever the collation. *stop set by a signal
+ * ends the stream (and the connection) at once.
+ */
+int
+source_stream(struct source *src, const struct schema *s, source_row_cb cb,
+    void *arg, volatile sig_atomic_t *stop, char **cause)
+{
+	MYSQL_RES	*res;
+	MYSQL_ROW	 row;
+	unsigned long	*len;
+	struct buf	 sql;
+	size_t		 i, n = 0;
+	int		 r = 0;
+
+	buf_init(&sql, BUF_NOCAP);
+	buf_adds(&sql, "SELECT ");
+	for (i = 0; i < s->ncols; i++) {
+		if (!s->cols[i].hashed)
+			continue;
+		if (n++ > 0)
+			buf_adds(&sql, ", ");
+		source_ident(&sql, s->cols[i].name);
+	}
+	buf_adds(&sql, " FROM ");
+	source_ident(&sql, s->db);
+	buf_addc(&sql, '.');
+	source_ident(&sql, s->name);
+	buf_adds(&sql, " ORDER BY ");
+	for (i = 0; i < s->nkey; i++) {
+		if (i > 0)
+			buf_adds(&sql, ", ");
+		if (s->cols[s->key[i]].castorder)
+			buf_adds(&sql, "CAST(");
+		source_ident(&sql, s->cols[s->key[i]].name);
+		if (s->cols[s->key[i]].castorder)
+			buf_adds(&sql, " AS BINARY)");
+	}
+	if (sql.data == NULL) {
+		*cause = xstrdup("query too large");
+		return -1;
+	}
+	r = source_query(src, sql.data, cause);
+	buf_free(&sql);
+	if (r == -1)
+		return -1;
+	if ((res = mysql_use_result(src->my)) == NULL) {
+		*cause = source_err(src, "reading rows");
+		return -1;
+	}
+	if (mysql_num_fields(res) != n) {
+		*cause = xstrdup("unexpected number of columns");
+		mysql_free_result(res);
+		return -1;
+	}
+	for (;;) {
+		if (*stop) {
+			*cause = xstrdup("interrupted by a signal");
+			src->lost = 1;
+			r = -1;
+			break;
+		}
+		if ((row = mysql_fetch_row(res)) == NULL) {
+			if (mysql_errno(src->my) != 0) {
+				*cause = source_err(src, "reading rows");
+				r = -1;
+			}
+			break;
+		}
+		if ((len = mysql_fetch_lengths(res)) == NULL) {
+			*cause = source_err(src, "reading rows");
+			r = -1;
+			break;
+		}
+		if (cb(arg, (const char *const *)row, len) == -1) {
+			r = -1;
+			break;
+		}
+	}
+	if (src->lost && *stop) {
+		/*
+		 * Do not drain the rest of a large table: shut the socket so
+		 * that freeing the result fails at once.
+		 */
+		shutdown((int)mysql_get_socket(src->my), SHUT_RDWR);
+	}
+	mysql_free_result(res);
+	return r;
+}

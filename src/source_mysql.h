@@ -1,0 +1,31 @@
+/* MySQL/MariaDB access: pinned session, snapshot, schema and row stream. */
+#ifndef SOURCE_MYSQL_H
+#define SOURCE_MYSQL_H
+
+#include <signal.h>
+
+#include "schema.h"
+
+/*
+ * source_open returns a struct source that belongs to the caller
+ * (source_close). Only this file includes mysql.h. Values handed to the
+ * row callback are borrowed for the duration of the call; a NULL pointer
+ * is SQL NULL and lengths come from the client library.
+ */
+struct source;
+
+typedef int (*source_row_cb)(void *, const char *const *,
+    const unsigned long *);
+
+struct source	*source_open(const char *, const char *, char **);
+void		 source_close(struct source *);
+int		 source_begin(struct source *, char **);
+int		 source_end(struct source *);
+int		 source_describe(struct source *, const char *, const char *,
+		    struct schema **, char **);
+int		 source_stream(struct source *, const struct schema *,
+		    source_row_cb, void *, volatile sig_atomic_t *, char **);
+int		 source_lost(const struct source *);
+const char	*source_server(const struct source *);
+
+#endif

@@ -1,0 +1,114 @@
+#!/bin/sh
+# A scan killed with SIGKILL at any moment leaves the baseline as it was:
+# the next clean scan reports exactly the changes made since the last
+# complete scan, no more, no fewer.
+. "$(dirname "$0")/setup"
+
+rows=200000
+# Milliseconds before the kill, one trial each; up to 99 random milliseconds
+# are added. DBSC_KILL_DELAYS="120 480" repeats the delays a log shows.
+delays=${DBSC_KILL_DELAYS:-50 200 500 900 1500}
+jitter=1
+[ -z "${DBSC_KILL_DELAYS:-}" ] || jitter=0
+
+db_start --innodb-buffer-pool-size=256M
+sql "CREATE DATABASE killdb"
+sql_db killdb "CREATE TABLE t (
+	id INT PRIMARY KEY,
+	v VARCHAR(40) NOT NULL,
+	n INT)"
+sql_db killdb "INSERT INTO t SELECT seq, MD5(seq), seq % 1000
+	FROM seq_1_to_$rows"
+[ "$(sql "SELECT COUNT(*) FROM killdb.t")" = $rows ] ||
+    fail "setup: table not filled"
+dbsc_conf "killdb.t"
+
+# killed_scan MS: start a scan in the background and SIGKILL it after MS
+# milliseconds unless it finished first. Sets $st to its exit status (137
+# when killed).
+killed_scan()
+{
+	_ms=$1
+	if [ "$jitter" = 1 ]; then
+		_r=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
+		_ms=$((_ms + _r % 100))
+	fi
+	"$top_builddir/dbsyscheck" -c "$W/dbsyscheck.conf" --max-bytes 0 \
+	    scan >"$W/bg.out" 2>"$W/bg.err" </dev/null &
+	_pid=$!
+	bg_track "$_pid"
+	sleep "$(printf '%d.%03d' $((_ms / 1000)) $((_ms % 1000)))"
+	kill -KILL "$_pid" 2>/dev/null || true
+	st=0
+	wait "$_pid" || st=$?
+	bg_kill "$_pid"
+	if [ "$st" = 137 ]; then
+		echo "scan killed after ${_ms} ms"
+	else
+		echo "scan finished (exit $st) within ${_ms} ms"
+		sed 's/^/  bg| /' "$W/bg.out" "$W/bg.err"
+	fi
+}
+
+# After killed_scan: the changes in file $1 are reported exactly once,
+# by the next clean scan or by the background scan if it was too quick.
+expect_changes_once()
+{
+	if [ "$st" = 137 ]; then
+		dbsc --max-bytes 0 scan
+		expect_rc 1
+		expect_out <"$1"
+	else
+		[ "$st" = 1 ] || fail "background scan exited $st"
+		cp "$W/bg.out" "$W/out"
+		expect_out <"$1"
+		dbsc --max-bytes 0 scan
+		expect_rc 0
+		expect_empty
+	fi
+}
+
+# A kill during the very first scan leaves no half baseline behind.
+cat >"$W/expected.first" <<EOF
+$(summary 0 0 0)
+dbsyscheck: op=baseline table=killdb.t rows=$rows src=scan ;
+EOF
+killed_scan 300
+expect_changes_once "$W/expected.first"
+
+t=0
+for delay in $delays; do
+	t=$((t + 1))
+	echo "--- trial $t, delay $delay ms"
+
+	# 5 updates, 2 deletes and 3 inserts spread over the key range.
+	sql_db killdb "
+		UPDATE t SET v = 'trial $t'
+		    WHERE id IN (10+$t, 40000+$t, 90000+$t, 150000+$t, 199900+$t);
+		DELETE FROM t WHERE id IN (60000+$t, 120000+$t);
+		INSERT INTO t VALUES
+		    (200000+$t, 'new', 0), (210000+$t, 'new', 0),
+		    (220000+$t, 'new', 0)"
+	{
+		summary 3 5 2
+		{
+			for id in $((10 + t)) $((40000 + t)) $((90000 + t)) \
+			    $((150000 + t)) $((199900 + t)); do
+				echo "$id update v"
+			done
+			for id in $((60000 + t)) $((120000 + t)); do
+				echo "$id delete -"
+			done
+			for id in $((200000 + t)) $((210000 + t)) \
+			    $((220000 + t)); do
+				echo "$id insert -"
+			done
+		} | sort -n | while read -r id op ch; do
+			echo "dbsyscheck: op=$op table=killdb.t pk=id=$id" \
+			    "changed=$ch src=scan by=- ;"
+		done
+	} >"$W/expected.trial"
+
+	killed_scan "$delay"
+	expect_changes_once "$W/expected.trial"
+done

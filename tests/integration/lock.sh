@@ -1,0 +1,55 @@
+#!/bin/sh
+# A second scanner finds the baseline locked: it fails at once with exit 2,
+# says so, and leaves the baseline to the lock holder.
+. "$(dirname "$0")/setup"
+
+db_start
+sql "CREATE DATABASE lockdb"
+sql_db lockdb "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))"
+sql_db lockdb "INSERT INTO t VALUES (1, 'a')"
+dbsc_conf "lockdb.t"
+
+dbsc scan
+expect_rc 1
+[ -f "$W/baseline.db.lock" ] || fail "no lock file $W/baseline.db.lock"
+
+# Hold an exclusive flock(2) on the lock file, as a second scanner would, and
+# wait until it is really held.
+flock "$W/baseline.db.lock" sleep 30 &
+holder=$!
+bg_track "$holder"
+n=0
+while flock -n "$W/baseline.db.lock" true; do
+	n=$((n + 1))
+	[ "$n" -lt 100 ] || fail "could not take the lock for the test"
+	sleep 0.1
+done
+# flock(1) forks the command, which inherits the locked descriptor: track
+# both processes.
+child=$(ps -o pid= --ppid "$holder" | tr -d " ")
+[ -n "$child" ] || fail "no child of flock"
+bg_track "$child"
+
+sql_db lockdb "INSERT INTO t VALUES (2, 'b')"
+DBSC_TIMEOUT=20
+start=$(date +%s)
+dbsc scan
+expect_rc 2
+expect_err lock
+[ $(($(date +%s) - start)) -lt 10 ] || fail "scan waited for the lock"
+
+# Release: the child first (it holds the lock too), then flock.
+bg_kill "$child"
+bg_kill "$holder"
+
+# The refused scan did not touch the baseline: the insert is still news.
+dbsc scan
+expect_rc 1
+expect_out <<EOF
+$(summary 1 0 0)
+dbsyscheck: op=insert table=lockdb.t pk=id=2 changed=- src=scan by=- ;
+EOF
+
+dbsc scan
+expect_rc 0
+expect_empty
