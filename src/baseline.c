@@ -39,6 +39,8 @@ enum stmt {
 	ST_OUT_COUNTS,
 	ST_OUT_FETCH,
 	ST_OUT_ACK,
+	ST_META_GET,
+	ST_META_PUT,
 	ST_MAX
 };
 
@@ -61,10 +63,14 @@ static const char *const stmt_sql[ST_MAX] = {
 	    "digest = excluded.digest, tags = excluded.tags",
 	[ST_ROW_DEL] = "DELETE FROM rows WHERE tid = ?1 AND pk = ?2",
 	[ST_OUT_ADD] = "INSERT INTO outbox (op, body) VALUES (?1, ?2)",
-	[ST_OUT_COUNTS] = "SELECT op, count(*) FROM outbox GROUP BY op",
+	[ST_OUT_COUNTS] = "SELECT op, count(*) FROM outbox WHERE seq > ?1 "
+	    "GROUP BY op",
 	[ST_OUT_FETCH] = "SELECT seq, op, body FROM outbox WHERE seq > ?1 "
 	    "ORDER BY seq LIMIT ?2",
 	[ST_OUT_ACK] = "DELETE FROM outbox WHERE seq <= ?1",
+	[ST_META_GET] = "SELECT value FROM meta WHERE name = ?1",
+	[ST_META_PUT] = "INSERT INTO meta (name, value) VALUES (?1, ?2) "
+	    "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
 };
 
 struct baseline {
@@ -809,10 +815,10 @@ baseline_outbox_add(struct baseline *bl, const char *op, const char *body,
 	return baseline_done(bl, st, "queueing a record", cause);
 }
 
-/* Count the queued records by op. */
+/* Count the queued records after seq by op. */
 int
-baseline_outbox_counts(struct baseline *bl, struct baseline_counts *c,
-    char **cause)
+baseline_outbox_counts(struct baseline *bl, int64_t after,
+    struct baseline_counts *c, char **cause)
 {
 	sqlite3_stmt	*st;
 	const char	*op;
@@ -822,6 +828,7 @@ baseline_outbox_counts(struct baseline *bl, struct baseline_counts *c,
 	memset(c, 0, sizeof *c);
 	if ((st = baseline_stmt(bl, ST_OUT_COUNTS, cause)) == NULL)
 		return -1;
+	sqlite3_bind_int64(st, 1, after);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		op = (const char *)sqlite3_column_text(st, 0);
 		n = (uint64_t)sqlite3_column_int64(st, 1);
@@ -892,4 +899,41 @@ baseline_outbox_ack(struct baseline *bl, int64_t seq, char **cause)
 		return -1;
 	sqlite3_bind_int64(st, 1, seq);
 	return baseline_done(bl, st, "marking records delivered", cause);
+}
+
+/* An integer from meta: 1 and *v when set, 0 when not, -1 on error. */
+int
+baseline_meta_get(struct baseline *bl, const char *name, int64_t *v,
+    char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = baseline_stmt(bl, ST_META_GET, cause)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	*cause = baseline_err(bl, "reading meta");
+	return -1;
+}
+
+/* Set an integer in meta. */
+int
+baseline_meta_put(struct baseline *bl, const char *name, int64_t v,
+    char **cause)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = baseline_stmt(bl, ST_META_PUT, cause)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, v);
+	return baseline_done(bl, st, "writing meta", cause);
 }

@@ -81,10 +81,12 @@ int	 baseline_row_del(struct baseline *, int64_t, const unsigned char *,
 
 int	 baseline_outbox_add(struct baseline *, const char *, const char *,
 	    size_t, char **);
-int	 baseline_outbox_counts(struct baseline *, struct baseline_counts *,
-	    char **);
+int	 baseline_outbox_counts(struct baseline *, int64_t,
+	    struct baseline_counts *, char **);
 int	 baseline_outbox_fetch(struct baseline *, int64_t, size_t,
 	    int (*)(void *, const struct baseline_outrec *), void *, char **);
 int	 baseline_outbox_ack(struct baseline *, int64_t, char **);
+int	 baseline_meta_get(struct baseline *, const char *, int64_t *, char **);
+int	 baseline_meta_put(struct baseline *, const char *, int64_t, char **);
 
 #endif

@@ -437,7 +437,7 @@ cmd_status(const struct options *o, struct conf *conf, int argc, char **argv)
 		baseline_entry_clear(&e);
 	}
 	buf_free(&b);
-	if (baseline_outbox_counts(bl, &q, &cause) == -1) {
+	if (baseline_outbox_counts(bl, 0, &q, &cause) == -1) {
 		log_warnx("%s", cause);
 		goto out;
 	}

@@ -1,7 +1,12 @@
 /* The only writer of records: drains the outbox to standard output. */
 #include "config.h"
 
+#include <sys/time.h>
+
 #include <errno.h>
+#include <stdio.h>
+#include <syslog.h>
+#include <time.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,7 +261,7 @@ report_drain(struct baseline *bl, const struct report_opts *opts,
 	int			 n, r = -1;
 
 	*printed = 0;
-	if (baseline_outbox_counts(bl, &all, cause) == -1)
+	if (baseline_outbox_counts(bl, 0, &all, cause) == -1)
 		return -1;
 	if (all.total == 0)
 		return 0;
@@ -330,4 +335,177 @@ report_direct(const struct report_opts *opts, const char *body, size_t len,
 	r = n == b.len ? 0 : -1;
 	buf_free(&b);
 	return r;
+}
+
+/* A record for a sink: everything goes, nothing is capped. */
+struct sink {
+	const struct report_opts *opts;
+	struct buf		  out;
+	char			  stamp[512];
+	int64_t			  last;
+	char			 *cause;
+};
+
+/*
+ * One log-file line: an RFC 3339 timestamp with microseconds, the host,
+ * the program with its pid, then the record (never the
+ * "YYYY-MM-DD HH:MM:SS " form that OSSEC's stock decoders claim).
+ */
+static int
+sink_line(struct sink *k, const char *body, size_t len)
+{
+	if (buf_adds(&k->out, k->stamp) == -1)
+		return -1;
+	if (k->opts->format == REPORT_JSON)
+		return report_format_line(&k->out, REPORT_JSON, body, len);
+	return report_format_line(&k->out, REPORT_TEXT, body, len);
+}
+
+static void
+sink_syslog(const struct report_opts *opts, const char *op, const char *body,
+    size_t len)
+{
+	struct buf	 b;
+	int		 pri = LOG_NOTICE;
+
+	if (strcmp(op, "error") == 0 || strcmp(op, "schema") == 0 ||
+	    strcmp(op, "missing") == 0 || strcmp(op, "reset") == 0)
+		pri = LOG_WARNING;
+	buf_init(&b, BUF_NOCAP);
+	if (opts->format == REPORT_JSON)
+		report_format_line(&b, REPORT_JSON, body, len);
+	else
+		buf_add(&b, body, len);
+	if (b.len > 0 && b.data[b.len - 1] == '\n')
+		b.data[--b.len] = '\0';
+	if (b.data != NULL)
+		syslog(pri, "%s", b.data);
+	buf_free(&b);
+}
+
+static int
+sink_take(void *arg, const struct baseline_outrec *r)
+{
+	struct sink	*k = arg;
+
+	if (k->opts->logfd != -1 && sink_line(k, r->body, r->len) == -1) {
+		k->cause = xstrdup("out of memory");
+		return 1;
+	}
+	if (k->opts->use_syslog)
+		sink_syslog(k->opts, r->op, r->body, r->len);
+	k->last = r->seq;
+	return 0;
+}
+
+static int
+sink_flush(struct sink *k, char **cause)
+{
+	if (k->opts->logfd == -1 || k->out.len == 0)
+		return 0;
+	if (report_write(k->opts->logfd, &k->out, cause) != k->out.len)
+		return -1;
+	buf_reset(&k->out);
+	return 0;
+}
+
+static void
+sink_stamp(struct sink *k)
+{
+	struct timeval	 tv;
+	struct tm	 tm;
+	char		 t[32];
+
+	gettimeofday(&tv, NULL);
+	gmtime_r(&tv.tv_sec, &tm);
+	strftime(t, sizeof t, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (snprintf(k->stamp, sizeof k->stamp, "%s.%06ld+00:00 %.255s "
+	    "dbsyscheck[%ld]: ", t, (long)tv.tv_usec, k->opts->host,
+	    (long)getpid()) >= (int)sizeof k->stamp)
+		k->stamp[0] = '\0';
+}
+
+/*
+ * Give every record not yet given to a sink (--log, --syslog) to the sinks,
+ * uncapped, after a summary of them; then remember how far the sinks got
+ * (meta "sunk"), after the log file was synced.
+ */
+int
+report_sink(struct baseline *bl, const struct report_opts *opts,
+    char **cause)
+{
+	struct baseline_counts	 c;
+	struct sink		 k;
+	struct buf		 sum;
+	int64_t			 from = 0;
+	int			 n, r = -1;
+
+	if (opts->logfd == -1 && !opts->use_syslog)
+		return 0;
+	if (baseline_meta_get(bl, "sunk", &from, cause) == -1 ||
+	    baseline_outbox_counts(bl, from, &c, cause) == -1)
+		return -1;
+	if (c.total == 0)
+		return 0;
+	memset(&k, 0, sizeof k);
+	k.opts = opts;
+	k.last = from;
+	buf_init(&k.out, BUF_NOCAP);
+	sink_stamp(&k);
+	buf_init(&sum, BUF_NOCAP);
+	if (report_summary(&sum, REPORT_TEXT, &c, 0) == -1) {
+		*cause = xstrdup("out of memory");
+		goto out;
+	}
+	/* The summary body without its prefix and newline. */
+	{
+		struct baseline_outrec	 sr;
+		size_t			 plen = sizeof RECORD_PREFIX - 1;
+
+		sr.seq = from;
+		sr.op = "summary";
+		sr.body = sum.data + plen;
+		sr.len = sum.len - plen - 1;
+		sink_take(&k, &sr);
+	}
+	for (;;) {
+		n = baseline_outbox_fetch(bl, k.last, REPORT_BATCH, sink_take,
+		    &k, cause);
+		if (n == -1)
+			goto out;
+		if (k.cause != NULL) {
+			*cause = k.cause;
+			k.cause = NULL;
+			goto out;
+		}
+		if (sink_flush(&k, cause) == -1)
+			goto out;
+		if (n == 0)
+			break;
+	}
+	if (opts->logfd != -1 && fsync(opts->logfd) == -1 && errno != EINVAL) {
+		*cause = xasprintf("syncing the log: %s", strerror(errno));
+		goto out;
+	}
+	if (baseline_meta_put(bl, "sunk", k.last, cause) == -1)
+		goto out;
+	r = 0;
+out:
+	free(k.cause);
+	buf_free(&sum);
+	buf_free(&k.out);
+	return r;
+}
+
+/* With no standard output report, the sinks are the channel: drop sunk. */
+int
+report_drop_sunk(struct baseline *bl, char **cause)
+{
+	int64_t	 sunk = 0;
+
+	if (baseline_meta_get(bl, "sunk", &sunk, cause) == -1)
+		return -1;
+	if (sunk == 0)
+		return 0;
+	return baseline_outbox_ack(bl, sunk, cause);
 }

@@ -15,6 +15,9 @@ struct report_opts {
 	int			 fd;
 	size_t			 max_bytes;	/* 0: unlimited */
 	enum report_format	 format;
+	int			 logfd;		/* --log, or -1 */
+	int			 use_syslog;	/* --syslog */
+	const char		*host;
 };
 
 /* The smallest --max-bytes that always fits a summary and one record. */
@@ -22,6 +25,8 @@ struct report_opts {
 
 int	 report_drain(struct baseline *, const struct report_opts *,
 	    size_t *, char **);
+int	 report_sink(struct baseline *, const struct report_opts *, char **);
+int	 report_drop_sunk(struct baseline *, char **);
 int	 report_direct(const struct report_opts *, const char *, size_t,
 	    char **);
 

@@ -373,7 +373,7 @@ scan_plan(struct tscan *t, struct baseline_entry *e, int stored,
 	struct schema	*old = NULL;
 	struct buf	 why;
 	char		*derr = NULL;
-	int		 authentic, comparable;
+	int		 authentic, what;
 
 	*first = 0;
 	t->report = mode == SCAN_REPORT;
@@ -386,37 +386,45 @@ scan_plan(struct tscan *t, struct baseline_entry *e, int stored,
 	if (scan_entry_mac(t->run, t->s->db, t->s->name, e, mac, cause) == -1)
 		return -1;
 	authentic = util_timingsafe_eq(mac, e->mac, sizeof mac);
-	if (authentic && memcmp(fp, e->fp, SCHEMA_FP_LEN) == 0)
-		return 0;
 	if (authentic)
 		old = schema_decode(e->schema, e->schemalen, &derr);
 	free(derr);
-	buf_init(&why, RECORD_LIST_MAX * 4);
+	buf_init(&why, RECORD_LIST_MAX * 6);
+	/* An entry that fails authentication is not trusted at all. */
+	what = SCHEMA_COLUMNS | SCHEMA_KEY;
 	if (old != NULL)
-		comparable = schema_compare(old, t->s, &why);
-	else
-		comparable = 0;
+		what = schema_compare(old, t->s, &why);
 	schema_free(old);
-	if (comparable == -1) {
+	if (what == -1) {
 		buf_free(&why);
 		*cause = xstrdup("out of memory");
 		return -1;
 	}
-	t->updates = 0;
-	if (!comparable && baseline_table_clear(t->run->bl, t->tid,
+	if (authentic && old != NULL &&
+	    memcmp(fp, e->fp, SCHEMA_FP_LEN) != 0 && what == 0)
+		what = SCHEMA_COLUMNS;
+	if (what == 0) {
+		buf_free(&why);
+		return 0;
+	}
+	if (what & (SCHEMA_COLUMNS | SCHEMA_KEY))
+		t->updates = 0;
+	if ((what & SCHEMA_KEY) && baseline_table_clear(t->run->bl, t->tid,
 	    cause) == -1) {
 		buf_free(&why);
 		return -1;
 	}
-	if (!comparable)
+	if (what & SCHEMA_KEY)
 		t->report = 0;
 	if (mode == SCAN_REPORT) {
 		scan_rec_start(t, "schema");
 		if (!authentic)
 			buf_adds(&t->rec, " baseline=tampered");
-		buf_add(&t->rec, buf_str(&why), why.len);
-		record_field(&t->rec, comparable ? "updates" : "rows",
-		    "uncompared");
+		record_cut(&t->rec, buf_str(&why), why.len, RECORD_LIST_MAX * 3);
+		if (what & SCHEMA_KEY)
+			record_field(&t->rec, "rows", "uncompared");
+		else if (what & SCHEMA_COLUMNS)
+			record_field(&t->rec, "updates", "uncompared");
 		record_field(&t->rec, "src", "scan");
 		record_end(&t->rec);
 		t->run->stats.events++;

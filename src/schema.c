@@ -182,12 +182,23 @@ putstr(struct buf *b, const char *s)
 	return buf_adds(b, s);
 }
 
+static int schema_encode_cols(const struct schema *, struct buf *);
+
 /*
- * Encode everything that decides the digests (not mask=, which never
- * changes a digest) as a length-prefixed blob for the baseline.
+ * Encode the description as a length-prefixed blob for the baseline:
+ * everything that decides the digests (not mask=, which never changes a
+ * digest), then the watched triggers and functions.
  */
 int
 schema_encode(const struct schema *s, struct buf *b)
+{
+	if (schema_encode_cols(s, b) == -1)
+		return -1;
+	return putstr(b, s->watch);
+}
+
+static int
+schema_encode_cols(const struct schema *s, struct buf *b)
 {
 	const struct column	*c;
 	size_t			 i;
@@ -207,7 +218,7 @@ schema_encode(const struct schema *s, struct buf *b)
 		    put32(b, (uint32_t)c->keypos) == -1)
 			return -1;
 	}
-	return putstr(b, s->watch);
+	return 0;
 }
 
 struct reader {
@@ -334,7 +345,10 @@ schema_decode(const void *p, size_t len, char **cause)
 	return s;
 }
 
-/* SHA-256 of the encoded description. */
+/*
+ * SHA-256 of the encoded columns and key: what decides whether stored
+ * digests can be compared (the watched triggers do not).
+ */
 void
 schema_fingerprint(const struct schema *s, unsigned char out[SCHEMA_FP_LEN])
 {
@@ -342,19 +356,32 @@ schema_fingerprint(const struct schema *s, unsigned char out[SCHEMA_FP_LEN])
 	unsigned int	 n = SCHEMA_FP_LEN;
 
 	buf_init(&b, BUF_NOCAP);
-	if (schema_encode(s, &b) == -1 ||
+	if (schema_encode_cols(s, &b) == -1 ||
 	    EVP_Digest(b.data, b.len, out, &n, EVP_sha256(), NULL) != 1)
 		memset(out, 0, SCHEMA_FP_LEN);
 	buf_free(&b);
 }
 
 static int
+schema_same_type(const struct column *c, const struct column *o)
+{
+	return strcmp(c->type, o->type) == 0 && c->nullable == o->nullable &&
+	    (c->charset == NULL) == (o->charset == NULL) &&
+	    (c->charset == NULL || strcmp(c->charset, o->charset) == 0) &&
+	    (c->collation == NULL) == (o->collation == NULL) &&
+	    (c->collation == NULL || strcmp(c->collation, o->collation) == 0);
+}
+
+enum schema_what { LIST_ADDED, LIST_RETYPED, LIST_WATCHED };
+
+/* Append " field=a,b" for the columns of a that differ from other. */
+static int
 schema_list(struct buf *b, const char *field, const struct schema *a,
-    const struct schema *other, int retyped)
+    const struct schema *other, enum schema_what what, int *any)
 {
 	const struct column	*c, *o;
 	size_t			 i, start = b->len;
-	int			 any = 0;
+	int			 n = 0;
 
 	if (buf_addc(b, ' ') == -1 || buf_adds(b, field) == -1 ||
 	    buf_addc(b, '=') == -1)
@@ -362,25 +389,76 @@ schema_list(struct buf *b, const char *field, const struct schema *a,
 	for (i = 0; i < a->ncols; i++) {
 		c = &a->cols[i];
 		o = schema_find(other, c->name);
-		if (retyped) {
-			if (o == NULL || (strcmp(c->type, o->type) == 0 &&
-			    c->nullable == o->nullable &&
-			    c->hashed == o->hashed &&
-			    (c->charset == NULL) == (o->charset == NULL) &&
-			    (c->charset == NULL ||
-			    strcmp(c->charset, o->charset) == 0) &&
-			    (c->collation == NULL) == (o->collation == NULL) &&
-			    (c->collation == NULL ||
-			    strcmp(c->collation, o->collation) == 0)))
-				continue;
-		} else if (o != NULL)
+		if (what == LIST_ADDED && o != NULL)
 			continue;
-		if ((any && buf_addc(b, ',') == -1) ||
+		if (what == LIST_RETYPED && (o == NULL || schema_same_type(c, o)))
+			continue;
+		if (what == LIST_WATCHED && (o == NULL || c->hashed == o->hashed))
+			continue;
+		if ((n > 0 && buf_addc(b, ',') == -1) ||
 		    record_pct(b, c->name, strlen(c->name), 0) == -1)
 			return -1;
-		any = 1;
+		n++;
 	}
-	if (!any) {
+	if (n == 0) {
+		b->len = start;
+		b->data[b->len] = '\0';
+	} else
+		*any = 1;
+	return 0;
+}
+
+/* The line of watch for the object named name (percent-encoded), or NULL. */
+static const char *
+schema_watch_find(const char *watch, const char *line, size_t namelen,
+    size_t *linelen)
+{
+	const char	*p = watch, *eol;
+
+	while (p != NULL && *p != '\0') {
+		eol = strchr(p, '\n');
+		*linelen = eol != NULL ? (size_t)(eol - p) : strlen(p);
+		if (*linelen > namelen && p[namelen] == '\t' &&
+		    memcmp(p, line, namelen) == 0)
+			return p;
+		p = eol != NULL ? eol + 1 : NULL;
+	}
+	return NULL;
+}
+
+/*
+ * Append " field=a,b" for the watched objects (lines "name\t..." of the
+ * watch text; names already percent-encoded) of a that are missing from
+ * other (altered == 0) or differ (altered == 1).
+ */
+static int
+schema_watch_list(struct buf *b, const char *field, const char *a,
+    const char *other, int altered)
+{
+	const char	*p = a, *eol, *tab, *o;
+	size_t		 len, namelen, olen, start = b->len;
+	int		 n = 0;
+
+	if (buf_addc(b, ' ') == -1 || buf_adds(b, field) == -1 ||
+	    buf_addc(b, '=') == -1)
+		return -1;
+	while (p != NULL && *p != '\0') {
+		eol = strchr(p, '\n');
+		len = eol != NULL ? (size_t)(eol - p) : strlen(p);
+		tab = memchr(p, '\t', len);
+		namelen = tab != NULL ? (size_t)(tab - p) : len;
+		o = schema_watch_find(other != NULL ? other : "", p, namelen,
+		    &olen);
+		if ((!altered && o == NULL) || (altered && o != NULL &&
+		    (olen != len || memcmp(o, p, len) != 0))) {
+			if ((n > 0 && buf_addc(b, ',') == -1) ||
+			    buf_add(b, p, namelen) == -1)
+				return -1;
+			n++;
+		}
+		p = eol != NULL ? eol + 1 : NULL;
+	}
+	if (n == 0) {
 		b->len = start;
 		b->data[b->len] = '\0';
 	}
@@ -389,34 +467,44 @@ schema_list(struct buf *b, const char *field, const struct schema *a,
 
 /*
  * Append record fields that say how new differs from old (added=,
- * dropped=, retyped= column lists, key=changed, watch=changed). Returns 1
- * when the keys are still comparable (same key columns, names and
- * classes), 0 when not, -1 on error.
+ * dropped=, retyped=, watched= column lists, key=changed, and for the
+ * watched triggers and functions watch_added=, watch_dropped=,
+ * watch_altered=).
+ * Returns a mask of SCHEMA_COLUMNS, SCHEMA_KEY and SCHEMA_WATCH, or -1.
  */
 int
 schema_compare(const struct schema *old, const struct schema *new,
     struct buf *b)
 {
 	size_t	 i;
-	int	 same_key;
+	int	 any = 0, what = 0;
+	const char *ow = old->watch != NULL ? old->watch : "";
+	const char *nw = new->watch != NULL ? new->watch : "";
 
-	if (schema_list(b, "added", new, old, 0) == -1 ||
-	    schema_list(b, "dropped", old, new, 0) == -1 ||
-	    schema_list(b, "retyped", new, old, 1) == -1)
+	if (schema_list(b, "added", new, old, LIST_ADDED, &any) == -1 ||
+	    schema_list(b, "dropped", old, new, LIST_ADDED, &any) == -1 ||
+	    schema_list(b, "retyped", new, old, LIST_RETYPED, &any) == -1 ||
+	    schema_list(b, "watched", new, old, LIST_WATCHED, &any) == -1)
 		return -1;
-	same_key = old->nkey == new->nkey;
-	for (i = 0; same_key && i < old->nkey; i++) {
+	if (any)
+		what |= SCHEMA_COLUMNS;
+	if (old->nkey != new->nkey)
+		what |= SCHEMA_KEY;
+	for (i = 0; !(what & SCHEMA_KEY) && i < old->nkey; i++) {
 		if (strcmp(old->cols[old->key[i]].name,
 		    new->cols[new->key[i]].name) != 0 ||
 		    old->cols[old->key[i]].kclass !=
 		    new->cols[new->key[i]].kclass)
-			same_key = 0;
+			what |= SCHEMA_KEY;
 	}
-	if (!same_key && buf_adds(b, " key=changed") == -1)
+	if ((what & SCHEMA_KEY) && buf_adds(b, " key=changed") == -1)
 		return -1;
-	if (((old->watch == NULL) != (new->watch == NULL) ||
-	    (old->watch != NULL && strcmp(old->watch, new->watch) != 0)) &&
-	    buf_adds(b, " watch=changed") == -1)
-		return -1;
-	return same_key;
+	if (strcmp(ow, nw) != 0) {
+		what |= SCHEMA_WATCH;
+		if (schema_watch_list(b, "watch_added", nw, ow, 0) == -1 ||
+		    schema_watch_list(b, "watch_dropped", ow, nw, 0) == -1 ||
+		    schema_watch_list(b, "watch_altered", nw, ow, 1) == -1)
+			return -1;
+	}
+	return what;
 }

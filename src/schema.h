@@ -39,10 +39,16 @@ struct schema {
 	size_t		 ncols;
 	size_t		*key;
 	size_t		 nkey;
-	char		*watch;		/* triggers and UDFs watched with it */
+	char		*watch;		/* watched triggers and UDFs, one a line:
+					   "name\t..." (name percent-encoded) */
 };
 
 #define SCHEMA_FP_LEN	32
+
+/* What schema_compare found. */
+#define SCHEMA_COLUMNS	0x1	/* columns added, dropped, retyped, ... */
+#define SCHEMA_KEY	0x2	/* the key differs: keys are not comparable */
+#define SCHEMA_WATCH	0x4	/* triggers or functions differ */
 
 struct schema	*schema_create(const char *, const char *);
 struct column	*schema_add_column(struct schema *, const char *,

@@ -10,6 +10,7 @@
 #include <errmsg.h>
 
 #include "buf.h"
+#include "record.h"
 #include "source_mysql.h"
 #include "xmalloc.h"
 
@@ -21,6 +22,7 @@ struct source {
 	int		 lost;
 	int		 intxn;
 	char		*server;
+	char		*funcs;		/* the watched UDFs, read once a run */
 };
 
 /* Copy the client library's message at once: the next call overwrites it. */
@@ -100,6 +102,7 @@ source_close(struct source *src)
 	if (src->my != NULL)
 		mysql_close(src->my);
 	free(src->server);
+	free(src->funcs);
 	free(src);
 }
 
@@ -319,6 +322,107 @@ source_key(struct source *src, struct schema *s, char **cause)
 	return 0;
 }
 
+/* Append "name\tfield\tfield...\n" with the name percent-encoded. */
+static int
+source_watch_line(struct buf *b, const char *kind, MYSQL_ROW row,
+    const unsigned long *len, unsigned int n)
+{
+	unsigned int	 i;
+
+	if (buf_adds(b, kind) == -1 ||
+	    record_pct(b, row[0] != NULL ? row[0] : "", len[0], 0) == -1)
+		return -1;
+	for (i = 1; i < n; i++) {
+		if (buf_addc(b, '\t') == -1 || (row[i] != NULL &&
+		    record_pct(b, row[i], len[i], 0) == -1))
+			return -1;
+	}
+	return buf_addc(b, '\n');
+}
+
+static int
+source_watch_rows(struct source *src, struct buf *out, const char *kind,
+    const struct buf *sql, char **cause)
+{
+	MYSQL_RES	*res;
+	MYSQL_ROW	 row;
+	unsigned long	*len;
+
+	if ((res = source_small(src, sql, cause)) == NULL)
+		return -1;
+	while ((row = mysql_fetch_row(res)) != NULL) {
+		len = mysql_fetch_lengths(res);
+		if (source_watch_line(out, kind, row, len,
+		    mysql_num_fields(res)) == -1) {
+			mysql_free_result(res);
+			*cause = xstrdup("out of memory");
+			return -1;
+		}
+	}
+	mysql_free_result(res);
+	return 0;
+}
+
+/*
+ * What watches the table: the triggers on it (as far as the account may
+ * see them: information_schema shows triggers only with the TRIGGER
+ * privilege) and the dbsyscheck functions in mysql.func (read once per
+ * run; "unreadable" without SELECT on it).
+ */
+static int
+source_watch(struct source *src, struct schema *s, char **cause)
+{
+	struct buf	 sql, w;
+
+	buf_init(&w, BUF_NOCAP);
+	buf_init(&sql, BUF_NOCAP);
+	buf_adds(&sql, "SELECT TRIGGER_NAME, EVENT_MANIPULATION, "
+	    "ACTION_TIMING, ACTION_ORDER, SHA2(ACTION_STATEMENT, 256), "
+	    "DEFINER FROM information_schema.TRIGGERS WHERE "
+	    "EVENT_OBJECT_SCHEMA = ");
+	source_hex(&sql, s->db);
+	buf_adds(&sql, " AND EVENT_OBJECT_TABLE = ");
+	source_hex(&sql, s->name);
+	buf_adds(&sql, " ORDER BY TRIGGER_NAME");
+	if (source_watch_rows(src, &w, "trigger:", &sql, cause) == -1)
+		goto fail;
+	if (src->funcs == NULL) {
+		struct buf	 f;
+
+		buf_init(&f, BUF_NOCAP);
+		buf_reset(&sql);
+		buf_adds(&sql, "SELECT name, ret, dl, type FROM mysql.func "
+		    "WHERE name IN ('dbsyscheck_log', 'log_error') "
+		    "ORDER BY name");
+		if (source_watch_rows(src, &f, "function:", &sql,
+		    cause) == -1) {
+			buf_free(&f);
+			if (src->lost)
+				goto fail;
+			free(*cause);
+			*cause = NULL;
+			buf_init(&f, BUF_NOCAP);
+			buf_adds(&f, "function:*\tunreadable\n");
+		}
+		src->funcs = xstrdup(buf_str(&f));
+		buf_free(&f);
+	}
+	buf_adds(&w, src->funcs);
+	if (w.data == NULL) {
+		*cause = xstrdup("out of memory");
+		goto fail;
+	}
+	s->watch = xstrdup(w.data);
+	buf_free(&w);
+	buf_free(&sql);
+	return 0;
+
+fail:
+	buf_free(&w);
+	buf_free(&sql);
+	return -1;
+}
+
 /*
  * Describe DB.NAME: 0 and a schema, 1 when the table does not exist, -1
  * on error (no privilege, no usable key, connection lost).
@@ -359,7 +463,8 @@ source_describe(struct source *src, const char *db, const char *name,
 		}
 		goto fail;
 	}
-	if (source_key(src, s, cause) == -1)
+	if (source_key(src, s, cause) == -1 ||
+	    source_watch(src, s, cause) == -1)
 		goto fail;
 	*out = s;
 	return 0;
