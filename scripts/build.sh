@@ -1,7 +1,8 @@
 #!/bin/sh
 # Build dbsyscheck in the source tree: Debian packages, autotools, make.
-# DBSC_CONFIGURE_FLAGS, when set, are the configure arguments; the tree is
-# reconfigured when they differ from those of the last configure.
+# DBSC_CONFIGURE_FLAGS, when set, are the configure arguments (the tree is
+# reconfigured when they differ from the last ones); unset, the arguments
+# of the last configure are kept.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -9,30 +10,35 @@ cd "$top"
 
 sh scripts/deps.sh
 
-# The arguments as config.status --config prints them: each one quoted.
-quoted_flags()
+# One argument a line, to compare argument lists.
+arg_lines()
 {
-	# shellcheck disable=SC2086
-	set -- ${DBSC_CONFIGURE_FLAGS:-}
-	_q=
 	for _a in "$@"; do
-		_q="$_q '$_a'"
+		printf '%s\n' "$_a"
 	done
-	echo "${_q# }"
 }
+
+if [ "${DBSC_CONFIGURE_FLAGS+set}" = set ]; then
+	# shellcheck disable=SC2086
+	set -- $DBSC_CONFIGURE_FLAGS
+elif [ -x config.status ]; then
+	# config.status prints them shell-quoted.
+	eval "set -- $(./config.status --config)"
+else
+	set --
+fi
 
 reconf=0
 if [ ! -f Makefile ] || [ ! -x config.status ] ||
     [ configure.ac -nt Makefile ] || [ Makefile.am -nt Makefile ]; then
 	reconf=1
-elif [ "${DBSC_CONFIGURE_FLAGS+set}" = set ] &&
-    [ "$(./config.status --config)" != "$(quoted_flags)" ]; then
+elif [ "$(eval "arg_lines $(./config.status --config)")" != \
+    "$(arg_lines "$@")" ]; then
 	reconf=1
 fi
 
 if [ "$reconf" = 1 ]; then
 	./autogen.sh
-	# shellcheck disable=SC2086
-	./configure ${DBSC_CONFIGURE_FLAGS:-}
+	./configure "$@"
 fi
 make -j2

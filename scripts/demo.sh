@@ -45,6 +45,7 @@ db_start
 h1='$2y$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy'
 h2='$2y$10$TKh8H1.PfQx37YgCzwiKb.KjNyWgaHb9cbcoQgdIVFlYg7B77UdFm'
 h3='$2y$10$e0MYzXyjpJS7Pd0RVvHwHeFx4A8Pt.sLfT0bBu0LhzA9CUu4Vf1ZS'
+h4='$2y$10$7EqJtq98hPqEX7fNZaFWoOhi5BWX4Z6yY9r3vK2mC1Lq8dXoTzB2u'
 run_sql "CREATE DATABASE acme"
 run_sql "CREATE TABLE acme.users (id INT PRIMARY KEY AUTO_INCREMENT, login VARCHAR(20) NOT NULL, password VARCHAR(60) NOT NULL)"
 run_sql "INSERT INTO acme.users (login, password) VALUES ('alice', '$h1'), ('bob', '$h2')"
@@ -61,7 +62,7 @@ run_sql "INSERT INTO acme.users VALUES (7,'xavier','$h3')"
 scan
 
 say "Someone changes its password"
-run_sql "UPDATE acme.users SET password='$h1' WHERE id=7"
+run_sql "UPDATE acme.users SET password='$h4' WHERE id=7"
 scan
 
 say "Someone removes it"

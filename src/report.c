@@ -317,17 +317,24 @@ out:
 	return r;
 }
 
-/* Write one record that could not be queued (no usable baseline). */
+/*
+ * Write one error record that could not be queued (no usable baseline),
+ * after its summary, like any other output.
+ */
 int
 report_direct(const struct report_opts *opts, const char *body, size_t len,
     char **cause)
 {
-	struct buf	 b;
-	size_t		 n;
-	int		 r;
+	struct baseline_counts	 c;
+	struct buf		 b;
+	size_t			 n;
+	int			 r;
 
+	memset(&c, 0, sizeof c);
+	c.errors = c.total = 1;
 	buf_init(&b, BUF_NOCAP);
-	if (report_format_line(&b, opts->format, body, len) == -1) {
+	if (report_summary(&b, opts->format, &c, 0) == -1 ||
+	    report_format_line(&b, opts->format, body, len) == -1) {
 		*cause = xstrdup("out of memory");
 		return -1;
 	}

@@ -5,11 +5,9 @@
 . "$(dirname "$0")/setup"
 
 rows=200000
-# Milliseconds before the kill, one trial each; up to 99 random milliseconds
-# are added. DBSC_KILL_DELAYS="120 480" repeats the delays a log shows.
-delays=${DBSC_KILL_DELAYS:-50 200 500 900 1500}
-jitter=1
-[ -z "${DBSC_KILL_DELAYS:-}" ] || jitter=0
+# Trials: kills spread over the time one clean scan takes, with random
+# jitter. DBSC_KILL_DELAYS="120 480" (milliseconds) repeats a logged run.
+trials=6
 
 db_start --innodb-buffer-pool-size=256M
 sql "CREATE DATABASE killdb"
@@ -23,16 +21,24 @@ sql_db killdb "INSERT INTO t SELECT seq, MD5(seq), seq % 1000
     fail "setup: table not filled"
 dbsc_conf "killdb.t"
 
+# random N: a number from 0 to N-1.
+random()
+{
+	echo $(($(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % $1))
+}
+
+# now_ms: a clock in milliseconds.
+now_ms()
+{
+	echo $(($(date +%s%N) / 1000000))
+}
+
 # killed_scan MS: start a scan in the background and SIGKILL it after MS
 # milliseconds unless it finished first. Sets $st to its exit status (137
 # when killed).
 killed_scan()
 {
 	_ms=$1
-	if [ "$jitter" = 1 ]; then
-		_r=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
-		_ms=$((_ms + _r % 100))
-	fi
 	"$top_builddir/dbsyscheck" -c "$W/dbsyscheck.conf" --max-bytes 0 \
 	    scan >"$W/bg.out" 2>"$W/bg.err" </dev/null &
 	_pid=$!
@@ -73,8 +79,29 @@ cat >"$W/expected.first" <<EOF
 $(summary 0 0 0)
 dbsyscheck: op=baseline table=killdb.t rows=$rows src=scan ;
 EOF
-killed_scan 300
+killed_scan $((100 + $(random 200)))
 expect_changes_once "$W/expected.first"
+
+# How long a clean scan takes here, to aim the kills inside one.
+t0=$(now_ms)
+dbsc --max-bytes 0 scan
+expect_rc 0
+expect_empty
+span=$(($(now_ms) - t0 + 1))
+echo "a clean scan takes about $span ms"
+
+if [ -n "${DBSC_KILL_DELAYS:-}" ]; then
+	delays=$DBSC_KILL_DELAYS
+else
+	delays=
+	k=0
+	while [ "$k" -lt "$trials" ]; do
+		j=$(random $((span / trials + 1)))
+		delays="$delays $((span * k / trials + j))"
+		k=$((k + 1))
+	done
+fi
+echo "kill delays (ms):$delays"
 
 t=0
 for delay in $delays; do

@@ -37,6 +37,16 @@ dbsc scan
 expect_rc 2
 expect_err lock
 [ $(($(date +%s) - start)) -lt 10 ] || fail "scan waited for the lock"
+# On stdout, as for any run that prints records: the summary, then one
+# error record (no table=: it concerns the whole run).
+[ "$(wc -l <"$W/out")" -eq 2 ] ||
+    fail "stdout is not a summary and one op=error record"
+head -n 1 "$W/out" >"$W/out.1"
+summary 0 0 0 1 | cmp -s - "$W/out.1" ||
+    fail "first line is not the summary with errors=1"
+tail -n 1 "$W/out" |
+    grep -q '^dbsyscheck: op=error msg=[^ ]* src=scan ;$' ||
+    fail "second line is not an op=error record"
 
 # Release: the child first (it holds the lock too), then flock.
 bg_kill "$child"
