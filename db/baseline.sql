@@ -18,6 +18,7 @@ CREATE TABLE tables (
 	nrows		INTEGER NOT NULL,
 	state		INTEGER NOT NULL,	-- 0 present, 1 missing
 	last_scan	INTEGER NOT NULL,	-- Unix time of the last good scan
+	chunk		INTEGER NOT NULL,	-- chunk size, 0 in full mode
 	mac		BLOB NOT NULL,
 	UNIQUE (db, name)
 );
@@ -30,6 +31,20 @@ CREATE TABLE rows (
 	digest		BLOB NOT NULL,
 	tags		BLOB NOT NULL,
 	PRIMARY KEY (tid, pk)
+) WITHOUT ROWID;
+
+-- Chunk mode: the key ranges of a table, in key order (n), each ending at
+-- the encoded key hi (inclusive; NULL for the last, open-ended chunk),
+-- with its row count and the server-side aggregate of per-row SHA-256
+-- hashes; mac is an HMAC-SHA-256 over the chunk under the key.
+CREATE TABLE chunks (
+	tid		INTEGER NOT NULL,
+	n		INTEGER NOT NULL,
+	hi		BLOB,
+	nrows		INTEGER NOT NULL,
+	agg		BLOB NOT NULL,
+	mac		BLOB NOT NULL,
+	PRIMARY KEY (tid, n)
 ) WITHOUT ROWID;
 
 -- Records written in the transaction that advanced the baseline, removed

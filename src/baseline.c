@@ -33,6 +33,10 @@ enum stmt {
 	ST_TABLE_CLEAR,
 	ST_TABLES_ALL,
 	ST_ROWS_NEXT,
+	ST_ROWS_NEXT_HI,
+	ST_CHUNKS_GET,
+	ST_CHUNKS_CLEAR,
+	ST_CHUNK_PUT,
 	ST_ROW_PUT,
 	ST_ROW_DEL,
 	ST_OUT_ADD,
@@ -46,18 +50,27 @@ enum stmt {
 
 static const char *const stmt_sql[ST_MAX] = {
 	[ST_TABLE_GET] = "SELECT tid, schema, fingerprint, nrows, state, "
-	    "last_scan, mac FROM tables WHERE db = ?1 AND name = ?2",
+	    "last_scan, mac, chunk FROM tables WHERE db = ?1 AND name = ?2",
 	[ST_TABLE_INS] = "INSERT INTO tables (db, name, schema, fingerprint, "
-	    "nrows, state, last_scan, mac) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-	    "?7, ?8)",
+	    "nrows, state, last_scan, mac, chunk) VALUES (?1, ?2, ?3, ?4, ?5, "
+	    "?6, ?7, ?8, ?10)",
 	[ST_TABLE_UPD] = "UPDATE tables SET schema = ?3, fingerprint = ?4, "
-	    "nrows = ?5, state = ?6, last_scan = ?7, mac = ?8 "
+	    "nrows = ?5, state = ?6, last_scan = ?7, mac = ?8, chunk = ?10 "
 	    "WHERE tid = ?9 AND db = ?1 AND name = ?2",
 	[ST_TABLE_CLEAR] = "DELETE FROM rows WHERE tid = ?1",
 	[ST_TABLES_ALL] = "SELECT db, name, tid, schema, fingerprint, nrows, "
-	    "state, last_scan, mac FROM tables ORDER BY db, name",
+	    "state, last_scan, mac, chunk FROM tables ORDER BY db, name",
 	[ST_ROWS_NEXT] = "SELECT pk, digest, tags FROM rows WHERE tid = ?1 "
 	    "AND pk > ?2 ORDER BY pk LIMIT ?3",
+	[ST_ROWS_NEXT_HI] = "SELECT pk, digest, tags FROM rows WHERE tid = ?1 "
+	    "AND pk > ?2 AND pk <= ?4 ORDER BY pk LIMIT ?3",
+	[ST_CHUNKS_GET] = "SELECT n, hi, nrows, agg, mac FROM chunks "
+	    "WHERE tid = ?1 ORDER BY n",
+	[ST_CHUNKS_CLEAR] = "DELETE FROM chunks WHERE tid = ?1",
+	[ST_CHUNK_PUT] = "INSERT INTO chunks (tid, n, hi, nrows, agg, mac) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (tid, n) DO UPDATE "
+	    "SET hi = excluded.hi, nrows = excluded.nrows, agg = excluded.agg, "
+	    "mac = excluded.mac",
 	[ST_ROW_PUT] = "INSERT INTO rows (tid, pk, digest, tags) "
 	    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (tid, pk) DO UPDATE SET "
 	    "digest = excluded.digest, tags = excluded.tags",
@@ -89,6 +102,8 @@ struct cursor_row {
 struct baseline_cursor {
 	struct baseline		*bl;
 	int64_t			 tid;
+	struct buf		 hi;
+	int			 have_hi;
 	struct buf		 arena;
 	struct cursor_row	 rows[BASELINE_BATCH];
 	size_t			 nrows, next;
@@ -526,6 +541,7 @@ baseline_read_entry(sqlite3_stmt *st, int col, struct baseline_entry *e)
 	e->last_scan = sqlite3_column_int64(st, col + 5);
 	if (sqlite3_column_bytes(st, col + 6) == (int)sizeof e->mac)
 		memcpy(e->mac, sqlite3_column_blob(st, col + 6), sizeof e->mac);
+	e->chunk = sqlite3_column_int64(st, col + 7);
 }
 
 /* Free what an entry holds. */
@@ -583,6 +599,7 @@ baseline_table_put(struct baseline *bl, const char *db, const char *name,
 	sqlite3_bind_int(st, 6, e->state);
 	sqlite3_bind_int64(st, 7, e->last_scan);
 	sqlite3_bind_blob(st, 8, e->mac, sizeof e->mac, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 10, e->chunk);
 	if (e->tid != 0)
 		sqlite3_bind_int64(st, 9, e->tid);
 	if (baseline_done(bl, st, "writing tables", cause) == -1)
@@ -644,9 +661,13 @@ baseline_table_clear(struct baseline *bl, int64_t tid, char **cause)
 	return baseline_done(bl, st, "clearing rows", cause);
 }
 
-/* A cursor over the stored rows of a table in key order. */
+/*
+ * A cursor over the stored rows of a table in key order, from after lo to
+ * hi inclusive (NULL: from the first, to the last).
+ */
 struct baseline_cursor *
-baseline_cursor(struct baseline *bl, int64_t tid)
+baseline_cursor(struct baseline *bl, int64_t tid, const void *lo,
+    size_t lolen, const void *hi, size_t hilen)
 {
 	struct baseline_cursor	*c;
 
@@ -655,6 +676,17 @@ baseline_cursor(struct baseline *bl, int64_t tid)
 	c->tid = tid;
 	buf_init(&c->arena, BUF_NOCAP);
 	buf_init(&c->last, BUF_NOCAP);
+	buf_init(&c->hi, BUF_NOCAP);
+	if (lo != NULL) {
+		if (buf_add(&c->last, lo, lolen) == -1)
+			c->end = 1;
+		c->have_last = 1;
+	}
+	if (hi != NULL) {
+		if (buf_add(&c->hi, hi, hilen) == -1)
+			c->end = 1;
+		c->have_hi = 1;
+	}
 	return c;
 }
 
@@ -666,6 +698,7 @@ baseline_cursor_free(struct baseline_cursor *c)
 		return;
 	buf_free(&c->arena);
 	buf_free(&c->last);
+	buf_free(&c->hi);
 	free(c);
 }
 
@@ -690,7 +723,8 @@ cursor_fill(struct baseline_cursor *c, char **cause)
 	sqlite3_stmt		*st;
 	int			 rc;
 
-	if ((st = baseline_stmt(c->bl, ST_ROWS_NEXT, cause)) == NULL)
+	if ((st = baseline_stmt(c->bl, c->have_hi ? ST_ROWS_NEXT_HI :
+	    ST_ROWS_NEXT, cause)) == NULL)
 		return -1;
 	buf_reset(&c->arena);
 	c->nrows = c->next = 0;
@@ -701,6 +735,9 @@ cursor_fill(struct baseline_cursor *c, char **cause)
 	else
 		sqlite3_bind_zeroblob(st, 2, 0);
 	sqlite3_bind_int(st, 3, BASELINE_BATCH);
+	if (c->have_hi)
+		sqlite3_bind_blob(st, 4, c->hi.data, (int)c->hi.len,
+		    SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		r = &c->rows[c->nrows];
 		r->keylen = (size_t)sqlite3_column_bytes(st, 0);
@@ -936,4 +973,91 @@ baseline_meta_put(struct baseline *bl, const char *name, int64_t v,
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, v);
 	return baseline_done(bl, st, "writing meta", cause);
+}
+
+/* Free a list of chunks. */
+void
+baseline_chunks_free(struct baseline_chunk *c, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(c[i].hi);
+	free(c);
+}
+
+/* Load the chunks of a table in key order. */
+int
+baseline_chunks_get(struct baseline *bl, int64_t tid,
+    struct baseline_chunk **out, size_t *n, char **cause)
+{
+	struct baseline_chunk	*c = NULL, *k;
+	sqlite3_stmt		*st;
+	const void		*p;
+	int			 rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((st = baseline_stmt(bl, ST_CHUNKS_GET, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, tid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		c = xreallocarray(c, *n + 1, sizeof *c);
+		k = &c[(*n)++];
+		memset(k, 0, sizeof *k);
+		k->n = sqlite3_column_int64(st, 0);
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+			p = sqlite3_column_blob(st, 1);
+			k->hilen = (size_t)sqlite3_column_bytes(st, 1);
+			k->hi = (unsigned char *)xmemdup(p != NULL ? p : "",
+			    k->hilen);
+		}
+		k->nrows = sqlite3_column_int64(st, 2);
+		if (sqlite3_column_bytes(st, 3) == (int)sizeof k->agg)
+			memcpy(k->agg, sqlite3_column_blob(st, 3),
+			    sizeof k->agg);
+		if (sqlite3_column_bytes(st, 4) == (int)sizeof k->mac)
+			memcpy(k->mac, sqlite3_column_blob(st, 4),
+			    sizeof k->mac);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		baseline_chunks_free(c, *n);
+		*n = 0;
+		*cause = baseline_err(bl, "reading chunks");
+		return -1;
+	}
+	*out = c;
+	return 0;
+}
+
+/* Forget the chunks of a table. */
+int
+baseline_chunks_clear(struct baseline *bl, int64_t tid, char **cause)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = baseline_stmt(bl, ST_CHUNKS_CLEAR, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, tid);
+	return baseline_done(bl, st, "clearing chunks", cause);
+}
+
+/* Store one chunk. */
+int
+baseline_chunk_put(struct baseline *bl, int64_t tid,
+    const struct baseline_chunk *c, char **cause)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = baseline_stmt(bl, ST_CHUNK_PUT, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, tid);
+	sqlite3_bind_int64(st, 2, c->n);
+	if (c->hi != NULL)
+		sqlite3_bind_blob(st, 3, c->hi, (int)c->hilen, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, c->nrows);
+	sqlite3_bind_blob(st, 5, c->agg, sizeof c->agg, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 6, c->mac, sizeof c->mac, SQLITE_STATIC);
+	return baseline_done(bl, st, "writing chunks", cause);
 }

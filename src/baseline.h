@@ -27,6 +27,17 @@ struct baseline_entry {
 	int64_t		 nrows;
 	int		 state;		/* BASELINE_PRESENT, _MISSING */
 	int64_t		 last_scan;
+	int64_t		 chunk;		/* chunk size, 0 in full mode */
+	unsigned char	 mac[32];
+};
+
+/* A key range of a table in chunk mode: up to hi (NULL: no end). */
+struct baseline_chunk {
+	int64_t		 n;
+	unsigned char	*hi;
+	size_t		 hilen;
+	int64_t		 nrows;
+	unsigned char	 agg[8];
 	unsigned char	 mac[32];
 };
 
@@ -70,7 +81,8 @@ int	 baseline_tables_each(struct baseline *, int (*)(void *, const char *,
 int	 baseline_table_clear(struct baseline *, int64_t, char **);
 void	 baseline_entry_clear(struct baseline_entry *);
 
-struct baseline_cursor *baseline_cursor(struct baseline *, int64_t);
+struct baseline_cursor *baseline_cursor(struct baseline *, int64_t,
+	    const void *, size_t, const void *, size_t);
 int	 baseline_cursor_next(struct baseline_cursor *, struct diff_row *,
 	    char **);
 void	 baseline_cursor_free(struct baseline_cursor *);
@@ -86,6 +98,12 @@ int	 baseline_outbox_counts(struct baseline *, int64_t,
 int	 baseline_outbox_fetch(struct baseline *, int64_t, size_t,
 	    int (*)(void *, const struct baseline_outrec *), void *, char **);
 int	 baseline_outbox_ack(struct baseline *, int64_t, char **);
+int	 baseline_chunks_get(struct baseline *, int64_t,
+	    struct baseline_chunk **, size_t *, char **);
+void	 baseline_chunks_free(struct baseline_chunk *, size_t);
+int	 baseline_chunks_clear(struct baseline *, int64_t, char **);
+int	 baseline_chunk_put(struct baseline *, int64_t,
+	    const struct baseline_chunk *, char **);
 int	 baseline_meta_get(struct baseline *, const char *, int64_t *, char **);
 int	 baseline_meta_put(struct baseline *, const char *, int64_t, char **);
 

@@ -293,6 +293,83 @@ toolarge:
 }
 
 /*
+ * Decode an encoded key into one value per key column: the bytes go into
+ * store (reset first), offsets into off[] and lengths into len[]; integers
+ * come back as decimal text. Returns -1 when the key does not decode.
+ */
+static int
+rowenc_key_decode(const struct schema *s, const unsigned char *key,
+    size_t keylen, struct buf *store, size_t *off, unsigned long *len)
+{
+	const struct column	*c;
+	const unsigned char	*p = key, *end = key + keylen;
+	unsigned long long	 u;
+	size_t			 k, i;
+	char			 num[32];
+
+	buf_reset(store);
+	for (k = 0; k < s->nkey; k++) {
+		c = &s->cols[s->key[k]];
+		off[k] = store->len;
+		if (c->kclass == KEYCLASS_BYTES) {
+			for (;;) {
+				if (p >= end)
+					return -1;
+				if (*p != 0) {
+					if (buf_addc(store, *p++) == -1)
+						return -1;
+					continue;
+				}
+				if (p + 1 >= end)
+					return -1;
+				if (p[1] == 0x01) {
+					p += 2;
+					break;
+				}
+				if (p[1] != 0xff || buf_addc(store, 0) == -1)
+					return -1;
+				p += 2;
+			}
+		} else {
+			if (end - p < 8)
+				return -1;
+			for (u = 0, i = 0; i < 8; i++)
+				u = u << 8 | p[i];
+			p += 8;
+			if (c->kclass == KEYCLASS_INT)
+				snprintf(num, sizeof num, "%lld",
+				    (long long)(u ^ (1ULL << 63)));
+			else
+				snprintf(num, sizeof num, "%llu", u);
+			if (buf_adds(store, num) == -1)
+				return -1;
+		}
+		len[k] = (unsigned long)(store->len - off[k]);
+	}
+	return p == end && store->data != NULL ? 0 : -1;
+}
+
+/*
+ * Decode an encoded key into vals[]/lens[] (nkey each) pointing into
+ * store, which the caller frees. Returns -1 when the key does not decode.
+ */
+int
+rowenc_key_values(const struct schema *s, const unsigned char *key,
+    size_t keylen, struct buf *store, const char **vals, unsigned long *lens)
+{
+	size_t	*off;
+	size_t	 k;
+	int	 r;
+
+	off = xcalloc(s->nkey, sizeof *off);
+	r = rowenc_key_decode(s, key, keylen, store, off, lens);
+	for (k = 0; r == 0 && k < s->nkey; k++)
+		vals[k] = store->data + off[k];
+	free(off);
+	return r;
+}
+
+/*
  * Append "name=value,name=value" for an encoded key, each name and value
  * percent-encoded; a value whose encoding would pass max bytes is cut and
  * ends with the marker "%..." (never a valid encoding). Returns -1 when
@@ -303,69 +380,81 @@ rowenc_key_text(struct buf *b, const struct schema *s,
     const unsigned char *key, size_t keylen, size_t max)
 {
 	const struct column	*c;
-	const unsigned char	*p = key, *end = key + keylen;
-	unsigned long long	 u;
-	long long		 sv;
 	struct buf		 v;
-	size_t			 k, i, cut, elen, e;
-	char			 num[32];
+	size_t			*off, k, cut, elen, e;
+	unsigned long		*len;
 	int			 r = -1;
 
 	buf_init(&v, BUF_NOCAP);
+	off = xcalloc(s->nkey, sizeof *off);
+	len = xcalloc(s->nkey, sizeof *len);
+	if (rowenc_key_decode(s, key, keylen, &v, off, len) == -1)
+		goto out;
 	for (k = 0; k < s->nkey; k++) {
 		c = &s->cols[s->key[k]];
-		buf_reset(&v);
-		if (c->kclass == KEYCLASS_BYTES) {
-			for (;;) {
-				if (p >= end)
-					goto out;
-				if (*p != 0) {
-					if (buf_addc(&v, *p++) == -1)
-						goto out;
-					continue;
-				}
-				if (p + 1 >= end)
-					goto out;
-				if (p[1] == 0x01) {
-					p += 2;
-					break;
-				}
-				if (p[1] != 0xff || buf_addc(&v, 0) == -1)
-					goto out;
-				p += 2;
-			}
-		} else {
-			if (end - p < 8)
-				goto out;
-			for (u = 0, i = 0; i < 8; i++)
-				u = u << 8 | p[i];
-			p += 8;
-			if (c->kclass == KEYCLASS_INT) {
-				sv = (long long)(u ^ (1ULL << 63));
-				snprintf(num, sizeof num, "%lld", sv);
-			} else
-				snprintf(num, sizeof num, "%llu", u);
-			if (buf_adds(&v, num) == -1)
-				goto out;
-		}
 		if ((k > 0 && buf_addc(b, ',') == -1) ||
 		    record_pct(b, c->name, strlen(c->name), 0) == -1 ||
 		    buf_addc(b, '=') == -1)
 			goto out;
 		/* Cut on a whole byte so no %XX is split. */
-		for (cut = 0, elen = 0; cut < v.len; cut++) {
-			e = record_pct_len(v.data + cut, 1, 0);
+		for (cut = 0, elen = 0; cut < len[k]; cut++) {
+			e = record_pct_len(v.data + off[k] + cut, 1, 0);
 			if (elen + e > max)
 				break;
 			elen += e;
 		}
-		if (record_pct(b, v.data, cut, 0) == -1 ||
-		    (cut < v.len && buf_adds(b, "%...") == -1))
+		if (record_pct(b, v.data + off[k], cut, 0) == -1 ||
+		    (cut < len[k] && buf_adds(b, RECORD_CUT) == -1))
 			goto out;
 	}
-	r = p == end ? 0 : -1;
+	r = 0;
 out:
+	free(off);
+	free(len);
 	buf_free(&v);
+	return r;
+}
+
+/*
+ * XOR into agg the first ROWENC_AGG_LEN bytes of the SHA-256 that the
+ * server computes for a row in chunk mode (source_mysql.c): the values
+ * joined by '#' after a NULL map ("0"/"1" per column) and the byte length
+ * of every non-NULL variable-length value (varlen[i]), NULL values left
+ * out, as CONCAT_WS does.
+ */
+int
+rowenc_chunk_hash(const char *const *vals, const unsigned long *lens,
+    size_t n, const unsigned char *varlen, unsigned char *agg)
+{
+	unsigned char	 md[32];
+	unsigned int	 mdlen = sizeof md;
+	char		 num[32];
+	struct buf	 b;
+	size_t		 i;
+	int		 r = -1;
+
+	buf_init(&b, BUF_NOCAP);
+	for (i = 0; i < n; i++)
+		buf_addc(&b, vals[i] == NULL ? '1' : '0');
+	for (i = 0; i < n; i++) {
+		if (vals[i] == NULL || !varlen[i])
+			continue;
+		snprintf(num, sizeof num, "#%lu", lens[i]);
+		buf_adds(&b, num);
+	}
+	for (i = 0; i < n; i++) {
+		if (vals[i] == NULL)
+			continue;
+		buf_addc(&b, '#');
+		buf_add(&b, vals[i], lens[i]);
+	}
+	if (b.data != NULL &&
+	    EVP_Digest(b.data, b.len, md, &mdlen, EVP_sha256(), NULL) == 1) {
+		for (i = 0; i < ROWENC_AGG_LEN; i++)
+			agg[i] ^= md[i];
+		r = 0;
+	}
+	buf_free(&b);
 	return r;
 }
 

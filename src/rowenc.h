@@ -20,6 +20,7 @@ struct rowenc;
 #define ROWENC_DIGEST_LEN	32
 #define ROWENC_TAG_LEN		8
 #define ROWENC_MAC_LEN		32
+#define ROWENC_AGG_LEN		8	/* chunk aggregate */
 
 struct rowenc	*rowenc_create(const unsigned char *, size_t, const char *,
 		    const char *, char **);
@@ -35,6 +36,11 @@ int		 rowenc_key(struct buf *, enum keyclass, const char *,
 		    unsigned long, char **);
 int		 rowenc_key_text(struct buf *, const struct schema *,
 		    const unsigned char *, size_t, size_t);
+int		 rowenc_key_values(const struct schema *,
+		    const unsigned char *, size_t, struct buf *, const char **,
+		    unsigned long *);
+int		 rowenc_chunk_hash(const char *const *, const unsigned long *,
+		    size_t, const unsigned char *, unsigned char *);
 int		 rowenc_mac(const unsigned char *, size_t, const char *,
 		    const void *, size_t, unsigned char[ROWENC_MAC_LEN],
 		    char **);

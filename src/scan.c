@@ -48,6 +48,14 @@ struct tscan {
 	struct baseline_cursor	*cur;
 	struct diff		*diff;
 	char			*cause;
+
+	/* Chunk mode: chunks being built (every chunk rows) and kept. */
+	unsigned long		 chunk;		/* 0: build none */
+	unsigned char		*varlen;	/* per hashed column */
+	uint64_t		 crows;
+	unsigned char		 cagg[ROWENC_AGG_LEN];
+	struct baseline_chunk	*chunks;
+	size_t			 nchunks;
 };
 
 /* A run over src, recording into bl under key. */
@@ -252,6 +260,39 @@ scan_next(void *arg, struct diff_row *row, char **cause)
 
 static const struct diff_ops scan_diff_ops = { scan_next, scan_emit };
 
+/*
+ * Append a chunk ending at hi (NULL: open-ended) to the chunks kept. An
+ * empty chunk that is not the last is dropped: its range joins the next.
+ */
+static void
+scan_chunk_push(struct tscan *t, const unsigned char *hi, size_t hilen,
+    uint64_t nrows, const unsigned char agg[ROWENC_AGG_LEN])
+{
+	struct baseline_chunk	*c;
+
+	if (nrows == 0 && hi != NULL)
+		return;
+	t->chunks = xreallocarray(t->chunks, t->nchunks + 1,
+	    sizeof *t->chunks);
+	c = &t->chunks[t->nchunks++];
+	memset(c, 0, sizeof *c);
+	if (hi != NULL) {
+		c->hi = (unsigned char *)xmemdup(hi, hilen);
+		c->hilen = hilen;
+	}
+	c->nrows = (int64_t)nrows;
+	memcpy(c->agg, agg, sizeof c->agg);
+}
+
+/* Close the chunk being built at the row with key hi. */
+static void
+scan_chunk_close(struct tscan *t, const unsigned char *hi, size_t hilen)
+{
+	scan_chunk_push(t, hi, hilen, t->crows, t->cagg);
+	t->crows = 0;
+	memset(t->cagg, 0, sizeof t->cagg);
+}
+
 static int
 scan_row(void *arg, const char *const *vals, const unsigned long *lens)
 {
@@ -280,7 +321,18 @@ scan_row(void *arg, const char *const *vals, const unsigned long *lens)
 	t->vals = vals;
 	t->lens = lens;
 	t->nrows++;
-	return diff_feed(t->diff, &row, &t->cause);
+	if (diff_feed(t->diff, &row, &t->cause) == -1)
+		return -1;
+	if (t->chunk == 0)
+		return 0;
+	if (rowenc_chunk_hash(vals, lens, t->nhashed, t->varlen,
+	    t->cagg) == -1) {
+		t->cause = xstrdup("chunk hash failed");
+		return -1;
+	}
+	if (++t->crows == t->chunk)
+		scan_chunk_close(t, row.key, row.keylen);
+	return 0;
 }
 
 /* The MAC over a table entry: everything but the MAC itself. */
@@ -367,7 +419,7 @@ scan_missing(struct tscan *t, const struct conf_table *ct,
 static int
 scan_plan(struct tscan *t, struct baseline_entry *e, int stored,
     enum scan_mode mode, const unsigned char fp[SCHEMA_FP_LEN],
-    int *first, char **cause)
+    int *first, int *same, char **cause)
 {
 	unsigned char	 mac[ROWENC_MAC_LEN];
 	struct schema	*old = NULL;
@@ -376,6 +428,7 @@ scan_plan(struct tscan *t, struct baseline_entry *e, int stored,
 	int		 authentic, what;
 
 	*first = 0;
+	*same = 0;
 	t->report = mode == SCAN_REPORT;
 	t->updates = 1;
 	if (!stored) {
@@ -403,6 +456,8 @@ scan_plan(struct tscan *t, struct baseline_entry *e, int stored,
 	if (authentic && old != NULL &&
 	    memcmp(fp, e->fp, SCHEMA_FP_LEN) != 0 && what == 0)
 		what = SCHEMA_COLUMNS;
+	if ((what & (SCHEMA_COLUMNS | SCHEMA_KEY)) == 0)
+		*same = 1;
 	if (what == 0) {
 		buf_free(&why);
 		return 0;
@@ -447,9 +502,203 @@ tscan_free(struct tscan *t)
 	free(t->keyidx);
 	free(t->colidx);
 	free(t->tags);
+	free(t->varlen);
+	baseline_chunks_free(t->chunks, t->nchunks);
 	buf_free(&t->key);
 	buf_free(&t->rec);
 	free(t->cause);
+}
+
+/* The MAC of a stored chunk: table, position, bound, count, aggregate. */
+static int
+scan_chunk_mac(struct scan *sc, int64_t tid, const struct baseline_chunk *c,
+    unsigned char out[ROWENC_MAC_LEN], char **cause)
+{
+	struct buf	 b;
+	int		 r;
+
+	buf_init(&b, BUF_NOCAP);
+	buf_printf(&b, "%lld %lld %lld %d %zu ", (long long)tid,
+	    (long long)c->n, (long long)c->nrows, c->hi != NULL, c->hilen);
+	if (c->hi != NULL)
+		buf_add(&b, c->hi, c->hilen);
+	buf_add(&b, c->agg, sizeof c->agg);
+	if (b.data == NULL) {
+		*cause = xstrdup("out of memory");
+		return -1;
+	}
+	r = rowenc_mac(sc->key, sc->keylen, "dbsyscheck chunk v1", b.data,
+	    b.len, out, cause);
+	buf_free(&b);
+	return r;
+}
+
+/* Replace the stored chunks of the table with those kept in t. */
+static int
+scan_chunks_store(struct tscan *t, char **cause)
+{
+	struct baseline_chunk	*c;
+	size_t			 i;
+
+	if (baseline_chunks_clear(t->run->bl, t->tid, cause) == -1)
+		return -1;
+	for (i = 0; i < t->nchunks; i++) {
+		c = &t->chunks[i];
+		c->n = (int64_t)i;
+		if (scan_chunk_mac(t->run, t->tid, c, c->mac, cause) == -1 ||
+		    baseline_chunk_put(t->run->bl, t->tid, c, cause) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Stream the rows after lo up to hi through a fresh diff. */
+static int
+scan_range(struct tscan *t, const struct keyvals *lo, const unsigned char *lok,
+    size_t loklen, const struct keyvals *hi, const unsigned char *hik,
+    size_t hiklen, char **cause)
+{
+	struct scan	*sc = t->run;
+
+	diff_free(t->diff);
+	baseline_cursor_free(t->cur);
+	t->cur = baseline_cursor(sc->bl, t->tid, lok, loklen, hik, hiklen);
+	t->diff = diff_create(&scan_diff_ops, t);
+	if (source_stream(sc->src, t->s, lo, hi, scan_row, t, sc->stop,
+	    cause) == -1) {
+		if (t->cause != NULL) {
+			free(*cause);
+			*cause = t->cause;
+			t->cause = NULL;
+		}
+		return -1;
+	}
+	return diff_finish(t->diff, cause);
+}
+
+struct bound {
+	struct buf	 store;
+	const char	**vals;
+	unsigned long	*lens;
+	struct keyvals	 kv;
+};
+
+static int
+scan_bound(struct tscan *t, struct bound *b, const unsigned char *key,
+    size_t keylen, char **cause)
+{
+	if (rowenc_key_values(t->s, key, keylen, &b->store, b->vals,
+	    b->lens) == -1) {
+		*cause = xstrdup("stored chunk bound does not decode");
+		return -1;
+	}
+	b->kv.vals = b->vals;
+	b->kv.lens = b->lens;
+	return 0;
+}
+
+/*
+ * Chunk mode: ask the server for the count and aggregate of every stored
+ * chunk; fetch and diff row by row only the chunks that differ (or whose
+ * stored entry fails authentication). A chunk that grew past twice the
+ * chunk size is split while it is fetched.
+ */
+static int
+scan_chunked(struct tscan *t, const struct baseline_chunk *old, size_t nold,
+    unsigned long size, char **cause)
+{
+	struct scan		*sc = t->run;
+	const struct baseline_chunk *c;
+	struct bound		 lo, hi;
+	unsigned char		 mac[ROWENC_MAC_LEN], agg[ROWENC_AGG_LEN];
+	const unsigned char	*lok = NULL;
+	size_t			 loklen = 0, i;
+	uint64_t		 count, total = 0;
+	int			 r = -1, dirty = 0, authentic;
+
+	memset(&lo, 0, sizeof lo);
+	memset(&hi, 0, sizeof hi);
+	buf_init(&lo.store, BUF_NOCAP);
+	buf_init(&hi.store, BUF_NOCAP);
+	lo.vals = xcalloc(t->s->nkey, sizeof *lo.vals);
+	lo.lens = xcalloc(t->s->nkey, sizeof *lo.lens);
+	hi.vals = xcalloc(t->s->nkey, sizeof *hi.vals);
+	hi.lens = xcalloc(t->s->nkey, sizeof *hi.lens);
+	for (i = 0; i < nold; i++) {
+		c = &old[i];
+		if (*sc->stop) {
+			*cause = xstrdup("interrupted by a signal");
+			goto out;
+		}
+		if ((c->hi == NULL) != (i + 1 == nold)) {
+			*cause = xstrdup("stored chunks are malformed");
+			goto out;
+		}
+		if (c->hi != NULL &&
+		    scan_bound(t, &hi, c->hi, c->hilen, cause) == -1)
+			goto out;
+		if (scan_chunk_mac(sc, t->tid, c, mac, cause) == -1)
+			goto out;
+		authentic = util_timingsafe_eq(mac, c->mac, sizeof mac) &&
+		    c->n == (int64_t)i;
+		if (source_chunk(sc->src, t->s, lok != NULL ? &lo.kv : NULL,
+		    c->hi != NULL ? &hi.kv : NULL, &count, agg, cause) == -1)
+			goto out;
+		if (authentic && count == (uint64_t)c->nrows &&
+		    memcmp(agg, c->agg, sizeof agg) == 0) {
+			scan_chunk_push(t, c->hi, c->hilen, count, agg);
+		} else {
+			dirty = 1;
+			t->chunk = count > 2 * (uint64_t)size ? size : 0;
+			t->crows = 0;
+			memset(t->cagg, 0, sizeof t->cagg);
+			t->nrows = 0;
+			if (scan_range(t, lok != NULL ? &lo.kv : NULL, lok,
+			    loklen, c->hi != NULL ? &hi.kv : NULL, c->hi,
+			    c->hilen, cause) == -1)
+				goto out;
+			count = t->nrows;
+			if (t->chunk != 0)
+				scan_chunk_close(t, c->hi, c->hilen);
+			else
+				scan_chunk_push(t, c->hi, c->hilen, count, agg);
+			t->chunk = 0;
+		}
+		total += count;
+		if (c->hi != NULL && t->nchunks > 0 &&
+		    t->chunks[t->nchunks - 1].hi != NULL) {
+			/* The next chunk starts after the last kept bound. */
+			lok = t->chunks[t->nchunks - 1].hi;
+			loklen = t->chunks[t->nchunks - 1].hilen;
+			if (scan_bound(t, &lo, lok, loklen, cause) == -1)
+				goto out;
+		}
+	}
+	if (nold != t->nchunks)
+		dirty = 1;
+	t->nrows = total;
+	r = dirty ? scan_chunks_store(t, cause) : 0;
+out:
+	buf_free(&lo.store);
+	buf_free(&hi.store);
+	free(lo.vals);
+	free(lo.lens);
+	free(hi.vals);
+	free(hi.lens);
+	return r;
+}
+
+/* 1 when the table's key is in index order, so chunk ranges can be used. */
+static int
+scan_chunkable(const struct schema *s)
+{
+	size_t	 k;
+
+	for (k = 0; k < s->nkey; k++) {
+		if (s->cols[s->key[k]].castorder)
+			return 0;
+	}
+	return 1;
 }
 
 static int
@@ -458,10 +707,11 @@ scan_table_body(struct tscan *t, const struct conf_table *ct,
 {
 	struct scan		*sc = t->run;
 	struct baseline_entry	 e;
+	struct baseline_chunk	*old = NULL;
 	struct buf		 enc;
 	unsigned char		 fp[SCHEMA_FP_LEN];
-	size_t			 i, n, k;
-	int			 r, stored, first;
+	size_t			 i, n, k, nold = 0;
+	int			 r, stored, first, same, chunked = 0;
 
 	r = source_describe(sc->src, ct->db, ct->name, &t->s, cause);
 	if (r == 1)
@@ -470,14 +720,22 @@ scan_table_body(struct tscan *t, const struct conf_table *ct,
 		return -1;
 	if (schema_apply_conf(t->s, ct, cause) == -1)
 		return -1;
+	if (ct->chunk != 0 && !scan_chunkable(t->s)) {
+		*cause = xstrdup("chunk= needs a key of integer, binary or "
+		    "date and time columns (a collated key is sorted by the "
+		    "server, so its ranges cannot use the index)");
+		return -1;
+	}
 	t->nhashed = schema_nhashed(t->s);
 	t->keyidx = xcalloc(t->s->nkey, sizeof *t->keyidx);
 	t->colidx = xcalloc(t->nhashed, sizeof *t->colidx);
 	t->tags = xcalloc(t->nhashed, ROWENC_TAG_LEN);
+	t->varlen = xcalloc(t->nhashed, 1);
 	for (i = 0, n = 0; i < t->s->ncols; i++) {
 		if (!t->s->cols[i].hashed)
 			continue;
 		t->colidx[n] = i;
+		t->varlen[n] = (unsigned char)t->s->cols[i].varlen;
 		for (k = 0; k < t->s->nkey; k++) {
 			if (t->s->key[k] == i)
 				t->keyidx[k] = n;
@@ -494,40 +752,52 @@ scan_table_body(struct tscan *t, const struct conf_table *ct,
 		return -1;
 	schema_fingerprint(t->s, fp);
 	t->tid = e.tid;
-	if (scan_plan(t, &e, stored, mode, fp, &first, cause) == -1) {
+	if (scan_plan(t, &e, stored, mode, fp, &first, &same, cause) == -1) {
 		baseline_entry_clear(&e);
 		return -1;
+	}
+	if (ct->chunk != 0 && mode == SCAN_REPORT && same &&
+	    e.chunk == (int64_t)ct->chunk && e.state == BASELINE_PRESENT) {
+		if (baseline_chunks_get(sc->bl, t->tid, &old, &nold,
+		    cause) == -1) {
+			baseline_entry_clear(&e);
+			return -1;
+		}
+		chunked = nold > 0;
 	}
 	baseline_entry_clear(&e);
 
 	buf_init(&enc, BUF_NOCAP);
 	if (schema_encode(t->s, &enc) == -1) {
 		*cause = xstrdup("out of memory");
-		return -1;
+		goto fail;
 	}
 	e.schema = (unsigned char *)enc.data;
 	e.schemalen = enc.len;
 	memcpy(e.fp, fp, sizeof e.fp);
 	e.state = BASELINE_PRESENT;
 	e.last_scan = (int64_t)time(NULL);
+	e.chunk = (int64_t)ct->chunk;
 	if (t->tid == 0) {
 		if (scan_entry_put(sc, ct->db, ct->name, &e, cause) == -1)
 			goto fail;
 		t->tid = e.tid;
 	}
 
-	t->cur = baseline_cursor(sc->bl, t->tid);
-	t->diff = diff_create(&scan_diff_ops, t);
-	if (source_stream(sc->src, t->s, scan_row, t, sc->stop, cause) == -1) {
-		if (t->cause != NULL) {
-			free(*cause);
-			*cause = t->cause;
-			t->cause = NULL;
-		}
-		goto fail;
+	if (chunked) {
+		if (scan_chunked(t, old, nold, ct->chunk, cause) == -1)
+			goto fail;
+	} else {
+		/* A full pass; in chunk mode it lays out the chunks anew. */
+		t->chunk = ct->chunk;
+		if (scan_range(t, NULL, NULL, 0, NULL, NULL, 0, cause) == -1)
+			goto fail;
+		if (t->chunk != 0)
+			scan_chunk_close(t, NULL, 0);
+		if ((t->chunk != 0 || stored) &&
+		    scan_chunks_store(t, cause) == -1)
+			goto fail;
 	}
-	if (diff_finish(t->diff, cause) == -1)
-		goto fail;
 	sc->stats.rows += t->nrows;
 
 	e.nrows = (int64_t)t->nrows;
@@ -546,10 +816,12 @@ scan_table_body(struct tscan *t, const struct conf_table *ct,
 		    cause) == -1)
 			goto fail;
 	}
+	baseline_chunks_free(old, nold);
 	buf_free(&enc);
 	return 0;
 
 fail:
+	baseline_chunks_free(old, nold);
 	buf_free(&enc);
 	return -1;
 }

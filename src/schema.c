@@ -27,6 +27,24 @@ schema_create(const char *db, const char *name)
 	return s;
 }
 
+/* 1 for the types whose text can never hold a '#' (numbers, times). */
+static int
+schema_fixed_text(const char *data_type)
+{
+	static const char *const fixed[] = {
+		"tinyint", "smallint", "mediumint", "int", "bigint", "decimal",
+		"float", "double", "date", "datetime", "timestamp", "time",
+		"year",
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+		if (strcmp(data_type, fixed[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * Append a column; data_type (information_schema DATA_TYPE) decides how it
  * would be ordered and encoded as a key column.
@@ -49,6 +67,7 @@ schema_add_column(struct schema *s, const char *name, const char *type,
 	c->hashed = 1;
 	if (data_type == NULL)
 		data_type = "";
+	c->varlen = !schema_fixed_text(data_type);
 	if (strcmp(data_type, "tinyint") == 0 ||
 	    strcmp(data_type, "smallint") == 0 ||
 	    strcmp(data_type, "mediumint") == 0 ||

@@ -26,6 +26,7 @@ struct column {
 	int		 castorder;	/* ORDER BY CAST(col AS BINARY) */
 	int		 hashed;	/* not ignore= */
 	int		 masked;	/* mask= */
+	int		 varlen;	/* may hold any byte (strings, blobs) */
 };
 
 /*

@@ -3,6 +3,7 @@
 
 #include <sys/socket.h>
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@
 #include "buf.h"
 #include "record.h"
 #include "source_mysql.h"
+#include "util.h"
 #include "xmalloc.h"
 
 #define SOURCE_CONNECT_TIMEOUT	10
@@ -474,15 +476,108 @@ fail:
 	return -1;
 }
 
+/* Append a key value as a literal: a checked integer, or X'hex'. */
+static int
+source_literal(struct buf *b, const struct column *c, const char *v,
+    unsigned long len)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	unsigned long		 i;
+
+	if (c->kclass != KEYCLASS_BYTES) {
+		for (i = 0; i < len; i++) {
+			if (!((v[i] >= '0' && v[i] <= '9') ||
+			    (i == 0 && v[i] == '-' && len > 1)))
+				return -1;
+		}
+		if (len == 0)
+			return -1;
+		return buf_add(b, v, len);
+	}
+	if (buf_adds(b, "X'") == -1)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (buf_addc(b, hex[(unsigned char)v[i] >> 4]) == -1 ||
+		    buf_addc(b, hex[(unsigned char)v[i] & 0xf]) == -1)
+			return -1;
+	}
+	return buf_addc(b, '\'');
+}
+
 /*
- * Stream the hashed columns of every row in key order through cb. Integer
- * keys and binary-ordered keys use the server's index order; other key
- * columns are sorted by their bytes on the server (CAST AS BINARY), so the
- * order is memcmp order whatever the collation. *stop set by a signal
- * ends the stream (and the connection) at once.
+ * Append "(key > lo)" (upper == 0) or "(key <= hi)" (upper == 1) for a key
+ * of one or more columns, expanded into OR terms the optimizer turns into
+ * index ranges. Only for keys in index order (no castorder columns).
+ */
+static int
+source_bound(struct buf *b, const struct schema *s, const struct keyvals *kv,
+    int upper)
+{
+	const struct column	*c;
+	size_t			 j, i;
+
+	if (buf_addc(b, '(') == -1)
+		return -1;
+	for (j = 0; j < s->nkey; j++) {
+		if (j > 0 && buf_adds(b, " OR ") == -1)
+			return -1;
+		if (buf_addc(b, '(') == -1)
+			return -1;
+		for (i = 0; i <= j; i++) {
+			c = &s->cols[s->key[i]];
+			if (i > 0 && buf_adds(b, " AND ") == -1)
+				return -1;
+			if (source_ident(b, c->name) == -1)
+				return -1;
+			if (i < j)
+				buf_adds(b, " = ");
+			else if (!upper)
+				buf_adds(b, " > ");
+			else
+				buf_adds(b, j + 1 == s->nkey ? " <= " : " < ");
+			if (source_literal(b, c, kv->vals[i], kv->lens[i]) == -1)
+				return -1;
+		}
+		if (buf_addc(b, ')') == -1)
+			return -1;
+	}
+	return buf_addc(b, ')');
+}
+
+static int
+source_from_where(struct buf *sql, const struct schema *s,
+    const struct keyvals *lo, const struct keyvals *hi, char **cause)
+{
+	buf_adds(sql, " FROM ");
+	source_ident(sql, s->db);
+	buf_addc(sql, '.');
+	source_ident(sql, s->name);
+	if (lo != NULL || hi != NULL) {
+		buf_adds(sql, " WHERE ");
+		if (lo != NULL && source_bound(sql, s, lo, 0) == -1)
+			goto bad;
+		if (lo != NULL && hi != NULL)
+			buf_adds(sql, " AND ");
+		if (hi != NULL && source_bound(sql, s, hi, 1) == -1)
+			goto bad;
+	}
+	return 0;
+bad:
+	*cause = xstrdup("malformed chunk bound");
+	return -1;
+}
+
+/*
+ * Stream the hashed columns of every row in key order through cb, or of
+ * the rows after lo up to hi inclusive (NULL: unbounded). Integer keys and
+ * binary-ordered keys use the server's index order; other key columns are
+ * sorted by their bytes on the server (CAST AS BINARY), so the order is
+ * memcmp order whatever the collation. *stop set by a signal ends the
+ * stream (and the connection) at once.
  */
 int
-source_stream(struct source *src, const struct schema *s, source_row_cb cb,
+source_stream(struct source *src, const struct schema *s,
+    const struct keyvals *lo, const struct keyvals *hi, source_row_cb cb,
     void *arg, volatile sig_atomic_t *stop, char **cause)
 {
 	MYSQL_RES	*res;
@@ -501,10 +596,10 @@ source_stream(struct source *src, const struct schema *s, source_row_cb cb,
 			buf_adds(&sql, ", ");
 		source_ident(&sql, s->cols[i].name);
 	}
-	buf_adds(&sql, " FROM ");
-	source_ident(&sql, s->db);
-	buf_addc(&sql, '.');
-	source_ident(&sql, s->name);
+	if (source_from_where(&sql, s, lo, hi, cause) == -1) {
+		buf_free(&sql);
+		return -1;
+	}
 	buf_adds(&sql, " ORDER BY ");
 	for (i = 0; i < s->nkey; i++) {
 		if (i > 0)
@@ -565,4 +660,96 @@ source_stream(struct source *src, const struct schema *s, source_row_cb cb,
 	}
 	mysql_free_result(res);
 	return r;
+}
+
+/*
+ * The server's aggregate of the rows after lo up to hi (NULL: unbounded):
+ * their number and the XOR of the first 8 bytes of each row's SHA-256
+ * (rowenc_chunk_hash computes the same on the client). Character columns
+ * are hashed as stored when they share one ASCII-compatible character
+ * set, else as CAST(... AS BINARY), so CONCAT_WS never converts them.
+ */
+int
+source_chunk(struct source *src, const struct schema *s,
+    const struct keyvals *lo, const struct keyvals *hi, uint64_t *count,
+    unsigned char agg[8], char **cause)
+{
+	MYSQL_RES	*res;
+	MYSQL_ROW	 row;
+	struct buf	 sql, expr;
+	const char	*cs = NULL, *errstr;
+	unsigned long long v;
+	size_t		 i;
+	int		 cast = 0, any;
+
+	for (i = 0; i < s->ncols; i++) {
+		if (!s->cols[i].hashed || s->cols[i].charset == NULL)
+			continue;
+		if (cs == NULL)
+			cs = s->cols[i].charset;
+		if (strcmp(cs, s->cols[i].charset) != 0 ||
+		    strncmp(cs, "ucs2", 4) == 0 || strncmp(cs, "utf16", 5) == 0 ||
+		    strncmp(cs, "utf32", 5) == 0)
+			cast = 1;
+	}
+	buf_init(&expr, BUF_NOCAP);
+	buf_adds(&expr, "SHA2(CONCAT_WS('#', CONCAT(");
+	for (i = 0, any = 0; i < s->ncols; i++) {
+		if (!s->cols[i].hashed)
+			continue;
+		if (any++ > 0)
+			buf_adds(&expr, ", ");
+		buf_adds(&expr, "ISNULL(");
+		source_ident(&expr, s->cols[i].name);
+		buf_addc(&expr, ')');
+	}
+	buf_addc(&expr, ')');
+	for (i = 0; i < s->ncols; i++) {
+		if (!s->cols[i].hashed || !s->cols[i].varlen)
+			continue;
+		buf_adds(&expr, ", LENGTH(");
+		source_ident(&expr, s->cols[i].name);
+		buf_addc(&expr, ')');
+	}
+	for (i = 0; i < s->ncols; i++) {
+		if (!s->cols[i].hashed)
+			continue;
+		buf_adds(&expr, ", ");
+		if (cast && s->cols[i].charset != NULL)
+			buf_adds(&expr, "CAST(");
+		source_ident(&expr, s->cols[i].name);
+		if (cast && s->cols[i].charset != NULL)
+			buf_adds(&expr, " AS BINARY)");
+	}
+	buf_adds(&expr, "), 256)");
+
+	buf_init(&sql, BUF_NOCAP);
+	/* One SHA2 a row: each reference to it would compute it again. */
+	buf_printf(&sql, "SELECT COUNT(*), BIT_XOR(CAST(CONV(LEFT(%s, 16), 16, "
+	    "10) AS UNSIGNED))", buf_str(&expr));
+	buf_free(&expr);
+	if (source_from_where(&sql, s, lo, hi, cause) == -1) {
+		buf_free(&sql);
+		return -1;
+	}
+	res = source_small(src, &sql, cause);
+	buf_free(&sql);
+	if (res == NULL)
+		return -1;
+	row = mysql_fetch_row(res);
+	if (row == NULL || mysql_num_fields(res) != 2 || row[0] == NULL) {
+		*cause = xstrdup("unexpected chunk result");
+		mysql_free_result(res);
+		return -1;
+	}
+	*count = (uint64_t)util_strtonum(row[0], 0, LLONG_MAX, &errstr);
+	v = row[1] != NULL ? strtoull(row[1], NULL, 10) : 0;
+	for (i = 0; i < 8; i++)
+		agg[i] = (unsigned char)(v >> (56 - 8 * i));
+	mysql_free_result(res);
+	if (errstr != NULL) {
+		*cause = xstrdup("unexpected chunk result");
+		return -1;
+	}
+	return 0;
 }

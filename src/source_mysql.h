@@ -3,6 +3,7 @@
 #define SOURCE_MYSQL_H
 
 #include <signal.h>
+#include <stdint.h>
 
 #include "schema.h"
 
@@ -17,6 +18,12 @@ struct source;
 typedef int (*source_row_cb)(void *, const char *const *,
     const unsigned long *);
 
+/* The values of a key, one per key column in key order. */
+struct keyvals {
+	const char *const	*vals;
+	const unsigned long	*lens;
+};
+
 struct source	*source_open(const char *, const char *, char **);
 void		 source_close(struct source *);
 int		 source_begin(struct source *, char **);
@@ -24,7 +31,11 @@ int		 source_end(struct source *);
 int		 source_describe(struct source *, const char *, const char *,
 		    struct schema **, char **);
 int		 source_stream(struct source *, const struct schema *,
+		    const struct keyvals *, const struct keyvals *,
 		    source_row_cb, void *, volatile sig_atomic_t *, char **);
+int		 source_chunk(struct source *, const struct schema *,
+		    const struct keyvals *, const struct keyvals *,
+		    uint64_t *, unsigned char[8], char **);
 int		 source_lost(const struct source *);
 const char	*source_server(const struct source *);
 
