@@ -34,7 +34,7 @@ buf_add(struct buf *b, const void *p, size_t n)
 	size_t	 need, nalloc;
 	char	*d;
 
-	if (n > b->cap || b->len > b->cap - n)
+	if (n > b->cap || b->len > b->cap - n || n >= (size_t)-1 - b->len)
 		return buf_fail(b);
 	need = b->len + n + 1;
 	if (need > b->alloc) {

@@ -141,6 +141,8 @@ record_cut(struct buf *b, const char *p, size_t len, size_t cap)
 		n -= 1;
 	else if (n >= 2 && p[n - 2] == '%')
 		n -= 2;
+	else if (n >= 3 && p[n - 3] == '%' && p[n - 2] == '.')
+		n -= 3;		/* nor an earlier RECORD_CUT */
 	if (buf_add(b, p, n) == -1)
 		return -1;
 	return buf_adds(b, RECORD_CUT);

@@ -175,7 +175,7 @@ rowenc_digest(struct rowenc *re, const char *const *vals,
 	buf_reset(&re->canon);
 	if (rowenc_canon(&re->canon, vals, lens, n) == -1) {
 		*cause = xstrdup("row too large to encode");
-		buf_init(&re->canon, BUF_NOCAP);
+		buf_free(&re->canon);
 		return -1;
 	}
 	if (EVP_MAC_init(re->ctx, NULL, 0, NULL) != 1 ||
@@ -248,15 +248,22 @@ rowenc_key(struct buf *b, enum keyclass kc, const char *v, unsigned long len,
 		}
 		memcpy(num, v, len);
 		num[len] = '\0';
+		/* Only what the server prints: [-]digits; no NUL, space, '+'. */
+		i = kc == KEYCLASS_INT && num[0] == '-';
+		if (i == len)
+			errstr = "bad integer";
+		for (; i < len; i++) {
+			if (num[i] < '0' || num[i] > '9')
+				errstr = "bad integer";
+		}
+		if (errstr != NULL)
+			break;
 		errno = 0;
 		if (kc == KEYCLASS_INT) {
 			u = (unsigned long long)strtoll(num, &end, 10);
 			u ^= 1ULL << 63;
-		} else {
-			if (num[0] == '-')
-				errstr = "bad integer";
+		} else
 			u = strtoull(num, &end, 10);
-		}
 		if (*end != '\0' || errno != 0)
 			errstr = "bad integer";
 		break;
@@ -346,7 +353,12 @@ rowenc_key_decode(const struct schema *s, const unsigned char *key,
 		}
 		len[k] = (unsigned long)(store->len - off[k]);
 	}
-	return p == end && store->data != NULL ? 0 : -1;
+	if (p != end)
+		return -1;
+	/* The values point into store: an all-empty key needs memory too. */
+	if (store->data == NULL && buf_add(store, "", 0) == -1)
+		return -1;
+	return 0;
 }
 
 /*
