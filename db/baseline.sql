@@ -1,4 +1,4 @@
--- The dbsyscheck baseline, format 1 (PRAGMA user_version = 1).
+-- The dbsyscheck baseline, format 2 (PRAGMA user_version = 2).
 -- Changing this file means bumping BASELINE_FORMAT in src/baseline.c.
 
 -- Installation facts: the key check value, the format, the creation time.

@@ -6,8 +6,9 @@ set -eu
 pkgs="
 	gcc make libc6-dev pkg-config autoconf automake libtool
 	libmariadb-dev libssl-dev libsqlite3-dev libcmocka-dev
-	mariadb-server mariadb-client libxml2-utils
+	mariadb-server mariadb-client libxml2-utils python3 sqlite3 openssl
 	coreutils diffutils grep sed procps util-linux
+	jq
 "
 
 missing=

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -18,7 +20,7 @@
 #include "util.h"
 #include "xmalloc.h"
 
-#define BASELINE_FORMAT		1
+#define BASELINE_FORMAT		2
 #define BASELINE_APPID		0x44425343	/* "DBSC" */
 #define BASELINE_BATCH		512
 
@@ -45,6 +47,7 @@ enum stmt {
 	ST_OUT_ACK,
 	ST_META_GET,
 	ST_META_PUT,
+	ST_META_GET_BLOB,
 	ST_MAX
 };
 
@@ -82,6 +85,7 @@ static const char *const stmt_sql[ST_MAX] = {
 	    "ORDER BY seq LIMIT ?2",
 	[ST_OUT_ACK] = "DELETE FROM outbox WHERE seq <= ?1",
 	[ST_META_GET] = "SELECT value FROM meta WHERE name = ?1",
+	[ST_META_GET_BLOB] = "SELECT value FROM meta WHERE name = ?1",
 	[ST_META_PUT] = "INSERT INTO meta (name, value) VALUES (?1, ?2) "
 	    "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
 };
@@ -91,6 +95,7 @@ struct baseline {
 	char		*path;
 	sqlite3_stmt	*st[ST_MAX];
 	int		 intxn;
+	int		 broken;
 };
 
 struct cursor_row {
@@ -112,11 +117,45 @@ struct baseline_cursor {
 	int			 end;
 };
 
+/*
+ * The message of the last SQLite error. A damaged file, an I/O error or a
+ * full disk make the baseline broken: nothing more may be written to it.
+ */
 static char *
 baseline_err(struct baseline *bl, const char *what)
 {
-	return xasprintf("baseline %s: %s: %s", bl->path, what,
-	    sqlite3_errmsg(bl->db));
+	struct rlimit	 rl;
+	char		*msg, *limit = NULL;
+
+	switch (sqlite3_errcode(bl->db) & 0xff) {
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+	case SQLITE_CANTOPEN:
+		bl->broken = 1;
+		break;
+	}
+	/*
+	 * SQLite's "disk I/O error" hides the cause; a write past the file
+	 * size limit (SIGXFSZ is ignored, so EFBIG) is the one we can name.
+	 */
+	if ((sqlite3_errcode(bl->db) & 0xff) == SQLITE_IOERR &&
+	    getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		limit = xasprintf(" (or the file size limit of %llu bytes)",
+		    (unsigned long long)rl.rlim_cur);
+	msg = xasprintf("baseline %s: %s%s%s%s", bl->path,
+	    what != NULL ? what : "", what != NULL ? ": " : "",
+	    sqlite3_errmsg(bl->db), limit != NULL ? limit : "");
+	free(limit);
+	return msg;
+}
+
+/* 1 when an error showed the file damaged or unwritable. */
+int
+baseline_broken(const struct baseline *bl)
+{
+	return bl->broken;
 }
 
 static sqlite3_stmt *
@@ -144,9 +183,9 @@ baseline_exec(struct baseline *bl, const char *sql, char **cause)
 	char	*msg = NULL;
 
 	if (sqlite3_exec(bl->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		*cause = xasprintf("baseline %s: %s", bl->path,
-		    msg != NULL ? msg : sqlite3_errmsg(bl->db));
 		sqlite3_free(msg);
+		*cause = baseline_err(bl, strncmp(sql, "PRAGMA", 6) == 0 ?
+		    NULL : sql);
 		return -1;
 	}
 	return 0;
@@ -171,13 +210,18 @@ baseline_done(struct baseline *bl, sqlite3_stmt *st, const char *what,
 
 /*
  * Take the run lock: an exclusive flock(2) on PATH.lock, never waiting.
- * Returns the descriptor that holds it.
+ * Returns the descriptor that holds it. When another run holds it, *held
+ * (unless NULL) is how many seconds ago that run took it, else -1.
  */
 int
-baseline_lock(const char *path, char **cause)
+baseline_lock(const char *path, long long *held, char **cause)
 {
-	char	*lpath;
-	int	 fd;
+	struct stat	 st;
+	char		*lpath;
+	int		 fd;
+
+	if (held != NULL)
+		*held = -1;
 
 	lpath = xasprintf("%s.lock", path);
 	fd = open(lpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -187,6 +231,9 @@ baseline_lock(const char *path, char **cause)
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno == EWOULDBLOCK && held != NULL &&
+		    fstat(fd, &st) == 0)
+			*held = (long long)(time(NULL) - st.st_mtime);
 		if (errno == EWOULDBLOCK)
 			*cause = xasprintf("another dbsyscheck run holds the "
 			    "lock %s", lpath);
@@ -197,6 +244,8 @@ baseline_lock(const char *path, char **cause)
 		free(lpath);
 		return -1;
 	}
+	/* The lock file's time says since when its holder has held it. */
+	futimens(fd, NULL);
 	free(lpath);
 	return fd;
 }
@@ -1060,4 +1109,47 @@ baseline_chunk_put(struct baseline *bl, int64_t tid,
 	sqlite3_bind_blob(st, 5, c->agg, sizeof c->agg, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 6, c->mac, sizeof c->mac, SQLITE_STATIC);
 	return baseline_done(bl, st, "writing chunks", cause);
+}
+
+/* A blob from meta: 1 and a copy (the caller frees it), 0 when unset. */
+int
+baseline_meta_get_blob(struct baseline *bl, const char *name,
+    unsigned char **v, size_t *len, char **cause)
+{
+	sqlite3_stmt	*st;
+	const void	*p;
+	int		 rc;
+
+	*v = NULL;
+	*len = 0;
+	if ((st = baseline_stmt(bl, ST_META_GET_BLOB, cause)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		p = sqlite3_column_blob(st, 0);
+		*len = (size_t)sqlite3_column_bytes(st, 0);
+		*v = (unsigned char *)xmemdup(p != NULL ? p : "", *len);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	*cause = baseline_err(bl, "reading meta");
+	return -1;
+}
+
+/* Set a blob in meta. */
+int
+baseline_meta_put_blob(struct baseline *bl, const char *name,
+    const void *v, size_t len, char **cause)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = baseline_stmt(bl, ST_META_PUT, cause)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, v, (int)len, SQLITE_STATIC);
+	return baseline_done(bl, st, "writing meta", cause);
 }

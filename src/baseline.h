@@ -59,12 +59,13 @@ struct baseline_counts {
 	uint64_t	 total;
 };
 
-int	 baseline_lock(const char *, char **);
+int	 baseline_lock(const char *, long long *, char **);
 void	 baseline_unlock(int);
 int	 baseline_exists(const char *, char **);
 struct baseline *baseline_open(const char *, int,
 	    const unsigned char[BASELINE_KEYCHECK_LEN], char **);
 void	 baseline_close(struct baseline *);
+int	 baseline_broken(const struct baseline *);
 int	 baseline_begin(struct baseline *, char **);
 int	 baseline_commit(struct baseline *, char **);
 void	 baseline_rollback(struct baseline *);
@@ -106,5 +107,9 @@ int	 baseline_chunk_put(struct baseline *, int64_t,
 	    const struct baseline_chunk *, char **);
 int	 baseline_meta_get(struct baseline *, const char *, int64_t *, char **);
 int	 baseline_meta_put(struct baseline *, const char *, int64_t, char **);
+int	 baseline_meta_get_blob(struct baseline *, const char *,
+	    unsigned char **, size_t *, char **);
+int	 baseline_meta_put_blob(struct baseline *, const char *, const void *,
+	    size_t, char **);
 
 #endif

@@ -237,6 +237,35 @@ conf_path(char **dst, const struct token *tok, size_t ntok, char **cause)
 	return 0;
 }
 
+/* A directive with one whole number in [min, max], given once. */
+static int
+conf_number(unsigned long *dst, const struct token *tok, size_t ntok,
+    long long min, long long max, char **cause)
+{
+	const char	*errstr;
+	char		*num;
+
+	if (ntok != 2) {
+		*cause = xasprintf("%.*s takes exactly one number",
+		    (int)tok[0].len, tok[0].p);
+		return -1;
+	}
+	if (*dst != 0) {
+		*cause = xasprintf("%.*s given twice", (int)tok[0].len,
+		    tok[0].p);
+		return -1;
+	}
+	num = xmemdup(tok[1].p, tok[1].len);
+	*dst = (unsigned long)util_strtonum(num, min, max, &errstr);
+	free(num);
+	if (errstr != NULL) {
+		*cause = xasprintf("%.*s: number is %s (%lld to %lld)",
+		    (int)tok[0].len, tok[0].p, errstr, min, max);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 conf_table_line(struct conf *conf, const struct token *tok, size_t ntok,
     int line, char **cause)
@@ -277,6 +306,17 @@ conf_table_line(struct conf *conf, const struct token *tok, size_t ntok,
 			if (conf_names(eq, (size_t)(tok[i].p + tok[i].len - eq),
 			    &t.mask, &t.nmask, cause) == -1)
 				goto fail;
+		} else if (klen == 19 &&
+		    memcmp(tok[i].p, "max-rows-per-second", 19) == 0) {
+			num = xmemdup(eq, (size_t)(tok[i].p + tok[i].len - eq));
+			t.max_rows_per_second = (unsigned long)util_strtonum(num,
+			    1, 1000000000, &errstr);
+			free(num);
+			if (errstr != NULL) {
+				*cause = xasprintf("max-rows-per-second is %s",
+				    errstr);
+				goto fail;
+			}
 		} else if (klen == 5 && memcmp(tok[i].p, "chunk", 5) == 0) {
 			num = xmemdup(eq, (size_t)(tok[i].p + tok[i].len - eq));
 			t.chunk = (unsigned long)util_strtonum(num, 1,
@@ -337,6 +377,14 @@ conf_line(struct conf *conf, const char *p, const char *end, int line,
 		r = conf_path(&conf->defaults_file, tok, ntok, cause);
 	else if (IS("mysql-group"))
 		r = conf_path(&conf->group, tok, ntok, cause);
+	else if (IS("trigger-token"))
+		r = conf_path(&conf->trigger_token, tok, ntok, cause);
+	else if (IS("max-rows-per-second"))
+		r = conf_number(&conf->max_rows_per_second, tok, ntok, 1,
+		    1000000000, cause);
+	else if (IS("max-threads-running"))
+		r = conf_number(&conf->max_threads_running, tok, ntok, 1,
+		    100000, cause);
 	else if (IS("table"))
 		r = conf_table_line(conf, tok, ntok, line, cause);
 	else {
@@ -346,7 +394,7 @@ conf_line(struct conf *conf, const char *p, const char *end, int line,
 	}
 #undef IS
 	if (r == 0 && (IS_PATH(conf->baseline) || IS_PATH(conf->key) ||
-	    IS_PATH(conf->defaults_file))) {
+	    IS_PATH(conf->defaults_file) || IS_PATH(conf->trigger_token))) {
 		*cause = xstrdup("paths must be absolute");
 		r = -1;
 	}
@@ -380,8 +428,12 @@ conf_parse(const char *name, const char *text, size_t len, char **cause)
 		conf->baseline = xstrdup(DBSC_STATEDIR "/baseline.db");
 	if (conf->key == NULL)
 		conf->key = xstrdup(DBSC_STATEDIR "/hmac.key");
+	if (conf->defaults_file == NULL)
+		conf->defaults_file = xstrdup(DBSC_SYSCONFDIR "/my.cnf");
 	if (conf->group == NULL)
 		conf->group = xstrdup("client");
+	if (conf->trigger_token == NULL)
+		conf->trigger_token = xstrdup(DBSC_SYSCONFDIR "/trigger.token");
 	return conf;
 }
 
@@ -450,5 +502,6 @@ conf_free(struct conf *conf)
 	free(conf->key);
 	free(conf->defaults_file);
 	free(conf->group);
+	free(conf->trigger_token);
 	free(conf);
 }

@@ -16,6 +16,7 @@ struct conf_table {
 	char		**mask;
 	size_t		  nmask;
 	unsigned long	  chunk;
+	unsigned long	  max_rows_per_second;	/* 0: the global one */
 	int		  line;
 };
 
@@ -25,6 +26,9 @@ struct conf {
 	char			*key;
 	char			*defaults_file;
 	char			*group;
+	char			*trigger_token;	/* docs/TRIGGERS.md */
+	unsigned long		 max_rows_per_second;	/* 0: no limit */
+	unsigned long		 max_threads_running;	/* 0: no limit */
 	struct conf_table	*tables;
 	size_t			 ntables;
 };

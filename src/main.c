@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <pwd.h>
+#include <syslog.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include "rowenc.h"
 #include "scan.h"
 #include "source_mysql.h"
+#include "triggers.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -33,6 +35,7 @@
 #define EXIT_ERROR	2
 
 #define DEFAULT_MAX_BYTES	5400
+#define REPORT_LOCK_ALARM	3600	/* a lock held longer is an error */
 
 static volatile sig_atomic_t stop;
 
@@ -40,16 +43,26 @@ struct options {
 	const char		*conffile;
 	int			 test;
 	int			 noreport;
+	int			 uninstall;	/* triggers --uninstall */
 	long long		 max_bytes;	/* -1: by terminal */
 	enum report_format	 format;
+	const char		*logfile;	/* --log */
+	int			 logfd;
+	int			 use_syslog;	/* --syslog */
+	int			 progress;	/* --progress, or a terminal */
+	char			 host[256];
 };
 
 static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: dbsyscheck [-htV] [-c file] [--format text|json] "
-	    "[--max-bytes n]\n"
-	    "                  [--no-report] [scan | reset | status | report] "
+	    "[--log file] [--max-bytes n]\n"
+	    "                  [--no-report] [--progress] [--syslog]\n"
+	    "                  [scan | reset | status | report] "
+	    "[db.table ...]\n"
+	    "       dbsyscheck [-c file] token\n"
+	    "       dbsyscheck [-c file] triggers [--uninstall] "
 	    "[db.table ...]\n");
 }
 
@@ -68,12 +81,25 @@ setup_process(void)
 	struct sigaction	 sa;
 
 	umask(077);
+	/*
+	 * Credentials come from the option file only: the client library
+	 * would take a password and a server from these.
+	 */
+	if (getenv("MYSQL_PWD") != NULL)
+		log_warnx("MYSQL_PWD is set; ignoring it (passwords belong in "
+		    "the option file)");
+	unsetenv("MYSQL_PWD");
+	unsetenv("MYSQL_HOST");
+	unsetenv("MYSQL_TCP_PORT");
+	unsetenv("MYSQL_UNIX_PORT");
 	setrlimit(RLIMIT_CORE, &rl);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	/* Past a file-size limit, writes fail with EFBIG instead. */
+	sigaction(SIGXFSZ, &sa, NULL);
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
@@ -85,6 +111,9 @@ report_opts(const struct options *o, struct report_opts *ro)
 {
 	ro->fd = STDOUT_FILENO;
 	ro->format = o->format;
+	ro->logfd = o->logfd;
+	ro->use_syslog = o->use_syslog;
+	ro->host = o->host;
 	if (o->max_bytes >= 0)
 		ro->max_bytes = (size_t)o->max_bytes;
 	else
@@ -118,21 +147,51 @@ fail_direct(const struct options *o, const char *msg)
 	buf_free(&m);
 }
 
-/* Print what is queued; 1 when records were printed, -1 on error. */
+/*
+ * Deliver what is queued: every record not yet given to the sinks (--log,
+ * --syslog) goes there, uncapped; then standard output gets what fits,
+ * unless --no-report, in which case the sinks, if any, are the channel and
+ * what they got leaves the queue. 1 when records were printed on
+ * standard output, -1 on error.
+ */
 static int
 drain(const struct options *o, struct baseline *bl)
 {
 	struct report_opts	 ro;
-	size_t			 printed;
+	size_t			 printed = 0;
 	char			*cause = NULL;
+	int			 r;
 
 	report_opts(o, &ro);
-	if (report_drain(bl, &ro, &printed, &cause) == -1) {
+	r = report_sink(bl, &ro, &cause);
+	if (r == 0 && !o->noreport)
+		r = report_drain(bl, &ro, &printed, &cause);
+	else if (r == 0 && (o->logfd != -1 || o->use_syslog))
+		r = report_drop_sunk(bl, &cause);
+	if (r == -1) {
 		log_warnx("%s", cause);
 		free(cause);
 		return -1;
 	}
 	return printed > 0;
+}
+
+/*
+ * --progress: rows read so far, on standard error, once a second; the
+ * last count of a table only when one was shown before it.
+ */
+static void
+show_progress(void *arg, const char *db, const char *name, uint64_t rows,
+    int done)
+{
+	int	*shown = arg;
+
+	if (done && !*shown)
+		return;
+	fprintf(stderr, "\rdbsyscheck: %s.%s: %llu rows%s", db, name,
+	    (unsigned long long)rows, done ? "\n" : "");
+	fflush(stderr);
+	*shown = !done;
 }
 
 static char *
@@ -229,6 +288,11 @@ fail_queued(const struct options *o, struct baseline *bl, const char *msg)
 {
 	char	*cause = NULL;
 
+	if (baseline_broken(bl)) {
+		/* Write nothing more to a damaged or full baseline. */
+		fail_direct(o, msg);
+		return;
+	}
 	log_warnx("%s", msg);
 	if (baseline_begin(bl, &cause) == -1 ||
 	    scan_error(bl, NULL, NULL, msg, &cause) == -1 ||
@@ -239,8 +303,7 @@ fail_queued(const struct options *o, struct baseline *bl, const char *msg)
 		fail_direct(o, msg);
 		return;
 	}
-	if (!o->noreport)
-		drain(o, bl);
+	drain(o, bl);
 }
 
 /* scan and reset. */
@@ -251,18 +314,19 @@ cmd_scan(const struct options *o, struct conf *conf, enum scan_mode mode,
 	const struct conf_table	**tables = NULL;
 	const struct scan_stats	 *st;
 	struct baseline		 *bl = NULL;
-	struct source		 *src = NULL;
+	struct source		 *src = NULL, *monitor = NULL;
 	struct scan		 *sc = NULL;
+	struct scan_limits	  limits;
 	unsigned char		  key[KEY_LEN], kc[BASELINE_KEYCHECK_LEN];
 	size_t			  ntables, i;
 	char			 *cause = NULL, *by = NULL, *msg;
 	int			  lock = -1, exists, r, rc = EXIT_ERROR;
-	int			  keyloaded = 0;
+	int			  keyloaded = 0, shown = 0;
 
 	if (select_tables(conf, argc, argv, &tables, &ntables, &cause) == -1 ||
 	    check_defaults_file(conf, &cause) == -1 ||
 	    util_mkdir_parent(conf->baseline, &cause) == -1 ||
-	    (lock = baseline_lock(conf->baseline, &cause)) == -1 ||
+	    (lock = baseline_lock(conf->baseline, NULL, &cause)) == -1 ||
 	    (exists = baseline_exists(conf->baseline, &cause)) == -1 ||
 	    key_load(conf->key, !exists, key, &cause) == -1) {
 		fail_direct(o, cause);
@@ -282,7 +346,20 @@ cmd_scan(const struct options *o, struct conf *conf, enum scan_mode mode,
 	}
 	by = invoking_user();
 	sc = scan_create(src, bl, key, sizeof key, by, &stop);
+	memset(&limits, 0, sizeof limits);
+	limits.max_rows_per_second = conf->max_rows_per_second;
+	limits.max_threads_running = conf->max_threads_running;
+	if (limits.max_threads_running != 0 && (monitor =
+	    source_open(conf->defaults_file, conf->group, &cause)) == NULL) {
+		fail_queued(o, bl, cause);
+		goto out;
+	}
+	limits.monitor = monitor;
+	scan_set_limits(sc, &limits);
+	if (o->progress)
+		scan_set_progress(sc, show_progress, &shown);
 	if (baseline_begin(bl, &cause) == -1 ||
+	    scan_begin(sc, &cause) == -1 ||
 	    source_begin(src, &cause) == -1) {
 		baseline_rollback(bl);
 		fail_queued(o, bl, cause);
@@ -317,12 +394,17 @@ cmd_scan(const struct options *o, struct conf *conf, enum scan_mode mode,
 		goto out;
 	}
 	source_end(src);
-	if (baseline_commit(bl, &cause) == -1) {
+	if (scan_end(sc, &cause) == -1 || baseline_commit(bl, &cause) == -1) {
+		baseline_rollback(bl);
 		fail_queued(o, bl, cause);
 		goto out;
 	}
 	st = scan_stats(sc);
-	if (!o->noreport && drain(o, bl) == -1)
+	if (st->pauses > 0)
+		log_warnx("paused %llu times, %.1f s in all, for "
+		    "max-threads-running %lu", (unsigned long long)st->pauses,
+		    st->paused, conf->max_threads_running);
+	if (drain(o, bl) == -1)
 		goto out;
 	if (st->errors > 0)
 		rc = EXIT_ERROR;
@@ -336,6 +418,7 @@ out:
 	if (keyloaded)
 		util_wipe(key, sizeof key);
 	scan_free(sc);
+	source_close(monitor);
 	source_close(src);
 	baseline_close(bl);
 	baseline_unlock(lock);
@@ -351,9 +434,25 @@ cmd_report(const struct options *o, struct conf *conf)
 {
 	struct baseline	*bl = NULL;
 	char		*cause = NULL;
+	long long	 held;
 	int		 lock, r, rc = EXIT_ERROR;
 
-	if ((lock = baseline_lock(conf->baseline, &cause)) == -1 ||
+	if ((lock = baseline_lock(conf->baseline, &held, &cause)) == -1 &&
+	    held >= 0 && held < REPORT_LOCK_ALARM) {
+		/*
+		 * A scan is running: its records are printed by the next
+		 * report. Only a lock held for long is worth an alert.
+		 */
+		log_warnx("%s (for %lld s); nothing printed", cause, held);
+		rc = EXIT_NOCHANGE;
+		goto out;
+	}
+	if (lock == -1 && held >= REPORT_LOCK_ALARM) {
+		free(cause);
+		cause = xasprintf("another dbsyscheck run has held the lock "
+		    "%s.lock for %lld s", conf->baseline, held);
+	}
+	if (lock == -1 ||
 	    (bl = baseline_open(conf->baseline, 0, NULL, &cause)) == NULL) {
 		fail_direct(o, cause);
 		goto out;
@@ -401,6 +500,7 @@ cmd_status(const struct options *o, struct conf *conf, int argc, char **argv)
 	struct baseline		 *bl = NULL;
 	struct buf		  b;
 	char			 *cause = NULL, when[32];
+	unsigned long		  rps;
 	size_t			  ntables, i, j;
 	int			  r, rc = EXIT_ERROR;
 
@@ -433,6 +533,10 @@ cmd_status(const struct options *o, struct conf *conf, int argc, char **argv)
 		    e.state == BASELINE_MISSING ? "missing" : "present");
 		for (j = 0; j < 8; j++)
 			buf_printf(&b, "%02x", e.fp[j]);
+		rps = tables[i]->max_rows_per_second != 0 ?
+		    tables[i]->max_rows_per_second : conf->max_rows_per_second;
+		buf_printf(&b, " chunk=%lu max-rows-per-second=%lu",
+		    tables[i]->chunk, rps);
 		printf("%s\n", buf_str(&b));
 		baseline_entry_clear(&e);
 	}
@@ -442,6 +546,7 @@ cmd_status(const struct options *o, struct conf *conf, int argc, char **argv)
 		goto out;
 	}
 	printf("queued records=%llu\n", (unsigned long long)q.total);
+	printf("max-threads-running=%lu\n", conf->max_threads_running);
 	rc = fflush(stdout) == 0 ? EXIT_NOCHANGE : EXIT_ERROR;
 out:
 	baseline_close(bl);
@@ -478,6 +583,9 @@ cmd_test(struct conf *conf)
 		if (r == 0 && schema_apply_conf(s, &conf->tables[i],
 		    &cause) == -1)
 			r = -1;
+		if (r == 0 && conf->tables[i].chunk != 0 &&
+		    schema_chunkable(s, &cause) == -1)
+			r = -1;
 		if (r == 1)
 			cause = xstrdup("no such table, or no privilege");
 		if (r != 0) {
@@ -503,6 +611,112 @@ out:
 	return rc;
 }
 
+/* token: create the trigger token file, or rotate it. */
+static int
+cmd_token(struct conf *conf)
+{
+	char	*cause = NULL;
+	int	 r;
+
+	if ((r = triggers_token_write(conf->trigger_token, &cause)) == -1) {
+		log_warnx("%s", cause);
+		free(cause);
+		return EXIT_ERROR;
+	}
+	if (r == 0)
+		log_warnx("%s: token created; let the server's account read it "
+		    "(chgrp mysql) and set DBSYSCHECK_UDF_TOKEN in the "
+		    "server's environment", conf->trigger_token);
+	else
+		log_warnx("%s: token rotated; install new triggers "
+		    "(dbsyscheck triggers) and restart the server",
+		    conf->trigger_token);
+	return EXIT_NOCHANGE;
+}
+
+/*
+ * triggers: print the SQL installing (or with --uninstall dropping) the
+ * triggers of the watched tables; nothing at all unless every table works.
+ * Dropping needs neither the token nor the server.
+ */
+static int
+cmd_triggers(const struct options *o, struct conf *conf, int argc,
+    char **argv)
+{
+	const struct conf_table	**tables = NULL;
+	struct source		 *src = NULL;
+	struct schema		 *s = NULL;
+	struct buf		  sql;
+	char			  token[TRIGGERS_TOKEN_LEN + 1];
+	char			 *cause = NULL;
+	const char		 *tok = NULL;
+	size_t			  ntables, i;
+	int			  r, flags, rc = EXIT_ERROR;
+
+	flags = o->uninstall ? TRIGGERS_UNINSTALL : 0;
+	memset(token, 0, sizeof token);
+	buf_init(&sql, BUF_NOCAP);
+	if (select_tables(conf, argc, argv, &tables, &ntables, &cause) == -1)
+		goto out;
+	if (!o->uninstall) {
+		if (triggers_token_load(conf->trigger_token, token,
+		    &cause) == -1 ||
+		    check_defaults_file(conf, &cause) == -1 ||
+		    (src = source_open(conf->defaults_file, conf->group,
+		    &cause)) == NULL)
+			goto out;
+		tok = token;
+	}
+	if (triggers_preamble(&sql) == -1)
+		goto nomem;
+	for (i = 0; i < ntables; i++) {
+		if (o->uninstall)
+			s = schema_create(tables[i]->db, tables[i]->name);
+		else {
+			r = source_describe(src, tables[i]->db,
+			    tables[i]->name, &s, &cause);
+			if (r == 1)
+				cause = xstrdup("no such table, or no "
+				    "privilege");
+			if (r == 0 && schema_apply_conf(s, tables[i],
+			    &cause) == -1)
+				r = -1;
+			if (r != 0) {
+				log_warnx("%s.%s: %s", tables[i]->db,
+				    tables[i]->name, cause);
+				free(cause);
+				cause = NULL;
+				goto out;
+			}
+		}
+		r = triggers_sql(&sql, s, tok, flags);
+		schema_free(s);
+		s = NULL;
+		if (r == -1)
+			goto nomem;
+	}
+	if (fwrite(sql.data, 1, sql.len, stdout) != sql.len ||
+	    fflush(stdout) != 0) {
+		cause = xasprintf("standard output: %s", strerror(errno));
+		goto out;
+	}
+	rc = EXIT_NOCHANGE;
+	goto out;
+nomem:
+	cause = xstrdup("cannot build the trigger SQL");
+out:
+	if (cause != NULL)
+		log_warnx("%s", cause);
+	free(cause);
+	if (sql.data != NULL)
+		util_wipe(sql.data, sql.len);
+	buf_free(&sql);
+	util_wipe(token, sizeof token);
+	source_close(src);
+	free(tables);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -510,8 +724,12 @@ main(int argc, char **argv)
 		{ "config",	required_argument,	NULL, 'c' },
 		{ "format",	required_argument,	NULL, 'f' },
 		{ "help",	no_argument,		NULL, 'h' },
+		{ "log",	required_argument,	NULL, 'l' },
+		{ "progress",	no_argument,		NULL, 'p' },
+		{ "syslog",	no_argument,		NULL, 's' },
 		{ "max-bytes",	required_argument,	NULL, 'm' },
 		{ "no-report",	no_argument,		NULL, 'n' },
+		{ "uninstall",	no_argument,		NULL, 'u' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL,		0,			NULL, 0 }
 	};
@@ -524,6 +742,7 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof o);
 	o.conffile = DBSC_SYSCONFDIR "/dbsyscheck.conf";
 	o.max_bytes = -1;
+	o.logfd = -1;
 	while ((ch = getopt_long(argc, argv, "c:htV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -557,11 +776,23 @@ main(int argc, char **argv)
 				return EXIT_ERROR;
 			}
 			break;
+		case 'l':
+			o.logfile = optarg;
+			break;
 		case 'n':
 			o.noreport = 1;
 			break;
+		case 'p':
+			o.progress = 1;
+			break;
+		case 's':
+			o.use_syslog = 1;
+			break;
 		case 't':
 			o.test = 1;
+			break;
+		case 'u':
+			o.uninstall = 1;
 			break;
 		case 'V':
 			printf("dbsyscheck %s\n", PACKAGE_VERSION);
@@ -579,7 +810,8 @@ main(int argc, char **argv)
 		argv++;
 	}
 	if (strcmp(cmd, "scan") != 0 && strcmp(cmd, "reset") != 0 &&
-	    strcmp(cmd, "status") != 0 && strcmp(cmd, "report") != 0) {
+	    strcmp(cmd, "status") != 0 && strcmp(cmd, "report") != 0 &&
+	    strcmp(cmd, "token") != 0 && strcmp(cmd, "triggers") != 0) {
 		log_warnx("unknown command %s", cmd);
 		usage(stderr);
 		return EXIT_ERROR;
@@ -588,8 +820,30 @@ main(int argc, char **argv)
 		log_warnx("report takes no table names");
 		return EXIT_ERROR;
 	}
+	if (strcmp(cmd, "token") == 0 && argc > 0) {
+		log_warnx("token takes no table names");
+		return EXIT_ERROR;
+	}
+	if (o.uninstall && strcmp(cmd, "triggers") != 0) {
+		log_warnx("--uninstall goes with triggers only");
+		return EXIT_ERROR;
+	}
 
 	setup_process();
+	if (isatty(STDERR_FILENO))
+		o.progress = 1;
+	if (gethostname(o.host, sizeof o.host) == -1 || o.host[0] == '\0')
+		snprintf(o.host, sizeof o.host, "localhost");
+	o.host[sizeof o.host - 1] = '\0';
+	if (o.logfile != NULL && (o.logfd = open(o.logfile, O_WRONLY |
+	    O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640)) == -1) {
+		cause = xasprintf("%s: %s", o.logfile, strerror(errno));
+		fail_direct(&o, cause);
+		free(cause);
+		return EXIT_ERROR;
+	}
+	if (o.use_syslog)
+		openlog("dbsyscheck", LOG_PID, LOG_DAEMON);
 	if ((conf = conf_load(o.conffile, &cause)) == NULL) {
 		if (o.test)
 			log_warnx("%s", cause);
@@ -606,6 +860,10 @@ main(int argc, char **argv)
 		rc = cmd_scan(&o, conf, SCAN_RESET, argc, argv);
 	else if (strcmp(cmd, "status") == 0)
 		rc = cmd_status(&o, conf, argc, argv);
+	else if (strcmp(cmd, "token") == 0)
+		rc = cmd_token(conf);
+	else if (strcmp(cmd, "triggers") == 0)
+		rc = cmd_triggers(&o, conf, argc, argv);
 	else
 		rc = cmd_report(&o, conf);
 	conf_free(conf);

@@ -60,6 +60,43 @@ record_pct(struct buf *b, const void *p, size_t n, int flags)
 	return 0;
 }
 
+/*
+ * Append the percent-encoding of n bytes at p, at most max bytes of it:
+ * a longer one is cut on a whole byte (no %XX split) and marked with
+ * RECORD_CUT, the marker counted within max.
+ */
+int
+record_pct_capped(struct buf *b, const void *p, size_t n, size_t max)
+{
+	const unsigned char	*s = p;
+	size_t			 cut, elen, e, room;
+
+	if (record_pct_len(p, n, 0) <= max)
+		return record_pct(b, p, n, 0);
+	room = max > sizeof RECORD_CUT - 1 ? max - (sizeof RECORD_CUT - 1) : 0;
+	for (cut = 0, elen = 0; cut < n; cut++) {
+		e = record_escaped(s[cut], 0) ? 3 : 1;
+		if (elen + e > room)
+			break;
+		elen += e;
+	}
+	if (record_pct(b, p, cut, 0) == -1)
+		return -1;
+	return buf_adds(b, RECORD_CUT);
+}
+
+/*
+ * Append a column name for a list (changed=a,b): percent-encoded, and a
+ * name that is exactly "-" as %2D, so that it never reads as "none".
+ */
+int
+record_name(struct buf *b, const char *name)
+{
+	if (strcmp(name, "-") == 0)
+		return buf_adds(b, "%2D");
+	return record_pct(b, name, strlen(name), 0);
+}
+
 /* Start a record body with its op field. */
 int
 record_begin(struct buf *b, const char *op)

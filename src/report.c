@@ -38,6 +38,10 @@ struct drain {
 	char			 *cause;
 };
 
+struct baseline_outrec;
+static int	 sink_one(const struct report_opts *,
+		    const struct baseline_outrec *, char **);
+
 static int
 report_format_line(struct buf *b, enum report_format fmt, const char *body,
     size_t len)
@@ -341,6 +345,28 @@ report_direct(const struct report_opts *opts, const char *body, size_t len,
 	n = report_write(opts->fd, &b, cause);
 	r = n == b.len ? 0 : -1;
 	buf_free(&b);
+	if (opts->logfd != -1 || opts->use_syslog) {
+		struct baseline_outrec	 rec;
+		struct buf		 sum;
+
+		buf_init(&sum, BUF_NOCAP);
+		if (report_summary(&sum, REPORT_TEXT, &c, 0) == -1) {
+			buf_free(&sum);
+			return -1;
+		}
+		rec.seq = 0;
+		rec.op = "summary";
+		rec.body = sum.data + sizeof RECORD_PREFIX - 1;
+		rec.len = sum.len - sizeof RECORD_PREFIX;
+		if (sink_one(opts, &rec, cause) == -1)
+			r = -1;
+		rec.op = "error";
+		rec.body = body;
+		rec.len = len;
+		if (sink_one(opts, &rec, cause) == -1)
+			r = -1;
+		buf_free(&sum);
+	}
 	return r;
 }
 
@@ -349,23 +375,40 @@ struct sink {
 	const struct report_opts *opts;
 	struct buf		  out;
 	char			  stamp[512];
+	char			  iso[64];
+	char			  host[256];
 	int64_t			  last;
 	char			 *cause;
 };
 
 /*
- * One log-file line: an RFC 3339 timestamp with microseconds, the host,
- * the program with its pid, then the record (never the
- * "YYYY-MM-DD HH:MM:SS " form that OSSEC's stock decoders claim).
+ * One log-file line. Text: an RFC 3339 timestamp with microseconds, the
+ * host, the program with its pid, then the record body (never the
+ * "YYYY-MM-DD HH:MM:SS " form that OSSEC's stock decoders claim). JSON:
+ * the record's object with "timestamp" and "host" members first, so that
+ * the line is pure JSON for a json localfile.
  */
 static int
 sink_line(struct sink *k, const char *body, size_t len)
 {
-	if (buf_adds(&k->out, k->stamp) == -1)
-		return -1;
-	if (k->opts->format == REPORT_JSON)
-		return report_format_line(&k->out, REPORT_JSON, body, len);
-	return report_format_line(&k->out, REPORT_TEXT, body, len);
+	struct buf	 j;
+	int		 r;
+
+	if (k->opts->format != REPORT_JSON) {
+		if (buf_adds(&k->out, k->stamp) == -1 ||
+		    buf_add(&k->out, body, len) == -1)
+			return -1;
+		return buf_addc(&k->out, '\n');
+	}
+	buf_init(&j, BUF_NOCAP);
+	r = report_format_line(&j, REPORT_JSON, body, len);
+	if (r == 0 && j.len > 1)
+		r = buf_printf(&k->out, "{\"timestamp\":\"%s\",\"host\":\"%s\",",
+		    k->iso, k->host);
+	if (r == 0)
+		r = buf_add(&k->out, j.data + 1, j.len - 1);
+	buf_free(&j);
+	return r;
 }
 
 static void
@@ -421,15 +464,46 @@ sink_stamp(struct sink *k)
 {
 	struct timeval	 tv;
 	struct tm	 tm;
-	char		 t[32];
+	char		 t[32], *h;
 
 	gettimeofday(&tv, NULL);
 	gmtime_r(&tv.tv_sec, &tm);
 	strftime(t, sizeof t, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(k->iso, sizeof k->iso, "%s.%06ldZ", t, (long)tv.tv_usec);
+	/* The host goes into JSON and a syslog header: keep it plain. */
+	snprintf(k->host, sizeof k->host, "%s", k->opts->host);
+	for (h = k->host; *h != '\0'; h++) {
+		if (!((*h >= 'a' && *h <= 'z') || (*h >= 'A' && *h <= 'Z') ||
+		    (*h >= '0' && *h <= '9') || *h == '.' || *h == '-' ||
+		    *h == '_'))
+			*h = '_';
+	}
 	if (snprintf(k->stamp, sizeof k->stamp, "%s.%06ld+00:00 %.255s "
-	    "dbsyscheck[%ld]: ", t, (long)tv.tv_usec, k->opts->host,
+	    "dbsyscheck[%ld]: ", t, (long)tv.tv_usec, k->host,
 	    (long)getpid()) >= (int)sizeof k->stamp)
 		k->stamp[0] = '\0';
+}
+
+/* Give one record to the sinks at once. */
+static int
+sink_one(const struct report_opts *opts, const struct baseline_outrec *r,
+    char **cause)
+{
+	struct sink	 k;
+	int		 rc = 0;
+
+	memset(&k, 0, sizeof k);
+	k.opts = opts;
+	buf_init(&k.out, BUF_NOCAP);
+	sink_stamp(&k);
+	sink_take(&k, r);
+	if (k.cause != NULL) {
+		*cause = k.cause;
+		rc = -1;
+	} else
+		rc = sink_flush(&k, cause);
+	buf_free(&k.out);
+	return rc;
 }
 
 /*

@@ -393,7 +393,7 @@ rowenc_key_text(struct buf *b, const struct schema *s,
 {
 	const struct column	*c;
 	struct buf		 v;
-	size_t			*off, k, cut, elen, e;
+	size_t			*off, k;
 	unsigned long		*len;
 	int			 r = -1;
 
@@ -405,18 +405,10 @@ rowenc_key_text(struct buf *b, const struct schema *s,
 	for (k = 0; k < s->nkey; k++) {
 		c = &s->cols[s->key[k]];
 		if ((k > 0 && buf_addc(b, ',') == -1) ||
-		    record_pct(b, c->name, strlen(c->name), 0) == -1 ||
+		    record_name(b, c->name) == -1 ||
 		    buf_addc(b, '=') == -1)
 			goto out;
-		/* Cut on a whole byte so no %XX is split. */
-		for (cut = 0, elen = 0; cut < len[k]; cut++) {
-			e = record_pct_len(v.data + off[k] + cut, 1, 0);
-			if (elen + e > max)
-				break;
-			elen += e;
-		}
-		if (record_pct(b, v.data + off[k], cut, 0) == -1 ||
-		    (cut < len[k] && buf_adds(b, RECORD_CUT) == -1))
+		if (record_pct_capped(b, v.data + off[k], len[k], max) == -1)
 			goto out;
 	}
 	r = 0;

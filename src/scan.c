@@ -17,6 +17,9 @@
 #include "util.h"
 #include "xmalloc.h"
 
+/* A table that had more rows than this and is now empty: one record. */
+#define SCAN_EMPTIED_MIN	100
+
 struct scan {
 	struct source		*src;
 	struct baseline		*bl;
@@ -25,6 +28,10 @@ struct scan {
 	char			*by;
 	volatile sig_atomic_t	*stop;
 	struct scan_stats	 stats;
+	struct scan_limits	 limits;
+	scan_progress_cb	 progress;
+	void			*progress_arg;
+	int			 list_tampered;	/* an entry was removed */
 };
 
 /* The state of one table's pass. */
@@ -48,6 +55,12 @@ struct tscan {
 	struct baseline_cursor	*cur;
 	struct diff		*diff;
 	char			*cause;
+
+	/* Load control and progress. */
+	unsigned long		 rps;		/* max rows a second, or 0 */
+	uint64_t		 seen;		/* rows read, chunk sums too */
+	double			 start;		/* when the table began */
+	double			 next_check;	/* next progress/load check */
 
 	/* Chunk mode: chunks being built (every chunk rows) and kept. */
 	unsigned long		 chunk;		/* 0: build none */
@@ -83,6 +96,195 @@ scan_free(struct scan *sc)
 		return;
 	free(sc->by);
 	free(sc);
+}
+
+static int
+scan_list_add(void *arg, const char *db, const char *name,
+    const struct baseline_entry *e)
+{
+	struct buf	*b = arg;
+
+	buf_printf(b, "%lld ", (long long)e->tid);
+	buf_add(b, db, strlen(db) + 1);
+	buf_add(b, name, strlen(name) + 1);
+	return 0;
+}
+
+/* The MAC over the list of stored tables (tid, database, name). */
+static int
+scan_list_mac(struct scan *sc, unsigned char out[ROWENC_MAC_LEN],
+    char **cause)
+{
+	struct buf	 b;
+	int		 r;
+
+	buf_init(&b, BUF_NOCAP);
+	buf_adds(&b, "tables ");
+	if (baseline_tables_each(sc->bl, scan_list_add, &b, cause) == -1) {
+		buf_free(&b);
+		return -1;
+	}
+	if (b.data == NULL) {
+		*cause = xstrdup("out of memory");
+		return -1;
+	}
+	r = rowenc_mac(sc->key, sc->keylen, "dbsyscheck tables v1", b.data,
+	    b.len, out, cause);
+	buf_free(&b);
+	return r;
+}
+
+/*
+ * Start a run inside the baseline transaction: check that no table entry
+ * was removed from the baseline behind our back (the list of tables is
+ * authenticated too), so that a removed entry cannot pass as a new table.
+ */
+int
+scan_begin(struct scan *sc, char **cause)
+{
+	unsigned char	 mac[ROWENC_MAC_LEN], *stored = NULL;
+	unsigned char	 empty[ROWENC_MAC_LEN];
+	size_t		 len;
+	int		 r;
+
+	if (scan_list_mac(sc, mac, cause) == -1)
+		return -1;
+	if ((r = baseline_meta_get_blob(sc->bl, "tables_mac", &stored, &len,
+	    cause)) == -1)
+		return -1;
+	if (r == 0) {
+		/* Only a baseline that never held a table has no list MAC. */
+		sc->list_tampered = 0;
+		if (rowenc_mac(sc->key, sc->keylen, "dbsyscheck tables v1",
+		    "tables ", 7, empty, cause) == -1)
+			return -1;
+		if (!util_timingsafe_eq(mac, empty, sizeof mac))
+			sc->list_tampered = 1;
+	} else
+		sc->list_tampered = len != sizeof mac ||
+		    !util_timingsafe_eq(mac, stored, sizeof mac);
+	free(stored);
+	return 0;
+}
+
+/* End a run: authenticate the list of tables as it now stands. */
+int
+scan_end(struct scan *sc, char **cause)
+{
+	unsigned char	 mac[ROWENC_MAC_LEN];
+
+	if (scan_list_mac(sc, mac, cause) == -1)
+		return -1;
+	return baseline_meta_put_blob(sc->bl, "tables_mac", mac, sizeof mac,
+	    cause);
+}
+
+/* Limit the load a run puts on the server. */
+void
+scan_set_limits(struct scan *sc, const struct scan_limits *l)
+{
+	sc->limits = *l;
+}
+
+/* Report progress through cb (about once a second and at each table end). */
+void
+scan_set_progress(struct scan *sc, scan_progress_cb cb, void *arg)
+{
+	sc->progress = cb;
+	sc->progress_arg = arg;
+}
+
+static double
+scan_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Sleep up to secs, in slices, so a signal stops the wait soon. */
+static void
+scan_sleep(struct scan *sc, double secs)
+{
+	struct timespec	 ts;
+	double		 slice;
+
+	while (secs > 0 && !*sc->stop) {
+		slice = secs > 0.2 ? 0.2 : secs;
+		ts.tv_sec = (time_t)slice;
+		ts.tv_nsec = (long)((slice - (double)ts.tv_sec) * 1e9);
+		nanosleep(&ts, NULL);
+		secs -= slice;
+	}
+}
+
+/*
+ * Wait while the server runs more than max-threads-running threads (as
+ * pt-table-checksum's --max-load does). src is the connection to ask: the
+ * run's own between chunks, the monitor connection while rows stream.
+ */
+static int
+scan_wait_load(struct scan *sc, struct source *src, char **cause)
+{
+	unsigned long	 n;
+	double		 t0 = 0;
+	int		 waited = 0;
+
+	if (sc->limits.max_threads_running == 0 || src == NULL)
+		return 0;
+	for (;;) {
+		if (source_threads_running(src, &n, cause) == -1)
+			return -1;
+		if (n <= sc->limits.max_threads_running || *sc->stop)
+			break;
+		if (!waited) {
+			waited = 1;
+			t0 = scan_now();
+			sc->stats.pauses++;
+		}
+		if (scan_now() - t0 > 3600) {
+			*cause = xasprintf("Threads_running stayed above %lu "
+			    "for an hour", sc->limits.max_threads_running);
+			return -1;
+		}
+		scan_sleep(sc, 0.25);
+	}
+	if (waited)
+		sc->stats.paused += scan_now() - t0;
+	return 0;
+}
+
+/*
+ * After rows more rows: keep to max-rows-per-second, and about once a
+ * second report progress and check the server's load.
+ */
+static int
+scan_pace(struct tscan *t, uint64_t rows)
+{
+	struct scan	*sc = t->run;
+	double		 now, due;
+
+	t->seen += rows;
+	if (t->rps == 0 && sc->progress == NULL &&
+	    sc->limits.max_threads_running == 0)
+		return 0;
+	if (rows == 1 && (t->seen & 255) != 0)
+		return 0;
+	now = scan_now();
+	if (t->rps != 0) {
+		due = t->start + (double)t->seen / (double)t->rps;
+		if (due > now) {
+			scan_sleep(sc, due - now);
+			now = scan_now();
+		}
+	}
+	if (now < t->next_check)
+		return 0;
+	t->next_check = now + 1;
+	if (sc->progress != NULL)
+		sc->progress(sc->progress_arg, t->s->db, t->s->name, t->seen, 0);
+	return scan_wait_load(sc, sc->limits.monitor, &t->cause);
 }
 
 /* What the run has found so far. */
@@ -188,7 +390,7 @@ scan_changed(struct tscan *t, const struct diff_row *old, struct buf *out)
 			continue;
 		name = t->s->cols[t->colidx[i]].name;
 		if ((any && buf_addc(out, ',') == -1) ||
-		    record_pct(out, name, strlen(name), 0) == -1)
+		    record_name(out, name) == -1)
 			return -1;
 		any = 1;
 	}
@@ -321,7 +523,8 @@ scan_row(void *arg, const char *const *vals, const unsigned long *lens)
 	t->vals = vals;
 	t->lens = lens;
 	t->nrows++;
-	if (diff_feed(t->diff, &row, &t->cause) == -1)
+	if (diff_feed(t->diff, &row, &t->cause) == -1 ||
+	    scan_pace(t, 1) == -1)
 		return -1;
 	if (t->chunk == 0)
 		return 0;
@@ -345,9 +548,10 @@ scan_entry_mac(struct scan *sc, const char *db, const char *name,
 	int		 r;
 
 	buf_init(&b, BUF_NOCAP);
-	buf_printf(&b, "%lld %zu %zu %zu %lld %d %lld ", (long long)e->tid,
-	    strlen(db), strlen(name), e->schemalen, (long long)e->nrows,
-	    e->state, (long long)e->last_scan);
+	buf_printf(&b, "%lld %zu %zu %zu %lld %d %lld %lld ",
+	    (long long)e->tid, strlen(db), strlen(name), e->schemalen,
+	    (long long)e->nrows, e->state, (long long)e->last_scan,
+	    (long long)e->chunk);
 	buf_adds(&b, db);
 	buf_adds(&b, name);
 	buf_add(&b, e->schema, e->schemalen);
@@ -434,7 +638,17 @@ scan_plan(struct tscan *t, struct baseline_entry *e, int stored,
 	if (!stored) {
 		*first = 1;
 		t->report = 0;
-		return 0;
+		if (!t->run->list_tampered || mode != SCAN_REPORT)
+			return 0;
+		/* Its entry was removed: this is no first scan. */
+		*first = 0;
+		scan_rec_start(t, "schema");
+		buf_adds(&t->rec, " baseline=tampered");
+		record_field(&t->rec, "rows", "uncompared");
+		record_field(&t->rec, "src", "scan");
+		record_end(&t->rec);
+		t->run->stats.events++;
+		return scan_queue(t->run->bl, "schema", &t->rec, cause);
 	}
 	if (scan_entry_mac(t->run, t->s->db, t->s->name, e, mac, cause) == -1)
 		return -1;
@@ -637,7 +851,8 @@ scan_chunked(struct tscan *t, const struct baseline_chunk *old, size_t nold,
 		if (c->hi != NULL &&
 		    scan_bound(t, &hi, c->hi, c->hilen, cause) == -1)
 			goto out;
-		if (scan_chunk_mac(sc, t->tid, c, mac, cause) == -1)
+		if (scan_chunk_mac(sc, t->tid, c, mac, cause) == -1 ||
+		    scan_wait_load(sc, sc->src, cause) == -1)
 			goto out;
 		authentic = util_timingsafe_eq(mac, c->mac, sizeof mac) &&
 		    c->n == (int64_t)i;
@@ -647,6 +862,11 @@ scan_chunked(struct tscan *t, const struct baseline_chunk *old, size_t nold,
 		if (authentic && count == (uint64_t)c->nrows &&
 		    memcmp(agg, c->agg, sizeof agg) == 0) {
 			scan_chunk_push(t, c->hi, c->hilen, count, agg);
+			if (scan_pace(t, count) == -1) {
+				*cause = t->cause;
+				t->cause = NULL;
+				goto out;
+			}
 		} else {
 			dirty = 1;
 			t->chunk = count > 2 * (uint64_t)size ? size : 0;
@@ -688,19 +908,6 @@ out:
 	return r;
 }
 
-/* 1 when the table's key is in index order, so chunk ranges can be used. */
-static int
-scan_chunkable(const struct schema *s)
-{
-	size_t	 k;
-
-	for (k = 0; k < s->nkey; k++) {
-		if (s->cols[s->key[k]].castorder)
-			return 0;
-	}
-	return 1;
-}
-
 static int
 scan_table_body(struct tscan *t, const struct conf_table *ct,
     enum scan_mode mode, char **cause)
@@ -712,6 +919,7 @@ scan_table_body(struct tscan *t, const struct conf_table *ct,
 	unsigned char		 fp[SCHEMA_FP_LEN];
 	size_t			 i, n, k, nold = 0;
 	int			 r, stored, first, same, chunked = 0;
+	int			 empty = 0;
 
 	r = source_describe(sc->src, ct->db, ct->name, &t->s, cause);
 	if (r == 1)
@@ -720,12 +928,8 @@ scan_table_body(struct tscan *t, const struct conf_table *ct,
 		return -1;
 	if (schema_apply_conf(t->s, ct, cause) == -1)
 		return -1;
-	if (ct->chunk != 0 && !scan_chunkable(t->s)) {
-		*cause = xstrdup("chunk= needs a key of integer, binary or "
-		    "date and time columns (a collated key is sorted by the "
-		    "server, so its ranges cannot use the index)");
+	if (ct->chunk != 0 && schema_chunkable(t->s, cause) == -1)
 		return -1;
-	}
 	t->nhashed = schema_nhashed(t->s);
 	t->keyidx = xcalloc(t->s->nkey, sizeof *t->keyidx);
 	t->colidx = xcalloc(t->nhashed, sizeof *t->colidx);
@@ -745,6 +949,10 @@ scan_table_body(struct tscan *t, const struct conf_table *ct,
 	t->re = rowenc_create(sc->key, sc->keylen, ct->db, ct->name, cause);
 	if (t->re == NULL)
 		return -1;
+	t->rps = ct->max_rows_per_second != 0 ? ct->max_rows_per_second :
+	    sc->limits.max_rows_per_second;
+	t->start = scan_now();
+	t->next_check = t->start + 1;
 
 	memset(&e, 0, sizeof e);
 	if ((stored = baseline_table_get(sc->bl, ct->db, ct->name, &e,
@@ -756,7 +964,32 @@ scan_table_body(struct tscan *t, const struct conf_table *ct,
 		baseline_entry_clear(&e);
 		return -1;
 	}
-	if (ct->chunk != 0 && mode == SCAN_REPORT && same &&
+	/*
+	 * A table that lost all of its many rows (TRUNCATE, DELETE without
+	 * WHERE) gives one record, not a flood of deletes.
+	 */
+	if (stored && mode == SCAN_REPORT && t->report &&
+	    e.nrows > SCAN_EMPTIED_MIN) {
+		if (source_empty(sc->src, t->s, &empty, cause) == -1) {
+			baseline_entry_clear(&e);
+			return -1;
+		}
+		if (empty) {
+			t->report = 0;
+			scan_rec_start(t, "schema");
+			record_field_num(&t->rec, "emptied",
+			    (unsigned long long)e.nrows);
+			record_field(&t->rec, "src", "scan");
+			record_end(&t->rec);
+			sc->stats.events++;
+			if (scan_queue(sc->bl, "schema", &t->rec,
+			    cause) == -1) {
+				baseline_entry_clear(&e);
+				return -1;
+			}
+		}
+	}
+	if (ct->chunk != 0 && mode == SCAN_REPORT && same && !empty &&
 	    e.chunk == (int64_t)ct->chunk && e.state == BASELINE_PRESENT) {
 		if (baseline_chunks_get(sc->bl, t->tid, &old, &nold,
 		    cause) == -1) {
@@ -799,6 +1032,8 @@ scan_table_body(struct tscan *t, const struct conf_table *ct,
 			goto fail;
 	}
 	sc->stats.rows += t->nrows;
+	if (sc->progress != NULL)
+		sc->progress(sc->progress_arg, t->s->db, t->s->name, t->seen, 1);
 
 	e.nrows = (int64_t)t->nrows;
 	if (scan_entry_put(sc, ct->db, ct->name, &e, cause) == -1)
@@ -854,7 +1089,7 @@ scan_table(struct scan *sc, const struct conf_table *ct,
 	}
 	baseline_rollback_to(sc->bl);
 	sc->stats = saved;
-	if (*sc->stop || source_lost(sc->src))
+	if (*sc->stop || source_lost(sc->src) || baseline_broken(sc->bl))
 		return SCAN_FATAL;
 	sc->stats.errors++;
 	return SCAN_TABLE_ERROR;

@@ -415,7 +415,7 @@ schema_list(struct buf *b, const char *field, const struct schema *a,
 		if (what == LIST_WATCHED && (o == NULL || c->hashed == o->hashed))
 			continue;
 		if ((n > 0 && buf_addc(b, ',') == -1) ||
-		    record_pct(b, c->name, strlen(c->name), 0) == -1)
+		    record_name(b, c->name) == -1)
 			return -1;
 		n++;
 	}
@@ -526,4 +526,25 @@ schema_compare(const struct schema *old, const struct schema *new,
 			return -1;
 	}
 	return what;
+}
+
+/*
+ * 0 when the key is in index order, so that chunk ranges can use the
+ * index; -1 and why not otherwise.
+ */
+int
+schema_chunkable(const struct schema *s, char **cause)
+{
+	size_t	 k;
+
+	for (k = 0; k < s->nkey; k++) {
+		if (s->cols[s->key[k]].castorder) {
+			*cause = xasprintf("chunk= needs a key of integer, "
+			    "binary or date and time columns; key column %s "
+			    "is sorted by its collation, so its ranges cannot "
+			    "use the index", s->cols[s->key[k]].name);
+			return -1;
+		}
+	}
+	return 0;
 }

@@ -65,5 +65,6 @@ void		 schema_fingerprint(const struct schema *,
 int		 schema_compare(const struct schema *, const struct schema *,
 		    struct buf *);
 size_t		 schema_nhashed(const struct schema *);
+int		 schema_chunkable(const struct schema *, char **);
 
 #endif

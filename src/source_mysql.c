@@ -83,6 +83,28 @@ source_open(const char *defaults_file, const char *group, char **cause)
 		source_close(src);
 		return NULL;
 	}
+#ifdef MARIADB_PACKAGE_VERSION_ID
+	{
+		/*
+		 * Connector/C reads ssl-enforce and ssl-verify-server-cert
+		 * from the option file, yet may connect in clear text when the
+		 * server offers no TLS: refuse that here.
+		 */
+		unsigned char	 enforce = 0, verify = 0;
+
+		mysql_get_optionv(src->my, MYSQL_OPT_SSL_ENFORCE, &enforce);
+		mysql_get_optionv(src->my, MYSQL_OPT_SSL_VERIFY_SERVER_CERT,
+		    &verify);
+		if ((enforce || verify) &&
+		    mysql_get_ssl_cipher(src->my) == NULL) {
+			*cause = xstrdup("cannot connect to the database: the "
+			    "option file requires TLS, but the connection is "
+			    "not encrypted");
+			source_close(src);
+			return NULL;
+		}
+	}
+#endif
 	src->server = xasprintf("%s", mysql_get_server_info(src->my));
 	if (source_query(src, "SET SESSION sql_mode = '', "
 	    "time_zone = '+00:00', character_set_results = binary, "
@@ -751,5 +773,54 @@ source_chunk(struct source *src, const struct schema *s,
 		*cause = xstrdup("unexpected chunk result");
 		return -1;
 	}
+	return 0;
+}
+
+/* The server's Threads_running. */
+int
+source_threads_running(struct source *src, unsigned long *n, char **cause)
+{
+	struct buf	 sql;
+	MYSQL_RES	*res;
+	MYSQL_ROW	 row;
+	const char	*errstr = "missing";
+
+	buf_init(&sql, BUF_NOCAP);
+	buf_adds(&sql, "SHOW GLOBAL STATUS LIKE 'Threads_running'");
+	res = source_small(src, &sql, cause);
+	buf_free(&sql);
+	if (res == NULL)
+		return -1;
+	if ((row = mysql_fetch_row(res)) != NULL && row[1] != NULL)
+		*n = (unsigned long)util_strtonum(row[1], 0, LLONG_MAX,
+		    &errstr);
+	mysql_free_result(res);
+	if (errstr != NULL) {
+		*cause = xasprintf("Threads_running: %s", errstr);
+		return -1;
+	}
+	return 0;
+}
+
+/* 1 in *empty when DB.NAME holds no row. */
+int
+source_empty(struct source *src, const struct schema *s, int *empty,
+    char **cause)
+{
+	struct buf	 sql;
+	MYSQL_RES	*res;
+
+	buf_init(&sql, BUF_NOCAP);
+	buf_adds(&sql, "SELECT 1 FROM ");
+	source_ident(&sql, s->db);
+	buf_addc(&sql, '.');
+	source_ident(&sql, s->name);
+	buf_adds(&sql, " LIMIT 1");
+	res = source_small(src, &sql, cause);
+	buf_free(&sql);
+	if (res == NULL)
+		return -1;
+	*empty = mysql_num_rows(res) == 0;
+	mysql_free_result(res);
 	return 0;
 }

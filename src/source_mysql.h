@@ -36,6 +36,10 @@ int		 source_stream(struct source *, const struct schema *,
 int		 source_chunk(struct source *, const struct schema *,
 		    const struct keyvals *, const struct keyvals *,
 		    uint64_t *, unsigned char[8], char **);
+int		 source_empty(struct source *, const struct schema *, int *,
+		    char **);
+int		 source_threads_running(struct source *, unsigned long *,
+		    char **);
 int		 source_lost(const struct source *);
 const char	*source_server(const struct source *);
 

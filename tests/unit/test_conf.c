@@ -209,7 +209,7 @@ test_parse_ignore_repeated(void **state)
 	conf_free(conf);
 }
 
-/* Ensure that baseline, key and group have defaults when omitted. */
+/* Ensure that baseline, key, option file and group have defaults. */
 static void
 test_parse_defaults(void **state)
 {
@@ -220,7 +220,7 @@ test_parse_defaults(void **state)
 	assert_string_equal(conf->baseline, DBSC_STATEDIR "/baseline.db");
 	assert_string_equal(conf->key, DBSC_STATEDIR "/hmac.key");
 	assert_string_equal(conf->group, "client");
-	assert_null(conf->defaults_file);
+	assert_string_equal(conf->defaults_file, DBSC_SYSCONFDIR "/my.cnf");
 	conf_free(conf);
 }
 

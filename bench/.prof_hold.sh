@@ -1,0 +1,431 @@
+#!/bin/sh
+# The scan benchmark (make bench; docs/PERFORMANCE.md explains the method).
+#
+# On a throwaway MariaDB of its own, bench.users (issue 6's table, about
+# 177 bytes a row) is scanned by a bare fetch loop (bench/fetch, the floor),
+# mariadb --quick, CHECKSUM TABLE, pt-table-checksum, mysqldump plus diff,
+# and dbsyscheck in full and chunk mode (first baseline, re-scan with no
+# change, re-scan after 1% of the rows were updated, 0.1% inserted and 0.1%
+# deleted). Every measurement is repeated, the variants interleaved so
+# that noise hits them alike, and the medians are reported with the ratios
+# to the floor and the targets of issue 6: on stdout, in results.md and in
+# results.tsv (every repetition in results-raw.tsv).
+#
+# Environment:
+#   BENCH_ROWS      rows of the main run (1000000)
+#   BENCH_SCALING   0 skips the 100,000-row run that shows scaling (1)
+#   BENCH_REPS      repetitions of every measurement (5)
+#   BENCH_CHUNK     chunk size of chunk mode (10000)
+#   BENCH_POOL      the server's InnoDB buffer pool (2G: every state of
+#                   the table stays in memory)
+#   BENCH_OUT       directory for the results ($top_srcdir/bench)
+#   DBSC_KEEP=1     keep the work directory
+# Needs dbsyscheck built (sh scripts/build.sh); builds bench/fetch when
+# missing; installs percona-toolkit and time with apt-get when missing.
+
+if [ -z "${top_srcdir:-}" ]; then
+	top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
+fi
+: "${top_builddir:=$top_srcdir}"
+export top_srcdir top_builddir
+. "$top_srcdir/tests/integration/setup"
+
+rows=${BENCH_ROWS:-1000000}
+scaling=${BENCH_SCALING:-1}
+reps=${BENCH_REPS:-5}
+chunk=${BENCH_CHUNK:-10000}
+pool=${BENCH_POOL:-2G}
+out=${BENCH_OUT:-$top_srcdir/bench}
+small=100000
+
+for _v in "$rows" "$reps" "$chunk"; do
+	case $_v in
+	''|*[!0-9]*|0)	fail "BENCH_ROWS, BENCH_REPS, BENCH_CHUNK: positive \
+integers" ;;
+	esac
+done
+[ "$rows" -ge 1000 ] || fail "BENCH_ROWS must be at least 1000"
+
+# Tools: GNU time for CPU and peak RSS, percona-toolkit for the
+# alternative (both Debian packages).
+_pkgs=
+[ -x /usr/bin/time ] || _pkgs="$_pkgs time"
+command -v pt-table-checksum >/dev/null 2>&1 ||
+    _pkgs="$_pkgs percona-toolkit"
+if [ -n "$_pkgs" ]; then
+	echo "bench: installing$_pkgs" >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y \
+	    --no-install-recommends $_pkgs >&2 ||
+	    fail "cannot install$_pkgs"
+fi
+[ -x "$top_builddir/dbsyscheck" ] ||
+    fail "$top_builddir/dbsyscheck is not built: run sh scripts/build.sh"
+if [ ! -x "$top_builddir/bench/fetch" ]; then
+	make -C "$top_builddir" bench/fetch >&2 ||
+	    fail "cannot build bench/fetch"
+fi
+# Copies, so that a rebuild during the run does not change what is measured.
+mkdir -p "$W/bin"
+cp "$top_builddir/dbsyscheck" "$top_builddir/bench/fetch" "$W/bin/"
+
+tck=$(getconf CLK_TCK)
+ncpu=$(nproc)
+raw=$W/raw.tsv
+: >"$raw"
+
+db_start "--innodb-buffer-pool-size=$pool" --innodb-log-file-size=512M \
+    --innodb-flush-log-at-trx-commit=2 --max-allowed-packet=64M
+(umask 077 && cat >"$W/my.cnf") <<EOF
+[client]
+socket=$W/sock
+user=root
+EOF
+for _m in full chunk; do
+	{
+		echo "baseline $W/$_m.db"
+		echo "key $W/hmac.key"
+		echo "mysql-defaults-file $W/my.cnf"
+		echo "mysql-group client"
+		if [ "$_m" = chunk ]; then
+			echo "table bench.users chunk=$chunk"
+		else
+			echo "table bench.users"
+		fi
+	} | (umask 077 && cat >"$W/$_m.conf")
+done
+
+# The server's CPU time so far, in clock ticks.
+server_ticks()
+{
+	awk '{ print $14 + $15 }' "/proc/$db_pid/stat"
+}
+
+# Bytes the server has sent to all its clients (the only clients are ours).
+bytes_sent()
+{
+	_sql_run -e "SHOW GLOBAL STATUS LIKE 'Bytes_sent'" | awk '{ print $2 }'
+}
+
+# Wait (up to 20 s) until the server is idle: at most 2 ticks in 0.25 s.
+settle()
+{
+	_st_i=0
+	while [ "$_st_i" -lt 80 ]; do
+		_st_a=$(server_ticks)
+		sleep 0.25
+		_st_b=$(server_ticks)
+		[ $((_st_b - _st_a)) -gt 2 ] || return 0
+		_st_i=$((_st_i + 1))
+	done
+	echo "bench: server not idle after 20 s, measuring anyway" >&2
+}
+
+# The machine's busy CPU time so far, all cores, in clock ticks.
+machine_ticks()
+{
+	awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
+}
+
+# Wait (up to BENCH_QUIET seconds, 30) for the other users of this machine:
+# until its cores are at least 80% idle for half a second.
+quiet()
+{
+	_q_i=0
+	while [ "$_q_i" -lt $((2 * ${BENCH_QUIET:-30})) ]; do
+		_q_a=$(machine_ticks)
+		sleep 0.5
+		_q_b=$(machine_ticks)
+		[ $((_q_b - _q_a)) -gt $((ncpu * tck / 10)) ] || return 0
+		_q_i=$((_q_i + 1))
+	done
+}
+
+# Write the dirty pages of the last change out now, not during a measurement.
+flush_dirty()
+{
+	sql "SET GLOBAL innodb_io_capacity_max = 100000,
+	    innodb_io_capacity = 50000, innodb_max_dirty_pages_pct_lwm = 0.001,
+	    innodb_max_dirty_pages_pct = 0"
+	_fd_i=0
+	while [ "$_fd_i" -lt 600 ]; do
+		_fd_d=$(_sql_run -e "SHOW GLOBAL STATUS LIKE \
+'Innodb_buffer_pool_pages_dirty'" | awk '{ print $2 }')
+		[ "$_fd_d" -gt 0 ] || break
+		sleep 0.2
+		_fd_i=$((_fd_i + 1))
+	done
+	sql "SET GLOBAL innodb_max_dirty_pages_pct = 90,
+	    innodb_max_dirty_pages_pct_lwm = 0, innodb_io_capacity = 200,
+	    innodb_io_capacity_max = 2000"
+}
+
+# The bytes a status query itself adds to Bytes_sent, subtracted below.
+calibrate_bytes()
+{
+	_b0=$(bytes_sent)
+	_b1=$(bytes_sent)
+	_b2=$(bytes_sent)
+	bytes_overhead=$(( (_b2 - _b0) / 2 ))
+}
+
+# measure ROWS VARIANT REP EXPECTED-EXITS COMMAND...: one timed run, its
+# standard output to $m_out, appended to $raw as: rows variant rep wall_s
+# client_cpu_s peak_rss_kib server_cpu_s bytes_received exit other_cpu_s
+# (the CPU time of everything else on the machine meanwhile: the noise).
+m_out=/dev/null
+measure()
+{
+	_rows=$1 _var=$2 _rep=$3 _ok=$4
+	shift 4
+	settle
+	quiet
+	_b0=$(bytes_sent)
+	_s0=$(server_ticks)
+	_c0=$(machine_ticks)
+	_t0=$(date +%s%N)
+	_rc=0
+	/usr/bin/time -f '%U %S %M' -o "$W/time.out" "$@" >"$m_out" \
+	    2>"$W/err.$_var" || _rc=$?
+	_t1=$(date +%s%N)
+	_c1=$(machine_ticks)
+	_s1=$(server_ticks)
+	_b1=$(bytes_sent)
+	case " $_ok " in
+	*" $_rc "*)	;;
+	*)		cat "$W/err.$_var" >&2
+			fail "$_var: exit $_rc (expected $_ok)" ;;
+	esac
+	tail -n 1 "$W/time.out" | awk -v rows="$_rows" -v var="$_var" \
+	    -v rep="$_rep" -v ns=$((_t1 - _t0)) -v st=$((_s1 - _s0)) \
+	    -v tck="$tck" -v by=$((_b1 - _b0 - bytes_overhead)) \
+	    -v rc="$_rc" -v mt=$((_c1 - _c0)) 'BEGIN { OFS = "\t" } {
+		o = mt / tck - st / tck - $1 - $2
+		print rows, var, rep, sprintf("%.3f", ns / 1e9),
+		    sprintf("%.2f", $1 + $2), $3,
+		    sprintf("%.2f", st / tck), (by < 0 ? 0 : by), rc,
+		    sprintf("%.2f", o < 0 ? 0 : o)
+	}' >>"$raw"
+	tail -n 1 "$raw" >&2
+}
+
+# The row data: text of about 177 bytes a row (the values as the client
+# receives them), notes NULL in every fifth row.
+row_sql()
+{
+	# $1: the expression of the id
+	cat <<EOF
+SELECT $1, CONCAT('user', $1),
+    CONCAT('\$2y\$10\$', LEFT(TO_BASE64(UNHEX(SHA2($1, 512))), 53)),
+    CONCAT('user', $1, '@example.com'),
+    TIMESTAMP'2015-01-01 00:00:00' + INTERVAL ($1 * 97) SECOND,
+    ($1 * 7919) % 10000000 / 100,
+    IF($1 % 5 = 0, NULL,
+        LEFT(CONCAT('note for user ', $1, ': ', SHA2($1, 512)),
+        36 + $1 % 63))
+EOF
+}
+
+# State a: the table; b: 1% of the rows updated (spread over the whole
+# key range), 0.1% deleted, 0.1% inserted at the end (auto-increment ids);
+# c: clustered changes, 0.1% inserted at the end and 0.1% of the newest
+# rows updated, so that chunk mode finds them in the last chunks.
+make_states()
+{
+	_ms_n=$1
+	sql "DROP DATABASE IF EXISTS bench"
+	sql "CREATE DATABASE bench"
+	sql_db bench "CREATE TABLE users (
+		id INT AUTO_INCREMENT PRIMARY KEY,
+		login VARCHAR(64),
+		password CHAR(60),
+		email VARCHAR(255),
+		created DATETIME,
+		balance DECIMAL(12,2),
+		notes TEXT NULL)"
+	sql_db bench "INSERT INTO users $(row_sql seq) FROM seq_1_to_$_ms_n"
+	sql_db bench "CREATE TABLE users_b LIKE users"
+	sql_db bench "INSERT INTO users_b SELECT * FROM users"
+	sql_db bench "UPDATE users_b SET balance = balance + 1,
+	    notes = CONCAT(IFNULL(notes, ''), ' (updated)')
+	    WHERE id % 100 = 42"
+	sql_db bench "DELETE FROM users_b WHERE id % 1000 = 500"
+	sql_db bench "INSERT INTO users_b $(row_sql "($_ms_n + seq)")
+	    FROM seq_1_to_$((_ms_n / 1000))"
+	sql_db bench "CREATE TABLE users_c LIKE users"
+	sql_db bench "INSERT INTO users_c SELECT * FROM users"
+	sql_db bench "UPDATE users_c SET balance = balance + 1
+	    WHERE id > $((_ms_n - _ms_n / 100)) AND id % 10 = 3"
+	sql_db bench "INSERT INTO users_c $(row_sql "($_ms_n + seq)")
+	    FROM seq_1_to_$((_ms_n / 1000))"
+	state=a
+	flush_dirty
+}
+
+# Put state $1 in place as bench.users (a RENAME: no data moves).
+use_state()
+{
+	[ "$1" != "$state" ] || return 0
+	sql "RENAME TABLE bench.users TO bench.users_$state,
+	    bench.users_$1 TO bench.users"
+	state=$1
+}
+
+# The variants, in the order of the first repetition.
+variants="fetch quick checksum pt dump_a dump_b diff first nochange changed
+    cfirst cnochange cchanged cclustered"
+
+# run_variant ROWS VARIANT REP
+run_variant()
+{
+	m_out=/dev/null
+	case $2 in
+	fetch)
+		m_out=$W/fetch.out
+		measure "$1" "$2" "$3" 0 "$W/bin/fetch" "$W/my.cnf"
+		grep -q "^$1 rows " "$W/fetch.out" ||
+		    fail "fetch read $(cat "$W/fetch.out"), not $1 rows"
+		;;
+	quick)
+		measure "$1" "$2" "$3" 0 mariadb --defaults-file="$W/my.cnf" \
+		    --quick --batch -e 'SELECT * FROM bench.users ORDER BY id'
+		;;
+	checksum)
+		measure "$1" "$2" "$3" 0 mariadb --defaults-file="$W/my.cnf" \
+		    -e 'CHECKSUM TABLE bench.users'
+		;;
+	pt)
+		m_out=$W/pt.out
+		measure "$1" "$2" "$3" 0 pt-table-checksum \
+		    --recursion-method=none --no-check-binlog-format \
+		    --no-check-replication-filters --no-version-check \
+		    --replicate=percona.checksums --databases=bench \
+		    --tables=users "h=localhost,S=$W/sock,u=root"
+		;;
+	dump_a|dump_b)
+		use_state "${2#dump_}"
+		m_out=$W/$2.sql
+		measure "$1" "$2" "$3" 0 mysqldump --defaults-file="$W/my.cnf" \
+		    --skip-extended-insert --order-by-primary --skip-dump-date \
+		    bench users
+		use_state a
+		;;
+	diff)
+		m_out=$W/dump.diff
+		measure "$1" "$2" "$3" 1 diff "$W/dump_a.sql" "$W/dump_b.sql"
+		;;
+	first|cfirst)
+		_m=full
+		[ "$2" = first ] || _m=chunk
+		rm -f "$W/$_m.db"
+		m_out=$W/out.$2
+		measure "$1" "$2" "$3" 1 \
+		    "$W/bin/dbsyscheck" -c "$W/$_m.conf" --max-bytes 0 scan
+		;;
+	nochange|changed|cnochange|cchanged|cclustered)
+		case $2 in
+		cnochange|cchanged|cclustered)	_m=chunk ;;
+		*)				_m=full ;;
+		esac
+		case $2 in
+		*nochange)	_s=a _x=0 ;;
+		*changed)	_s=b _x=1 ;;
+		*)		_s=c _x=1 ;;
+		esac
+		cp "$W/$_m.a.db" "$W/$_m.db"
+		use_state "$_s"
+		m_out=$W/out.$2
+		measure "$1" "$2" "$3" "$_x" \
+		    "$W/bin/dbsyscheck" -c "$W/$_m.conf" --max-bytes 0 scan
+		use_state a
+		;;
+	esac
+}
+
+# The whole set of measurements for a table of $1 rows.
+bench_size()
+{
+	_bs_n=$1
+	echo "bench: $_bs_n rows: making the table and its changed states" >&2
+	make_states "$_bs_n"
+	_bs_avg=$(_sql_run -e "SELECT ROUND(AVG(LENGTH(id) + IFNULL(LENGTH(login),
+	    0) + IFNULL(LENGTH(password), 0) + IFNULL(LENGTH(email), 0) +
+	    IFNULL(LENGTH(created), 0) + IFNULL(LENGTH(balance), 0) +
+	    IFNULL(LENGTH(notes), 0)), 1) FROM bench.users")
+	printf '%s\tavg_row_bytes\t%s\n' "$_bs_n" "$_bs_avg" >>"$W/facts.tsv"
+
+	# Warm-up, not measured: the buffer pool, the dumps, and the
+	# baselines of state a that every re-scan starts from.
+	echo "bench: $_bs_n rows: warming up" >&2
+	"$W/bin/fetch" "$W/my.cnf" >/dev/null
+	for _bs_s in b c a; do
+		use_state "$_bs_s"
+		"$W/bin/fetch" "$W/my.cnf" >/dev/null
+	done
+	for _bs_v in dump_a dump_b; do
+		use_state "${_bs_v#dump_}"
+		mysqldump --defaults-file="$W/my.cnf" --skip-extended-insert \
+		    --order-by-primary --skip-dump-date bench users \
+		    >"$W/$_bs_v.sql" || fail "mysqldump failed"
+		use_state a
+	done
+	for _bs_m in full chunk; do
+		rm -f "$W/$_bs_m.db"
+		"$W/bin/dbsyscheck" -c "$W/$_bs_m.conf" --max-bytes 0 scan \
+		    >/dev/null 2>&1 || [ $? = 1 ] ||
+		    fail "dbsyscheck first baseline ($_bs_m) failed"
+		cp "$W/$_bs_m.db" "$W/$_bs_m.a.db"
+	done
+	printf '%s\tbaseline_bytes\t%s\n' "$_bs_n" \
+	    "$(wc -c <"$W/full.a.db" | tr -d ' ')" >>"$W/facts.tsv"
+	printf '%s\tdump_bytes\t%s\n' "$_bs_n" \
+	    "$(wc -c <"$W/dump_a.sql" | tr -d ' ')" >>"$W/facts.tsv"
+	_sql_run -e "SELECT COUNT(*) FROM bench.users_b" |
+	    sed "s/^/$_bs_n	rows_b	/" >>"$W/facts.tsv"
+
+	_bs_r=1
+	while [ "$_bs_r" -le "$reps" ]; do
+		echo "bench: $_bs_n rows: repetition $_bs_r of $reps" >&2
+		# Rotate the order each repetition.
+		set -- $variants
+		_bs_i=1
+		while [ "$_bs_i" -lt "$_bs_r" ]; do
+			_bs_f=$1
+			shift
+			set -- "$@" "$_bs_f"
+			_bs_i=$((_bs_i + 1))
+		done
+		for _bs_v in "$@"; do
+			run_variant "$_bs_n" "$_bs_v" "$_bs_r"
+		done
+		check_outputs "$_bs_n"
+		_bs_r=$((_bs_r + 1))
+	done
+}
+
+# The records must be right, and the same in both modes.
+check_outputs()
+{
+	_u=$(($1 / 100))
+	_d=$(($1 / 1000))
+	grep -q "op=summary inserts=$_d updates=$_u deletes=$_d " \
+	    "$W/out.changed" || fail "full mode reported: $(head -n 1 \
+"$W/out.changed")"
+	cmp -s "$W/out.changed" "$W/out.cchanged" ||
+	    fail "chunk mode reported other records than full mode"
+	[ ! -s "$W/out.nochange" ] && [ ! -s "$W/out.cnochange" ] ||
+	    fail "a no-change re-scan reported something"
+	grep -q "op=summary inserts=$_d updates=" "$W/out.cclustered" ||
+	    fail "clustered: $(head -n 1 "$W/out.cclustered")"
+}
+
+make_states 1000000
+"$W/bin/fetch" "$W/my.cnf"
+for _s in b c a; do use_state $_s; "$W/bin/fetch" "$W/my.cnf"; done
+for _m in full chunk; do
+	rm -f "$W/$_m.db"
+	"$W/bin/dbsyscheck" -c "$W/$_m.conf" --max-bytes 0 scan >/dev/null 2>&1 || true
+	cp "$W/$_m.db" "$W/$_m.a.db"
+done
+echo "W=$W db_pid=$db_pid" > /tmp/dbg/hold.env
+echo ready >&2
+while [ ! -e /tmp/dbg/stop ]; do sleep 1; done

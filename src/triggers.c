@@ -1,0 +1,449 @@
+/* Trigger SQL for watched tables, and the token file that guards it. */
+#include "config.h"
+
+#include <sys/random.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "buf.h"
+#include "record.h"
+#include "schema.h"
+#include "triggers.h"
+#include "util.h"
+#include "xmalloc.h"
+
+#define TRIGGERS_PREFIX_MAX	40	/* bytes of the table name kept */
+#define TRIGGERS_TOKEN_BYTES	(TRIGGERS_TOKEN_LEN / 2)
+
+static const char hexdigits[] = "0123456789abcdef";
+
+/* Appends that remember the first failure, so callers check once. */
+struct sql {
+	struct buf	*b;
+	int		 err;
+};
+
+static void
+put(struct sql *q, const char *s)
+{
+	if (!q->err && buf_adds(q->b, s) == -1)
+		q->err = 1;
+}
+
+static void
+putn(struct sql *q, const void *p, size_t n)
+{
+	if (!q->err && buf_add(q->b, p, n) == -1)
+		q->err = 1;
+}
+
+/* `name`, a backtick inside doubled: safe in every sql_mode. */
+static void
+put_ident(struct sql *q, const char *s)
+{
+	const char	*bt;
+
+	put(q, "`");
+	while ((bt = strchr(s, '`')) != NULL) {
+		putn(q, s, (size_t)(bt - s) + 1);
+		put(q, "`");
+		s = bt + 1;
+	}
+	put(q, s);
+	put(q, "`");
+}
+
+/*
+ * A string literal: 'text' when every byte is printable ASCII other than
+ * a quote or a backslash, else X'hex', so that neither NO_BACKSLASH_ESCAPES
+ * nor the connection's character set can change what the UDF receives.
+ */
+static void
+put_literal(struct sql *q, const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	char			 hex[2];
+	size_t			 i, n = strlen(s);
+	int			 plain = 1;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] < 0x20 || p[i] > 0x7e || p[i] == '\'' ||
+		    p[i] == '\\')
+			plain = 0;
+	}
+	if (plain) {
+		put(q, "'");
+		putn(q, s, n);
+		put(q, "'");
+		return;
+	}
+	put(q, "X'");
+	for (i = 0; i < n; i++) {
+		hex[0] = hexdigits[p[i] >> 4];
+		hex[1] = hexdigits[p[i] & 0xf];
+		putn(q, hex, 2);
+	}
+	put(q, "'");
+}
+
+/*
+ * The name of one of a table's triggers: "dbsc_", up to 40 bytes of the
+ * table name with anything but [A-Za-z0-9_] made '_', '_', 8 hex digits of
+ * SHA-256(db NUL table), then the suffix ("_ai", "_au", "_ad"). Unique per
+ * table whatever the prefix, and never longer than 64 bytes.
+ */
+int
+triggers_name(const char *db, const char *name, const char *suffix,
+    char out[TRIGGERS_NAME_MAX + 1])
+{
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen;
+	struct buf	 in;
+	size_t		 i, n, dblen = strlen(db), namelen = strlen(name);
+	unsigned char	 c;
+	int		 r;
+
+	if (strlen(suffix) > 8)
+		return -1;
+	buf_init(&in, BUF_NOCAP);
+	if (buf_add(&in, db, dblen) == -1 || buf_addc(&in, '\0') == -1 ||
+	    buf_add(&in, name, namelen) == -1)
+		return -1;
+	r = EVP_Digest(in.data, in.len, md, &mdlen, EVP_sha256(), NULL);
+	buf_free(&in);
+	if (r != 1 || mdlen < 4)
+		return -1;
+	memcpy(out, "dbsc_", 5);
+	n = 5;
+	for (i = 0; i < namelen && i < TRIGGERS_PREFIX_MAX; i++) {
+		c = (unsigned char)name[i];
+		out[n++] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '_' ? (char)c : '_';
+	}
+	out[n++] = '_';
+	for (i = 0; i < 4; i++) {
+		out[n++] = hexdigits[md[i] >> 4];
+		out[n++] = hexdigits[md[i] & 0xf];
+	}
+	memcpy(out + n, suffix, strlen(suffix) + 1);
+	return 0;
+}
+
+/* Statements that go before those of every table. */
+int
+triggers_preamble(struct buf *b)
+{
+	struct sql	 q = { b, 0 };
+
+	put(&q, "-- dbsyscheck triggers: run as an account with the TRIGGER "
+	    "privilege.\n"
+	    "SET NAMES utf8mb4;\n");
+	return q.err ? -1 : 0;
+}
+
+static void
+put_trigger_ref(struct sql *q, const struct schema *s, const char *tname)
+{
+	put_ident(q, s->db);
+	put(q, ".");
+	put_ident(q, tname);
+}
+
+/* The key columns as 'name', ROW.`name` pairs. */
+static void
+put_key_args(struct sql *q, const struct schema *s, const char *row)
+{
+	const struct column	*c;
+	size_t			 k;
+
+	for (k = 0; k < s->nkey; k++) {
+		c = &s->cols[s->key[k]];
+		put(q, ", ");
+		put_literal(q, c->name);
+		put(q, ", ");
+		put(q, row);
+		put(q, ".");
+		put_ident(q, c->name);
+	}
+}
+
+/*
+ * The changed flag of a column: NULL-safe, and on the bytes for character
+ * columns, since a collation calls 'a' and 'A' (or 'x' and 'x ') equal.
+ */
+static void
+put_flag(struct sql *q, const struct column *c)
+{
+	put(q, ", ");
+	put_literal(q, c->name);
+	if (c->charset != NULL) {
+		put(q, ", NOT (CAST(OLD.");
+		put_ident(q, c->name);
+		put(q, " AS BINARY) <=> CAST(NEW.");
+		put_ident(q, c->name);
+		put(q, " AS BINARY))");
+	} else {
+		put(q, ", NOT (OLD.");
+		put_ident(q, c->name);
+		put(q, " <=> NEW.");
+		put_ident(q, c->name);
+		put(q, ")");
+	}
+}
+
+static void
+put_create(struct sql *q, const struct schema *s, const char *token,
+    const char *tname, const char *event, const char *op, const char *row)
+{
+	char	 nkey[32];
+	size_t	 i;
+	int	 n;
+
+	n = snprintf(nkey, sizeof nkey, "%zu", s->nkey);
+	if (n < 0 || (size_t)n >= sizeof nkey) {
+		q->err = 1;
+		return;
+	}
+	put(q, "CREATE TRIGGER ");
+	put_trigger_ref(q, s, tname);
+	put(q, " AFTER ");
+	put(q, event);
+	put(q, " ON ");
+	put_ident(q, s->db);
+	put(q, ".");
+	put_ident(q, s->name);
+	put(q, " FOR EACH ROW\n    SET @dbsyscheck_rc = dbsyscheck_log(");
+	put_literal(q, token);
+	put(q, ", '");
+	put(q, op);
+	put(q, "', ");
+	put_literal(q, s->db);
+	put(q, ", ");
+	put_literal(q, s->name);
+	put(q, ", USER(), ");
+	put(q, nkey);
+	put_key_args(q, s, row);
+	if (strcmp(op, "update") == 0) {
+		for (i = 0; i < s->ncols; i++) {
+			if (s->cols[i].hashed)
+				put_flag(q, &s->cols[i]);
+		}
+	}
+	put(q, ");\n");
+}
+
+/*
+ * Append the SQL for one table: DROP TRIGGER IF EXISTS for its three
+ * triggers, then (unless TRIGGERS_UNINSTALL) AFTER INSERT, UPDATE and
+ * DELETE triggers calling dbsyscheck_log() with the token. Key values come
+ * from NEW (OLD for a delete); an update passes a changed flag for every
+ * column but the ignore= ones, key columns included; no other value is
+ * ever passed, so mask= columns appear only as flags.
+ */
+int
+triggers_sql(struct buf *b, const struct schema *s, const char *token,
+    int flags)
+{
+	static const char *const suffix[3] = { "_ai", "_au", "_ad" };
+	struct sql	 q = { b, 0 };
+	struct buf	 label;
+	char		 tname[3][TRIGGERS_NAME_MAX + 1];
+	int		 i;
+
+	if (s->nkey == 0 && !(flags & TRIGGERS_UNINSTALL))
+		return -1;
+	if (!(flags & TRIGGERS_UNINSTALL) && (token == NULL ||
+	    strlen(token) != TRIGGERS_TOKEN_LEN))
+		return -1;
+	for (i = 0; i < 3; i++) {
+		if (triggers_name(s->db, s->name, suffix[i], tname[i]) == -1)
+			return -1;
+	}
+	buf_init(&label, BUF_NOCAP);
+	if (record_pct(&label, s->db, strlen(s->db), RECORD_IDENT) == -1 ||
+	    buf_addc(&label, '.') == -1 ||
+	    record_pct(&label, s->name, strlen(s->name), RECORD_IDENT) == -1)
+		return -1;
+	put(&q, "\n-- ");
+	put(&q, buf_str(&label));
+	put(&q, "\n");
+	buf_free(&label);
+	for (i = 0; i < 3; i++) {
+		put(&q, "DROP TRIGGER IF EXISTS ");
+		put_trigger_ref(&q, s, tname[i]);
+		put(&q, ";\n");
+	}
+	if (!(flags & TRIGGERS_UNINSTALL)) {
+		put_create(&q, s, token, tname[0], "INSERT", "insert", "NEW");
+		put_create(&q, s, token, tname[1], "UPDATE", "update", "NEW");
+		put_create(&q, s, token, tname[2], "DELETE", "delete", "OLD");
+	}
+	return q.err ? -1 : 0;
+}
+
+/*
+ * Read the token file: TRIGGERS_TOKEN_LEN lowercase hex characters and
+ * an optional newline (as the UDF reads it), in a regular file owned by
+ * root or us that is neither world-accessible nor group-writable. token
+ * gets a NUL-terminated copy.
+ */
+int
+triggers_token_load(const char *path, char token[TRIGGERS_TOKEN_LEN + 1],
+    char **cause)
+{
+	struct stat	 st;
+	char		 data[TRIGGERS_TOKEN_LEN + 2];
+	size_t		 got = 0, i;
+	ssize_t		 n;
+	int		 fd, r = -1;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1) {
+		*cause = xasprintf("%s: %s%s", path, strerror(errno),
+		    errno == ENOENT ? " (run: dbsyscheck token)" : "");
+		return -1;
+	}
+	if (util_check_file(fd, path, 0, cause) == -1)
+		goto out;
+	if (fstat(fd, &st) == -1 || (st.st_mode & S_IRWXO)) {
+		*cause = xasprintf("%s: world-accessible; run: chmod 0640 "
+		    "'%s'", path, path);
+		goto out;
+	}
+	while (got < sizeof data) {
+		n = read(fd, data + got, sizeof data - got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			*cause = xasprintf("%s: %s", path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got != TRIGGERS_TOKEN_LEN && (got != TRIGGERS_TOKEN_LEN + 1 ||
+	    data[TRIGGERS_TOKEN_LEN] != '\n'))
+		goto bad;
+	for (i = 0; i < TRIGGERS_TOKEN_LEN; i++) {
+		if (!((data[i] >= '0' && data[i] <= '9') ||
+		    (data[i] >= 'a' && data[i] <= 'f')))
+			goto bad;
+	}
+	memcpy(token, data, TRIGGERS_TOKEN_LEN);
+	token[TRIGGERS_TOKEN_LEN] = '\0';
+	r = 0;
+	goto out;
+bad:
+	*cause = xasprintf("%s: not a trigger token (64 lowercase hex "
+	    "characters and a newline); run: dbsyscheck token", path);
+out:
+	util_wipe(data, sizeof data);
+	close(fd);
+	return r;
+}
+
+/* Write a new token into a new file at path: mode 0640, uid and gid. */
+static int
+token_create(const char *path, uid_t uid, gid_t gid, int chown_it,
+    char **cause)
+{
+	unsigned char	 raw[TRIGGERS_TOKEN_BYTES];
+	char		 text[TRIGGERS_TOKEN_LEN + 1];
+	size_t		 got = 0, i;
+	ssize_t		 n;
+	int		 fd, r = -1;
+
+	while (got < sizeof raw) {
+		n = getrandom(raw + got, sizeof raw - got, 0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			*cause = xasprintf("getrandom: %s", strerror(errno));
+			goto wipe;
+		}
+		got += (size_t)n;
+	}
+	for (i = 0; i < sizeof raw; i++) {
+		text[2 * i] = hexdigits[raw[i] >> 4];
+		text[2 * i + 1] = hexdigits[raw[i] & 0xf];
+	}
+	text[TRIGGERS_TOKEN_LEN] = '\n';
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0640);
+	if (fd == -1) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		goto wipe;
+	}
+	if (chown_it && fchown(fd, uid, gid) == -1) {
+		*cause = xasprintf("%s: cannot keep the owner and group of the "
+		    "old token file: %s", path, strerror(errno));
+		goto fail;
+	}
+	/* The umask must not take the group's read bit: the server's. */
+	if (fchmod(fd, 0640) == -1 ||
+	    write(fd, text, sizeof text) != (ssize_t)sizeof text ||
+	    fsync(fd) == -1) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (close(fd) == -1) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		unlink(path);
+		goto wipe;
+	}
+	r = 0;
+	goto wipe;
+fail:
+	close(fd);
+	unlink(path);
+wipe:
+	util_wipe(raw, sizeof raw);
+	util_wipe(text, sizeof text);
+	return r;
+}
+
+/*
+ * Create the token file, or rotate it: a new token in PATH.new with the
+ * old file's owner and group, renamed over PATH. 0 created, 1 rotated.
+ */
+int
+triggers_token_write(const char *path, char **cause)
+{
+	struct stat	 st;
+	char		*tmp;
+	int		 r;
+
+	if (lstat(path, &st) == -1) {
+		if (errno != ENOENT) {
+			*cause = xasprintf("%s: %s", path, strerror(errno));
+			return -1;
+		}
+		return token_create(path, 0, 0, 0, cause);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*cause = xasprintf("%s: not a regular file", path);
+		return -1;
+	}
+	tmp = xasprintf("%s.new", path);
+	if (unlink(tmp) == -1 && errno != ENOENT) {
+		*cause = xasprintf("%s: %s", tmp, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	r = token_create(tmp, st.st_uid, st.st_gid, 1, cause);
+	if (r == 0 && rename(tmp, path) == -1) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		unlink(tmp);
+		r = -1;
+	}
+	free(tmp);
+	return r == 0 ? 1 : -1;
+}

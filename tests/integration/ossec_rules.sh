@@ -1,0 +1,78 @@
+#!/bin/sh
+# The OSSEC/Wazuh decoders and rules: well-formed as OSSEC reads them, and
+# every hand-derived event (tests/ossec/expected*.txt) and every generated
+# sample (ossec/samples/*.txt) decoded and ruled as expected by the model
+# in tests/ossec/check_rules.py; every rule documented in docs/OSSEC.md.
+. "$(dirname "$0")/setup"
+
+check="$top_srcdir/tests/ossec/check_rules.py"
+command -v python3 >/dev/null 2>&1 || fail "python3 not found"
+command -v xmllint >/dev/null 2>&1 || fail "xmllint not found (libxml2-utils)"
+
+# Well-formed, wrapped in one root element as OSSEC has none.
+for f in "$top_srcdir"/ossec/*.xml "$top_srcdir"/ossec/*.conf \
+    "$top_srcdir"/ossec/wazuh/*.xml "$top_srcdir"/ossec/wazuh/*.conf; do
+	[ -f "$f" ] || fail "missing $f"
+	python3 "$check" --xmllint "$f" || fail "$f is not well-formed"
+done
+
+# The rule ids stay in the documented range.
+ids=$(sed -n 's/.*<rule id="\([0-9]*\)".*/\1/p' "$top_srcdir"/ossec/*.xml \
+    "$top_srcdir"/ossec/wazuh/*.xml)
+[ -n "$ids" ] || fail "no rules found"
+for id in $ids; do
+	if [ "$id" -lt 100300 ] || [ "$id" -gt 100399 ]; then
+		fail "rule $id outside 100300-100399"
+	fi
+done
+
+# Every active rule is in docs/OSSEC.md's table.
+for id in $ids; do
+	case $id in
+	1003[89][0-9]) continue ;;	# site-rule templates
+	esac
+	grep -q "| $id " "$top_srcdir/docs/OSSEC.md" ||
+	    fail "rule $id is not documented in docs/OSSEC.md"
+done
+
+python3 "$check" "$top_srcdir/tests/ossec/expected.txt" ||
+    fail "OSSEC rules: expected events"
+python3 "$check" --wazuh "$top_srcdir/tests/ossec/expected.txt" \
+    "$top_srcdir/tests/ossec/expected-wazuh.txt" ||
+    fail "Wazuh rules: expected events"
+
+# Samples generated from real scanner and trigger output, if any.
+for f in "$top_srcdir"/ossec/samples/*.txt; do
+	[ -f "$f" ] || continue
+	case $(basename "$f") in
+	wazuh*) python3 "$check" --wazuh "$f" || fail "$f" ;;
+	*) python3 "$check" "$f" || fail "$f" ;;
+	esac
+	# Every rule a sample expects is one the docs explain.
+	for id in $(cut -f1 "$f" | grep '^[0-9]'); do
+		grep -q "| $id " "$top_srcdir/docs/OSSEC.md" ||
+		    fail "$f: rule $id is not documented in docs/OSSEC.md"
+	done
+done
+
+# The event builder: lines of one run become one glued full_command
+# event, or one command event each.
+printf '%s\n' \
+    'dbsyscheck: op=summary inserts=1 updates=0 deletes=1 errors=0 pending=0 ;' \
+    'dbsyscheck: op=insert table=acme.users pk=id=7 changed=- src=scan by=- ;' \
+    'dbsyscheck: op=delete table=acme.users pk=id=3 changed=- src=scan by=- ;' \
+    >"$W/out"
+python3 "$check" --events full_command <"$W/out" >"$W/full" ||
+    fail "--events full_command"
+[ "$(wc -l <"$W/full")" -eq 1 ] || fail "full_command: not one event"
+grep -q "^ossec: output: 'dbsyscheck':dbsyscheck: op=summary .* ;dbsyscheck: op=delete table=acme.users pk=id=3 changed=- src=scan by=- ;\$" \
+    "$W/full" || fail "full_command: event not glued as expected"
+python3 "$check" --events command <"$W/out" >"$W/cmd" ||
+    fail "--events command"
+[ "$(wc -l <"$W/cmd")" -eq 3 ] || fail "command: not three events"
+{ printf '100313\t'; cat "$W/full"; } >"$W/full.txt"
+printf '%s\n' 100399 100311 100313 >"$W/ids"
+paste "$W/ids" "$W/cmd" >"$W/cmd.txt"
+python3 "$check" "$W/full.txt" "$W/cmd.txt" || fail "built events"
+
+exit 0
