@@ -321,7 +321,7 @@ cmd_scan(const struct options *o, struct conf *conf, enum scan_mode mode,
 	size_t			  ntables, i;
 	char			 *cause = NULL, *by = NULL, *msg;
 	int			  lock = -1, exists, r, rc = EXIT_ERROR;
-	int			  keyloaded = 0, shown = 0;
+	int			  keyloaded = 0, shown = 0, printed;
 
 	if (select_tables(conf, argc, argv, &tables, &ntables, &cause) == -1 ||
 	    check_defaults_file(conf, &cause) == -1 ||
@@ -404,13 +404,18 @@ cmd_scan(const struct options *o, struct conf *conf, enum scan_mode mode,
 		log_warnx("paused %llu times, %.1f s in all, for "
 		    "max-threads-running %lu", (unsigned long long)st->pauses,
 		    st->paused, conf->max_threads_running);
-	if (drain(o, bl) == -1)
+	if ((printed = drain(o, bl)) == -1)
 		goto out;
+	/*
+	 * 1 when this run found changes, or printed records that an earlier
+	 * run queued (one killed before it could print them).
+	 */
 	if (st->errors > 0)
 		rc = EXIT_ERROR;
 	else if (mode == SCAN_RESET)
 		rc = EXIT_NOCHANGE;
-	else if (st->inserts + st->updates + st->deletes + st->events > 0)
+	else if (st->inserts + st->updates + st->deletes + st->events > 0 ||
+	    printed)
 		rc = EXIT_CHANGES;
 	else
 		rc = EXIT_NOCHANGE;

@@ -227,15 +227,21 @@ scan_sleep(struct scan *sc, double secs)
 static int
 scan_wait_load(struct scan *sc, struct source *src, char **cause)
 {
-	unsigned long	 n;
+	unsigned long	 n, own;
 	double		 t0 = 0;
 	int		 waited = 0;
 
 	if (sc->limits.max_threads_running == 0 || src == NULL)
 		return 0;
+	/*
+	 * Not counting our own threads: the one running SHOW STATUS, and
+	 * while rows stream (asked on the monitor), the one sending them.
+	 */
+	own = src == sc->limits.monitor ? 2 : 1;
 	for (;;) {
 		if (source_threads_running(src, &n, cause) == -1)
 			return -1;
+		n = n > own ? n - own : 0;
 		if (n <= sc->limits.max_threads_running || *sc->stop)
 			break;
 		if (!waited) {

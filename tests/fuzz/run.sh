@@ -46,7 +46,7 @@ command -v "$FUZZ_CC" >/dev/null 2>&1 || {
 
 san="-fsanitize=address,undefined -fno-sanitize-recover=all"
 san="$san -fno-omit-frame-pointer"
-cppflags="-I$top_builddir -I$top_builddir/src -I$src -I$fz"
+cppflags="-I$top_builddir -I$top_builddir/src -I$src -I$src/udf -I$fz"
 cppflags="$cppflags -DDBSC_SYSCONFDIR=\"/etc/dbsyscheck\""
 cppflags="$cppflags -DDBSC_STATEDIR=\"/var/lib/dbsyscheck\""
 # shellcheck disable=SC2086
