@@ -379,14 +379,16 @@ cmd_scan(const struct options *o, struct conf *conf, enum scan_mode mode,
 		}
 		log_warnx("%s", msg);
 		free(msg);
-		if (scan_error(bl, tables[i]->db, tables[i]->name, cause,
-		    &cause) == -1) {
+		msg = cause;
+		cause = NULL;
+		r = scan_error(bl, tables[i]->db, tables[i]->name, msg,
+		    &cause);
+		free(msg);
+		if (r == -1) {
 			baseline_rollback(bl);
 			fail_queued(o, bl, cause);
 			goto out;
 		}
-		free(cause);
-		cause = NULL;
 	}
 	if (stop) {
 		baseline_rollback(bl);
