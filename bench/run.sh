@@ -9,7 +9,9 @@
 # deleted). Every measurement is repeated, the variants interleaved so
 # that noise hits them alike, and the medians are reported with the ratios
 # to the floor and the targets of issue 6: on stdout, in results.md and in
-# results.tsv (every repetition in results-raw.tsv).
+# results.tsv (every repetition in results-raw.tsv, the set-up in
+# results-facts.tsv; "sh bench/run.sh --report" writes the tables again
+# from those two files, measuring nothing).
 #
 # Environment:
 #   BENCH_ROWS      rows of the main run (1000000)
@@ -47,6 +49,221 @@ integers" ;;
 	esac
 done
 [ "$rows" -ge 1000 ] || fail "BENCH_ROWS must be at least 1000"
+
+# report: the medians of $out/results-raw.tsv into $out/results.tsv, and
+# the tables with the targets into $out/results.md (and on stdout).
+report()
+{
+awk -F '\t' -v OFS='\t' '
+function median(list,    n, a, i, j, t) {
+	n = split(list, a, " ")
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) {
+			t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+		}
+	if (n % 2)
+		return a[(n + 1) / 2]
+	return (a[n / 2] + a[n / 2 + 1]) / 2
+}
+function minmax(list, want,    n, a, i, m) {
+	n = split(list, a, " ")
+	m = a[1]
+	for (i = 2; i <= n; i++)
+		if ((want == "min" && a[i] + 0 < m + 0) ||
+		    (want == "max" && a[i] + 0 > m + 0))
+			m = a[i]
+	return m
+}
+$1 == "rows" { next }
+{
+	k = $1 SUBSEP $2
+	if (!(k in wall)) { order[++nk] = k; rowsof[k] = $1; varof[k] = $2 }
+	wall[k] = wall[k] " " $4; cpu[k] = cpu[k] " " $5
+	rss[k] = rss[k] " " $6; srv[k] = srv[k] " " $7; by[k] = by[k] " " $8
+	oth[k] = oth[k] " " $10
+	n[k]++
+}
+END {
+	print "rows", "variant", "reps", "wall_s", "wall_min_s", "wall_max_s",
+	    "client_cpu_s", "client_cpu_s_per_mrows", "server_cpu_s",
+	    "peak_rss_kib", "bytes_received", "other_cpu_s"
+	for (i = 1; i <= nk; i++) {
+		k = order[i]
+		c = median(cpu[k])
+		print rowsof[k], varof[k], n[k], median(wall[k]),
+		    minmax(wall[k], "min"), minmax(wall[k], "max"), c,
+		    sprintf("%.2f", c * 1e6 / rowsof[k]), median(srv[k]),
+		    median(rss[k]), median(by[k]), median(oth[k])
+	}
+}' "$out/results-raw.tsv" >"$out/results.tsv.new"
+
+awk -F '\t' -v small="$small" '
+FILENAME == ARGV[1] { fact[$1, $2] = $3; next }
+FNR == 1 { next }
+{
+	k = $1 SUBSEP $2
+	wall[k] = $4; wmin[k] = $5; cpu[k] = $7; cpum[k] = $8; srv[k] = $9
+	rss[k] = $10; by[k] = $11; oth[k] = $12; have[k] = 1
+	if ($3 > reps) reps = $3
+	if ($1 > main) main = $1
+	sizes[$1] = 1
+}
+function label(v) {
+	if (v == "fetch") return "bare fetch loop (bench/fetch): the floor"
+	if (v == "quick") return "mariadb --quick --batch > /dev/null"
+	if (v == "checksum") return "CHECKSUM TABLE (server only)"
+	if (v == "pt") return "pt-table-checksum (single server, CRC32)"
+	if (v == "dump_a") return "mysqldump, state before"
+	if (v == "dump_b") return "mysqldump, state after the changes"
+	if (v == "diff") return "diff of the two dumps"
+	if (v == "dumpdiff") return "mysqldump re-scan: dump + diff"
+	if (v == "first") return "dbsyscheck full: first baseline"
+	if (v == "nochange") return "dbsyscheck full: re-scan, no change"
+	if (v == "changed") return "dbsyscheck full: re-scan, changes"
+	if (v == "cfirst") return "dbsyscheck chunk: first baseline"
+	if (v == "cnochange") return "dbsyscheck chunk: re-scan, no change"
+	if (v == "cchanged") return "dbsyscheck chunk: re-scan, changes"
+	if (v == "cclustered") \
+		return "dbsyscheck chunk: re-scan, clustered changes"
+	return v
+}
+function f(x, d) { return sprintf("%." d "f", x) }
+function row(r, v,    k, w) {
+	k = r SUBSEP v
+	if (!have[k]) return
+	w = wall[r SUBSEP "fetch"]
+	printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", label(v),
+	    f(wall[k], 2), (w > 0 ? f(wall[k] / w, 2) : "-"), f(cpu[k], 2),
+	    f(cpum[k], 2), f(srv[k], 2), f(rss[k] / 1024, 1),
+	    f(by[k] / 1048576, 2), f(oth[k], 2)
+}
+function table(r,    k, a, b, d, v, i) {
+	# The mysqldump re-scan: the new state dumped, then diffed.
+	a = r SUBSEP "dump_b"; d = r SUBSEP "diff"; k = r SUBSEP "dumpdiff"
+	if (have[a] && have[d]) {
+		have[k] = 1
+		wall[k] = wall[a] + wall[d]; cpu[k] = cpu[a] + cpu[d]
+		cpum[k] = cpum[a] + cpum[d]; srv[k] = srv[a] + srv[d]
+		rss[k] = rss[a] > rss[d] ? rss[a] : rss[d]; by[k] = by[a]
+		oth[k] = oth[a] + oth[d]
+	}
+	printf "\n### %s rows\n\n", r
+	printf "Average row: %s bytes of values; baseline file %.1f MiB; " \
+	    "one dump %.1f MiB; %d repetitions, medians.\n\n", \
+	    fact[r, "avg_row_bytes"], fact[r, "baseline_bytes"] / 1048576, \
+	    fact[r, "dump_bytes"] / 1048576, reps
+	print "| measurement | wall s | x fetch | client CPU s | " \
+	    "client CPU s / M rows | server CPU s | client peak RSS MiB | " \
+	    "received MiB | other load CPU s |"
+	print "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+	split("fetch quick checksum pt dump_a dump_b diff dumpdiff first " \
+	    "nochange changed cfirst cnochange cchanged cclustered", v, " ")
+	for (i = 1; i in v; i++)
+		row(r, v[i])
+}
+function maxrss(r,    m, i, v) {
+	split("first nochange changed cfirst cnochange cchanged cclustered",
+	    v, " ")
+	m = 0
+	for (i = 1; i in v; i++)
+		if (have[r SUBSEP v[i]] && rss[r SUBSEP v[i]] > m)
+			m = rss[r SUBSEP v[i]]
+	return m
+}
+function target(what, limit, measured, ok, fast) {
+	printf "| %s | %s | %s | %s | %s |\n", what, limit, measured,
+	    (ok == "" ? "n/a" : (ok ? "ok" : "MISSED")), (fast == "" ? "-" :
+	    fast)
+}
+function fastest(a, b) {
+	return f(ratio(wmin[m SUBSEP a], wmin[m SUBSEP b]), 2) " x"
+}
+function ratio(a, b) { return b > 0 ? a / b : 0 }
+END {
+	scaling = (small in sizes) && main != small
+	chunk = fact[0, "chunk"]; when = fact[0, "when"]
+	cpumodel = fact[0, "cpu"]; ncpu = fact[0, "ncpu"]
+	server = fact[0, "server"]; rev = fact[0, "revision"]
+	print "# Scan benchmark results"
+	print ""
+	printf "Written by bench/run.sh (make bench) on %s: %s, %d cores; " \
+	    "MariaDB %s; dbsyscheck %s; chunk mode with chunk=%d. Changes: " \
+	    "1%% of the rows updated, 0.1%% deleted (both spread over the " \
+	    "key range), 0.1%% inserted at the end; clustered changes: " \
+	    "0.1%% inserted at the end, 0.1%% of the newest rows updated " \
+	    "(chunk mode only). Wall times are medians of interleaved " \
+	    "repetitions; x fetch is the ratio of medians to the bare fetch " \
+	    "loop; received is the growth of the server'"'"'s Bytes_sent; " \
+	    "other load is the CPU time that everything else on the " \
+	    "machine used meanwhile (the noise).\n", \
+	    when, cpumodel, ncpu, server, rev, chunk
+	if (scaling)
+		table(small)
+	table(main)
+
+	m = main
+	print ""
+	printf "## Targets of issue 6 (%s rows)\n\n", m
+	print "| target | limit | measured (medians) | result | " \
+	    "fastest runs |"
+	print "| --- | --- | --- | --- | --- |"
+	fw = wall[m SUBSEP "fetch"]; nc = wall[m SUBSEP "nochange"]
+	x = ratio(nc, fw)
+	target("full mode, no-change re-scan", "<= 1.15 x fetch",
+	    f(x, 2) " x (" f(nc, 2) " s / " f(fw, 2) " s)", x <= 1.15,
+	    fastest("nochange", "fetch"))
+	x = ratio(wall[m SUBSEP "first"], fw)
+	target("first baseline", "<= 1.5 x fetch", f(x, 2) " x (" \
+	    f(wall[m SUBSEP "first"], 2) " s)", x <= 1.5,
+	    fastest("first", "fetch"))
+	x = ratio(wall[m SUBSEP "changed"], nc)
+	target("re-scan after 1% / 0.1% / 0.1% changes",
+	    "<= 1.1 x no-change re-scan", f(x, 2) " x (" \
+	    f(wall[m SUBSEP "changed"], 2) " s)", x <= 1.1,
+	    fastest("changed", "nochange"))
+	cw = wall[m SUBSEP "cnochange"]; pw = wall[m SUBSEP "pt"]
+	x = ratio(cw, pw)
+	target("chunk mode, no-change re-scan: time",
+	    "<= 0.6 x pt-table-checksum", f(x, 2) " x (" f(cw, 2) " s / " \
+	    f(pw, 2) " s)", x <= 0.6, fastest("cnochange", "pt"))
+	x = ratio(cpu[m SUBSEP "cnochange"], cpu[m SUBSEP "nochange"])
+	target("chunk mode, no-change re-scan: client CPU",
+	    "<= 5% of full mode", f(100 * x, 1) "% (" \
+	    f(cpu[m SUBSEP "cnochange"], 2) " s / " \
+	    f(cpu[m SUBSEP "nochange"], 2) " s)", x <= 0.05)
+	x = ratio(by[m SUBSEP "cnochange"], by[m SUBSEP "nochange"])
+	target("chunk mode, no-change re-scan: bytes received",
+	    "<= 1% of full mode", f(100 * x, 2) "% (" \
+	    f(by[m SUBSEP "cnochange"] / 1024, 1) " KiB / " \
+	    f(by[m SUBSEP "nochange"] / 1048576, 1) " MiB)", x <= 0.01)
+	big = maxrss(m)
+	target("peak RSS, every dbsyscheck run", "<= 32 MiB",
+	    f(big / 1024, 1) " MiB", big <= 32768)
+	if (scaling) {
+		sm = maxrss(small)
+		x = ratio(big, sm)
+		target("peak RSS growth from " small " rows", "<= 1.2 x",
+		    f(x, 2) " x (" f(sm / 1024, 1) " MiB at " small ")",
+		    x <= 1.2)
+	} else
+		target("peak RSS growth from " small " rows", "<= 1.2 x",
+		    "not measured (BENCH_SCALING=0)", "", "")
+	print ""
+	print "Client CPU per million rows is in every table above " \
+	    "(column client CPU s / M rows)."
+}' "$out/results-facts.tsv" "$out/results.tsv.new" >"$out/results.md.new"
+
+for _f in results.md results.tsv; do
+	mv "$out/$_f.new" "$out/$_f"
+done
+cat "$out/results.md"
+}
+
+# bench/run.sh --report: the tables again from the files of the last run.
+if [ "${1:-}" = --report ]; then
+	report
+	exit 0
+fi
 
 # Tools: GNU time for CPU and peak RSS, percona-toolkit for the
 # alternative (both Debian packages).
@@ -421,210 +638,27 @@ check_outputs()
 }
 
 calibrate_bytes
-: >"$W/facts.tsv"
+{
+	printf '0\tchunk\t%s\n' "$chunk"
+	printf '0\tserver\t%s\n' "$(mariadbd --version | sed 's/^mariadbd *//')"
+	printf '0\tcpu\t%s\n' "$(awk -F ': ' '/^model name/ { print $2; exit }' \
+	    /proc/cpuinfo)"
+	printf '0\tncpu\t%s\n' "$ncpu"
+	printf '0\twhen\t%s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
+	printf '0\trevision\t%s\n' "$(cd "$top_srcdir" &&
+	    git describe --always --dirty 2>/dev/null || echo unknown)"
+} >"$W/facts.tsv"
 if [ "$scaling" != 0 ] && [ "$rows" != "$small" ]; then
 	bench_size "$small"
 fi
 bench_size "$rows"
 
-# Medians and the report.
 mkdir -p "$out"
 {
 	printf 'rows\tvariant\trep\twall_s\tclient_cpu_s\tpeak_rss_kib\t'
 	printf 'server_cpu_s\tbytes_received\texit\tother_cpu_s\n'
 	cat "$raw"
-} >"$out/results-raw.tsv.new"
-awk -F '\t' -v OFS='\t' '
-function median(list,    n, a, i, j, t) {
-	n = split(list, a, " ")
-	for (i = 2; i <= n; i++)
-		for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) {
-			t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
-		}
-	if (n % 2)
-		return a[(n + 1) / 2]
-	return (a[n / 2] + a[n / 2 + 1]) / 2
-}
-function minmax(list, want,    n, a, i, m) {
-	n = split(list, a, " ")
-	m = a[1]
-	for (i = 2; i <= n; i++)
-		if ((want == "min" && a[i] + 0 < m + 0) ||
-		    (want == "max" && a[i] + 0 > m + 0))
-			m = a[i]
-	return m
-}
-{
-	k = $1 SUBSEP $2
-	if (!(k in wall)) { order[++nk] = k; rowsof[k] = $1; varof[k] = $2 }
-	wall[k] = wall[k] " " $4; cpu[k] = cpu[k] " " $5
-	rss[k] = rss[k] " " $6; srv[k] = srv[k] " " $7; by[k] = by[k] " " $8
-	oth[k] = oth[k] " " $10
-	n[k]++
-}
-END {
-	print "rows", "variant", "reps", "wall_s", "wall_min_s", "wall_max_s",
-	    "client_cpu_s", "client_cpu_s_per_mrows", "server_cpu_s",
-	    "peak_rss_kib", "bytes_received", "other_cpu_s"
-	for (i = 1; i <= nk; i++) {
-		k = order[i]
-		c = median(cpu[k])
-		print rowsof[k], varof[k], n[k], median(wall[k]),
-		    minmax(wall[k], "min"), minmax(wall[k], "max"), c,
-		    sprintf("%.2f", c * 1e6 / rowsof[k]), median(srv[k]),
-		    median(rss[k]), median(by[k]), median(oth[k])
-	}
-}' "$raw" >"$out/results.tsv.new"
-
-awk -F '\t' -v reps="$reps" -v chunk="$chunk" -v main="$rows" \
-    -v small="$small" -v scaling="$scaling" \
-    -v server="$(mariadbd --version | sed 's/^mariadbd *//')" \
-    -v cpumodel="$(awk -F ': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)" \
-    -v ncpu="$(nproc)" -v when="$(date -u '+%Y-%m-%d %H:%M UTC')" \
-    -v rev="$(cd "$top_srcdir" && git describe --always --dirty 2>/dev/null ||
-	echo unknown)" '
-FILENAME == ARGV[1] { fact[$1, $2] = $3; next }
-FNR == 1 { next }
-{
-	k = $1 SUBSEP $2
-	wall[k] = $4; cpu[k] = $7; cpum[k] = $8; srv[k] = $9
-	rss[k] = $10; by[k] = $11; oth[k] = $12; have[k] = 1
-}
-function label(v) {
-	if (v == "fetch") return "bare fetch loop (bench/fetch): the floor"
-	if (v == "quick") return "mariadb --quick --batch > /dev/null"
-	if (v == "checksum") return "CHECKSUM TABLE (server only)"
-	if (v == "pt") return "pt-table-checksum (single server, CRC32)"
-	if (v == "dump_a") return "mysqldump, state before"
-	if (v == "dump_b") return "mysqldump, state after the changes"
-	if (v == "diff") return "diff of the two dumps"
-	if (v == "dumpdiff") return "mysqldump re-scan: dump + diff"
-	if (v == "first") return "dbsyscheck full: first baseline"
-	if (v == "nochange") return "dbsyscheck full: re-scan, no change"
-	if (v == "changed") return "dbsyscheck full: re-scan, changes"
-	if (v == "cfirst") return "dbsyscheck chunk: first baseline"
-	if (v == "cnochange") return "dbsyscheck chunk: re-scan, no change"
-	if (v == "cchanged") return "dbsyscheck chunk: re-scan, changes"
-	if (v == "cclustered") \
-		return "dbsyscheck chunk: re-scan, clustered changes"
-	return v
-}
-function f(x, d) { return sprintf("%." d "f", x) }
-function row(r, v,    k, w) {
-	k = r SUBSEP v
-	if (!have[k]) return
-	w = wall[r SUBSEP "fetch"]
-	printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", label(v),
-	    f(wall[k], 2), (w > 0 ? f(wall[k] / w, 2) : "-"), f(cpu[k], 2),
-	    f(cpum[k], 2), f(srv[k], 2), f(rss[k] / 1024, 1),
-	    f(by[k] / 1048576, 2), f(oth[k], 2)
-}
-function table(r,    k, a, b, d, v, i) {
-	# The mysqldump re-scan: the new state dumped, then diffed.
-	a = r SUBSEP "dump_b"; d = r SUBSEP "diff"; k = r SUBSEP "dumpdiff"
-	if (have[a] && have[d]) {
-		have[k] = 1
-		wall[k] = wall[a] + wall[d]; cpu[k] = cpu[a] + cpu[d]
-		cpum[k] = cpum[a] + cpum[d]; srv[k] = srv[a] + srv[d]
-		rss[k] = rss[a] > rss[d] ? rss[a] : rss[d]; by[k] = by[a]
-		oth[k] = oth[a] + oth[d]
-	}
-	printf "\n### %s rows\n\n", r
-	printf "Average row: %s bytes of values; baseline file %.1f MiB; " \
-	    "one dump %.1f MiB; %d repetitions, medians.\n\n", \
-	    fact[r, "avg_row_bytes"], fact[r, "baseline_bytes"] / 1048576, \
-	    fact[r, "dump_bytes"] / 1048576, reps
-	print "| measurement | wall s | x fetch | client CPU s | " \
-	    "client CPU s / M rows | server CPU s | client peak RSS MiB | " \
-	    "received MiB | other load CPU s |"
-	print "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-	split("fetch quick checksum pt dump_a dump_b diff dumpdiff first " \
-	    "nochange changed cfirst cnochange cchanged cclustered", v, " ")
-	for (i = 1; i in v; i++)
-		row(r, v[i])
-}
-function maxrss(r,    m, i, v) {
-	split("first nochange changed cfirst cnochange cchanged cclustered",
-	    v, " ")
-	m = 0
-	for (i = 1; i in v; i++)
-		if (have[r SUBSEP v[i]] && rss[r SUBSEP v[i]] > m)
-			m = rss[r SUBSEP v[i]]
-	return m
-}
-function target(what, limit, measured, ok) {
-	printf "| %s | %s | %s | %s |\n", what, limit, measured,
-	    (ok == "" ? "n/a" : (ok ? "ok" : "MISSED"))
-}
-function ratio(a, b) { return b > 0 ? a / b : 0 }
-END {
-	print "# Scan benchmark results"
-	print ""
-	printf "Written by bench/run.sh (make bench) on %s: %s, %d cores; " \
-	    "MariaDB %s; dbsyscheck %s; chunk mode with chunk=%d. Changes: " \
-	    "1%% of the rows updated, 0.1%% deleted (both spread over the " \
-	    "key range), 0.1%% inserted at the end; clustered changes: " \
-	    "0.1%% inserted at the end, 0.1%% of the newest rows updated " \
-	    "(chunk mode only). Wall times are medians of interleaved " \
-	    "repetitions; x fetch is the ratio of medians to the bare fetch " \
-	    "loop; received is the growth of the server'"'"'s Bytes_sent; " \
-	    "other load is the CPU time that everything else on the " \
-	    "machine used meanwhile (the noise).\n", \
-	    when, cpumodel, ncpu, server, rev, chunk
-	if (scaling != 0 && main != small)
-		table(small)
-	table(main)
-
-	m = main
-	print ""
-	printf "## Targets of issue 6 (%s rows)\n\n", m
-	print "| target | limit | measured | result |"
-	print "| --- | --- | --- | --- |"
-	fw = wall[m SUBSEP "fetch"]; nc = wall[m SUBSEP "nochange"]
-	x = ratio(nc, fw)
-	target("full mode, no-change re-scan", "<= 1.15 x fetch",
-	    f(x, 2) " x (" f(nc, 2) " s / " f(fw, 2) " s)", x <= 1.15)
-	x = ratio(wall[m SUBSEP "first"], fw)
-	target("first baseline", "<= 1.5 x fetch", f(x, 2) " x (" \
-	    f(wall[m SUBSEP "first"], 2) " s)", x <= 1.5)
-	x = ratio(wall[m SUBSEP "changed"], nc)
-	target("re-scan after 1% / 0.1% / 0.1% changes",
-	    "<= 1.1 x no-change re-scan", f(x, 2) " x (" \
-	    f(wall[m SUBSEP "changed"], 2) " s)", x <= 1.1)
-	cw = wall[m SUBSEP "cnochange"]; pw = wall[m SUBSEP "pt"]
-	x = ratio(cw, pw)
-	target("chunk mode, no-change re-scan: time",
-	    "<= 0.6 x pt-table-checksum", f(x, 2) " x (" f(cw, 2) " s / " \
-	    f(pw, 2) " s)", x <= 0.6)
-	x = ratio(cpu[m SUBSEP "cnochange"], cpu[m SUBSEP "nochange"])
-	target("chunk mode, no-change re-scan: client CPU",
-	    "<= 5% of full mode", f(100 * x, 1) "% (" \
-	    f(cpu[m SUBSEP "cnochange"], 2) " s / " \
-	    f(cpu[m SUBSEP "nochange"], 2) " s)", x <= 0.05)
-	x = ratio(by[m SUBSEP "cnochange"], by[m SUBSEP "nochange"])
-	target("chunk mode, no-change re-scan: bytes received",
-	    "<= 1% of full mode", f(100 * x, 2) "% (" \
-	    f(by[m SUBSEP "cnochange"] / 1024, 1) " KiB / " \
-	    f(by[m SUBSEP "nochange"] / 1048576, 1) " MiB)", x <= 0.01)
-	big = maxrss(m)
-	target("peak RSS, every dbsyscheck run", "<= 32 MiB",
-	    f(big / 1024, 1) " MiB", big <= 32768)
-	if (scaling != 0 && main != small) {
-		sm = maxrss(small)
-		x = ratio(big, sm)
-		target("peak RSS growth from " small " rows", "<= 1.2 x",
-		    f(x, 2) " x (" f(sm / 1024, 1) " MiB at " small ")",
-		    x <= 1.2)
-	} else
-		target("peak RSS growth from " small " rows", "<= 1.2 x",
-		    "not measured (BENCH_SCALING=0)", "")
-	print ""
-	print "Client CPU per million rows is in every table above " \
-	    "(column client CPU s / M rows)."
-}' "$W/facts.tsv" "$out/results.tsv.new" >"$out/results.md.new"
-
-for _f in results.md results.tsv results-raw.tsv; do
-	mv "$out/$_f.new" "$out/$_f"
-done
-cat "$out/results.md"
+} >"$out/results-raw.tsv"
+cp "$W/facts.tsv" "$out/results-facts.tsv"
+report
 echo "bench: results in $out/results.md and $out/results.tsv" >&2

@@ -1,6 +1,13 @@
 #!/bin/sh
 # Build with warnings as errors, run every test, close with one line
 # "N passed, N failed"; exit non-zero when anything failed.
+#
+# With CI=true (or DBSC_CHECK_ALL=1) also: the whole suite again in a copy
+# of the tree built with --enable-asan --enable-ubsan --enable-werror (any
+# sanitizer report fails its test), and make fuzz, every libFuzzer target
+# for FUZZ_SECONDS (default 60); each target counts as one test. With
+# DBSC_CHECK_VALGRIND=1 also the suite under valgrind (make check
+# VALGRIND=1, about 9 minutes on 2 cores). The last line counts them all.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -8,6 +15,12 @@ cd "$top"
 
 DBSC_CONFIGURE_FLAGS=${DBSC_CONFIGURE_FLAGS:---enable-werror}
 export DBSC_CONFIGURE_FLAGS
+if [ "${CI:-}" = true ]; then
+	: "${DBSC_CHECK_ALL:=1}"
+fi
+DBSC_CHECK_ALL=${DBSC_CHECK_ALL:-0}
+DBSC_CHECK_VALGRIND=${DBSC_CHECK_VALGRIND:-0}
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 
 if ! sh scripts/build.sh; then
 	echo "check: the build failed" >&2
@@ -15,25 +28,108 @@ if ! sh scripts/build.sh; then
 	exit 1
 fi
 
-rm -f test-suite.log
-status=0
-make -j2 check VERBOSE=1 || status=$?
+passed=0
+failed=0
+skipped=0
+san_dir=
+cleanup()
+{
+	[ -z "$san_dir" ] || rm -rf "$san_dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
-# count NAME: the "# NAME: n" line of the automake test-suite log.
+# count LOG NAME: the "# NAME: n" line of an automake test-suite log.
 count()
 {
-	_n=$(sed -n "s/^# $1: *\([0-9][0-9]*\)\$/\1/p" test-suite.log 2>/dev/null |
+	_n=$(sed -n "s/^# $2: *\([0-9][0-9]*\)\$/\1/p" "$1" 2>/dev/null |
 	    head -n 1)
 	echo "${_n:-0}"
 }
 
-passed=$(($(count PASS) + $(count XFAIL)))
-failed=$(($(count FAIL) + $(count ERROR) + $(count XPASS)))
-skipped=$(count SKIP)
-if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
-	echo "check: make check failed (exit $status) outside the tests" >&2
-	failed=1
+# copy_tree DEST: the files of the work tree, tracked or new, not ignored
+# (a tracked file deleted in the work tree is left out).
+copy_tree()
+{
+	(cd "$top" &&
+	    git ls-files -z --cached --others --exclude-standard |
+	    xargs -0 sh -c 'for f; do [ ! -e "$f" ] || printf "%s\0" "$f"; done' \
+	    sh | xargs -0 cp -p --parents -t "$1")
+}
+
+# suite NAME DIR [MAKE ARGS...]: make check in DIR; add up its counts.
+suite()
+{
+	_name=$1
+	_dir=$2
+	shift 2
+	_t0=$(date +%s)
+	rm -f "$_dir/test-suite.log"
+	_st=0
+	make -C "$_dir" -j2 check VERBOSE=1 "$@" || _st=$?
+	_p=$(($(count "$_dir/test-suite.log" PASS) +
+	    $(count "$_dir/test-suite.log" XFAIL)))
+	_f=$(($(count "$_dir/test-suite.log" FAIL) +
+	    $(count "$_dir/test-suite.log" ERROR) +
+	    $(count "$_dir/test-suite.log" XPASS)))
+	_s=$(count "$_dir/test-suite.log" SKIP)
+	if [ "$_st" -ne 0 ] && [ "$_f" -eq 0 ]; then
+		echo "check: $_name: make check failed (exit $_st) outside" \
+		    "the tests" >&2
+		_f=1
+	fi
+	passed=$((passed + _p))
+	failed=$((failed + _f))
+	skipped=$((skipped + _s))
+	echo "check: $_name: PASS $_p, FAIL $_f, SKIP $_s" \
+	    "($(($(date +%s) - _t0)) s)"
+}
+
+suite "the suite (--enable-werror)" "$top"
+
+if [ "$DBSC_CHECK_VALGRIND" = 1 ]; then
+	suite "the suite under valgrind" "$top" VALGRIND=1
 fi
+
+if [ "$DBSC_CHECK_ALL" = 1 ]; then
+	# The sanitizer build in a copy of the tree: the tree is configured
+	# in place, and the normal build must stay as it is.
+	_t0=$(date +%s)
+	san_dir=$(mktemp -d /tmp/dbsc-san.XXXXXX)
+	if copy_tree "$san_dir" && (cd "$san_dir" &&
+	    ./autogen.sh >autogen.log 2>&1 &&
+	    ./configure --enable-asan --enable-ubsan --enable-werror \
+	    >configure.log 2>&1 && make -j2 >make.log 2>&1); then
+		echo "check: sanitizer build in $san_dir" \
+		    "($(($(date +%s) - _t0)) s)"
+		suite "the suite under ASan and UBSan" "$san_dir"
+	else
+		tail -n 40 "$san_dir"/autogen.log "$san_dir"/configure.log \
+		    "$san_dir"/make.log >&2 2>/dev/null || true
+		echo "check: the sanitizer build failed" >&2
+		failed=$((failed + 1))
+	fi
+	rm -rf "$san_dir"
+	san_dir=
+
+	# make fuzz: each target one test.
+	_t0=$(date +%s)
+	_st=0
+	make fuzz FUZZ_SECONDS="$FUZZ_SECONDS" >fuzz.log 2>&1 || _st=$?
+	cat fuzz.log
+	_p=$(grep -c '^fuzz: fuzz_[a-z]*: .*no crash$' fuzz.log || true)
+	_f=$(grep -c '^fuzz: fuzz_[a-z]*: FAILED' fuzz.log || true)
+	if [ "$_st" -ne 0 ] && [ "$_f" -eq 0 ]; then
+		echo "check: make fuzz failed (exit $_st)" >&2
+		_f=1
+	fi
+	passed=$((passed + _p))
+	failed=$((failed + _f))
+	echo "check: fuzz (${FUZZ_SECONDS} s a target): PASS $_p, FAIL $_f" \
+	    "($(($(date +%s) - _t0)) s)"
+fi
+
 if [ "$skipped" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"
 else

@@ -1,5 +1,7 @@
 #!/bin/sh
-# Install the Debian packages that the build, the tests and the demo need.
+# Install the Debian packages that the build, the tests and the demo need
+# (clang and libclang-rt-dev, whose libclang-rt-NN-dev has the libFuzzer
+# runtime, for make fuzz; valgrind for make check VALGRIND=1).
 # Idempotent: does nothing (and needs no root) when all are installed.
 set -eu
 
@@ -9,6 +11,7 @@ pkgs="
 	mariadb-server mariadb-client libxml2-utils python3 sqlite3 openssl
 	coreutils diffutils grep sed procps util-linux
 	jq
+	clang libclang-rt-dev valgrind
 "
 
 missing=

@@ -308,6 +308,11 @@ conf_table_line(struct conf *conf, const struct token *tok, size_t ntok,
 				goto fail;
 		} else if (klen == 19 &&
 		    memcmp(tok[i].p, "max-rows-per-second", 19) == 0) {
+			if (t.max_rows_per_second != 0) {
+				*cause = xstrdup("max-rows-per-second= given "
+				    "twice");
+				goto fail;
+			}
 			num = xmemdup(eq, (size_t)(tok[i].p + tok[i].len - eq));
 			t.max_rows_per_second = (unsigned long)util_strtonum(num,
 			    1, 1000000000, &errstr);
@@ -318,6 +323,10 @@ conf_table_line(struct conf *conf, const struct token *tok, size_t ntok,
 				goto fail;
 			}
 		} else if (klen == 5 && memcmp(tok[i].p, "chunk", 5) == 0) {
+			if (t.chunk != 0) {
+				*cause = xstrdup("chunk= given twice");
+				goto fail;
+			}
 			num = xmemdup(eq, (size_t)(tok[i].p + tok[i].len - eq));
 			t.chunk = (unsigned long)util_strtonum(num, 1,
 			    100000000, &errstr);

@@ -176,6 +176,8 @@ drain(const struct options *o, struct baseline *bl)
 	return printed > 0;
 }
 
+static void	 status_name(struct buf *, const char *, const char *);
+
 /*
  * --progress: rows read so far, on standard error, once a second; the
  * last count of a table only when one was shown before it.
@@ -184,14 +186,43 @@ static void
 show_progress(void *arg, const char *db, const char *name, uint64_t rows,
     int done)
 {
-	int	*shown = arg;
+	struct buf	 b;
+	int		*shown = arg;
 
 	if (done && !*shown)
 		return;
-	fprintf(stderr, "\rdbsyscheck: %s.%s: %llu rows%s", db, name,
+	buf_init(&b, BUF_NOCAP);
+	status_name(&b, db, name);
+	fprintf(stderr, "\rdbsyscheck: %s: %llu rows%s", buf_str(&b),
 	    (unsigned long long)rows, done ? "\n" : "");
+	buf_free(&b);
 	fflush(stderr);
 	*shown = !done;
+}
+
+/*
+ * Open the --log file for appending; one we create is 0640 (for a log
+ * reader's group, as the logrotate snippet makes it), whatever the umask.
+ */
+static int
+open_log(const char *path)
+{
+	int	 fd, saved;
+
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd != -1) {
+		if (fchmod(fd, 0640) == -1) {
+			saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		return fd;
+	}
+	if (errno != EEXIST)
+		return -1;
+	return open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
 }
 
 static char *
@@ -842,8 +873,7 @@ main(int argc, char **argv)
 	if (gethostname(o.host, sizeof o.host) == -1 || o.host[0] == '\0')
 		snprintf(o.host, sizeof o.host, "localhost");
 	o.host[sizeof o.host - 1] = '\0';
-	if (o.logfile != NULL && (o.logfd = open(o.logfile, O_WRONLY |
-	    O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640)) == -1) {
+	if (o.logfile != NULL && (o.logfd = open_log(o.logfile)) == -1) {
 		cause = xasprintf("%s: %s", o.logfile, strerror(errno));
 		fail_direct(&o, cause);
 		free(cause);
@@ -852,7 +882,9 @@ main(int argc, char **argv)
 	if (o.use_syslog)
 		openlog("dbsyscheck", LOG_PID, LOG_DAEMON);
 	if ((conf = conf_load(o.conffile, &cause)) == NULL) {
-		if (o.test)
+		/* Records only where standard output carries records. */
+		if (o.test || strcmp(cmd, "status") == 0 ||
+		    strcmp(cmd, "token") == 0 || strcmp(cmd, "triggers") == 0)
 			log_warnx("%s", cause);
 		else
 			fail_direct(&o, cause);

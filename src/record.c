@@ -92,9 +92,16 @@ record_pct_capped(struct buf *b, const void *p, size_t n, size_t max)
 int
 record_name(struct buf *b, const char *name)
 {
-	if (strcmp(name, "-") == 0)
+	return record_name_len(b, name, strlen(name));
+}
+
+/* record_name for a name of len bytes (not NUL-terminated). */
+int
+record_name_len(struct buf *b, const char *name, size_t len)
+{
+	if (len == 1 && name[0] == '-')
 		return buf_adds(b, "%2D");
-	return record_pct(b, name, strlen(name), 0);
+	return record_pct(b, name, len, 0);
 }
 
 /* Start a record body with its op field. */

@@ -30,6 +30,7 @@ size_t	 record_pct_len(const void *, size_t, int);
 int	 record_pct(struct buf *, const void *, size_t, int);
 int	 record_pct_capped(struct buf *, const void *, size_t, size_t);
 int	 record_name(struct buf *, const char *);
+int	 record_name_len(struct buf *, const char *, size_t);
 int	 record_begin(struct buf *, const char *);
 int	 record_field(struct buf *, const char *, const char *);
 int	 record_field_value(struct buf *, const char *, const void *, size_t);

@@ -31,7 +31,10 @@ struct scan {
 	struct scan_limits	 limits;
 	scan_progress_cb	 progress;
 	void			*progress_arg;
-	int			 list_tampered;	/* an entry was removed */
+	unsigned char		*list;		/* authenticated table list */
+	size_t			 listlen;
+	int			 list_bad;	/* it failed authentication */
+	int			 streaming;	/* rows are streaming now */
 };
 
 /* The state of one table's pass. */
@@ -95,88 +98,155 @@ scan_free(struct scan *sc)
 	if (sc == NULL)
 		return;
 	free(sc->by);
+	free(sc->list);
 	free(sc);
 }
 
+/*
+ * The list of tables the baseline holds is authenticated as a whole (meta
+ * "tables": "db\0name\0" pairs; meta "tables_mac": its HMAC), so that a
+ * table entry removed from the file cannot pass for a table never scanned.
+ */
 static int
 scan_list_add(void *arg, const char *db, const char *name,
     const struct baseline_entry *e)
 {
 	struct buf	*b = arg;
 
-	buf_printf(b, "%lld ", (long long)e->tid);
+	(void)e;
 	buf_add(b, db, strlen(db) + 1);
 	buf_add(b, name, strlen(name) + 1);
 	return 0;
 }
 
-/* The MAC over the list of stored tables (tid, database, name). */
+/* 1 when the list (pairs of NUL-terminated strings) holds DB.NAME. */
 static int
-scan_list_mac(struct scan *sc, unsigned char out[ROWENC_MAC_LEN],
-    char **cause)
+scan_list_has(const unsigned char *list, size_t len, const char *db,
+    const char *name)
 {
-	struct buf	 b;
-	int		 r;
+	const char	*p = (const char *)list, *end = p + len, *n;
 
-	buf_init(&b, BUF_NOCAP);
-	buf_adds(&b, "tables ");
-	if (baseline_tables_each(sc->bl, scan_list_add, &b, cause) == -1) {
-		buf_free(&b);
-		return -1;
+	while (p < end) {
+		n = p + strnlen(p, (size_t)(end - p)) + 1;
+		if (n >= end)
+			break;
+		if (strcmp(p, db) == 0 && strcmp(n, name) == 0)
+			return 1;
+		p = n + strnlen(n, (size_t)(end - n)) + 1;
 	}
-	if (b.data == NULL) {
-		*cause = xstrdup("out of memory");
-		return -1;
-	}
-	r = rowenc_mac(sc->key, sc->keylen, "dbsyscheck tables v1", b.data,
-	    b.len, out, cause);
-	buf_free(&b);
-	return r;
+	return 0;
+}
+
+static int
+scan_list_mac(struct scan *sc, const void *p, size_t len,
+    unsigned char out[ROWENC_MAC_LEN], char **cause)
+{
+	return rowenc_mac(sc->key, sc->keylen, "dbsyscheck tables v2", p, len,
+	    out, cause);
 }
 
 /*
- * Start a run inside the baseline transaction: check that no table entry
- * was removed from the baseline behind our back (the list of tables is
- * authenticated too), so that a removed entry cannot pass as a new table.
+ * Start a run inside the baseline transaction: load the authenticated
+ * list of tables. A list that fails authentication makes every table
+ * without an entry suspect.
  */
 int
 scan_begin(struct scan *sc, char **cause)
 {
 	unsigned char	 mac[ROWENC_MAC_LEN], *stored = NULL;
-	unsigned char	 empty[ROWENC_MAC_LEN];
-	size_t		 len;
+	size_t		 len, n;
+	struct buf	 now;
 	int		 r;
 
-	if (scan_list_mac(sc, mac, cause) == -1)
-		return -1;
-	if ((r = baseline_meta_get_blob(sc->bl, "tables_mac", &stored, &len,
-	    cause)) == -1)
+	free(sc->list);
+	sc->list = NULL;
+	sc->listlen = 0;
+	sc->list_bad = 0;
+	if ((r = baseline_meta_get_blob(sc->bl, "tables", &sc->list,
+	    &sc->listlen, cause)) == -1)
 		return -1;
 	if (r == 0) {
-		/* Only a baseline that never held a table has no list MAC. */
-		sc->list_tampered = 0;
-		if (rowenc_mac(sc->key, sc->keylen, "dbsyscheck tables v1",
-		    "tables ", 7, empty, cause) == -1)
+		/* Only a baseline that never held a table has no list. */
+		buf_init(&now, BUF_NOCAP);
+		if (baseline_tables_each(sc->bl, scan_list_add, &now,
+		    cause) == -1) {
+			buf_free(&now);
 			return -1;
-		if (!util_timingsafe_eq(mac, empty, sizeof mac))
-			sc->list_tampered = 1;
-	} else
-		sc->list_tampered = len != sizeof mac ||
-		    !util_timingsafe_eq(mac, stored, sizeof mac);
+		}
+		sc->list_bad = now.len != 0;
+		buf_free(&now);
+		return 0;
+	}
+	if (baseline_meta_get_blob(sc->bl, "tables_mac", &stored, &len,
+	    cause) == -1 ||
+	    scan_list_mac(sc, sc->list, sc->listlen, mac, cause) == -1) {
+		free(stored);
+		return -1;
+	}
+	n = sizeof mac;
+	sc->list_bad = stored == NULL || len != n ||
+	    !util_timingsafe_eq(mac, stored, n);
 	free(stored);
 	return 0;
 }
 
-/* End a run: authenticate the list of tables as it now stands. */
+/* 1 when DB.NAME has no entry but should have one. */
+static int
+scan_entry_removed(const struct scan *sc, const char *db, const char *name)
+{
+	if (sc->list_bad)
+		return 1;
+	return scan_list_has(sc->list, sc->listlen, db, name);
+}
+
+static int
+scan_list_keep(void *arg, const char *db, const char *name,
+    const struct baseline_entry *e)
+{
+	return scan_list_add(arg, db, name, e);
+}
+
+/*
+ * End a run: store the list of tables as it now stands, keeping the names
+ * of removed entries not scanned in this run, so that a later run still
+ * reports them.
+ */
 int
 scan_end(struct scan *sc, char **cause)
 {
 	unsigned char	 mac[ROWENC_MAC_LEN];
+	const char	*p, *end, *n;
+	struct buf	 b;
+	int		 r = -1;
 
-	if (scan_list_mac(sc, mac, cause) == -1)
-		return -1;
-	return baseline_meta_put_blob(sc->bl, "tables_mac", mac, sizeof mac,
-	    cause);
+	buf_init(&b, BUF_NOCAP);
+	if (baseline_tables_each(sc->bl, scan_list_keep, &b, cause) == -1)
+		goto out;
+	p = (const char *)sc->list;
+	end = p != NULL ? p + sc->listlen : p;
+	while (!sc->list_bad && p != NULL && p < end) {
+		n = p + strnlen(p, (size_t)(end - p)) + 1;
+		if (n >= end)
+			break;
+		if (!scan_list_has((const unsigned char *)buf_str(&b), b.len,
+		    p, n))
+			scan_list_add(&b, p, n, NULL);
+		p = n + strnlen(n, (size_t)(end - n)) + 1;
+	}
+	if (b.data == NULL) {
+		*cause = xstrdup("out of memory");
+		goto out;
+	}
+	if (scan_list_mac(sc, b.data, b.len, mac, cause) == -1 ||
+	    baseline_meta_put_blob(sc->bl, "tables", b.data, b.len,
+	    cause) == -1 ||
+	    baseline_meta_put_blob(sc->bl, "tables_mac", mac, sizeof mac,
+	    cause) == -1)
+		goto out;
+	r = 0;
+out:
+	buf_free(&b);
+	return r;
 }
 
 /* Limit the load a run puts on the server. */
@@ -237,7 +307,7 @@ scan_wait_load(struct scan *sc, struct source *src, char **cause)
 	 * Not counting our own threads: the one running SHOW STATUS, and
 	 * while rows stream (asked on the monitor), the one sending them.
 	 */
-	own = src == sc->limits.monitor ? 2 : 1;
+	own = src == sc->limits.monitor && sc->streaming ? 2 : 1;
 	for (;;) {
 		if (source_threads_running(src, &n, cause) == -1)
 			return -1;
@@ -644,7 +714,8 @@ scan_plan(struct tscan *t, struct baseline_entry *e, int stored,
 	if (!stored) {
 		*first = 1;
 		t->report = 0;
-		if (!t->run->list_tampered || mode != SCAN_REPORT)
+		if (mode != SCAN_REPORT ||
+		    !scan_entry_removed(t->run, t->s->db, t->s->name))
 			return 0;
 		/* Its entry was removed: this is no first scan. */
 		*first = 0;
@@ -779,13 +850,16 @@ scan_range(struct tscan *t, const struct keyvals *lo, const unsigned char *lok,
     size_t hiklen, char **cause)
 {
 	struct scan	*sc = t->run;
+	int		 r;
 
 	diff_free(t->diff);
 	baseline_cursor_free(t->cur);
 	t->cur = baseline_cursor(sc->bl, t->tid, lok, loklen, hik, hiklen);
 	t->diff = diff_create(&scan_diff_ops, t);
-	if (source_stream(sc->src, t->s, lo, hi, scan_row, t, sc->stop,
-	    cause) == -1) {
+	sc->streaming = 1;
+	r = source_stream(sc->src, t->s, lo, hi, scan_row, t, sc->stop, cause);
+	sc->streaming = 0;
+	if (r == -1) {
 		if (t->cause != NULL) {
 			free(*cause);
 			*cause = t->cause;

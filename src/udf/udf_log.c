@@ -217,7 +217,7 @@ log_row(const struct udf_env *e, const UDF_ARGS *args)
 				continue;
 			name = arg(args, i, &namelen);
 			if ((any && buf_addc(&list, ',') == -1) ||
-			    record_pct(&list, name, namelen, 0) == -1)
+			    record_name_len(&list, name, namelen) == -1)
 				goto out;
 			any = 1;
 		}

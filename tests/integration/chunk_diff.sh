@@ -439,8 +439,11 @@ compare "t1 chunk aggregate tampered, no change"
 # A change hidden by a forged chunk: the count and aggregate the server
 # now computes (taken from a scan of a copy of the baseline), written in
 # place of the stored ones without the key; the MAC gives it away.
-lo=$(bound t1 7)
-hi=$(bound t1 8)
+fc=$(sqlite3 -readonly -batch "$W/chunk.db" "SELECT n FROM chunks
+	WHERE tid = $t AND n > 0 AND hi IS NOT NULL AND nrows >= 3 ORDER BY n
+	LIMIT 1 OFFSET 5")
+lo=$(bound t1 $((fc - 1)))
+hi=$(bound t1 "$fc")
 cp "$W/chunk.db" "$W/scratch.db"
 cp "$W/chunk.key" "$W/scratch.key"
 sql_db cd "UPDATE t1 SET a = 'hidden?' WHERE id = (SELECT MIN(id) FROM t1
@@ -449,14 +452,14 @@ sql_db cd "UPDATE t1 SET a = 'hidden?' WHERE id = (SELECT MIN(id) FROM t1
 	id <= $hi)"
 scan scratch
 nr=$(sqlite3 -readonly -batch "$W/scratch.db" "SELECT nrows FROM chunks
-	WHERE tid = $t AND n = 8")
+	WHERE tid = $t AND n = $fc")
 agg=$(sqlite3 -readonly -batch "$W/scratch.db" "SELECT hex(agg) FROM chunks
-	WHERE tid = $t AND n = 8")
+	WHERE tid = $t AND n = $fc")
 [ "$(sqlite3 -readonly -batch "$W/chunk.db" "SELECT nrows FROM chunks
-	WHERE tid = $t AND n = 8")" = $((nr + 1)) ] ||
+	WHERE tid = $t AND n = $fc")" = $((nr + 1)) ] ||
     fail "the forged chunk does not cover the changed rows"
 sqlite3 "$W/chunk.db" "UPDATE chunks SET nrows = $nr, agg = X'$agg'
-	WHERE tid = $t AND n = 8"
+	WHERE tid = $t AND n = $fc"
 compare "t1 change behind a forged chunk"
 grep -q "op=update table=cd.t1 .* changed=a " "$W/out.chunk" &&
     grep -q "op=delete table=cd.t1 " "$W/out.chunk" ||

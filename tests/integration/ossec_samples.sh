@@ -1,0 +1,540 @@
+#!/bin/sh
+# The OSSEC samples (ossec/samples/*.txt), made from real output: the
+# scanner runs the classic example and every other record it can be made
+# to write cheaply (baseline, insert, update, delete, a truncated report,
+# reset, table and run errors, missing, schema changes including emptied=
+# and baseline=tampered, privilege-table rows), in text with a --log file
+# and in JSON with a JSON --log file; the trigger UDF, loaded into the
+# server from the build, writes row, error and forged records to the error
+# log, with and without timestamps. The output becomes the events OSSEC
+# analyses (command: one per line; full_command: one per run, glued; the
+# log file; the error log; Wazuh: the JSON lines), each with the rule id
+# that docs/OSSEC.md's rule table gives it, and tests/ossec/check_rules.py
+# must agree on every one. Every op seen must be in docs/OSSEC.md.
+#
+# The samples go to the work dir; with DBSC_UPDATE_SAMPLES=1 also to
+# ossec/samples/ in the source tree (one event per kind). Without it the
+# committed samples must cover the same kinds of event as the fresh ones.
+. "$(dirname "$0")/setup"
+. "$(dirname "$0")/udf_lib.sh"
+
+check=$top_srcdir/tests/ossec/check_rules.py
+docs=$top_srcdir/docs/OSSEC.md
+command -v python3 >/dev/null 2>&1 || fail "python3 not found"
+command -v sqlite3 >/dev/null 2>&1 || fail "sqlite3 not found"
+
+mkdir "$W/raw" "$W/all" "$W/samples"
+nrun=0
+
+# run [dbsyscheck args...]: one run for the text configuration (standard
+# output kept for the command and full_command events, the log file
+# $W/text.log) and one for the JSON configuration (standard output and
+# $W/json.log); both watch the same tables with their own baselines.
+run()
+{
+	nrun=$((nrun + 1))
+	dbsc --log "$W/text.log" "$@"
+	cp "$W/out" "$W/raw/$nrun.out"
+	text_rc=$rc
+	dbsc -c "$W/json.conf" --format json --log "$W/json.log" "$@"
+	cp "$W/out" "$W/raw/$nrun.json"
+	[ "$rc" = "$text_rc" ] || fail "text and JSON runs exited $text_rc and $rc"
+	cp "$W/raw/$nrun.out" "$W/out"
+}
+
+# saw TEXT: the text run printed a line holding TEXT (fixed text).
+saw()
+{
+	grep -F -q -e "$1" "$W/raw/$nrun.out" ||
+	    fail "the run printed no '$1'"
+}
+
+# --- A server with the UDF library, watched tables, two configurations.
+udf_start "acme.users mask=password" "acme.orders" "acme.alt" "acme.keyed" \
+    "acme.big" "acme.strkey" "acme.nokey" "mysql.global_priv"
+sed -e "s|^baseline .*|baseline $W/json.db|" -e "s|^key .*|key $W/json.key|" \
+    "$W/dbsyscheck.conf" >"$W/json.conf"
+# Configurations whose option file names a socket nobody listens on.
+sed "s|^socket=.*|socket=$W/nosock|" "$W/my.cnf" >"$W/bad.cnf"
+for c in dbsyscheck json; do
+	sed "s|^mysql-defaults-file .*|mysql-defaults-file $W/bad.cnf|" \
+	    "$W/$c.conf" >"$W/$c.bad.conf"
+done
+chmod 0600 "$W/json.conf" "$W/bad.cnf" "$W/dbsyscheck.bad.conf" \
+    "$W/json.bad.conf"
+
+sql "CREATE DATABASE acme"
+sql_db acme "CREATE TABLE users (
+	id INT PRIMARY KEY AUTO_INCREMENT,
+	login VARCHAR(20) NOT NULL,
+	password VARCHAR(60) NOT NULL)"
+sql_db acme "INSERT INTO users VALUES (1, 'alice', 'a1'), (2, 'bob', 'b1')"
+sql_db acme "CREATE TABLE orders (id INT PRIMARY KEY, total INT NOT NULL)"
+sql_db acme "INSERT INTO orders VALUES (1, 10)"
+sql_db acme "CREATE TABLE alt (id INT PRIMARY KEY, v INT NOT NULL)"
+sql_db acme "INSERT INTO alt VALUES (1, 1), (2, 2)"
+sql_db acme "CREATE TABLE keyed (id INT NOT NULL, k INT NOT NULL, PRIMARY KEY (id))"
+sql_db acme "INSERT INTO keyed VALUES (1, 1), (2, 2), (3, 3), (4, 4), (5, 5)"
+sql_db acme "CREATE TABLE big (id INT PRIMARY KEY, v INT NOT NULL)"
+sql_db acme "INSERT INTO big SELECT seq, seq FROM seq_1_to_150"
+sql_db acme "CREATE TABLE strkey (k VARCHAR(80) PRIMARY KEY, v INT NOT NULL)"
+sql_db acme "CREATE TABLE nokey (a INT, b INT)"
+sql_db acme "INSERT INTO nokey VALUES (1, 1)"
+# A few of the server's own lines: no rule of ours may take them.
+grep -E '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} [0-9]+ \[Note\] ' \
+    "$W/err.log" | grep -v -i dbsyscheck | head -n 3 >"$W/server.lines"
+[ -s "$W/server.lines" ] || fail "no [Note] lines in the server's error log"
+
+tables="acme.users acme.orders acme.alt acme.keyed acme.big acme.strkey
+    mysql.global_priv"
+
+# --- The scanner.
+# shellcheck disable=SC2086
+run scan $tables
+expect_rc 1
+saw "op=baseline table=acme.users rows=2 "
+
+# The classic example.
+sql_db acme "INSERT INTO users VALUES (7, 'xavier', 'x1')"
+run scan acme.users
+expect_rc 1
+saw "op=insert table=acme.users pk=id=7 "
+sql_db acme "UPDATE users SET password = 'x2' WHERE id = 7"
+run scan acme.users
+expect_rc 1
+saw "op=update table=acme.users pk=id=7 changed=password "
+sql_db acme "DELETE FROM users WHERE id = 7"
+run scan acme.users
+expect_rc 1
+saw "op=delete table=acme.users pk=id=7 "
+
+# An update of another column; several records in one run.
+sql_db acme "UPDATE users SET login = 'alicia' WHERE id = 1"
+run scan acme.users
+expect_rc 1
+saw "changed=login "
+sql_db acme "INSERT INTO users VALUES (8, 'yves', 'y1'), (9, 'zoe', 'z1')"
+sql_db acme "DELETE FROM users WHERE id = 2"
+run scan acme.users
+expect_rc 1
+saw "op=delete table=acme.users pk=id=2 "
+
+# A key that looks like a record: it arrives percent-encoded.
+sql_db acme "INSERT INTO strkey VALUES (CONCAT('a b;', CHAR(10),
+	'dbsyscheck: op=delete table=acme.users pk=id=1 changed=- src=scan ;'), 1)"
+run scan acme.strkey
+expect_rc 1
+saw "op=insert table=acme.strkey pk=k=a%20b%3B%0Adbsyscheck:%20op%3Ddelete"
+
+# More than fits: a truncated report (pending=), then report runs.
+sql_db acme "INSERT INTO users SELECT seq, CONCAT('u', seq), 'p'
+	FROM seq_100_to_219"
+run scan acme.users
+expect_rc 1
+grep -q ' pending=[1-9]' "$W/out" || fail "the report was not truncated"
+# (JSON lines are longer: that queue may take a run more to drain.)
+n=0
+while :; do
+	nrun=$((nrun + 1))
+	dbsc --log "$W/text.log" report
+	cp "$W/out" "$W/raw/$nrun.out"
+	text_rc=$rc
+	dbsc -c "$W/json.conf" --format json --log "$W/json.log" report
+	cp "$W/out" "$W/raw/$nrun.json"
+	[ "$text_rc" != 0 ] || [ "$rc" != 0 ] || break
+	n=$((n + 1))
+	[ "$n" -lt 5 ] || fail "the queue does not drain"
+done
+
+# reset.
+run reset acme.users
+expect_rc 0
+saw "op=reset table=acme.users "
+
+# A table that cannot be scanned; a run that cannot start (queued), and
+# one that fails before it can queue anything (written directly).
+run scan acme.nokey
+expect_rc 2
+saw "op=error table=acme.nokey "
+nrun=$((nrun + 1))
+dbsc -c "$W/dbsyscheck.bad.conf" --log "$W/text.log" scan acme.users
+expect_rc 2
+cp "$W/out" "$W/raw/$nrun.out"
+dbsc -c "$W/json.bad.conf" --format json --log "$W/json.log" scan acme.users
+expect_rc 2
+cp "$W/out" "$W/raw/$nrun.json"
+saw "op=error msg="
+run scan acme.nope
+expect_rc 2
+saw "op=error msg="
+
+# A table gone; columns added; the key changed; a table emptied.
+sql_db acme "DROP TABLE orders"
+run scan acme.orders
+expect_rc 1
+saw "op=missing table=acme.orders rows=1 "
+sql_db acme "ALTER TABLE alt ADD COLUMN note VARCHAR(10) NULL"
+sql_db acme "INSERT INTO alt VALUES (3, 3, 'n')"
+run scan acme.alt
+expect_rc 1
+saw "op=schema table=acme.alt added=note "
+sql_db acme "ALTER TABLE keyed DROP PRIMARY KEY, ADD PRIMARY KEY (id, k)"
+run scan acme.keyed
+expect_rc 1
+saw " key=changed "
+sql_db acme "TRUNCATE TABLE big"
+run scan acme.big
+expect_rc 1
+saw "op=schema table=acme.big emptied=150 "
+
+# The baseline's table entry altered behind dbsyscheck's back.
+for b in baseline json; do
+	sqlite3 "$W/$b.db" "UPDATE tables SET fingerprint = zeroblob(32)
+	    WHERE name = CAST('alt' AS BLOB)" || fail "sqlite3 on $b.db"
+done
+run scan acme.alt
+expect_rc 1
+saw " baseline=tampered "
+
+# Accounts: rows of mysql.global_priv.
+sql "CREATE USER 'app'@'localhost' IDENTIFIED BY 'pw'"
+sql "GRANT SELECT, INSERT, UPDATE, DELETE ON acme.users TO 'app'@'localhost'"
+sql "CREATE USER 'eve'@'localhost' IDENTIFIED BY 'pw'"
+sql "GRANT SELECT ON acme.users TO 'eve'@'localhost'"
+run scan mysql.global_priv
+expect_rc 1
+saw "op=insert table=mysql.global_priv "
+
+# --- The triggers: records in the server's error log.
+udf_new >/dev/null
+udf_triggers acme.users
+# as ACCOUNT "SQL": run SQL as app or eve (password pw).
+as()
+{
+	mariadb --no-defaults --socket="$W/sock" -u"$1" -ppw acme \
+	    --batch --skip-column-names -e "$2" || fail "$1: $2"
+}
+tok=$(cut -c1-64 "$W/trigger.token")
+
+# trigger_records: insert, update and delete of id 7 by root, an update by
+# app, a malformed call holding the token, forged calls (one, then a flood
+# the rate limit cuts, one more that says how many were cut, and another
+# flood, reported when the library is unloaded).
+trigger_records()
+{
+	sql_db acme "INSERT INTO users VALUES (7, 'xavier', 'x1')"
+	sql_db acme "UPDATE users SET password = 'x2' WHERE id = 7"
+	sql_db acme "DELETE FROM users WHERE id = 7"
+	as app "UPDATE users SET login = CONCAT(login, 'y') WHERE id = 8"
+	sql "SELECT dbsyscheck_log('$tok', 'vacuum', 'acme', 'users',
+	    'root@localhost', 1, 'id', 7)" >/dev/null
+	as eve "SELECT dbsyscheck_log('', 'delete', 'acme', 'users',
+	    'eve@localhost', 1, 'id', 1)" >/dev/null
+	i=0
+	while [ "$i" -lt 40 ]; do
+		echo "SELECT dbsyscheck_log('bad', 'delete', 'acme', 'users',
+		    'eve@localhost', 1, 'id', $i);"
+		i=$((i + 1))
+	done >"$W/flood.sql"
+	as eve "source $W/flood.sql" >/dev/null
+	sleep 0.3
+	as eve "SELECT dbsyscheck_log(NULL, 'update', 'acme', 'users',
+	    'eve@localhost', 1, 'id', 1)" >/dev/null
+	as eve "source $W/flood.sql" >/dev/null
+}
+trigger_records
+# Stop the server (the library reports the cut records as it unloads) and
+# start it again with timestamps on the UDF's lines.
+db_stop
+udf_new >"$W/errorlog.1"
+DBSYSCHECK_UDF_TIMESTAMP=1
+export DBSYSCHECK_UDF_TIMESTAMP
+db_start --plugin-dir="$udf_plugindir"
+udf_seen=0
+trigger_records
+db_stop
+udf_new >"$W/errorlog.2"
+db_start --plugin-dir="$udf_plugindir"
+for f in errorlog.1 errorlog.2; do
+	for want in "op=insert table=acme.users pk=id=7 " \
+	    "op=update table=acme.users pk=id=7 changed=password " \
+	    "op=delete table=acme.users pk=id=7 " \
+	    "by=app@localhost" "op=error table=acme.users " \
+	    "op=forged table=acme.users " " suppressed=" \
+	    "op=forged src=trigger suppressed="; do
+		grep -F -q -e "$want" "$W/$f" || fail "$f: no '$want'"
+	done
+done
+grep -v -q '^dbsyscheck: ' "$W/errorlog.1" && fail "lines with a time"
+grep -q '^dbsyscheck: ' "$W/errorlog.2" && fail "lines without a time"
+
+# The scanner sees the triggers (and app's update).
+run scan acme.users
+expect_rc 1
+saw " watch_added=trigger:"
+
+# --- Events, each with the rule docs/OSSEC.md gives it.
+cat >"$W/expect.py" <<'EOF'
+"""Read events (one a line) and print RULE, SIG, OPS and the event,
+tab-separated. RULE is the rule docs/OSSEC.md's table gives the event
+(levels from the table; the most severe record of an event decides,
+equal levels going to the lower id, as in local_rules.xml); SIG says what
+kind of event it is (the rule, the shape before the first record, each
+record's op and field names, "%" after those whose value is encoded); OPS
+the ops it holds."""
+import json, re, sys
+
+docs, mode = sys.argv[1], sys.argv[2]
+levels = {}
+for line in open(docs, encoding="utf-8"):
+    m = re.match(r"\|\s*(1003\d\d)\s*\|\s*(\d+)\s*\|", line)
+    if m:
+        levels[int(m.group(1))] = int(m.group(2))
+REC = re.compile(r"(?:dbsyscheck: |dbsyscheck\[\d+\]: )(op=[^ ;]+(?: [^ ;]+)* ;)")
+CRED = re.compile(r"pass|pwd|secret", re.I)
+PRIV = ("mysql.global_priv", "mysql.user", "mysql.db", "mysql.tables_priv",
+        "mysql.roles_mapping")
+ROW = {"insert": 100311, "update": 100312, "delete": 100313}
+JROW = {"insert": 100341, "update": 100342, "delete": 100343}
+SIMPLE = {"baseline": 100310, "missing": 100317, "schema": 100318,
+          "reset": 100321, "forged": 100322}
+SHAPES = (("command", r"ossec: output: 'dbsyscheck': dbsyscheck: op="),
+          ("full_command", r"ossec: output: 'dbsyscheck':dbsyscheck: op="),
+          ("log", r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00 \S+ "
+                  r"dbsyscheck\[\d+\]: op="),
+          ("errorlog_time", r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ dbsyscheck: op="),
+          ("errorlog", r"dbsyscheck: op="))
+JSIMPLE = {"baseline": 100340, "missing": 100347, "schema": 100348,
+           "reset": 100351, "forged": 100352}
+
+
+def text_rules(f):
+    op, c = f["op"], []
+    if op == "summary":
+        if f.get("pending", "0") != "0":
+            c.append(100314)
+    elif op in ROW:
+        c.append(ROW[op])
+    elif op == "error":
+        c.append(100315 if "table" in f else 100316)
+    elif op in SIMPLE:
+        c.append(SIMPLE[op])
+    else:
+        c.append(100398)
+    if CRED.search(f.get("changed", "-")):
+        c.append(100330)
+    if op in ROW and f.get("table") in PRIV:
+        c.append(100331)
+    if f.get("rows") == "uncompared":
+        c.append(100319)
+    if f.get("baseline") == "tampered":
+        c.append(100320)
+    return c
+
+
+def json_rules(f):
+    op, c = f.get("op"), []
+    if op == "summary":
+        c.append(100344 if f.get("pending", "0") != "0" else 100358)
+    elif op in JROW:
+        c.append(JROW[op])
+    elif op == "error":
+        c.append(100346 if "table" in f else 100345)
+    elif op in JSIMPLE:
+        c.append(JSIMPLE[op])
+    else:
+        c.append(100357)
+    if op == "update" and CRED.search(f.get("changed", "-")):
+        c.append(100353)
+    if op in JROW and f.get("table") in PRIV:
+        c.append(100354)
+    if op == "schema" and f.get("rows") == "uncompared":
+        c.append(100349)
+    if f.get("baseline") == "tampered":
+        c.append(100350)
+    return c
+
+
+def decide(cands):
+    for r in cands:
+        if r not in levels:
+            sys.exit("expect.py: rule %d is not in the table of %s"
+                     % (r, docs))
+    return min(cands, key=lambda r: (-levels[r], r))
+
+
+for event in sys.stdin.read().split("\n"):
+    if not event:
+        continue
+    if mode == "json":
+        f = json.loads(event)
+        recs = [f]
+        shape = "json:" + ",".join(k for k in f if k in ("timestamp",
+                                                         "host"))
+        cands = json_rules(f)
+    else:
+        recs = []
+        for m in REC.finditer(event):
+            f = {}
+            for tok in m.group(1)[:-2].split(" "):
+                k, _, v = tok.partition("=")
+                f.setdefault(k, v)
+            recs.append(f)
+        shape = "-"
+        for name, pat in SHAPES:
+            if recs and re.match(pat, event):
+                shape = name
+                break
+        cands = []
+        for f in recs:
+            cands += text_rules(f)
+    if cands:
+        rule = str(decide(cands))
+    elif any(f["op"] == "summary" for f in recs):
+        rule = "100399"
+    elif not recs:
+        rule = "none"
+    else:
+        sys.exit("expect.py: no rule for %r" % event)
+    kinds = []
+    for f in recs:
+        # Field names, "%" marking an encoded value.
+        k = f["op"] + "(" + ",".join(
+            x + ("%" if "%" in str(f[x]) else "") for x in f
+            if x not in ("op", "timestamp", "host")) + ")"
+        if not kinds or kinds[-1] != k:
+            kinds.append(k)
+    ops = sorted(set(f["op"] for f in recs))
+    print("%s\t%s|%s|%s\t%s\t%s" % (rule, rule, shape, " ".join(kinds),
+                                    ",".join(ops), event))
+EOF
+
+# events SHAPE NAME: the events of $W/events.in (made for shape SHAPE:
+# text or json) with their rules: all in $W/all/NAME.txt, one of each kind
+# in $W/samples/NAME.txt; their kinds in $W/kinds.NAME, ops in $W/ops.
+events()
+{
+	python3 "$W/expect.py" "$docs" "$1" <"$W/events.in" >"$W/events.tab" ||
+	    fail "expect.py failed on $2"
+	[ -s "$W/events.tab" ] || fail "no events for $2"
+	cut -f1,4 "$W/events.tab" >"$W/all/$2.txt"
+	{
+		echo "# Generated by tests/integration/ossec_samples.sh from real"
+		echo "# dbsyscheck and trigger output (DBSC_UPDATE_SAMPLES=1);"
+		echo "# do not edit. RULE<TAB>EVENT, see README.md."
+		awk -F '\t' '!seen[$2]++' "$W/events.tab" | cut -f1,4
+	} >"$W/samples/$2.txt"
+	cut -f2 "$W/events.tab" | sort -u >"$W/kinds.$2"
+	cut -f3 "$W/events.tab" | tr ',' '\n' | grep -v '^$' >>"$W/ops" || true
+}
+: >"$W/ops"
+
+# command: one event per line of every text run; full_command: one per run.
+: >"$W/events.in"
+: >"$W/full.in"
+i=1
+while [ "$i" -le "$nrun" ]; do
+	if [ -s "$W/raw/$i.out" ]; then
+		python3 "$check" --events command <"$W/raw/$i.out" \
+		    >>"$W/events.in" || fail "--events command"
+		python3 "$check" --events full_command <"$W/raw/$i.out" \
+		    >>"$W/full.in" || fail "--events full_command"
+	fi
+	i=$((i + 1))
+done
+events text command
+cp "$W/full.in" "$W/events.in"
+events text full_command
+python3 "$check" --events log <"$W/text.log" >"$W/events.in" ||
+    fail "--events log"
+events text logfile
+{
+	cat "$W/errorlog.1" "$W/errorlog.2"
+	cat "$W/server.lines"
+} | python3 "$check" --events log >"$W/events.in" || fail "--events log"
+events text errorlog
+{
+	i=1
+	while [ "$i" -le "$nrun" ]; do
+		cat "$W/raw/$i.json"
+		i=$((i + 1))
+	done
+	cat "$W/json.log"
+} >"$W/events.in"
+events json wazuh_json
+
+# Every event kind the run had to produce is there.
+# has NAME RULE...: the events of NAME include one with each RULE.
+has()
+{
+	_f=$1
+	shift
+	for _r in "$@"; do
+		cut -f1 "$W/all/$_f.txt" | grep -q -x "$_r" ||
+		    fail "$_f: no event with rule $_r"
+	done
+}
+has command 100310 100311 100312 100313 100314 100315 100316 100317 \
+    100318 100319 100320 100321 100330 100331 100399
+has full_command 100310 100311 100313 100314 100315 100316 100317 100318 \
+    100319 100320 100321 100330 100331
+has logfile 100310 100311 100312 100313 100315 100316 100317 100318 \
+    100319 100320 100321 100330 100331 100399
+has errorlog 100311 100312 100313 100315 100322 100330 none
+has wazuh_json 100340 100341 100342 100343 100344 100345 100346 100347 \
+    100348 100349 100350 100351 100353 100354 100358
+for want in emptied= key=changed added= watch_added= baseline=tampered; do
+	grep -F -q -e " $want" "$W/all/command.txt" || fail "no record with $want"
+done
+
+# The model of analysisd agrees with the docs on every event.
+for f in "$W"/all/*.txt "$W"/samples/*.txt; do
+	case $(basename "$f") in
+	wazuh*) python3 "$check" --wazuh "$f" || fail "$f" ;;
+	*)
+		python3 "$check" "$f" || fail "$f"
+		# Wazuh reads the command, log file and error log shapes alike.
+		[ "$(basename "$f")" = full_command.txt ] ||
+		    python3 "$check" --wazuh "$f" || fail "$f (Wazuh)"
+		;;
+	esac
+done
+
+# Every op of the samples is explained in docs/OSSEC.md.
+for op in $(sort -u "$W/ops"); do
+	grep -F -q -e "op=$op" "$docs" ||
+	    fail "op=$op is in the samples but not in docs/OSSEC.md"
+done
+
+# The committed samples: written now, or checked for kinds of event.
+if [ "${DBSC_UPDATE_SAMPLES:-0}" = 1 ]; then
+	for f in "$W"/samples/*.txt; do
+		cp "$f" "$top_srcdir/ossec/samples/" ||
+		    fail "cannot write $top_srcdir/ossec/samples"
+	done
+	echo "$test_name: wrote $(ls "$W"/samples/*.txt | wc -l) files to" \
+	    "$top_srcdir/ossec/samples"
+else
+	for f in "$W"/samples/*.txt; do
+		name=$(basename "$f" .txt)
+		c=$top_srcdir/ossec/samples/$name.txt
+		[ -f "$c" ] || fail "$c is missing (DBSC_UPDATE_SAMPLES=1 makes it)"
+		case $name in
+		wazuh_json) mode=json ;;
+		*) mode=text ;;
+		esac
+		grep -v '^#' "$c" | grep -v '^$' | cut -f2- |
+		    python3 "$W/expect.py" "$docs" "$mode" >"$W/committed.tab" ||
+		    fail "$c: expect.py failed"
+		cut -f1 "$W/committed.tab" >"$W/committed.rules"
+		grep -v '^#' "$c" | grep -v '^$' | cut -f1 |
+		    cmp -s - "$W/committed.rules" ||
+		    fail "$c: a rule differs from the one docs/OSSEC.md gives"
+		cut -f2 "$W/committed.tab" | sort -u >"$W/committed.kinds"
+		if ! cmp -s "$W/kinds.$name" "$W/committed.kinds"; then
+			diff "$W/committed.kinds" "$W/kinds.$name" >&2 || true
+			fail "$c is stale (run with DBSC_UPDATE_SAMPLES=1)"
+		fi
+	done
+fi
+echo "$test_name: $(cat "$W"/all/*.txt | wc -l) events checked"
