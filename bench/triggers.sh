@@ -1,7 +1,7 @@
 #!/bin/sh
 # What watching a table with triggers costs: autocommit single-row INSERTs,
-# then single-row UPDATEs by primary key, on an indexed table, five ways in
-# one run of one throwaway MariaDB:
+# then single-row UPDATEs by primary key, on an indexed table, several ways
+# in one run of one throwaway MariaDB:
 #   plain  no triggers;
 #   dbsc   the triggers "dbsyscheck triggers" generates (dbsyscheck_log()
 #          writing one record per row to the server's error log);
@@ -17,28 +17,31 @@
 # The statements run inside the server, in stored procedure loops (each
 # statement commits on its own, autocommit is on), so the client is never
 # the bottleneck: one CALL of a driver procedure runs a whole round. It
-# cuts each phase into DBSC_BENCH_SLICES slices (20) and runs every slice
-# on all the tables in turn, timing each with SYSDATE(6) in the server, so
-# that load from other processes on a shared machine falls on all alike.
-# A round's time for a phase and table is the sum of its slices. Of
-# DBSC_BENCH_REPS rounds (5) the median is reported with the fastest and
-# slowest; a ratio is the median of the per-round ratios to plain (each
-# round's tables ran side by side) with their range.
+# cuts each phase into slices and runs every slice on all the tables in
+# turn, timing each with SYSDATE(6) in the server, so that load from other
+# processes on a shared machine falls on all alike. A round's time for a
+# phase and table is the sum of its slices; of DBSC_BENCH_REPS rounds (5)
+# the median is reported, with the spread of the rounds. Ratios to plain
+# are paired in time: per round (the median and range of the rounds'
+# ratios) and per slice (the median and quartiles of the slices' ratios,
+# the steadier figure when the machine's load comes and goes).
 #
 # Each value of innodb_flush_log_at_trx_commit in DBSC_BENCH_FLUSH ("2 1")
 # is one configuration, set with SET GLOBAL on the same server: 2 writes
 # the redo log at each commit and syncs it once a second; 1, the server's
-# default, syncs it at each commit, which costs an fsync per statement,
-# milliseconds on a shared virtual disk: at 1 the per-row trigger costs
-# (microseconds) are far below its noise, so setx and noop are left out.
-# No binary log (so sync_binlog does not apply), innodb_buffer_pool_size
-# DBSC_BENCH_POOL (128M, the server's default; the tables need far less).
+# default, syncs it at each commit: an fsync per statement, from 0.2 to
+# several milliseconds on a shared virtual disk. At 1 the trigger costs
+# (microseconds) are far below that noise, so setx and noop are left out,
+# fewer rows are run and in more, shorter slices. No binary log (so
+# sync_binlog does not apply); innodb_buffer_pool_size DBSC_BENCH_POOL
+# (128M, the server's default; the tables need far less).
 #
 # Usage: make bench-triggers, or top_builddir=... sh bench/triggers.sh.
-# DBSC_BENCH_ROWS overrides the rows per phase (100000 at flush 2 and 0,
-# 5000 at flush 1); DBSC_BENCH_OUT the results file
-# (bench/results-triggers.txt). Lines from "== Notes" on in an existing
-# results file are kept at its end. About 8 minutes with the defaults.
+# DBSC_BENCH_ROWS and DBSC_BENCH_SLICES override the rows per phase and
+# the slices (100000 rows in 20 slices at flush 2 and 0, 4000 in 100 at
+# flush 1); DBSC_BENCH_OUT the results file (bench/results-triggers.txt).
+# Lines from "== Notes" on in an existing results file are kept at its
+# end. 5 to 10 minutes on 2 CPUs, depending on the load and the disk.
 
 if [ -z "${top_srcdir:-}" ]; then
 	top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
@@ -50,7 +53,6 @@ export top_srcdir top_builddir
 
 flushes=${DBSC_BENCH_FLUSH:-"2 1"}
 reps=${DBSC_BENCH_REPS:-5}
-slices=${DBSC_BENCH_SLICES:-20}
 pool=${DBSC_BENCH_POOL:-128M}
 profile=${DBSC_BENCH_PROFILE:-1}
 out=${DBSC_BENCH_OUT:-$top_builddir/bench/results-triggers.txt}
@@ -74,9 +76,21 @@ rows_for()
 	if [ -n "${DBSC_BENCH_ROWS:-}" ]; then
 		echo "$DBSC_BENCH_ROWS"
 	elif [ "$1" = 1 ]; then
-		echo 5000
+		echo 4000
 	else
 		echo 100000
+	fi
+}
+
+# slices_for FLUSH: the slices per phase.
+slices_for()
+{
+	if [ -n "${DBSC_BENCH_SLICES:-}" ]; then
+		echo "$DBSC_BENCH_SLICES"
+	elif [ "$1" = 1 ]; then
+		echo 100
+	else
+		echo 20
 	fi
 }
 
@@ -156,7 +170,7 @@ fi
 # The driver: one round, every slice of a phase on each table in turn
 # (setx and noop only when prof).
 sql_db bench "CREATE TABLE times (flush INT, round INT, phase CHAR(3),
-	tbl CHAR(5), us BIGINT)"
+	tbl CHAR(5), slice INT, us BIGINT)"
 {
 	echo "DELIMITER //"
 	echo "CREATE PROCEDURE round(f INT, r INT, n INT, slices INT, prof INT)"
@@ -173,7 +187,7 @@ sql_db bench "CREATE TABLE times (flush INT, round INT, phase CHAR(3),
 			esac
 			echo "		SET t0 = SYSDATE(6);"
 			echo "		CALL ${ph}_$t(lo, hi);"
-			echo "		INSERT INTO times VALUES (f, r, '$ph', '$t',"
+			echo "		INSERT INTO times VALUES (f, r, '$ph', '$t', s,"
 			echo "		    TIMESTAMPDIFF(MICROSECOND, t0, SYSDATE(6)));"
 			case $t in
 			setx | noop) echo "		END IF;" ;;
@@ -195,9 +209,10 @@ nrecords()
 started=$(date +%s)
 for flush in $flushes; do
 	rows=$(rows_for "$flush")
+	slices=$(slices_for "$flush")
 	prof=0
 	[ "$(tables_for "$flush")" = "plain dbsc audit" ] || prof=1
-	echo "$flush $rows" >>"$W/configs"
+	echo "$flush $rows $slices" >>"$W/configs"
 	sql "SET GLOBAL innodb_flush_log_at_trx_commit = $flush"
 	n0=$(nrecords)
 	r=1
@@ -218,19 +233,18 @@ for flush in $flushes; do
 done
 grep -v '^dbsyscheck: op=\(insert\|update\) table=bench.dbsc ' \
     "$W/err.log" | grep '^dbsyscheck: ' && fail "unexpected records"
-sql_db bench "SELECT flush, round, phase, tbl, SUM(us) FROM times
-    GROUP BY flush, round, phase, tbl ORDER BY flush, round, phase, tbl" |
-    tr '\t' ' ' >"$W/times"
+sql_db bench "SELECT flush, round, phase, tbl, slice, us FROM times
+    ORDER BY flush, round, phase, tbl, slice" | tr '\t' ' ' >"$W/times"
 settings=$(sql "SELECT CONCAT('innodb_buffer_pool_size=',
     @@innodb_buffer_pool_size DIV 1048576, 'M log_bin=', @@log_bin,
     ' sync_binlog=', @@sync_binlog, ' innodb_doublewrite=',
     @@innodb_doublewrite, ' innodb_flush_method=', @@innodb_flush_method)")
 
-# summary FLUSH ROWS: the tables of one configuration from $W/times.
+# summary FLUSH ROWS SLICES: the tables of one configuration.
 summary()
 {
-	grep "^$1 " "$W/times" |
-	    awk -v rows="$2" -v tables="$(tables_for "$1")" '
+	grep "^$1 " "$W/times" | awk -v rows="$2" -v slices="$3" \
+	    -v tables="$(tables_for "$1")" '
 	function sort(a, n,	i, j, t) {
 		for (i = 2; i <= n; i++) {
 			t = a[i]
@@ -239,22 +253,48 @@ summary()
 			a[j + 1] = t
 		}
 	}
-	function med(a, n) {
-		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	# The q-quantile of sorted a[1..n], interpolated.
+	function quant(a, n, q,	x, i) {
+		x = 1 + (n - 1) * q
+		i = int(x)
+		return i >= n ? a[n] : a[i] + (x - i) * (a[i + 1] - a[i])
 	}
-	# The median over rounds of t(phase, tbl) - t(phase, base), per
-	# statement, in microseconds.
-	function delta(p, tbl, base,	i, n, d, st) {
-		st = p == "tot" ? 2 * rows : rows
+	# Rows in slice s.
+	function srows(s) {
+		return int(rows * (s + 1) / slices) - int(rows * s / slices)
+	}
+	# Fill v[1..] with the per-slice ratios tbl / plain of phase p (all
+	# slices for "tot"); return their count, v sorted.
+	function sratios(p, tbl,	k, n, parts) {
 		n = 0
-		for (i = 1; i <= nr; i++)
-			d[++n] = (t[p, tbl, rr[i]] - t[p, base, rr[i]]) / st
+		for (k in us) {
+			split(k, parts, SUBSEP)
+			if (parts[4] != tbl || (p != "tot" && parts[2] != p))
+				continue
+			v[++n] = us[k] / us[parts[1], parts[2], parts[3], "plain"]
+		}
+		sort(v, n)
+		return n
+	}
+	# The median per-slice difference tbl - base of phase p, in us per
+	# statement.
+	function sdelta(p, tbl, base,	k, n, parts, d) {
+		n = 0
+		for (k in us) {
+			split(k, parts, SUBSEP)
+			if (parts[4] != tbl || (p != "tot" && parts[2] != p))
+				continue
+			d[++n] = (us[k] - us[parts[1], parts[2], parts[3],
+			    base]) / srows(parts[3])
+		}
 		sort(d, n)
-		return med(d, n)
+		return quant(d, n, 0.5)
 	}
 	{
-		t[$3, $4, $2] += $5
-		t["tot", $4, $2] += $5
+		# flush round phase tbl slice us
+		us[$2, $3, $5, $4] = $6
+		t[$3, $4, $2] += $6
+		t["tot", $4, $2] += $6
 		if (!($2 in rounds)) {
 			rounds[$2] = 1
 			rr[++nr] = $2
@@ -264,45 +304,93 @@ summary()
 	END {
 		nt = split(tables, tb, " ")
 		split("ins upd tot", ph, " ")
-		printf "%-5s %-6s %9s %9s %9s %7s %20s %8s\n", "phase",
-		    "table", "median", "fastest", "slowest", "spread",
-		    "ratio [range]", "us/stmt"
+		printf "%-5s %-6s %9s %7s %20s %20s %8s\n", "phase",
+		    "table", "median", "spread", "round ratio [range]",
+		    "slice ratio [IQR]", "us/stmt"
 		for (p = 1; p <= 3; p++) {
 			for (k = 1; k <= nt; k++) {
 				n = 0
 				for (i = 1; i <= nr; i++) {
 					x = t[ph[p], tb[k], rr[i]]
-					v[++n] = x / 1000
+					m[++n] = x / 1000
 					q[n] = x / t[ph[p], "plain", rr[i]]
 				}
-				sort(v, n)
+				sort(m, n)
 				sort(q, n)
-				m = med(v, n)
+				med = quant(m, n, 0.5)
+				ns = sratios(ph[p], tb[k])
 				st = ph[p] == "tot" ? 2 * rows : rows
-				printf "%-5s %-6s %6.0f ms %6.0f ms %6.0f ms " \
-				    "%6.1f%% %6.3f [%.3f-%.3f] %8.2f\n",
-				    ph[p], tb[k], m, v[1], v[n],
-				    100 * (v[n] - v[1]) / m, med(q, n), q[1],
-				    q[n], m * 1000 / st
+				printf "%-5s %-6s %6.0f ms %6.1f%% " \
+				    "%6.3f [%.3f-%.3f] %6.3f [%.3f-%.3f] " \
+				    "%8.2f\n", ph[p], tb[k], med,
+				    100 * (m[n] - m[1]) / med,
+				    quant(q, n, 0.5), q[1], q[n],
+				    quant(v, ns, 0.5), quant(v, ns, 0.25),
+				    quant(v, ns, 0.75), med * 1000 / st
 			}
+		}
+		# The slices by what a statement cost in them, averaged over
+		# the tables (at flush 1 mostly the fsync of the commit): the
+		# ratios in each band. Not by the time of plain alone, whose noise
+		# would bias the ratios.
+		nb = split("0 50 100 200 400 1000 3000", lo, " ")
+		for (k in us) {
+			split(k, parts, SUBSEP)
+			if (parts[4] != "plain")
+				continue
+			x = 0
+			for (j = 1; j <= nt; j++)
+				x += us[parts[1], parts[2], parts[3], tb[j]]
+			x /= nt * srows(parts[3])
+			for (b = nb; b > 1 && x < lo[b]; b--)
+				;
+			cnt[b]++
+			for (j = 1; j <= nt; j++)
+				if (tb[j] != "plain")
+					br[b, tb[j], cnt[b]] = us[parts[1],
+					    parts[2], parts[3], tb[j]] / us[k]
+		}
+		printf "\nslice ratio (median) by the mean time per " \
+		    "statement in the slice:\n"
+		printf "%-16s %6s", "us/stmt", "slices"
+		for (j = 1; j <= nt; j++)
+			if (tb[j] != "plain")
+				printf " %6s", tb[j]
+		printf "\n"
+		for (b = 1; b <= nb; b++) {
+			if (!(b in cnt))
+				continue
+			printf "%-16s %6d", b < nb ? lo[b] "-" lo[b + 1] :
+			    lo[b] "+", cnt[b]
+			for (j = 1; j <= nt; j++) {
+				if (tb[j] == "plain")
+					continue
+				for (i = 1; i <= cnt[b]; i++)
+					v[i] = br[b, tb[j], i]
+				sort(v, cnt[b])
+				printf " %6.3f", quant(v, cnt[b], 0.5)
+			}
+			printf "\n"
 		}
 		if (!("setx" in have) || !("noop" in have))
 			exit
-		printf "\nper statement, median over rounds of the paired " \
-		    "differences (us):\n"
-		printf "%-5s %9s %9s %9s %9s %9s %9s\n", "phase", "trigger",
-		    "udf call", "dbsc fn", "dbsc", "audit ins", "audit"
-		printf "%-5s %9s %9s %9s %9s %9s %9s\n", "", "setx-plain",
-		    "noop-setx", "dbsc-noop", "dbsc-plain", "audit-setx",
-		    "audit-plain"
+		printf "\nwhere the time goes, us per statement (median of " \
+		    "the per-slice differences):\n"
+		printf "%-5s %10s %10s %10s %10s %10s %10s\n", "phase",
+		    "trigger", "udf call", "dbsc fn", "dbsc", "audit ins",
+		    "audit"
+		printf "%-5s %10s %10s %10s %10s %10s %10s\n", "",
+		    "setx-plain", "noop-setx", "dbsc-noop", "dbsc-plain",
+		    "audit-setx", "audit-plain"
 		for (p = 1; p <= 3; p++)
-			printf "%-5s %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f\n",
-			    ph[p], delta(ph[p], "setx", "plain"),
-			    delta(ph[p], "noop", "setx"),
-			    delta(ph[p], "dbsc", "noop"),
-			    delta(ph[p], "dbsc", "plain"),
-			    delta(ph[p], "audit", "setx"),
-			    delta(ph[p], "audit", "plain")
+			printf "%-5s %10.2f %10.2f %10.2f %10.2f %10.2f " \
+			    "%10.2f\n", ph[p],
+			    sdelta(ph[p], "setx", "plain"),
+			    sdelta(ph[p], "noop", "setx"),
+			    sdelta(ph[p], "dbsc", "noop"),
+			    sdelta(ph[p], "dbsc", "plain"),
+			    sdelta(ph[p], "audit", "setx"),
+			    sdelta(ph[p], "audit", "plain")
 	}'
 }
 
@@ -312,26 +400,30 @@ summary()
 	echo "machine: $(nproc) CPUs, $(uname -sr); load average at the" \
 	    "end: $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "server settings: $settings; records to the server's error log"
-	echo "$reps rounds; each phase in $slices slices, each slice run on" \
-	    "every table in turn"
-	echo "(round-robin); autocommit single-row statements in stored" \
-	    "procedure loops."
-	echo "median, fastest, slowest: a round's time for the phase (the" \
-	    "sum of its slices);"
-	echo "spread: (slowest - fastest) / median; ratio: the median over" \
-	    "rounds of the"
-	echo "table's time / plain's time in the same round, [lowest-highest];"
-	echo "us/stmt: the median time per statement."
-	while read -r flush rows; do
+	echo "$reps rounds of autocommit single-row statements in stored" \
+	    "procedure loops; each"
+	echo "phase cut into slices, each slice run on every table in turn."
+	echo "median: of the rounds' times for the phase (a round's time is" \
+	    "the sum of its"
+	echo "slices); spread: (slowest - fastest round) / median; round" \
+	    "ratio: median"
+	echo "[lowest-highest] over rounds of the table's time / plain's in" \
+	    "the same round;"
+	echo "slice ratio: median [first-third quartile] over all slices of" \
+	    "the same; us/stmt:"
+	echo "median time per statement."
+	while read -r flush rows slices; do
 		echo
 		echo "== innodb_flush_log_at_trx_commit=$flush, $rows rows" \
-		    "per phase"
+		    "per phase in $slices slices"
 		echo
-		summary "$flush" "$rows"
+		summary "$flush" "$rows" "$slices"
 	done <"$W/configs"
 	echo
-	echo "all rounds (flush round phase table us):"
-	sed 's/^/  /' "$W/times"
+	echo "all rounds (flush round phase table ms):"
+	awk '{ t[$1 " " $2 " " $3 " " $4] += $6 }
+	    END { for (k in t) printf "  %s %.0f\n", k, t[k] / 1000 }' \
+	    "$W/times" | sort -k1,1nr -k2,2n -k3,3 -k4,4
 	notes=$(sed -n '/^== Notes/,$p' "$out" 2>/dev/null || true)
 	if [ -n "$notes" ]; then
 		echo

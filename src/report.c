@@ -1,9 +1,12 @@
 /* The only writer of records: drains the outbox to standard output. */
 #include "config.h"
 
+#include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/un.h>
 
 #include <errno.h>
+#include <paths.h>
 #include <stdio.h>
 #include <syslog.h>
 #include <time.h>
@@ -433,6 +436,37 @@ sink_syslog(const struct report_opts *opts, const char *op, const char *body,
 	buf_free(&b);
 }
 
+/*
+ * syslog(3) drops a message silently when no daemon listens: refuse to
+ * give records to a syslog that is not there (they stay queued).
+ */
+static int
+sink_syslog_ready(char **cause)
+{
+	static const int	 types[] = { SOCK_DGRAM, SOCK_STREAM };
+	struct sockaddr_un	 sun;
+	size_t			 i;
+	int			 fd, saved = 0;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof sun.sun_path, "%s", _PATH_LOG);
+	for (i = 0; i < sizeof types / sizeof types[0]; i++) {
+		if ((fd = socket(AF_UNIX, types[i] | SOCK_CLOEXEC, 0)) == -1) {
+			saved = errno;
+			continue;
+		}
+		if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0) {
+			close(fd);
+			return 0;
+		}
+		saved = errno;
+		close(fd);
+	}
+	*cause = xasprintf("syslog: %s: %s", _PATH_LOG, strerror(saved));
+	return -1;
+}
+
 static int
 sink_take(void *arg, const struct baseline_outrec *r)
 {
@@ -528,6 +562,8 @@ report_sink(struct baseline *bl, const struct report_opts *opts,
 		return -1;
 	if (c.total == 0)
 		return 0;
+	if (opts->use_syslog && sink_syslog_ready(cause) == -1)
+		return -1;
 	memset(&k, 0, sizeof k);
 	k.opts = opts;
 	k.last = from;

@@ -297,21 +297,21 @@ scan_sleep(struct scan *sc, double secs)
 static int
 scan_wait_load(struct scan *sc, struct source *src, char **cause)
 {
-	unsigned long	 n, own;
+	unsigned long	 n;
 	double		 t0 = 0;
 	int		 waited = 0;
 
 	if (sc->limits.max_threads_running == 0 || src == NULL)
 		return 0;
-	/*
-	 * Not counting our own threads: the one running SHOW STATUS, and
-	 * while rows stream (asked on the monitor), the one sending them.
-	 */
-	own = src == sc->limits.monitor && sc->streaming ? 2 : 1;
 	for (;;) {
-		if (source_threads_running(src, &n, cause) == -1)
+		/*
+		 * Not counting our own threads: the one asking and, while
+		 * rows stream (asked on the monitor), the run's connection
+		 * if the server is still sending it rows.
+		 */
+		if (source_threads_running(src, src == sc->limits.monitor &&
+		    sc->streaming ? sc->src : NULL, &n, cause) == -1)
 			return -1;
-		n = n > own ? n - own : 0;
 		if (n <= sc->limits.max_threads_running || *sc->stop)
 			break;
 		if (!waited) {
@@ -1103,6 +1103,8 @@ scan_table_body(struct tscan *t, const struct conf_table *ct,
 	} else {
 		/* A full pass; in chunk mode it lays out the chunks anew. */
 		t->chunk = ct->chunk;
+		if (scan_wait_load(sc, sc->src, cause) == -1)
+			goto fail;
 		if (scan_range(t, NULL, NULL, 0, NULL, NULL, 0, cause) == -1)
 			goto fail;
 		if (t->chunk != 0)

@@ -776,14 +776,20 @@ source_chunk(struct source *src, const struct schema *s,
 	return 0;
 }
 
-/* The server's Threads_running. */
+/*
+ * The server's Threads_running, not counting the thread asking nor, when
+ * other is not NULL, other's thread while it runs a statement (a scan
+ * whose rows the server is still sending; once all are sent, it sleeps).
+ */
 int
-source_threads_running(struct source *src, unsigned long *n, char **cause)
+source_threads_running(struct source *src, const struct source *other,
+    unsigned long *n, char **cause)
 {
 	struct buf	 sql;
 	MYSQL_RES	*res;
 	MYSQL_ROW	 row;
 	const char	*errstr = "missing";
+	unsigned long	 running = 0, busy = 0;
 
 	buf_init(&sql, BUF_NOCAP);
 	buf_adds(&sql, "SHOW GLOBAL STATUS LIKE 'Threads_running'");
@@ -792,13 +798,34 @@ source_threads_running(struct source *src, unsigned long *n, char **cause)
 	if (res == NULL)
 		return -1;
 	if ((row = mysql_fetch_row(res)) != NULL && row[1] != NULL)
-		*n = (unsigned long)util_strtonum(row[1], 0, LLONG_MAX,
+		running = (unsigned long)util_strtonum(row[1], 0, LLONG_MAX,
 		    &errstr);
 	mysql_free_result(res);
 	if (errstr != NULL) {
 		*cause = xasprintf("Threads_running: %s", errstr);
 		return -1;
 	}
+	if (other != NULL) {
+		/* An account always sees its own threads. */
+		buf_init(&sql, BUF_NOCAP);
+		buf_printf(&sql, "SELECT COUNT(*) FROM "
+		    "information_schema.PROCESSLIST WHERE ID = %lu AND "
+		    "COMMAND <> 'Sleep'", mysql_thread_id(other->my));
+		res = source_small(src, &sql, cause);
+		buf_free(&sql);
+		if (res == NULL)
+			return -1;
+		errstr = "missing";
+		if ((row = mysql_fetch_row(res)) != NULL && row[0] != NULL)
+			busy = (unsigned long)util_strtonum(row[0], 0, 1,
+			    &errstr);
+		mysql_free_result(res);
+		if (errstr != NULL) {
+			*cause = xasprintf("PROCESSLIST: %s", errstr);
+			return -1;
+		}
+	}
+	*n = running > 1 + busy ? running - 1 - busy : 0;
 	return 0;
 }
 

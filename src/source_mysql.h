@@ -38,8 +38,8 @@ int		 source_chunk(struct source *, const struct schema *,
 		    uint64_t *, unsigned char[8], char **);
 int		 source_empty(struct source *, const struct schema *, int *,
 		    char **);
-int		 source_threads_running(struct source *, unsigned long *,
-		    char **);
+int		 source_threads_running(struct source *, const struct source *,
+		    unsigned long *, char **);
 int		 source_lost(const struct source *);
 const char	*source_server(const struct source *);
 

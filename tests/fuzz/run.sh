@@ -104,7 +104,8 @@ for t in "$@"; do
 	    >"$out/$t.log" 2>&1 </dev/null || st=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' \
 	    "$out/$t.log" | tail -n 1)
-	cov=$(sed -n 's/^#[0-9]*.*DONE *cov: \([0-9]*\) ft: \([0-9]*\).*/cov \1, ft \2/p' \
+	cov=$(sed -n \
+	    's/^#[0-9]*.*DONE *cov: \([0-9]*\) ft: \([0-9]*\).*/cov \1, ft \2/p' \
 	    "$out/$t.log" | tail -n 1)
 	if [ "$st" -eq 0 ]; then
 		line="$t: ${runs:-?} runs, ${cov:-no coverage figures}, no crash"

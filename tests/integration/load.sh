@@ -25,7 +25,7 @@ sql_db ld "INSERT INTO fast SELECT seq, seq FROM seq_1_to_10"
 sql_db ld "CREATE TABLE narrow (id INT PRIMARY KEY, v INT NOT NULL)"
 sql_db ld "INSERT INTO narrow SELECT seq, seq FROM seq_1_to_3000"
 sql_db ld "CREATE TABLE wide (id INT PRIMARY KEY, v INT NOT NULL,
-	pad VARCHAR(1000) NOT NULL)"
+	pad VARCHAR(1000) NOT NULL DEFAULT '')"
 sql_db ld "INSERT INTO wide SELECT seq, seq, REPEAT('p', 1000)
 	FROM seq_1_to_3000"
 dbsc_conf "ld.big" "ld.chunky chunk=50" "ld.small" \
@@ -117,7 +117,8 @@ sleepers()
 	while [ "$(sql "SELECT COUNT(*) FROM information_schema.PROCESSLIST
 	    WHERE INFO = 'SELECT SLEEP(4)'")" != "$1" ]; do
 		_n=$((_n + 1))
-		[ "$_n" -lt 60 ] || fail "the $1 sleeping sessions did not start"
+		[ "$_n" -lt 60 ] ||
+		    fail "the $1 sleeping sessions did not start"
 		sleep 0.05
 	done
 	echo "($1 sessions running SELECT SLEEP(4))"
@@ -146,7 +147,7 @@ change()
 {
 	sql_db ld "UPDATE $1 SET v = v + 1 WHERE id IN (10, 120)"
 	sql_db ld "DELETE FROM $1 WHERE id = 199"
-	sql_db ld "INSERT INTO $1 VALUES (5000, 5000)"
+	sql_db ld "INSERT INTO $1 (id, v) VALUES (5000, 5000)"
 }
 
 # changes TABLE: the records of change TABLE.
@@ -165,7 +166,7 @@ EOF
 undo()
 {
 	sql_db ld "UPDATE $1 SET v = v - 1 WHERE id IN (10, 120)"
-	sql_db ld "INSERT INTO $1 VALUES (199, 199)"
+	sql_db ld "INSERT INTO $1 (id, v) VALUES (199, 199)"
 	sql_db ld "DELETE FROM $1 WHERE id = 5000"
 }
 
@@ -213,7 +214,7 @@ stream_run()
 	echo "+ dbsyscheck --progress scan ld.$1 (background)"
 	dbsc_bg --progress scan "ld.$1"
 	_n=0
-	until grep -q ' rows' "$W/bg.err"; do
+	until grep -q ' rows' "$W/bg.err" 2>/dev/null; do
 		_n=$((_n + 1))
 		[ "$_n" -lt 600 ] && _alive "$bg" || fail "no progress shown"
 		sleep 0.05
@@ -237,9 +238,6 @@ case_stream_two_sessions()
 	# Two others start while the rows stream: over the limit of one.
 	stream_run narrow 2
 	expect_paused
-	undo narrow
-	dbsc scan ld.narrow
-	expect_rc 1
 }
 case_run stream_two_sessions case_stream_two_sessions
 
@@ -251,9 +249,6 @@ case_stream_one_session()
 	stream_run wide 1
 	! grep -q paused "$W/errout" || fail "paused for its own threads"
 	[ ! -s "$W/errout" ] || fail "more on standard error"
-	undo wide
-	dbsc scan ld.wide
-	expect_rc 1
 }
 case_run stream_one_session case_stream_one_session
 

@@ -114,7 +114,8 @@ expect_model()
 		[ "$(wc -c <"$W/out")" -le "$1" ] ||
 		    fail "$(wc -c <"$W/out") bytes printed, more than $1"
 	fi
-	[ ! -s "$W/out" ] || [ "$(tail -c 1 "$W/out" | od -An -c | tr -d ' ')" = '\n' ] ||
+	[ ! -s "$W/out" ] ||
+	    [ "$(tail -c 1 "$W/out" | od -An -c | tr -d ' ')" = '\n' ] ||
 	    fail "the output does not end with a newline"
 	model_pop "$model_k"
 }
@@ -232,6 +233,7 @@ expect_acked()
 
 command -v python3 >/dev/null 2>&1 || fail "python3 not found"
 command -v script >/dev/null 2>&1 || fail "script(1) not found (util-linux)"
+[ -r "/proc/$$/syscall" ] || fail "/proc/PID/syscall cannot be read"
 
 echo "=== case capped_scan"
 # 200 records, --max-bytes 5120: the summary and as many whole records as
@@ -257,6 +259,25 @@ dbsc --max-bytes 5120 report
 expect_rc 0
 expect_empty
 echo "=== case capped_scan: PASS"
+
+echo "=== case queued_first"
+# What an earlier run left queued comes first, in order, before the
+# records of the run that prints it; a scan with no change of its own
+# prints what is queued (exit 1).
+queue_inserts 2000 2149
+dbsc --max-bytes 5120 scan
+expect_rc 1
+expect_model 5120
+queue_inserts 2150 2159
+dbsc scan
+expect_rc 1
+expect_model 5400
+grep -q ' pending=[1-9]' "$W/out" || fail "nothing left for the next scan"
+dbsc --max-bytes 0 scan
+expect_rc 1
+expect_model 0
+expect_queued
+echo "=== case queued_first: PASS"
 
 echo "=== case nothing_to_report"
 # No change: nothing at all, not even a summary; exit 0.
@@ -311,8 +332,9 @@ dbsc --no-report scan
 expect_rc 1
 echo "+ dbsyscheck report (on a terminal)"
 rc=0
-script -qec "timeout -k 5 $DBSC_TIMEOUT $top_builddir/dbsyscheck -c $W/dbsyscheck.conf report 2>$W/errout" \
-    /dev/null </dev/null >"$W/tty.out" || rc=$?
+cmd="$dbsc_wrap $top_builddir/dbsyscheck -c $W/dbsyscheck.conf report"
+script -qec "timeout -k 5 $DBSC_TIMEOUT $cmd 2>$W/errout" /dev/null \
+    </dev/null >"$W/tty.out" || rc=$?
 tr -d '\r' <"$W/tty.out" >"$W/out"
 echo "  exit $rc, $(wc -l <"$W/out") lines"
 expect_rc 1

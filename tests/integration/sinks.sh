@@ -42,7 +42,8 @@ log_new()
 	_seen=$(cat "$1.seen" 2>/dev/null || echo 0)
 	_total=$(wc -l <"$1" 2>/dev/null || echo 0)
 	[ "$_total" -ge "$_seen" ] || fail "$1 shrank"
-	tail -n +"$((_seen + 1))" "$1" 2>/dev/null | head -n "$((_total - _seen))"
+	tail -n +"$((_seen + 1))" "$1" 2>/dev/null |
+	    head -n "$((_total - _seen))"
 	echo "$_total" >"$1.seen"
 }
 
@@ -190,6 +191,9 @@ expect_empty
 expect_log "$W/text.log" </dev/null
 [ "$(head -n 1 "$W/text.log")" = "an older line" ] ||
     fail "the log was not appended to"
+# A log it creates is 0640; one that exists keeps its mode.
+[ "$(stat -c %a "$W/json.log")" = 640 ] || fail "a new log is not 0640"
+[ "$(stat -c %a "$W/text.log")" = 644 ] || fail "the log's mode changed"
 echo "=== case classic: PASS"
 
 # The first scan of acme.many, for both configurations.
@@ -341,8 +345,8 @@ expect_rc 2
 [ "$(wc -l <"$W/out")" = 2 ] || fail "not a summary and an error"
 head -n 1 "$W/out" >"$W/out.1"
 summary 0 0 0 1 | cmp -s - "$W/out.1" || fail "no summary with errors=1"
-grep -q '^dbsyscheck: op=error msg=[^ ]*garbage\.db[^ ]* src=scan ;$' "$W/out" ||
-    fail "no op=error record naming the baseline"
+grep -q '^dbsyscheck: op=error msg=[^ ]*garbage\.db[^ ]* src=scan ;$' \
+    "$W/out" || fail "no op=error record naming the baseline"
 expect_log "$W/text.log" <"$W/out"
 
 # A table that is not watched.
@@ -432,16 +436,19 @@ while [ ! -S "$W/log.sock" ]; do
 done
 mkdir "$W/realdev"
 
-# dbsc_ns [args...]: dbsc inside the namespace, /dev/log our socket.
+# dbsc_ns [args...]: dbsc inside the namespace, /dev/log our socket (or
+# $ns_log).
+ns_log=$W/log.sock
 dbsc_ns()
 {
-	echo "+ dbsyscheck $* (/dev/log is $W/log.sock)"
+	echo "+ dbsyscheck $* (/dev/log is $ns_log)"
 	rc=0
 	# shellcheck disable=SC2016
 	$ns sh -c '
 		set -e
 		W=$1
-		shift
+		L=$2
+		shift 2
 		mount --make-rprivate /
 		mount --rbind /dev "$W/realdev"
 		mount -t tmpfs -o mode=0755 tmpfs /dev
@@ -449,8 +456,8 @@ dbsc_ns()
 			ln -s "$W/realdev/$n" "/dev/$n"
 		done
 		ln -s /proc/self/fd /dev/fd
-		ln -s "$W/log.sock" /dev/log
-		exec "$@"' sh "$W" timeout -k 5 "$DBSC_TIMEOUT" $dbsc_wrap \
+		ln -s "$L" /dev/log
+		exec "$@"' sh "$W" "$ns_log" timeout -k 5 "$DBSC_TIMEOUT" $dbsc_wrap \
 	    "$top_builddir/dbsyscheck" -c "$W/dbsyscheck.conf" "$@" \
 	    >"$W/out" 2>"$W/errout" </dev/null || rc=$?
 	_tool_keep "$W/errout"
@@ -520,6 +527,19 @@ expect_syslog <<EOF
 29 op=summary inserts=0 updates=0 deletes=0 errors=1 pending=0 ;
 28 op=error msg=$m src=scan ;
 EOF
+# The text messages as a syslog daemon writes them to a file (the
+# traditional format: time, host, tag and message) decode and raise the
+# rules of docs/OSSEC.md.
+sed -E "s/^<[0-9]+>([A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8}) /\\1 $host /" \
+    "$W/syslog" >"$W/syslog.file"
+printf '%s\n' 100399 100311 100311 100399 100321 100399 100316 \
+    >"$W/syslog.rules"
+paste "$W/syslog.rules" "$W/syslog.file" >"$W/syslog.cases"
+sed 's/^/  case| /' "$W/syslog.cases"
+python3 "$top_srcdir/tests/ossec/check_rules.py" "$W/syslog.cases" ||
+    fail "syslog lines not decoded as docs/OSSEC.md says"
+python3 "$top_srcdir/tests/ossec/check_rules.py" --wazuh "$W/syslog.cases" ||
+    fail "syslog lines not decoded as docs/OSSEC.md says (Wazuh)"
 # JSON messages.
 many_records 268 268
 dbsc_ns --syslog --format json scan acme.many
@@ -529,7 +549,33 @@ expect_syslog <<EOF
 29 {"program":"dbsyscheck","op":"insert","table":"acme.many","pk":"id=268","changed":"-","src":"scan","by":"-"}
 EOF
 # The namespace's /dev/log never showed outside it.
-[ "$(readlink /dev/log 2>/dev/null)" != "$W/log.sock" ] || fail "/dev/log leaked"
+[ "$(readlink /dev/log 2>/dev/null)" != "$W/log.sock" ] ||
+    fail "/dev/log leaked"
 echo "=== case syslog: PASS"
 
-echo "$test_name: all cases passed"
+case_syslog_unreachable()
+{
+	# No syslog daemon (nothing listens on /dev/log): syslog(3) drops
+	# messages without a word, so no record may leave the queue.
+	many_records 269 270
+	ns_log=$W/nobody.sock
+	dbsc_ns --syslog --no-report scan acme.many
+	ns_log=$W/log.sock
+	expect_empty
+	expect_syslog </dev/null
+	expect_queued 2
+	dbsc_ns --syslog --max-bytes 0 report
+	expect_rc 1
+	{
+		summary 2 0 0
+		cat "$W/many"
+	} | expect_out
+	expect_syslog <<EOF
+29 op=summary inserts=2 updates=0 deletes=0 errors=0 pending=0 ;
+29 op=insert table=acme.many pk=id=269 changed=- $R
+29 op=insert table=acme.many pk=id=270 changed=- $R
+EOF
+}
+case_run syslog_unreachable case_syslog_unreachable
+
+case_end
