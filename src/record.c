@@ -187,6 +187,10 @@ record_cut(struct buf *b, const char *p, size_t len, size_t cap)
 		n -= 2;
 	else if (n >= 3 && p[n - 3] == '%' && p[n - 2] == '.')
 		n -= 3;		/* nor an earlier RECORD_CUT */
+	/* An earlier marker right at the cut: one marker is enough. */
+	if (n >= sizeof RECORD_CUT - 1 && memcmp(p + n -
+	    (sizeof RECORD_CUT - 1), RECORD_CUT, sizeof RECORD_CUT - 1) == 0)
+		n -= sizeof RECORD_CUT - 1;
 	if (buf_add(b, p, n) == -1)
 		return -1;
 	return buf_adds(b, RECORD_CUT);

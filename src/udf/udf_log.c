@@ -216,6 +216,9 @@ log_row(const struct udf_env *e, const UDF_ARGS *args)
 			if (!flag_true(v, vlen))
 				continue;
 			name = arg(args, i, &namelen);
+			/* No column has an empty (or NULL) name. */
+			if (name == NULL || namelen == 0)
+				continue;
 			if ((any && buf_addc(&list, ',') == -1) ||
 			    record_name_len(&list, name, namelen) == -1)
 				goto out;

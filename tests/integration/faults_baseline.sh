@@ -111,13 +111,15 @@ case_run truncated case_truncated
 
 case_corrupted()
 {
-	# 512 random bytes over the middle of the file (seeded).
-	rand 1000
-	off=$((size / 2 - 256 + r))
-	awk -v s="$r" 'BEGIN { srand(s); for (i = 0; i < 512; i++)
+	# Four whole pages of random bytes in the middle of the file
+	# (seeded): a few bytes could land in a page's free space, which
+	# SQLite never reads, and rightly goes unnoticed.
+	rand 8
+	off=$(( (size / 4096 / 2 - 2 + r) * 4096 ))
+	awk -v s="$r" 'BEGIN { srand(s); for (i = 0; i < 16384; i++)
 	    printf "%c", int(rand() * 255) + 1 }' >"$W/noise"
 	dd if="$W/noise" of="$B" bs=1 seek="$off" conv=notrunc 2>/dev/null
-	echo "  512 bytes overwritten at offset $off"
+	echo "  16384 bytes overwritten at offset $off"
 	# Where the damage is found decides the words before SQLite's.
 	refused "~(fb\.t:%20)?baseline%20$B:%20([a-z%20]+:%20)?database%20disk%20image%20is%20malformed" unseen
 	restore_and_scan
