@@ -148,10 +148,11 @@ function table(r,    k, a, b, d, v, i) {
 		oth[k] = oth[a] + oth[d]
 	}
 	printf "\n### %s rows\n\n", r
-	printf "Average row: %s bytes of values; baseline file %.1f MiB; " \
-	    "one dump %.1f MiB; %d repetitions, medians.\n\n", \
-	    fact[r, "avg_row_bytes"], fact[r, "baseline_bytes"] / 1048576, \
-	    fact[r, "dump_bytes"] / 1048576, reps
+	wrap(sprintf("Average row: %s bytes of values; baseline file %.1f " \
+	    "MiB; one dump %.1f MiB; %d repetitions, medians.",
+	    fact[r, "avg_row_bytes"], fact[r, "baseline_bytes"] / 1048576,
+	    fact[r, "dump_bytes"] / 1048576, reps))
+	print ""
 	print "| measurement | wall s | x fetch | client CPU s | " \
 	    "client CPU s / M rows | server CPU s | client peak RSS MiB | " \
 	    "received MiB | other load CPU s |"
@@ -179,6 +180,18 @@ function fastest(a, b) {
 	return f(ratio(wmin[m SUBSEP a], wmin[m SUBSEP b]), 2) " x"
 }
 function ratio(a, b) { return b > 0 ? a / b : 0 }
+function wrap(text,    n, w, i, line) {
+	n = split(text, w, " ")
+	line = w[1]
+	for (i = 2; i <= n; i++) {
+		if (length(line) + 1 + length(w[i]) > 76) {
+			print line
+			line = w[i]
+		} else
+			line = line " " w[i]
+	}
+	print line
+}
 END {
 	scaling = (small in sizes) && main != small
 	chunk = fact[0, "chunk"]; when = fact[0, "when"]
@@ -186,7 +199,7 @@ END {
 	server = fact[0, "server"]; rev = fact[0, "revision"]
 	print "# Scan benchmark results"
 	print ""
-	printf "Written by bench/run.sh (make bench) on %s: %s, %d cores; " \
+	wrap(sprintf("Written by bench/run.sh (make bench) on %s: %s, %d cores; " \
 	    "MariaDB %s; dbsyscheck %s; chunk mode with chunk=%d. Changes: " \
 	    "1%% of the rows updated, 0.1%% deleted (both spread over the " \
 	    "key range), 0.1%% inserted at the end; clustered changes: " \
@@ -195,8 +208,10 @@ END {
 	    "repetitions; x fetch is the ratio of medians to the bare fetch " \
 	    "loop; received is the growth of the server'"'"'s Bytes_sent; " \
 	    "other load is the CPU time that everything else on the " \
-	    "machine used meanwhile (the noise).\n", \
-	    when, cpumodel, ncpu, server, rev, chunk
+	    "machine used meanwhile (the noise); in the targets, fastest " \
+	    "runs is the same ratio between the fastest repetition of " \
+	    "each.", \
+	    when, cpumodel, ncpu, server, rev, chunk))
 	if (scaling)
 		table(small)
 	table(main)
@@ -249,8 +264,7 @@ END {
 		target("peak RSS growth from " small " rows", "<= 1.2 x",
 		    "not measured (BENCH_SCALING=0)", "", "")
 	print ""
-	print "Client CPU per million rows is in every table above " \
-	    "(column client CPU s / M rows)."
+	print "Client CPU per million rows: the column client CPU s / M rows."
 }' "$out/results-facts.tsv" "$out/results.tsv.new" >"$out/results.md.new"
 
 for _f in results.md results.tsv; do

@@ -205,7 +205,7 @@ log_row(const struct udf_env *e, const UDF_ARGS *args)
 		name = arg(args, i, &namelen);
 		v = arg(args, i + 1, &vlen);
 		if ((i > ARG_FIRST && buf_addc(&pk, ',') == -1) ||
-		    record_pct(&pk, name, namelen, 0) == -1 ||
+		    record_name_len(&pk, name, namelen) == -1 ||
 		    buf_addc(&pk, '=') == -1 ||
 		    record_pct_capped(&pk, v, vlen, RECORD_PK_VALUE_MAX) == -1)
 			goto out;

@@ -59,9 +59,6 @@
 #define UDF_LINE_MAX	(sizeof "2026-11-26T15:04:05Z " + \
 			    sizeof RECORD_PREFIX + 16384)
 
-/* Known divergences from the scanner's format, pending a fix in src/udf. */
-#define KNOWN_BUG	1
-
 static char	 dir[] = "/tmp/test_udf.XXXXXX";
 static char	 token_path[PATH_MAX];
 static char	 log_path[PATH_MAX];
@@ -1409,8 +1406,6 @@ test_changed_dash(void **state)
 	struct call	 c;
 
 	(void)state;
-	if (KNOWN_BUG)
-		skip();	/* udf_log.c uses record_pct, not record_name */
 	call_init(&c, TOKEN, "update", "acme", "users", "root@localhost", "1",
 	    "id", "7", "-", "1", END);
 	assert_int_equal(log_call(&c), 1);
@@ -1425,13 +1420,39 @@ test_key_name_dash(void **state)
 	struct call	 c;
 
 	(void)state;
-	if (KNOWN_BUG)
-		skip();	/* udf_log.c uses record_pct, not record_name */
 	call_init(&c, TOKEN, "insert", "acme", "users", "root@localhost", "1",
 	    "-", "7", END);
 	assert_int_equal(log_call(&c), 1);
 	call_free(&c);
 	expect_row("insert", "%2D=7", "-", "root@localhost");
+}
+
+/* Ensure that a flagged column with an empty or NULL name is left out. */
+static void
+test_changed_empty_name(void **state)
+{
+	struct call	 c;
+
+	(void)state;
+	call_init(&c, TOKEN, "update", "acme", "users", "root@localhost", "1",
+	    "id", "7", "", "1", NULL, "1", "login", "1", END);
+	assert_int_equal(log_call(&c), 1);
+	call_free(&c);
+	expect_row("update", "id=7", "login", "root@localhost");
+}
+
+/* Ensure that flags only on columns without a name write nothing. */
+static void
+test_changed_only_empty_names(void **state)
+{
+	struct call	 c;
+
+	(void)state;
+	call_init(&c, TOKEN, "update", "acme", "users", "root@localhost", "1",
+	    "id", "7", "", "1", END);
+	assert_int_equal(log_call(&c), 0);
+	call_free(&c);
+	expect_log("");
 }
 
 /* Ensure that '.' in database and table names is encoded (%2E). */
@@ -2186,6 +2207,8 @@ main(void)
 		T(test_changed_cut),
 		T(test_changed_encoded),
 		T(test_changed_dash),
+		T(test_changed_empty_name),
+		T(test_changed_only_empty_names),
 		T(test_key_name_dash),
 		T(test_table_dots),
 		T(test_table_cut),
