@@ -21,7 +21,7 @@
 #include "report.h"
 #include "xmalloc.h"
 
-#define REPORT_BATCH	256
+#define REPORT_BATCH	4096	/* records a write and a mark */
 
 /* A record line ready to write, with the outbox seq it delivers. */
 struct pending {

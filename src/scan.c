@@ -907,7 +907,7 @@ scan_chunked(struct tscan *t, const struct baseline_chunk *old, size_t nold,
 	unsigned char		 mac[ROWENC_MAC_LEN], agg[ROWENC_AGG_LEN];
 	const unsigned char	*lok = NULL;
 	size_t			 loklen = 0, i;
-	uint64_t		 count, total = 0;
+	uint64_t		 count, oversize, total = 0;
 	int			 r = -1, dirty = 0, authentic;
 
 	memset(&lo, 0, sizeof lo);
@@ -937,9 +937,10 @@ scan_chunked(struct tscan *t, const struct baseline_chunk *old, size_t nold,
 		authentic = util_timingsafe_eq(mac, c->mac, sizeof mac) &&
 		    c->n == (int64_t)i;
 		if (source_chunk(sc->src, t->s, lok != NULL ? &lo.kv : NULL,
-		    c->hi != NULL ? &hi.kv : NULL, &count, agg, cause) == -1)
+		    c->hi != NULL ? &hi.kv : NULL, &count, agg, &oversize,
+		    cause) == -1)
 			goto out;
-		if (authentic && count == (uint64_t)c->nrows &&
+		if (authentic && oversize == 0 && count == (uint64_t)c->nrows &&
 		    memcmp(agg, c->agg, sizeof agg) == 0) {
 			scan_chunk_push(t, c->hi, c->hilen, count, agg);
 			if (scan_pace(t, count) == -1) {

@@ -694,11 +694,11 @@ source_stream(struct source *src, const struct schema *s,
 int
 source_chunk(struct source *src, const struct schema *s,
     const struct keyvals *lo, const struct keyvals *hi, uint64_t *count,
-    unsigned char agg[8], char **cause)
+    unsigned char agg[8], uint64_t *oversize, char **cause)
 {
 	MYSQL_RES	*res;
 	MYSQL_ROW	 row;
-	struct buf	 sql, expr;
+	struct buf	 sql, expr, len;
 	const char	*cs = NULL, *errstr;
 	unsigned long long v;
 	size_t		 i;
@@ -745,11 +745,29 @@ source_chunk(struct source *src, const struct schema *s,
 	}
 	buf_adds(&expr, "), 256)");
 
+	/*
+	 * CONCAT_WS gives NULL for a row longer than max_allowed_packet, and
+	 * BIT_XOR skips it: count the rows that may come near that bound
+	 * (the fixed-width columns are at most 64 bytes of text), so that the
+	 * caller diffs their chunk row by row instead of trusting it.
+	 */
+	buf_init(&len, BUF_NOCAP);
+	buf_printf(&len, "%zu", 64 * s->ncols + 32);
+	for (i = 0; i < s->ncols; i++) {
+		if (!s->cols[i].hashed || !s->cols[i].varlen)
+			continue;
+		buf_adds(&len, " + IFNULL(LENGTH(");
+		source_ident(&len, s->cols[i].name);
+		buf_adds(&len, "), 0)");
+	}
+
 	buf_init(&sql, BUF_NOCAP);
 	/* One SHA2 a row: each reference to it would compute it again. */
-	buf_printf(&sql, "SELECT COUNT(*), BIT_XOR(CAST(CONV(LEFT(%s, 16), 16, "
-	    "10) AS UNSIGNED))", buf_str(&expr));
+	buf_printf(&sql, "SELECT COUNT(*) AS n, BIT_XOR(CAST(CONV(LEFT(%s, 16), "
+	    "16, 10) AS UNSIGNED)) AS agg, SUM(%s >= @@max_allowed_packet) "
+	    "AS big", buf_str(&expr), buf_str(&len));
 	buf_free(&expr);
+	buf_free(&len);
 	if (source_from_where(&sql, s, lo, hi, cause) == -1) {
 		buf_free(&sql);
 		return -1;
@@ -759,13 +777,14 @@ source_chunk(struct source *src, const struct schema *s,
 	if (res == NULL)
 		return -1;
 	row = mysql_fetch_row(res);
-	if (row == NULL || mysql_num_fields(res) != 2 || row[0] == NULL) {
+	if (row == NULL || mysql_num_fields(res) != 3 || row[0] == NULL) {
 		*cause = xstrdup("unexpected chunk result");
 		mysql_free_result(res);
 		return -1;
 	}
 	*count = (uint64_t)util_strtonum(row[0], 0, LLONG_MAX, &errstr);
 	v = row[1] != NULL ? strtoull(row[1], NULL, 10) : 0;
+	*oversize = row[2] != NULL ? strtoull(row[2], NULL, 10) : 0;
 	for (i = 0; i < 8; i++)
 		agg[i] = (unsigned char)(v >> (56 - 8 * i));
 	mysql_free_result(res);

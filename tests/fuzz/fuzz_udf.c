@@ -205,8 +205,12 @@ check_log(const UDF_ARGS *args, int token_right, long long ret)
 				if (a > ARG_FIRST)
 					FUZZ_ASSERT(buf_addc(&want, ',') == 0,
 					    "buf_addc");
-				FUZZ_ASSERT(record_pct(&want, args->args[a],
-				    args->lengths[a], 0) == 0 &&
+				/* A name that is exactly "-" is %2D. */
+				FUZZ_ASSERT((args->lengths[a] == 1 &&
+				    args->args[a][0] == '-' ?
+				    buf_adds(&want, "%2D") :
+				    record_pct(&want, args->args[a],
+				    args->lengths[a], 0)) == 0 &&
 				    buf_addc(&want, '=') == 0 &&
 				    record_pct(&want, args->args[a + 1],
 				    args->lengths[a + 1], 0) == 0, "record_pct");

@@ -7,7 +7,7 @@
 
 n=60000
 trials=24
-batch=256		# REPORT_BATCH in src/report.c
+batch=4096		# REPORT_BATCH in src/report.c
 cap=60000		# --max-bytes for every other trial
 
 seed_init
