@@ -418,9 +418,9 @@ set -- $(bound t2 $((g - 1)))
 lo1=$1
 set -- $(bound t2 "$g")
 [ $(($1 - lo1)) -ge 2 ] || fail "t2: the widest chunk spans too few keys"
-sql_db cd "INSERT IGNORE INTO t2 SELECT $lo1 + k.seq, CONCAT('s', j.seq),
+sql_db cd "INSERT IGNORE INTO t2 SELECT $lo1 + CAST(k.seq AS SIGNED), CONCAT('s', j.seq),
 	'grown', NULL FROM seq_1_to_$(($1 - lo1)) k,
-	seq_1_to_$((2 * chunk + 10)) j WHERE $lo1 + k.seq < $1 OR
+	seq_1_to_$((2 * chunk + 10)) j WHERE $lo1 + CAST(k.seq AS SIGNED) < $1 OR
 	CONCAT('s', j.seq) < $2"
 compare "t2 chunk $g grown"
 expect_records "t2 chunk grown"

@@ -62,6 +62,14 @@ expect_changes_once()
 {
 	if [ "$st" = 137 ]; then
 		dbsc --max-bytes 0 scan
+		if [ "$rc" = 0 ] && [ ! -s "$W/out" ]; then
+			# Killed after it had written and marked them all: the
+			# killed scan itself reported them, whole, once.
+			echo "the killed scan had delivered everything"
+			cp "$W/bg.out" "$W/out"
+			expect_out <"$1"
+			return 0
+		fi
 		expect_rc 1
 		expect_out <"$1"
 	else
