@@ -1,6 +1,9 @@
 /* Canonical row encoding, order-preserving keys and keyed row digests. */
 #include "config.h"
 
+/* SHA256_* on precomputed HMAC states: no EVP_MAC context work per row. */
+#define OPENSSL_SUPPRESS_DEPRECATED
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +13,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include <openssl/sha.h>
 
 #include "record.h"
 #include "rowenc.h"
@@ -18,10 +22,9 @@
 #include "xmalloc.h"
 
 struct rowenc {
-	EVP_MAC		*mac;
-	EVP_MAC_CTX	*ctx;
+	SHA256_CTX	 ictx;		/* HMAC states after the padded key */
+	SHA256_CTX	 octx;
 	unsigned char	 tagkey[SIPHASH_KEY_LEN];
-	struct buf	 canon;
 };
 
 static char *
@@ -75,6 +78,26 @@ out:
 }
 
 /*
+ * The SHA-256 state after one block of key XOR pad: HMAC's inner (0x36)
+ * or outer (0x5c) state, computed once per table so that a row digest
+ * costs its own blocks and one more, with no context set-up.
+ */
+static void
+rowenc_hmac_pad(SHA256_CTX *c, const unsigned char *key, size_t keylen,
+    unsigned char pad)
+{
+	unsigned char	 block[SHA256_CBLOCK];
+	size_t		 i;
+
+	memset(block, pad, sizeof block);
+	for (i = 0; i < keylen && i < sizeof block; i++)
+		block[i] ^= key[i];
+	SHA256_Init(c);
+	SHA256_Update(c, block, sizeof block);
+	util_wipe(block, sizeof block);
+}
+
+/*
  * Derive the row-digest and column-tag keys of table DB.NAME from the
  * installation key, so that digests differ between tables.
  */
@@ -84,26 +107,16 @@ rowenc_create(const unsigned char *key, size_t keylen, const char *db,
 {
 	struct rowenc	*re;
 	unsigned char	 rowkey[32], tagkey[32];
-	OSSL_PARAM	 params[2];
-	char		 digest[] = "SHA256";
 
 	re = xcalloc(1, sizeof *re);
-	buf_init(&re->canon, BUF_NOCAP);
 	if (rowenc_hmac(key, keylen, "dbsyscheck row v1", db, strlen(db),
 	    name, strlen(name), rowkey, cause) == -1 ||
 	    rowenc_hmac(key, keylen, "dbsyscheck tag v1", db, strlen(db),
 	    name, strlen(name), tagkey, cause) == -1)
 		goto fail;
 	memcpy(re->tagkey, tagkey, sizeof re->tagkey);
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-	    digest, 0);
-	params[1] = OSSL_PARAM_construct_end();
-	if ((re->mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL ||
-	    (re->ctx = EVP_MAC_CTX_new(re->mac)) == NULL ||
-	    EVP_MAC_init(re->ctx, rowkey, sizeof rowkey, params) != 1) {
-		*cause = rowenc_sslerr("HMAC");
-		goto fail;
-	}
+	rowenc_hmac_pad(&re->ictx, rowkey, sizeof rowkey, 0x36);
+	rowenc_hmac_pad(&re->octx, rowkey, sizeof rowkey, 0x5c);
 	util_wipe(rowkey, sizeof rowkey);
 	util_wipe(tagkey, sizeof tagkey);
 	return re;
@@ -121,10 +134,7 @@ rowenc_free(struct rowenc *re)
 {
 	if (re == NULL)
 		return;
-	EVP_MAC_CTX_free(re->ctx);
-	EVP_MAC_free(re->mac);
-	util_wipe(re->tagkey, sizeof re->tagkey);
-	buf_free(&re->canon);
+	util_wipe(re, sizeof *re);
 	free(re);
 }
 
@@ -170,22 +180,34 @@ rowenc_digest(struct rowenc *re, const char *const *vals,
     const unsigned long *lens, size_t n, unsigned char out[ROWENC_DIGEST_LEN],
     char **cause)
 {
-	size_t	 outlen = 0;
+	SHA256_CTX	 c = re->ictx;
+	unsigned char	 hdr[5], inner[32];
+	size_t		 i;
 
-	buf_reset(&re->canon);
-	if (rowenc_canon(&re->canon, vals, lens, n) == -1) {
-		*cause = xstrdup("row too large to encode");
-		buf_free(&re->canon);
-		return -1;
+	for (i = 0; i < n; i++) {
+		if (vals[i] == NULL) {
+			hdr[0] = 0;
+			SHA256_Update(&c, hdr, 1);
+			continue;
+		}
+		if (lens[i] > 0xffffffffUL) {
+			*cause = xstrdup("row too large to encode");
+			return -1;
+		}
+		hdr[0] = 1;
+		hdr[1] = lens[i] >> 24;
+		hdr[2] = lens[i] >> 16;
+		hdr[3] = lens[i] >> 8;
+		hdr[4] = lens[i];
+		SHA256_Update(&c, hdr, sizeof hdr);
+		SHA256_Update(&c, vals[i], lens[i]);
 	}
-	if (EVP_MAC_init(re->ctx, NULL, 0, NULL) != 1 ||
-	    EVP_MAC_update(re->ctx, (const unsigned char *)re->canon.data,
-	    re->canon.len) != 1 ||
-	    EVP_MAC_final(re->ctx, out, &outlen, ROWENC_DIGEST_LEN) != 1 ||
-	    outlen != ROWENC_DIGEST_LEN) {
-		*cause = rowenc_sslerr("HMAC");
-		return -1;
-	}
+	SHA256_Final(inner, &c);
+	c = re->octx;
+	SHA256_Update(&c, inner, sizeof inner);
+	SHA256_Final(out, &c);
+	util_wipe(&c, sizeof c);
+	util_wipe(inner, sizeof inner);
 	return 0;
 }
 
@@ -203,18 +225,19 @@ rowenc_tags(const struct rowenc *re, const char *const *vals,
 	size_t		 i, j;
 	unsigned char	 pos[4];
 
+	buf_init(&one, BUF_NOCAP);
 	for (i = 0; i < n; i++) {
-		buf_init(&one, BUF_NOCAP);
+		buf_reset(&one);
 		pos[0] = i >> 24; pos[1] = i >> 16; pos[2] = i >> 8; pos[3] = i;
 		if (buf_add(&one, pos, sizeof pos) == -1 ||
 		    rowenc_canon_one(&one, vals[i], lens[i]) == -1)
 			t = 0;
 		else
 			t = siphash24(re->tagkey, one.data, one.len);
-		buf_free(&one);
 		for (j = 0; j < ROWENC_TAG_LEN; j++)
 			out[i * ROWENC_TAG_LEN + j] = (unsigned char)(t >> (8 * j));
 	}
+	buf_free(&one);
 }
 
 /*
@@ -430,36 +453,33 @@ int
 rowenc_chunk_hash(const char *const *vals, const unsigned long *lens,
     size_t n, const unsigned char *varlen, unsigned char *agg)
 {
+	SHA256_CTX	 c;
 	unsigned char	 md[32];
-	unsigned int	 mdlen = sizeof md;
 	char		 num[32];
-	struct buf	 b;
 	size_t		 i;
-	int		 r = -1;
+	int		 len;
 
-	buf_init(&b, BUF_NOCAP);
+	SHA256_Init(&c);
 	for (i = 0; i < n; i++)
-		buf_addc(&b, vals[i] == NULL ? '1' : '0');
+		SHA256_Update(&c, vals[i] == NULL ? "1" : "0", 1);
 	for (i = 0; i < n; i++) {
 		if (vals[i] == NULL || !varlen[i])
 			continue;
-		snprintf(num, sizeof num, "#%lu", lens[i]);
-		buf_adds(&b, num);
+		len = snprintf(num, sizeof num, "#%lu", lens[i]);
+		if (len < 0 || (size_t)len >= sizeof num)
+			return -1;
+		SHA256_Update(&c, num, (size_t)len);
 	}
 	for (i = 0; i < n; i++) {
 		if (vals[i] == NULL)
 			continue;
-		buf_addc(&b, '#');
-		buf_add(&b, vals[i], lens[i]);
+		SHA256_Update(&c, "#", 1);
+		SHA256_Update(&c, vals[i], lens[i]);
 	}
-	if (b.data != NULL &&
-	    EVP_Digest(b.data, b.len, md, &mdlen, EVP_sha256(), NULL) == 1) {
-		for (i = 0; i < ROWENC_AGG_LEN; i++)
-			agg[i] ^= md[i];
-		r = 0;
-	}
-	buf_free(&b);
-	return r;
+	SHA256_Final(md, &c);
+	for (i = 0; i < ROWENC_AGG_LEN; i++)
+		agg[i] ^= md[i];
+	return 0;
 }
 
 /* The MAC of a baseline entry under the installation key. */
