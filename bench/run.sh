@@ -6,8 +6,10 @@
 # mariadb --quick, CHECKSUM TABLE, pt-table-checksum, mysqldump plus diff,
 # and dbsyscheck in full and chunk mode (first baseline, re-scan with no
 # change, re-scan after 1% of the rows were updated, 0.1% inserted and 0.1%
-# deleted). Every measurement is repeated, the variants interleaved so
-# that noise hits them alike, and the medians are reported with the ratios
+# deleted), and with load control (a re-scan paced by max-rows-per-second,
+# one paused by max-threads-running while other sessions are busy). Every
+# measurement is repeated, the variants interleaved so that noise hits
+# them alike, and the medians are reported with the ratios
 # to the floor and the targets of issue 6: on stdout, in results.md and in
 # results.tsv (every repetition in results-raw.tsv, the set-up in
 # results-facts.tsv; "sh bench/run.sh --report" writes the tables again
@@ -54,7 +56,8 @@ done
 # the tables with the targets into $out/results.md (and on stdout).
 report()
 {
-awk -F '\t' -v OFS='\t' '
+# The median of a space-separated list (both programs below).
+awk_median='
 function median(list,    n, a, i, j, t) {
 	n = split(list, a, " ")
 	for (i = 2; i <= n; i++)
@@ -65,6 +68,8 @@ function median(list,    n, a, i, j, t) {
 		return a[(n + 1) / 2]
 	return (a[n / 2] + a[n / 2 + 1]) / 2
 }
+'
+awk -F '\t' -v OFS='\t' "$awk_median"'
 function minmax(list, want,    n, a, i, m) {
 	n = split(list, a, " ")
 	m = a[1]
@@ -97,7 +102,13 @@ END {
 	}
 }' "$out/results-raw.tsv" >"$out/results.tsv.new"
 
-awk -F '\t' -v small="$small" '
+awk -F '\t' -v small="$small" "$awk_median"'
+FILENAME == ARGV[1] && $2 == "pause_s" {
+	pauses[$1] = pauses[$1] " " $3; next
+}
+FILENAME == ARGV[1] && $2 == "status" {
+	status[$1] = status[$1] (status[$1] == "" ? "" : "\n") $3; next
+}
 FILENAME == ARGV[1] { fact[$1, $2] = $3; next }
 FNR == 1 { next }
 {
@@ -125,6 +136,10 @@ function label(v) {
 	if (v == "cchanged") return "dbsyscheck chunk: re-scan, changes"
 	if (v == "cclustered") \
 		return "dbsyscheck chunk: re-scan, clustered changes"
+	if (v == "paced") \
+		return "dbsyscheck full: re-scan, no change, paced (load control)"
+	if (v == "throttled") \
+		return "dbsyscheck full: re-scan, no change, paused (load control)"
 	return v
 }
 function f(x, d) { return sprintf("%." d "f", x) }
@@ -158,13 +173,33 @@ function table(r,    k, a, b, d, v, i) {
 	    "received MiB | other load CPU s |"
 	print "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 	split("fetch quick checksum pt dump_a dump_b diff dumpdiff first " \
-	    "nochange changed cfirst cnochange cchanged cclustered", v, " ")
+	    "nochange changed cfirst cnochange cchanged cclustered paced " \
+	    "throttled", v, " ")
 	for (i = 1; i in v; i++)
 		row(r, v[i])
+	loadctl(r)
+}
+function loadctl(r,    k, p) {
+	k = r SUBSEP "paced"
+	if (!have[k]) return
+	print ""
+	wrap(sprintf("Load control: paced is the no-change re-scan with " \
+	    "max-rows-per-second %d, so at least %.2f s for %d rows " \
+	    "(measured %.2f s, %.0f rows a second); paused is the same " \
+	    "re-scan with max-threads-running 2, started while 3 other " \
+	    "sessions run SELECT SLEEP(2): it paused %s s (median; the " \
+	    "scan'"'"'s own report on standard error) and then scanned. " \
+	    "status shows the limits:", fact[r, "paced_rate"],
+	    r / fact[r, "paced_rate"], r, wall[k], r / wall[k],
+	    f(median(pauses[r]), 2)))
+	print ""
+	print "```"
+	print status[r]
+	print "```"
 }
 function maxrss(r,    m, i, v) {
-	split("first nochange changed cfirst cnochange cchanged cclustered",
-	    v, " ")
+	split("first nochange changed cfirst cnochange cchanged cclustered " \
+	    "paced throttled", v, " ")
 	m = 0
 	for (i = 1; i in v; i++)
 		if (have[r SUBSEP v[i]] && rss[r SUBSEP v[i]] > m)
@@ -503,9 +538,18 @@ use_state()
 	state=$1
 }
 
+# copy_baseline FROM TO: the baseline a re-scan starts from, written out
+# to the disk first, so that the scan is not charged with the copy's
+# writeback (the commit's fsync would wait for it).
+copy_baseline()
+{
+	cp "$1" "$2"
+	sync
+}
+
 # The variants, in the order of the first repetition.
 variants="fetch quick checksum pt dump_a dump_b diff first nochange changed
-    cfirst cnochange cchanged cclustered"
+    cfirst cnochange cchanged cclustered paced throttled"
 
 # run_variant ROWS VARIANT REP
 run_variant()
@@ -550,9 +594,34 @@ run_variant()
 		_m=full
 		[ "$2" = first ] || _m=chunk
 		rm -f "$W/$_m.db"
+		sync
 		m_out=$W/out.$2
 		measure "$1" "$2" "$3" 1 \
 		    "$W/bin/dbsyscheck" -c "$W/$_m.conf" --max-bytes 0 scan
+		;;
+	paced)
+		# Load control: a no-change re-scan held to half the rows
+		# a second (max-rows-per-second): about 2 s at any size.
+		copy_baseline "$W/full.a.db" "$W/full.db"
+		m_out=$W/out.$2
+		measure "$1" "$2" "$3" 0 \
+		    "$W/bin/dbsyscheck" -c "$W/paced.conf" --max-bytes 0 scan
+		;;
+	throttled)
+		# Load control: a no-change re-scan that starts while 3 other
+		# sessions run SELECT SLEEP(2), above max-threads-running 2:
+		# it pauses until they are done, then scans.
+		copy_baseline "$W/full.a.db" "$W/full.db"
+		m_out=$W/out.$2
+		busy_sessions 3 2
+		measure "$1" "$2" "$3" 0 \
+		    "$W/bin/dbsyscheck" -c "$W/throttled.conf" --max-bytes 0 scan
+		busy_done
+		_p=$(sed -n 's/^dbsyscheck: paused [0-9]* times, \([0-9.]*\) s in all, for max-threads-running 2$/\1/p' \
+		    "$W/err.$2")
+		[ -n "$_p" ] || fail "throttled: the scan did not pause: \
+$(cat "$W/err.$2")"
+		printf '%s\tpause_s\t%s\n' "$1" "$_p" >>"$W/facts.tsv"
 		;;
 	nochange|changed|cnochange|cchanged|cclustered)
 		case $2 in
@@ -564,7 +633,7 @@ run_variant()
 		*changed)	_s=b _x=1 ;;
 		*)		_s=c _x=1 ;;
 		esac
-		cp "$W/$_m.a.db" "$W/$_m.db"
+		copy_baseline "$W/$_m.a.db" "$W/$_m.db"
 		use_state "$_s"
 		m_out=$W/out.$2
 		measure "$1" "$2" "$3" "$_x" \
@@ -585,6 +654,17 @@ bench_size()
 	    IFNULL(LENGTH(created), 0) + IFNULL(LENGTH(balance), 0) +
 	    IFNULL(LENGTH(notes), 0)), 1) FROM bench.users")
 	printf '%s\tavg_row_bytes\t%s\n' "$_bs_n" "$_bs_avg" >>"$W/facts.tsv"
+	# Load control: paced to half the rows a second; paused by busy
+	# sessions. status shows both limits.
+	_bs_rate=$((_bs_n / 2))
+	sed '/^table /d' "$W/full.conf" >"$W/paced.conf"
+	sed '/^table /d' "$W/full.conf" >"$W/throttled.conf"
+	echo "max-rows-per-second $_bs_rate" >>"$W/paced.conf"
+	echo "table bench.users" >>"$W/paced.conf"
+	echo "max-threads-running 2" >>"$W/throttled.conf"
+	echo "table bench.users" >>"$W/throttled.conf"
+	chmod 0600 "$W/paced.conf" "$W/throttled.conf"
+	printf '%s\tpaced_rate\t%s\n' "$_bs_n" "$_bs_rate" >>"$W/facts.tsv"
 
 	# Warm-up, not measured: the buffer pool, the dumps, and the
 	# baselines of state a that every re-scan starts from.
@@ -614,6 +694,13 @@ bench_size()
 	    "$(wc -c <"$W/dump_a.sql" | tr -d ' ')" >>"$W/facts.tsv"
 	_sql_run -e "SELECT COUNT(*) FROM bench.users_b" |
 	    sed "s/^/$_bs_n	rows_b	/" >>"$W/facts.tsv"
+	{
+		cat "$W/paced.conf"
+		echo "max-threads-running 2"
+	} | (umask 077 && cat >"$W/status.conf")
+	"$W/bin/dbsyscheck" -c "$W/status.conf" status |
+	    sed "s/^/$_bs_n	status	/" >>"$W/facts.tsv" ||
+	    fail "dbsyscheck status failed"
 
 	_bs_r=1
 	while [ "$_bs_r" -le "$reps" ]; do
@@ -645,7 +732,8 @@ check_outputs()
 "$W/out.changed")"
 	cmp -s "$W/out.changed" "$W/out.cchanged" ||
 	    fail "chunk mode reported other records than full mode"
-	[ ! -s "$W/out.nochange" ] && [ ! -s "$W/out.cnochange" ] ||
+	[ ! -s "$W/out.nochange" ] && [ ! -s "$W/out.cnochange" ] &&
+	    [ ! -s "$W/out.paced" ] && [ ! -s "$W/out.throttled" ] ||
 	    fail "a no-change re-scan reported something"
 	grep -q "op=summary inserts=$_d updates=" "$W/out.cclustered" ||
 	    fail "clustered: $(head -n 1 "$W/out.cclustered")"

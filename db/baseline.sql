@@ -1,4 +1,4 @@
--- The dbsyscheck baseline, format 2 (PRAGMA user_version = 2).
+-- The dbsyscheck baseline, format 3 (PRAGMA user_version = 3).
 -- Changing this file means bumping BASELINE_FORMAT in src/baseline.c.
 
 -- Installation facts: the key check value, the format, the creation time.
@@ -23,15 +23,16 @@ CREATE TABLE tables (
 	UNIQUE (db, name)
 );
 
--- One row per table row: its order-preserving encoded key, the keyed row
--- digest and the per-column tags.
-CREATE TABLE rows (
+-- The stored rows of a table, packed in key order into blocks of a few
+-- kilobytes (docs/DESIGN.md, "Row blocks"): per row its order-preserving
+-- encoded key, the keyed row digest and the per-column tags. hi is the
+-- greatest key in the block; the blocks of a table never overlap.
+CREATE TABLE blocks (
 	tid		INTEGER NOT NULL,
-	pk		BLOB NOT NULL,
-	digest		BLOB NOT NULL,
-	tags		BLOB NOT NULL,
-	PRIMARY KEY (tid, pk)
-) WITHOUT ROWID;
+	hi		BLOB NOT NULL,
+	data		BLOB NOT NULL,
+	UNIQUE (tid, hi)
+);
 
 -- Chunk mode: the key ranges of a table, in key order (n), each ending at
 -- the encoded key hi (inclusive; NULL for the last, open-ended chunk),

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +21,18 @@
 #include "util.h"
 #include "xmalloc.h"
 
-#define BASELINE_FORMAT		2
+#define BASELINE_FORMAT		3
+#define BASELINE_FORMAT_OLD	2	/* one row per row: converted */
 #define BASELINE_APPID		0x44425343	/* "DBSC" */
-#define BASELINE_BATCH		512
+
+/*
+ * Row blocks: a block aims at BLOCK_TARGET bytes of encoded rows (one 4 KiB
+ * page of SQLite) and is cut into blocks of about that size when it grows
+ * past twice as much. Blocks are read BLOCK_BATCH at a time.
+ */
+#define BLOCK_VERSION		1
+#define BLOCK_TARGET		3800
+#define BLOCK_BATCH		32
 
 static const char baseline_schema_sql[] =
 #include "schema_sql.h"
@@ -34,13 +44,12 @@ enum stmt {
 	ST_TABLE_UPD,
 	ST_TABLE_CLEAR,
 	ST_TABLES_ALL,
-	ST_ROWS_NEXT,
-	ST_ROWS_NEXT_HI,
+	ST_BLOCKS_NEXT,
 	ST_CHUNKS_GET,
 	ST_CHUNKS_CLEAR,
 	ST_CHUNK_PUT,
-	ST_ROW_PUT,
-	ST_ROW_DEL,
+	ST_BLOCK_PUT,
+	ST_BLOCK_DEL,
 	ST_OUT_ADD,
 	ST_OUT_COUNTS,
 	ST_OUT_FETCH,
@@ -60,13 +69,11 @@ static const char *const stmt_sql[ST_MAX] = {
 	[ST_TABLE_UPD] = "UPDATE tables SET schema = ?3, fingerprint = ?4, "
 	    "nrows = ?5, state = ?6, last_scan = ?7, mac = ?8, chunk = ?10 "
 	    "WHERE tid = ?9 AND db = ?1 AND name = ?2",
-	[ST_TABLE_CLEAR] = "DELETE FROM rows WHERE tid = ?1",
+	[ST_TABLE_CLEAR] = "DELETE FROM blocks WHERE tid = ?1",
 	[ST_TABLES_ALL] = "SELECT db, name, tid, schema, fingerprint, nrows, "
 	    "state, last_scan, mac, chunk FROM tables ORDER BY db, name",
-	[ST_ROWS_NEXT] = "SELECT pk, digest, tags FROM rows WHERE tid = ?1 "
-	    "AND pk > ?2 ORDER BY pk LIMIT ?3",
-	[ST_ROWS_NEXT_HI] = "SELECT pk, digest, tags FROM rows WHERE tid = ?1 "
-	    "AND pk > ?2 AND pk <= ?4 ORDER BY pk LIMIT ?3",
+	[ST_BLOCKS_NEXT] = "SELECT hi, data FROM blocks WHERE tid = ?1 "
+	    "AND hi > ?2 ORDER BY hi LIMIT ?3",
 	[ST_CHUNKS_GET] = "SELECT n, hi, nrows, agg, mac FROM chunks "
 	    "WHERE tid = ?1 ORDER BY n",
 	[ST_CHUNKS_CLEAR] = "DELETE FROM chunks WHERE tid = ?1",
@@ -74,10 +81,9 @@ static const char *const stmt_sql[ST_MAX] = {
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (tid, n) DO UPDATE "
 	    "SET hi = excluded.hi, nrows = excluded.nrows, agg = excluded.agg, "
 	    "mac = excluded.mac",
-	[ST_ROW_PUT] = "INSERT INTO rows (tid, pk, digest, tags) "
-	    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (tid, pk) DO UPDATE SET "
-	    "digest = excluded.digest, tags = excluded.tags",
-	[ST_ROW_DEL] = "DELETE FROM rows WHERE tid = ?1 AND pk = ?2",
+	[ST_BLOCK_PUT] = "INSERT INTO blocks (tid, hi, data) "
+	    "VALUES (?1, ?2, ?3)",
+	[ST_BLOCK_DEL] = "DELETE FROM blocks WHERE tid = ?1 AND hi = ?2",
 	[ST_OUT_ADD] = "INSERT INTO outbox (op, body) VALUES (?1, ?2)",
 	[ST_OUT_COUNTS] = "SELECT op, count(*) FROM outbox WHERE seq > ?1 "
 	    "GROUP BY op",
@@ -96,25 +102,60 @@ struct baseline {
 	sqlite3_stmt	*st[ST_MAX];
 	int		 intxn;
 	int		 broken;
+	int		 format;
 };
 
-struct cursor_row {
-	size_t		 keyoff, keylen;
-	size_t		 digoff;
-	size_t		 tagoff, taglen;
+/* A row of the block in hand; own is set when the row's bytes are ours. */
+struct brow {
+	const unsigned char	*key;
+	size_t			 keylen;
+	const unsigned char	*digest;	/* DIFF_DIGEST_LEN bytes */
+	const unsigned char	*tags;
+	size_t			 tagslen;
+	unsigned char		*own;
 };
 
+/* A block read ahead: its stored bound and its bytes. */
+struct bread {
+	unsigned char		*hi;
+	size_t			 hilen;
+	unsigned char		*data;
+	size_t			 len;
+};
+
+/*
+ * A cursor holds one block of the table in hand, parsed into rows, and
+ * applies the diff's changes to it (baseline_cursor_put, _del); the block
+ * is written back when the cursor moves past it or finishes, cut or spilt
+ * so that no block grows without bound.
+ */
 struct baseline_cursor {
 	struct baseline		*bl;
 	int64_t			 tid;
-	struct buf		 hi;
+	struct buf		 lo;		/* rows up to lo are skipped */
+	int			 have_lo;
+	struct buf		 hi;		/* rows after hi end the range */
 	int			 have_hi;
-	struct buf		 arena;
-	struct cursor_row	 rows[BASELINE_BATCH];
-	size_t			 nrows, next;
-	struct buf		 last;
-	int			 have_last;
-	int			 end;
+	int			 end;		/* the range is done */
+
+	struct bread		 ahead[BLOCK_BATCH];
+	size_t			 nahead, nextahead;
+	struct buf		 seek;		/* read blocks with hi > seek */
+	int			 have_seek;
+	int			 nomore;	/* no block after those ahead */
+
+	int			 have_cur;
+	unsigned char		*curdata;	/* bytes the rows point into */
+	struct brow		*rows;
+	size_t			 nrows, allocrows;
+	size_t			 pos;		/* next row to return */
+	size_t			 bytes;		/* encoded size of the rows */
+	struct buf		 stored;	/* bound it is stored under */
+	int			 is_stored;
+	int			 dirty;
+	struct buf		 enc;		/* encoding scratch */
+	struct buf		 done;		/* last key put or deleted */
+	int			 have_done;
 };
 
 /*
@@ -418,13 +459,14 @@ baseline_verify(struct baseline *bl,
 	if (baseline_pragma_int(bl, "PRAGMA user_version", &version,
 	    cause) == -1)
 		return -1;
-	if (version != BASELINE_FORMAT) {
+	if (version != BASELINE_FORMAT && version != BASELINE_FORMAT_OLD) {
 		*cause = xasprintf("baseline %s: format %d, this dbsyscheck "
-		    "reads format %d only (written by a %s version)", bl->path,
-		    version, BASELINE_FORMAT, version > BASELINE_FORMAT ?
-		    "newer" : "older");
+		    "reads formats %d and %d only (written by %s version)",
+		    bl->path, version, BASELINE_FORMAT_OLD, BASELINE_FORMAT,
+		    version > BASELINE_FORMAT ? "a newer" : "an older");
 		return -1;
 	}
+	bl->format = version;
 	if (sqlite3_prepare_v2(bl->db, "SELECT value FROM meta WHERE name = "
 	    "'keycheck'", -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW) {
@@ -442,6 +484,81 @@ baseline_verify(struct baseline *bl,
 	r = 0;
 out:
 	sqlite3_finalize(st);
+	return r;
+}
+
+/*
+ * Convert a format 2 baseline (one SQLite row per table row, in the table
+ * rows) to row blocks, in one transaction: the file is either converted
+ * whole or left as it was.
+ */
+static int
+baseline_convert(struct baseline *bl, char **cause)
+{
+	struct baseline_cursor	*c = NULL;
+	struct diff_row		 row;
+	sqlite3_stmt		*st = NULL;
+	int64_t			 tid = 0;
+	char			*sql;
+	int			 rc, r = -1;
+
+	if (baseline_begin(bl, cause) == -1)
+		return -1;
+	if (baseline_exec(bl, "CREATE TABLE blocks (tid INTEGER NOT NULL, "
+	    "hi BLOB NOT NULL, data BLOB NOT NULL, UNIQUE (tid, hi))",
+	    cause) == -1)
+		goto out;
+	if (sqlite3_prepare_v2(bl->db, "SELECT tid, pk, digest, tags FROM rows "
+	    "ORDER BY tid, pk", -1, &st, NULL) != SQLITE_OK) {
+		*cause = baseline_err(bl, "converting from format 2");
+		goto out;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (c == NULL || sqlite3_column_int64(st, 0) != tid) {
+			if (c != NULL &&
+			    baseline_cursor_finish(c, cause) == -1)
+				goto out;
+			baseline_cursor_free(c);
+			tid = sqlite3_column_int64(st, 0);
+			c = baseline_cursor(bl, tid, NULL, 0, NULL, 0);
+		}
+		memset(&row, 0, sizeof row);
+		row.key = sqlite3_column_blob(st, 1);
+		row.keylen = (size_t)sqlite3_column_bytes(st, 1);
+		row.digest = sqlite3_column_blob(st, 2);
+		row.tags = sqlite3_column_blob(st, 3);
+		row.tagslen = (size_t)sqlite3_column_bytes(st, 3);
+		if (row.key == NULL || sqlite3_column_bytes(st, 2) !=
+		    DIFF_DIGEST_LEN || (row.tags == NULL && row.tagslen > 0)) {
+			*cause = xasprintf("baseline %s: malformed row",
+			    bl->path);
+			goto out;
+		}
+		if (baseline_cursor_put(c, &row, cause) == -1)
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		*cause = baseline_err(bl, "converting from format 2");
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (c != NULL && baseline_cursor_finish(c, cause) == -1)
+		goto out;
+	sql = xasprintf("DROP TABLE rows; PRAGMA user_version = %d",
+	    BASELINE_FORMAT);
+	r = baseline_exec(bl, sql, cause);
+	free(sql);
+	if (r == -1)
+		goto out;
+	r = baseline_commit(bl, cause);
+	if (r == 0)
+		bl->format = BASELINE_FORMAT;
+out:
+	sqlite3_finalize(st);
+	baseline_cursor_free(c);
+	if (r == -1)
+		baseline_rollback(bl);
 	return r;
 }
 
@@ -481,6 +598,12 @@ baseline_open(const char *path, int flags,
 	bl->path = xstrdup(path);
 	if (baseline_connect(bl, path, flags, cause) == -1 ||
 	    baseline_verify(bl, keycheck, cause) == -1) {
+		baseline_close(bl);
+		return NULL;
+	}
+	/* Reading tables, meta and the outbox is the same in both formats. */
+	if (bl->format == BASELINE_FORMAT_OLD && !(flags & BASELINE_READONLY) &&
+	    baseline_convert(bl, cause) == -1) {
 		baseline_close(bl);
 		return NULL;
 	}
@@ -711,8 +834,351 @@ baseline_table_clear(struct baseline *bl, int64_t tid, char **cause)
 }
 
 /*
+ * Row blocks. A block is a version byte and its rows in strictly
+ * increasing key order, each as: LEB128 key length, key, DIFF_DIGEST_LEN
+ * bytes of digest, LEB128 tags length, tags. It is stored under the key
+ * of its last row.
+ */
+static size_t
+block_varlen(size_t v)
+{
+	size_t	 n = 1;
+
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+static int
+block_putvar(struct buf *b, size_t v)
+{
+	unsigned char	 p[10];
+	size_t		 n = 0;
+
+	do {
+		p[n] = v & 0x7f;
+		v >>= 7;
+		if (v != 0)
+			p[n] |= 0x80;
+		n++;
+	} while (v != 0);
+	return buf_add(b, p, n);
+}
+
+/* Read a length of at most 32 bits; -1 when it runs past end. */
+static int
+block_getvar(const unsigned char **p, const unsigned char *end, size_t *out)
+{
+	uint64_t	 v = 0;
+	int		 shift;
+
+	for (shift = 0; shift < 35 && *p < end; shift += 7) {
+		v |= (uint64_t)(**p & 0x7f) << shift;
+		if ((*(*p)++ & 0x80) == 0) {
+			if (v > 0xffffffffU)
+				return -1;
+			*out = (size_t)v;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static size_t
+brow_bytes(const struct brow *r)
+{
+	return block_varlen(r->keylen) + r->keylen + DIFF_DIGEST_LEN +
+	    block_varlen(r->tagslen) + r->tagslen;
+}
+
+static void
+brow_push(struct baseline_cursor *c, size_t at, const struct brow *r)
+{
+	if (c->nrows == c->allocrows) {
+		c->allocrows = c->allocrows == 0 ? 64 : c->allocrows * 2;
+		c->rows = xreallocarray(c->rows, c->allocrows,
+		    sizeof *c->rows);
+	}
+	memmove(c->rows + at + 1, c->rows + at,
+	    (c->nrows - at) * sizeof *c->rows);
+	c->rows[at] = *r;
+	c->nrows++;
+	c->bytes += brow_bytes(r);
+}
+
+static void
+brow_remove(struct baseline_cursor *c, size_t at, size_t n)
+{
+	size_t	 i;
+
+	for (i = at; i < at + n; i++) {
+		c->bytes -= brow_bytes(&c->rows[i]);
+		free(c->rows[i].own);
+	}
+	memmove(c->rows + at, c->rows + at + n,
+	    (c->nrows - at - n) * sizeof *c->rows);
+	c->nrows -= n;
+}
+
+/* Parse a stored block into the rows in hand. */
+static int
+cursor_parse(struct baseline_cursor *c, const unsigned char *data,
+    size_t len, const unsigned char *hi, size_t hilen, char **cause)
+{
+	const unsigned char	*p = data, *end = data + len;
+	const struct brow	*prev;
+	struct brow		 r;
+
+	if (len < 1 || *p++ != BLOCK_VERSION)
+		goto bad;
+	while (p < end) {
+		memset(&r, 0, sizeof r);
+		if (block_getvar(&p, end, &r.keylen) == -1 || r.keylen == 0 ||
+		    r.keylen > (size_t)(end - p))
+			goto bad;
+		r.key = p;
+		p += r.keylen;
+		if ((size_t)(end - p) < DIFF_DIGEST_LEN)
+			goto bad;
+		r.digest = p;
+		p += DIFF_DIGEST_LEN;
+		if (block_getvar(&p, end, &r.tagslen) == -1 ||
+		    r.tagslen > (size_t)(end - p))
+			goto bad;
+		r.tags = p;
+		p += r.tagslen;
+		prev = c->nrows > 0 ? &c->rows[c->nrows - 1] : NULL;
+		if (prev != NULL && diff_keycmp(prev->key, prev->keylen, r.key,
+		    r.keylen) >= 0)
+			goto bad;
+		brow_push(c, c->nrows, &r);
+	}
+	prev = c->nrows > 0 ? &c->rows[c->nrows - 1] : NULL;
+	if (prev == NULL ||
+	    diff_keycmp(prev->key, prev->keylen, hi, hilen) != 0)
+		goto bad;
+	return 0;
+bad:
+	*cause = xasprintf("baseline %s: malformed row block (a reset of the "
+	    "table makes a new baseline of it)", c->bl->path);
+	return -1;
+}
+
+static int
+cursor_setkey(struct buf *b, const void *key, size_t keylen, char **cause)
+{
+	buf_reset(b);
+	if (buf_add(b, key, keylen) == -1) {
+		*cause = xstrdup("out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* Read the next blocks ahead, unless some are left or none follow. */
+static int
+cursor_ahead(struct baseline_cursor *c, char **cause)
+{
+	struct bread	*b;
+	sqlite3_stmt	*st;
+	const void	*p;
+	int		 rc;
+
+	if (c->nextahead < c->nahead || c->nomore)
+		return 0;
+	c->nahead = c->nextahead = 0;
+	if ((st = baseline_stmt(c->bl, ST_BLOCKS_NEXT, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, c->tid);
+	if (c->have_seek)
+		sqlite3_bind_blob(st, 2, c->seek.data, (int)c->seek.len,
+		    SQLITE_STATIC);
+	else
+		sqlite3_bind_zeroblob(st, 2, 0);
+	sqlite3_bind_int(st, 3, BLOCK_BATCH);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		b = &c->ahead[c->nahead++];
+		if (sqlite3_column_type(st, 0) != SQLITE_BLOB ||
+		    sqlite3_column_type(st, 1) != SQLITE_BLOB) {
+			*cause = xasprintf("baseline %s: malformed row block "
+			    "(a reset of the table makes a new baseline of it)",
+			    c->bl->path);
+			sqlite3_reset(st);
+			return -1;
+		}
+		b->hilen = (size_t)sqlite3_column_bytes(st, 0);
+		p = sqlite3_column_blob(st, 0);
+		b->hi = (unsigned char *)xmemdup(p != NULL ? p : "", b->hilen);
+		b->len = (size_t)sqlite3_column_bytes(st, 1);
+		p = sqlite3_column_blob(st, 1);
+		b->data = (unsigned char *)xmemdup(p != NULL ? p : "",
+		    b->len);
+	}
+	if (rc != SQLITE_DONE) {
+		*cause = baseline_err(c->bl, "reading rows");
+		sqlite3_reset(st);
+		return -1;
+	}
+	sqlite3_reset(st);
+	if (c->nahead < BLOCK_BATCH)
+		c->nomore = 1;
+	if (c->nahead > 0) {
+		b = &c->ahead[c->nahead - 1];
+		if (!c->have_seek || diff_keycmp(b->hi, b->hilen,
+		    (const unsigned char *)c->seek.data, c->seek.len) > 0) {
+			if (cursor_setkey(&c->seek, b->hi, b->hilen,
+			    cause) == -1)
+				return -1;
+			c->have_seek = 1;
+		}
+	}
+	return 0;
+}
+
+/* Write rows [from, to) as one block under the key of the last. */
+static int
+cursor_write(struct baseline_cursor *c, size_t from, size_t to, char **cause)
+{
+	const struct brow	*r, *last = &c->rows[to - 1];
+	struct buf		*b = &c->enc;
+	sqlite3_stmt		*st;
+	size_t			 i;
+
+	buf_reset(b);
+	if (buf_addc(b, BLOCK_VERSION) == -1)
+		goto nomem;
+	for (i = from; i < to; i++) {
+		r = &c->rows[i];
+		if (block_putvar(b, r->keylen) == -1 ||
+		    buf_add(b, r->key, r->keylen) == -1 ||
+		    buf_add(b, r->digest, DIFF_DIGEST_LEN) == -1 ||
+		    block_putvar(b, r->tagslen) == -1 ||
+		    (r->tagslen > 0 && buf_add(b, r->tags, r->tagslen) == -1))
+			goto nomem;
+	}
+	if (b->len > INT_MAX || last->keylen > INT_MAX)
+		goto nomem;
+	if ((st = baseline_stmt(c->bl, ST_BLOCK_PUT, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, c->tid);
+	sqlite3_bind_blob(st, 2, last->key, (int)last->keylen, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, b->data, (int)b->len, SQLITE_STATIC);
+	if (baseline_done(c->bl, st, "writing rows", cause) == -1)
+		return -1;
+	/* Never read back what was written. */
+	if (!c->have_seek || diff_keycmp(last->key, last->keylen,
+	    (const unsigned char *)c->seek.data, c->seek.len) > 0) {
+		if (cursor_setkey(&c->seek, last->key, last->keylen,
+		    cause) == -1)
+			return -1;
+		c->have_seek = 1;
+	}
+	return 0;
+nomem:
+	*cause = xstrdup("out of memory writing the baseline");
+	return -1;
+}
+
+/* Remove the stored copy of the block in hand. */
+static int
+cursor_unstore(struct baseline_cursor *c, char **cause)
+{
+	sqlite3_stmt	*st;
+
+	if (!c->is_stored)
+		return 0;
+	if ((st = baseline_stmt(c->bl, ST_BLOCK_DEL, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, c->tid);
+	sqlite3_bind_blob(st, 2, c->stored.data, (int)c->stored.len,
+	    SQLITE_STATIC);
+	if (baseline_done(c->bl, st, "writing rows", cause) == -1)
+		return -1;
+	c->is_stored = 0;
+	return 0;
+}
+
+/*
+ * Let go of the block in hand; when changed (and write is set), store it
+ * first, cut into blocks of about BLOCK_TARGET bytes when it grew past
+ * twice that.
+ */
+static int
+cursor_drop(struct baseline_cursor *c, int write, char **cause)
+{
+	size_t	 m, per, acc = 0, start = 0, i;
+
+	if (write && c->have_cur && c->dirty) {
+		if (cursor_unstore(c, cause) == -1)
+			return -1;
+		m = 1;
+		if (c->bytes > 2 * BLOCK_TARGET)
+			m = (c->bytes + BLOCK_TARGET - 1) / BLOCK_TARGET;
+		per = c->bytes / m;
+		for (i = 0; i < c->nrows; i++) {
+			acc += brow_bytes(&c->rows[i]);
+			if (i + 1 < c->nrows && (m == 1 || acc < per))
+				continue;
+			if (cursor_write(c, start, i + 1, cause) == -1)
+				return -1;
+			start = i + 1;
+			acc = 0;
+			if (m > 1)
+				m--;
+		}
+	}
+	brow_remove(c, 0, c->nrows);
+	free(c->curdata);
+	c->curdata = NULL;
+	c->have_cur = c->is_stored = c->dirty = 0;
+	c->pos = 0;
+	return 0;
+}
+
+/* Take the next block in hand: 1, or 0 when there is none. */
+static int
+cursor_load(struct baseline_cursor *c, char **cause)
+{
+	struct bread	*b;
+	const struct brow *r;
+
+	if (cursor_ahead(c, cause) == -1)
+		return -1;
+	if (c->nextahead == c->nahead)
+		return 0;
+	b = &c->ahead[c->nextahead++];
+	c->curdata = b->data;
+	b->data = NULL;
+	c->have_cur = 1;
+	c->is_stored = 1;
+	if (cursor_setkey(&c->stored, b->hi, b->hilen, cause) == -1 ||
+	    cursor_parse(c, c->curdata, b->len, b->hi, b->hilen, cause) == -1) {
+		free(b->hi);
+		b->hi = NULL;
+		return -1;
+	}
+	free(b->hi);
+	b->hi = NULL;
+	/* Rows up to lo are not the cursor's: step over them now. */
+	while (c->have_lo && c->pos < c->nrows) {
+		r = &c->rows[c->pos];
+		if (diff_keycmp(r->key, r->keylen,
+		    (const unsigned char *)c->lo.data, c->lo.len) > 0) {
+			c->have_lo = 0;
+			break;
+		}
+		c->pos++;
+	}
+	return 1;
+}
+
+/*
  * A cursor over the stored rows of a table in key order, from after lo to
- * hi inclusive (NULL: from the first, to the last).
+ * hi inclusive (NULL: from the first, to the last), through which the
+ * rows are also changed (baseline_cursor_put, _del); the changes are
+ * stored by baseline_cursor_finish.
  */
 struct baseline_cursor *
 baseline_cursor(struct baseline *bl, int64_t tid, const void *lo,
@@ -723,13 +1189,17 @@ baseline_cursor(struct baseline *bl, int64_t tid, const void *lo,
 	c = xcalloc(1, sizeof *c);
 	c->bl = bl;
 	c->tid = tid;
-	buf_init(&c->arena, BUF_NOCAP);
-	buf_init(&c->last, BUF_NOCAP);
+	buf_init(&c->lo, BUF_NOCAP);
 	buf_init(&c->hi, BUF_NOCAP);
+	buf_init(&c->seek, BUF_NOCAP);
+	buf_init(&c->stored, BUF_NOCAP);
+	buf_init(&c->enc, BUF_NOCAP);
+	buf_init(&c->done, BUF_NOCAP);
 	if (lo != NULL) {
-		if (buf_add(&c->last, lo, lolen) == -1)
+		if (buf_add(&c->lo, lo, lolen) == -1 ||
+		    buf_add(&c->seek, lo, lolen) == -1)
 			c->end = 1;
-		c->have_last = 1;
+		c->have_lo = c->have_seek = 1;
 	}
 	if (hi != NULL) {
 		if (buf_add(&c->hi, hi, hilen) == -1)
@@ -739,96 +1209,28 @@ baseline_cursor(struct baseline *bl, int64_t tid, const void *lo,
 	return c;
 }
 
-/* Free a cursor. */
+/* Free a cursor; changes not yet stored are lost. */
 void
 baseline_cursor_free(struct baseline_cursor *c)
 {
+	size_t	 i;
+
 	if (c == NULL)
 		return;
-	buf_free(&c->arena);
-	buf_free(&c->last);
+	for (i = 0; i < c->nahead; i++) {
+		free(c->ahead[i].hi);
+		free(c->ahead[i].data);
+	}
+	brow_remove(c, 0, c->nrows);
+	free(c->rows);
+	free(c->curdata);
+	buf_free(&c->lo);
 	buf_free(&c->hi);
+	buf_free(&c->seek);
+	buf_free(&c->stored);
+	buf_free(&c->enc);
+	buf_free(&c->done);
 	free(c);
-}
-
-static int
-cursor_add(struct baseline_cursor *c, const void *p, int n, size_t *off)
-{
-	*off = c->arena.len;
-	if (n < 0)
-		return -1;
-	return buf_add(&c->arena, p != NULL ? p : "", (size_t)n);
-}
-
-/*
- * Load the next batch. The statement is reset before returning, so that
- * the caller may write to the table between batches; rows written behind
- * the cursor (keys below the last one read) are never read again.
- */
-static int
-cursor_fill(struct baseline_cursor *c, char **cause)
-{
-	struct cursor_row	*r;
-	sqlite3_stmt		*st;
-	int			 rc;
-
-	if ((st = baseline_stmt(c->bl, c->have_hi ? ST_ROWS_NEXT_HI :
-	    ST_ROWS_NEXT, cause)) == NULL)
-		return -1;
-	buf_reset(&c->arena);
-	c->nrows = c->next = 0;
-	sqlite3_bind_int64(st, 1, c->tid);
-	if (c->have_last)
-		sqlite3_bind_blob(st, 2, c->last.data, (int)c->last.len,
-		    SQLITE_STATIC);
-	else
-		sqlite3_bind_zeroblob(st, 2, 0);
-	sqlite3_bind_int(st, 3, BASELINE_BATCH);
-	if (c->have_hi)
-		sqlite3_bind_blob(st, 4, c->hi.data, (int)c->hi.len,
-		    SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		r = &c->rows[c->nrows];
-		r->keylen = (size_t)sqlite3_column_bytes(st, 0);
-		r->taglen = (size_t)sqlite3_column_bytes(st, 2);
-		if (sqlite3_column_bytes(st, 1) != DIFF_DIGEST_LEN ||
-		    sqlite3_column_type(st, 0) != SQLITE_BLOB) {
-			*cause = xasprintf("baseline %s: malformed row",
-			    c->bl->path);
-			sqlite3_reset(st);
-			return -1;
-		}
-		if (cursor_add(c, sqlite3_column_blob(st, 0), (int)r->keylen,
-		    &r->keyoff) == -1 ||
-		    cursor_add(c, sqlite3_column_blob(st, 1), DIFF_DIGEST_LEN,
-		    &r->digoff) == -1 ||
-		    cursor_add(c, sqlite3_column_blob(st, 2), (int)r->taglen,
-		    &r->tagoff) == -1) {
-			*cause = xstrdup("out of memory reading the baseline");
-			sqlite3_reset(st);
-			return -1;
-		}
-		c->nrows++;
-	}
-	if (rc != SQLITE_DONE) {
-		*cause = baseline_err(c->bl, "reading rows");
-		sqlite3_reset(st);
-		return -1;
-	}
-	sqlite3_reset(st);
-	if (c->nrows < BASELINE_BATCH)
-		c->end = 1;
-	if (c->nrows > 0) {
-		r = &c->rows[c->nrows - 1];
-		buf_reset(&c->last);
-		if (buf_add(&c->last, c->arena.data + r->keyoff,
-		    r->keylen) == -1) {
-			*cause = xstrdup("out of memory reading the baseline");
-			return -1;
-		}
-		c->have_last = 1;
-	}
-	return 0;
 }
 
 /* The next stored row: 1 and the row, 0 at the end, -1 on error. */
@@ -836,55 +1238,186 @@ int
 baseline_cursor_next(struct baseline_cursor *c, struct diff_row *out,
     char **cause)
 {
-	struct cursor_row	*r;
-	const unsigned char	*base;
+	const struct brow	*r;
+	int			 rc;
 
-	if (c->next == c->nrows) {
-		if (c->end)
-			return 0;
-		if (cursor_fill(c, cause) == -1)
+	while (!c->end) {
+		if (!c->have_cur) {
+			if ((rc = cursor_load(c, cause)) == -1)
+				return -1;
+			if (rc == 0)
+				break;
+			continue;
+		}
+		if (c->pos < c->nrows) {
+			r = &c->rows[c->pos];
+			if (c->have_hi && diff_keycmp(r->key, r->keylen,
+			    (const unsigned char *)c->hi.data, c->hi.len) > 0)
+				break;
+			c->pos++;
+			out->key = r->key;
+			out->keylen = r->keylen;
+			out->digest = r->digest;
+			out->tags = r->tags;
+			out->tagslen = r->tagslen;
+			return 1;
+		}
+		/* Done with the block in hand; keep the last for puts. */
+		if (cursor_ahead(c, cause) == -1)
 			return -1;
-		if (c->nrows == 0)
-			return 0;
+		if (c->nextahead == c->nahead)
+			break;
+		if (cursor_drop(c, 1, cause) == -1)
+			return -1;
 	}
-	r = &c->rows[c->next++];
-	base = (const unsigned char *)c->arena.data;
-	out->key = base + r->keyoff;
-	out->keylen = r->keylen;
-	out->digest = base + r->digoff;
-	out->tags = base + r->tagoff;
-	out->tagslen = r->taglen;
-	return 1;
+	c->end = 1;
+	return 0;
 }
 
-/* Store (insert or replace) one row. */
-int
-baseline_row_put(struct baseline *bl, int64_t tid, const struct diff_row *row,
-    char **cause)
+/* Where key goes in the block in hand; *exact when it is there. */
+static size_t
+cursor_find(const struct baseline_cursor *c, const unsigned char *key,
+    size_t keylen, int *exact)
 {
-	sqlite3_stmt	*st;
+	size_t	 lo = 0, hi = c->nrows, mid;
+	int	 cmp;
 
-	if ((st = baseline_stmt(bl, ST_ROW_PUT, cause)) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, tid);
-	sqlite3_bind_blob(st, 2, row->key, (int)row->keylen, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 3, row->digest, DIFF_DIGEST_LEN, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 4, row->tags, (int)row->tagslen, SQLITE_STATIC);
-	return baseline_done(bl, st, "writing rows", cause);
+	*exact = 0;
+	if (c->nrows > 0 && diff_keycmp(c->rows[c->nrows - 1].key,
+	    c->rows[c->nrows - 1].keylen, key, keylen) < 0)
+		return c->nrows;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		cmp = diff_keycmp(c->rows[mid].key, c->rows[mid].keylen, key,
+		    keylen);
+		if (cmp == 0) {
+			*exact = 1;
+			return mid;
+		}
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
-/* Remove one row. */
-int
-baseline_row_del(struct baseline *bl, int64_t tid, const unsigned char *key,
+/*
+ * Write the rows before end, which no later change can touch, as blocks of
+ * BLOCK_TARGET bytes; the few left over stay in hand.
+ */
+static int
+cursor_spill(struct baseline_cursor *c, size_t end, char **cause)
+{
+	size_t	 start = 0, acc = 0, i;
+
+	if (cursor_unstore(c, cause) == -1)
+		return -1;
+	for (i = 0; i < end; i++) {
+		acc += brow_bytes(&c->rows[i]);
+		if (acc < BLOCK_TARGET)
+			continue;
+		if (cursor_write(c, start, i + 1, cause) == -1)
+			return -1;
+		start = i + 1;
+		acc = 0;
+	}
+	brow_remove(c, 0, start);
+	c->pos -= start;
+	return 0;
+}
+
+/* Changes come in strictly increasing key order; note this one's key. */
+static int
+cursor_order(struct baseline_cursor *c, const unsigned char *key,
     size_t keylen, char **cause)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = baseline_stmt(bl, ST_ROW_DEL, cause)) == NULL)
+	if (keylen == 0 || (c->have_done && diff_keycmp(key, keylen,
+	    (const unsigned char *)c->done.data, c->done.len) <= 0)) {
+		*cause = xstrdup("baseline: rows stored out of order");
 		return -1;
-	sqlite3_bind_int64(st, 1, tid);
-	sqlite3_bind_blob(st, 2, key, (int)keylen, SQLITE_STATIC);
-	return baseline_done(bl, st, "deleting rows", cause);
+	}
+	if (cursor_setkey(&c->done, key, keylen, cause) == -1)
+		return -1;
+	c->have_done = 1;
+	return 0;
+}
+
+/*
+ * Store (insert or replace) one row. Rows are put and deleted in key
+ * order, each after the cursor has returned the stored rows before it.
+ */
+int
+baseline_cursor_put(struct baseline_cursor *c, const struct diff_row *row,
+    char **cause)
+{
+	struct brow	 r;
+	size_t		 at;
+	int		 exact, rc;
+
+	if (!c->have_cur) {
+		if ((rc = cursor_load(c, cause)) == -1)
+			return -1;
+		if (rc == 0)
+			c->have_cur = 1;	/* a new, empty block */
+	}
+	if (cursor_order(c, row->key, row->keylen, cause) == -1)
+		return -1;
+	at = cursor_find(c, row->key, row->keylen, &exact);
+	if ((!exact && at > c->pos) || (exact && at >= c->pos)) {
+		*cause = xstrdup("baseline: rows stored out of order");
+		return -1;
+	}
+	memset(&r, 0, sizeof r);
+	r.own = xmalloc(row->keylen + DIFF_DIGEST_LEN + row->tagslen);
+	memcpy(r.own, row->key, row->keylen);
+	memcpy(r.own + row->keylen, row->digest, DIFF_DIGEST_LEN);
+	if (row->tagslen > 0)
+		memcpy(r.own + row->keylen + DIFF_DIGEST_LEN, row->tags,
+		    row->tagslen);
+	r.key = r.own;
+	r.keylen = row->keylen;
+	r.digest = r.own + row->keylen;
+	r.tags = r.own + row->keylen + DIFF_DIGEST_LEN;
+	r.tagslen = row->tagslen;
+	if (exact)
+		brow_remove(c, at, 1);
+	else
+		c->pos++;
+	brow_push(c, at, &r);
+	c->dirty = 1;
+	if (c->bytes > 2 * BLOCK_TARGET)
+		return cursor_spill(c, at + 1, cause);
+	return 0;
+}
+
+/* Remove one row, which the cursor has returned. */
+int
+baseline_cursor_del(struct baseline_cursor *c, const unsigned char *key,
+    size_t keylen, char **cause)
+{
+	size_t	 at;
+	int	 exact;
+
+	if (cursor_order(c, key, keylen, cause) == -1)
+		return -1;
+	at = cursor_find(c, key, keylen, &exact);
+	if (!c->have_cur || !exact || at >= c->pos) {
+		*cause = xstrdup("baseline: deleting a row not read");
+		return -1;
+	}
+	brow_remove(c, at, 1);
+	c->pos--;
+	c->dirty = 1;
+	return 0;
+}
+
+/* Store the changes made through the cursor. */
+int
+baseline_cursor_finish(struct baseline_cursor *c, char **cause)
+{
+	c->end = 1;
+	return cursor_drop(c, 1, cause);
 }
 
 /* Queue a record body for output. */

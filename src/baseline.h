@@ -9,8 +9,9 @@
 
 /*
  * baseline_open returns a struct baseline that belongs to the caller
- * (baseline_close). Pointers handed out by a cursor are borrowed until the
- * next call on that cursor. Only this file includes sqlite3.h.
+ * (baseline_close). Pointers handed out by baseline_cursor_next are
+ * borrowed until the next call to it (puts and deletes in between leave
+ * them valid). Only this file includes sqlite3.h.
  */
 struct baseline;
 struct baseline_cursor;
@@ -86,11 +87,12 @@ struct baseline_cursor *baseline_cursor(struct baseline *, int64_t,
 	    const void *, size_t, const void *, size_t);
 int	 baseline_cursor_next(struct baseline_cursor *, struct diff_row *,
 	    char **);
-void	 baseline_cursor_free(struct baseline_cursor *);
-int	 baseline_row_put(struct baseline *, int64_t, const struct diff_row *,
-	    char **);
-int	 baseline_row_del(struct baseline *, int64_t, const unsigned char *,
+int	 baseline_cursor_put(struct baseline_cursor *,
+	    const struct diff_row *, char **);
+int	 baseline_cursor_del(struct baseline_cursor *, const unsigned char *,
 	    size_t, char **);
+int	 baseline_cursor_finish(struct baseline_cursor *, char **);
+void	 baseline_cursor_free(struct baseline_cursor *);
 
 int	 baseline_outbox_add(struct baseline *, const char *, const char *,
 	    size_t, char **);

@@ -181,33 +181,46 @@ rowenc_digest(struct rowenc *re, const char *const *vals,
     char **cause)
 {
 	SHA256_CTX	 c = re->ictx;
-	unsigned char	 hdr[5], inner[32];
-	size_t		 i;
+	unsigned char	 blk[1024], inner[32];
+	size_t		 i, used = 0;
 
+	/* The canonical encoding, hashed a kilobyte at a time. */
 	for (i = 0; i < n; i++) {
-		if (vals[i] == NULL) {
-			hdr[0] = 0;
-			SHA256_Update(&c, hdr, 1);
-			continue;
-		}
-		if (lens[i] > 0xffffffffUL) {
+		if (vals[i] != NULL && lens[i] > 0xffffffffUL) {
 			*cause = xstrdup("row too large to encode");
+			util_wipe(&c, sizeof c);
 			return -1;
 		}
-		hdr[0] = 1;
-		hdr[1] = lens[i] >> 24;
-		hdr[2] = lens[i] >> 16;
-		hdr[3] = lens[i] >> 8;
-		hdr[4] = lens[i];
-		SHA256_Update(&c, hdr, sizeof hdr);
+		if (used + 5 > sizeof blk) {
+			SHA256_Update(&c, blk, used);
+			used = 0;
+		}
+		if (vals[i] == NULL) {
+			blk[used++] = 0;
+			continue;
+		}
+		blk[used++] = 1;
+		blk[used++] = lens[i] >> 24;
+		blk[used++] = lens[i] >> 16;
+		blk[used++] = lens[i] >> 8;
+		blk[used++] = lens[i];
+		if (used + lens[i] <= sizeof blk) {
+			memcpy(blk + used, vals[i], lens[i]);
+			used += lens[i];
+			continue;
+		}
+		SHA256_Update(&c, blk, used);
 		SHA256_Update(&c, vals[i], lens[i]);
+		used = 0;
 	}
+	SHA256_Update(&c, blk, used);
 	SHA256_Final(inner, &c);
 	c = re->octx;
 	SHA256_Update(&c, inner, sizeof inner);
 	SHA256_Final(out, &c);
 	util_wipe(&c, sizeof c);
 	util_wipe(inner, sizeof inner);
+	util_wipe(blk, used);
 	return 0;
 }
 
@@ -220,23 +233,46 @@ void
 rowenc_tags(const struct rowenc *re, const char *const *vals,
     const unsigned long *lens, size_t n, unsigned char *out)
 {
+	unsigned char	 small[512];
 	struct buf	 one;
+	const void	*p;
 	uint64_t	 t;
-	size_t		 i, j;
-	unsigned char	 pos[4];
+	size_t		 i, j, len, used = 0;
 
 	buf_init(&one, BUF_NOCAP);
 	for (i = 0; i < n; i++) {
-		buf_reset(&one);
-		pos[0] = i >> 24; pos[1] = i >> 16; pos[2] = i >> 8; pos[3] = i;
-		if (buf_add(&one, pos, sizeof pos) == -1 ||
-		    rowenc_canon_one(&one, vals[i], lens[i]) == -1)
-			t = 0;
-		else
-			t = siphash24(re->tagkey, one.data, one.len);
+		/* Position, flag, length, value: as rowenc_canon_one. */
+		small[0] = i >> 24; small[1] = i >> 16; small[2] = i >> 8;
+		small[3] = i;
+		if (vals[i] == NULL) {
+			small[4] = 0;
+			p = small;
+			len = 5;
+		} else if (lens[i] <= sizeof small - 9) {
+			small[4] = 1;
+			small[5] = lens[i] >> 24; small[6] = lens[i] >> 16;
+			small[7] = lens[i] >> 8; small[8] = lens[i];
+			memcpy(small + 9, vals[i], lens[i]);
+			p = small;
+			len = 9 + lens[i];
+			if (len > used)
+				used = len;
+		} else {
+			buf_reset(&one);
+			if (buf_add(&one, small, 4) == -1 ||
+			    rowenc_canon_one(&one, vals[i], lens[i]) == -1) {
+				p = NULL;
+				len = 0;
+			} else {
+				p = one.data;
+				len = one.len;
+			}
+		}
+		t = p != NULL ? siphash24(re->tagkey, p, len) : 0;
 		for (j = 0; j < ROWENC_TAG_LEN; j++)
 			out[i * ROWENC_TAG_LEN + j] = (unsigned char)(t >> (8 * j));
 	}
+	util_wipe(small, used);
 	buf_free(&one);
 }
 

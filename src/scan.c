@@ -489,7 +489,7 @@ scan_emit(void *arg, enum diff_event ev, const struct diff_row *old,
 	case DIFF_SAME:
 		return 0;
 	case DIFF_REMOVED:
-		if (baseline_row_del(t->run->bl, t->tid, old->key, old->keylen,
+		if (baseline_cursor_del(t->cur, old->key, old->keylen,
 		    cause) == -1)
 			return -1;
 		if (!t->report)
@@ -505,7 +505,7 @@ scan_emit(void *arg, enum diff_event ev, const struct diff_row *old,
 	row = *new;
 	row.tags = t->tags;
 	row.tagslen = t->nhashed * ROWENC_TAG_LEN;
-	if (baseline_row_put(t->run->bl, t->tid, &row, cause) == -1)
+	if (baseline_cursor_put(t->cur, &row, cause) == -1)
 		return -1;
 	if (!t->report)
 		return 0;
@@ -867,7 +867,9 @@ scan_range(struct tscan *t, const struct keyvals *lo, const unsigned char *lok,
 		}
 		return -1;
 	}
-	return diff_finish(t->diff, cause);
+	if (diff_finish(t->diff, cause) == -1)
+		return -1;
+	return baseline_cursor_finish(t->cur, cause);
 }
 
 struct bound {
@@ -1042,6 +1044,12 @@ scan_table_body(struct tscan *t, const struct conf_table *ct,
 	schema_fingerprint(t->s, fp);
 	t->tid = e.tid;
 	if (scan_plan(t, &e, stored, mode, fp, &first, &same, cause) == -1) {
+		baseline_entry_clear(&e);
+		return -1;
+	}
+	/* A reset builds the table's rows anew, never reading the old. */
+	if (stored && mode == SCAN_RESET &&
+	    baseline_table_clear(sc->bl, t->tid, cause) == -1) {
 		baseline_entry_clear(&e);
 		return -1;
 	}

@@ -1,6 +1,9 @@
 /* SipHash-2-4, the keyed 64-bit PRF of Aumasson and Bernstein. */
 #include "config.h"
 
+#include <endian.h>
+#include <string.h>
+
 #include "siphash.h"
 
 #define ROTL(x, b)	(uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
@@ -12,13 +15,13 @@
 	v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32);	\
 } while (0)
 
-static uint64_t
+static inline uint64_t
 le64(const unsigned char *p)
 {
-	return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
-	    (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 |
-	    (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
-	    (uint64_t)p[7] << 56;
+	uint64_t	 v;
+
+	memcpy(&v, p, sizeof v);
+	return le64toh(v);
 }
 
 /* The 64-bit SipHash-2-4 of n bytes at data under a 16-byte key. */

@@ -166,9 +166,9 @@ tstate()
 	    SELECT hex(schema), hex(fingerprint), nrows, state, hex(mac)
 		FROM tables WHERE db = CAST('fc' AS BLOB) AND
 		name = CAST('$1' AS BLOB);
-	    SELECT hex(r.pk), hex(r.digest), hex(r.tags) FROM rows r
+	    SELECT hex(b.hi), hex(b.data) FROM blocks b
 		JOIN tables t USING (tid) WHERE t.db = CAST('fc' AS BLOB) AND
-		t.name = CAST('$1' AS BLOB) ORDER BY r.pk"
+		t.name = CAST('$1' AS BLOB) ORDER BY b.hi"
 }
 
 # No SELECT on b: a is still scanned and reported, b fails alone with its

@@ -105,33 +105,8 @@ echo "=== case paced_scan: PASS"
 # way when it returns.
 sleepers()
 {
-	sleeper_pids=
-	_i=0
-	while [ "$_i" -lt "$1" ]; do
-		_sql_run -e "SELECT SLEEP(4)" >/dev/null 2>&1 &
-		sleeper_pids="$sleeper_pids $!"
-		bg_track "$!"
-		_i=$((_i + 1))
-	done
-	_n=0
-	while [ "$(sql "SELECT COUNT(*) FROM information_schema.PROCESSLIST
-	    WHERE INFO = 'SELECT SLEEP(4)'")" != "$1" ]; do
-		_n=$((_n + 1))
-		[ "$_n" -lt 60 ] ||
-		    fail "the $1 sleeping sessions did not start"
-		sleep 0.05
-	done
+	busy_sessions "$1" 4
 	echo "($1 sessions running SELECT SLEEP(4))"
-}
-
-# sleepers_done: wait until they are over.
-sleepers_done()
-{
-	for _p in $sleeper_pids; do
-		wait "$_p" || true
-		bg_kill "$_p"
-	done
-	sleeper_pids=
 }
 
 # expect_paused: the last run said it paused for max-threads-running 1.
@@ -177,7 +152,7 @@ case_chunk_three_sessions()
 	change chunky
 	sleepers 3
 	dbsc scan ld.chunky
-	sleepers_done
+	busy_done
 	expect_rc 1
 	changes chunky | expect_out
 	expect_paused
@@ -194,7 +169,7 @@ case_chunk_one_session()
 	change chunky
 	sleepers 1
 	dbsc scan ld.chunky
-	sleepers_done
+	busy_done
 	expect_rc 1
 	changes chunky | expect_out
 	! grep -q paused "$W/errout" || fail "paused for its own thread"
@@ -221,7 +196,7 @@ stream_run()
 	done
 	sleepers "$2"
 	bg_wait "$bg"
-	sleepers_done
+	busy_done
 	rc=$st
 	cp "$W/bg.out" "$W/out"
 	tr '\r' '\n' <"$W/bg.err" | grep -v -e '^$' \
@@ -259,7 +234,7 @@ case_full_small_table()
 	sql_db ld "UPDATE small SET v = v + 1 WHERE id = 3"
 	sleepers 3
 	dbsc scan ld.small
-	sleepers_done
+	busy_done
 	expect_rc 1
 	expect_out <<EOF
 $(summary 0 1 0)

@@ -43,6 +43,14 @@ tamper()
 	sqlite3 "$B" "$1" || fail "sqlite3: $1"
 }
 
+# blocks TID OP ARGS...: change the stored rows (tests/integration/blocks.py
+# decodes and rewrites the row blocks of the table).
+blocks()
+{
+	python3 "$top_srcdir/tests/integration/blocks.py" "$B" "$@" ||
+	    fail "blocks.py $*"
+}
+
 clean()
 {
 	dbsc scan
@@ -52,7 +60,7 @@ clean()
 
 case_row_removed()
 {
-	tamper "DELETE FROM rows WHERE tid = $tid AND pk = X'$(pk 5)'"
+	blocks "$tid" del "$(pk 5)"
 	dbsc scan
 	expect_rc 1
 	expect_out <<EOF
@@ -65,9 +73,7 @@ case_run row_removed case_row_removed
 
 case_row_added()
 {
-	tamper "INSERT INTO rows (tid, pk, digest, tags)
-	    SELECT tid, X'$(pk 999)', digest, tags FROM rows
-	    WHERE tid = $tid AND pk = X'$(pk 6)'"
+	blocks "$tid" copy "$(pk 6)" "$(pk 999)"
 	dbsc scan
 	expect_rc 1
 	expect_out <<EOF
@@ -80,8 +86,7 @@ case_run row_added case_row_added
 
 case_digest_altered()
 {
-	tamper "UPDATE rows SET digest = zeroblob(32)
-	    WHERE tid = $tid AND pk = X'$(pk 7)'"
+	blocks "$tid" digest "$(pk 7)" "$(printf '%064d' 0)"
 	# The column tags still match: which column changed is unknown (%3F).
 	dbsc scan
 	expect_rc 1
@@ -91,9 +96,8 @@ dbsyscheck: op=update table=tp.t pk=id=7 changed=%3F $R
 EOF
 	clean
 	# A digest copied from another row (valid, but not this row's).
-	tamper "UPDATE rows SET digest = (SELECT digest FROM rows
-	    WHERE tid = $tid AND pk = X'$(pk 9)')
-	    WHERE tid = $tid AND pk = X'$(pk 8)'"
+	blocks "$tid" digest "$(pk 8)" "$(blocks "$tid" list |
+	    awk -v k="$(pk 9)" '$1 == k { print $2 }')"
 	dbsc scan
 	expect_rc 1
 	expect_out <<EOF
@@ -190,7 +194,7 @@ case_run chunk_agg_altered case_chunk_agg_altered
 # never as a plain first baseline.
 case_entry_deleted()
 {
-	tamper "DELETE FROM rows WHERE tid = $tid; DELETE FROM chunks
+	tamper "DELETE FROM blocks WHERE tid = $tid; DELETE FROM chunks
 	    WHERE tid = $tid; DELETE FROM tables WHERE tid = $tid"
 	dbsc scan
 	expect_rc 1
@@ -201,5 +205,63 @@ EOF
 	clean
 }
 case_run entry_deleted case_entry_deleted
+
+# The stored rows packed otherwise (one row a block, all rows in one
+# block): still read right, no false record; changes are found and the
+# blocks written back are read right too.
+case_repacked()
+{
+	blocks "$ctid" repack 1
+	clean
+	blocks "$ctid" repack 5000
+	clean
+	sql_db tp "UPDATE c SET v = 'again' WHERE id IN (3, 500, 998)"
+	sql_db tp "DELETE FROM c WHERE id = 700"
+	sql_db tp "INSERT INTO c VALUES (5000, 'new')"
+	blocks "$ctid" repack 7
+	dbsc scan
+	expect_rc 1
+	expect_out <<EOF
+$(summary 1 3 1)
+dbsyscheck: op=update table=tp.c pk=id=3 changed=v $R
+dbsyscheck: op=update table=tp.c pk=id=500 changed=v $R
+dbsyscheck: op=delete table=tp.c pk=id=700 changed=- $R
+dbsyscheck: op=update table=tp.c pk=id=998 changed=v $R
+dbsyscheck: op=insert table=tp.c pk=id=5000 changed=- $R
+EOF
+	clean
+	[ "$(blocks "$ctid" list | wc -l)" -eq 1000 ] ||
+	    fail "tp.c holds $(blocks "$ctid" list | wc -l) rows, not 1000"
+}
+case_run repacked case_repacked
+
+# A damaged row block: that table fails with an error record and its
+# stored state is kept as it was; the other table is scanned; reset of the
+# table makes a new baseline of it.
+case_block_garbled()
+{
+	# tp.t was taken anew (entry_deleted): it has another tid now.
+	tid=$(sqlite3 "$B" "SELECT tid FROM tables WHERE name = CAST('t' AS BLOB)")
+	blocks "$tid" garble
+	before=$(sqlite3 "$B" "SELECT hex(hi), hex(data) FROM blocks
+	    WHERE tid = $tid ORDER BY hi")
+	sql_db tp "UPDATE c SET v = 'seen' WHERE id = 1"
+	dbsc scan
+	expect_rc 2
+	m=$(printf '%s' "baseline $B: malformed row block (a reset of the table makes a new baseline of it)" | pct)
+	expect_out <<EOF
+$(summary 0 1 0 1)
+dbsyscheck: op=error table=tp.t msg=$m src=scan ;
+dbsyscheck: op=update table=tp.c pk=id=1 changed=v $R
+EOF
+	[ "$(sqlite3 "$B" "SELECT hex(hi), hex(data) FROM blocks
+	    WHERE tid = $tid ORDER BY hi")" = "$before" ] ||
+	    fail "the damaged blocks were changed"
+	dbsc reset tp.t
+	dbsc scan
+	expect_rc 0
+	expect_empty
+}
+case_run block_garbled case_block_garbled
 
 case_end
