@@ -49,6 +49,7 @@ enum stmt {
 	ST_CHUNKS_CLEAR,
 	ST_CHUNK_PUT,
 	ST_BLOCK_PUT,
+	ST_BLOCK_SET,
 	ST_BLOCK_DEL,
 	ST_OUT_ADD,
 	ST_OUT_COUNTS,
@@ -83,6 +84,7 @@ static const char *const stmt_sql[ST_MAX] = {
 	    "mac = excluded.mac",
 	[ST_BLOCK_PUT] = "INSERT INTO blocks (tid, hi, data) "
 	    "VALUES (?1, ?2, ?3)",
+	[ST_BLOCK_SET] = "UPDATE blocks SET data = ?3 WHERE tid = ?1 AND hi = ?2",
 	[ST_BLOCK_DEL] = "DELETE FROM blocks WHERE tid = ?1 AND hi = ?2",
 	[ST_OUT_ADD] = "INSERT INTO outbox (op, body) VALUES (?1, ?2)",
 	[ST_OUT_COUNTS] = "SELECT op, count(*) FROM outbox WHERE seq > ?1 "
@@ -1037,9 +1039,14 @@ cursor_ahead(struct baseline_cursor *c, char **cause)
 	return 0;
 }
 
-/* Write rows [from, to) as one block under the key of the last. */
+/*
+ * Write rows [from, to) as one block under the key of the last; with
+ * replace, over the stored block of that bound (in place: its page and
+ * index entry stay where they are).
+ */
 static int
-cursor_write(struct baseline_cursor *c, size_t from, size_t to, char **cause)
+cursor_write(struct baseline_cursor *c, size_t from, size_t to, int replace,
+    char **cause)
 {
 	const struct brow	*r, *last = &c->rows[to - 1];
 	struct buf		*b = &c->enc;
@@ -1060,13 +1067,19 @@ cursor_write(struct baseline_cursor *c, size_t from, size_t to, char **cause)
 	}
 	if (b->len > INT_MAX || last->keylen > INT_MAX)
 		goto nomem;
-	if ((st = baseline_stmt(c->bl, ST_BLOCK_PUT, cause)) == NULL)
+	if ((st = baseline_stmt(c->bl, replace ? ST_BLOCK_SET : ST_BLOCK_PUT,
+	    cause)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, c->tid);
 	sqlite3_bind_blob(st, 2, last->key, (int)last->keylen, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 3, b->data, (int)b->len, SQLITE_STATIC);
 	if (baseline_done(c->bl, st, "writing rows", cause) == -1)
 		return -1;
+	if (replace && sqlite3_changes(c->bl->db) != 1) {
+		*cause = xasprintf("baseline %s: row block vanished",
+		    c->bl->path);
+		return -1;
+	}
 	/* Never read back what was written. */
 	if (!c->have_seek || diff_keycmp(last->key, last->keylen,
 	    (const unsigned char *)c->seek.data, c->seek.len) > 0) {
@@ -1108,20 +1121,30 @@ cursor_unstore(struct baseline_cursor *c, char **cause)
 static int
 cursor_drop(struct baseline_cursor *c, int write, char **cause)
 {
-	size_t	 m, per, acc = 0, start = 0, i;
+	const struct brow	*last;
+	size_t			 m, per, acc = 0, start = 0, i;
 
 	if (write && c->have_cur && c->dirty) {
-		if (cursor_unstore(c, cause) == -1)
-			return -1;
 		m = 1;
 		if (c->bytes > 2 * BLOCK_TARGET)
 			m = (c->bytes + BLOCK_TARGET - 1) / BLOCK_TARGET;
+		last = c->nrows > 0 ? &c->rows[c->nrows - 1] : NULL;
+		if (m == 1 && last != NULL && c->is_stored &&
+		    diff_keycmp(last->key, last->keylen,
+		    (const unsigned char *)c->stored.data, c->stored.len) == 0) {
+			/* Same bound: rewritten where it is. */
+			if (cursor_write(c, 0, c->nrows, 1, cause) == -1)
+				return -1;
+			goto done;
+		}
+		if (cursor_unstore(c, cause) == -1)
+			return -1;
 		per = c->bytes / m;
 		for (i = 0; i < c->nrows; i++) {
 			acc += brow_bytes(&c->rows[i]);
 			if (i + 1 < c->nrows && (m == 1 || acc < per))
 				continue;
-			if (cursor_write(c, start, i + 1, cause) == -1)
+			if (cursor_write(c, start, i + 1, 0, cause) == -1)
 				return -1;
 			start = i + 1;
 			acc = 0;
@@ -1129,6 +1152,7 @@ cursor_drop(struct baseline_cursor *c, int write, char **cause)
 				m--;
 		}
 	}
+done:
 	brow_remove(c, 0, c->nrows);
 	free(c->curdata);
 	c->curdata = NULL;
@@ -1317,7 +1341,7 @@ cursor_spill(struct baseline_cursor *c, size_t end, char **cause)
 		acc += brow_bytes(&c->rows[i]);
 		if (acc < BLOCK_TARGET)
 			continue;
-		if (cursor_write(c, start, i + 1, cause) == -1)
+		if (cursor_write(c, start, i + 1, 0, cause) == -1)
 			return -1;
 		start = i + 1;
 		acc = 0;
