@@ -9,8 +9,8 @@
 # deleted), and with load control (a re-scan paced by max-rows-per-second,
 # one paused by max-threads-running while other sessions are busy). Every
 # measurement is repeated, the variants interleaved so that noise hits
-# them alike, and the medians are reported with the ratios
-# to the floor and the targets of issue 6: on stdout, in results.md and in
+# them alike, and the medians are reported with the ratios to the floor
+# and the targets of issue 6: on stdout, in results.md and in
 # results.tsv (every repetition in results-raw.tsv, the set-up in
 # results-facts.tsv; "sh bench/run.sh --report" writes the tables again
 # from those two files, measuring nothing).
@@ -436,17 +436,20 @@ calibrate_bytes()
 	bytes_overhead=$(( (_b2 - _b0) / 2 ))
 }
 
-# measure ROWS VARIANT REP EXPECTED-EXITS COMMAND...: one timed run, its
-# standard output to $m_out, appended to $raw as: rows variant rep wall_s
+# measure ROWS VARIANT REP EXPECTED-EXITS COMMAND...: one timed run (the
+# command in $m_before, when set, runs just before it), its standard
+# output to $m_out, appended to $raw as: rows variant rep wall_s
 # client_cpu_s peak_rss_kib server_cpu_s bytes_received exit other_cpu_s
 # (the CPU time of everything else on the machine meanwhile: the noise).
 m_out=/dev/null
+m_before=
 measure()
 {
 	_rows=$1 _var=$2 _rep=$3 _ok=$4
 	shift 4
 	settle
 	quiet
+	[ -z "$m_before" ] || $m_before
 	_b0=$(bytes_sent)
 	_s0=$(server_ticks)
 	_c0=$(machine_ticks)
@@ -613,9 +616,10 @@ run_variant()
 		# it pauses until they are done, then scans.
 		copy_baseline "$W/full.a.db" "$W/full.db"
 		m_out=$W/out.$2
-		busy_sessions 3 2
+		m_before="busy_sessions 3 2"
 		measure "$1" "$2" "$3" 0 \
 		    "$W/bin/dbsyscheck" -c "$W/throttled.conf" --max-bytes 0 scan
+		m_before=
 		busy_done
 		_p=$(sed -n 's/^dbsyscheck: paused [0-9]* times, \([0-9.]*\) s in all, for max-threads-running 2$/\1/p' \
 		    "$W/err.$2")

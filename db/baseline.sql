@@ -34,6 +34,17 @@ CREATE TABLE blocks (
 	UNIQUE (tid, hi)
 );
 
+-- A few changes to a block, kept apart until the block is rewritten: per
+-- row, its key and its new digest and tags, or (digest NULL) its removal.
+-- They override the rows of the blocks.
+CREATE TABLE deltas (
+	tid		INTEGER NOT NULL,
+	pk		BLOB NOT NULL,
+	digest		BLOB,
+	tags		BLOB,
+	PRIMARY KEY (tid, pk)
+) WITHOUT ROWID;
+
 -- Chunk mode: the key ranges of a table, in key order (n), each ending at
 -- the encoded key hi (inclusive; NULL for the last, open-ended chunk),
 -- with its row count and the server-side aggregate of per-row SHA-256

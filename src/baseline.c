@@ -34,6 +34,15 @@
 #define BLOCK_TARGET		3800
 #define BLOCK_BATCH		32
 
+/*
+ * Deltas: a few changes to a block are stored as rows of their own (a put,
+ * or a removal) instead of rewriting the block; a block is rewritten with
+ * its deltas once it has DELTA_MAX of them. Deltas are read DELTA_BATCH at
+ * a time.
+ */
+#define DELTA_MAX		8
+#define DELTA_BATCH		256
+
 static const char baseline_schema_sql[] =
 #include "schema_sql.h"
 ;
@@ -51,6 +60,10 @@ enum stmt {
 	ST_BLOCK_PUT,
 	ST_BLOCK_SET,
 	ST_BLOCK_DEL,
+	ST_DELTAS_NEXT,
+	ST_DELTA_PUT,
+	ST_DELTAS_DEL,
+	ST_DELTAS_CLEAR,
 	ST_OUT_ADD,
 	ST_OUT_COUNTS,
 	ST_OUT_FETCH,
@@ -86,6 +99,13 @@ static const char *const stmt_sql[ST_MAX] = {
 	    "VALUES (?1, ?2, ?3)",
 	[ST_BLOCK_SET] = "UPDATE blocks SET data = ?3 WHERE tid = ?1 AND hi = ?2",
 	[ST_BLOCK_DEL] = "DELETE FROM blocks WHERE tid = ?1 AND hi = ?2",
+	[ST_DELTAS_NEXT] = "SELECT pk, digest, tags FROM deltas WHERE tid = ?1 "
+	    "AND pk > ?2 ORDER BY pk LIMIT ?3",
+	[ST_DELTA_PUT] = "INSERT OR REPLACE INTO deltas (tid, pk, digest, tags) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	[ST_DELTAS_DEL] = "DELETE FROM deltas WHERE tid = ?1 AND pk > ?2 "
+	    "AND pk <= ?3",
+	[ST_DELTAS_CLEAR] = "DELETE FROM deltas WHERE tid = ?1",
 	[ST_OUT_ADD] = "INSERT INTO outbox (op, body) VALUES (?1, ?2)",
 	[ST_OUT_COUNTS] = "SELECT op, count(*) FROM outbox WHERE seq > ?1 "
 	    "GROUP BY op",
@@ -117,6 +137,23 @@ struct brow {
 	unsigned char		*own;
 };
 
+/* A delta read ahead; digest NULL: the row is removed. One allocation. */
+struct dread {
+	unsigned char		*own;
+	const unsigned char	*key;
+	size_t			 keylen;
+	const unsigned char	*digest;
+	const unsigned char	*tags;
+	size_t			 tagslen;
+};
+
+/* A change made through the cursor to the block in hand. */
+struct bchange {
+	unsigned char		*key;
+	size_t			 keylen;
+	int			 removed;
+};
+
 /* A block read ahead: its stored bound and its bytes. */
 struct bread {
 	unsigned char		*hi;
@@ -146,6 +183,14 @@ struct baseline_cursor {
 	int			 have_seek;
 	int			 nomore;	/* no block after those ahead */
 
+	struct dread		 dahead[DELTA_BATCH];
+	size_t			 ndahead, nextdahead;
+	struct buf		 dseek;		/* read deltas with pk > dseek */
+	int			 have_dseek;
+	int			 dnomore;
+	struct buf		 dpos;		/* deltas up to here are taken */
+	int			 have_dpos;
+
 	int			 have_cur;
 	unsigned char		*curdata;	/* bytes the rows point into */
 	struct brow		*rows;
@@ -155,6 +200,14 @@ struct baseline_cursor {
 	struct buf		 stored;	/* bound it is stored under */
 	int			 is_stored;
 	int			 dirty;
+	int			 rewrite;	/* store it whole, not as deltas */
+	size_t			 ndeltas;	/* its deltas, applied */
+	struct buf		 dfrom;		/* they lie after dfrom ... */
+	int			 have_dfrom;	/* ... (none: from the first) */
+	struct bchange		*chg;		/* changes made to it */
+	size_t			 nchg, allocchg;
+	unsigned char		**grave;	/* rows freed at the next call */
+	size_t			 ngrave, allocgrave;
 	struct buf		 enc;		/* encoding scratch */
 	struct buf		 done;		/* last key put or deleted */
 	int			 have_done;
@@ -507,7 +560,9 @@ baseline_convert(struct baseline *bl, char **cause)
 	if (baseline_begin(bl, cause) == -1)
 		return -1;
 	if (baseline_exec(bl, "CREATE TABLE blocks (tid INTEGER NOT NULL, "
-	    "hi BLOB NOT NULL, data BLOB NOT NULL, UNIQUE (tid, hi))",
+	    "hi BLOB NOT NULL, data BLOB NOT NULL, UNIQUE (tid, hi)); "
+	    "CREATE TABLE deltas (tid INTEGER NOT NULL, pk BLOB NOT NULL, "
+	    "digest BLOB, tags BLOB, PRIMARY KEY (tid, pk)) WITHOUT ROWID",
 	    cause) == -1)
 		goto out;
 	if (sqlite3_prepare_v2(bl->db, "SELECT tid, pk, digest, tags FROM rows "
@@ -832,6 +887,10 @@ baseline_table_clear(struct baseline *bl, int64_t tid, char **cause)
 	if ((st = baseline_stmt(bl, ST_TABLE_CLEAR, cause)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, tid);
+	if (baseline_done(bl, st, "clearing rows", cause) == -1 ||
+	    (st = baseline_stmt(bl, ST_DELTAS_CLEAR, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, tid);
 	return baseline_done(bl, st, "clearing rows", cause);
 }
 
@@ -888,6 +947,9 @@ block_getvar(const unsigned char **p, const unsigned char *end, size_t *out)
 	return -1;
 }
 
+static size_t	 cursor_find(const struct baseline_cursor *,
+		    const unsigned char *, size_t, int *);
+
 static size_t
 brow_bytes(const struct brow *r)
 {
@@ -922,6 +984,33 @@ brow_remove(struct baseline_cursor *c, size_t at, size_t n)
 	memmove(c->rows + at, c->rows + at + n,
 	    (c->nrows - at - n) * sizeof *c->rows);
 	c->nrows -= n;
+}
+
+/*
+ * Remove one row whose bytes the caller may still be reading (the diff's
+ * old row): they are freed at the next call on the cursor.
+ */
+static void
+brow_bury(struct baseline_cursor *c, size_t at)
+{
+	if (c->rows[at].own != NULL) {
+		if (c->ngrave == c->allocgrave) {
+			c->allocgrave = c->allocgrave == 0 ? 4 :
+			    c->allocgrave * 2;
+			c->grave = xreallocarray(c->grave, c->allocgrave,
+			    sizeof *c->grave);
+		}
+		c->grave[c->ngrave++] = c->rows[at].own;
+		c->rows[at].own = NULL;
+	}
+	brow_remove(c, at, 1);
+}
+
+static void
+cursor_unbury(struct baseline_cursor *c)
+{
+	while (c->ngrave > 0)
+		free(c->grave[--c->ngrave]);
 }
 
 /* Parse a stored block into the rows in hand. */
@@ -1039,6 +1128,202 @@ cursor_ahead(struct baseline_cursor *c, char **cause)
 	return 0;
 }
 
+/* Read the next deltas ahead, unless some are left or none follow. */
+static int
+cursor_dahead(struct baseline_cursor *c, char **cause)
+{
+	struct dread	*d;
+	sqlite3_stmt	*st;
+	const void	*key, *dig, *tags;
+	size_t		 keylen, taglen;
+	int		 rc;
+
+	if (c->nextdahead < c->ndahead || c->dnomore)
+		return 0;
+	c->ndahead = c->nextdahead = 0;
+	if ((st = baseline_stmt(c->bl, ST_DELTAS_NEXT, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, c->tid);
+	if (c->have_dseek)
+		sqlite3_bind_blob(st, 2, c->dseek.data, (int)c->dseek.len,
+		    SQLITE_STATIC);
+	else
+		sqlite3_bind_zeroblob(st, 2, 0);
+	sqlite3_bind_int(st, 3, DELTA_BATCH);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		key = sqlite3_column_blob(st, 0);
+		keylen = (size_t)sqlite3_column_bytes(st, 0);
+		dig = sqlite3_column_blob(st, 1);
+		tags = sqlite3_column_blob(st, 2);
+		taglen = (size_t)sqlite3_column_bytes(st, 2);
+		if (key == NULL || keylen == 0 ||
+		    sqlite3_column_type(st, 0) != SQLITE_BLOB ||
+		    (sqlite3_column_type(st, 1) != SQLITE_NULL &&
+		    sqlite3_column_bytes(st, 1) != DIFF_DIGEST_LEN)) {
+			*cause = xasprintf("baseline %s: malformed row delta "
+			    "(a reset of the table makes a new baseline of "
+			    "it)", c->bl->path);
+			sqlite3_reset(st);
+			return -1;
+		}
+		d = &c->dahead[c->ndahead++];
+		memset(d, 0, sizeof *d);
+		d->own = xmalloc(keylen + DIFF_DIGEST_LEN + taglen + 1);
+		memcpy(d->own, key, keylen);
+		d->key = d->own;
+		d->keylen = keylen;
+		if (dig != NULL) {
+			memcpy(d->own + keylen, dig, DIFF_DIGEST_LEN);
+			d->digest = d->own + keylen;
+			if (taglen > 0)
+				memcpy(d->own + keylen + DIFF_DIGEST_LEN, tags,
+				    taglen);
+			d->tags = d->own + keylen + DIFF_DIGEST_LEN;
+			d->tagslen = taglen;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		*cause = baseline_err(c->bl, "reading rows");
+		sqlite3_reset(st);
+		return -1;
+	}
+	sqlite3_reset(st);
+	if (c->ndahead < DELTA_BATCH)
+		c->dnomore = 1;
+	if (c->ndahead > 0) {
+		d = &c->dahead[c->ndahead - 1];
+		if (cursor_setkey(&c->dseek, d->key, d->keylen, cause) == -1)
+			return -1;
+		c->have_dseek = 1;
+	}
+	return 0;
+}
+
+/*
+ * Apply the deltas up to the bound of the block just taken in hand: the
+ * rows in hand are then the table's rows in the block's range.
+ */
+static int
+cursor_deltas(struct baseline_cursor *c, char **cause)
+{
+	struct dread	*d;
+	struct brow	 r;
+	size_t		 at;
+	int		 exact;
+
+	c->ndeltas = 0;
+	c->have_dfrom = c->have_dpos;
+	if (c->have_dpos && cursor_setkey(&c->dfrom, c->dpos.data,
+	    c->dpos.len, cause) == -1)
+		return -1;
+	for (;;) {
+		if (cursor_dahead(c, cause) == -1)
+			return -1;
+		if (c->nextdahead == c->ndahead)
+			break;
+		d = &c->dahead[c->nextdahead];
+		if (diff_keycmp(d->key, d->keylen,
+		    (const unsigned char *)c->stored.data, c->stored.len) > 0)
+			break;
+		c->nextdahead++;
+		c->ndeltas++;
+		at = cursor_find(c, d->key, d->keylen, &exact);
+		if (exact)
+			brow_remove(c, at, 1);
+		if (d->digest == NULL) {
+			free(d->own);
+		} else {
+			memset(&r, 0, sizeof r);
+			r.key = d->key;
+			r.keylen = d->keylen;
+			r.digest = d->digest;
+			r.tags = d->tags;
+			r.tagslen = d->tagslen;
+			r.own = d->own;
+			brow_push(c, at, &r);
+		}
+		d->own = NULL;
+	}
+	c->have_dpos = 1;
+	return cursor_setkey(&c->dpos, c->stored.data, c->stored.len, cause);
+}
+
+/* Store one delta: a row put (row) or removed (NULL). */
+static int
+cursor_delta(struct baseline_cursor *c, const unsigned char *key,
+    size_t keylen, const struct brow *row, char **cause)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = baseline_stmt(c->bl, ST_DELTA_PUT, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, c->tid);
+	sqlite3_bind_blob(st, 2, key, (int)keylen, SQLITE_STATIC);
+	if (row == NULL) {
+		sqlite3_bind_null(st, 3);
+		sqlite3_bind_null(st, 4);
+	} else {
+		sqlite3_bind_blob(st, 3, row->digest, DIFF_DIGEST_LEN,
+		    SQLITE_STATIC);
+		sqlite3_bind_blob(st, 4, row->tags != NULL ? row->tags :
+		    (const unsigned char *)"", (int)row->tagslen,
+		    SQLITE_STATIC);
+	}
+	return baseline_done(c->bl, st, "writing rows", cause);
+}
+
+/* Store the changes made to the block in hand as deltas. */
+static int
+cursor_put_deltas(struct baseline_cursor *c, char **cause)
+{
+	const struct bchange	*ch;
+	size_t			 i, at;
+	int			 exact;
+
+	for (i = 0; i < c->nchg; i++) {
+		ch = &c->chg[i];
+		if (ch->removed) {
+			if (cursor_delta(c, ch->key, ch->keylen, NULL,
+			    cause) == -1)
+				return -1;
+			continue;
+		}
+		at = cursor_find(c, ch->key, ch->keylen, &exact);
+		if (!exact) {
+			*cause = xstrdup("baseline: a changed row vanished");
+			return -1;
+		}
+		if (cursor_delta(c, ch->key, ch->keylen, &c->rows[at],
+		    cause) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Remove the deltas applied to the block in hand: it is stored whole. */
+static int
+cursor_clear_deltas(struct baseline_cursor *c, char **cause)
+{
+	sqlite3_stmt	*st;
+
+	if (c->ndeltas == 0)
+		return 0;
+	if ((st = baseline_stmt(c->bl, ST_DELTAS_DEL, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, c->tid);
+	if (c->have_dfrom)
+		sqlite3_bind_blob(st, 2, c->dfrom.data, (int)c->dfrom.len,
+		    SQLITE_STATIC);
+	else
+		sqlite3_bind_zeroblob(st, 2, 0);
+	sqlite3_bind_blob(st, 3, c->stored.data, (int)c->stored.len,
+	    SQLITE_STATIC);
+	if (baseline_done(c->bl, st, "writing rows", cause) == -1)
+		return -1;
+	c->ndeltas = 0;
+	return 0;
+}
+
 /*
  * Write rows [from, to) as one block under the key of the last; with
  * replace, over the stored block of that bound (in place: its page and
@@ -1123,12 +1408,24 @@ cursor_drop(struct baseline_cursor *c, int write, char **cause)
 {
 	const struct brow	*last;
 	size_t			 m, per, acc = 0, start = 0, i;
+	int			 beyond;
 
-	if (write && c->have_cur && c->dirty) {
+	if (write && c->have_cur && (c->dirty || c->ndeltas >= DELTA_MAX)) {
 		m = 1;
 		if (c->bytes > 2 * BLOCK_TARGET)
 			m = (c->bytes + BLOCK_TARGET - 1) / BLOCK_TARGET;
 		last = c->nrows > 0 ? &c->rows[c->nrows - 1] : NULL;
+		beyond = last != NULL && diff_keycmp(last->key, last->keylen,
+		    (const unsigned char *)c->stored.data, c->stored.len) > 0;
+		if (c->is_stored && m == 1 && last != NULL && !beyond &&
+		    c->ndeltas + c->nchg < DELTA_MAX) {
+			/* A few changes: kept as deltas, the block as is. */
+			if (cursor_put_deltas(c, cause) == -1)
+				return -1;
+			goto done;
+		}
+		if (cursor_clear_deltas(c, cause) == -1)
+			return -1;
 		if (m == 1 && last != NULL && c->is_stored &&
 		    diff_keycmp(last->key, last->keylen,
 		    (const unsigned char *)c->stored.data, c->stored.len) == 0) {
@@ -1158,6 +1455,9 @@ done:
 	c->curdata = NULL;
 	c->have_cur = c->is_stored = c->dirty = 0;
 	c->pos = 0;
+	c->ndeltas = 0;
+	while (c->nchg > 0)
+		free(c->chg[--c->nchg].key);
 	return 0;
 }
 
@@ -1185,6 +1485,8 @@ cursor_load(struct baseline_cursor *c, char **cause)
 	}
 	free(b->hi);
 	b->hi = NULL;
+	if (cursor_deltas(c, cause) == -1)
+		return -1;
 	/* Rows up to lo are not the cursor's: step over them now. */
 	while (c->have_lo && c->pos < c->nrows) {
 		r = &c->rows[c->pos];
@@ -1219,11 +1521,16 @@ baseline_cursor(struct baseline *bl, int64_t tid, const void *lo,
 	buf_init(&c->stored, BUF_NOCAP);
 	buf_init(&c->enc, BUF_NOCAP);
 	buf_init(&c->done, BUF_NOCAP);
+	buf_init(&c->dseek, BUF_NOCAP);
+	buf_init(&c->dpos, BUF_NOCAP);
+	buf_init(&c->dfrom, BUF_NOCAP);
 	if (lo != NULL) {
 		if (buf_add(&c->lo, lo, lolen) == -1 ||
-		    buf_add(&c->seek, lo, lolen) == -1)
+		    buf_add(&c->seek, lo, lolen) == -1 ||
+		    buf_add(&c->dseek, lo, lolen) == -1 ||
+		    buf_add(&c->dpos, lo, lolen) == -1)
 			c->end = 1;
-		c->have_lo = c->have_seek = 1;
+		c->have_lo = c->have_seek = c->have_dseek = c->have_dpos = 1;
 	}
 	if (hi != NULL) {
 		if (buf_add(&c->hi, hi, hilen) == -1)
@@ -1245,8 +1552,18 @@ baseline_cursor_free(struct baseline_cursor *c)
 		free(c->ahead[i].hi);
 		free(c->ahead[i].data);
 	}
+	for (i = 0; i < c->ndahead; i++)
+		free(c->dahead[i].own);
 	brow_remove(c, 0, c->nrows);
 	free(c->rows);
+	cursor_unbury(c);
+	free(c->grave);
+	while (c->nchg > 0)
+		free(c->chg[--c->nchg].key);
+	free(c->chg);
+	buf_free(&c->dseek);
+	buf_free(&c->dpos);
+	buf_free(&c->dfrom);
 	free(c->curdata);
 	buf_free(&c->lo);
 	buf_free(&c->hi);
@@ -1265,6 +1582,7 @@ baseline_cursor_next(struct baseline_cursor *c, struct diff_row *out,
 	const struct brow	*r;
 	int			 rc;
 
+	cursor_unbury(c);
 	while (!c->end) {
 		if (!c->have_cur) {
 			if ((rc = cursor_load(c, cause)) == -1)
@@ -1351,6 +1669,28 @@ cursor_spill(struct baseline_cursor *c, size_t end, char **cause)
 	return 0;
 }
 
+/*
+ * Remember a change to the block in hand, to be stored as a delta; past
+ * DELTA_MAX the block is rewritten whole and the list is not needed.
+ */
+static void
+cursor_note(struct baseline_cursor *c, const unsigned char *key,
+    size_t keylen, int removed)
+{
+	struct bchange	*ch;
+
+	if (!c->is_stored || c->ndeltas + c->nchg >= DELTA_MAX)
+		return;
+	if (c->nchg == c->allocchg) {
+		c->allocchg = c->allocchg == 0 ? DELTA_MAX : c->allocchg * 2;
+		c->chg = xreallocarray(c->chg, c->allocchg, sizeof *c->chg);
+	}
+	ch = &c->chg[c->nchg++];
+	ch->key = (unsigned char *)xmemdup(key, keylen);
+	ch->keylen = keylen;
+	ch->removed = removed;
+}
+
 /* Changes come in strictly increasing key order; note this one's key. */
 static int
 cursor_order(struct baseline_cursor *c, const unsigned char *key,
@@ -1379,6 +1719,7 @@ baseline_cursor_put(struct baseline_cursor *c, const struct diff_row *row,
 	size_t		 at;
 	int		 exact, rc;
 
+	cursor_unbury(c);
 	if (!c->have_cur) {
 		if ((rc = cursor_load(c, cause)) == -1)
 			return -1;
@@ -1387,12 +1728,23 @@ baseline_cursor_put(struct baseline_cursor *c, const struct diff_row *row,
 	}
 	if (cursor_order(c, row->key, row->keylen, cause) == -1)
 		return -1;
+	memset(&r, 0, sizeof r);
+	if (c->have_cur && c->have_dfrom && diff_keycmp(row->key, row->keylen,
+	    (const unsigned char *)c->dfrom.data, c->dfrom.len) <= 0) {
+		/*
+		 * A new row in the range of the block before (whose last
+		 * rows were removed), which is done with: a delta of it.
+		 */
+		r.digest = row->digest;
+		r.tags = row->tags;
+		r.tagslen = row->tagslen;
+		return cursor_delta(c, row->key, row->keylen, &r, cause);
+	}
 	at = cursor_find(c, row->key, row->keylen, &exact);
 	if ((!exact && at > c->pos) || (exact && at >= c->pos)) {
 		*cause = xstrdup("baseline: rows stored out of order");
 		return -1;
 	}
-	memset(&r, 0, sizeof r);
 	r.own = xmalloc(row->keylen + DIFF_DIGEST_LEN + row->tagslen);
 	memcpy(r.own, row->key, row->keylen);
 	memcpy(r.own + row->keylen, row->digest, DIFF_DIGEST_LEN);
@@ -1405,11 +1757,12 @@ baseline_cursor_put(struct baseline_cursor *c, const struct diff_row *row,
 	r.tags = r.own + row->keylen + DIFF_DIGEST_LEN;
 	r.tagslen = row->tagslen;
 	if (exact)
-		brow_remove(c, at, 1);
+		brow_bury(c, at);
 	else
 		c->pos++;
 	brow_push(c, at, &r);
 	c->dirty = 1;
+	cursor_note(c, row->key, row->keylen, 0);
 	if (c->bytes > 2 * BLOCK_TARGET)
 		return cursor_spill(c, at + 1, cause);
 	return 0;
@@ -1423,6 +1776,7 @@ baseline_cursor_del(struct baseline_cursor *c, const unsigned char *key,
 	size_t	 at;
 	int	 exact;
 
+	cursor_unbury(c);
 	if (cursor_order(c, key, keylen, cause) == -1)
 		return -1;
 	at = cursor_find(c, key, keylen, &exact);
@@ -1430,9 +1784,10 @@ baseline_cursor_del(struct baseline_cursor *c, const unsigned char *key,
 		*cause = xstrdup("baseline: deleting a row not read");
 		return -1;
 	}
-	brow_remove(c, at, 1);
+	brow_bury(c, at);
 	c->pos--;
 	c->dirty = 1;
+	cursor_note(c, key, keylen, 1);
 	return 0;
 }
 
@@ -1440,6 +1795,7 @@ baseline_cursor_del(struct baseline_cursor *c, const unsigned char *key,
 int
 baseline_cursor_finish(struct baseline_cursor *c, char **cause)
 {
+	cursor_unbury(c);
 	c->end = 1;
 	return cursor_drop(c, 1, cause);
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Read and rewrite the row blocks of a dbsyscheck baseline (format 3),
+"""Read and rewrite the row blocks and deltas of a dbsyscheck baseline
+(format 3),
 written independently of src/baseline.c from docs/DESIGN.md, so that the
 tests can tamper with stored rows the way someone with write access to the
 file but without the key could.
@@ -75,6 +76,8 @@ def encode(rows):
 
 
 def load(db, tid):
+    """The table's rows: its blocks, with its deltas over them (a delta
+    puts a row, or with a NULL digest removes it)."""
     rows = []
     for hi, data in db.execute(
             "SELECT hi, data FROM blocks WHERE tid = ? ORDER BY hi", (tid,)):
@@ -82,11 +85,19 @@ def load(db, tid):
     keys = [r[0] for r in rows]
     if keys != sorted(set(keys)):
         raise ValueError("rows out of order")
-    return rows
+    byk = dict((r[0], r) for r in rows)
+    for key, digest, tags in db.execute(
+            "SELECT pk, digest, tags FROM deltas WHERE tid = ?", (tid,)):
+        if digest is None:
+            byk.pop(bytes(key), None)
+        else:
+            byk[bytes(key)] = (bytes(key), bytes(digest), bytes(tags or b""))
+    return sorted(byk.values())
 
 
 def store(db, tid, rows, per=38):
     db.execute("DELETE FROM blocks WHERE tid = ?", (tid,))
+    db.execute("DELETE FROM deltas WHERE tid = ?", (tid,))
     rows = sorted(rows)
     for i in range(0, len(rows), per):
         part = rows[i:i + per]
@@ -104,6 +115,7 @@ def downgrade(db):
         db.executemany("INSERT INTO rows VALUES (?, ?, ?, ?)",
                        [(tid,) + r for r in load(db, tid)])
     db.execute("DROP TABLE blocks")
+    db.execute("DROP TABLE deltas")
     db.execute("PRAGMA user_version = 2")
 
 

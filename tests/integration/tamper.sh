@@ -205,6 +205,8 @@ EOF
 	clean
 }
 case_run entry_deleted case_entry_deleted
+# tp.t was taken anew: it has another tid now.
+tid=$(sqlite3 "$B" "SELECT tid FROM tables WHERE name = CAST('t' AS BLOB)")
 
 # The stored rows packed otherwise (one row a block, all rows in one
 # block): still read right, no false record; changes are found and the
@@ -232,16 +234,52 @@ EOF
 	clean
 	[ "$(blocks "$ctid" list | wc -l)" -eq 1000 ] ||
 	    fail "tp.c holds $(blocks "$ctid" list | wc -l) rows, not 1000"
+	# Those few changes were kept as deltas.
+	[ "$(sqlite3 "$B" "SELECT count(*) FROM deltas WHERE tid = $ctid")" \
+	    -eq 4 ] || fail "the changes were not kept as 4 deltas"
 }
 case_run repacked case_repacked
+
+# A change kept as a delta (full mode, tp.t), then the delta altered: found
+# like an altered block.
+case_delta_altered()
+{
+	sql_db tp "UPDATE t SET w = -1 WHERE id = 4"
+	dbsc scan
+	expect_rc 1
+	expect_out <<EOF
+$(summary 0 1 0)
+dbsyscheck: op=update table=tp.t pk=id=4 changed=w $R
+EOF
+	[ "$(sqlite3 "$B" "SELECT count(*) FROM deltas WHERE tid = $tid AND
+	    pk = X'$(pk 4)'")" -eq 1 ] || fail "the update is not a delta"
+	tamper "UPDATE deltas SET digest = zeroblob(32)
+	    WHERE tid = $tid AND pk = X'$(pk 4)'"
+	dbsc scan
+	expect_rc 1
+	expect_out <<EOF
+$(summary 0 1 0)
+dbsyscheck: op=update table=tp.t pk=id=4 changed=%3F $R
+EOF
+	clean
+	# A delta removing a row that is there.
+	tamper "INSERT INTO deltas (tid, pk, digest, tags)
+	    VALUES ($tid, X'$(pk 11)', NULL, NULL)"
+	dbsc scan
+	expect_rc 1
+	expect_out <<EOF
+$(summary 1 0 0)
+dbsyscheck: op=insert table=tp.t pk=id=11 changed=- $R
+EOF
+	clean
+}
+case_run delta_altered case_delta_altered
 
 # A damaged row block: that table fails with an error record and its
 # stored state is kept as it was; the other table is scanned; reset of the
 # table makes a new baseline of it.
 case_block_garbled()
 {
-	# tp.t was taken anew (entry_deleted): it has another tid now.
-	tid=$(sqlite3 "$B" "SELECT tid FROM tables WHERE name = CAST('t' AS BLOB)")
 	blocks "$tid" garble
 	before=$(sqlite3 "$B" "SELECT hex(hi), hex(data) FROM blocks
 	    WHERE tid = $tid ORDER BY hi")

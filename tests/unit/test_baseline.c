@@ -143,7 +143,7 @@ static void
 model_mutate(struct fixture *f, struct model *m)
 {
 	struct mrow	 near;
-	size_t		 i, j, n, from;
+	size_t		 i, j, n, from, rate;
 
 	switch (rndn(f, 40)) {
 	case 0:
@@ -173,21 +173,18 @@ model_mutate(struct fixture *f, struct model *m)
 	default:
 		break;
 	}
+	/* A few changes to every block, or many: deltas, or rewrites. */
+	rate = (size_t[]){ 400, 100, 30, 8 }[rndn(f, 4)];
 	for (i = 0, j = 0; i < m->n; i++) {
-		switch (rndn(f, 20)) {
-		case 0:
+		n = rndn(f, rate);
+		if (n == 0)
 			continue;		/* deleted */
-		case 1:
-		case 2:
+		if (n <= 2)
 			mrow_fill(f, &m->rows[i]);	/* updated */
-			break;
-		default:
-			break;
-		}
 		m->rows[j++] = m->rows[i];
 	}
 	m->n = j;
-	model_add(f, m, rndn(f, 200), NULL);
+	model_add(f, m, rndn(f, 4000 / rate + 2), NULL);
 }
 
 /* The diff of a range, applied through the cursor. */
