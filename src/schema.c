@@ -10,6 +10,7 @@
 #include "conf.h"
 #include "record.h"
 #include "schema.h"
+#include "util.h"
 #include "xmalloc.h"
 
 #define SCHEMA_VERSION	1
@@ -43,6 +44,66 @@ schema_fixed_text(const char *data_type)
 			return 1;
 	}
 	return 0;
+}
+
+/*
+ * The most bytes the text of a value of column c can take, from its
+ * COLUMN_TYPE; SIZE_MAX when the type is not known to be bounded below a
+ * few megabytes (LONGTEXT, LONGBLOB, JSON, spatial types, ...).
+ */
+size_t
+schema_text_max(const struct column *c)
+{
+	static const struct {
+		const char	*name;
+		size_t		 max;
+		int		 declared;	/* the length is in the type */
+	} types[] = {
+		{ "char", 0, 1 }, { "varchar", 0, 1 },
+		{ "binary", 0, 1 }, { "varbinary", 0, 1 },
+		{ "tinytext", 255, 0 }, { "tinyblob", 255, 0 },
+		{ "text", 65535, 0 }, { "blob", 65535, 0 },
+		{ "mediumtext", 16777215, 0 }, { "mediumblob", 16777215, 0 },
+		{ "bit", 8, 0 },
+		{ "tinyint", 64, 0 }, { "smallint", 64, 0 },
+		{ "mediumint", 64, 0 }, { "int", 64, 0 }, { "bigint", 64, 0 },
+		{ "decimal", 80, 0 }, { "float", 64, 0 }, { "double", 64, 0 },
+		{ "date", 64, 0 }, { "datetime", 64, 0 },
+		{ "timestamp", 64, 0 }, { "time", 64, 0 }, { "year", 64, 0 },
+	};
+	const char	*errstr;
+	char		 name[16], num[16];
+	size_t		 i, n;
+	long long	 len;
+
+	n = strcspn(c->type, "( ");
+	if (n >= sizeof name)
+		return SIZE_MAX;
+	memcpy(name, c->type, n);
+	name[n] = '\0';
+	/* An ENUM or SET value is never longer than the list of members. */
+	if (strcmp(name, "enum") == 0 || strcmp(name, "set") == 0)
+		return strlen(c->type);
+	for (i = 0; i < sizeof types / sizeof types[0]; i++) {
+		if (strcmp(name, types[i].name) != 0)
+			continue;
+		if (!types[i].declared)
+			return types[i].max;
+		if (c->type[n] != '(')
+			return SIZE_MAX;
+		n++;
+		i = strspn(c->type + n, "0123456789");
+		if (i == 0 || i >= sizeof num || c->type[n + i] != ')')
+			return SIZE_MAX;
+		memcpy(num, c->type + n, i);
+		num[i] = '\0';
+		len = util_strtonum(num, 0, 1 << 24, &errstr);
+		if (errstr != NULL)
+			return SIZE_MAX;
+		/* Characters take up to 4 bytes (utf8mb4, utf16, utf32). */
+		return (size_t)len * (c->charset != NULL ? 4 : 1);
+	}
+	return SIZE_MAX;
 }
 
 /*

@@ -52,6 +52,7 @@ struct schema {
 #define SCHEMA_WATCH	0x4	/* triggers or functions differ */
 
 struct schema	*schema_create(const char *, const char *);
+size_t		 schema_text_max(const struct column *);
 struct column	*schema_add_column(struct schema *, const char *,
 		    const char *, const char *, const char *, int,
 		    const char *);

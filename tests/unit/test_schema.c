@@ -253,6 +253,56 @@ test_add_column_varbinary(void **state)
 	schema_free(s);
 }
 
+/*
+ * Ensure that the text of a column is bounded from its type (4 bytes a
+ * character, the declared or the type's length), and that LONGTEXT, spatial
+ * and malformed types are unbounded.
+ */
+static void
+test_text_max(void **state)
+{
+	static const struct {
+		const char	*type, *charset;
+		size_t		 max;
+	} cases[] = {
+		{ "varchar(255)", "utf8mb4", 1020 },
+		{ "char(60)", "latin1", 240 },
+		{ "varbinary(16)", NULL, 16 },
+		{ "binary(3)", NULL, 3 },
+		{ "tinytext", "utf8mb4", 255 },
+		{ "text", "utf8mb4", 65535 },
+		{ "blob", NULL, 65535 },
+		{ "mediumblob", NULL, 16777215 },
+		{ "int(11)", NULL, 64 },
+		{ "bigint(20) unsigned", NULL, 64 },
+		{ "decimal(65,30)", NULL, 80 },
+		{ "datetime", NULL, 64 },
+		{ "enum('a','bb')", "utf8mb4", 14 },
+		{ "set('x','y')", "utf8mb4", 12 },
+		{ "longtext", "utf8mb4", SIZE_MAX },
+		{ "longblob", NULL, SIZE_MAX },
+		{ "geometry", NULL, SIZE_MAX },
+		{ "varchar", "utf8mb4", SIZE_MAX },
+		{ "varchar(x)", "utf8mb4", SIZE_MAX },
+		{ "varchar(99999999999)", "utf8mb4", SIZE_MAX },
+		{ "averyveryverylongtypename", NULL, SIZE_MAX },
+	};
+	struct schema	*s;
+	struct column	*c;
+	size_t		 i;
+
+	(void)state;
+	s = schema_create("acme", "t");
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		c = schema_add_column(s, "c", cases[i].type, cases[i].charset,
+		    NULL, 1, "");
+		if (schema_text_max(c) != cases[i].max)
+			fail_msg("%s: %zu, not %zu", cases[i].type,
+			    schema_text_max(c), cases[i].max);
+	}
+	schema_free(s);
+}
+
 /* Ensure that fixed-width temporal types sort natively, without a cast. */
 static void
 test_add_column_temporal(void **state)
@@ -1221,6 +1271,7 @@ main(void)
 		cmocka_unit_test(test_add_column_uint),
 		cmocka_unit_test(test_add_column_varchar),
 		cmocka_unit_test(test_add_column_varbinary),
+		cmocka_unit_test(test_text_max),
 		cmocka_unit_test(test_add_column_temporal),
 		cmocka_unit_test(test_add_column_cast_others),
 		cmocka_unit_test(test_add_column_charset_forces_cast),
