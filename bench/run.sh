@@ -447,6 +447,9 @@ measure()
 {
 	_rows=$1 _var=$2 _rep=$3 _ok=$4
 	shift 4
+	# Dirty pages of the runs before (dumps, copies) written out now: a
+	# commit's fsync would otherwise wait for them (ext4 data=ordered).
+	sync
 	settle
 	quiet
 	[ -z "$m_before" ] || $m_before
