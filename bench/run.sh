@@ -136,6 +136,11 @@ function label(v) {
 	if (v == "cchanged") return "dbsyscheck chunk: re-scan, changes"
 	if (v == "cclustered") \
 		return "dbsyscheck chunk: re-scan, clustered changes"
+	if (v == "unochange") \
+		return "dbsyscheck chunk, UDF aggregate: re-scan, no change"
+	if (v == "uclustered") \
+		return "dbsyscheck chunk, UDF aggregate: re-scan, clustered " \
+		    "changes"
 	if (v == "paced") \
 		return "dbsyscheck full: re-scan, no change, paced (load control)"
 	if (v == "throttled") \
@@ -173,8 +178,8 @@ function table(r,    k, a, b, d, v, i) {
 	    "received MiB | other load CPU s |"
 	print "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 	split("fetch quick checksum pt dump_a dump_b diff dumpdiff first " \
-	    "nochange changed cfirst cnochange cchanged cclustered paced " \
-	    "throttled", v, " ")
+	    "nochange changed cfirst cnochange cchanged cclustered " \
+	    "unochange uclustered paced throttled", v, " ")
 	for (i = 1; i in v; i++)
 		row(r, v[i])
 	loadctl(r)
@@ -199,7 +204,7 @@ function loadctl(r,    k, p) {
 }
 function maxrss(r,    m, i, v) {
 	split("first nochange changed cfirst cnochange cchanged cclustered " \
-	    "paced throttled", v, " ")
+	    "unochange uclustered paced throttled", v, " ")
 	m = 0
 	for (i = 1; i in v; i++)
 		if (have[r SUBSEP v[i]] && rss[r SUBSEP v[i]] > m)
@@ -276,6 +281,11 @@ END {
 	target("chunk mode, no-change re-scan: time",
 	    "<= 0.6 x pt-table-checksum", f(x, 2) " x (" f(cw, 2) " s / " \
 	    f(pw, 2) " s)", x <= 0.6, fastest("cnochange", "pt"))
+	uw = wall[m SUBSEP "unochange"]
+	x = ratio(uw, pw)
+	target("chunk mode with the UDF aggregate, no-change re-scan: time",
+	    "<= 0.6 x pt-table-checksum", f(x, 2) " x (" f(uw, 2) " s / " \
+	    f(pw, 2) " s)", x <= 0.6, fastest("unochange", "pt"))
 	x = ratio(cpu[m SUBSEP "cnochange"], cpu[m SUBSEP "nochange"])
 	target("chunk mode, no-change re-scan: client CPU",
 	    "<= 5% of full mode", f(100 * x, 1) "% (" \
@@ -335,6 +345,10 @@ fi
 # Copies, so that a rebuild during the run does not change what is measured.
 mkdir -p "$W/bin"
 cp "$top_builddir/dbsyscheck" "$top_builddir/bench/fetch" "$W/bin/"
+[ -f "$top_builddir/.libs/dbsyscheck_udf.so" ] ||
+    fail "$top_builddir/.libs/dbsyscheck_udf.so is not built"
+mkdir -p "$W/plugin"
+cp "$top_builddir/.libs/dbsyscheck_udf.so" "$W/plugin/"
 
 tck=$(getconf CLK_TCK)
 ncpu=$(nproc)
@@ -342,7 +356,8 @@ raw=$W/raw.tsv
 : >"$raw"
 
 db_start "--innodb-buffer-pool-size=$pool" --innodb-log-file-size=512M \
-    --innodb-flush-log-at-trx-commit=2 --max-allowed-packet=64M
+    --innodb-flush-log-at-trx-commit=2 --max-allowed-packet=64M \
+    --plugin-dir="$W/plugin"
 (umask 077 && cat >"$W/my.cnf") <<EOF
 [client]
 socket=$W/sock
@@ -553,9 +568,24 @@ copy_baseline()
 	sync
 }
 
+# chunk_udf on|off: dbsyscheck_chunk() (the UDF library's aggregate, which
+# the scanner uses when the server has it) loaded in the server or not.
+udf_state=off
+chunk_udf()
+{
+	[ "$1" != "$udf_state" ] || return 0
+	if [ "$1" = on ]; then
+		sql "CREATE AGGREGATE FUNCTION dbsyscheck_chunk RETURNS INTEGER
+		    SONAME 'dbsyscheck_udf.so'"
+	else
+		sql "DROP FUNCTION dbsyscheck_chunk"
+	fi
+	udf_state=$1
+}
+
 # The variants, in the order of the first repetition.
 variants="fetch quick checksum pt dump_a dump_b diff first nochange changed
-    cfirst cnochange cchanged cclustered paced throttled"
+    cfirst cnochange cchanged cclustered unochange uclustered paced throttled"
 
 # run_variant ROWS VARIANT REP
 run_variant()
@@ -599,6 +629,7 @@ run_variant()
 	first|cfirst)
 		_m=full
 		[ "$2" = first ] || _m=chunk
+		chunk_udf off
 		rm -f "$W/$_m.db"
 		sync
 		m_out=$W/out.$2
@@ -630,9 +661,11 @@ run_variant()
 $(cat "$W/err.$2")"
 		printf '%s\tpause_s\t%s\n' "$1" "$_p" >>"$W/facts.tsv"
 		;;
-	nochange|changed|cnochange|cchanged|cclustered)
+	nochange|changed|cnochange|cchanged|cclustered|unochange|uclustered)
+		# Chunk mode with SQL's aggregate (c...), or the UDF's (u...).
 		case $2 in
-		cnochange|cchanged|cclustered)	_m=chunk ;;
+		cnochange|cchanged|cclustered)	_m=chunk; chunk_udf off ;;
+		unochange|uclustered)		_m=chunk; chunk_udf on ;;
 		*)				_m=full ;;
 		esac
 		case $2 in
@@ -740,8 +773,11 @@ check_outputs()
 	cmp -s "$W/out.changed" "$W/out.cchanged" ||
 	    fail "chunk mode reported other records than full mode"
 	[ ! -s "$W/out.nochange" ] && [ ! -s "$W/out.cnochange" ] &&
-	    [ ! -s "$W/out.paced" ] && [ ! -s "$W/out.throttled" ] ||
+	    [ ! -s "$W/out.unochange" ] && [ ! -s "$W/out.paced" ] &&
+	    [ ! -s "$W/out.throttled" ] ||
 	    fail "a no-change re-scan reported something"
+	cmp -s "$W/out.cclustered" "$W/out.uclustered" ||
+	    fail "chunk mode reported other records with the UDF than without"
 	grep -q "op=summary inserts=$_d updates=" "$W/out.cclustered" ||
 	    fail "clustered: $(head -n 1 "$W/out.cclustered")"
 }

@@ -3,3 +3,4 @@
 -- function makes every change of its table fail.
 DROP FUNCTION IF EXISTS dbsyscheck_log;
 DROP FUNCTION IF EXISTS log_error;
+DROP FUNCTION IF EXISTS dbsyscheck_chunk;

@@ -15,6 +15,7 @@
 #include <openssl/params.h>
 #include <openssl/sha.h>
 
+#include "chunkhash.h"
 #include "record.h"
 #include "rowenc.h"
 #include "siphash.h"
@@ -479,42 +480,14 @@ out:
 }
 
 /*
- * XOR into agg the first ROWENC_AGG_LEN bytes of the SHA-256 that the
- * server computes for a row in chunk mode (source_mysql.c): the values
- * joined by '#' after a NULL map ("0"/"1" per column) and the byte length
- * of every non-NULL variable-length value (varlen[i]), NULL values left
- * out, as CONCAT_WS does.
+ * XOR into agg the row's hash as the server computes it in chunk mode
+ * (chunkhash.c). Returns 0.
  */
 int
 rowenc_chunk_hash(const char *const *vals, const unsigned long *lens,
     size_t n, const unsigned char *varlen, unsigned char *agg)
 {
-	SHA256_CTX	 c;
-	unsigned char	 md[32];
-	char		 num[32];
-	size_t		 i;
-	int		 len;
-
-	SHA256_Init(&c);
-	for (i = 0; i < n; i++)
-		SHA256_Update(&c, vals[i] == NULL ? "1" : "0", 1);
-	for (i = 0; i < n; i++) {
-		if (vals[i] == NULL || !varlen[i])
-			continue;
-		len = snprintf(num, sizeof num, "#%lu", lens[i]);
-		if (len < 0 || (size_t)len >= sizeof num)
-			return -1;
-		SHA256_Update(&c, num, (size_t)len);
-	}
-	for (i = 0; i < n; i++) {
-		if (vals[i] == NULL)
-			continue;
-		SHA256_Update(&c, "#", 1);
-		SHA256_Update(&c, vals[i], lens[i]);
-	}
-	SHA256_Final(md, &c);
-	for (i = 0; i < ROWENC_AGG_LEN; i++)
-		agg[i] ^= md[i];
+	chunkhash_row(vals, lens, n, varlen, agg);
 	return 0;
 }
 

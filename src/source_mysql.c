@@ -26,6 +26,8 @@ struct source {
 	char		*server;
 	char		*funcs;		/* the watched UDFs, read once a run */
 	unsigned long long maxpacket;	/* @@max_allowed_packet, or 0 */
+	int		 chunk_udf;	/* dbsyscheck_chunk(): -1 untried,
+					   0 not installed, 1 in use */
 };
 
 /* Copy the client library's message at once: the next call overwrites it. */
@@ -66,6 +68,7 @@ source_open(const char *defaults_file, const char *group, char **cause)
 	unsigned int	 ct = SOURCE_CONNECT_TIMEOUT, io = SOURCE_IO_TIMEOUT;
 
 	src = xcalloc(1, sizeof *src);
+	src->chunk_udf = -1;
 	if ((src->my = mysql_init(NULL)) == NULL) {
 		*cause = xstrdup("mysql_init failed");
 		free(src);
@@ -733,19 +736,115 @@ source_bounded(struct source *src, const struct schema *s, char **cause)
  * are hashed as stored when they share one ASCII-compatible character
  * set, else as CAST(... AS BINARY), so CONCAT_WS never converts them.
  */
+/*
+ * Read a chunk query's row (count, aggregate, rows too long to hash) and
+ * free the result. The aggregate comes as an unsigned decimal from SQL and
+ * as a signed BIGINT from dbsyscheck_chunk(): the same 64 bits.
+ */
+static int
+source_chunk_result(MYSQL_RES *res, uint64_t *count, unsigned char agg[8],
+    uint64_t *oversize, char **cause)
+{
+	MYSQL_ROW		 row;
+	const char		*errstr = NULL;
+	unsigned long long	 v = 0;
+	size_t			 i;
+
+	row = mysql_fetch_row(res);
+	if (row == NULL || mysql_num_fields(res) != 3 || row[0] == NULL) {
+		*cause = xstrdup("unexpected chunk result");
+		mysql_free_result(res);
+		return -1;
+	}
+	*count = (uint64_t)util_strtonum(row[0], 0, LLONG_MAX, &errstr);
+	if (row[1] != NULL && row[1][0] == '-')
+		v = (unsigned long long)strtoll(row[1], NULL, 10);
+	else if (row[1] != NULL)
+		v = strtoull(row[1], NULL, 10);
+	*oversize = row[2] != NULL ? strtoull(row[2], NULL, 10) : 0;
+	for (i = 0; i < 8; i++)
+		agg[i] = (unsigned char)(v >> (56 - 8 * i));
+	mysql_free_result(res);
+	if (errstr != NULL) {
+		*cause = xstrdup("unexpected chunk result");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The chunk query through dbsyscheck_chunk(), the UDF library's aggregate
+ * (src/udf/udf_chunk.c), when the server has it: the same count and
+ * aggregate for a fraction of the server's work. NULL with *cause unset
+ * when the function is not installed.
+ */
+static MYSQL_RES *
+source_chunk_udf(struct source *src, const struct schema *s,
+    const struct keyvals *lo, const struct keyvals *hi, char **cause)
+{
+	MYSQL_RES	*res;
+	struct buf	 sql;
+	size_t		 i;
+	int		 any;
+
+	buf_init(&sql, BUF_NOCAP);
+	buf_adds(&sql, "SELECT COUNT(*) AS n, dbsyscheck_chunk('");
+	for (i = 0; i < s->ncols; i++) {
+		if (s->cols[i].hashed)
+			buf_addc(&sql, s->cols[i].varlen ? '1' : '0');
+	}
+	buf_addc(&sql, '\'');
+	for (i = 0, any = 0; i < s->ncols; i++) {
+		if (!s->cols[i].hashed)
+			continue;
+		buf_adds(&sql, ", ");
+		source_ident(&sql, s->cols[i].name);
+		any = 1;
+	}
+	buf_adds(&sql, ") AS agg, 0 AS big");
+	if (!any || source_from_where(&sql, s, lo, hi, cause) == -1) {
+		if (!any)
+			*cause = xstrdup("no column to hash");
+		buf_free(&sql);
+		return NULL;
+	}
+	res = source_small(src, &sql, cause);
+	buf_free(&sql);
+	if (res == NULL && src->chunk_udf == -1 && !src->lost &&
+	    mysql_errno(src->my) == 1305) {
+		/* ER_SP_DOES_NOT_EXIST: not installed; SQL from now on. */
+		free(*cause);
+		*cause = NULL;
+		src->chunk_udf = 0;
+		return NULL;
+	}
+	if (res != NULL)
+		src->chunk_udf = 1;
+	return res;
+}
+
 int
 source_chunk(struct source *src, const struct schema *s,
     const struct keyvals *lo, const struct keyvals *hi, uint64_t *count,
     unsigned char agg[8], uint64_t *oversize, char **cause)
 {
 	MYSQL_RES	*res;
-	MYSQL_ROW	 row;
 	struct buf	 sql, expr, len;
-	const char	*cs = NULL, *errstr;
-	unsigned long long v;
+	const char	*cs = NULL;
+	char		*ucause = NULL;
 	size_t		 i;
 	int		 cast = 0, any, bounded;
 
+	if (src->chunk_udf != 0) {
+		res = source_chunk_udf(src, s, lo, hi, &ucause);
+		if (res != NULL)
+			return source_chunk_result(res, count, agg, oversize,
+			    cause);
+		if (ucause != NULL) {
+			*cause = ucause;
+			return -1;
+		}
+	}
 	for (i = 0; i < s->ncols; i++) {
 		if (!s->cols[i].hashed || s->cols[i].charset == NULL)
 			continue;
@@ -831,23 +930,7 @@ source_chunk(struct source *src, const struct schema *s,
 	buf_free(&sql);
 	if (res == NULL)
 		return -1;
-	row = mysql_fetch_row(res);
-	if (row == NULL || mysql_num_fields(res) != 3 || row[0] == NULL) {
-		*cause = xstrdup("unexpected chunk result");
-		mysql_free_result(res);
-		return -1;
-	}
-	*count = (uint64_t)util_strtonum(row[0], 0, LLONG_MAX, &errstr);
-	v = row[1] != NULL ? strtoull(row[1], NULL, 10) : 0;
-	*oversize = row[2] != NULL ? strtoull(row[2], NULL, 10) : 0;
-	for (i = 0; i < 8; i++)
-		agg[i] = (unsigned char)(v >> (56 - 8 * i));
-	mysql_free_result(res);
-	if (errstr != NULL) {
-		*cause = xstrdup("unexpected chunk result");
-		return -1;
-	}
-	return 0;
+	return source_chunk_result(res, count, agg, oversize, cause);
 }
 
 /*

@@ -34,6 +34,11 @@ bool		 log_error_init(UDF_INIT *, UDF_ARGS *, char *);
 void		 log_error_deinit(UDF_INIT *);
 char		*log_error(UDF_INIT *, UDF_ARGS *, char *, unsigned long *,
 		    char *, char *);
+bool		 dbsyscheck_chunk_init(UDF_INIT *, UDF_ARGS *, char *);
+void		 dbsyscheck_chunk_deinit(UDF_INIT *);
+void		 dbsyscheck_chunk_clear(UDF_INIT *, char *, char *);
+void		 dbsyscheck_chunk_add(UDF_INIT *, UDF_ARGS *, char *, char *);
+long long	 dbsyscheck_chunk(UDF_INIT *, UDF_ARGS *, char *, char *);
 
 /*
  * What the library reads once per load from the server's environment

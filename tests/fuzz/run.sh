@@ -28,7 +28,8 @@ sources()
 {
 	case $1 in
 	fuzz_conf)	echo conf buf util xmalloc ;;
-	fuzz_rowenc)	echo rowenc record buf schema siphash conf util xmalloc ;;
+	fuzz_rowenc)	echo rowenc chunkhash record buf schema siphash conf util \
+			    xmalloc ;;
 	fuzz_record)	echo record buf ;;
 	fuzz_udf)	echo udf/udf_log udf/udf_log_error udf/udf_env record buf ;;
 	*)		echo "fuzz: unknown target $1" >&2; return 1 ;;

@@ -2146,6 +2146,134 @@ test_write_symlink(void **state)
 	free(got);
 }
 
+/*
+ * Ensure that dbsyscheck_chunk_init refuses a call without columns, a
+ * varlen argument that is not a constant, not one flag per column, or not
+ * made of 0 and 1, each with a message; and makes every column a string.
+ */
+static void
+test_chunk_init(void **state)
+{
+	static const char *const bad[] = { "0", "012", "0x", "00 " };
+	struct call	 c;
+	UDF_INIT	 init;
+	char		 msg[MYSQL_ERRMSG_SIZE];
+	size_t		 i;
+
+	(void)state;
+	call_init(&c, "0", END);
+	c.types[0] = STRING_RESULT;
+	assert_true(dbsyscheck_chunk_init(&init, &c.args, msg));
+	assert_non_null(strstr(msg, "1 to 4096 columns"));
+	call_free(&c);
+	call_init(&c, NULL, "a", END);
+	c.types[0] = STRING_RESULT;
+	assert_true(dbsyscheck_chunk_init(&init, &c.args, msg));
+	assert_non_null(strstr(msg, "constant"));
+	call_free(&c);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		call_init(&c, bad[i], "a", "b", END);
+		c.types[0] = STRING_RESULT;
+		assert_true(dbsyscheck_chunk_init(&init, &c.args, msg));
+		assert_true(strncmp(msg, "dbsyscheck_chunk", 16) == 0);
+		call_free(&c);
+	}
+	call_init(&c, "01", "a", "b", END);
+	c.types[0] = INT_RESULT;
+	assert_true(dbsyscheck_chunk_init(&init, &c.args, msg));
+	c.types[0] = STRING_RESULT;
+	memset(&init, 0, sizeof init);
+	assert_false(dbsyscheck_chunk_init(&init, &c.args, msg));
+	assert_int_equal(c.types[1], STRING_RESULT);
+	assert_int_equal(c.types[2], STRING_RESULT);
+	dbsyscheck_chunk_deinit(&init);
+	assert_null(init.ptr);
+	call_free(&c);
+	expect_log("");
+}
+
+#define HASH_11	5748892369479747538LL	/* SHA-256("11"), 8 bytes */
+
+/*
+ * Ensure that the aggregate is the XOR of the first 8 bytes of the SHA-256
+ * of each row's text, as SQL's CONCAT_WS builds it (values from Python's
+ * hashlib): row (1, NULL, 'a#b') with varlen 011 is "010#3#1#a#b", row
+ * (NULL, NULL) with varlen 00 is "11"; no row gives 0; clear starts over.
+ */
+static void
+test_chunk_aggregate(void **state)
+{
+	struct call	 c;
+	UDF_INIT	 init;
+	char		 msg[MYSQL_ERRMSG_SIZE], is_null = 0, error = 0;
+
+	(void)state;
+	call_init(&c, "011", "1", NULL, "a#b", END);
+	c.types[0] = STRING_RESULT;
+	memset(&init, 0, sizeof init);
+	assert_false(dbsyscheck_chunk_init(&init, &c.args, msg));
+	dbsyscheck_chunk_clear(&init, &is_null, &error);
+	assert_int_equal(dbsyscheck_chunk(&init, &c.args, &is_null, &error),
+	    0);
+	dbsyscheck_chunk_add(&init, &c.args, &is_null, &error);
+	assert_int_equal(dbsyscheck_chunk(&init, &c.args, &is_null, &error),
+	    (long long)8594069700856067311ULL);
+	dbsyscheck_chunk_clear(&init, &is_null, &error);
+	dbsyscheck_chunk_add(&init, &c.args, &is_null, &error);
+	/* The same row twice cancels out: XOR. */
+	dbsyscheck_chunk_add(&init, &c.args, &is_null, &error);
+	assert_int_equal(dbsyscheck_chunk(&init, &c.args, &is_null, &error),
+	    0);
+	dbsyscheck_chunk_add(&init, &c.args, &is_null, &error);
+	dbsyscheck_chunk_deinit(&init);
+	call_free(&c);
+
+	call_init(&c, "00", NULL, NULL, END);
+	c.types[0] = STRING_RESULT;
+	memset(&init, 0, sizeof init);
+	assert_false(dbsyscheck_chunk_init(&init, &c.args, msg));
+	dbsyscheck_chunk_clear(&init, &is_null, &error);
+	dbsyscheck_chunk_add(&init, &c.args, &is_null, &error);
+	assert_int_equal(dbsyscheck_chunk(&init, &c.args, &is_null, &error),
+	    HASH_11);
+	call_set(&c, 3, "a#b", 3);
+	/* A call with another number of arguments is an error. */
+	dbsyscheck_chunk_add(&init, &c.args, &is_null, &error);
+	assert_int_equal(error, 1);
+	assert_int_equal(is_null, 0);
+	call_free(&c);
+	dbsyscheck_chunk_deinit(&init);
+	expect_log("");
+}
+
+/*
+ * Ensure that two rows give the XOR of their hashes: "010#3#1#a#b" and
+ * (three NULLs) "111" give 81a4e53ea238a0b5, a negative BIGINT.
+ */
+static void
+test_chunk_two_rows(void **state)
+{
+	struct call	 a, b;
+	UDF_INIT	 init;
+	char		 msg[MYSQL_ERRMSG_SIZE], is_null = 0, error = 0;
+
+	(void)state;
+	call_init(&a, "011", "1", NULL, "a#b", END);
+	call_init(&b, "011", NULL, NULL, NULL, END);
+	a.types[0] = STRING_RESULT;
+	memset(&init, 0, sizeof init);
+	assert_false(dbsyscheck_chunk_init(&init, &a.args, msg));
+	dbsyscheck_chunk_clear(&init, &is_null, &error);
+	dbsyscheck_chunk_add(&init, &a.args, &is_null, &error);
+	dbsyscheck_chunk_add(&init, &b.args, &is_null, &error);
+	assert_int_equal(dbsyscheck_chunk(&init, &a.args, &is_null, &error),
+	    -9104900489463947083LL);
+	dbsyscheck_chunk_deinit(&init);
+	call_free(&a);
+	call_free(&b);
+	expect_log("");
+}
+
 int
 main(void)
 {
@@ -2172,6 +2300,9 @@ main(void)
 	const struct CMUnitTest main_tests[] = {
 		T(test_env_loaded),
 		T(test_init_too_few),
+		T(test_chunk_init),
+		T(test_chunk_aggregate),
+		T(test_chunk_two_rows),
 		T(test_init_types),
 		T(test_call_too_few),
 		T(test_init_error_cut),
