@@ -479,7 +479,9 @@ measure()
 	shift 4
 	# Dirty pages of the runs before (dumps, copies) written out now: a
 	# commit's fsync would otherwise wait for them (ext4 data=ordered).
+	# Then a second for the disk's side of it to calm down.
 	sync
+	sleep 1
 	settle
 	quiet
 	[ -z "$m_before" ] || $m_before
@@ -598,9 +600,12 @@ chunk_udf()
 	udf_state=$1
 }
 
-# The variants, in the order of the first repetition.
-variants="fetch quick checksum pt dump_a dump_b diff first nochange changed
-    cfirst cnochange cchanged cclustered unochange uclustered paced throttled"
+# The variants, in the order of the first repetition: each time target's
+# two sides next to each other (fetch, nochange, first; nochange, changed;
+# pt, cnochange, unochange), so that a drift of the machine's speed hits
+# both alike.
+variants="quick checksum dump_a dump_b diff fetch nochange first changed pt
+    cnochange unochange cfirst cchanged cclustered uclustered paced throttled"
 
 # run_variant ROWS VARIANT REP
 run_variant()

@@ -730,13 +730,6 @@ source_bounded(struct source *src, const struct schema *s, char **cause)
 }
 
 /*
- * The server's aggregate of the rows after lo up to hi (NULL: unbounded):
- * their number and the XOR of the first 8 bytes of each row's SHA-256
- * (rowenc_chunk_hash computes the same on the client). Character columns
- * are hashed as stored when they share one ASCII-compatible character
- * set, else as CAST(... AS BINARY), so CONCAT_WS never converts them.
- */
-/*
  * Read a chunk query's row (count, aggregate, rows too long to hash) and
  * free the result. The aggregate comes as an unsigned decimal from SQL and
  * as a signed BIGINT from dbsyscheck_chunk(): the same 64 bits.
@@ -823,6 +816,14 @@ source_chunk_udf(struct source *src, const struct schema *s,
 	return res;
 }
 
+/*
+ * The server's aggregate of the rows after lo up to hi (NULL: unbounded):
+ * their number and the XOR of the first 8 bytes of each row's SHA-256
+ * (chunkhash_row computes the same on the client), with dbsyscheck_chunk()
+ * when the server has it, else in SQL. Character columns are hashed as
+ * stored: in SQL, when they do not share one ASCII-compatible character
+ * set, as CAST(... AS BINARY), so CONCAT_WS never converts them.
+ */
 int
 source_chunk(struct source *src, const struct schema *s,
     const struct keyvals *lo, const struct keyvals *hi, uint64_t *count,
