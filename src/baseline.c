@@ -977,6 +977,8 @@ brow_remove(struct baseline_cursor *c, size_t at, size_t n)
 {
 	size_t	 i;
 
+	if (n == 0)
+		return;
 	for (i = at; i < at + n; i++) {
 		c->bytes -= brow_bytes(&c->rows[i]);
 		free(c->rows[i].own);
@@ -1415,7 +1417,8 @@ cursor_drop(struct baseline_cursor *c, int write, char **cause)
 		if (c->bytes > 2 * BLOCK_TARGET)
 			m = (c->bytes + BLOCK_TARGET - 1) / BLOCK_TARGET;
 		last = c->nrows > 0 ? &c->rows[c->nrows - 1] : NULL;
-		beyond = last != NULL && diff_keycmp(last->key, last->keylen,
+		beyond = last != NULL && c->is_stored &&
+		    diff_keycmp(last->key, last->keylen,
 		    (const unsigned char *)c->stored.data, c->stored.len) > 0;
 		if (c->is_stored && m == 1 && last != NULL && !beyond &&
 		    c->ndeltas + c->nchg < DELTA_MAX) {

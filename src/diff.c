@@ -23,10 +23,11 @@ int
 diff_keycmp(const unsigned char *a, size_t alen, const unsigned char *b,
     size_t blen)
 {
+	size_t	 n = alen < blen ? alen : blen;
 	int	 c;
 
-	c = memcmp(a, b, alen < blen ? alen : blen);
-	if (c != 0)
+	/* An empty key may have no bytes at all: never memcmp(NULL, ...). */
+	if (n > 0 && (c = memcmp(a, b, n)) != 0)
 		return c;
 	return alen < blen ? -1 : alen > blen;
 }

@@ -87,7 +87,8 @@ model_copy(struct model *dst, const struct model *src)
 {
 	dst->n = src->n;
 	dst->rows = xreallocarray(NULL, src->n + 1, sizeof *dst->rows);
-	memcpy(dst->rows, src->rows, src->n * sizeof *src->rows);
+	if (src->n > 0)
+		memcpy(dst->rows, src->rows, src->n * sizeof *src->rows);
 }
 
 static void
