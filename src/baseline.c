@@ -1015,6 +1015,14 @@ cursor_unbury(struct baseline_cursor *c)
 		free(c->grave[--c->ngrave]);
 }
 
+/* The error for stored rows that do not parse. */
+static char *
+cursor_malformed(const struct baseline_cursor *c, const char *what)
+{
+	return xasprintf("baseline %s: malformed row %s (a reset of the table "
+	    "makes a new baseline of it)", c->bl->path, what);
+}
+
 /* Parse a stored block into the rows in hand. */
 static int
 cursor_parse(struct baseline_cursor *c, const unsigned char *data,
@@ -1054,8 +1062,7 @@ cursor_parse(struct baseline_cursor *c, const unsigned char *data,
 		goto bad;
 	return 0;
 bad:
-	*cause = xasprintf("baseline %s: malformed row block (a reset of the "
-	    "table makes a new baseline of it)", c->bl->path);
+	*cause = cursor_malformed(c, "block");
 	return -1;
 }
 
@@ -1068,6 +1075,30 @@ cursor_setkey(struct buf *b, const void *key, size_t keylen, char **cause)
 		return -1;
 	}
 	return 0;
+}
+
+/* Raise the bound b (unset: have is 0) to key when key is greater. */
+static int
+cursor_raise(struct buf *b, int *have, const unsigned char *key,
+    size_t keylen, char **cause)
+{
+	if (*have && diff_keycmp(key, keylen, (const unsigned char *)b->data,
+	    b->len) <= 0)
+		return 0;
+	if (cursor_setkey(b, key, keylen, cause) == -1)
+		return -1;
+	*have = 1;
+	return 0;
+}
+
+/* Bind the key b as parameter n, or the empty key (below every key). */
+static void
+cursor_bind_key(sqlite3_stmt *st, int n, const struct buf *b, int have)
+{
+	if (have)
+		sqlite3_bind_blob(st, n, b->data, (int)b->len, SQLITE_STATIC);
+	else
+		sqlite3_bind_zeroblob(st, n, 0);
 }
 
 /* Read the next blocks ahead, unless some are left or none follow. */
@@ -1085,19 +1116,13 @@ cursor_ahead(struct baseline_cursor *c, char **cause)
 	if ((st = baseline_stmt(c->bl, ST_BLOCKS_NEXT, cause)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, c->tid);
-	if (c->have_seek)
-		sqlite3_bind_blob(st, 2, c->seek.data, (int)c->seek.len,
-		    SQLITE_STATIC);
-	else
-		sqlite3_bind_zeroblob(st, 2, 0);
+	cursor_bind_key(st, 2, &c->seek, c->have_seek);
 	sqlite3_bind_int(st, 3, BLOCK_BATCH);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		b = &c->ahead[c->nahead++];
 		if (sqlite3_column_type(st, 0) != SQLITE_BLOB ||
 		    sqlite3_column_type(st, 1) != SQLITE_BLOB) {
-			*cause = xasprintf("baseline %s: malformed row block "
-			    "(a reset of the table makes a new baseline of it)",
-			    c->bl->path);
+			*cause = cursor_malformed(c, "block");
 			sqlite3_reset(st);
 			return -1;
 		}
@@ -1119,13 +1144,8 @@ cursor_ahead(struct baseline_cursor *c, char **cause)
 		c->nomore = 1;
 	if (c->nahead > 0) {
 		b = &c->ahead[c->nahead - 1];
-		if (!c->have_seek || diff_keycmp(b->hi, b->hilen,
-		    (const unsigned char *)c->seek.data, c->seek.len) > 0) {
-			if (cursor_setkey(&c->seek, b->hi, b->hilen,
-			    cause) == -1)
-				return -1;
-			c->have_seek = 1;
-		}
+		return cursor_raise(&c->seek, &c->have_seek, b->hi, b->hilen,
+		    cause);
 	}
 	return 0;
 }
@@ -1146,11 +1166,7 @@ cursor_dahead(struct baseline_cursor *c, char **cause)
 	if ((st = baseline_stmt(c->bl, ST_DELTAS_NEXT, cause)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, c->tid);
-	if (c->have_dseek)
-		sqlite3_bind_blob(st, 2, c->dseek.data, (int)c->dseek.len,
-		    SQLITE_STATIC);
-	else
-		sqlite3_bind_zeroblob(st, 2, 0);
+	cursor_bind_key(st, 2, &c->dseek, c->have_dseek);
 	sqlite3_bind_int(st, 3, DELTA_BATCH);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		key = sqlite3_column_blob(st, 0);
@@ -1162,9 +1178,7 @@ cursor_dahead(struct baseline_cursor *c, char **cause)
 		    sqlite3_column_type(st, 0) != SQLITE_BLOB ||
 		    (sqlite3_column_type(st, 1) != SQLITE_NULL &&
 		    sqlite3_column_bytes(st, 1) != DIFF_DIGEST_LEN)) {
-			*cause = xasprintf("baseline %s: malformed row delta "
-			    "(a reset of the table makes a new baseline of "
-			    "it)", c->bl->path);
+			*cause = cursor_malformed(c, "delta");
 			sqlite3_reset(st);
 			return -1;
 		}
@@ -1313,11 +1327,7 @@ cursor_clear_deltas(struct baseline_cursor *c, char **cause)
 	if ((st = baseline_stmt(c->bl, ST_DELTAS_DEL, cause)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, c->tid);
-	if (c->have_dfrom)
-		sqlite3_bind_blob(st, 2, c->dfrom.data, (int)c->dfrom.len,
-		    SQLITE_STATIC);
-	else
-		sqlite3_bind_zeroblob(st, 2, 0);
+	cursor_bind_key(st, 2, &c->dfrom, c->have_dfrom);
 	sqlite3_bind_blob(st, 3, c->stored.data, (int)c->stored.len,
 	    SQLITE_STATIC);
 	if (baseline_done(c->bl, st, "writing rows", cause) == -1)
@@ -1368,14 +1378,8 @@ cursor_write(struct baseline_cursor *c, size_t from, size_t to, int replace,
 		return -1;
 	}
 	/* Never read back what was written. */
-	if (!c->have_seek || diff_keycmp(last->key, last->keylen,
-	    (const unsigned char *)c->seek.data, c->seek.len) > 0) {
-		if (cursor_setkey(&c->seek, last->key, last->keylen,
-		    cause) == -1)
-			return -1;
-		c->have_seek = 1;
-	}
-	return 0;
+	return cursor_raise(&c->seek, &c->have_seek, last->key, last->keylen,
+	    cause);
 nomem:
 	*cause = xstrdup("out of memory writing the baseline");
 	return -1;

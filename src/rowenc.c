@@ -127,6 +127,30 @@ fail:
 	return NULL;
 }
 
+/*
+ * The header of one value in the canonical encoding: a flag byte (0 NULL,
+ * 1 present) and, when present, the 32-bit big-endian length. Returns its
+ * size, or 0 for a value too long to encode.
+ */
+#define ROWENC_HDR_MAX	5
+
+static size_t
+rowenc_hdr(unsigned char *p, const char *v, unsigned long len)
+{
+	if (v == NULL) {
+		p[0] = 0;
+		return 1;
+	}
+	if (len > 0xffffffffUL)
+		return 0;
+	p[0] = 1;
+	p[1] = len >> 24;
+	p[2] = len >> 16;
+	p[3] = len >> 8;
+	p[4] = len;
+	return ROWENC_HDR_MAX;
+}
+
 /* Free the state and wipe the derived keys. */
 void
 rowenc_free(struct rowenc *re)
@@ -140,20 +164,12 @@ rowenc_free(struct rowenc *re)
 static int
 rowenc_canon_one(struct buf *b, const char *v, unsigned long len)
 {
-	unsigned char	 hdr[5];
+	unsigned char	 hdr[ROWENC_HDR_MAX];
+	size_t		 n;
 
-	if (v == NULL)
-		return buf_addc(b, 0);
-	if (len > 0xffffffffUL)
+	if ((n = rowenc_hdr(hdr, v, len)) == 0 || buf_add(b, hdr, n) == -1)
 		return -1;
-	hdr[0] = 1;
-	hdr[1] = len >> 24;
-	hdr[2] = len >> 16;
-	hdr[3] = len >> 8;
-	hdr[4] = len;
-	if (buf_add(b, hdr, sizeof hdr) == -1)
-		return -1;
-	return buf_add(b, v, len);
+	return v == NULL ? 0 : buf_add(b, v, len);
 }
 
 /*
@@ -181,28 +197,22 @@ rowenc_digest(struct rowenc *re, const char *const *vals,
 {
 	SHA256_CTX	 c = re->ictx;
 	unsigned char	 blk[1024], inner[32];
-	size_t		 i, used = 0;
+	size_t		 i, hdr, used = 0;
 
 	/* The canonical encoding, hashed a kilobyte at a time. */
 	for (i = 0; i < n; i++) {
-		if (vals[i] != NULL && lens[i] > 0xffffffffUL) {
+		if (used + ROWENC_HDR_MAX > sizeof blk) {
+			SHA256_Update(&c, blk, used);
+			used = 0;
+		}
+		if ((hdr = rowenc_hdr(blk + used, vals[i], lens[i])) == 0) {
 			*cause = xstrdup("row too large to encode");
 			util_wipe(&c, sizeof c);
 			return -1;
 		}
-		if (used + 5 > sizeof blk) {
-			SHA256_Update(&c, blk, used);
-			used = 0;
-		}
-		if (vals[i] == NULL) {
-			blk[used++] = 0;
+		used += hdr;
+		if (vals[i] == NULL)
 			continue;
-		}
-		blk[used++] = 1;
-		blk[used++] = lens[i] >> 24;
-		blk[used++] = lens[i] >> 16;
-		blk[used++] = lens[i] >> 8;
-		blk[used++] = lens[i];
 		if (used + lens[i] <= sizeof blk) {
 			memcpy(blk + used, vals[i], lens[i]);
 			used += lens[i];
@@ -243,17 +253,14 @@ rowenc_tags(const struct rowenc *re, const char *const *vals,
 		/* Position, flag, length, value: as rowenc_canon_one. */
 		small[0] = i >> 24; small[1] = i >> 16; small[2] = i >> 8;
 		small[3] = i;
-		if (vals[i] == NULL) {
-			small[4] = 0;
+		if (vals[i] == NULL ||
+		    lens[i] <= sizeof small - 4 - ROWENC_HDR_MAX) {
+			len = 4 + rowenc_hdr(small + 4, vals[i], lens[i]);
+			if (vals[i] != NULL) {
+				memcpy(small + len, vals[i], lens[i]);
+				len += lens[i];
+			}
 			p = small;
-			len = 5;
-		} else if (lens[i] <= sizeof small - 9) {
-			small[4] = 1;
-			small[5] = lens[i] >> 24; small[6] = lens[i] >> 16;
-			small[7] = lens[i] >> 8; small[8] = lens[i];
-			memcpy(small + 9, vals[i], lens[i]);
-			p = small;
-			len = 9 + lens[i];
 			if (len > used)
 				used = len;
 		} else {

@@ -230,6 +230,32 @@ source_small(struct source *src, const struct buf *sql, char **cause)
 	return res;
 }
 
+/*
+ * The number in column col of the first row of sql's result, from min to
+ * max; what names it in the error.
+ */
+static int
+source_number(struct source *src, const struct buf *sql, unsigned int col,
+    long long min, long long max, const char *what, long long *out,
+    char **cause)
+{
+	MYSQL_RES	*res;
+	MYSQL_ROW	 row;
+	const char	*errstr = "missing";
+
+	if ((res = source_small(src, sql, cause)) == NULL)
+		return -1;
+	if (mysql_num_fields(res) > col &&
+	    (row = mysql_fetch_row(res)) != NULL && row[col] != NULL)
+		*out = util_strtonum(row[col], min, max, &errstr);
+	mysql_free_result(res);
+	if (errstr != NULL) {
+		*cause = xasprintf("%s: %s", what, errstr);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 source_where(struct buf *b, const char *db, const char *name)
 {
@@ -696,26 +722,19 @@ static int
 source_bounded(struct source *src, const struct schema *s, char **cause)
 {
 	struct buf	 sql;
-	MYSQL_RES	*res;
-	MYSQL_ROW	 row;
-	const char	*errstr = "missing";
+	long long	 v;
 	size_t		 i, max, total = 64 * s->ncols + 32;
+	int		 r;
 
 	if (src->maxpacket == 0) {
 		buf_init(&sql, BUF_NOCAP);
 		buf_adds(&sql, "SELECT @@max_allowed_packet");
-		res = source_small(src, &sql, cause);
+		r = source_number(src, &sql, 0, 1, LLONG_MAX,
+		    "max_allowed_packet", &v, cause);
 		buf_free(&sql);
-		if (res == NULL)
+		if (r == -1)
 			return -1;
-		if ((row = mysql_fetch_row(res)) != NULL && row[0] != NULL)
-			src->maxpacket = (unsigned long long)util_strtonum(
-			    row[0], 1, LLONG_MAX, &errstr);
-		mysql_free_result(res);
-		if (errstr != NULL) {
-			*cause = xstrdup("unexpected max_allowed_packet");
-			return -1;
-		}
+		src->maxpacket = (unsigned long long)v;
 	}
 	for (i = 0; i < s->ncols; i++) {
 		if (!s->cols[i].hashed || !s->cols[i].varlen)
@@ -944,46 +963,26 @@ source_threads_running(struct source *src, const struct source *other,
     unsigned long *n, char **cause)
 {
 	struct buf	 sql;
-	MYSQL_RES	*res;
-	MYSQL_ROW	 row;
-	const char	*errstr = "missing";
-	unsigned long	 running = 0, busy = 0;
+	long long	 running, busy = 0;
+	int		 r;
 
 	buf_init(&sql, BUF_NOCAP);
 	buf_adds(&sql, "SHOW GLOBAL STATUS LIKE 'Threads_running'");
-	res = source_small(src, &sql, cause);
-	buf_free(&sql);
-	if (res == NULL)
-		return -1;
-	if ((row = mysql_fetch_row(res)) != NULL && row[1] != NULL)
-		running = (unsigned long)util_strtonum(row[1], 0, LLONG_MAX,
-		    &errstr);
-	mysql_free_result(res);
-	if (errstr != NULL) {
-		*cause = xasprintf("Threads_running: %s", errstr);
-		return -1;
-	}
-	if (other != NULL) {
+	r = source_number(src, &sql, 1, 0, LLONG_MAX, "Threads_running",
+	    &running, cause);
+	if (r == 0 && other != NULL) {
 		/* An account always sees its own threads. */
-		buf_init(&sql, BUF_NOCAP);
+		buf_reset(&sql);
 		buf_printf(&sql, "SELECT COUNT(*) FROM "
 		    "information_schema.PROCESSLIST WHERE ID = %lu AND "
 		    "COMMAND <> 'Sleep'", mysql_thread_id(other->my));
-		res = source_small(src, &sql, cause);
-		buf_free(&sql);
-		if (res == NULL)
-			return -1;
-		errstr = "missing";
-		if ((row = mysql_fetch_row(res)) != NULL && row[0] != NULL)
-			busy = (unsigned long)util_strtonum(row[0], 0, 1,
-			    &errstr);
-		mysql_free_result(res);
-		if (errstr != NULL) {
-			*cause = xasprintf("PROCESSLIST: %s", errstr);
-			return -1;
-		}
+		r = source_number(src, &sql, 0, 0, 1, "PROCESSLIST", &busy,
+		    cause);
 	}
-	*n = running > 1 + busy ? running - 1 - busy : 0;
+	buf_free(&sql);
+	if (r == -1)
+		return -1;
+	*n = running > 1 + busy ? (unsigned long)(running - 1 - busy) : 0;
 	return 0;
 }
 
