@@ -8,6 +8,9 @@
 # for FUZZ_SECONDS (default 60); each target counts as one test. With
 # DBSC_CHECK_VALGRIND=1 also the suite under valgrind (make check
 # VALGRIND=1, about 9 minutes on 2 cores). The last line counts them all.
+# The sanitizer pass runs in a time zone of its own (TZ), chosen so that
+# one of the two passes sees a local hour of one digit and the other one
+# of two: servers and syslog write their local time.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -103,7 +106,25 @@ if [ "$DBSC_CHECK_ALL" = 1 ]; then
 	    >configure.log 2>&1 && make -j2 >make.log 2>&1); then
 		echo "check: sanitizer build in $san_dir" \
 		    "($(($(date +%s) - _t0)) s)"
+		# This pass runs in another time zone, for the tests and the
+		# servers they start: of the two passes, one sees a local
+		# hour of one digit, the other one of two.
+		_h=$(date +%H | sed 's/^0//')
+		_want=4
+		[ "${_h:-0}" -ge 10 ] || _want=14
+		_utc=$(date -u +%H | sed 's/^0//')
+		_tz_set=${TZ+y}
+		_tz_was=${TZ-}
+		TZ="DBSC-$(((_want - ${_utc:-0} + 24) % 24))"
+		export TZ
+		echo "check: the sanitizer pass runs with TZ=$TZ" \
+		    "(local time $(date '+%Y-%m-%d %k:%M'))"
 		suite "the suite under ASan and UBSan" "$san_dir"
+		if [ "$_tz_set" = y ]; then
+			TZ=$_tz_was
+		else
+			unset TZ
+		fi
 	else
 		tail -n 40 "$san_dir"/autogen.log "$san_dir"/configure.log \
 		    "$san_dir"/make.log >&2 2>/dev/null || true

@@ -60,7 +60,7 @@ expect_log()
 		cat "$W/log.bad" >&2
 		fail "$1: lines not in the log format"
 	fi
-	! grep -E -q '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:' "$W/log.new" ||
+	! grep -E -q '^[0-9]{4}-[0-9]{2}-[0-9]{2} [ 0-9][0-9]:' "$W/log.new" ||
 	    fail "$1: a line starts YYYY-MM-DD HH:MM:SS"
 	# One run, one process: the same pid on every line.
 	[ "$(sed -E 's/^[^ ]+ [^ ]+ (dbsyscheck\[[0-9]+\]):.*/\1/' \
@@ -529,11 +529,22 @@ expect_syslog <<EOF
 EOF
 # The text messages as a syslog daemon writes them to a file (the
 # traditional format: time, host, tag and message) decode and raise the
-# rules of docs/OSSEC.md.
-sed -E "s/^<[0-9]+>([A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8}) /\\1 $host /" \
-    "$W/syslog" >"$W/syslog.file"
-printf '%s\n' 100399 100311 100311 100399 100321 100399 100316 \
-    >"$W/syslog.rules"
+# rules of docs/OSSEC.md: as they came, and with the day of the month
+# both ways syslog writes it ("Jan  7", "Dec 17"), whatever today is.
+for day in '' 'Jan  7' 'Dec 17'; do
+	if [ -n "$day" ]; then
+		sed -E "s/^<([0-9]+)>[A-Z][a-z]{2} [ 0-9][0-9] /<\\1>$day /" \
+		    "$W/syslog"
+	else
+		cat "$W/syslog"
+	fi
+done | sed -E "s/^<[0-9]+>([A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8}) /\\1 $host /" \
+    >"$W/syslog.file"
+grep -q '^Jan  7 ' "$W/syslog.file" && grep -q '^Dec 17 ' "$W/syslog.file" ||
+    fail "the syslog lines were not rewritten"
+for day in 1 2 3; do
+	printf '%s\n' 100399 100311 100311 100399 100321 100399 100316
+done >"$W/syslog.rules"
 paste "$W/syslog.rules" "$W/syslog.file" >"$W/syslog.cases"
 sed 's/^/  case| /' "$W/syslog.cases"
 python3 "$top_srcdir/tests/ossec/check_rules.py" "$W/syslog.cases" ||
