@@ -89,6 +89,9 @@ suite()
 	    "($(($(date +%s) - _t0)) s)"
 }
 
+# The local hour as the first pass starts (the sanitizer pass picks a time
+# zone from it).
+first_hour=$(date +%H | sed 's/^0//')
 suite "the suite (--enable-werror)" "$top"
 
 if [ "$DBSC_CHECK_VALGRIND" = 1 ]; then
@@ -107,11 +110,10 @@ if [ "$DBSC_CHECK_ALL" = 1 ]; then
 		echo "check: sanitizer build in $san_dir" \
 		    "($(($(date +%s) - _t0)) s)"
 		# This pass runs in another time zone, for the tests and the
-		# servers they start: of the two passes, one sees a local
-		# hour of one digit, the other one of two.
-		_h=$(date +%H | sed 's/^0//')
+		# servers they start: a local hour of one digit if the first
+		# pass started at an hour of two, and the other way round.
 		_want=4
-		[ "${_h:-0}" -ge 10 ] || _want=14
+		[ "${first_hour:-0}" -ge 10 ] || _want=14
 		_utc=$(date -u +%H | sed 's/^0//')
 		_tz_set=${TZ+y}
 		_tz_was=${TZ-}
