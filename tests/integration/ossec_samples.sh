@@ -89,6 +89,8 @@ sql_db acme "INSERT INTO nokey VALUES (1, 1)"
 # A few of the server's own lines: no rule of ours may take them.
 server_lines "$W/err.log" | grep -v -i dbsyscheck | head -n 3 \
     >"$W/server.lines"
+echo "server 1 (TZ=$db_tz), its own lines:"
+sed 's/^/  err| /' "$W/server.lines"
 grep -E -q '^[0-9-]{10}  [0-9]:' "$W/server.lines" ||
     fail "no server lines with a one-digit hour in $W/err.log"
 
@@ -270,6 +272,8 @@ db_stop
 udf_new >"$W/errorlog.2"
 server_lines "$W/err.log" | grep -v -i dbsyscheck | head -n 3 \
     >"$W/server.lines.2"
+echo "server 2 (TZ=$db_tz), its own lines:"
+sed 's/^/  err| /' "$W/server.lines.2"
 grep -E -q '^[0-9-]{10} [0-9]{2}:' "$W/server.lines.2" ||
     fail "no server lines with a two-digit hour in $W/err.log"
 cat "$W/server.lines.2" >>"$W/server.lines"
