@@ -785,7 +785,7 @@ cmd_triggers(const struct options *o, struct conf *conf, int argc,
 	/* Every table first: nothing is printed or run unless all work. */
 	schemas = xcalloc(ntables + 1, sizeof *schemas);
 	for (i = 0; i < ntables; i++) {
-		if (src == NULL) {
+		if (src == NULL || o->uninstall) {
 			schemas[i] = schema_create(tables[i]->db,
 			    tables[i]->name);
 			continue;
