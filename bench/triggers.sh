@@ -12,7 +12,8 @@
 #   noop   the dbsc triggers with dbsyscheck_log() replaced by dbsc_noop()
 #          (bench/noop_udf.c, built here): the same arguments to a UDF that
 #          does nothing, so noop - setx is the server's cost of a UDF call
-#          (_init, evaluating and converting the arguments, _deinit) and
+#          (_init, evaluating and converting the arguments, the token's
+#          read from dbsyscheck.trigger_token among them, _deinit) and
 #          dbsc - noop the function's own work (token, record, write).
 # The statements run inside the server, in stored procedure loops (each
 # statement commits on its own, autocommit is on), so the client is never

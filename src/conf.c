@@ -388,6 +388,8 @@ conf_line(struct conf *conf, const char *p, const char *end, int line,
 		r = conf_path(&conf->group, tok, ntok, cause);
 	else if (IS("trigger-token"))
 		r = conf_path(&conf->trigger_token, tok, ntok, cause);
+	else if (IS("trigger-admin-file"))
+		r = conf_path(&conf->trigger_admin_file, tok, ntok, cause);
 	else if (IS("max-rows-per-second"))
 		r = conf_number(&conf->max_rows_per_second, tok, ntok, 1,
 		    1000000000, cause);
@@ -403,7 +405,8 @@ conf_line(struct conf *conf, const char *p, const char *end, int line,
 	}
 #undef IS
 	if (r == 0 && (IS_PATH(conf->baseline) || IS_PATH(conf->key) ||
-	    IS_PATH(conf->defaults_file) || IS_PATH(conf->trigger_token))) {
+	    IS_PATH(conf->defaults_file) || IS_PATH(conf->trigger_token) ||
+	    IS_PATH(conf->trigger_admin_file))) {
 		*cause = xstrdup("paths must be absolute");
 		r = -1;
 	}
@@ -512,5 +515,6 @@ conf_free(struct conf *conf)
 	free(conf->defaults_file);
 	free(conf->group);
 	free(conf->trigger_token);
+	free(conf->trigger_admin_file);
 	free(conf);
 }

@@ -27,6 +27,7 @@ struct conf {
 	char			*defaults_file;
 	char			*group;
 	char			*trigger_token;	/* docs/TRIGGERS.md */
+	char			*trigger_admin_file; /* or NULL */
 	unsigned long		 max_rows_per_second;	/* 0: no limit */
 	unsigned long		 max_threads_running;	/* 0: no limit */
 	struct conf_table	*tables;

@@ -44,6 +44,9 @@ struct options {
 	int			 test;
 	int			 noreport;
 	int			 uninstall;	/* triggers --uninstall */
+	int			 install;	/* triggers --install */
+	int			 token_only;	/* triggers --token-only */
+	const char		*admin_file;	/* triggers --admin-file */
 	long long		 max_bytes;	/* -1: by terminal */
 	enum report_format	 format;
 	const char		*logfile;	/* --log */
@@ -62,7 +65,9 @@ usage(FILE *f)
 	    "                  [scan | reset | status | report] "
 	    "[db.table ...]\n"
 	    "       dbsyscheck [-c file] token\n"
-	    "       dbsyscheck [-c file] triggers [--uninstall] "
+	    "       dbsyscheck [-c file] triggers [--install "
+	    "[--admin-file file]]\n"
+	    "                  [--uninstall | --token-only] "
 	    "[db.table ...]\n");
 }
 
@@ -235,22 +240,28 @@ invoking_user(void)
 	return xasprintf("uid%lu", (unsigned long)getuid());
 }
 
+/* An option file holding credentials: the checks of the scanner's own. */
 static int
-check_defaults_file(const struct conf *conf, char **cause)
+check_option_file(const char *path, char **cause)
 {
 	int	 fd, r;
 
-	if (conf->defaults_file == NULL)
-		return 0;
-	fd = open(conf->defaults_file, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1) {
-		*cause = xasprintf("%s: %s", conf->defaults_file,
-		    strerror(errno));
+		*cause = xasprintf("%s: %s", path, strerror(errno));
 		return -1;
 	}
-	r = util_check_file(fd, conf->defaults_file, UTIL_SECRET, cause);
+	r = util_check_file(fd, path, UTIL_SECRET, cause);
 	close(fd);
 	return r;
+}
+
+static int
+check_defaults_file(const struct conf *conf, char **cause)
+{
+	if (conf->defaults_file == NULL)
+		return 0;
+	return check_option_file(conf->defaults_file, cause);
 }
 
 /* The watched tables to work on: all, or those named (which must be). */
@@ -672,10 +683,52 @@ cmd_token(struct conf *conf)
 	return EXIT_NOCHANGE;
 }
 
+/* Print mode: each statement with its ';', comments on lines of their own. */
+static int
+triggers_print(void *arg, int kind, const char *text, size_t len,
+    char **cause)
+{
+	struct buf	*b = arg;
+
+	if ((kind == TRIGGERS_COMMENT && b->len > 0 &&
+	    buf_addc(b, '\n') == -1) || buf_add(b, text, len) == -1 ||
+	    buf_adds(b, kind == TRIGGERS_COMMENT ? "\n" : ";\n") == -1) {
+		*cause = xstrdup("cannot build the trigger SQL");
+		return -1;
+	}
+	return 0;
+}
+
+/* Install mode: each statement run by itself; comments dropped. */
+static int
+triggers_run(void *arg, int kind, const char *text, size_t len,
+    char **cause)
+{
+	struct source	*src = arg;
+
+	if (kind == TRIGGERS_COMMENT)
+		return 0;
+	if (source_exec(src, text, len, kind == TRIGGERS_SECRET,
+	    cause) == -1) {
+		if (kind == TRIGGERS_SECRET) {
+			char	*c = *cause;
+
+			*cause = xasprintf("storing the token in %s.%s: %s",
+			    TRIGGERS_SECRET_DB, TRIGGERS_SECRET_TABLE, c);
+			free(c);
+		}
+		return -1;
+	}
+	return 0;
+}
+
 /*
- * triggers: print the SQL installing (or with --uninstall dropping) the
- * triggers of the watched tables; nothing at all unless every table works.
- * Dropping needs neither the token nor the server.
+ * triggers: the SQL installing (or with --uninstall dropping) the triggers
+ * of the watched tables, and storing the token where they read it.
+ * Printed for a client program, or with --install run statement by
+ * statement on a connection made with an administrator's option file;
+ * nothing at all is printed or run unless every table is described.
+ * Printing the drops needs neither the token nor the server.
  */
 static int
 cmd_triggers(const struct options *o, struct conf *conf, int argc,
@@ -683,65 +736,109 @@ cmd_triggers(const struct options *o, struct conf *conf, int argc,
 {
 	const struct conf_table	**tables = NULL;
 	struct source		 *src = NULL;
-	struct schema		 *s = NULL;
+	struct schema		**schemas = NULL;
 	struct buf		  sql;
 	char			  token[TRIGGERS_TOKEN_LEN + 1];
 	char			 *cause = NULL;
-	const char		 *tok = NULL;
-	size_t			  ntables, i;
-	int			  r, flags, rc = EXIT_ERROR;
+	const char		 *admin = NULL;
+	triggers_cb		  cb = triggers_print;
+	void			 *arg = &sql;
+	size_t			  ntables = 0, i;
+	int			  r, flags = 0, rc = EXIT_ERROR;
 
-	flags = o->uninstall ? TRIGGERS_UNINSTALL : 0;
 	memset(token, 0, sizeof token);
 	buf_init(&sql, BUF_NOCAP);
-	if (select_tables(conf, argc, argv, &tables, &ntables, &cause) == -1)
+	if (o->uninstall)
+		flags |= TRIGGERS_UNINSTALL;
+	if (!o->install)
+		flags |= TRIGGERS_PRINT;
+	if (o->token_only && argc > 0) {
+		cause = xstrdup("--token-only takes no table names");
 		goto out;
-	if (!o->uninstall) {
-		if (triggers_token_load(conf->trigger_token, token,
-		    &cause) == -1 ||
-		    check_defaults_file(conf, &cause) == -1 ||
+	}
+	if (!o->token_only && select_tables(conf, argc, argv, &tables,
+	    &ntables, &cause) == -1)
+		goto out;
+	if (!o->uninstall && triggers_token_load(conf->trigger_token, token,
+	    &cause) == -1)
+		goto out;
+	if (o->install) {
+		admin = o->admin_file != NULL ? o->admin_file :
+		    conf->trigger_admin_file;
+		if (admin == NULL) {
+			cause = xstrdup("--install needs an administrator's "
+			    "option file: --admin-file FILE, or "
+			    "trigger-admin-file in the configuration");
+			goto out;
+		}
+		if (check_option_file(admin, &cause) == -1 ||
+		    (src = source_open(admin, "client", &cause)) == NULL)
+			goto out;
+		cb = triggers_run;
+		arg = src;
+	} else if (!o->uninstall && !o->token_only) {
+		if (check_defaults_file(conf, &cause) == -1 ||
 		    (src = source_open(conf->defaults_file, conf->group,
 		    &cause)) == NULL)
 			goto out;
-		tok = token;
 	}
-	if (triggers_preamble(&sql) == -1)
-		goto nomem;
+	/* Every table first: nothing is printed or run unless all work. */
+	schemas = xcalloc(ntables + 1, sizeof *schemas);
 	for (i = 0; i < ntables; i++) {
-		if (o->uninstall)
-			s = schema_create(tables[i]->db, tables[i]->name);
-		else {
-			r = source_describe(src, tables[i]->db,
-			    tables[i]->name, &s, &cause);
-			if (r == 1)
-				cause = xstrdup("no such table, or no "
-				    "privilege");
-			if (r == 0 && schema_apply_conf(s, tables[i],
-			    &cause) == -1)
-				r = -1;
-			if (r != 0) {
-				log_warnx("%s.%s: %s", tables[i]->db,
-				    tables[i]->name, cause);
-				free(cause);
-				cause = NULL;
-				goto out;
-			}
+		if (src == NULL || o->uninstall) {
+			schemas[i] = schema_create(tables[i]->db,
+			    tables[i]->name);
+			continue;
 		}
-		r = triggers_sql(&sql, s, tok, flags);
-		schema_free(s);
-		s = NULL;
-		if (r == -1)
-			goto nomem;
+		r = source_describe(src, tables[i]->db, tables[i]->name,
+		    &schemas[i], &cause);
+		if (r == 1)
+			cause = xstrdup("no such table, or no privilege");
+		if (r == 0 && schema_apply_conf(schemas[i], tables[i],
+		    &cause) == -1)
+			r = -1;
+		if (r != 0) {
+			log_warnx("%s.%s: %s", tables[i]->db,
+			    tables[i]->name, cause);
+			free(cause);
+			cause = NULL;
+			goto out;
+		}
 	}
-	if (fwrite(sql.data, 1, sql.len, stdout) != sql.len ||
+	/* With --install the tables are described by the admin's account. */
+	if (!o->install && src != NULL) {
+		source_close(src);
+		src = NULL;
+	}
+	if (!o->install) {
+		/* Refuse what cannot be printed before printing anything. */
+		for (i = 0; i < ntables; i++) {
+			if (triggers_sql(schemas[i], flags, triggers_print,
+			    &sql, &cause) == -1)
+				goto out;
+		}
+		if (sql.data != NULL)
+			util_wipe(sql.data, sql.len);
+		buf_reset(&sql);
+	}
+	if (triggers_preamble(cb, arg, &cause) == -1 ||
+	    (!o->uninstall && triggers_secret(token, cb, arg, &cause) == -1))
+		goto out;
+	for (i = 0; i < ntables; i++) {
+		if (triggers_sql(schemas[i], flags, cb, arg, &cause) == -1)
+			goto out;
+	}
+	if (o->install) {
+		log_warnx("%s: %zu table%s: %s", admin, ntables,
+		    ntables == 1 ? "" : "s", o->uninstall ?
+		    "triggers dropped" : o->token_only ? "token stored" :
+		    "token stored, triggers installed");
+	} else if (fwrite(sql.data, 1, sql.len, stdout) != sql.len ||
 	    fflush(stdout) != 0) {
 		cause = xasprintf("standard output: %s", strerror(errno));
 		goto out;
 	}
 	rc = EXIT_NOCHANGE;
-	goto out;
-nomem:
-	cause = xstrdup("cannot build the trigger SQL");
 out:
 	if (cause != NULL)
 		log_warnx("%s", cause);
@@ -751,6 +848,11 @@ out:
 	buf_free(&sql);
 	util_wipe(token, sizeof token);
 	source_close(src);
+	if (schemas != NULL) {
+		for (i = 0; i < ntables; i++)
+			schema_free(schemas[i]);
+		free(schemas);
+	}
 	free(tables);
 	return rc;
 }
@@ -768,6 +870,9 @@ main(int argc, char **argv)
 		{ "max-bytes",	required_argument,	NULL, 'm' },
 		{ "no-report",	no_argument,		NULL, 'n' },
 		{ "uninstall",	no_argument,		NULL, 'u' },
+		{ "install",	no_argument,		NULL, 'i' },
+		{ "token-only",	no_argument,		NULL, 'k' },
+		{ "admin-file",	required_argument,	NULL, 'a' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL,		0,			NULL, 0 }
 	};
@@ -832,6 +937,15 @@ main(int argc, char **argv)
 		case 'u':
 			o.uninstall = 1;
 			break;
+		case 'i':
+			o.install = 1;
+			break;
+		case 'k':
+			o.token_only = 1;
+			break;
+		case 'a':
+			o.admin_file = optarg;
+			break;
 		case 'V':
 			printf("dbsyscheck %s\n", PACKAGE_VERSION);
 			return EXIT_NOCHANGE;
@@ -862,8 +976,18 @@ main(int argc, char **argv)
 		log_warnx("token takes no table names");
 		return EXIT_ERROR;
 	}
-	if (o.uninstall && strcmp(cmd, "triggers") != 0) {
-		log_warnx("--uninstall goes with triggers only");
+	if ((o.uninstall || o.install || o.token_only ||
+	    o.admin_file != NULL) && strcmp(cmd, "triggers") != 0) {
+		log_warnx("--uninstall, --install, --token-only and "
+		    "--admin-file go with triggers only");
+		return EXIT_ERROR;
+	}
+	if (o.uninstall && o.token_only) {
+		log_warnx("--uninstall and --token-only exclude each other");
+		return EXIT_ERROR;
+	}
+	if (o.admin_file != NULL && !o.install) {
+		log_warnx("--admin-file goes with --install");
 		return EXIT_ERROR;
 	}
 

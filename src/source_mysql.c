@@ -121,6 +121,38 @@ source_open(const char *defaults_file, const char *group, char **cause)
 	return src;
 }
 
+/*
+ * Run one statement as it is, in one mysql_real_query (no client-side
+ * splitting; the connection does not allow several statements at once),
+ * and drop any result. quiet: the message leaves out the server's text,
+ * which may quote the statement.
+ */
+int
+source_exec(struct source *src, const char *sql, size_t len, int quiet,
+    char **cause)
+{
+	MYSQL_RES	*res;
+
+	if (mysql_real_query(src->my, sql, len) != 0) {
+		if (quiet) {
+			*cause = xasprintf("query failed (%u)",
+			    mysql_errno(src->my));
+			if (mysql_errno(src->my) >= 2000 &&
+			    mysql_errno(src->my) < 3000)
+				src->lost = 1;
+		} else
+			*cause = source_err(src, "query");
+		return -1;
+	}
+	if ((res = mysql_store_result(src->my)) != NULL)
+		mysql_free_result(res);
+	else if (mysql_field_count(src->my) != 0) {
+		*cause = source_err(src, "query result");
+		return -1;
+	}
+	return 0;
+}
+
 /* Close the connection. */
 void
 source_close(struct source *src)

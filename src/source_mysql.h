@@ -26,6 +26,8 @@ struct keyvals {
 
 struct source	*source_open(const char *, const char *, char **);
 void		 source_close(struct source *);
+int		 source_exec(struct source *, const char *, size_t, int,
+		    char **);
 int		 source_begin(struct source *, char **);
 int		 source_end(struct source *);
 int		 source_describe(struct source *, const char *, const char *,

@@ -24,24 +24,75 @@
 
 static const char hexdigits[] = "0123456789abcdef";
 
-/* Appends that remember the first failure, so callers check once. */
+/*
+ * One statement at a time: appends that remember the first failure, so
+ * callers check once, and the callback that takes each statement.
+ */
 struct sql {
-	struct buf	*b;
+	struct buf	 b;
 	int		 err;
+	triggers_cb	 cb;
+	void		*arg;
+	char		*cause;		/* set when the callback failed */
 };
+
+static void
+sql_init(struct sql *q, triggers_cb cb, void *arg)
+{
+	buf_init(&q->b, BUF_NOCAP);
+	q->err = 0;
+	q->cb = cb;
+	q->arg = arg;
+	q->cause = NULL;
+}
+
+/* Wipe what was built (it may hold the token) and free it. */
+static void
+sql_done(struct sql *q)
+{
+	if (q->b.data != NULL)
+		util_wipe(q->b.data, q->b.len);
+	buf_free(&q->b);
+}
+
+/* 0, or -1 with *cause set. */
+static int
+sql_result(struct sql *q, char **cause)
+{
+	sql_done(q);
+	if (!q->err)
+		return 0;
+	*cause = q->cause != NULL ? q->cause :
+	    xstrdup("cannot build the trigger SQL");
+	return -1;
+}
 
 static void
 put(struct sql *q, const char *s)
 {
-	if (!q->err && buf_adds(q->b, s) == -1)
+	if (!q->err && buf_adds(&q->b, s) == -1)
 		q->err = 1;
 }
 
 static void
 putn(struct sql *q, const void *p, size_t n)
 {
-	if (!q->err && buf_add(q->b, p, n) == -1)
+	if (!q->err && buf_add(&q->b, p, n) == -1)
 		q->err = 1;
+}
+
+/* Hand the statement (or comment) built so far to the callback. */
+static void
+emit(struct sql *q, int kind)
+{
+	if (q->b.data == NULL)
+		q->err = 1;
+	if (!q->err && q->cb(q->arg, kind, q->b.data, q->b.len,
+	    &q->cause) == -1)
+		q->err = 1;
+	if (q->b.data != NULL)
+		util_wipe(q->b.data, q->b.len);
+	buf_reset(&q->b);
 }
 
 /* `name`, a backtick inside doubled: safe in every sql_mode. */
@@ -94,6 +145,31 @@ put_literal(struct sql *q, const char *s)
 }
 
 /*
+ * 1 when a client program reads the identifier inside backticks as the
+ * server does, under every client character set: printable ASCII without
+ * a backslash. A byte from 0x80 up can start a multibyte character of
+ * the client's set (gbk, sjis, big5, cp932, gb18030...) that swallows the
+ * next byte, a closing backtick included; and the mariadb client pairs a
+ * backslash with the next byte even inside backticks, where the server
+ * takes it as it is. Either desynchronises the client's statement
+ * splitting from the server's parser, and the client then runs what the
+ * name holds (\! is a shell command). No other byte does: every such set
+ * keeps ASCII single-byte, and backticks are doubled.
+ */
+int
+triggers_printable(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e ||
+		    s[i] == '\\')
+			return 0;
+	}
+	return 1;
+}
+
+/*
  * The name of one of a table's triggers: "dbsc_", up to 40 bytes of the
  * table name with anything but [A-Za-z0-9_] made '_', '_', 8 hex digits of
  * SHA-256(db NUL table), then the suffix ("_ai", "_au", "_ad"). Unique per
@@ -138,14 +214,93 @@ triggers_name(const char *db, const char *name, const char *suffix,
 
 /* Statements that go before those of every table. */
 int
-triggers_preamble(struct buf *b)
+triggers_preamble(triggers_cb cb, void *arg, char **cause)
 {
-	struct sql	 q = { b, 0 };
+	struct sql	 q;
 
-	put(&q, "-- dbsyscheck triggers: run as an account with the TRIGGER "
-	    "privilege.\n"
-	    "SET NAMES utf8mb4;\n");
-	return q.err ? -1 : 0;
+	sql_init(&q, cb, arg);
+	put(&q, "-- dbsyscheck triggers: run as an administrator "
+	    "(docs/TRIGGERS.md).");
+	emit(&q, TRIGGERS_COMMENT);
+	put(&q, "SET NAMES utf8mb4");
+	emit(&q, TRIGGERS_STMT);
+	return sql_result(&q, cause);
+}
+
+static void
+put_secret_ref(struct sql *q)
+{
+	put_ident(q, TRIGGERS_SECRET_DB);
+	put(q, ".");
+	put_ident(q, TRIGGERS_SECRET_TABLE);
+}
+
+/*
+ * The table the triggers read the token from, and the token in it. Only
+ * the triggers' definer (an administrator) may read it; the triggers run
+ * with the definer's rights, so no statement a writer of a watched table
+ * can see holds the token. The token is written in a session kept out of
+ * the binary log (each server's table holds its own token file's token:
+ * a replica's too, which the server's replicated row would not), the
+ * general log, the slow log and the performance schema; this needs SUPER
+ * (sql_log_bin, sql_log_off) and UPDATE on performance_schema.threads.
+ * The session's settings are restored afterwards.
+ */
+int
+triggers_secret(const char *token, triggers_cb cb, void *arg, char **cause)
+{
+	static const char *const pfs = "performance_schema.threads";
+	struct sql	 q;
+
+	if (token == NULL || strlen(token) != TRIGGERS_TOKEN_LEN ||
+	    !triggers_printable(token, TRIGGERS_TOKEN_LEN) ||
+	    strchr(token, '\'') != NULL) {
+		*cause = xstrdup("malformed token");
+		return -1;
+	}
+	sql_init(&q, cb, arg);
+	put(&q, "-- The token, readable only by administrators (the triggers' "
+	    "definer).");
+	emit(&q, TRIGGERS_COMMENT);
+	put(&q, "CREATE DATABASE IF NOT EXISTS ");
+	put_ident(&q, TRIGGERS_SECRET_DB);
+	emit(&q, TRIGGERS_STMT);
+	put(&q, "CREATE TABLE IF NOT EXISTS ");
+	put_secret_ref(&q);
+	put(&q, " (id TINYINT UNSIGNED NOT NULL PRIMARY KEY, "
+	    "token BINARY(64) NOT NULL) ENGINE=InnoDB");
+	emit(&q, TRIGGERS_STMT);
+	put(&q, "SET @dbsyscheck_log_bin = @@SESSION.sql_log_bin, "
+	    "@dbsyscheck_log_off = @@SESSION.sql_log_off, "
+	    "@dbsyscheck_lqt = @@SESSION.long_query_time, "
+	    "@dbsyscheck_pfs = (SELECT INSTRUMENTED FROM ");
+	put(&q, pfs);
+	put(&q, " WHERE PROCESSLIST_ID = CONNECTION_ID())");
+	emit(&q, TRIGGERS_STMT);
+	put(&q, "UPDATE ");
+	put(&q, pfs);
+	put(&q, " SET INSTRUMENTED = 'NO' WHERE PROCESSLIST_ID = "
+	    "CONNECTION_ID()");
+	emit(&q, TRIGGERS_STMT);
+	put(&q, "SET SESSION sql_log_bin = 0, sql_log_off = 1, "
+	    "long_query_time = 31536000");
+	emit(&q, TRIGGERS_STMT);
+	put(&q, "REPLACE INTO ");
+	put_secret_ref(&q);
+	put(&q, " VALUES (1, '");
+	put(&q, token);
+	put(&q, "')");
+	emit(&q, TRIGGERS_SECRET);
+	put(&q, "SET SESSION sql_log_bin = @dbsyscheck_log_bin, "
+	    "sql_log_off = @dbsyscheck_log_off, "
+	    "long_query_time = @dbsyscheck_lqt");
+	emit(&q, TRIGGERS_STMT);
+	put(&q, "UPDATE ");
+	put(&q, pfs);
+	put(&q, " SET INSTRUMENTED = @dbsyscheck_pfs WHERE PROCESSLIST_ID = "
+	    "CONNECTION_ID()");
+	emit(&q, TRIGGERS_STMT);
+	return sql_result(&q, cause);
 }
 
 static void
@@ -198,9 +353,13 @@ put_flag(struct sql *q, const struct column *c)
 	}
 }
 
+/*
+ * A trigger's body reads the token from the secret table with the
+ * definer's rights, at each row: the token is in no statement text.
+ */
 static void
-put_create(struct sql *q, const struct schema *s, const char *token,
-    const char *tname, const char *event, const char *op, const char *row)
+put_create(struct sql *q, const struct schema *s, const char *tname,
+    const char *event, const char *op, const char *row)
 {
 	char	 nkey[32];
 	size_t	 i;
@@ -219,9 +378,10 @@ put_create(struct sql *q, const struct schema *s, const char *token,
 	put_ident(q, s->db);
 	put(q, ".");
 	put_ident(q, s->name);
-	put(q, " FOR EACH ROW\n    SET @dbsyscheck_rc = dbsyscheck_log(");
-	put_literal(q, token);
-	put(q, ", '");
+	put(q, " FOR EACH ROW\n    SET @dbsyscheck_rc = dbsyscheck_log("
+	    "(SELECT token FROM ");
+	put_secret_ref(q);
+	put(q, " WHERE id = 1), '");
 	put(q, op);
 	put(q, "', ");
 	put_literal(q, s->db);
@@ -236,56 +396,131 @@ put_create(struct sql *q, const struct schema *s, const char *token,
 				put_flag(q, &s->cols[i]);
 		}
 	}
-	put(q, ");\n");
+	put(q, ")");
+	emit(q, TRIGGERS_STMT);
 }
 
-/*
- * Append the SQL for one table: DROP TRIGGER IF EXISTS for its three
- * triggers, then (unless TRIGGERS_UNINSTALL) AFTER INSERT, UPDATE and
- * DELETE triggers calling dbsyscheck_log() with the token. Key values come
- * from NEW (OLD for a delete); an update passes a changed flag for every
- * column but the ignore= ones, key columns included; no other value is
- * ever passed, so mask= columns appear only as flags.
- */
-int
-triggers_sql(struct buf *b, const struct schema *s, const char *token,
-    int flags)
+/* "DB.TABLE" percent-encoded as in records; allocated. */
+static char *
+label_of(const struct schema *s)
 {
-	static const char *const suffix[3] = { "_ai", "_au", "_ad" };
-	struct sql	 q = { b, 0 };
 	struct buf	 label;
-	char		 tname[3][TRIGGERS_NAME_MAX + 1];
-	int		 i;
+	char		*r;
 
-	if (s->nkey == 0 && !(flags & TRIGGERS_UNINSTALL))
-		return -1;
-	if (!(flags & TRIGGERS_UNINSTALL) && (token == NULL ||
-	    strlen(token) != TRIGGERS_TOKEN_LEN))
-		return -1;
-	for (i = 0; i < 3; i++) {
-		if (triggers_name(s->db, s->name, suffix[i], tname[i]) == -1)
-			return -1;
-	}
 	buf_init(&label, BUF_NOCAP);
 	if (record_pct(&label, s->db, strlen(s->db), RECORD_IDENT) == -1 ||
 	    buf_addc(&label, '.') == -1 ||
-	    record_pct(&label, s->name, strlen(s->name), RECORD_IDENT) == -1)
-		return -1;
-	put(&q, "\n-- ");
-	put(&q, buf_str(&label));
-	put(&q, "\n");
+	    record_pct(&label, s->name, strlen(s->name), RECORD_IDENT) == -1) {
+		buf_free(&label);
+		return NULL;
+	}
+	r = xstrdup(buf_str(&label));
 	buf_free(&label);
+	return r;
+}
+
+/*
+ * For printing: every identifier the SQL of the table holds must read the
+ * same to a client program as to the server (triggers_printable), or the
+ * table is refused, naming what and why.
+ */
+static int
+check_printable(const struct schema *s, const char *label, int flags,
+    char **cause)
+{
+	static const char *const why = "has a byte outside printable ASCII "
+	    "or a backslash, which a client program may read differently "
+	    "from the server under some client character sets (and run a "
+	    "command); install with: dbsyscheck triggers --install";
+	const struct column	*c;
+	struct buf		 name;
+	size_t			 i;
+
+	if (!triggers_printable(s->db, strlen(s->db))) {
+		*cause = xasprintf("%s: the database name %s", label, why);
+		return -1;
+	}
+	if (flags & TRIGGERS_UNINSTALL)
+		return 0;
+	if (!triggers_printable(s->name, strlen(s->name))) {
+		*cause = xasprintf("%s: the table name %s", label, why);
+		return -1;
+	}
+	for (i = 0; i < s->ncols; i++) {
+		c = &s->cols[i];
+		if ((!c->hashed && c->keypos == 0) ||
+		    triggers_printable(c->name, strlen(c->name)))
+			continue;
+		buf_init(&name, BUF_NOCAP);
+		if (record_pct(&name, c->name, strlen(c->name),
+		    RECORD_IDENT) == -1 || name.data == NULL)
+			*cause = xstrdup("out of memory");
+		else
+			*cause = xasprintf("%s: the name of column %s %s",
+			    label, buf_str(&name), why);
+		buf_free(&name);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The SQL for one table: DROP TRIGGER IF EXISTS for its three triggers,
+ * then (unless TRIGGERS_UNINSTALL) AFTER INSERT, UPDATE and DELETE
+ * triggers calling dbsyscheck_log() with the token read from the secret
+ * table. Key values come from NEW (OLD for a delete); an update passes a
+ * changed flag for every column but the ignore= ones, key columns
+ * included; no other value is ever passed, so mask= columns appear only
+ * as flags. With TRIGGERS_PRINT a table whose names a client program
+ * could misread is refused.
+ */
+int
+triggers_sql(const struct schema *s, int flags, triggers_cb cb, void *arg,
+    char **cause)
+{
+	static const char *const suffix[3] = { "_ai", "_au", "_ad" };
+	struct sql	 q;
+	char		 tname[3][TRIGGERS_NAME_MAX + 1];
+	char		*label;
+	int		 i;
+
+	if ((label = label_of(s)) == NULL) {
+		*cause = xstrdup("out of memory");
+		return -1;
+	}
+	if (s->nkey == 0 && !(flags & TRIGGERS_UNINSTALL)) {
+		*cause = xasprintf("%s: no key", label);
+		free(label);
+		return -1;
+	}
+	if ((flags & TRIGGERS_PRINT) &&
+	    check_printable(s, label, flags, cause) == -1) {
+		free(label);
+		return -1;
+	}
+	for (i = 0; i < 3; i++) {
+		if (triggers_name(s->db, s->name, suffix[i], tname[i]) == -1) {
+			free(label);
+			*cause = xstrdup("cannot name the triggers");
+			return -1;
+		}
+	}
+	sql_init(&q, cb, arg);
+	put(&q, "-- ");
+	put(&q, label);
+	free(label);
+	emit(&q, TRIGGERS_COMMENT);
 	for (i = 0; i < 3; i++) {
 		put(&q, "DROP TRIGGER IF EXISTS ");
 		put_trigger_ref(&q, s, tname[i]);
-		put(&q, ";\n");
+		emit(&q, TRIGGERS_STMT);
 	}
 	if (!(flags & TRIGGERS_UNINSTALL)) {
-		put_create(&q, s, token, tname[0], "INSERT", "insert", "NEW");
-		put_create(&q, s, token, tname[1], "UPDATE", "update", "NEW");
-		put_create(&q, s, token, tname[2], "DELETE", "delete", "OLD");
+		put_create(&q, s, tname[0], "INSERT", "insert", "NEW");
+		put_create(&q, s, tname[1], "UPDATE", "update", "NEW");
+		put_create(&q, s, tname[2], "DELETE", "delete", "OLD");
 	}
-	return q.err ? -1 : 0;
+	return sql_result(&q, cause);
 }
 
 /*
