@@ -233,12 +233,13 @@ scan_end(struct scan *sc, char **cause)
 			scan_list_add(&b, p, n, NULL);
 		p = n + strnlen(n, (size_t)(end - n)) + 1;
 	}
-	if (b.data == NULL) {
+	if (buf_failed(&b)) {
 		*cause = xstrdup("out of memory");
 		goto out;
 	}
-	if (scan_list_mac(sc, b.data, b.len, mac, cause) == -1 ||
-	    baseline_meta_put_blob(sc->bl, "tables", b.data, b.len,
+	/* An empty list (no table scanned yet) is stored empty, not NULL. */
+	if (scan_list_mac(sc, buf_str(&b), b.len, mac, cause) == -1 ||
+	    baseline_meta_put_blob(sc->bl, "tables", buf_str(&b), b.len,
 	    cause) == -1 ||
 	    baseline_meta_put_blob(sc->bl, "tables_mac", mac, sizeof mac,
 	    cause) == -1)
