@@ -176,8 +176,6 @@ drain(const struct options *o, struct baseline *bl)
 	return printed > 0;
 }
 
-static void	 status_name(struct buf *, const char *, const char *);
-
 /*
  * --progress: rows read so far, on standard error, once a second; the
  * last count of a table only when one was shown before it.
@@ -186,17 +184,12 @@ static void
 show_progress(void *arg, const char *db, const char *name, uint64_t rows,
     int done)
 {
-	struct buf	 b;
 	int		*shown = arg;
 
 	if (done && !*shown)
 		return;
-	buf_init(&b, BUF_NOCAP);
-	status_name(&b, db, name);
-	fprintf(stderr, "\rdbsyscheck: %s: %llu rows%s", buf_str(&b),
-	    (unsigned long long)rows, done ? "\n" : "");
-	buf_free(&b);
-	fflush(stderr);
+	log_progress(done, "%s.%s: %llu rows", db, name,
+	    (unsigned long long)rows);
 	*shown = !done;
 }
 

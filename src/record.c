@@ -11,11 +11,14 @@ static const char hexdigits[] = "0123456789ABCDEF";
 static int
 record_escaped(unsigned char c, int flags)
 {
+	if (c == ' ')
+		return (flags & RECORD_TEXT) == 0;
 	if (c < 0x21 || c >= 0x7f)
 		return 1;
 	switch (c) {
-	case '"': case '%': case '\'': case ',': case ';': case '=':
-	case '\\': case '`': case '|':
+	case '\'': case ',':
+		return (flags & RECORD_TEXT) == 0;
+	case '"': case '%': case ';': case '=': case '\\': case '`': case '|':
 		return 1;
 	case '.':
 		return (flags & RECORD_IDENT) != 0;

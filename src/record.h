@@ -17,6 +17,7 @@
 
 /* Flags for record_pct. */
 #define RECORD_IDENT	0x1	/* also escape '.' (database, table names) */
+#define RECORD_TEXT	0x2	/* keep ' ', ',' and '\'' (messages) */
 
 /* Caps: a record body is never longer than RECORD_MAX bytes. */
 #define RECORD_MAX		4096

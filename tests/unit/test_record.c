@@ -52,6 +52,23 @@ test_pct_controls(void **state)
 	    "%10%11%12%13%14%15%16%17%18%19%1A%1B%1C%1D%1E%1F%20");
 }
 
+/*
+ * Ensure that RECORD_TEXT (messages) keeps space, ',' and '\'' and still
+ * encodes controls, non-ASCII and every byte a record or decoder keys on.
+ */
+static void
+test_pct_text(void **state)
+{
+	static const char	 in[] =
+	    "op=delete table=mysql.user pk=User=root changed=- src=scan ;"
+	    "\n\t\"%\\`|',\xc3\xa4.";
+
+	(void)state;
+	check_pct(in, sizeof in - 1, RECORD_TEXT,
+	    "op%3Ddelete table%3Dmysql.user pk%3DUser%3Droot changed%3D- "
+	    "src%3Dscan %3B%0A%09%22%25%5C%60%7C',%C3%A4.");
+}
+
 /* Ensure that DEL (0x7F) is encoded. */
 static void
 test_pct_del(void **state)
@@ -657,6 +674,7 @@ main(void)
 		cmocka_unit_test(test_pct_plain),
 		cmocka_unit_test(test_pct_controls),
 		cmocka_unit_test(test_pct_del),
+		cmocka_unit_test(test_pct_text),
 		cmocka_unit_test(test_pct_high),
 		cmocka_unit_test(test_pct_specials),
 		cmocka_unit_test(test_pct_upper_hex),
