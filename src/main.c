@@ -125,26 +125,18 @@ static void
 fail_direct(const struct options *o, const char *msg)
 {
 	struct report_opts	 ro;
-	struct buf		 rec, m;
+	struct buf		 rec;
 	char			*cause = NULL;
 
 	log_warnx("%s", msg);
 	report_opts(o, &ro);
 	buf_init(&rec, RECORD_MAX);
-	buf_init(&m, BUF_NOCAP);
-	record_pct(&m, msg, strlen(msg), 0);
-	record_begin(&rec, "error");
-	buf_adds(&rec, " msg=");
-	record_cut(&rec, buf_str(&m), m.len, RECORD_MSG_MAX);
-	record_field(&rec, "src", "scan");
-	record_end(&rec);
-	if (rec.data != NULL && report_direct(&ro, rec.data, rec.len,
-	    &cause) == -1) {
+	if (record_error(&rec, NULL, NULL, msg, "scan") == 0 &&
+	    report_direct(&ro, rec.data, rec.len, &cause) == -1) {
 		log_warnx("%s", cause);
 		free(cause);
 	}
 	buf_free(&rec);
-	buf_free(&m);
 }
 
 /*
