@@ -86,7 +86,7 @@ setup_process(void)
 	 * would take a password and a server from these.
 	 */
 	if (getenv("MYSQL_PWD") != NULL)
-		log_warnx("MYSQL_PWD is set; ignoring it (passwords belong in "
+		log_warnx("MYSQL_PWD is set: ignoring it (passwords belong in "
 		    "the option file)");
 	unsetenv("MYSQL_PWD");
 	unsetenv("MYSQL_HOST");
