@@ -16,6 +16,7 @@ buf_init(struct buf *b, size_t cap)
 	b->len = 0;
 	b->alloc = 0;
 	b->cap = cap;
+	b->failed = 0;
 }
 
 static int
@@ -24,16 +25,22 @@ buf_fail(struct buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->alloc = 0;
+	b->failed = 1;
 	return -1;
 }
 
-/* Append n bytes; -1 (and an emptied buffer) past the cap or on ENOMEM. */
+/*
+ * Append n bytes; -1 (and an emptied, failed buffer) past the cap, on
+ * ENOMEM, or when the buffer has failed before.
+ */
 int
 buf_add(struct buf *b, const void *p, size_t n)
 {
 	size_t	 need, nalloc;
 	char	*d;
 
+	if (b->failed)
+		return -1;
 	if (n > b->cap || b->len > b->cap - n || n >= (size_t)-1 - b->len)
 		return buf_fail(b);
 	need = b->len + n + 1;
@@ -80,6 +87,8 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	char	 small[256], *big;
 	int	 n, r;
 
+	if (b->failed)
+		return -1;
 	va_start(ap, fmt);
 	n = vsnprintf(small, sizeof small, fmt, ap);
 	va_end(ap);
@@ -101,16 +110,17 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	return r;
 }
 
-/* Forget the contents but keep the memory. */
+/* Forget the contents (and a failure) but keep the memory. */
 void
 buf_reset(struct buf *b)
 {
+	b->failed = 0;
 	b->len = 0;
 	if (b->data != NULL)
 		b->data[0] = '\0';
 }
 
-/* Release the memory. */
+/* Release the memory; the buffer is then empty and not failed. */
 void
 buf_free(struct buf *b)
 {
@@ -119,6 +129,14 @@ buf_free(struct buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->alloc = 0;
+	b->failed = 0;
+}
+
+/* 1 when an add failed since the last buf_init, buf_reset or buf_free. */
+int
+buf_failed(const struct buf *b)
+{
+	return b->failed;
 }
 
 /* The contents as a NUL-terminated string ("" when empty). */

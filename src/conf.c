@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -167,18 +168,88 @@ conf_table_has(char *const *list, size_t n, const char *name)
 	return 0;
 }
 
+/*
+ * The index of the tables: open addressing over FNV-1a of "db\0name" (the
+ * configuration is the administrator's, so no keyed hash is needed), so
+ * that reading N table lines, each checked for a duplicate, is linear.
+ */
+struct conf_index {
+	size_t	*slot;		/* table index + 1; 0 is free */
+	size_t	 nslot;		/* a power of two */
+	size_t	 alloc;		/* room in conf->tables */
+};
+
+static size_t
+conf_hash(const char *db, const char *name)
+{
+	uint64_t	 h = 14695981039346656037ULL;
+	const char	*p;
+
+	for (p = db; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	h *= 1099511628211ULL;		/* the NUL between the two */
+	for (p = name; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return (size_t)(h ^ (h >> 32));
+}
+
 /* The watched table DB.NAME, or NULL. */
 struct conf_table *
 conf_find_table(const struct conf *conf, const char *db, const char *name)
 {
-	size_t	 i;
+	const struct conf_index	*ix = conf->index;
+	const struct conf_table	*t;
+	size_t			 i, k;
 
-	for (i = 0; i < conf->ntables; i++) {
-		if (strcmp(conf->tables[i].db, db) == 0 &&
-		    strcmp(conf->tables[i].name, name) == 0)
-			return &conf->tables[i];
+	if (ix == NULL || ix->nslot == 0)
+		return NULL;
+	for (i = conf_hash(db, name) & (ix->nslot - 1);
+	    (k = ix->slot[i]) != 0; i = (i + 1) & (ix->nslot - 1)) {
+		t = &conf->tables[k - 1];
+		if (strcmp(t->db, db) == 0 && strcmp(t->name, name) == 0)
+			return &conf->tables[k - 1];
 	}
 	return NULL;
+}
+
+/* Put table k (an index into conf->tables) into the hash table. */
+static void
+conf_index_put(struct conf_index *ix, const struct conf_table *tables,
+    size_t k)
+{
+	size_t	 i;
+
+	for (i = conf_hash(tables[k].db, tables[k].name) & (ix->nslot - 1);
+	    ix->slot[i] != 0; i = (i + 1) & (ix->nslot - 1))
+		;
+	ix->slot[i] = k + 1;
+}
+
+/* Append t to the tables: amortised constant time, indexed. */
+static void
+conf_table_append(struct conf *conf, const struct conf_table *t)
+{
+	struct conf_index	*ix;
+	size_t			 k;
+
+	if (conf->index == NULL)
+		conf->index = xcalloc(1, sizeof *conf->index);
+	ix = conf->index;
+	if (conf->ntables == ix->alloc) {
+		ix->alloc = ix->alloc == 0 ? 16 : ix->alloc * 2;
+		conf->tables = xreallocarray(conf->tables, ix->alloc,
+		    sizeof *conf->tables);
+	}
+	conf->tables[conf->ntables++] = *t;
+	/* At most half full, so that probe runs stay short. */
+	if (conf->ntables * 2 > ix->nslot) {
+		free(ix->slot);
+		ix->nslot = ix->nslot == 0 ? 32 : ix->nslot * 2;
+		ix->slot = xcalloc(ix->nslot, sizeof *ix->slot);
+		for (k = 0; k < conf->ntables; k++)
+			conf_index_put(ix, conf->tables, k);
+	} else
+		conf_index_put(ix, conf->tables, conf->ntables - 1);
 }
 
 /* Split a line into tokens; a backtick quotes spaces and '#'. */
@@ -348,9 +419,7 @@ conf_table_line(struct conf *conf, const struct token *tok, size_t ntok,
 			goto fail;
 		}
 	}
-	conf->tables = xreallocarray(conf->tables, conf->ntables + 1,
-	    sizeof *conf->tables);
-	conf->tables[conf->ntables++] = t;
+	conf_table_append(conf, &t);
 	return 0;
 
 fail:
@@ -509,6 +578,9 @@ conf_free(struct conf *conf)
 		free(conf->tables[i].name);
 	}
 	free(conf->tables);
+	if (conf->index != NULL)
+		free(conf->index->slot);
+	free(conf->index);
 	free(conf->path);
 	free(conf->baseline);
 	free(conf->key);

@@ -32,6 +32,7 @@ struct conf {
 	unsigned long		 max_threads_running;	/* 0: no limit */
 	struct conf_table	*tables;
 	size_t			 ntables;
+	struct conf_index	*index;		/* private: finds tables */
 };
 
 #define CONF_IDENT_MAX	256	/* bytes of one identifier */

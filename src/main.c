@@ -91,7 +91,7 @@ setup_process(void)
 	 * would take a password and a server from these.
 	 */
 	if (getenv("MYSQL_PWD") != NULL)
-		log_warnx("MYSQL_PWD is set; ignoring it (passwords belong in "
+		log_warnx("MYSQL_PWD is set: ignoring it (passwords belong in "
 		    "the option file)");
 	unsetenv("MYSQL_PWD");
 	unsetenv("MYSQL_HOST");
@@ -130,26 +130,18 @@ static void
 fail_direct(const struct options *o, const char *msg)
 {
 	struct report_opts	 ro;
-	struct buf		 rec, m;
+	struct buf		 rec;
 	char			*cause = NULL;
 
 	log_warnx("%s", msg);
 	report_opts(o, &ro);
 	buf_init(&rec, RECORD_MAX);
-	buf_init(&m, BUF_NOCAP);
-	record_pct(&m, msg, strlen(msg), 0);
-	record_begin(&rec, "error");
-	buf_adds(&rec, " msg=");
-	record_cut(&rec, buf_str(&m), m.len, RECORD_MSG_MAX);
-	record_field(&rec, "src", "scan");
-	record_end(&rec);
-	if (rec.data != NULL && report_direct(&ro, rec.data, rec.len,
-	    &cause) == -1) {
+	if (record_error(&rec, NULL, NULL, msg, "scan") == 0 &&
+	    report_direct(&ro, rec.data, rec.len, &cause) == -1) {
 		log_warnx("%s", cause);
 		free(cause);
 	}
 	buf_free(&rec);
-	buf_free(&m);
 }
 
 /*
@@ -181,8 +173,6 @@ drain(const struct options *o, struct baseline *bl)
 	return printed > 0;
 }
 
-static void	 status_name(struct buf *, const char *, const char *);
-
 /*
  * --progress: rows read so far, on standard error, once a second; the
  * last count of a table only when one was shown before it.
@@ -191,17 +181,12 @@ static void
 show_progress(void *arg, const char *db, const char *name, uint64_t rows,
     int done)
 {
-	struct buf	 b;
 	int		*shown = arg;
 
 	if (done && !*shown)
 		return;
-	buf_init(&b, BUF_NOCAP);
-	status_name(&b, db, name);
-	fprintf(stderr, "\rdbsyscheck: %s: %llu rows%s", buf_str(&b),
-	    (unsigned long long)rows, done ? "\n" : "");
-	buf_free(&b);
-	fflush(stderr);
+	log_progress(done, "%s.%s: %llu rows", db, name,
+	    (unsigned long long)rows);
 	*shown = !done;
 }
 

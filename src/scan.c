@@ -233,12 +233,13 @@ scan_end(struct scan *sc, char **cause)
 			scan_list_add(&b, p, n, NULL);
 		p = n + strnlen(n, (size_t)(end - n)) + 1;
 	}
-	if (b.data == NULL) {
+	if (buf_failed(&b)) {
 		*cause = xstrdup("out of memory");
 		goto out;
 	}
-	if (scan_list_mac(sc, b.data, b.len, mac, cause) == -1 ||
-	    baseline_meta_put_blob(sc->bl, "tables", b.data, b.len,
+	/* An empty list (no table scanned yet) is stored empty, not NULL. */
+	if (scan_list_mac(sc, buf_str(&b), b.len, mac, cause) == -1 ||
+	    baseline_meta_put_blob(sc->bl, "tables", buf_str(&b), b.len,
 	    cause) == -1 ||
 	    baseline_meta_put_blob(sc->bl, "tables_mac", mac, sizeof mac,
 	    cause) == -1)
@@ -370,12 +371,16 @@ scan_stats(const struct scan *sc)
 	return &sc->stats;
 }
 
+/*
+ * Queue the record that a record builder (record.h) returned r for: -1
+ * only when memory ran out, as every value is cut to fit.
+ */
 static int
-scan_queue(struct baseline *bl, const char *op, struct buf *rec,
+scan_queue(struct baseline *bl, const char *op, int r, struct buf *rec,
     char **cause)
 {
-	if (rec->data == NULL) {
-		*cause = xstrdup("record too large");
+	if (r == -1 || buf_failed(rec) || rec->data == NULL) {
+		*cause = xstrdup("out of memory building a record");
 		return -1;
 	}
 	return baseline_outbox_add(bl, op, rec->data, rec->len, cause);
@@ -389,33 +394,14 @@ int
 scan_error(struct baseline *bl, const char *db, const char *name,
     const char *msg, char **cause)
 {
-	struct buf	 rec, m;
+	struct buf	 rec;
 	int		 r;
 
 	buf_init(&rec, RECORD_MAX);
-	buf_init(&m, BUF_NOCAP);
-	record_pct(&m, msg, strlen(msg), 0);
-	record_begin(&rec, "error");
-	if (db != NULL)
-		record_table(&rec, db, strlen(db), name, strlen(name));
-	buf_adds(&rec, " msg=");
-	record_cut(&rec, buf_str(&m), m.len, RECORD_MSG_MAX);
-	record_field(&rec, "src", "scan");
-	record_end(&rec);
-	r = scan_queue(bl, "error", &rec, cause);
+	r = record_error(&rec, db, name, msg, "scan");
+	r = scan_queue(bl, "error", r, &rec, cause);
 	buf_free(&rec);
-	buf_free(&m);
 	return r;
-}
-
-static void
-scan_rec_start(struct tscan *t, const char *op)
-{
-	buf_free(&t->rec);
-	buf_init(&t->rec, RECORD_MAX);
-	record_begin(&t->rec, op);
-	record_table(&t->rec, t->s->db, strlen(t->s->db), t->s->name,
-	    strlen(t->s->name));
 }
 
 /* Queue a row record: op, table, pk, changed, src, by. */
@@ -433,19 +419,10 @@ scan_row_record(struct tscan *t, const char *op, const unsigned char *key,
 		*cause = xstrdup("stored key does not decode");
 		return -1;
 	}
-	scan_rec_start(t, op);
-	buf_adds(&t->rec, " pk=");
-	record_cut(&t->rec, buf_str(&pk), pk.len, RECORD_PK_MAX);
-	if (changed != NULL && changed->len > 0) {
-		buf_adds(&t->rec, " changed=");
-		record_cut(&t->rec, buf_str(changed), changed->len,
-		    RECORD_LIST_MAX);
-	} else
-		record_field(&t->rec, "changed", "-");
-	record_field(&t->rec, "src", "scan");
-	record_field(&t->rec, "by", "-");
-	record_end(&t->rec);
-	r = scan_queue(t->run->bl, op, &t->rec, cause);
+	r = record_row(&t->rec, op, t->s->db, t->s->name, buf_str(&pk), pk.len,
+	    changed != NULL ? buf_str(changed) : "",
+	    changed != NULL ? changed->len : 0, "scan", NULL);
+	r = scan_queue(t->run->bl, op, r, &t->rec, cause);
 	buf_free(&pk);
 	return r;
 }
@@ -677,14 +654,9 @@ scan_missing(struct tscan *t, const struct conf_table *ct,
 	e.state = BASELINE_MISSING;
 	r = scan_entry_put(t->run, ct->db, ct->name, &e, cause);
 	if (r == 0) {
-		buf_init(&t->rec, RECORD_MAX);
-		record_begin(&t->rec, "missing");
-		record_table(&t->rec, ct->db, strlen(ct->db), ct->name,
-		    strlen(ct->name));
-		record_field_num(&t->rec, "rows", (unsigned long long)e.nrows);
-		record_field(&t->rec, "src", "scan");
-		record_end(&t->rec);
-		r = scan_queue(t->run->bl, "missing", &t->rec, cause);
+		r = record_count(&t->rec, "missing", ct->db, ct->name, "rows",
+		    (unsigned long long)e.nrows, "scan", NULL);
+		r = scan_queue(t->run->bl, "missing", r, &t->rec, cause);
 		t->run->stats.events++;
 	}
 	baseline_entry_clear(&e);
@@ -719,13 +691,10 @@ scan_plan(struct tscan *t, struct baseline_entry *e, int stored,
 			return 0;
 		/* Its entry was removed: this is no first scan. */
 		*first = 0;
-		scan_rec_start(t, "schema");
-		buf_adds(&t->rec, " baseline=tampered");
-		record_field(&t->rec, "rows", "uncompared");
-		record_field(&t->rec, "src", "scan");
-		record_end(&t->rec);
 		t->run->stats.events++;
-		return scan_queue(t->run->bl, "schema", &t->rec, cause);
+		return scan_queue(t->run->bl, "schema", record_schema(&t->rec,
+		    t->s->db, t->s->name, 1, "", 0, "rows", "scan"), &t->rec,
+		    cause);
 	}
 	if (scan_entry_mac(t->run, t->s->db, t->s->name, e, mac, cause) == -1)
 		return -1;
@@ -733,7 +702,8 @@ scan_plan(struct tscan *t, struct baseline_entry *e, int stored,
 	if (authentic)
 		old = schema_decode(e->schema, e->schemalen, &derr);
 	free(derr);
-	buf_init(&why, RECORD_LIST_MAX * 6);
+	/* Uncapped: record_schema fits the lists into the record. */
+	buf_init(&why, BUF_NOCAP);
 	/* An entry that fails authentication is not trusted at all. */
 	what = SCHEMA_COLUMNS | SCHEMA_KEY;
 	if (old != NULL)
@@ -763,18 +733,11 @@ scan_plan(struct tscan *t, struct baseline_entry *e, int stored,
 	if (what & SCHEMA_KEY)
 		t->report = 0;
 	if (mode == SCAN_REPORT) {
-		scan_rec_start(t, "schema");
-		if (!authentic)
-			buf_adds(&t->rec, " baseline=tampered");
-		record_cut(&t->rec, buf_str(&why), why.len, RECORD_LIST_MAX * 3);
-		if (what & SCHEMA_KEY)
-			record_field(&t->rec, "rows", "uncompared");
-		else if (what & SCHEMA_COLUMNS)
-			record_field(&t->rec, "updates", "uncompared");
-		record_field(&t->rec, "src", "scan");
-		record_end(&t->rec);
 		t->run->stats.events++;
-		if (scan_queue(t->run->bl, "schema", &t->rec, cause) == -1) {
+		if (scan_queue(t->run->bl, "schema", record_schema(&t->rec,
+		    t->s->db, t->s->name, !authentic, buf_str(&why), why.len,
+		    (what & SCHEMA_KEY) ? "rows" : (what & SCHEMA_COLUMNS) ?
+		    "updates" : NULL, "scan"), &t->rec, cause) == -1) {
 			buf_free(&why);
 			return -1;
 		}
@@ -1065,14 +1028,11 @@ scan_table_body(struct tscan *t, const struct conf_table *ct,
 		}
 		if (empty) {
 			t->report = 0;
-			scan_rec_start(t, "schema");
-			record_field_num(&t->rec, "emptied",
-			    (unsigned long long)e.nrows);
-			record_field(&t->rec, "src", "scan");
-			record_end(&t->rec);
 			sc->stats.events++;
-			if (scan_queue(sc->bl, "schema", &t->rec,
-			    cause) == -1) {
+			if (scan_queue(sc->bl, "schema", record_count(&t->rec,
+			    "schema", t->s->db, t->s->name, "emptied",
+			    (unsigned long long)e.nrows, "scan", NULL),
+			    &t->rec, cause) == -1) {
 				baseline_entry_clear(&e);
 				return -1;
 			}
@@ -1130,16 +1090,11 @@ scan_table_body(struct tscan *t, const struct conf_table *ct,
 	if (scan_entry_put(sc, ct->db, ct->name, &e, cause) == -1)
 		goto fail;
 	if (first || mode == SCAN_RESET) {
-		scan_rec_start(t, first ? "baseline" : "reset");
-		record_field_num(&t->rec, "rows", (unsigned long long)t->nrows);
-		record_field(&t->rec, "src", "scan");
-		if (!first)
-			record_field_value(&t->rec, "by", sc->by,
-			    strlen(sc->by));
-		record_end(&t->rec);
 		sc->stats.events++;
-		if (scan_queue(sc->bl, first ? "baseline" : "reset", &t->rec,
-		    cause) == -1)
+		if (scan_queue(sc->bl, first ? "baseline" : "reset",
+		    record_count(&t->rec, first ? "baseline" : "reset",
+		    t->s->db, t->s->name, "rows", (unsigned long long)t->nrows,
+		    "scan", first ? NULL : sc->by), &t->rec, cause) == -1)
 			goto fail;
 	}
 	baseline_chunks_free(old, nold);

@@ -20,7 +20,7 @@ fz=$top_srcdir/tests/fuzz
 src=$top_srcdir/src
 out=$top_builddir/tests/fuzz/build
 
-all_targets="fuzz_conf fuzz_rowenc fuzz_record fuzz_udf"
+all_targets="fuzz_conf fuzz_rowenc fuzz_record fuzz_records fuzz_udf"
 [ $# -gt 0 ] || set -- $all_targets
 
 # The src/ files each target links (besides fuzz_check.c).
@@ -31,6 +31,7 @@ sources()
 	fuzz_rowenc)	echo rowenc chunkhash record buf schema siphash conf util \
 			    xmalloc ;;
 	fuzz_record)	echo record buf ;;
+	fuzz_records)	echo record buf ;;
 	fuzz_udf)	echo udf/udf_log udf/udf_log_error udf/udf_env record buf ;;
 	*)		echo "fuzz: unknown target $1" >&2; return 1 ;;
 	esac

@@ -168,7 +168,7 @@ case_running()
 $(summary 0 1 0)
 dbsyscheck: op=update table=sec.big pk=id=299999 changed=v $R
 EOF
-	expect_err "MYSQL_PWD is set; ignoring it"
+	expect_err "MYSQL_PWD is set: ignoring it"
 }
 case_run running case_running
 

@@ -295,19 +295,67 @@ test_buf_cap_printf_large(void **state)
 	buf_free(&b);
 }
 
-/* Ensure that a buffer emptied by a failed add accepts data again. */
+/*
+ * Ensure that a failed buffer refuses every later add (so that a builder
+ * that misses one check cannot emit the tail of a record) until buf_reset.
+ */
 static void
-test_buf_usable_after_failure(void **state)
+test_buf_failed_stays_failed(void **state)
 {
 	struct buf	 b;
 
 	(void)state;
 	buf_init(&b, 4);
+	assert_false(buf_failed(&b));
 	assert_int_equal(buf_add(&b, "abcdef", 6), -1);
+	assert_true(buf_failed(&b));
+	assert_int_equal(buf_adds(&b, "ok"), -1);
+	assert_int_equal(buf_addc(&b, 'x'), -1);
+	assert_int_equal(buf_printf(&b, "%d", 1), -1);
+	assert_int_equal(buf_add(&b, "", 0), -1);
+	assert_true(buf_failed(&b));
+	assert_int_equal(b.len, 0);
+	assert_null(b.data);
+	assert_string_equal(buf_str(&b), "");
+	buf_reset(&b);
+	assert_false(buf_failed(&b));
 	assert_int_equal(buf_adds(&b, "ok"), 0);
 	assert_string_equal(buf_str(&b), "ok");
-	assert_int_equal(b.len, 2);
 	assert_int_equal(b.cap, 4);
+	buf_free(&b);
+}
+
+/* Ensure that buf_free and buf_init also clear a failure. */
+static void
+test_buf_failed_cleared_by_free(void **state)
+{
+	struct buf	 b;
+
+	(void)state;
+	buf_init(&b, 1);
+	assert_int_equal(buf_adds(&b, "ab"), -1);
+	buf_free(&b);
+	assert_false(buf_failed(&b));
+	assert_int_equal(buf_addc(&b, 'a'), 0);
+	assert_int_equal(buf_addc(&b, 'b'), -1);
+	buf_init(&b, 2);
+	assert_false(buf_failed(&b));
+	assert_int_equal(buf_adds(&b, "ab"), 0);
+	buf_free(&b);
+}
+
+/* Ensure that an empty buffer that never failed is not failed. */
+static void
+test_buf_empty_not_failed(void **state)
+{
+	struct buf	 b;
+
+	(void)state;
+	buf_init(&b, BUF_NOCAP);
+	assert_false(buf_failed(&b));
+	assert_null(b.data);
+	assert_int_equal(buf_add(&b, "", 0), 0);
+	assert_false(buf_failed(&b));
 	buf_free(&b);
 }
 
@@ -457,7 +505,9 @@ main(void)
 		cmocka_unit_test(test_buf_cap_adds),
 		cmocka_unit_test(test_buf_cap_printf_small),
 		cmocka_unit_test(test_buf_cap_printf_large),
-		cmocka_unit_test(test_buf_usable_after_failure),
+		cmocka_unit_test(test_buf_failed_stays_failed),
+		cmocka_unit_test(test_buf_failed_cleared_by_free),
+		cmocka_unit_test(test_buf_empty_not_failed),
 		cmocka_unit_test(test_buf_cap_zero),
 		cmocka_unit_test(test_buf_add_huge),
 		cmocka_unit_test(test_buf_add_size_wrap),

@@ -368,6 +368,51 @@ test_err_table_duplicate(void **state)
 	    NAME ":2: table `acme`.`users` listed twice");
 }
 
+/*
+ * Ensure that many tables keep their order and are all found, that names
+ * which only concatenate alike (a.bc, ab.c) are different tables, and
+ * that a duplicate after thousands of lines is still refused, by line.
+ */
+static void
+test_many_tables(void **state)
+{
+	struct conf		*conf;
+	const struct conf_table	*t;
+	struct buf		 b;
+	char			 db[16], name[32], want[128];
+	size_t			 i;
+	const size_t		 n = 5000;
+
+	(void)state;
+	buf_init(&b, BUF_NOCAP);
+	for (i = 0; i < n; i++)
+		assert_int_equal(buf_printf(&b, "table d%zu.`t %zu`\n", i % 7,
+		    i), 0);
+	assert_int_equal(buf_adds(&b, "table a.bc\ntable ab.c\n"), 0);
+	conf = parse_ok(b.data);
+	assert_int_equal(conf->ntables, n + 2);
+	for (i = 0; i < n; i++) {
+		snprintf(db, sizeof db, "d%zu", i % 7);
+		snprintf(name, sizeof name, "t %zu", i);
+		assert_string_equal(conf->tables[i].db, db);
+		assert_string_equal(conf->tables[i].name, name);
+		assert_int_equal(conf->tables[i].line, (int)i + 1);
+		t = conf_find_table(conf, db, name);
+		assert_ptr_equal(t, &conf->tables[i]);
+	}
+	assert_ptr_equal(conf_find_table(conf, "a", "bc"), &conf->tables[n]);
+	assert_ptr_equal(conf_find_table(conf, "ab", "c"),
+	    &conf->tables[n + 1]);
+	assert_null(conf_find_table(conf, "d1", "t 0"));
+	assert_null(conf_find_table(conf, "abc", ""));
+	conf_free(conf);
+	assert_int_equal(buf_adds(&b, "table `d3`.`t 1676`\n"), 0);
+	snprintf(want, sizeof want, NAME ":%zu: table `d3`.`t 1676` listed "
+	    "twice", n + 3);
+	parse_err(b.data, b.len, want);
+	buf_free(&b);
+}
+
 /* Ensure that a path directive given twice is refused. */
 static void
 test_err_baseline_twice(void **state)
@@ -998,6 +1043,7 @@ main(void)
 		cmocka_unit_test(test_err_table_missing),
 		cmocka_unit_test(test_err_table_junk),
 		cmocka_unit_test(test_err_table_duplicate),
+		cmocka_unit_test(test_many_tables),
 		cmocka_unit_test(test_err_baseline_twice),
 		cmocka_unit_test(test_err_group_twice),
 		cmocka_unit_test(test_err_path_no_arg),

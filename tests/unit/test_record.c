@@ -52,6 +52,23 @@ test_pct_controls(void **state)
 	    "%10%11%12%13%14%15%16%17%18%19%1A%1B%1C%1D%1E%1F%20");
 }
 
+/*
+ * Ensure that RECORD_TEXT (messages) keeps space, ',' and '\'' and still
+ * encodes controls, non-ASCII and every byte a record or decoder keys on.
+ */
+static void
+test_pct_text(void **state)
+{
+	static const char	 in[] =
+	    "op=delete table=mysql.user pk=User=root changed=- src=scan ;"
+	    "\n\t\"%\\`|',\xc3\xa4.";
+
+	(void)state;
+	check_pct(in, sizeof in - 1, RECORD_TEXT,
+	    "op%3Ddelete table%3Dmysql.user pk%3DUser%3Droot changed%3D- "
+	    "src%3Dscan %3B%0A%09%22%25%5C%60%7C',%C3%A4.");
+}
+
 /* Ensure that DEL (0x7F) is encoded. */
 static void
 test_pct_del(void **state)
@@ -650,6 +667,226 @@ test_json_cap(void **state)
 	buf_free(&b);
 }
 
+/* A string of n copies of the UTF-8 bytes of U+4E2D (9 bytes encoded). */
+static char *
+cjk(size_t n)
+{
+	char	*s;
+	size_t	 i;
+
+	s = malloc(n * 3 + 1);
+	assert_non_null(s);
+	for (i = 0; i < n; i++)
+		memcpy(s + i * 3, "\xe4\xb8\xad", 3);
+	s[n * 3] = '\0';
+	return s;
+}
+
+/* Ensure that record_check accepts records and refuses malformed ones. */
+static void
+test_check(void **state)
+{
+	static const char *const bad[] = {
+		"", "op=x", " rows=uncompared src=scan ;", "op=x  a=b ;",
+		"op=x a= ;", "op=x =b ;", "op=x A=b ;", "op=x a=b;c ;",
+		"op=x a=\x80 ;", "op=x a=b", "op=x a ;",
+	};
+	size_t	 i;
+	char	 big[RECORD_MAX + 2];
+
+	(void)state;
+	assert_int_equal(record_check("op=x ;", 6), 0);
+	assert_int_equal(record_check("op=x a=b ;", 10), 0);
+	assert_int_equal(record_check("op=x pk=a=1,b=2 ;", 17), 0);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(record_check(bad[i], strlen(bad[i])), -1);
+	memset(big, 'a', sizeof big);
+	memcpy(big, "op=x a=", 7);
+	memcpy(big + sizeof big - 2, " ;", 2);
+	assert_int_equal(record_check(big, sizeof big), -1);
+	assert_int_equal(record_check(big + 1, sizeof big - 1), -1);
+	memcpy(big + 2, "op=x a=", 7);
+	assert_int_equal(record_check(big + 2, sizeof big - 2), 0);
+}
+
+/* Ensure that record_fit keeps fields that fit as they are. */
+static void
+test_fit_fits(void **state)
+{
+	struct buf	 b;
+
+	(void)state;
+	buf_init(&b, BUF_NOCAP);
+	assert_int_equal(record_fit(&b, " added=a,b key=changed", 22, 22), 0);
+	assert_string_equal(buf_str(&b), " added=a,b key=changed");
+	buf_free(&b);
+}
+
+/*
+ * Ensure that record_fit cuts the long values to a fair share with the
+ * marker, keeps short ones and every name, and stays within the budget.
+ */
+static void
+test_fit_cuts(void **state)
+{
+	struct buf	 in, b;
+	const char	*v;
+	size_t		 vlen, i;
+
+	(void)state;
+	buf_init(&in, BUF_NOCAP);
+	buf_init(&b, BUF_NOCAP);
+	assert_int_equal(buf_adds(&in, " added="), 0);
+	for (i = 0; i < 300; i++)
+		assert_int_equal(buf_adds(&in, "%E4%B8%AD"), 0);
+	assert_int_equal(buf_adds(&in, " dropped=x key=changed watch_added="),
+	    0);
+	for (i = 0; i < 300; i++)
+		assert_int_equal(buf_adds(&in, "a,"), 0);
+	assert_int_equal(buf_adds(&in, "b"), 0);
+	assert_int_equal(record_fit(&b, in.data, in.len, 1000), 0);
+	assert_true(b.len <= 1000);
+	assert_true(b.len >= 1000 - 8);
+	assert_int_equal(buf_add(&b, " ;", 2), 0);
+	assert_int_equal(buf_str(&b)[0], ' ');
+	assert_int_equal(record_get(b.data + 1, b.len - 1, "dropped", &v,
+	    &vlen), 0);
+	assert_int_equal(vlen, 1);
+	assert_int_equal(record_get(b.data + 1, b.len - 1, "key", &v, &vlen),
+	    0);
+	assert_int_equal(vlen, 7);
+	assert_int_equal(record_get(b.data + 1, b.len - 1, "added", &v,
+	    &vlen), 0);
+	assert_memory_equal(v + vlen - 4, RECORD_CUT, 4);
+	assert_int_equal(record_get(b.data + 1, b.len - 1, "watch_added", &v,
+	    &vlen), 0);
+	assert_memory_equal(v + vlen - 4, RECORD_CUT, 4);
+	/* Names alone that cannot fit, and text that is not fields. */
+	buf_reset(&b);
+	assert_int_equal(record_fit(&b, in.data, in.len, 40), -1);
+	assert_int_equal(record_fit(&b, "added=a", 7, 3), -1);
+	assert_int_equal(record_fit(&b, " added", 6, 3), -1);
+	buf_free(&in);
+	buf_free(&b);
+}
+
+/*
+ * Ensure that an op=schema for a dozen 64-character non-ASCII columns in
+ * a long-named table is one well-formed record within RECORD_MAX, its
+ * list cut with the marker (it was "out of memory", or a record with no
+ * op= at all).
+ */
+static void
+test_schema_long_lists(void **state)
+{
+	struct buf	 why, rec;
+	char		*db, *name, *col;
+	const char	*v;
+	size_t		 vlen, i;
+
+	(void)state;
+	db = cjk(64);
+	name = cjk(64);
+	col = cjk(64);
+	buf_init(&why, BUF_NOCAP);
+	buf_init(&rec, RECORD_MAX);
+	for (i = 0; i < 12; i++) {
+		assert_int_equal(buf_adds(&why, i == 0 ? " added=" : ","), 0);
+		assert_int_equal(record_name(&why, col), 0);
+	}
+	assert_int_equal(buf_adds(&why, " dropped=a key=changed"), 0);
+	assert_true(why.len > RECORD_MAX);
+	assert_int_equal(record_schema(&rec, db, name, 1, why.data, why.len,
+	    "rows", "scan"), 0);
+	assert_int_equal(record_check(rec.data, rec.len), 0);
+	assert_memory_equal(rec.data, "op=schema table=", 16);
+	assert_int_equal(record_get(rec.data, rec.len, "added", &v, &vlen), 0);
+	assert_memory_equal(v + vlen - 4, RECORD_CUT, 4);
+	assert_int_equal(record_get(rec.data, rec.len, "key", &v, &vlen), 0);
+	assert_int_equal(record_get(rec.data, rec.len, "baseline", &v, &vlen),
+	    0);
+	assert_true(rec.len > 3 * RECORD_LIST_MAX);
+	assert_memory_equal(rec.data + rec.len - 26,
+	    "rows=uncompared src=scan ;", 26);
+	buf_free(&why);
+	buf_free(&rec);
+	free(db);
+	free(name);
+	free(col);
+}
+
+/*
+ * Ensure that a row record with the longest table, key, list and account
+ * fits RECORD_MAX, every oversize value cut with the marker.
+ */
+static void
+test_row_longest(void **state)
+{
+	struct buf	 pk, ch, rec;
+	char		*id, *by;
+	const char	*v;
+	size_t		 vlen, i;
+
+	(void)state;
+	id = cjk(86);
+	by = cjk(200);
+	buf_init(&pk, BUF_NOCAP);
+	buf_init(&ch, BUF_NOCAP);
+	buf_init(&rec, RECORD_MAX);
+	for (i = 0; i < 4000; i++)
+		assert_int_equal(buf_adds(&pk, "%E4"), 0);
+	for (i = 0; i < 4000; i++)
+		assert_int_equal(buf_adds(&ch, "a,"), 0);
+	assert_int_equal(record_row(&rec, "update", id, id, pk.data, pk.len,
+	    ch.data, ch.len, "trigger", by), 0);
+	assert_int_equal(record_check(rec.data, rec.len), 0);
+	assert_memory_equal(rec.data, "op=update table=", 16);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(record_get(rec.data, rec.len,
+		    (const char *[]){ "table", "pk", "changed", "by" }[i], &v,
+		    &vlen), 0);
+		assert_memory_equal(v + vlen - 4, RECORD_CUT, 4);
+	}
+	/* No list: "-"; no account: "-". */
+	assert_int_equal(record_row(&rec, "insert", "d", "t", "k=1", 3, "", 0,
+	    "scan", NULL), 0);
+	assert_string_equal(rec.data,
+	    "op=insert table=d.t pk=k=1 changed=- src=scan by=- ;");
+	buf_free(&pk);
+	buf_free(&ch);
+	buf_free(&rec);
+	free(id);
+	free(by);
+}
+
+/* Ensure that the error and count records fit and read back. */
+static void
+test_error_count(void **state)
+{
+	struct buf	 rec;
+	char		*msg;
+
+	(void)state;
+	msg = cjk(1000);
+	buf_init(&rec, RECORD_MAX);
+	assert_int_equal(record_error(&rec, "d", "t", "a b", "scan"), 0);
+	assert_string_equal(rec.data,
+	    "op=error table=d.t msg=a%20b src=scan ;");
+	assert_int_equal(record_error(&rec, NULL, NULL, msg, "scan"), 0);
+	assert_int_equal(record_check(rec.data, rec.len), 0);
+	assert_true(strstr(rec.data, RECORD_CUT " src=scan ;") != NULL);
+	assert_int_equal(record_count(&rec, "reset", "d", "t", "rows", 3,
+	    "scan", "-"), 0);
+	assert_string_equal(rec.data,
+	    "op=reset table=d.t rows=3 src=scan by=%2D ;");
+	assert_int_equal(record_count(&rec, "schema", "d", "t", "emptied",
+	    7, "scan", NULL), 0);
+	assert_string_equal(rec.data,
+	    "op=schema table=d.t emptied=7 src=scan ;");
+	buf_free(&rec);
+	free(msg);
+}
+
 int
 main(void)
 {
@@ -657,6 +894,13 @@ main(void)
 		cmocka_unit_test(test_pct_plain),
 		cmocka_unit_test(test_pct_controls),
 		cmocka_unit_test(test_pct_del),
+		cmocka_unit_test(test_pct_text),
+		cmocka_unit_test(test_check),
+		cmocka_unit_test(test_fit_fits),
+		cmocka_unit_test(test_fit_cuts),
+		cmocka_unit_test(test_schema_long_lists),
+		cmocka_unit_test(test_row_longest),
+		cmocka_unit_test(test_error_count),
 		cmocka_unit_test(test_pct_high),
 		cmocka_unit_test(test_pct_specials),
 		cmocka_unit_test(test_pct_upper_hex),
