@@ -121,7 +121,7 @@ cmp -s "$W/secret.want" "$W/secret.uses" || {
 	echo "SET SESSION sql_mode = 'ANSI_QUOTES,NO_BACKSLASH_ESCAPES';"
 	cat "$W/triggers.sql"
 } | sql
-udf_seen=$(wc -l <"$W/err.log")
+udf_seen=$(udf_lines)
 sql_db odd "INSERT INTO $l1 VALUES (1, 1)"
 sql_db odd "INSERT INTO $l2 VALUES (1, 1)"
 sql_db odd "INSERT INTO \`b'c\"k\` VALUES ('a''b', 1, 2)"

@@ -167,7 +167,7 @@ cat >"$W/udf.want" <<EOF
 dbsyscheck: op=insert table=acme.users pk=id=7 changed=- src=trigger by=root@localhost ;
 dbsyscheck: op=update table=acme.users pk=id=7 changed=password src=trigger by=root@localhost ;
 dbsyscheck: op=delete table=acme.users pk=id=7 changed=- src=trigger by=root@localhost ;
-dbsyscheck: op=error table=acme.users msg=op%20is%20not%20insert,%20update%20or%20delete src=trigger ;
+dbsyscheck: op=error table=acme.users msg=op%20is%20not%20insert%2C%20update%20or%20delete src=trigger ;
 dbsyscheck: op=forged table=acme.users by=eve@localhost src=trigger ;
 EOF
 cmp -s "$W/udf.want" "$W/udf.log" || {
