@@ -42,24 +42,31 @@ long long	 dbsyscheck_chunk(UDF_INIT *, UDF_ARGS *, char *, char *);
 
 /*
  * What the library reads once per load from the server's environment
- * (udf_env.c): the token and where lines go. Together with the forged-call
- * rate limiter (udf_limit.c) this is the library's only static state;
- * after the first _init it is never written again.
+ * (udf_env.c): the token and the trigger log, the only place records go.
+ * Together with the forged-call rate limiter (udf_limit.c) this is the
+ * library's only static state; after the first _init it is never written
+ * again.
  */
 #define UDF_TOKEN_LEN	64	/* lowercase hex characters */
 
 struct udf_env {
-	char	 token[UDF_TOKEN_LEN];
-	int	 token_ok;	/* 0: every call is forged */
-	char	*log_path;	/* NULL: standard error */
-	int	 timestamp;	/* lines start with an ISO-8601 time */
+	char		 token[UDF_TOKEN_LEN];
+	int		 token_ok;	/* 0: every call is forged */
+	char		*log_path;	/* the trigger log; NULL: no memory */
+	const char	*log_bad;	/* why log_path is unusable, or NULL */
+	int		 timestamp;	/* lines start with an ISO-8601 time */
 };
 
 const struct udf_env *udf_env(void);
 int	 udf_token_ok(const struct udf_env *, const char *, unsigned long);
 
-/* Writing lines (udf_out.c). */
+/*
+ * Writing lines (udf_out.c): records to the trigger log, never elsewhere;
+ * log_error()'s lines to standard error, the server's error log.
+ */
 #define UDF_RECORD	0x1	/* prefix the line with RECORD_PREFIX */
+#define UDF_ERRLOG	0x2	/* standard error, not the trigger log */
+#define UDF_LOST	"dbsyscheck-udf: trigger log unavailable, record lost: "
 int	 udf_write(const struct udf_env *, const char *, size_t, int);
 int	 udf_init_error(char *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));

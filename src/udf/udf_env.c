@@ -1,4 +1,4 @@
-/* The UDF's view of the server's environment: token file and log path. */
+/* The UDF's view of the server's environment: token file and trigger log. */
 #include "config.h"
 
 #include <sys/stat.h>
@@ -19,7 +19,7 @@
 #define DBSC_UDF_TOKEN_FILE	"/etc/dbsyscheck/trigger.token"
 #endif
 #ifndef DBSC_UDF_LOG
-#define DBSC_UDF_LOG		""
+#define DBSC_UDF_LOG		"/var/log/mysql/dbsyscheck.log"
 #endif
 
 /*
@@ -150,17 +150,18 @@ env_load(void)
 {
 	const char	*p;
 
+	/*
+	 * The trigger log is always a file of its own: the error log is a
+	 * channel anyone can write to (failed logins), so records never go
+	 * there. An unusable path makes every record a "record lost" line.
+	 */
 	p = getenv("DBSYSCHECK_UDF_LOG");
 	if (p == NULL || *p == '\0')
 		p = DBSC_UDF_LOG;
-	if (*p != '\0') {
-		if (p[0] == '/' && (env.log_path = strdup(p)) != NULL)
-			;
-		else
-			env_complain("log file", p, p[0] == '/' ?
-			    "out of memory" : "not an absolute path, using "
-			    "standard error");
-	}
+	if ((env.log_path = strdup(p)) == NULL)
+		env.log_bad = "out of memory";
+	else if (p[0] != '/')
+		env.log_bad = "not an absolute path";
 	p = getenv("DBSYSCHECK_UDF_TIMESTAMP");
 	env.timestamp = p != NULL && strcmp(p, "1") == 0;
 	p = getenv("DBSYSCHECK_UDF_TOKEN");

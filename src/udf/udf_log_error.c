@@ -7,13 +7,14 @@
 #include "udf.h"
 
 /*
- * The text is written as one line: a backslash becomes \\, newline \n,
- * carriage return \r, tab \t, any other byte below 0x20 and 0x7F \xHH
- * (lower-case hex); bytes from 0x80 up pass unchanged. At most
- * LOG_ERROR_MAX bytes of escaped text are kept, then LOG_ERROR_CUT marks
- * the cut (never inside an escape). A NULL argument writes NULL. There is
- * no token: any account can call it and write any line; the escaping only
- * guarantees that one call is one line.
+ * The text is written as one line of printable ASCII (0x20 to 0x7E): a
+ * backslash becomes \\, newline \n, carriage return \r, tab \t, every
+ * other byte below 0x20 or above 0x7E \xHH (lower-case hex), so the line
+ * can be decoded back into the bytes. At most LOG_ERROR_MAX bytes of
+ * escaped text are kept, then LOG_ERROR_CUT marks the cut (never inside
+ * an escape). A NULL argument writes NULL. There is no token: any account
+ * can call it and write any line, so it writes to the server's error log
+ * only, never to the trigger log, and nothing trusts what it writes.
  */
 #define LOG_ERROR_MAX	8192
 #define LOG_ERROR_CUT	" [truncated]"
@@ -27,7 +28,7 @@ log_error_escape(struct buf *out, const unsigned char *p, size_t n)
 	size_t	 i, elen, run;
 
 	for (i = 0; i < n; i = run) {
-		for (run = i; run < n && p[run] >= 0x20 && p[run] != 0x7f &&
+		for (run = i; run < n && p[run] >= 0x20 && p[run] <= 0x7e &&
 		    p[run] != '\\'; run++)
 			;
 		if (run > i) {
@@ -116,7 +117,7 @@ log_error(UDF_INIT *initid, UDF_ARGS *args, char *result,
 	} else if (log_error_escape(&out, (const unsigned char *)args->args[0],
 	    args->lengths[0]) == -1)
 		goto out;
-	udf_write(udf_env(), buf_str(&out), out.len, 0);
+	udf_write(udf_env(), buf_str(&out), out.len, UDF_ERRLOG);
 out:
 	buf_free(&out);
 	result[0] = '\0';

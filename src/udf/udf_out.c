@@ -1,5 +1,7 @@
-/* Lines out of the UDF: one write(2) each, to the error log or a file. */
+/* Lines out of the UDF: one write(2) each, to the trigger log or stderr. */
 #include "config.h"
+
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,29 +12,76 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "record.h"
 #include "udf.h"
 
 #define UDF_STAMP_LEN	sizeof "2026-11-26T15:04:05Z "
 #define UDF_LINE_MAX	(UDF_STAMP_LEN + sizeof RECORD_PREFIX + 16384)
 
+/* All n bytes at p with one write(2); 0, or -1 with errno set. */
+static int
+put(int fd, const char *p, size_t n)
+{
+	ssize_t	 w;
+
+	do
+		w = write(fd, p, n);
+	while (w == -1 && errno == EINTR);
+	if (w == -1)
+		return -1;
+	if ((size_t)w != n) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A line that could not go to the trigger log: say so on standard error,
+ * the server's error log, as a line no decoder takes for a record (it
+ * holds no "op="; the path is percent-encoded). The record itself is not
+ * repeated there: anyone can write lines into the error log, so nothing
+ * in it may look like a record that rules would trust.
+ */
+static void
+udf_lost(const struct udf_env *e, const char *why)
+{
+	struct buf	 line;
+	const char	*path = e->log_path != NULL ? e->log_path : "(unknown)";
+
+	buf_init(&line, 2 * RECORD_MSG_MAX);
+	if (buf_adds(&line, UDF_LOST) == 0 &&
+	    record_pct(&line, path, strlen(path), 0) == 0 &&
+	    buf_adds(&line, ": ") == 0 &&
+	    buf_adds(&line, why) == 0 &&
+	    buf_addc(&line, '\n') == 0)
+		(void)put(STDERR_FILENO, line.data, line.len);
+	else
+		(void)put(STDERR_FILENO, UDF_LOST "(message too long)\n",
+		    sizeof UDF_LOST "(message too long)\n" - 1);
+	buf_free(&line);
+}
+
 /*
  * Write [timestamp ][RECORD_PREFIX]text and a newline with a single
  * write(2), so that lines of concurrent server threads never interleave
- * (O_APPEND: the server opens its error log that way, we open the file
- * that way). A dedicated file is opened for every line, which follows a
- * log rotation at once; when it cannot be opened the line goes to
- * standard error, the error log, rather than nowhere. 0 when written.
+ * (O_APPEND). Records go to the trigger log only, opened for every line,
+ * which follows a log rotation at once; when it cannot be opened or
+ * written, the record is lost and a "record lost" line goes to the error
+ * log instead. UDF_ERRLOG lines (log_error) go to standard error, the
+ * error log, and never to the trigger log. 0 when written.
  */
 int
 udf_write(const struct udf_env *e, const char *text, size_t len, int flags)
 {
 	char		 stack[4608], *line = stack;
+	const char	*why;
+	struct stat	 st;
 	struct tm	 tm;
 	time_t		 now;
 	size_t		 n = 0, need;
-	ssize_t		 w;
-	int		 fd = STDERR_FILENO, r = -1;
+	int		 fd, r = -1;
 
 	if (len > UDF_LINE_MAX)
 		return -1;
@@ -53,19 +102,28 @@ udf_write(const struct udf_env *e, const char *text, size_t len, int flags)
 	memcpy(line + n, text, len);
 	n += len;
 	line[n++] = '\n';
-	if (e->log_path != NULL) {
-		fd = open(e->log_path, O_WRONLY | O_APPEND | O_CREAT |
-		    O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0640);
-		if (fd == -1)
-			fd = STDERR_FILENO;
+	if (flags & UDF_ERRLOG) {
+		r = put(STDERR_FILENO, line, n);
+		goto out;
 	}
-	do
-		w = write(fd, line, n);
-	while (w == -1 && errno == EINTR);
-	if (w >= 0 && (size_t)w == n)
-		r = 0;
-	if (fd != STDERR_FILENO)
-		close(fd);
+	if ((why = e->log_bad) == NULL) {
+		fd = open(e->log_path, O_WRONLY | O_APPEND | O_CREAT |
+		    O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0640);
+		if (fd == -1)
+			why = strerror(errno);
+		else {
+			if (fstat(fd, &st) == -1)
+				why = strerror(errno);
+			else if (!S_ISREG(st.st_mode))
+				why = "not a regular file";
+			else if ((r = put(fd, line, n)) == -1)
+				why = strerror(errno);
+			close(fd);
+		}
+	}
+	if (why != NULL)
+		udf_lost(e, why);
+out:
 	if (line != stack)
 		free(line);
 	return r;

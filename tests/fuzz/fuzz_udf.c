@@ -256,7 +256,8 @@ check_log_error(const char *v, size_t n)
 	int		 cut, c;
 
 	FUZZ_ASSERT(nlines == 1, "log_error wrote %zu lines", nlines);
-	FUZZ_ASSERT(lines[0].flags == 0, "log_error line is a record");
+	FUZZ_ASSERT(lines[0].flags == UDF_ERRLOG,
+	    "log_error line not for the error log");
 	s = lines[0].text.data != NULL ? lines[0].text.data : "";
 	len = lines[0].text.len;
 	FUZZ_ASSERT(len <= LOG_ERROR_MAX + cutlen, "line of %zu bytes", len);
@@ -271,7 +272,8 @@ check_log_error(const char *v, size_t n)
 		len -= cutlen;
 	buf_init(&dec, BUF_NOCAP);
 	for (i = 0; i < len; i++) {
-		FUZZ_ASSERT((unsigned char)s[i] >= 0x20 && s[i] != 0x7f,
+		FUZZ_ASSERT((unsigned char)s[i] >= 0x20 &&
+		    (unsigned char)s[i] <= 0x7e,
 		    "byte 0x%02x in a log line", (unsigned char)s[i]);
 		if (s[i] != '\\') {
 			c = (unsigned char)s[i];
@@ -290,7 +292,7 @@ check_log_error(const char *v, size_t n)
 				    "bad \\x escape");
 				c = (int)strtol((char[]){ s[i + 1], s[i + 2],
 				    '\0' }, NULL, 16);
-				FUZZ_ASSERT(c < 0x20 || c == 0x7f,
+				FUZZ_ASSERT(c < 0x20 || c > 0x7e,
 				    "\\x%02x escapes a plain byte", c);
 				i += 2;
 				break;

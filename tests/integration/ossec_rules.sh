@@ -35,18 +35,24 @@ for id in $ids; do
 	    fail "rule $id is not documented in docs/OSSEC.md"
 done
 
-python3 "$check" "$top_srcdir/tests/ossec/expected.txt" ||
+python3 "$check" "$top_srcdir/tests/ossec/expected.txt" \
+    "$top_srcdir/tests/ossec/expected-ossec.txt" ||
     fail "OSSEC rules: expected events"
 python3 "$check" --wazuh "$top_srcdir/tests/ossec/expected.txt" \
     "$top_srcdir/tests/ossec/expected-wazuh.txt" ||
     fail "Wazuh rules: expected events"
 
-# Samples generated from real scanner and trigger output, if any.
+# Samples generated from real scanner and trigger output, if any; those
+# of the trigger log as an agent reads it (ossec/samples/README.md).
 for f in "$top_srcdir"/ossec/samples/*.txt; do
 	[ -f "$f" ] || continue
+	loc=stdin
+	case $(basename "$f") in
+	triggerlog*) loc="(db1) 192.0.2.10->/var/log/mysql/dbsyscheck.log" ;;
+	esac
 	case $(basename "$f") in
 	wazuh*) python3 "$check" --wazuh "$f" || fail "$f" ;;
-	*) python3 "$check" "$f" || fail "$f" ;;
+	*) python3 "$check" --location "$loc" "$f" || fail "$f" ;;
 	esac
 	# Every rule a sample expects is one the docs explain.
 	for id in $(cut -f1 "$f" | grep '^[0-9]'); do

@@ -5,10 +5,11 @@
 # reset, table and run errors, missing, schema changes including emptied=
 # and baseline=tampered, privilege-table rows), in text with a --log file
 # and in JSON with a JSON --log file; the trigger UDF, loaded into the
-# server from the build, writes row, error and forged records to the error
-# log, with and without timestamps. The output becomes the events OSSEC
-# analyses (command: one per line; full_command: one per run, glued; the
-# log file; the error log; Wazuh: the JSON lines), each with the rule id
+# server from the build, writes row, error and forged records to its
+# trigger log, with and without timestamps. The output becomes the events
+# OSSEC analyses (command: one per line; full_command: one per run, glued;
+# the log file; the trigger log, read by an agent; the server's own lines
+# in the error log; Wazuh: the JSON lines), each with the rule id
 # that docs/OSSEC.md's rule table gives it, and tests/ossec/check_rules.py
 # must agree on every one. Every op seen must be in docs/OSSEC.md.
 #
@@ -214,7 +215,7 @@ run scan mysql.global_priv
 expect_rc 1
 saw "op=insert table=mysql.global_priv "
 
-# --- The triggers: records in the server's error log.
+# --- The triggers: records in the trigger log.
 udf_new >/dev/null
 udf_triggers acme.users
 # as ACCOUNT "SQL": run SQL as app or eve (password pw).
@@ -261,15 +262,15 @@ saw " watch_added=trigger:"
 # Stop the server (the library reports the cut records as it unloads) and
 # start it again with timestamps on the UDF's lines.
 db_stop
-udf_new >"$W/errorlog.1"
+udf_new >"$W/triggerlog.1"
 DBSYSCHECK_UDF_TIMESTAMP=1
 export DBSYSCHECK_UDF_TIMESTAMP
 db_tz=$(tz_hour 14)
 db_start --plugin-dir="$udf_plugindir"
-udf_seen=0
+udf_seen=$(udf_lines)
 trigger_records
 db_stop
-udf_new >"$W/errorlog.2"
+udf_new >"$W/triggerlog.2"
 server_lines "$W/err.log" | grep -v -i dbsyscheck | head -n 3 \
     >"$W/server.lines.2"
 echo "server 2 (TZ=$db_tz), its own lines:"
@@ -277,7 +278,7 @@ sed 's/^/  err| /' "$W/server.lines.2"
 grep -E -q '^[0-9-]{10} [0-9]{2}:' "$W/server.lines.2" ||
     fail "no server lines with a two-digit hour in $W/err.log"
 cat "$W/server.lines.2" >>"$W/server.lines"
-for f in errorlog.1 errorlog.2; do
+for f in triggerlog.1 triggerlog.2; do
 	for want in "op=insert table=acme.users pk=id=7 " \
 	    "op=update table=acme.users pk=id=7 changed=password " \
 	    "op=delete table=acme.users pk=id=7 " \
@@ -287,8 +288,9 @@ for f in errorlog.1 errorlog.2; do
 		grep -F -q -e "$want" "$W/$f" || fail "$f: no '$want'"
 	done
 done
-grep -v -q '^dbsyscheck: ' "$W/errorlog.1" && fail "lines with a time"
-grep -q '^dbsyscheck: ' "$W/errorlog.2" && fail "lines without a time"
+grep -v -q '^dbsyscheck: ' "$W/triggerlog.1" && fail "lines with a time"
+grep -q '^dbsyscheck: ' "$W/triggerlog.2" && fail "lines without a time"
+grep -q 'op=' "$W/err.log" && fail "a record in the error log"
 
 # --- Events, each with the rule docs/OSSEC.md gives it.
 cat >"$W/expect.py" <<'EOF'
@@ -319,8 +321,9 @@ SHAPES = (("command", r"ossec: output: 'dbsyscheck': dbsyscheck: op="),
           ("full_command", r"ossec: output: 'dbsyscheck':dbsyscheck: op="),
           ("log", r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00 \S+ "
                   r"dbsyscheck\[\d+\]: op="),
-          ("errorlog_time", r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ dbsyscheck: op="),
-          ("errorlog", r"dbsyscheck: op="))
+          ("triggerlog_time",
+           r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ dbsyscheck: op="),
+          ("triggerlog", r"dbsyscheck: op="))
 JSIMPLE = {"baseline": 100340, "missing": 100347, "schema": 100348,
            "reset": 100351, "forged": 100352}
 
@@ -465,10 +468,11 @@ events text full_command
 python3 "$check" --events log <"$W/text.log" >"$W/events.in" ||
     fail "--events log"
 events text logfile
-{
-	cat "$W/errorlog.1" "$W/errorlog.2"
-	cat "$W/server.lines"
-} | python3 "$check" --events log >"$W/events.in" || fail "--events log"
+cat "$W/triggerlog.1" "$W/triggerlog.2" |
+    python3 "$check" --events log >"$W/events.in" || fail "--events log"
+events text triggerlog
+python3 "$check" --events log <"$W/server.lines" >"$W/events.in" ||
+    fail "--events log"
 events text errorlog
 {
 	i=1
@@ -497,7 +501,8 @@ has full_command 100310 100311 100313 100314 100315 100316 100317 100318 \
     100319 100320 100321 100330 100331
 has logfile 100310 100311 100312 100313 100315 100316 100317 100318 \
     100319 100320 100321 100330 100331 100399
-has errorlog 100311 100312 100313 100315 100322 100330 none
+has triggerlog 100311 100312 100313 100315 100322 100330
+has errorlog none
 has wazuh_json 100340 100341 100342 100343 100344 100345 100346 100347 \
     100348 100349 100350 100351 100353 100354 100358
 for want in emptied= key=changed added= watch_added= baseline=tampered; do
@@ -506,17 +511,33 @@ for want in emptied= key=changed added= watch_added= baseline=tampered; do
 done
 
 # The model of analysisd agrees with the docs on every event (the samples
-# are some of these).
+# are some of these). Trigger records are trusted only from the trigger
+# log, as an agent sends it (the location is the only thing that tells
+# them from a line anyone wrote; ossec_rules.sh uses the same location).
+tloc="(db1) 192.0.2.10->/var/log/mysql/dbsyscheck.log"
 for f in "$W"/all/*.txt; do
+	loc=stdin
+	case $(basename "$f") in
+	triggerlog*) loc=$tloc ;;
+	esac
 	case $(basename "$f") in
 	wazuh*) python3 "$check" --wazuh "$f" || fail "$f" ;;
 	*)
-		python3 "$check" "$f" || fail "$f"
-		# Wazuh reads the command, log file and error log shapes alike.
+		python3 "$check" --location "$loc" "$f" || fail "$f"
+		# Wazuh reads the command, log file and trigger log shapes
+		# alike.
 		[ "$(basename "$f")" = full_command.txt ] ||
-		    python3 "$check" --wazuh "$f" || fail "$f (Wazuh)"
+		    python3 "$check" --wazuh --location "$loc" "$f" ||
+		    fail "$f (Wazuh)"
 		;;
 	esac
+done
+# Anywhere else the same trigger records are not trusted.
+sed 's/^[0-9]*	/100304	/' "$W/all/triggerlog.txt" >"$W/untrusted.txt"
+for loc in stdin /var/log/mysql/dbsyscheck.log \
+    "(db1) 192.0.2.10->/var/log/mysql/error.log"; do
+	python3 "$check" --location "$loc" "$W/untrusted.txt" ||
+	    fail "trigger records trusted from $loc"
 done
 
 # Every op of the samples is explained in docs/OSSEC.md.

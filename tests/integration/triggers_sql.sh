@@ -139,7 +139,7 @@ grep -q "X'c3a4', NOT (OLD.\`ä\` <=> NEW.\`ä\`)" "$W/bodies" ||
 sql "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS
     WHERE TRIGGER_SCHEMA = 'odd' AND TRIGGER_NAME LIKE 'dbsc%'" >"$W/names"
 [ "$(sort -u "$W/names" | wc -l)" = 12 ] || fail "not 12 distinct triggers"
-udf_seen=$(wc -l <"$W/err.log")
+udf_seen=$(udf_lines)
 sql_db odd "INSERT INTO $l1 VALUES (1, 1)"
 sql_db odd "INSERT INTO $l2 VALUES (1, 1)"
 sql_db odd "INSERT INTO \`b'c\"k\` VALUES ('a''b', 1, 2)"

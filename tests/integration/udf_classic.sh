@@ -36,7 +36,8 @@ dbsyscheck: op=insert table=acme.users pk=id=7 changed=- src=trigger by=$by ;
 dbsyscheck: op=update table=acme.users pk=id=7 changed=password src=trigger by=$by ;
 dbsyscheck: op=delete table=acme.users pk=id=7 changed=- src=trigger by=$by ;
 EOF
-! grep -q 'S3cr3tHash' "$W/err.log" || fail "a password reached the log"
+! grep -q 'S3cr3tHash' "$W/err.log" "$DBSYSCHECK_UDF_LOG" ||
+    fail "a password reached a log"
 
 # An update that changes nothing writes nothing; several columns are
 # listed in table order; a case-only change counts (bytes, not collation).
@@ -130,7 +131,7 @@ sql "INSERT INTO acme.users VALUES (7, 'xavier', 'x')"
 expect_records <<EOF
 dbsyscheck: op=insert table=acme.users pk=id=7 changed=- src=trigger by=$by ;
 EOF
-if grep -q 'op=forged\|op=error' "$W/err.log"; then
-	grep 'op=forged\|op=error' "$W/err.log" >&2
+if grep -q 'op=forged\|op=error' "$DBSYSCHECK_UDF_LOG"; then
+	grep 'op=forged\|op=error' "$DBSYSCHECK_UDF_LOG" >&2
 	fail "forged or error records"
 fi

@@ -66,9 +66,11 @@ fi
     fail "not $((clients * updates)) records"
 
 # No record was torn or glued to another line of the log.
-n=$(grep -c 'dbsyscheck: ' "$W/err.log")
+n=$(grep -c 'dbsyscheck: ' "$DBSYSCHECK_UDF_LOG")
 [ "$n" = $((clients * updates)) ] || fail "$n lines mention dbsyscheck"
-grep 'dbsyscheck: ' "$W/err.log" | grep -v '^dbsyscheck: ' && fail "torn line"
-grep '^dbsyscheck: ' "$W/err.log" | grep -v ' ;$' && fail "torn line"
-grep 'op=.*op=' "$W/err.log" && fail "two records on one line"
+grep 'dbsyscheck: ' "$DBSYSCHECK_UDF_LOG" | grep -v '^dbsyscheck: ' &&
+    fail "torn line"
+grep '^dbsyscheck: ' "$DBSYSCHECK_UDF_LOG" | grep -v ' ;$' && fail "torn line"
+grep 'op=.*op=' "$DBSYSCHECK_UDF_LOG" && fail "two records on one line"
+grep -q 'op=' "$W/err.log" && fail "a record in the error log"
 exit 0

@@ -102,7 +102,7 @@ grep -q 'op=insert\|op=update\|op=delete' "$W/all.records" &&
 DBSYSCHECK_UDF_TOKEN=$W/missing.token
 export DBSYSCHECK_UDF_TOKEN
 db_restart
-udf_seen=0
+udf_seen=$(udf_lines)
 sql_db forged "UPDATE t SET v = 2 WHERE id = 7"
 expect_records <<EOF
 dbsyscheck: op=error msg=token%20file%20$W/missing.token:%20No%20such%20file%20or%20directory src=trigger ;
@@ -113,7 +113,7 @@ EOF
 chmod 0644 "$W/trigger.token"
 DBSYSCHECK_UDF_TOKEN=$W/trigger.token
 db_restart
-udf_seen=0
+udf_seen=$(udf_lines)
 sql_db forged "UPDATE t SET v = 3 WHERE id = 7"
 expect_records <<EOF
 dbsyscheck: op=error msg=token%20file%20$W/trigger.token:%20world-accessible%20or%20group-writable%20(run:%20chmod%200640) src=trigger ;
@@ -123,7 +123,7 @@ EOF
 # Mode 0640 again: the triggers write row records again.
 chmod 0640 "$W/trigger.token"
 db_restart
-udf_seen=0
+udf_seen=$(udf_lines)
 sql_db forged "UPDATE t SET v = 4 WHERE id = 7"
 expect_records <<EOF
 dbsyscheck: op=update table=forged.t pk=id=7 changed=v src=trigger by=$by ;

@@ -14,8 +14,9 @@ T='table=q%27b%60d.t%22x%27y%60z'
 # Each record line is printable ASCII (the rest of the log is the server's).
 expect_ascii_records()
 {
-	if grep '^dbsyscheck: ' "$W/err.log" | LC_ALL=C grep -q '[^ -~]'; then
-		grep '^dbsyscheck: ' "$W/err.log" | od -c >&2
+	if grep '^dbsyscheck: ' "$DBSYSCHECK_UDF_LOG" |
+	    LC_ALL=C grep -q '[^ -~]'; then
+		grep '^dbsyscheck: ' "$DBSYSCHECK_UDF_LOG" | od -c >&2
 		fail "a record has bytes outside printable ASCII"
 	fi
 }
@@ -102,9 +103,11 @@ expect_ascii_records
 
 # Nothing forged, no error, and no line of the log but ours starts with
 # the record prefix (the fake record text never became a line).
-grep -q 'op=forged\|op=error' "$W/err.log" && fail "forged or error records"
-[ "$(grep -c '^dbsyscheck: ' "$W/err.log")" = 11 ] ||
+grep -q 'op=forged\|op=error' "$DBSYSCHECK_UDF_LOG" &&
+    fail "forged or error records"
+[ "$(grep -c '^dbsyscheck: ' "$DBSYSCHECK_UDF_LOG")" = 11 ] ||
     fail "not exactly 11 records in the log"
-grep -q '^dbsyscheck: op=delete table=acme' "$W/err.log" &&
+grep -q '^dbsyscheck: op=delete table=acme' "$DBSYSCHECK_UDF_LOG" &&
     fail "a value forged a record"
+grep -q 'dbsyscheck' "$W/err.log" && fail "a line in the error log"
 exit 0

@@ -1,14 +1,16 @@
 #!/bin/sh
-# log_error() as the classic set-up calls it (lib_mysqludf_log's drop-in):
-# triggers inserting into a dummy table or setting a variable, one line
-# per call whatever the value holds, the escape format, NULL, the empty
-# string it returns, the 8192-byte cut; then the dedicated log file and
-# the ISO-8601 timestamp, for both functions.
+# log_error() as the classic set-up calls it (lib_mysqludf_log's drop-in),
+# created by its opt-in SQL file: triggers inserting into a dummy table or
+# setting a variable, one line of printable ASCII per call in the error
+# log whatever the value holds, the escape format, NULL, the empty string
+# it returns, the 8192-byte cut; then the ISO-8601 timestamp, with
+# log_error()'s lines in the error log and records in the trigger log.
 . "$(dirname "$0")/setup"
 . "$(dirname "$0")/udf_lib.sh"
 
 by=root@localhost
 udf_start "acme.watched"
+sql <"$top_srcdir/sql/udf_install_log_error.sql"
 
 # le_new: the lines log_error wrote (all start with "Table: " or "LE:").
 le_seen=0
@@ -68,12 +70,12 @@ EOF
 [ "$(sql_db acme "SELECT COUNT(*) FROM dummy WHERE fake = ''")" = 2 ] ||
     fail "the dummy table did not get two empty strings"
 
-# The escapes: \\ \t \r \n \xHH for other controls and DEL; bytes from
-# 0x80 up unchanged (UTF-8 and not).
+# The escapes: \\ \t \r \n, \xHH for other controls, DEL and bytes from
+# 0x80 up (UTF-8 and not): the line is printable ASCII.
 sql "SELECT log_error(CONCAT('LE:a', X'5C', 'b', X'09', 'c', X'0D', 'd',
 	X'0A', 'e', X'00', 'f', X'01', 'g', X'1F', 'h', X'7F', 'i', X'C3A4',
 	X'FF', ' ~'))" >/dev/null
-printf 'LE:a\\\\b\\tc\\rd\\ne\\x00f\\x01g\\x1fh\\x7fi\303\244\377 ~\n' \
+printf 'LE:a\\\\b\\tc\\rd\\ne\\x00f\\x01g\\x1fh\\x7fi\\xc3\\xa4\\xff ~\n' \
     >"$W/le.want"
 le_new >"$W/le.got"
 cmp -s "$W/le.want" "$W/le.got" || {
@@ -108,32 +110,33 @@ EOF
 # Wrong argument counts are refused by _init.
 _sql_run -e "SELECT log_error('a', 'b')" 2>/dev/null && fail "two arguments accepted"
 
-# A dedicated file and the ISO-8601 timestamp, for both functions: lines
-# go there and no longer to the error log.
+# The ISO-8601 timestamp, for both functions: log_error()'s line goes to
+# the error log, never to the trigger log; the record only to the trigger
+# log.
 sql_db acme "DROP TRIGGER users_insert"
 sql_db acme "DROP TRIGGER users_update"
 sql_db acme "DROP TRIGGER users_delete"
 udf_triggers
-DBSYSCHECK_UDF_LOG=$W/udf.log
 DBSYSCHECK_UDF_TIMESTAMP=1
-export DBSYSCHECK_UDF_LOG DBSYSCHECK_UDF_TIMESTAMP
+export DBSYSCHECK_UDF_TIMESTAMP
 db_restart
-sql "SELECT log_error('LE:to the file')" >/dev/null
+udf_seen=$(udf_lines)
+sql "SELECT log_error('LE:to the error log')" >/dev/null
 sql_db acme "INSERT INTO watched VALUES (1)"
-[ -f "$W/udf.log" ] || fail "no $W/udf.log"
-[ "$(stat -c %a "$W/udf.log")" = 640 ] || fail "udf.log is not mode 0640"
 ts='[0-9]\{4\}-[0-9]\{2\}-[0-9]\{2\}T[0-9]\{2\}:[0-9]\{2\}:[0-9]\{2\}Z'
-sed "s/^$ts //" "$W/udf.log" >"$W/udf.stripped"
+udf_new >"$W/udf.new"
+sed "s/^$ts //" "$W/udf.new" >"$W/udf.stripped"
 cat >"$W/udf.want" <<EOF
-LE:to the file
 dbsyscheck: op=insert table=acme.watched pk=id=1 changed=- src=trigger by=$by ;
 EOF
 cmp -s "$W/udf.want" "$W/udf.stripped" || {
-	cat "$W/udf.log" >&2
-	fail "unexpected lines in the dedicated file"
+	cat "$W/udf.new" >&2
+	fail "unexpected lines in the trigger log"
 }
-[ "$(grep -c "^$ts " "$W/udf.log")" = 2 ] ||
-    fail "lines lack the ISO-8601 timestamp"
-grep -q 'LE:to the file\|op=insert' "$W/err.log" &&
-    fail "lines went to the error log too"
+[ "$(grep -c "^$ts " "$W/udf.new")" = 1 ] ||
+    fail "the record lacks the ISO-8601 timestamp"
+grep -q "^$ts LE:to the error log\$" "$W/err.log" ||
+    fail "log_error()'s line is not in the error log with a timestamp"
+grep -q 'LE:' "$DBSYSCHECK_UDF_LOG" && fail "log_error() wrote to the trigger log"
+grep -q 'op=insert' "$W/err.log" && fail "a record went to the error log"
 exit 0

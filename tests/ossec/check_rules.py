@@ -7,12 +7,19 @@ decoders/decoders_list.c, rules.c, rules_list.c, analysisd.c,
 os_regex/), of the parts of analysisd that dbsyscheck's files use:
 
   pre-decoding   timestamp, hostname and program name (OS_CleanMSG), with
-                 the control-character removal of OSSEC 3.8 and later
+                 the control-character removal of OSSEC 3.8 and later;
+                 the event's location (the file or command alias it came
+                 from) and the hostname OSSEC derives from it: for an
+                 event from an agent ("(name) ip->/path") the whole
+                 location, for a local one the syslog hostname or else
+                 the manager's own name (MANAGER_HOST here)
   decoding       the two decoder lists (with and without program_name),
                  parents, children chosen by prematch, one regex, order
                  (static fields and dynamic ones), type, use_own_name
   rules          categories, decoded_as, if_sid, match, regex, field,
-                 children sorted by level (level 0 first), noalert
+                 hostname, program_name, user, children sorted by level
+                 (level 0 first), noalert; Wazuh only: location (OSSEC
+                 4.2 has no such rule option and refuses the rule)
   OS_Match       literal text, ^ $ and | (case-insensitive)
   OS_Regex       \\d \\w \\s \\p \\S \\D \\W \\. \\t \\$ \\| \\< \\( \\) \\\\, + and *
                  after a class, ( ) captures, ^ $ and | per alternative
@@ -22,20 +29,23 @@ backtrack points) and the PCRE2-based one agree on it: a quantifier must
 be followed by text it cannot match, or by nothing but literals.
 
 Usage:
-  check_rules.py [--wazuh] [--decoders F] [--rules F] CASES...
-      Run every case of each CASES file; exit 1 on any mismatch.
+  check_rules.py [--wazuh] [--decoders F] [--rules F] [--location L] CASES...
+      Run every case of each CASES file; exit 1 on any mismatch. Events
+      come from location L (default "stdin", as in ossec-logtest) unless
+      a case names its own.
   check_rules.py --xmllint FILE...
       Check that each file is well-formed XML the way OSSEC reads it (no
       single root element: the file is wrapped in one before xmllint).
   check_rules.py --events command|full_command|log [--alias A] < OUTPUT
       Print the events OSSEC would analyse for dbsyscheck's OUTPUT when
       read by such a localfile (one event per line).
-  check_rules.py --show EVENT
+  check_rules.py [--wazuh] [--location L] --show EVENT
       Print what the model makes of one event.
 
 CASES files: either blocks of "key: value" lines separated by blank lines
-(keys: event, event_escaped, rule, level, decoder, program_name,
-hostname, field.NAME; "rule: none" when no rule matches), or one case per
+(keys: event, event_escaped, location, rule, level, decoder,
+program_name, hostname, field.NAME; "rule: none" when no rule matches;
+location is an input, like event), or one case per
 line, "RULE<TAB>EVENT" (RULE a rule id or "none"). "#" starts a comment.
 """
 
@@ -101,6 +111,11 @@ STOCK_RULES = """
 """
 STOCK_530 = "^ossec: output: "
 STOCK_530_WAZUH = "^ossec: output: |^wazuh: output: "
+
+# The manager's own host name (gethostname() in analysisd), which a local
+# event without a syslog hostname gets; ossec-logtest's location.
+MANAGER_HOST = "manager"
+DEFAULT_LOCATION = "stdin"
 
 STATIC_FIELDS = {
     "srcuser": "srcuser", "dstuser": "dstuser", "user": "dstuser",
@@ -404,9 +419,10 @@ HOST_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 class Event:
-    def __init__(self, text):
+    def __init__(self, text, location):
         self.full_log = text
         self.log = text
+        self.location = location
         self.hostname = None
         self.program_name = None
         self.decoder = None
@@ -424,11 +440,23 @@ def at(s, i, ch):
     return i < len(s) and s[i] == ch
 
 
-def predecode(text, keep_controls=False):
+def predecode(text, keep_controls=False, location=DEFAULT_LOCATION):
+    ev = syslog_header(text, keep_controls, location)
+    # The end of OS_CleanMSG: an agent's event has its location as its
+    # hostname, whatever the line said; a local one the manager's name
+    # when the line gave none.
+    if location.startswith("("):
+        ev.hostname = location
+    elif ev.hostname is None:
+        ev.hostname = MANAGER_HOST
+    return ev
+
+
+def syslog_header(text, keep_controls, location):
     if not keep_controls:
         # CVE-2020-8445 fix: every control character is deleted.
         text = "".join(c for c in text if ord(c) >= 32 and ord(c) != 127)
-    ev = Event(text)
+    ev = Event(text, location)
     p = text
     loglen = len(p) + 1
     skip = None
@@ -666,7 +694,7 @@ def decode_json(ev, d):
 # Rules.
 
 class Rule:
-    def __init__(self, node, group, where, decoder_names):
+    def __init__(self, node, group, where, decoder_names, wazuh=False):
         self.id = int(node.get("id"))
         self.level = int(node.get("level"))
         self.noalert = node.get("noalert") is not None
@@ -679,6 +707,8 @@ class Rule:
         self.regex = None
         self.fields = []
         self.program_name = None
+        self.hostname = None
+        self.location = None
         self.user = None
         self.description = ""
         self.children = []
@@ -709,6 +739,13 @@ class Rule:
                 self.program_name = OSMatch(content, self.where)
             elif tag == "user":
                 self.user = OSMatch(content, self.where)
+            elif tag == "hostname":
+                self.hostname = OSMatch(content, self.where + " hostname")
+            elif tag == "location" and wazuh:
+                self.location = OSMatch(content, self.where + " location")
+            elif tag == "location":
+                raise CheckError("%s: OSSEC 4.2 rules have no <location> "
+                                 "(src/analysisd/rules.c)" % self.where)
             elif tag == "description":
                 self.description = content
             elif tag == "group":
@@ -732,6 +769,12 @@ class Rule:
         if self.program_name is not None:
             if ev.program_name is None or \
                     not self.program_name.match(ev.program_name):
+                return None
+        if self.hostname is not None:
+            if ev.hostname is None or not self.hostname.match(ev.hostname):
+                return None
+        if self.location is not None:
+            if not self.location.match(ev.location):
                 return None
         if self.match is not None and not self.match.match(ev.log):
             return None
@@ -846,12 +889,12 @@ def load(decoder_files, rule_files, wazuh):
             for node in g:
                 if node.tag != "rule":
                     raise CheckError("%s: <%s> in a group" % (where, node.tag))
-                rules.add(Rule(node, g.get("name"), where, names))
+                rules.add(Rule(node, g.get("name"), where, names, wazuh))
     return decs, rules
 
 
-def analyse(decs, rules, line, wazuh):
-    ev = predecode(line, keep_controls=wazuh)
+def analyse(decs, rules, line, wazuh, location=DEFAULT_LOCATION):
+    ev = predecode(line, keep_controls=wazuh, location=location)
     decs.decode(ev)
     return ev, rules.evaluate(ev)
 
@@ -913,6 +956,7 @@ def read_cases(path):
 def describe(ev, rule):
     out = []
     out.append("program_name: %s" % ev.program_name)
+    out.append("location: %s" % ev.location)
     out.append("hostname: %s" % ev.hostname)
     out.append("log: %s" % ev.log)
     out.append("decoder: %s" % (ev.decoder.id_name if ev.decoder else None))
@@ -929,10 +973,11 @@ def describe(ev, rule):
     return "\n".join(out)
 
 
-def run_case(decs, rules, case, where, wazuh):
+def run_case(decs, rules, case, where, wazuh, location=DEFAULT_LOCATION):
     if "event" not in case:
         return ["%s: no event" % where]
-    ev, rule = analyse(decs, rules, case["event"], wazuh)
+    ev, rule = analyse(decs, rules, case["event"], wazuh,
+                       case.get("location", location))
     got = {
         "rule": "none" if rule is None else str(rule.id),
         "level": None if rule is None else str(rule.level),
@@ -942,7 +987,7 @@ def run_case(decs, rules, case, where, wazuh):
     }
     errors = []
     for key, want in case.items():
-        if key == "event":
+        if key in ("event", "location"):
             continue
         if key.startswith("field."):
             have = ev.field(key[6:])
@@ -1036,6 +1081,7 @@ def main(argv):
             print(e)
         return 0
     show = None
+    location = DEFAULT_LOCATION
     cases = []
     while args:
         a = args.pop(0)
@@ -1047,6 +1093,8 @@ def main(argv):
             rules = args.pop(0)
         elif a == "--show":
             show = args.pop(0)
+        elif a == "--location":
+            location = args.pop(0)
         elif a in ("-h", "--help"):
             print(__doc__)
             return 0
@@ -1058,14 +1106,14 @@ def main(argv):
     try:
         decs, rl = load([decoders], [rules], wazuh)
         if show is not None:
-            ev, rule = analyse(decs, rl, show, wazuh)
+            ev, rule = analyse(decs, rl, show, wazuh, location)
             print(describe(ev, rule))
             return 0
         errors, total = [], 0
         for path in cases:
             for case, where in read_cases(path):
                 total += 1
-                errors += run_case(decs, rl, case, where, wazuh)
+                errors += run_case(decs, rl, case, where, wazuh, location)
     except CheckError as e:
         print("check_rules: %s" % e, file=sys.stderr)
         return 1

@@ -63,6 +63,10 @@ static char	 dir[] = "/tmp/test_udf.XXXXXX";
 static char	 token_path[PATH_MAX];
 static char	 log_path[PATH_MAX];
 static off_t	 log_seen;
+static char	 le_path[PATH_MAX];	/* log_error's standard error */
+
+static int	 stderr_to(const char *);
+static void	 stderr_restore(int);
 
 /* One call's arguments, laid out as the server's UDF_ARGS. */
 #define MAXARGS	64
@@ -196,9 +200,13 @@ log_error_call(struct call *c)
 	memset(&init, 0xa5, sizeof init);
 	memset(msg, 0, sizeof msg);
 	memset(result, 'X', sizeof result);
+	int		 saved;
+
 	assert_false(log_error_init(&init, &c->args, msg));
 	assert_int_equal(c->types[0], STRING_RESULT);
+	saved = stderr_to(le_path);
 	r = log_error(&init, &c->args, result, &length, &is_null, &error);
+	stderr_restore(saved);
 	assert_ptr_equal(r, result);
 	assert_int_equal(r[0], '\0');
 	assert_int_equal(length, 0);
@@ -408,6 +416,35 @@ stderr_restore(int saved)
 {
 	assert_true(dup2(saved, STDERR_FILENO) != -1);
 	close(saved);
+}
+
+/*
+ * The last log_error() call wrote exactly want (n bytes) to standard
+ * error, the error log, and nothing to the trigger log.
+ */
+static void
+expect_le_bytes(const char *want, size_t n)
+{
+	char	*got;
+	size_t	 len;
+	off_t	 seen = 0;
+
+	got = file_new(le_path, &seen, &len);
+	if (len != n || memcmp(got, want, n) != 0)
+		print_error("stderr got %zu bytes:\n%s\nwanted %zu bytes:\n"
+		    "%.*s\n", len, got, n, (int)n, want);
+	assert_int_equal(len, n);
+	assert_memory_equal(got, want, n);
+	free(got);
+	got = log_new(&len);
+	assert_int_equal(len, 0);
+	free(got);
+}
+
+static void
+expect_le(const char *want)
+{
+	expect_le_bytes(want, strlen(want));
 }
 
 /*
@@ -688,37 +725,47 @@ test_env_token_relative(void **state)
 	free(want);
 }
 
-/* Ensure that a relative log path sends the lines to standard error. */
+/*
+ * Ensure that a relative log path loses the record, saying so on standard
+ * error, and never writes the record there.
+ */
 static void
 test_env_log_relative(void **state)
 {
 	(void)state;
-	assert_int_equal(child_call(token_path, "rel.log", NULL), 1);
-	expect_child(NULL, NULL, "dbsyscheck: op=error "
-	    "msg=log%20file%20rel.log:%20not%20an%20absolute%20path%2C%20"
-	    "using%20standard%20error src=trigger ;\n" CLASSIC_UPDATE);
+	assert_int_equal(child_call(token_path, "rel.log", NULL), 0);
+	expect_child(NULL, NULL, UDF_LOST "rel.log: not an absolute path\n");
 	assert_int_equal(access("rel.log", F_OK), -1);
 }
 
-/* Ensure that an unset log path means standard error, the error log. */
+/*
+ * Ensure that an unset log path means the compiled-in trigger log (here
+ * one that cannot exist), never standard error.
+ */
 static void
 test_env_log_unset(void **state)
 {
 	(void)state;
-	assert_int_equal(child_call(token_path, NULL, NULL), 1);
-	expect_child(NULL, NULL, CLASSIC_UPDATE);
+	assert_int_equal(child_call(token_path, NULL, NULL), 0);
+	expect_child(NULL, NULL, UDF_LOST DBSC_UDF_LOG
+	    ": No such file or directory\n");
 }
 
-/* Ensure that a log file that cannot be opened falls back to stderr. */
+/*
+ * Ensure that a trigger log that cannot be opened loses the record with a
+ * "record lost" line on standard error, not the record.
+ */
 static void
 test_env_log_unopenable(void **state)
 {
-	char	 clog[PATH_MAX];
+	char	 clog[PATH_MAX], *want;
 
 	(void)state;
 	path_in_dir(clog, "no/such/dir.log");
-	assert_int_equal(child_call(token_path, clog, NULL), 1);
-	expect_child(NULL, NULL, CLASSIC_UPDATE);
+	assert_int_equal(child_call(token_path, clog, NULL), 0);
+	want = fmt(UDF_LOST "%s: No such file or directory\n", clog);
+	expect_child(NULL, NULL, want);
+	free(want);
 }
 
 /* Ensure that DBSYSCHECK_UDF_TIMESTAMP=1 prefixes an ISO-8601 UTC time. */
@@ -792,6 +839,7 @@ main_teardown(void **state)
 	(void)state;
 	unlink(token_path);
 	unlink(log_path);
+	unlink(le_path);
 	path_in_dir(path, "stderr");
 	unlink(path);
 	path_in_dir(path, "target.log");
@@ -1873,7 +1921,7 @@ test_le_plain(void **state)
 {
 	(void)state;
 	log_error_bytes(S("dbsyscheck: op=delete pk=id=1 ;"));
-	expect_log("dbsyscheck: op=delete pk=id=1 ;\n");
+	expect_le("dbsyscheck: op=delete pk=id=1 ;\n");
 }
 
 /* Ensure that log_error writes a backslash as \\. */
@@ -1882,7 +1930,7 @@ test_le_backslash(void **state)
 {
 	(void)state;
 	log_error_bytes("a\\b\\", 4);
-	expect_log("a\\\\b\\\\\n");
+	expect_le("a\\\\b\\\\\n");
 }
 
 /* Ensure that log_error writes newline, CR and tab as \n, \r, \t. */
@@ -1891,7 +1939,7 @@ test_le_newline_cr_tab(void **state)
 {
 	(void)state;
 	log_error_bytes("a\nb\rc\td", 7);
-	expect_log("a\\nb\\rc\\td\n");
+	expect_le("a\\nb\\rc\\td\n");
 }
 
 /* Ensure that a newline cannot start a second (forged) line. */
@@ -1900,7 +1948,7 @@ test_le_forged_line(void **state)
 {
 	(void)state;
 	log_error_bytes(S("x\ndbsyscheck: op=delete ;"));
-	expect_log("x\\ndbsyscheck: op=delete ;\n");
+	expect_le("x\\ndbsyscheck: op=delete ;\n");
 }
 
 /* Ensure that every other control byte is written \xHH in lower case. */
@@ -1921,7 +1969,7 @@ test_le_controls(void **state)
 	}
 	assert_int_equal(buf_addc(&want, '\n'), 0);
 	log_error_bytes(in, sizeof in);
-	expect_log(buf_str(&want));
+	expect_le(buf_str(&want));
 	assert_true(strstr(buf_str(&want), "\\x00\\x01") == buf_str(&want));
 	assert_non_null(strstr(buf_str(&want), "\\x1b\\x1c"));
 	buf_free(&want);
@@ -1933,16 +1981,16 @@ test_le_del(void **state)
 {
 	(void)state;
 	log_error_bytes("a\x7f" "b", 3);
-	expect_log("a\\x7fb\n");
+	expect_le("a\\x7fb\n");
 }
 
-/* Ensure that bytes from 0x80 up pass unchanged. */
+/* Ensure that bytes from 0x80 up are written \xHH, like controls. */
 static void
 test_le_high(void **state)
 {
 	(void)state;
-	log_error_bytes("\x80\xc3\xa9\xfe\xff", 5);
-	expect_log("\x80\xc3\xa9\xfe\xff\n");
+	log_error_bytes("\x80\xc3\xa9\xfe\xff~", 6);
+	expect_le("\\x80\\xc3\\xa9\\xfe\\xff~\n");
 }
 
 /* Ensure that a NULL argument writes NULL. */
@@ -1951,7 +1999,7 @@ test_le_null(void **state)
 {
 	(void)state;
 	log_error_bytes(NULL, 0);
-	expect_log("NULL\n");
+	expect_le("NULL\n");
 }
 
 /* Ensure that an empty argument writes an empty line. */
@@ -1960,7 +2008,7 @@ test_le_empty(void **state)
 {
 	(void)state;
 	log_error_bytes("", 0);
-	expect_log("\n");
+	expect_le("\n");
 }
 
 /* log_error of n copies of c then tail; expect keep copies and a marker. */
@@ -1978,7 +2026,7 @@ check_le_cut(size_t n, const char *tail, size_t keep, const char *end)
 	memset(want, 'a', keep);
 	memcpy(want + keep, end, elen);
 	memcpy(want + keep + elen, "\n", 2);
-	expect_log_bytes(want, keep + elen + 1);
+	expect_le_bytes(want, keep + elen + 1);
 	free(in);
 	free(want);
 }
@@ -2028,7 +2076,7 @@ test_le_result(void **state)
 	call_init(&c, "x", END);
 	log_error_call(&c);	/* checks result, length, is_null, error */
 	call_free(&c);
-	expect_log("x\n");
+	expect_le("x\n");
 }
 
 /* Ensure that a line longer than the stack buffer is written whole. */
@@ -2089,12 +2137,12 @@ test_write_timestamp(void **state)
 	free(got);
 }
 
-/* Ensure that a log file that cannot be opened sends the line to stderr. */
+/* Ensure that a log file that cannot be opened loses the line, loudly. */
 static void
 test_write_fallback(void **state)
 {
 	struct udf_env	 e;
-	char		 bad[PATH_MAX], errpath[PATH_MAX], *got;
+	char		 bad[PATH_MAX], errpath[PATH_MAX], *got, *want;
 	off_t		 seen = 0;
 	size_t		 len;
 	int		 saved, r;
@@ -2107,9 +2155,11 @@ test_write_fallback(void **state)
 	saved = stderr_to(errpath);
 	r = udf_write(&e, "op=x ;", 6, UDF_RECORD);
 	stderr_restore(saved);
-	assert_int_equal(r, 0);
+	assert_int_equal(r, -1);
 	got = file_new(errpath, &seen, &len);
-	assert_string_equal(got, "dbsyscheck: op=x ;\n");
+	want = fmt(UDF_LOST "%s: No such file or directory\n", bad);
+	assert_string_equal(got, want);
+	free(want);
 	free(got);
 	expect_log("");
 }
@@ -2120,7 +2170,7 @@ test_write_symlink(void **state)
 {
 	struct udf_env	 e;
 	char		 target[PATH_MAX], lpath[PATH_MAX];
-	char		 errpath[PATH_MAX], *got;
+	char		 errpath[PATH_MAX], *got, *want;
 	off_t		 seen = 0;
 	size_t		 len;
 	int		 saved, r;
@@ -2136,9 +2186,11 @@ test_write_symlink(void **state)
 	saved = stderr_to(errpath);
 	r = udf_write(&e, "hello", 5, 0);
 	stderr_restore(saved);
-	assert_int_equal(r, 0);
+	assert_int_equal(r, -1);
 	got = file_new(errpath, &seen, &len);
-	assert_string_equal(got, "hello\n");
+	want = fmt(UDF_LOST "%s: %s\n", lpath, strerror(ELOOP));
+	assert_string_equal(got, want);
+	free(want);
 	free(got);
 	seen = 0;
 	got = file_new(target, &seen, &len);
@@ -2395,6 +2447,7 @@ main(void)
 	}
 	path_in_dir(token_path, "trigger.token");
 	path_in_dir(log_path, "udf.log");
+	path_in_dir(le_path, "le.err");
 	/* Read at the first call of the main group, never again. */
 	if (setenv("DBSYSCHECK_UDF_TOKEN", token_path, 1) == -1 ||
 	    setenv("DBSYSCHECK_UDF_LOG", log_path, 1) == -1 ||

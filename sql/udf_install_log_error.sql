@@ -1,0 +1,11 @@
+-- dbsyscheck: opt-in, for sites migrating from lib_mysqludf_log only.
+-- Creates log_error(str), which writes str as one escaped line of
+-- printable ASCII to the server's error log (never to the trigger log).
+-- Any account that can connect may call it, and so write any such line
+-- into the error log: nothing there is trusted by dbsyscheck's OSSEC
+-- rules, but drop the function (udf_uninstall.sql drops it too) as soon
+-- as no trigger of yours calls it. Needs INSERT on the mysql schema and a
+-- library built without --disable-log-error. See docs/TRIGGERS.md.
+-- Drop lib_mysqludf_log's function of the same name first:
+--   DROP FUNCTION IF EXISTS log_error;
+CREATE FUNCTION log_error RETURNS STRING SONAME 'dbsyscheck_udf.so';
