@@ -21,6 +21,7 @@
 #include "conf.h"
 #include "key.h"
 #include "log.h"
+#include "optfile.h"
 #include "record.h"
 #include "report.h"
 #include "rowenc.h"
@@ -201,28 +202,22 @@ show_progress(void *arg, const char *db, const char *name, uint64_t rows,
 }
 
 /*
- * Open the --log file for appending; one we create is 0640 (for a log
- * reader's group, as the logrotate snippet makes it), whatever the umask.
+ * Open the --log file for appending, checked like every file we open. One
+ * we create is 0600: records name key values and tables, and the log
+ * readers (OSSEC's logcollector, syslog daemons) run as root.
  */
 static int
-open_log(const char *path)
+open_log(const char *path, char **cause)
 {
-	int	 fd, saved;
+	int	 fd;
 
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, 0600);
-	if (fd != -1) {
-		if (fchmod(fd, 0640) == -1) {
-			saved = errno;
-			close(fd);
-			errno = saved;
-			return -1;
-		}
+	fd = util_open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL, 0600, 0,
+	    cause);
+	if (fd != -1 || errno != EEXIST)
 		return fd;
-	}
-	if (errno != EEXIST)
-		return -1;
-	return open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+	free(*cause);
+	*cause = NULL;
+	return util_open(path, O_WRONLY | O_APPEND, 0, 0, cause);
 }
 
 static char *
@@ -235,22 +230,13 @@ invoking_user(void)
 	return xasprintf("uid%lu", (unsigned long)getuid());
 }
 
+/* The option file and its includes, before the client library reads them. */
 static int
 check_defaults_file(const struct conf *conf, char **cause)
 {
-	int	 fd, r;
-
 	if (conf->defaults_file == NULL)
 		return 0;
-	fd = open(conf->defaults_file, O_RDONLY | O_CLOEXEC);
-	if (fd == -1) {
-		*cause = xasprintf("%s: %s", conf->defaults_file,
-		    strerror(errno));
-		return -1;
-	}
-	r = util_check_file(fd, conf->defaults_file, UTIL_SECRET, cause);
-	close(fd);
-	return r;
+	return optfile_check(conf->defaults_file, cause);
 }
 
 /* The watched tables to work on: all, or those named (which must be). */
@@ -873,8 +859,8 @@ main(int argc, char **argv)
 	if (gethostname(o.host, sizeof o.host) == -1 || o.host[0] == '\0')
 		snprintf(o.host, sizeof o.host, "localhost");
 	o.host[sizeof o.host - 1] = '\0';
-	if (o.logfile != NULL && (o.logfd = open_log(o.logfile)) == -1) {
-		cause = xasprintf("%s: %s", o.logfile, strerror(errno));
+	if (o.logfile != NULL &&
+	    (o.logfd = open_log(o.logfile, &cause)) == -1) {
 		fail_direct(&o, cause);
 		free(cause);
 		return EXIT_ERROR;

@@ -85,12 +85,20 @@ static int
 util_check_dir(const struct stat *st, const char *path, const char *to,
     char **cause)
 {
+	char	*c;
+
 	if (!S_ISDIR(st->st_mode)) {
 		*cause = xasprintf("%s: not a directory", path);
 		return -1;
 	}
-	if (util_check_owner(st, "directory", path, cause) == -1)
+	if (util_check_owner(st, "directory", path, cause) == -1) {
+		if (strcmp(path, to) != 0) {
+			c = xasprintf("%s (on the way to %s)", *cause, to);
+			free(*cause);
+			*cause = c;
+		}
 		return -1;
+	}
 	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
 		*cause = xasprintf("%s: directory writable by group or others "
 		    "(mode %04o%s), so they could replace %s; run: chmod go-w "
@@ -289,7 +297,8 @@ out:
 
 /*
  * Open path after util_check_path: never through a symbolic link as the
- * last component, never blocking (a FIFO or a device could hang us), and
+ * last component (unless UTIL_FOLLOW: for files a library opens by name
+ * anyway, whose links util_check_path has checked), never blocking (a FIFO or a device could hang us), and
  * only a regular file passing util_check_file; O_NONBLOCK is cleared
  * before the descriptor is returned. -1 on error, with errno ENOENT when
  * the file does not exist (and oflags has no O_CREAT).
@@ -302,7 +311,9 @@ util_open(const char *path, int oflags, mode_t mode, int flags, char **cause)
 	if (util_check_path(path, (oflags & O_CREAT) ? flags | UTIL_MAYBE :
 	    flags, cause) == -1)
 		return -1;
-	fd = open(path, oflags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, mode);
+	if (!(flags & UTIL_FOLLOW))
+		oflags |= O_NOFOLLOW;
+	fd = open(path, oflags | O_NONBLOCK | O_CLOEXEC, mode);
 	if (fd == -1) {
 		saved = errno;
 		*cause = xasprintf("%s: %s%s", path, strerror(errno),
@@ -324,7 +335,10 @@ fail:
 	return -1;
 }
 
-/* Create the directory holding path with mode 0700 when it is missing. */
+/*
+ * Create the directory holding path with mode 0700 when it is missing,
+ * in a directory that passes util_check_path.
+ */
 int
 util_mkdir_parent(const char *path, char **cause)
 {
@@ -334,10 +348,13 @@ util_mkdir_parent(const char *path, char **cause)
 	dir = xstrdup(path);
 	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
 		*slash = '\0';
-		if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		r = util_check_path(dir, UTIL_DIR | UTIL_MAYBE, cause);
+		if (r == 1 && mkdir(dir, 0700) == -1 && errno != EEXIST) {
 			*cause = xasprintf("%s: %s", dir, strerror(errno));
 			r = -1;
 		}
+		if (r == 1)
+			r = 0;
 	}
 	free(dir);
 	return r;

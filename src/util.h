@@ -18,6 +18,7 @@ int		 util_timingsafe_eq(const void *, const void *, size_t);
 #define UTIL_SECRET	0x1	/* refuse group/world-readable too */
 #define UTIL_DIR	0x2	/* the path names a directory */
 #define UTIL_MAYBE	0x4	/* util_check_path: it may be missing (1) */
+#define UTIL_FOLLOW	0x8	/* util_open: a checked link may be opened */
 
 #define UTIL_MAX_LINKS	32	/* symbolic links followed in one path */
 
