@@ -63,14 +63,14 @@ util_timingsafe_eq(const void *a, const void *b, size_t n)
 	return d == 0;
 }
 
-/* Owned by root or by the invoking user. */
+/* Owned by root or by the invoking user; what names the kind ("" a file). */
 static int
 util_check_owner(const struct stat *st, const char *what, const char *path,
     char **cause)
 {
 	if (st->st_uid == 0 || st->st_uid == geteuid())
 		return 0;
-	*cause = xasprintf("%s: %s owned by uid %lu, not by root or the "
+	*cause = xasprintf("%s: %sowned by uid %lu, not by root or the "
 	    "invoking user; run: chown %lu '%s'", path, what,
 	    (unsigned long)st->st_uid, (unsigned long)geteuid(), path);
 	return -1;
@@ -91,7 +91,7 @@ util_check_dir(const struct stat *st, const char *path, const char *to,
 		*cause = xasprintf("%s: not a directory", path);
 		return -1;
 	}
-	if (util_check_owner(st, "directory", path, cause) == -1) {
+	if (util_check_owner(st, "directory ", path, cause) == -1) {
 		if (strcmp(path, to) != 0) {
 			c = xasprintf("%s (on the way to %s)", *cause, to);
 			free(*cause);
@@ -124,7 +124,7 @@ util_check_stat(const struct stat *st, const char *path, int flags,
 		*cause = xasprintf("%s: not a regular file", path);
 		return -1;
 	}
-	if (util_check_owner(st, "file", path, cause) == -1)
+	if (util_check_owner(st, "", path, cause) == -1)
 		return -1;
 	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
 		*cause = xasprintf("%s: group- or world-writable (mode %04o); "
@@ -254,12 +254,13 @@ restart:
 				goto out;
 			}
 			missing = errno == ENOENT;
-			*cause = xasprintf("%s: %s", part, strerror(errno));
+			*cause = xasprintf("%s: %s", missing ? path : part,
+			    strerror(errno));
 			free(part);
 			goto out;
 		}
 		if (S_ISLNK(st.st_mode)) {
-			r = util_check_owner(&st, "symbolic link", part,
+			r = util_check_owner(&st, "symbolic link ", part,
 			    cause);
 			free(part);
 			if (r == -1)
@@ -279,7 +280,8 @@ restart:
 		if (!last)
 			r = util_check_dir(&st, part, path, cause);
 		else
-			r = util_check_stat(&st, part, flags, cause);
+			r = util_check_stat(&st, links == 0 ? path : part,
+			    flags, cause);
 		free(part);
 		if (r == -1)
 			goto out;
