@@ -320,9 +320,12 @@ baseline_lock(const char *path, long long *held, char **cause)
 		*held = -1;
 
 	lpath = xasprintf("%s.lock", path);
-	fd = open(lpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	/*
+	 * Any descriptor holds a flock(2), a read-only one too: nobody else
+	 * may open the lock file at all.
+	 */
+	fd = util_open(lpath, O_RDWR | O_CREAT, 0600, UTIL_SECRET, cause);
 	if (fd == -1) {
-		*cause = xasprintf("%s: %s", lpath, strerror(errno));
 		free(lpath);
 		return -1;
 	}
@@ -354,17 +357,43 @@ baseline_unlock(int fd)
 		close(fd);
 }
 
-/* 1 when a baseline exists at path, 0 when not, -1 when it is unusable. */
+/*
+ * The files SQLite opens by name next to the baseline: a hot journal
+ * planted there would be rolled back into it. The directory check makes
+ * new ones ours; an old one must be ours too.
+ */
+static int
+baseline_check_side(const char *path, char **cause)
+{
+	static const char	*const sfx[] = { "-journal", "-wal", "-shm" };
+	char			*p;
+	size_t			 i;
+	int			 r = 0;
+
+	for (i = 0; i < sizeof sfx / sizeof sfx[0] && r != -1; i++) {
+		p = xasprintf("%s%s", path, sfx[i]);
+		r = util_check_path(p, UTIL_MAYBE, cause);
+		free(p);
+	}
+	return r == -1 ? -1 : 0;
+}
+
+/*
+ * 1 when a baseline exists at path, 0 when not, -1 when it is unusable:
+ * it, its directories or SQLite's files next to it fail util_check_path.
+ */
 int
 baseline_exists(const char *path, char **cause)
 {
 	struct stat	 st;
 
 	if (lstat(path, &st) == -1) {
-		if (errno == ENOENT)
-			return 0;
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		return -1;
+		if (errno != ENOENT) {
+			*cause = xasprintf("%s: %s", path, strerror(errno));
+			return -1;
+		}
+		/* Where it would be made must be safe all the same. */
+		return util_check_path(path, UTIL_MAYBE, cause) == -1 ? -1 : 0;
 	}
 	if (S_ISLNK(st.st_mode)) {
 		*cause = xasprintf("%s: is a symbolic link; refusing to use it "
@@ -375,6 +404,9 @@ baseline_exists(const char *path, char **cause)
 		*cause = xasprintf("%s: not a regular file", path);
 		return -1;
 	}
+	if (util_check_path(path, 0, cause) == -1 ||
+	    baseline_check_side(path, cause) == -1)
+		return -1;
 	return 1;
 }
 
@@ -440,16 +472,15 @@ baseline_create(const char *path,
 	memset(&tmp, 0, sizeof tmp);
 	tpath = xasprintf("%s.new", path);
 	tmp.path = tpath;
+	if (util_check_path(tpath, UTIL_MAYBE, cause) == -1)
+		goto out;
 	if (unlink(tpath) == -1 && errno != ENOENT) {
 		*cause = xasprintf("%s: %s", tpath, strerror(errno));
 		goto out;
 	}
-	fd = open(tpath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	if (fd == -1) {
-		*cause = xasprintf("%s: %s", tpath, strerror(errno));
+	fd = util_open(tpath, O_WRONLY | O_CREAT | O_EXCL, 0600, 0, cause);
+	if (fd == -1)
 		goto out;
-	}
 	close(fd);
 	if (baseline_connect(&tmp, tpath, 0, cause) == -1 ||
 	    baseline_exec(&tmp, "BEGIN", cause) == -1 ||
@@ -642,14 +673,8 @@ baseline_open(const char *path, int flags,
 		    baseline_create(path, keycheck, cause) == -1)
 			return NULL;
 	}
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
+	if ((fd = util_open(path, O_RDONLY, 0, 0, cause)) == -1)
 		return NULL;
-	}
-	if (util_check_file(fd, path, 0, cause) == -1) {
-		close(fd);
-		return NULL;
-	}
 	close(fd);
 	bl = xcalloc(1, sizeof *bl);
 	bl->path = xstrdup(path);

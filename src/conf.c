@@ -528,12 +528,8 @@ conf_load(const char *path, char **cause)
 	ssize_t		 n;
 	int		 fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
+	if ((fd = util_open(path, O_RDONLY, 0, 0, cause)) == -1)
 		return NULL;
-	}
-	if (util_check_file(fd, path, 0, cause) == -1)
-		goto out;
 	buf_init(&b, CONF_MAX_SIZE);
 	for (;;) {
 		n = read(fd, chunk, sizeof chunk);

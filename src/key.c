@@ -32,12 +32,10 @@ key_create(const char *path, unsigned char key[KEY_LEN], char **cause)
 	}
 	if (util_mkdir_parent(path, cause) == -1)
 		return -1;
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	if (fd == -1) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
+	fd = util_open(path, O_WRONLY | O_CREAT | O_EXCL, 0600, UTIL_SECRET,
+	    cause);
+	if (fd == -1)
 		return -1;
-	}
 	if (write(fd, key, KEY_LEN) != KEY_LEN || fsync(fd) == -1) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));
 		close(fd);
@@ -65,20 +63,18 @@ key_load(const char *path, int create, unsigned char key[KEY_LEN],
 	ssize_t		 n;
 	int		 fd, r = -1;
 
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd == -1 && errno == ENOENT && create)
-		return key_create(path, key, cause);
-	if (fd == -1) {
-		if (errno == ENOENT)
-			*cause = xasprintf("%s: key file missing, but the "
-			    "baseline exists; restore the key (a new key "
-			    "would make every row look changed)", path);
-		else
-			*cause = xasprintf("%s: %s", path, strerror(errno));
-		return -1;
+	fd = util_open(path, O_RDONLY, 0, UTIL_SECRET, cause);
+	if (fd == -1 && errno == ENOENT) {
+		free(*cause);
+		*cause = NULL;
+		if (create)
+			return key_create(path, key, cause);
+		*cause = xasprintf("%s: key file missing, but the baseline "
+		    "exists; restore the key (a new key would make every row "
+		    "look changed)", path);
 	}
-	if (util_check_file(fd, path, UTIL_SECRET, cause) == -1)
-		goto out;
+	if (fd == -1)
+		return -1;
 	n = read(fd, key, KEY_LEN);
 	if (n != KEY_LEN || read(fd, &extra, 1) != 0) {
 		*cause = xasprintf("%s: not a dbsyscheck key (expected "

@@ -3,6 +3,7 @@
 
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,8 +20,10 @@
 #include "baseline.h"
 #include "buf.h"
 #include "conf.h"
+#include "failnote.h"
 #include "key.h"
 #include "log.h"
+#include "optfile.h"
 #include "record.h"
 #include "report.h"
 #include "rowenc.h"
@@ -125,9 +128,12 @@ report_opts(const struct options *o, struct report_opts *ro)
 		ro->max_bytes = isatty(STDOUT_FILENO) ? 0 : DEFAULT_MAX_BYTES;
 }
 
-/* Report an error that cannot be queued: stderr and one record. */
+/*
+ * Report an error that cannot be queued: stderr and one record; with
+ * tamper, the record says baseline=tampered (rules raise it as tampering).
+ */
 static void
-fail_direct(const struct options *o, const char *msg)
+fail_record(const struct options *o, const char *msg, int tamper)
 {
 	struct report_opts	 ro;
 	struct buf		 rec;
@@ -136,12 +142,54 @@ fail_direct(const struct options *o, const char *msg)
 	log_warnx("%s", msg);
 	report_opts(o, &ro);
 	buf_init(&rec, RECORD_MAX);
-	if (record_error(&rec, NULL, NULL, msg, "scan") == 0 &&
+	if (record_error(&rec, NULL, NULL, tamper, msg, "scan") == 0 &&
 	    report_direct(&ro, rec.data, rec.len, &cause) == -1) {
 		log_warnx("%s", cause);
 		free(cause);
 	}
 	buf_free(&rec);
+}
+
+static void
+fail_direct(const struct options *o, const char *msg)
+{
+	fail_record(o, msg, 0);
+}
+
+/*
+ * A scan that cannot start: its record, and the note that report repeats
+ * until a scan gets as far as the baseline.
+ */
+static void
+fail_start(const struct options *o, const struct conf *conf,
+    const char *msg, int tamper)
+{
+	char	*cause = NULL;
+
+	fail_record(o, msg, tamper);
+	if (failnote_write(conf->baseline, tamper, msg, &cause) == -1) {
+		log_warnx("%s", cause);
+		free(cause);
+	}
+}
+
+/* Something is at the key's path (a key, or what is left of one). */
+static int
+key_present(const struct conf *conf)
+{
+	struct stat	 st;
+
+	return lstat(conf->key, &st) == 0 || errno != ENOENT;
+}
+
+/* Why a missing baseline whose key exists is not made anew by scan. */
+static char *
+missing_msg(const struct conf *conf)
+{
+	return xasprintf("baseline %s is missing but its key %s exists: it "
+	    "was removed outside dbsyscheck; restore it from a backup, or run "
+	    "dbsyscheck reset to take a new one (changes since the last scan "
+	    "are then not reported)", conf->baseline, conf->key);
 }
 
 /*
@@ -173,6 +221,9 @@ drain(const struct options *o, struct baseline *bl)
 	return printed > 0;
 }
 
+static void	 status_name(struct buf *, const char *, const char *);
+static void	 status_time(int64_t, char *, size_t);
+
 /*
  * --progress: rows read so far, on standard error, once a second; the
  * last count of a table only when one was shown before it.
@@ -191,28 +242,37 @@ show_progress(void *arg, const char *db, const char *name, uint64_t rows,
 }
 
 /*
- * Open the --log file for appending; one we create is 0640 (for a log
- * reader's group, as the logrotate snippet makes it), whatever the umask.
+ * Open the --log file for appending, checked like every file we open. One
+ * we create is 0600: records name key values and tables, and the log
+ * readers (OSSEC's logcollector, syslog daemons) run as root.
  */
 static int
-open_log(const char *path)
+open_log(const char *path, char **cause)
 {
-	int	 fd, saved;
+	int	 fd;
 
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, 0600);
-	if (fd != -1) {
-		if (fchmod(fd, 0640) == -1) {
-			saved = errno;
-			close(fd);
-			errno = saved;
-			return -1;
-		}
+	fd = util_open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL, 0600, 0,
+	    cause);
+	if (fd != -1 || errno != EEXIST)
 		return fd;
+	free(*cause);
+	*cause = NULL;
+	return util_open(path, O_WRONLY | O_APPEND, 0, 0, cause);
+}
+
+/* A scan that fails before its configuration is read leaves a note too. */
+static void
+note_early(const char *conffile, const char *msg)
+{
+	struct conf	*conf;
+	char		*cause = NULL;
+
+	if ((conf = conf_load(conffile, &cause)) == NULL ||
+	    failnote_write(conf->baseline, 0, msg, &cause) == -1) {
+		log_warnx("%s", cause);
+		free(cause);
 	}
-	if (errno != EEXIST)
-		return -1;
-	return open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+	conf_free(conf);
 }
 
 static char *
@@ -225,20 +285,14 @@ invoking_user(void)
 	return xasprintf("uid%lu", (unsigned long)getuid());
 }
 
-/* An option file holding credentials: the checks of the scanner's own. */
+/*
+ * An option file holding credentials, and its includes, before the client
+ * library reads them: the checks of the scanner's own.
+ */
 static int
 check_option_file(const char *path, char **cause)
 {
-	int	 fd, r;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd == -1) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	r = util_check_file(fd, path, UTIL_SECRET, cause);
-	close(fd);
-	return r;
+	return optfile_check(path, cause);
 }
 
 static int
@@ -354,17 +408,33 @@ cmd_scan(const struct options *o, struct conf *conf, enum scan_mode mode,
 	    check_defaults_file(conf, &cause) == -1 ||
 	    util_mkdir_parent(conf->baseline, &cause) == -1 ||
 	    (lock = baseline_lock(conf->baseline, NULL, &cause)) == -1 ||
-	    (exists = baseline_exists(conf->baseline, &cause)) == -1 ||
-	    key_load(conf->key, !exists, key, &cause) == -1) {
-		fail_direct(o, cause);
+	    (exists = baseline_exists(conf->baseline, &cause)) == -1) {
+		fail_start(o, conf, cause, 0);
+		goto out;
+	}
+	/* Only reset, by hand, makes a new baseline for an old key. */
+	if (!exists && mode == SCAN_REPORT && key_present(conf)) {
+		msg = missing_msg(conf);
+		fail_start(o, conf, msg, 1);
+		free(msg);
+		goto out;
+	}
+	if (key_load(conf->key, !exists, key, &cause) == -1) {
+		fail_start(o, conf, cause, 0);
 		goto out;
 	}
 	keyloaded = 1;
 	keycheck_of(key, kc);
 	if ((bl = baseline_open(conf->baseline, BASELINE_CREATE, kc,
 	    &cause)) == NULL) {
-		fail_direct(o, cause);
+		fail_start(o, conf, cause, 0);
 		goto out;
+	}
+	/* From here on failures are queued in the baseline. */
+	if (failnote_clear(conf->baseline, &cause) == -1) {
+		log_warnx("%s", cause);
+		free(cause);
+		cause = NULL;
 	}
 	if ((src = source_open(conf->defaults_file, conf->group,
 	    &cause)) == NULL) {
@@ -462,23 +532,69 @@ out:
 	return rc;
 }
 
-/* report: print what is queued, without touching the database. */
+/*
+ * The note of a scan that could not run, as a direct record: 1 when there
+ * was one, 0 when not, -1 on error (reported).
+ */
+static int
+report_failnote(const struct options *o, const struct conf *conf)
+{
+	struct failnote	 note;
+	char		*cause = NULL, *msg, when[32];
+	int		 r;
+
+	if ((r = failnote_read(conf->baseline, &note, &cause)) == -1) {
+		fail_direct(o, cause);
+		free(cause);
+		return -1;
+	}
+	if (r == 0)
+		return 0;
+	status_time(note.when, when, sizeof when);
+	msg = xasprintf("the last scan (%s) could not run, and no scan has "
+	    "since: %s", when, note.msg);
+	fail_record(o, msg, note.tamper);
+	free(msg);
+	failnote_free(&note);
+	return 1;
+}
+
+/*
+ * report: print what is queued, without touching the database; and, at
+ * every run until a scan gets through, why the last scan could not run.
+ */
 static int
 cmd_report(const struct options *o, struct conf *conf)
 {
 	struct baseline	*bl = NULL;
-	char		*cause = NULL;
+	char		*cause = NULL, *msg;
 	long long	 held;
-	int		 lock, r, rc = EXIT_ERROR;
+	int		 lock = -1, r, rc = EXIT_ERROR, noted, exists;
 
+	if ((noted = report_failnote(o, conf)) == -1)
+		goto out;
+	if ((exists = baseline_exists(conf->baseline, &cause)) == -1) {
+		fail_direct(o, cause);
+		goto out;
+	}
+	if (!exists && key_present(conf)) {
+		if (!noted) {
+			msg = missing_msg(conf);
+			fail_record(o, msg, 1);
+			free(msg);
+		}
+		goto out;
+	}
 	if ((lock = baseline_lock(conf->baseline, &held, &cause)) == -1 &&
 	    held >= 0 && held < REPORT_LOCK_ALARM) {
 		/*
 		 * A scan is running: its records are printed by the next
-		 * report. Only a lock held for long is worth an alert.
+		 * report. Only a lock held for long is worth an alert, or
+		 * one that kept the last scan out (noted above).
 		 */
 		log_warnx("%s (for %lld s); nothing printed", cause, held);
-		rc = EXIT_NOCHANGE;
+		if (!noted)
+			rc = EXIT_NOCHANGE;
 		goto out;
 	}
 	if (lock == -1 && held >= REPORT_LOCK_ALARM) {
@@ -491,7 +607,7 @@ cmd_report(const struct options *o, struct conf *conf)
 		fail_direct(o, cause);
 		goto out;
 	}
-	if ((r = drain(o, bl)) != -1)
+	if ((r = drain(o, bl)) != -1 && !noted)
 		rc = r == 1 ? EXIT_CHANGES : EXIT_NOCHANGE;
 out:
 	baseline_close(bl);
@@ -982,8 +1098,10 @@ main(int argc, char **argv)
 	if (gethostname(o.host, sizeof o.host) == -1 || o.host[0] == '\0')
 		snprintf(o.host, sizeof o.host, "localhost");
 	o.host[sizeof o.host - 1] = '\0';
-	if (o.logfile != NULL && (o.logfd = open_log(o.logfile)) == -1) {
-		cause = xasprintf("%s: %s", o.logfile, strerror(errno));
+	if (o.logfile != NULL &&
+	    (o.logfd = open_log(o.logfile, &cause)) == -1) {
+		if (strcmp(cmd, "scan") == 0 || strcmp(cmd, "reset") == 0)
+			note_early(o.conffile, cause);
 		fail_direct(&o, cause);
 		free(cause);
 		return EXIT_ERROR;

@@ -383,10 +383,11 @@ record_count(struct buf *b, const char *op, const char *db, const char *name,
 
 /* op=error: table (unless db is NULL), msg cut at RECORD_MSG_MAX, src. */
 int
-record_error(struct buf *b, const char *db, const char *name,
+record_error(struct buf *b, const char *db, const char *name, int tampered,
     const char *msg, const char *src)
 {
 	if (record_start(b, "error", db, name) == -1 ||
+	    (tampered && buf_adds(b, " baseline=tampered") == -1) ||
 	    record_value_capped(b, "msg", msg, strlen(msg),
 	    RECORD_MSG_MAX) == -1 ||
 	    record_field(b, "src", src) == -1)

@@ -44,8 +44,8 @@ int	 record_row(struct buf *, const char *, const char *, const char *,
 	    const char *);
 int	 record_count(struct buf *, const char *, const char *, const char *,
 	    const char *, unsigned long long, const char *, const char *);
-int	 record_error(struct buf *, const char *, const char *, const char *,
-	    const char *);
+int	 record_error(struct buf *, const char *, const char *, int,
+	    const char *, const char *);
 int	 record_schema(struct buf *, const char *, const char *, int,
 	    const char *, size_t, const char *, const char *);
 int	 record_fit(struct buf *, const char *, size_t, size_t);

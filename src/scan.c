@@ -398,7 +398,7 @@ scan_error(struct baseline *bl, const char *db, const char *name,
 	int		 r;
 
 	buf_init(&rec, RECORD_MAX);
-	r = record_error(&rec, db, name, msg, "scan");
+	r = record_error(&rec, db, name, 0, msg, "scan");
 	r = scan_queue(bl, "error", r, &rec, cause);
 	buf_free(&rec);
 	return r;

@@ -539,14 +539,14 @@ triggers_token_load(const char *path, char token[TRIGGERS_TOKEN_LEN + 1],
 	ssize_t		 n;
 	int		 fd, r = -1;
 
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd == -1) {
-		*cause = xasprintf("%s: %s%s", path, strerror(errno),
-		    errno == ENOENT ? " (run: dbsyscheck token)" : "");
-		return -1;
+	fd = util_open(path, O_RDONLY, 0, 0, cause);
+	if (fd == -1 && errno == ENOENT) {
+		free(*cause);
+		*cause = xasprintf("%s: %s (run: dbsyscheck token)", path,
+		    strerror(ENOENT));
 	}
-	if (util_check_file(fd, path, 0, cause) == -1)
-		goto out;
+	if (fd == -1)
+		return -1;
 	if (fstat(fd, &st) == -1 || (st.st_mode & S_IRWXO)) {
 		*cause = xasprintf("%s: world-accessible; run: chmod 0640 "
 		    "'%s'", path, path);
@@ -611,12 +611,9 @@ token_create(const char *path, uid_t uid, gid_t gid, int chown_it,
 		text[2 * i + 1] = hexdigits[raw[i] & 0xf];
 	}
 	text[TRIGGERS_TOKEN_LEN] = '\n';
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0640);
-	if (fd == -1) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
+	fd = util_open(path, O_WRONLY | O_CREAT | O_EXCL, 0640, 0, cause);
+	if (fd == -1)
 		goto wipe;
-	}
 	if (chown_it && fchown(fd, uid, gid) == -1) {
 		*cause = xasprintf("%s: cannot keep the owner and group of the "
 		    "old token file: %s", path, strerror(errno));

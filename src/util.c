@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,10 +63,87 @@ util_timingsafe_eq(const void *a, const void *b, size_t n)
 	return d == 0;
 }
 
+/* Owned by root or by the invoking user; what names the kind ("" a file). */
+static int
+util_check_owner(const struct stat *st, const char *what, const char *path,
+    char **cause)
+{
+	if (st->st_uid == 0 || st->st_uid == geteuid())
+		return 0;
+	*cause = xasprintf("%s: %sowned by uid %lu, not by root or the "
+	    "invoking user; run: chown %lu '%s'", path, what,
+	    (unsigned long)st->st_uid, (unsigned long)geteuid(), path);
+	return -1;
+}
+
 /*
- * Check an open file the way ssh and doas do: a regular file owned by us or
- * root, never group- or world-writable, and for secrets never group- or
- * world-readable. The message says how to fix it.
+ * A directory on the way to a file: only its owner may add, remove or
+ * rename entries. A sticky world-writable directory (/tmp) is refused as
+ * well: others may still create names in it.
+ */
+static int
+util_check_dir(const struct stat *st, const char *path, const char *to,
+    char **cause)
+{
+	char	*c;
+
+	if (!S_ISDIR(st->st_mode)) {
+		*cause = xasprintf("%s: not a directory", path);
+		return -1;
+	}
+	if (util_check_owner(st, "directory ", path, cause) == -1) {
+		if (strcmp(path, to) != 0) {
+			c = xasprintf("%s (on the way to %s)", *cause, to);
+			free(*cause);
+			*cause = c;
+		}
+		return -1;
+	}
+	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+		*cause = xasprintf("%s: directory writable by group or others "
+		    "(mode %04o%s), so they could replace %s; run: chmod go-w "
+		    "'%s', or move the file to a directory only root may "
+		    "write", path, (unsigned)(st->st_mode & 07777),
+		    (st->st_mode & S_ISVTX) ? ", sticky" : "", to, path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A file: regular, owned by us or root, never group- or world-writable,
+ * and for secrets never group- or world-readable.
+ */
+static int
+util_check_stat(const struct stat *st, const char *path, int flags,
+    char **cause)
+{
+	if (flags & UTIL_DIR)
+		return util_check_dir(st, path, path, cause);
+	if (!S_ISREG(st->st_mode)) {
+		*cause = xasprintf("%s: not a regular file", path);
+		return -1;
+	}
+	if (util_check_owner(st, "", path, cause) == -1)
+		return -1;
+	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+		*cause = xasprintf("%s: group- or world-writable (mode %04o); "
+		    "run: chmod go-w '%s'", path,
+		    (unsigned)(st->st_mode & 07777), path);
+		return -1;
+	}
+	if ((flags & UTIL_SECRET) && (st->st_mode & (S_IRWXG | S_IRWXO))) {
+		*cause = xasprintf("%s: group- or world-accessible (mode %04o); "
+		    "run: chmod 600 '%s'", path,
+		    (unsigned)(st->st_mode & 07777), path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Check an open file the way ssh and doas do (util_check_stat). The
+ * message says how to fix it.
  */
 int
 util_check_file(int fd, const char *path, int flags, char **cause)
@@ -76,32 +154,193 @@ util_check_file(int fd, const char *path, int flags, char **cause)
 		*cause = xasprintf("%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		*cause = xasprintf("%s: not a regular file", path);
-		return -1;
-	}
-	if (st.st_uid != 0 && st.st_uid != geteuid()) {
-		*cause = xasprintf("%s: owned by uid %lu, not by root or the "
-		    "invoking user; run: chown %lu '%s'", path,
-		    (unsigned long)st.st_uid, (unsigned long)geteuid(), path);
-		return -1;
-	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		*cause = xasprintf("%s: group- or world-writable (mode %04o); "
-		    "run: chmod go-w '%s'", path,
-		    (unsigned)(st.st_mode & 07777), path);
-		return -1;
-	}
-	if ((flags & UTIL_SECRET) && (st.st_mode & (S_IRWXG | S_IRWXO))) {
-		*cause = xasprintf("%s: group- or world-accessible (mode %04o); "
-		    "run: chmod 600 '%s'", path,
-		    (unsigned)(st.st_mode & 07777), path);
-		return -1;
-	}
-	return 0;
+	return util_check_stat(&st, path, flags, cause);
 }
 
-/* Create the directory holding path with mode 0700 when it is missing. */
+/* path made absolute against the working directory. */
+static char *
+util_absolute(const char *path, char **cause)
+{
+	char	*cwd, *abs;
+
+	if (path[0] == '/')
+		return xstrdup(path);
+	if ((cwd = getcwd(NULL, 0)) == NULL) {
+		*cause = xasprintf("%s: working directory: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	abs = xasprintf("%s/%s", cwd, path);
+	free(cwd);
+	return abs;
+}
+
+/*
+ * The path once the symbolic link at cur[0..end) is replaced by its
+ * target: the rest of cur (from end) is kept.
+ */
+static char *
+util_follow(const char *cur, size_t end, char **cause)
+{
+	char	 target[PATH_MAX], *dir, *slash, *next;
+	ssize_t	 n;
+
+	dir = xstrdup(cur);
+	dir[end] = '\0';
+	n = readlink(dir, target, sizeof target - 1);
+	if (n == -1 || n == 0) {
+		*cause = xasprintf("%s: %s", dir,
+		    n == 0 ? "empty symbolic link" : strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	target[n] = '\0';
+	if (target[0] == '/')
+		next = xasprintf("%s%s", target, cur + end);
+	else {
+		slash = strrchr(dir, '/');
+		slash[1] = '\0';
+		next = xasprintf("%s%s%s", dir, target, cur + end);
+	}
+	free(dir);
+	return next;
+}
+
+/*
+ * Check a path the way OpenSSH's StrictModes does, before it is opened by
+ * name (by us or by a library): every directory from / down to it owned
+ * by root or the invoking user and writable by its owner only, and the
+ * file itself as util_check_stat wants it (a directory with UTIL_DIR).
+ * A symbolic link on the way must be owned by root or the invoking user;
+ * its target is checked the same way. So nobody else can put another
+ * file in its place between the check and the open. With UTIL_MAYBE a
+ * missing last component is no error: 1 is returned (its directory was
+ * checked). A missing file otherwise fails with errno ENOENT.
+ */
+int
+util_check_path(const char *path, int flags, char **cause)
+{
+	struct stat	 st;
+	char		*cur, *next, *part;
+	size_t		 end;
+	int		 links = 0, last, r = -1, missing = 0;
+
+	if (path == NULL || *path == '\0') {
+		*cause = xstrdup("empty path");
+		errno = EINVAL;
+		return -1;
+	}
+	if ((cur = util_absolute(path, cause)) == NULL)
+		return -1;
+restart:
+	if (lstat("/", &st) == -1 || util_check_dir(&st, "/", path,
+	    cause) == -1)
+		goto out;
+	end = 0;
+	for (;;) {
+		while (cur[end] == '/')
+			end++;
+		if (cur[end] == '\0')
+			break;		/* "/" itself, or a trailing slash */
+		while (cur[end] != '/' && cur[end] != '\0')
+			end++;
+		last = cur[end + strspn(cur + end, "/")] == '\0';
+		part = xstrdup(cur);
+		part[end] = '\0';
+		if (lstat(part, &st) == -1) {
+			if (errno == ENOENT && last && (flags & UTIL_MAYBE)) {
+				free(part);
+				r = 1;
+				goto out;
+			}
+			missing = errno == ENOENT;
+			*cause = xasprintf("%s: %s", missing ? path : part,
+			    strerror(errno));
+			free(part);
+			goto out;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			r = util_check_owner(&st, "symbolic link ", part,
+			    cause);
+			free(part);
+			if (r == -1)
+				goto out;
+			r = -1;
+			if (++links > UTIL_MAX_LINKS) {
+				*cause = xasprintf("%s: too many symbolic "
+				    "links", path);
+				goto out;
+			}
+			if ((next = util_follow(cur, end, cause)) == NULL)
+				goto out;
+			free(cur);
+			cur = next;
+			goto restart;
+		}
+		if (!last)
+			r = util_check_dir(&st, part, path, cause);
+		else
+			r = util_check_stat(&st, links == 0 ? path : part,
+			    flags, cause);
+		free(part);
+		if (r == -1)
+			goto out;
+		r = -1;
+		if (last)
+			break;
+	}
+	r = 0;
+out:
+	free(cur);
+	if (r == -1)
+		errno = missing ? ENOENT : EPERM;
+	return r;
+}
+
+/*
+ * Open path after util_check_path: never through a symbolic link as the
+ * last component (unless UTIL_FOLLOW: for files a library opens by name
+ * anyway, whose links util_check_path has checked), never blocking (a FIFO or a device could hang us), and
+ * only a regular file passing util_check_file; O_NONBLOCK is cleared
+ * before the descriptor is returned. -1 on error, with errno ENOENT when
+ * the file does not exist (and oflags has no O_CREAT).
+ */
+int
+util_open(const char *path, int oflags, mode_t mode, int flags, char **cause)
+{
+	int	 fd, fl, saved;
+
+	if (util_check_path(path, (oflags & O_CREAT) ? flags | UTIL_MAYBE :
+	    flags, cause) == -1)
+		return -1;
+	if (!(flags & UTIL_FOLLOW))
+		oflags |= O_NOFOLLOW;
+	fd = open(path, oflags | O_NONBLOCK | O_CLOEXEC, mode);
+	if (fd == -1) {
+		saved = errno;
+		*cause = xasprintf("%s: %s%s", path, strerror(errno),
+		    errno == ELOOP ? " (a symbolic link: refused)" : "");
+		errno = saved;
+		return -1;
+	}
+	if (util_check_file(fd, path, flags, cause) == -1)
+		goto fail;
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+		*cause = xasprintf("%s: fcntl: %s", path, strerror(errno));
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	errno = EPERM;
+	return -1;
+}
+
+/*
+ * Create the directory holding path with mode 0700 when it is missing,
+ * in a directory that passes util_check_path.
+ */
 int
 util_mkdir_parent(const char *path, char **cause)
 {
@@ -111,10 +350,13 @@ util_mkdir_parent(const char *path, char **cause)
 	dir = xstrdup(path);
 	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
 		*slash = '\0';
-		if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		r = util_check_path(dir, UTIL_DIR | UTIL_MAYBE, cause);
+		if (r == 1 && mkdir(dir, 0700) == -1 && errno != EEXIST) {
 			*cause = xasprintf("%s: %s", dir, strerror(errno));
 			r = -1;
 		}
+		if (r == 1)
+			r = 0;
 	}
 	free(dir);
 	return r;

@@ -233,11 +233,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    "by= where none was given");
 
 	/* Errors, about a table and about the run. */
-	FUZZ_ASSERT(record_error(&rec, (f & 8) ? NULL : db, name, msg,
-	    "scan") == 0, "record_error failed");
+	FUZZ_ASSERT(record_error(&rec, (f & 8) ? NULL : db, name,
+	    (f & 16) != 0, msg, "scan") == 0, "record_error failed");
 	check_record(&rec, "error");
 	if (!(f & 8))
 		check_table(&rec, db, dblen, name, namelen);
+	FUZZ_ASSERT((record_get(rec.data, rec.len, "baseline", &v,
+	    &vlen) == 0) == ((f & 16) != 0), "baseline= wrongly present");
 	check_field(&rec, "msg", msg, msglen, 1);
 	FUZZ_ASSERT(record_get(rec.data, rec.len, "msg", &v, &vlen) == 0 &&
 	    vlen <= RECORD_MSG_MAX, "msg= past its cap");

@@ -108,6 +108,9 @@ fi
 # and fails the write with EFBIG.
 echo "=== case file_size_limit"
 dbsc_conf "fd.t"
+# A new installation: a key without its baseline would be refused as a
+# removed baseline.
+rm -f "$W/hmac.key"
 sql_db fd "DELETE FROM t WHERE id > 5000"
 dbsc --max-bytes 0 scan
 expect_rc 1

@@ -99,7 +99,9 @@ conf_both()
 {
 	dbsc_conf "uc.t chunk=2" "uc.big chunk=100"
 	echo "trigger-token $W/trigger.token" >>"$W/dbsyscheck.conf"
+	# Its own key: a key without its baseline means a removed baseline.
 	sed -e "s|^baseline .*|baseline $W/full.db|" \
+	    -e "s|^key .*|key $W/full.key|" \
 	    -e 's/ chunk=[0-9]*//' "$W/dbsyscheck.conf" >"$W/full.conf"
 	chmod 0600 "$W/full.conf"
 }

@@ -405,7 +405,7 @@ setup(void **state)
 	char		*cause = NULL;
 
 	f = xcalloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/dbsc-test-baseline.XXXXXX");
+	snprintf(f->dir, sizeof f->dir, "dbsc-test-baseline.XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof f->path, "%s/baseline.db", f->dir);
 	f->bl = baseline_open(f->path, BASELINE_CREATE, keycheck, &cause);

@@ -930,7 +930,7 @@ write_temp(char *tmpl, const char *text, size_t len, mode_t mode)
 static void
 test_load_good(void **state)
 {
-	char		 path[] = "/tmp/test_conf.XXXXXX";
+	char		 path[] = "test_conf.XXXXXX";
 	struct conf	*conf;
 	char		*cause = NULL;
 
@@ -948,7 +948,7 @@ test_load_good(void **state)
 static void
 test_load_parse_error(void **state)
 {
-	char		 path[] = "/tmp/test_conf.XXXXXX", want[64];
+	char		 path[] = "test_conf.XXXXXX", want[64];
 	struct conf	*conf;
 	char		*cause = NULL;
 
@@ -981,7 +981,7 @@ test_load_missing(void **state)
 static void
 test_load_world_writable(void **state)
 {
-	char		 path[] = "/tmp/test_conf.XXXXXX", want[128];
+	char		 path[] = "test_conf.XXXXXX", want[128];
 	struct conf	*conf;
 	char		*cause = NULL;
 
@@ -1000,7 +1000,7 @@ test_load_world_writable(void **state)
 static void
 test_load_too_large(void **state)
 {
-	char		 path[] = "/tmp/test_conf.XXXXXX", want[128];
+	char		 path[] = "test_conf.XXXXXX", want[128];
 	struct conf	*conf;
 	char		*big, *cause = NULL;
 	size_t		 len = 1024 * 1024 + 1;

@@ -869,10 +869,10 @@ test_error_count(void **state)
 	(void)state;
 	msg = cjk(1000);
 	buf_init(&rec, RECORD_MAX);
-	assert_int_equal(record_error(&rec, "d", "t", "a b", "scan"), 0);
+	assert_int_equal(record_error(&rec, "d", "t", 0, "a b", "scan"), 0);
 	assert_string_equal(rec.data,
 	    "op=error table=d.t msg=a%20b src=scan ;");
-	assert_int_equal(record_error(&rec, NULL, NULL, msg, "scan"), 0);
+	assert_int_equal(record_error(&rec, NULL, NULL, 0, msg, "scan"), 0);
 	assert_int_equal(record_check(rec.data, rec.len), 0);
 	assert_true(strstr(rec.data, RECORD_CUT " src=scan ;") != NULL);
 	assert_int_equal(record_count(&rec, "reset", "d", "t", "rows", 3,
