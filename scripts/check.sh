@@ -122,12 +122,9 @@ if [ "$DBSC_CHECK_ALL" = 1 ]; then
 		echo "check: the sanitizer pass runs with TZ=$TZ" \
 		    "(local time $(date '+%Y-%m-%d %k:%M'))"
 		# The copy is under /tmp, which dbsyscheck refuses as a place
-		# for its files (sticky but world-writable): the drivers' work
-		# dirs go to this tree's tests/ instead.
-		DBSC_TESTDIR=$top/tests
-		export DBSC_TESTDIR
+		# for its files (sticky but world-writable): tests/testdir.sh
+		# finds the tests another place.
 		suite "the suite under ASan and UBSan" "$san_dir"
-		unset DBSC_TESTDIR
 		if [ "$_tz_set" = y ]; then
 			TZ=$_tz_was
 		else

@@ -400,7 +400,7 @@ put_create(struct sql *q, const struct schema *s, const char *tname,
 	emit(q, TRIGGERS_STMT);
 }
 
-/* "DB.TABLE" percent-encoded as in records; allocated. */
+/* "DB.TABLE" percent-encoded as in records, for the SQL's comments. */
 static char *
 label_of(const struct schema *s)
 {
@@ -422,28 +422,29 @@ label_of(const struct schema *s)
 /*
  * For printing: every identifier the SQL of the table holds must read the
  * same to a client program as to the server (triggers_printable), or the
- * table is refused, naming what and why.
+ * table is refused, naming what and why. The names in the message are
+ * raw: messages are encoded where they are printed (log.c).
  */
 static int
-check_printable(const struct schema *s, const char *label, int flags,
-    char **cause)
+check_printable(const struct schema *s, int flags, char **cause)
 {
 	static const char *const why = "has a byte outside printable ASCII "
 	    "or a backslash, which a client program may read differently "
 	    "from the server under some client character sets (and run a "
-	    "command); install with: dbsyscheck triggers --install";
+	    "command): install with dbsyscheck triggers --install";
 	const struct column	*c;
-	struct buf		 name;
 	size_t			 i;
 
 	if (!triggers_printable(s->db, strlen(s->db))) {
-		*cause = xasprintf("%s: the database name %s", label, why);
+		*cause = xasprintf("%s.%s: the database name %s", s->db,
+		    s->name, why);
 		return -1;
 	}
 	if (flags & TRIGGERS_UNINSTALL)
 		return 0;
 	if (!triggers_printable(s->name, strlen(s->name))) {
-		*cause = xasprintf("%s: the table name %s", label, why);
+		*cause = xasprintf("%s.%s: the table name %s", s->db, s->name,
+		    why);
 		return -1;
 	}
 	for (i = 0; i < s->ncols; i++) {
@@ -451,14 +452,8 @@ check_printable(const struct schema *s, const char *label, int flags,
 		if ((!c->hashed && c->keypos == 0) ||
 		    triggers_printable(c->name, strlen(c->name)))
 			continue;
-		buf_init(&name, BUF_NOCAP);
-		if (record_pct(&name, c->name, strlen(c->name),
-		    RECORD_IDENT) == -1 || name.data == NULL)
-			*cause = xstrdup("out of memory");
-		else
-			*cause = xasprintf("%s: the name of column %s %s",
-			    label, buf_str(&name), why);
-		buf_free(&name);
+		*cause = xasprintf("%s.%s: the name of column %s %s", s->db,
+		    s->name, c->name, why);
 		return -1;
 	}
 	return 0;
@@ -489,12 +484,12 @@ triggers_sql(const struct schema *s, int flags, triggers_cb cb, void *arg,
 		return -1;
 	}
 	if (s->nkey == 0 && !(flags & TRIGGERS_UNINSTALL)) {
-		*cause = xasprintf("%s: no key", label);
+		*cause = xasprintf("%s.%s: no key", s->db, s->name);
 		free(label);
 		return -1;
 	}
 	if ((flags & TRIGGERS_PRINT) &&
-	    check_printable(s, label, flags, cause) == -1) {
+	    check_printable(s, flags, cause) == -1) {
 		free(label);
 		return -1;
 	}

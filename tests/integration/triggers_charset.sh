@@ -81,7 +81,7 @@ if [ "$rc" = 0 ]; then
 fi
 expect_rc 2
 expect_empty
-expect_err "cs.mb: the name of column $(printf '%s' "$c_gbk" | pct ident)"
+expect_err "cs.mb: the name of column $(printf '%s' "$c_gbk" | pct text)"
 expect_err "dbsyscheck triggers --install"
 dbsc triggers "cs.$(ident "$t_mb")"
 expect_rc 2

@@ -97,7 +97,7 @@ grep -c '^CREATE TRIGGER' "$W/out" | grep -qx 3 || fail "not 3 triggers"
 dbsc triggers
 expect_rc 2
 expect_empty
-expect_err "odd.b%27c%22k: the name of column k%5C%27"
+expect_err "odd.b'c%22k: the name of column k%5C'"
 dbsc triggers "odd.$l1" "odd.$l2" odd.plain
 expect_rc 0
 cp "$W/out" "$W/triggers.sql"

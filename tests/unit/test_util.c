@@ -18,7 +18,7 @@
 #include "util.h"
 #include "xmalloc.h"
 
-/* The test's directory: below the build tree, never below /tmp. */
+/* The test's directory: DBSC_TESTDIR (tests/testdir.sh), never /tmp. */
 static char	*dir;
 
 static int
@@ -27,9 +27,9 @@ setup(void **state)
 	const char	*top;
 
 	(void)state;
-	if ((top = getenv("top_builddir")) == NULL)
+	if ((top = getenv("DBSC_TESTDIR")) == NULL)
 		top = ".";
-	dir = xasprintf("%s/tests/unit/u.XXXXXX", top);
+	dir = xasprintf("%s/u.XXXXXX", top);
 	if (mkdtemp(dir) == NULL)
 		return -1;
 	return chmod(dir, 0700);
