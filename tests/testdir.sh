@@ -3,7 +3,7 @@
 # must be a place dbsyscheck accepts (docs/SECURITY.md): every directory
 # from / down to it owned by root or the user and not writable by group or
 # others, so never below /tmp. DIR (the build tree's tests/) when it is
-# such a place, else $HOME/.cache/dbsyscheck-tests (a clone or a make
+# such a place, else $HOME/.cache/dbsc-tests (a clone or a make
 # distcheck below /tmp); exit 1 when neither is.
 set -eu
 
@@ -29,7 +29,7 @@ if safe "$1"; then
 	echo "$1"
 	exit 0
 fi
-fb=${HOME:-/nonexistent}/.cache/dbsyscheck-tests
+fb=${HOME:-/nonexistent}/.cache/dbsc-tests
 if mkdir -p "$fb" 2>/dev/null && chmod 0700 "$fb" && safe "$fb"; then
 	echo "$fb"
 	exit 0

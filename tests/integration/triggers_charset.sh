@@ -12,7 +12,11 @@
 . "$(dirname "$0")/udf_lib.sh"
 
 by=root@localhost
-pwned=$W/PWNED
+# The names hold shell commands that create files in the client's
+# directory: the driver runs in $W, whatever the length of its path (a
+# name has at most 64 characters).
+cd "$W"
+pwned=PWNED
 nl='
 '
 # Names: GBK/BIG5 (中 ends in 0xAD) and SJIS (ぁ ends in 0x81) lead
@@ -48,7 +52,7 @@ sql_db cs "CREATE TABLE $(ident "$t_mb") (id INT PRIMARY KEY, v INT)"
 # nothing_ran: no shell command ran and no statement hidden in a name.
 nothing_ran()
 {
-	for f in "$pwned".*; do
+	for f in "$W/$pwned".*; do
 		[ ! -e "$f" ] || fail "a client ran a shell command ($f)"
 	done
 	[ "$(sql "SELECT COUNT(*) FROM information_schema.TABLES
