@@ -3,8 +3,10 @@
 # must be a place dbsyscheck accepts (docs/SECURITY.md): every directory
 # from / down to it owned by root or the user and not writable by group or
 # others, so never below /tmp. DIR (the build tree's tests/) when it is
-# such a place, else $HOME/.cache/dbsc-tests (a clone or a make
-# distcheck below /tmp); exit 1 when neither is.
+# such a place; else (a clone or a make distcheck below /tmp)
+# /var/lib/dbsc-tests for root, mode 0755 because some tests act as
+# another user (nobody) in their work dirs, or $HOME/.cache/dbsc-tests
+# for other users; exit 1 when none is.
 set -eu
 
 uid=$(id -u)
@@ -29,8 +31,14 @@ if safe "$1"; then
 	echo "$1"
 	exit 0
 fi
-fb=${HOME:-/nonexistent}/.cache/dbsc-tests
-if mkdir -p "$fb" 2>/dev/null && chmod 0700 "$fb" && safe "$fb"; then
+if [ "$uid" = 0 ]; then
+	fb=/var/lib/dbsc-tests
+	fbmode=0755
+else
+	fb=${HOME:-/nonexistent}/.cache/dbsc-tests
+	fbmode=0700
+fi
+if mkdir -p "$fb" 2>/dev/null && chmod "$fbmode" "$fb" && safe "$fb"; then
 	echo "$fb"
 	exit 0
 fi
