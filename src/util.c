@@ -71,8 +71,9 @@ util_check_owner(const struct stat *st, const char *what, const char *path,
 	if (st->st_uid == 0 || st->st_uid == geteuid())
 		return 0;
 	*cause = xasprintf("%s: %sowned by uid %lu, not by root or the "
-	    "invoking user; run: chown %lu '%s'", path, what,
-	    (unsigned long)st->st_uid, (unsigned long)geteuid(), path);
+	    "invoking user, who may have written what it holds: move it to "
+	    "a place of root's, or check it and run: chown %lu '%s'", path,
+	    what, (unsigned long)st->st_uid, (unsigned long)geteuid(), path);
 	return -1;
 }
 
@@ -99,12 +100,21 @@ util_check_dir(const struct stat *st, const char *path, const char *to,
 		}
 		return -1;
 	}
-	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
-		*cause = xasprintf("%s: directory writable by group or others "
-		    "(mode %04o%s), so they could replace %s; run: chmod go-w "
-		    "'%s', or move the file to a directory only root may "
-		    "write", path, (unsigned)(st->st_mode & 07777),
-		    (st->st_mode & S_ISVTX) ? ", sticky" : "", to, path);
+	if (st->st_mode & (S_ISVTX | S_IWOTH)) {
+		/* /tmp and the like: shared on purpose, never to be chmod'ed. */
+		if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+			*cause = xasprintf("%s: directory writable by others "
+			    "(mode %04o%s), so they could put a file in place "
+			    "of %s: move it to a directory that only root may "
+			    "write", path, (unsigned)(st->st_mode & 07777),
+			    (st->st_mode & S_ISVTX) ? ", sticky" : "", to);
+			return -1;
+		}
+	} else if (st->st_mode & S_IWGRP) {
+		*cause = xasprintf("%s: directory writable by its group (mode "
+		    "%04o), so the group could replace %s; run: chmod g-w "
+		    "'%s', or move the file to a directory that only root may "
+		    "write", path, (unsigned)(st->st_mode & 07777), to, path);
 		return -1;
 	}
 	return 0;

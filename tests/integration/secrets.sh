@@ -110,7 +110,7 @@ case_owners()
 {
 	for f in "$W/dbsyscheck.conf" "$W/my.cnf" "$W/hmac.key"; do
 		chown nobody "$f"
-		refused "$f: owned by uid $(id -u nobody), not by root or the invoking user; run: chown $(id -u) '$f'"
+		refused "$f: owned by uid $(id -u nobody), not by root or the invoking user, who may have written what it holds: move it to a place of root's, or check it and run: chown $(id -u) '$f'"
 		chown "$(id -u)" "$f"
 	done
 	dbsc scan

@@ -169,9 +169,9 @@ test_writable_dir(void **state)
 	free(mkfile("gwd/f", 0600));
 	assert_int_equal(chmod(d, 0770), 0);
 	refused(p, 0, d);
-	refused(p, 0, "chmod go-w");
+	refused(p, 0, "chmod g-w");
 	/* And as the last component, with UTIL_DIR. */
-	refused(d, UTIL_DIR, "chmod go-w");
+	refused(d, UTIL_DIR, "chmod g-w");
 	free(p);
 	free(d);
 }
@@ -189,6 +189,8 @@ test_sticky_dir(void **state)
 	assert_int_equal(chmod(d, 01777), 0);
 	p = xasprintf("%s/f", d);
 	refused(p, 0, "sticky");
+	/* The fix is to move the file, never to chmod a shared directory. */
+	refused(p, 0, "move it to a directory that only root may write");
 	free(p);
 	free(d);
 }
@@ -280,7 +282,7 @@ test_relative(void **state)
 	assert_int_equal(chdir(dir), 0);
 	assert_int_equal(util_check_path("rel", 0, &cause), 0);
 	assert_int_equal(chmod(".", 0777), 0);
-	refused("rel", 0, "chmod go-w");
+	refused("rel", 0, "writable by others");
 	assert_int_equal(chmod(".", 0700), 0);
 	assert_int_equal(chdir(cwd), 0);
 	free(cwd);
