@@ -498,6 +498,15 @@ cmd_scan(const struct options *o, struct conf *conf, enum scan_mode mode,
 		fail_queued(o, bl, cause);
 		goto out;
 	}
+	/*
+	 * A run that could not start while this one held the lock (two cron
+	 * runs overlapping) left a note: this run has covered it.
+	 */
+	if (failnote_clear(conf->baseline, &cause) == -1) {
+		log_warnx("%s", cause);
+		free(cause);
+		cause = NULL;
+	}
 	st = scan_stats(sc);
 	if (st->pauses > 0)
 		log_warnx("paused %llu times, %.1f s in all, for "
