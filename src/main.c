@@ -657,15 +657,25 @@ cmd_status(const struct options *o, struct conf *conf, int argc, char **argv)
 	struct baseline_entry	  e;
 	struct baseline_counts	  q;
 	struct baseline		 *bl = NULL;
+	struct failnote		  note;
 	struct buf		  b;
 	char			 *cause = NULL, when[32];
 	unsigned long		  rps;
 	size_t			  ntables, i, j;
-	int			  r, rc = EXIT_ERROR;
+	int			  r, rc = EXIT_ERROR, exists, noted;
 
 	(void)o;
 	if (select_tables(conf, argc, argv, &tables, &ntables, &cause) == -1 ||
-	    (bl = baseline_open(conf->baseline, BASELINE_READONLY, NULL,
+	    (exists = baseline_exists(conf->baseline, &cause)) == -1) {
+		log_warnx("%s", cause);
+		goto out;
+	}
+	if (!exists && key_present(conf)) {
+		cause = missing_msg(conf);
+		log_warnx("%s", cause);
+		goto out;
+	}
+	if ((bl = baseline_open(conf->baseline, BASELINE_READONLY, NULL,
 	    &cause)) == NULL) {
 		log_warnx("%s", cause);
 		goto out;
@@ -706,7 +716,28 @@ cmd_status(const struct options *o, struct conf *conf, int argc, char **argv)
 	}
 	printf("queued records=%llu\n", (unsigned long long)q.total);
 	printf("max-threads-running=%lu\n", conf->max_threads_running);
-	rc = fflush(stdout) == 0 ? EXIT_NOCHANGE : EXIT_ERROR;
+	/* A scan that could not start since the last that did: an error. */
+	if ((noted = failnote_read(conf->baseline, &note, &cause)) == -1) {
+		log_warnx("%s", cause);
+		goto out;
+	}
+	if (noted) {
+		status_time(note.when, when, sizeof when);
+		buf_init(&b, BUF_NOCAP);
+		if (record_pct(&b, note.msg, strlen(note.msg), RECORD_TEXT) ==
+		    -1 || b.data == NULL) {
+			buf_free(&b);
+			failnote_free(&note);
+			cause = xstrdup("out of memory");
+			log_warnx("%s", cause);
+			goto out;
+		}
+		printf("failed-scan=%s msg=%s\n", when, buf_str(&b));
+		buf_free(&b);
+		failnote_free(&note);
+	}
+	if (fflush(stdout) == 0 && !noted)
+		rc = EXIT_NOCHANGE;
 out:
 	baseline_close(bl);
 	free(tables);

@@ -110,10 +110,18 @@ for i in 1 2; do
 	grep -q 'lock' "$W/out" || fail "report $i does not name the lock"
 	[ "$(ossec_level)" -ge 10 ] || fail "report $i: OSSEC level below 10"
 done
+# status says so too, and exits 2.
+dbsc status
+expect_rc 2
+grep -q '^failed-scan=[0-9T:-]*Z msg=.*lock' "$W/out" ||
+    fail "status does not show the scan that could not run"
 bg_kill "$child"
 bg_kill "$holder"
 dbsc --no-report scan
 expect_rc 1
+dbsc status
+expect_rc 0
+grep -q '^failed-scan=' "$W/out" && fail "status still shows the failed scan"
 dbsc report
 expect_rc 1
 expect_out <<EOF
@@ -160,6 +168,9 @@ dbsc report
 expect_refused
 grep -q ' baseline=tampered ' "$W/out" || fail "report: no tamper record"
 [ "$(ossec_level)" = 13 ] || fail "report: OSSEC level is not 13"
+dbsc status
+expect_rc 2
+expect_err "is missing but its key"
 dbsc reset
 expect_rc 0
 dbsc scan
