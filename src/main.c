@@ -813,14 +813,20 @@ cmd_token(struct conf *conf)
 		free(cause);
 		return EXIT_ERROR;
 	}
+	/* Messages hold no ';' or '=': log_warnx() would encode them. */
 	if (r == 0)
-		log_warnx("%s: token created; let the server's account read it "
-		    "(chgrp mysql) and set DBSYSCHECK_UDF_TOKEN in the "
-		    "server's environment", conf->trigger_token);
+		log_warnx("%s: token created, let the server's account read it "
+		    "(chgrp mysql)", conf->trigger_token);
 	else
-		log_warnx("%s: token rotated; install new triggers "
-		    "(dbsyscheck triggers) and restart the server",
+		log_warnx("%s: token rotated: restart the server (it reads the "
+		    "token when it loads the UDF library), then store it with "
+		    "dbsyscheck triggers --install --token-only",
 		    conf->trigger_token);
+	/* The library reads its compiled-in file unless told otherwise. */
+	if (strcmp(conf->trigger_token, DBSC_UDF_TOKEN_FILE) != 0)
+		log_warnx("%s: not the UDF's default token file %s, so set "
+		    "DBSYSCHECK_UDF_TOKEN to this path in the server's "
+		    "environment", conf->trigger_token, DBSC_UDF_TOKEN_FILE);
 	return EXIT_NOCHANGE;
 }
 

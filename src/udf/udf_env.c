@@ -19,7 +19,7 @@
 #define DBSC_UDF_TOKEN_FILE	"/etc/dbsyscheck/trigger.token"
 #endif
 #ifndef DBSC_UDF_LOG
-#define DBSC_UDF_LOG		"/var/log/mysql/dbsyscheck.log"
+#define DBSC_UDF_LOG		"/var/log/dbsyscheck-udf/trigger.log"
 #endif
 
 /*

@@ -48,7 +48,7 @@ for f in "$top_srcdir"/ossec/samples/*.txt; do
 	[ -f "$f" ] || continue
 	loc=stdin
 	case $(basename "$f") in
-	triggerlog*) loc="(db1) 192.0.2.10->/var/log/mysql/dbsyscheck.log" ;;
+	triggerlog*) loc="(db1) 192.0.2.10->/var/log/dbsyscheck-udf/trigger.log" ;;
 	esac
 	case $(basename "$f") in
 	wazuh*) python3 "$check" --wazuh "$f" || fail "$f" ;;

@@ -514,7 +514,7 @@ done
 # are some of these). Trigger records are trusted only from the trigger
 # log, as an agent sends it (the location is the only thing that tells
 # them from a line anyone wrote; ossec_rules.sh uses the same location).
-tloc="(db1) 192.0.2.10->/var/log/mysql/dbsyscheck.log"
+tloc="(db1) 192.0.2.10->/var/log/dbsyscheck-udf/trigger.log"
 for f in "$W"/all/*.txt; do
 	loc=stdin
 	case $(basename "$f") in
@@ -534,7 +534,7 @@ for f in "$W"/all/*.txt; do
 done
 # Anywhere else the same trigger records are not trusted.
 sed 's/^[0-9]*	/100304	/' "$W/all/triggerlog.txt" >"$W/untrusted.txt"
-for loc in stdin /var/log/mysql/dbsyscheck.log \
+for loc in stdin /var/log/dbsyscheck-udf/trigger.log \
     "(db1) 192.0.2.10->/var/log/mysql/error.log"; do
 	python3 "$check" --location "$loc" "$W/untrusted.txt" ||
 	    fail "trigger records trusted from $loc"

@@ -17,6 +17,9 @@ dbsc token
 expect_rc 0
 expect_empty
 expect_err "token created"
+# Not the UDF's compiled-in token file: the server must be told.
+expect_err "$W/trigger.token: not the UDF's default token file"
+expect_err "set DBSYSCHECK_UDF_TOKEN to this path in the server's environment"
 [ "$(stat -c %a "$W/trigger.token")" = 640 ] || fail "token not mode 0640"
 grep -qx '[0-9a-f]\{64\}' "$W/trigger.token" || fail "token not 64 hex"
 [ "$(wc -c <"$W/trigger.token")" = 65 ] || fail "token not 65 bytes"
@@ -26,7 +29,11 @@ cp "$W/trigger.token" "$W/token.1"
 chgrp 1 "$W/trigger.token"
 dbsc token
 expect_rc 0
-expect_err "rotated"
+expect_err "token rotated: restart the server (it reads the token when it loads the UDF library), then store it with dbsyscheck triggers --install --token-only"
+expect_err "$W/trigger.token: not the UDF's default token file"
+expect_err "set DBSYSCHECK_UDF_TOKEN to this path in the server's environment"
+grep -q 'install new triggers' "$W/errout" &&
+    fail "rotation asks for new triggers"
 cmp -s "$W/token.1" "$W/trigger.token" && fail "rotation kept the token"
 [ "$(stat -c %a:%g "$W/trigger.token")" = 640:1 ] ||
     fail "rotation changed the mode or group"

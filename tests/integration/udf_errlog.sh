@@ -17,10 +17,26 @@
 check=$top_srcdir/tests/ossec/check_rules.py
 command -v python3 >/dev/null 2>&1 || fail "python3 not found"
 
+# The trigger log that the shipped localfile snippet reads: configure's
+# default, in a directory of its own. Were it under a directory that a
+# distribution's logrotate snippet for the server covers (Debian's
+# /var/log/mysql/*.log, Fedora's /var/log/mariadb/*.log), logrotate would
+# refuse both snippets ("duplicate log entry") and the server's logs would
+# not rotate any more.
+tlog=$(sed -n 's|^ *<location>\(.*\)</location>$|\1|p' \
+    "$top_srcdir/ossec/localfile-5-triggerlog.conf")
+[ -n "$tlog" ] || fail "no location in localfile-5-triggerlog.conf"
+grep -qF "[udf_log=$tlog]" "$top_srcdir/configure.ac" ||
+    fail "$tlog: not configure's default trigger log"
+case ${tlog%/*} in
+/var/log|/var/log/mysql|/var/log/mariadb|/var/lib/mysql)
+	fail "$tlog: in a directory the server's logrotate snippet covers" ;;
+esac
+
 # Where an agent's logcollector reads each file; what a local install
 # calls the same files.
-trusted="(db1) 192.0.2.10->/var/log/mysql/dbsyscheck.log"
-trusted_local=/var/log/mysql/dbsyscheck.log
+trusted="(db1) 192.0.2.10->$tlog"
+trusted_local=$tlog
 untrusted="(db1) 192.0.2.10->/var/log/mysql/error.log
 (db1) 192.0.2.10->/var/log/syslog
 /var/log/mysql/error.log
