@@ -82,18 +82,9 @@ failnote_read(const char *baseline, struct failnote *note, char **cause)
 		free(path);
 		return r;
 	}
-	while (got < FAILNOTE_MAX) {
-		n = read(fd, buf + got, FAILNOTE_MAX - got);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			*cause = xasprintf("%s: %s", path, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
+	if ((n = util_read_full(fd, buf, FAILNOTE_MAX, path, cause)) == -1)
+		goto out;
+	got = (size_t)n;
 	buf[got] = '\0';
 	if (fstat(fd, &st) == -1) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));

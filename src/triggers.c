@@ -547,18 +547,9 @@ triggers_token_load(const char *path, char token[TRIGGERS_TOKEN_LEN + 1],
 		    "'%s'", path, path);
 		goto out;
 	}
-	while (got < sizeof data) {
-		n = read(fd, data + got, sizeof data - got);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			*cause = xasprintf("%s: %s", path, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
+	if ((n = util_read_full(fd, data, sizeof data, path, cause)) == -1)
+		goto out;
+	got = (size_t)n;
 	if (got != TRIGGERS_TOKEN_LEN && (got != TRIGGERS_TOKEN_LEN + 1 ||
 	    data[TRIGGERS_TOKEN_LEN] != '\n'))
 		goto bad;

@@ -63,6 +63,32 @@ util_timingsafe_eq(const void *a, const void *b, size_t n)
 	return d == 0;
 }
 
+/*
+ * Read from fd until len bytes or the end of the file (EINTR retried):
+ * the count read, or -1 with *cause naming path.
+ */
+ssize_t
+util_read_full(int fd, void *buf, size_t len, const char *path, char **cause)
+{
+	unsigned char	*p = buf;
+	size_t		 got = 0;
+	ssize_t		 n;
+
+	while (got < len) {
+		n = read(fd, p + got, len - got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			*cause = xasprintf("%s: %s", path, strerror(errno));
+			return -1;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
 /* Owned by root or by the invoking user; what names the kind ("" a file). */
 static int
 util_check_owner(const struct stat *st, const char *what, const char *path,

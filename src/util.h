@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
 long long	 util_strtonum(const char *, long long, long long,
 		    const char **);
@@ -13,6 +14,7 @@ int		 util_check_path(const char *, int, char **);
 int		 util_open(const char *, int, mode_t, int, char **);
 int		 util_mkdir_parent(const char *, char **);
 int		 util_timingsafe_eq(const void *, const void *, size_t);
+ssize_t		 util_read_full(int, void *, size_t, const char *, char **);
 
 /* Flags for util_check_file, util_check_path and util_open. */
 #define UTIL_SECRET	0x1	/* refuse group/world-readable too */

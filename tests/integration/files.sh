@@ -89,18 +89,7 @@ chmod 0600 "$W/baseline.db.lock"
 
 # A lock held by another process (a hung run): the scan fails, and report
 # says so at every run, not only after an hour, until a scan gets through.
-flock "$W/baseline.db.lock" sleep 60 &
-holder=$!
-bg_track "$holder"
-n=0
-while flock -n "$W/baseline.db.lock" true; do
-	n=$((n + 1))
-	[ "$n" -lt 100 ] || fail "could not take the lock for the test"
-	sleep 0.1
-done
-child=$(ps -o pid= --ppid "$holder" | tr -d " ")
-[ -n "$child" ] || fail "no child of flock"
-bg_track "$child"
+hold_lock "$W/baseline.db.lock" 60
 sql_db filedb "INSERT INTO t VALUES (2, 'b')"
 dbsc --no-report scan
 expect_rc 2
@@ -115,8 +104,7 @@ dbsc status
 expect_rc 2
 grep -q '^failed-scan=[0-9T:-]*Z msg=.*lock' "$W/out" ||
     fail "status does not show the scan that could not run"
-bg_kill "$child"
-bg_kill "$holder"
+release_lock
 dbsc --no-report scan
 expect_rc 1
 dbsc status

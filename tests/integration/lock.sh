@@ -13,22 +13,8 @@ dbsc scan
 expect_rc 1
 [ -f "$W/baseline.db.lock" ] || fail "no lock file $W/baseline.db.lock"
 
-# Hold an exclusive flock(2) on the lock file, as a second scanner would, and
-# wait until it is really held.
-flock "$W/baseline.db.lock" sleep 30 &
-holder=$!
-bg_track "$holder"
-n=0
-while flock -n "$W/baseline.db.lock" true; do
-	n=$((n + 1))
-	[ "$n" -lt 100 ] || fail "could not take the lock for the test"
-	sleep 0.1
-done
-# flock(1) forks the command, which inherits the locked descriptor: track
-# both processes.
-child=$(ps -o pid= --ppid "$holder" | tr -d " ")
-[ -n "$child" ] || fail "no child of flock"
-bg_track "$child"
+# Hold an exclusive flock(2) on the lock file, as a second scanner would.
+hold_lock "$W/baseline.db.lock" 30
 
 sql_db lockdb "INSERT INTO t VALUES (2, 'b')"
 DBSC_TIMEOUT=20
@@ -48,9 +34,7 @@ tail -n 1 "$W/out" |
     grep -q '^dbsyscheck: op=error msg=[^ ]* src=scan ;$' ||
     fail "second line is not an op=error record"
 
-# Release: the child first (it holds the lock too), then flock.
-bg_kill "$child"
-bg_kill "$holder"
+release_lock
 
 # The refused scan did not touch the baseline: the insert is still news.
 dbsc scan

@@ -87,13 +87,21 @@ sql_db acme "INSERT INTO big SELECT seq, seq FROM seq_1_to_150"
 sql_db acme "CREATE TABLE strkey (k VARCHAR(80) PRIMARY KEY, v INT NOT NULL)"
 sql_db acme "CREATE TABLE nokey (a INT, b INT)"
 sql_db acme "INSERT INTO nokey VALUES (1, 1)"
-# A few of the server's own lines: no rule of ours may take them.
-server_lines "$W/err.log" | grep -v -i dbsyscheck | head -n 3 \
-    >"$W/server.lines"
-echo "server 1 (TZ=$db_tz), its own lines:"
-sed 's/^/  err| /' "$W/server.lines"
-grep -E -q '^[0-9-]{10}  [0-9]:' "$W/server.lines" ||
-    fail "no server lines with a one-digit hour in $W/err.log"
+# take_lines DIGITS PATTERN: append a few of the running server's own
+# lines to $W/server.lines (no rule of ours may take them); their hour
+# must have DIGITS digits (PATTERN, after the date).
+: >"$W/server.lines"
+take_lines()
+{
+	server_lines "$W/err.log" | grep -v -i dbsyscheck | head -n 3 \
+	    >"$W/server.new"
+	echo "server (TZ=$db_tz), its own lines:"
+	sed 's/^/  err| /' "$W/server.new"
+	grep -E -q "^[0-9-]{10} $2:" "$W/server.new" ||
+	    fail "no server lines with a $1-digit hour in $W/err.log"
+	cat "$W/server.new" >>"$W/server.lines"
+}
+take_lines one ' [0-9]'
 
 tables="acme.users acme.orders acme.alt acme.keyed acme.big acme.strkey
     mysql.global_priv"
@@ -271,13 +279,7 @@ udf_seen=$(udf_lines)
 trigger_records
 db_stop
 udf_new >"$W/triggerlog.2"
-server_lines "$W/err.log" | grep -v -i dbsyscheck | head -n 3 \
-    >"$W/server.lines.2"
-echo "server 2 (TZ=$db_tz), its own lines:"
-sed 's/^/  err| /' "$W/server.lines.2"
-grep -E -q '^[0-9-]{10} [0-9]{2}:' "$W/server.lines.2" ||
-    fail "no server lines with a two-digit hour in $W/err.log"
-cat "$W/server.lines.2" >>"$W/server.lines"
+take_lines two '[0-9]{2}'
 for f in triggerlog.1 triggerlog.2; do
 	for want in "op=insert table=acme.users pk=id=7 " \
 	    "op=update table=acme.users pk=id=7 changed=password " \

@@ -302,18 +302,7 @@ echo "=== case no_report_log: PASS"
 
 echo "=== case direct_errors"
 # Errors written directly (never queued) reach the log too.
-flock "$W/baseline.db.lock" sleep 60 &
-holder=$!
-bg_track "$holder"
-n=0
-while flock -n "$W/baseline.db.lock" true; do
-	n=$((n + 1))
-	[ "$n" -lt 100 ] || fail "could not take the lock for the test"
-	sleep 0.1
-done
-child=$(ps -o pid= --ppid "$holder" | tr -d " ")
-[ -n "$child" ] || fail "no child of flock"
-bg_track "$child"
+hold_lock "$W/baseline.db.lock" 60
 dbsc --log "$W/text.log" scan
 expect_rc 2
 expect_err lock
@@ -331,8 +320,7 @@ $(jsum 0 0 0 1)
 {"program":"dbsyscheck","op":"error","msg":"$m","src":"scan"}
 EOF
 expect_json_log "$W/json.log"
-bg_kill "$child"
-bg_kill "$holder"
+release_lock
 
 # A baseline that is not one: report fails before it can queue anything.
 printf 'this is not an SQLite file, it only looks like a baseline\n' \
