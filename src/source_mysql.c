@@ -56,10 +56,74 @@ source_query(struct source *src, const char *sql, char **cause)
 }
 
 /*
- * Connect with the credentials of an option file and pin the session so
- * that row bytes do not depend on server defaults: utf8mb4 for what we
- * send, no conversion of results (the stored bytes are hashed), UTC, an
- * empty sql_mode (no PAD_CHAR_TO_FULL_LENGTH, no ANSI_QUOTES).
+ * The session settings that make a result's bytes, its row count, its
+ * order and whether a query runs at all independent of the server's and
+ * the account's defaults (docs/DESIGN.md, "Session settings", says why
+ * each is here). Explicit values: SET SESSION x = DEFAULT copies the
+ * global value. In order: SET NAMES sets character_set_results, which the
+ * next statement sets to binary; max_join_size other than its maximum
+ * clears sql_big_selects.
+ */
+static const char *const source_pinned[] = {
+	"SET NAMES utf8mb4 COLLATE utf8mb4_general_ci",
+	"SET SESSION sql_mode = '', time_zone = '+00:00', "
+	    "character_set_results = binary, "
+	    "net_write_timeout = 3600, net_read_timeout = 3600, "
+	    "wait_timeout = 28800, lock_wait_timeout = 3600, "
+	    "autocommit = 1, "
+	    "sql_select_limit = 18446744073709551615, "
+	    "max_join_size = 18446744073709551615, sql_big_selects = 1, "
+	    "max_sort_length = 8388608, "
+	    "sort_buffer_size = GREATEST(@@GLOBAL.sort_buffer_size, 2097152), "
+	    "sql_safe_updates = 0, div_precision_increment = 4, "
+	    "lc_time_names = 'en_US', lc_messages = 'en_US'",
+	"SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+};
+
+/*
+ * Settings that one of MariaDB and MySQL lacks: each alone, and an unknown
+ * system variable (1193) is no error. Any other error is. Set first: they
+ * are the limits that may stop any statement.
+ */
+static const char *const source_pinned_optional[] = {
+	/* MariaDB */
+	"SET SESSION max_statement_time = 0",
+	"SET SESSION max_session_mem_used = 9223372036854775807",
+	"SET SESSION tmp_disk_table_size = 18446744073709551615",
+	"SET SESSION idle_transaction_timeout = 0",
+	"SET SESSION idle_readonly_transaction_timeout = 0",
+	"SET SESSION idle_write_transaction_timeout = 0",
+	/* MySQL */
+	"SET SESSION max_execution_time = 0",
+};
+
+static int
+source_pin(struct source *src, char **cause)
+{
+	size_t	 i;
+
+	/* First the limits that may stop the statements that follow. */
+	for (i = 0; i < sizeof source_pinned_optional /
+	    sizeof source_pinned_optional[0]; i++) {
+		if (source_query(src, source_pinned_optional[i],
+		    cause) == -1) {
+			if (src->lost || mysql_errno(src->my) != 1193)
+				return -1;
+			free(*cause);
+			*cause = NULL;
+		}
+	}
+	for (i = 0; i < sizeof source_pinned / sizeof source_pinned[0]; i++) {
+		if (source_query(src, source_pinned[i], cause) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Connect with the credentials of an option file and pin the session
+ * (source_pinned above) so that what we read does not depend on server
+ * defaults.
  */
 struct source *
 source_open(const char *defaults_file, const char *group, char **cause)
@@ -110,11 +174,7 @@ source_open(const char *defaults_file, const char *group, char **cause)
 	}
 #endif
 	src->server = xasprintf("%s", mysql_get_server_info(src->my));
-	if (source_query(src, "SET SESSION sql_mode = '', "
-	    "time_zone = '+00:00', character_set_results = binary, "
-	    "net_write_timeout = 3600, net_read_timeout = 3600", cause) == -1 ||
-	    source_query(src, "SET SESSION TRANSACTION ISOLATION LEVEL "
-	    "REPEATABLE READ", cause) == -1) {
+	if (source_pin(src, cause) == -1) {
 		source_close(src);
 		return NULL;
 	}
