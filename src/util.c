@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <libgen.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -380,13 +381,24 @@ fail:
 int
 util_mkdir_parent(const char *path, char **cause)
 {
-	char	*dir, *slash;
+	char	*dir, *slash, *c, *up;
 	int	 r = 0;
 
 	dir = xstrdup(path);
 	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
 		*slash = '\0';
 		r = util_check_path(dir, UTIL_DIR | UTIL_MAYBE, cause);
+		if (r == -1 && errno == ENOENT) {
+			/* Only the last one is ours to make (mode 0700). */
+			c = *cause;
+			up = xstrdup(dir);
+			*cause = xasprintf("%s (dbsyscheck creates %s but not "
+			    "the directories above it, so create them first, for "
+			    "instance with install -d -m 0755 '%s')", c, dir,
+			    dirname(up));
+			free(up);
+			free(c);
+		}
 		if (r == 1 && mkdir(dir, 0700) == -1 && errno != EEXIST) {
 			*cause = xasprintf("%s: %s", dir, strerror(errno));
 			r = -1;

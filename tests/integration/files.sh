@@ -168,4 +168,12 @@ dbsc report
 expect_rc 0
 expect_empty
 
+# A baseline whose directory's parent is missing: the message says what
+# to create (dbsyscheck makes only the last directory).
+sed -i "s|^baseline .*|baseline $W/no/such/baseline.db|" "$W/dbsyscheck.conf"
+sed -i "s|^key .*|key $W/no/such/hmac.key|" "$W/dbsyscheck.conf"
+dbsc scan
+expect_rc 2
+expect_err "so create them first, for instance with install -d -m 0755 '$W/no')"
+
 exit 0
