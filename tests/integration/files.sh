@@ -7,13 +7,7 @@
 # at every run until they are resolved. The other user is nobody.
 . "$(dirname "$0")/setup"
 
-id nobody >/dev/null 2>&1 || fail "no user nobody"
-[ "$(id -u)" -eq 0 ] || fail "this driver needs root (it plays nobody)"
-chmod 0711 "$W"
-as_nobody()
-{
-	setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups -- "$@"
-}
+play_nobody
 check="$top_srcdir/tests/ossec/check_rules.py"
 # ossec_level: the level OSSEC gives the last dbsc output (full_command).
 ossec_level()

@@ -6,14 +6,7 @@
 # refused. The attacker is the user nobody.
 . "$(dirname "$0")/setup"
 
-id nobody >/dev/null 2>&1 || fail "no user nobody"
-[ "$(id -u)" -eq 0 ] || fail "this driver needs root (it plays nobody)"
-# nobody must reach its own directory below $W.
-chmod 0711 "$W"
-as_nobody()
-{
-	setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups -- "$@"
-}
+play_nobody
 
 db_start
 sql "CREATE DATABASE optdb"
