@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install the Debian packages that the build, the tests and the demo need
 # (clang and libclang-rt-dev, whose libclang-rt-NN-dev has the libFuzzer
-# runtime, for make fuzz; valgrind for make check VALGRIND=1).
+# runtime, for make fuzz; valgrind for make check VALGRIND=1; libpcre2-dev,
+# libmagic-dev and zlib1g-dev to build OSSEC HIDS 4.2.0 for the OSSEC tests).
 # Idempotent: does nothing (and needs no root) when all are installed.
 set -eu
 
@@ -11,6 +12,7 @@ pkgs="
 	mariadb-server mariadb-client libxml2-utils python3 sqlite3 openssl
 	coreutils diffutils grep sed procps util-linux
 	jq
+	libpcre2-dev libmagic-dev zlib1g-dev
 	clang libclang-rt-dev valgrind
 "
 
