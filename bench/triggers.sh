@@ -402,7 +402,7 @@ summary()
 	echo "server: $(mariadbd --version 2>&1 | head -n 1)"
 	echo "machine: $(nproc) CPUs, $(uname -sr); load average at the" \
 	    "end: $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "server settings: $settings; records to the server's error log"
+	echo "server settings: $settings; records to the trigger log (a file in the test's work directory)"
 	echo "$reps rounds of autocommit single-row statements in stored" \
 	    "procedure loops; each"
 	echo "phase cut into slices, each slice run on every table in turn."

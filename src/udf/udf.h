@@ -43,9 +43,9 @@ long long	 dbsyscheck_chunk(UDF_INIT *, UDF_ARGS *, char *, char *);
 /*
  * What the library reads once per load from the server's environment
  * (udf_env.c): the token and the trigger log, the only place records go.
- * Together with the forged-call rate limiter (udf_limit.c) this is the
- * library's only static state; after the first _init it is never written
- * again.
+ * Together with the forged-call rate limiter (udf_limit.c) and the open
+ * trigger log (udf_out.c) this is the library's only static state; after
+ * the first _init it is never written again.
  */
 #define UDF_TOKEN_LEN	64	/* lowercase hex characters */
 
@@ -68,6 +68,7 @@ int	 udf_token_ok(const struct udf_env *, const char *, unsigned long);
 #define UDF_ERRLOG	0x2	/* standard error, not the trigger log */
 #define UDF_LOST	"dbsyscheck-udf: trigger log unavailable, record lost: "
 int	 udf_write(const struct udf_env *, const char *, size_t, int);
+void	 udf_out_close(void);
 int	 udf_init_error(char *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 

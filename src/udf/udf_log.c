@@ -303,20 +303,24 @@ dbsyscheck_log(UDF_INIT *initid, UDF_ARGS *args, char *is_null, char *error)
 	return log_row(e, args);
 }
 
-/* At unload (DROP FUNCTION, shutdown): report forged records still cut. */
+/*
+ * At unload (DROP FUNCTION, shutdown): report forged records still cut,
+ * then close the trigger log.
+ */
 __attribute__((destructor)) static void
 udf_log_unload(void)
 {
 	unsigned long long	 n;
 	struct buf		 rec;
 
-	if ((n = udf_forged_pending()) == 0)
-		return;
-	buf_init(&rec, RECORD_MAX);
-	if (record_begin(&rec, "forged") == 0 &&
-	    record_field(&rec, "src", "trigger") == 0 &&
-	    record_field_num(&rec, "suppressed", n) == 0 &&
-	    record_end(&rec) == 0)
-		write_record(udf_env(), &rec);
-	buf_free(&rec);
+	if ((n = udf_forged_pending()) != 0) {
+		buf_init(&rec, RECORD_MAX);
+		if (record_begin(&rec, "forged") == 0 &&
+		    record_field(&rec, "src", "trigger") == 0 &&
+		    record_field_num(&rec, "suppressed", n) == 0 &&
+		    record_end(&rec) == 0)
+			write_record(udf_env(), &rec);
+		buf_free(&rec);
+	}
+	udf_out_close();
 }

@@ -2164,6 +2164,86 @@ test_write_fallback(void **state)
 	expect_log("");
 }
 
+/*
+ * Ensure that the open trigger log follows the path: after a rotation
+ * (rename, then a new file), a removal, or a replacement by a link or a
+ * FIFO, no line goes to the old file; a link or FIFO loses the line
+ * loudly, without blocking.
+ */
+static void
+test_write_follows_path(void **state)
+{
+	struct udf_env	 e;
+	char		 lpath[PATH_MAX], old[PATH_MAX], errpath[PATH_MAX];
+	char		*got, *want;
+	off_t		 seen, eseen = 0;
+	size_t		 len;
+	int		 saved, r;
+
+	(void)state;
+	path_in_dir(lpath, "rot.log");
+	path_in_dir(old, "rot.log.1");
+	path_in_dir(errpath, "stderr");
+	memset(&e, 0, sizeof e);
+	e.log_path = lpath;
+	assert_int_equal(udf_write(&e, "one", 3, 0), 0);
+
+	/* Rotated: renamed, and a new file created by logrotate. */
+	assert_int_equal(rename(lpath, old), 0);
+	write_file(lpath, "", 0, 0640);
+	assert_int_equal(udf_write(&e, "two", 3, 0), 0);
+	seen = 0;
+	got = file_new(old, &seen, &len);
+	assert_string_equal(got, "one\n");
+	free(got);
+	seen = 0;
+	got = file_new(lpath, &seen, &len);
+	assert_string_equal(got, "two\n");
+	free(got);
+
+	/* Removed: created again. */
+	assert_int_equal(unlink(lpath), 0);
+	assert_int_equal(udf_write(&e, "three", 5, 0), 0);
+	seen = 0;
+	got = file_new(lpath, &seen, &len);
+	assert_string_equal(got, "three\n");
+	free(got);
+
+	/* Replaced by a link to the old file: lost, the old file untouched. */
+	assert_int_equal(unlink(lpath), 0);
+	assert_int_equal(symlink(old, lpath), 0);
+	saved = stderr_to(errpath);
+	r = udf_write(&e, "four", 4, 0);
+	stderr_restore(saved);
+	assert_int_equal(r, -1);
+	got = file_new(errpath, &eseen, &len);
+	want = fmt(UDF_LOST "%s: %s\n", lpath, strerror(ELOOP));
+	assert_string_equal(got, want);
+	free(want);
+	free(got);
+	seen = 0;
+	got = file_new(old, &seen, &len);
+	assert_string_equal(got, "one\n");
+	free(got);
+
+	/* Replaced by a FIFO nobody reads: lost at once. */
+	assert_int_equal(unlink(lpath), 0);
+	assert_int_equal(mkfifo(lpath, 0640), 0);
+	saved = stderr_to(errpath);
+	r = udf_write(&e, "five", 4, 0);
+	stderr_restore(saved);
+	assert_int_equal(r, -1);
+	eseen = 0;
+	got = file_new(errpath, &eseen, &len);
+	/* open(2) of a FIFO without a reader, O_NONBLOCK: ENXIO. */
+	want = fmt(UDF_LOST "%s: %s\n", lpath, strerror(ENXIO));
+	assert_string_equal(got, want);
+	free(want);
+	free(got);
+	assert_int_equal(unlink(lpath), 0);
+	assert_int_equal(unlink(old), 0);
+}
+
 /* Ensure that a symbolic link as log file is not followed. */
 static void
 test_write_symlink(void **state)
@@ -2436,6 +2516,7 @@ main(void)
 		T(test_write_timestamp),
 		T(test_write_fallback),
 		T(test_write_symlink),
+		T(test_write_follows_path),
 	};
 #undef T
 	int	 failed;
