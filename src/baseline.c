@@ -396,7 +396,7 @@ baseline_exists(const char *path, char **cause)
 		return util_check_path(path, UTIL_MAYBE, cause) == -1 ? -1 : 0;
 	}
 	if (S_ISLNK(st.st_mode)) {
-		*cause = xasprintf("%s: is a symbolic link; refusing to use it "
+		*cause = xasprintf("%s: is a symbolic link, refusing to use it "
 		    "as the baseline", path);
 		return -1;
 	}
@@ -538,7 +538,7 @@ baseline_verify(struct baseline *bl,
 	    cause) == -1)
 		return -1;
 	if (appid != BASELINE_APPID) {
-		*cause = xasprintf("baseline %s: not a dbsyscheck baseline; "
+		*cause = xasprintf("baseline %s: not a dbsyscheck baseline, "
 		    "refusing to touch it", bl->path);
 		return -1;
 	}
@@ -562,7 +562,7 @@ baseline_verify(struct baseline *bl,
 	if (keycheck != NULL && (sqlite3_column_bytes(st, 0) !=
 	    BASELINE_KEYCHECK_LEN || memcmp(sqlite3_column_blob(st, 0),
 	    keycheck, BASELINE_KEYCHECK_LEN) != 0)) {
-		*cause = xasprintf("baseline %s was made with another key; "
+		*cause = xasprintf("baseline %s was made with another key, "
 		    "restore the key file it was made with, or move the "
 		    "baseline away to start a new one", bl->path);
 		goto out;

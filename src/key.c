@@ -70,7 +70,7 @@ key_load(const char *path, int create, unsigned char key[KEY_LEN],
 		if (create)
 			return key_create(path, key, cause);
 		*cause = xasprintf("%s: key file missing, but the baseline "
-		    "exists; restore the key (a new key would make every row "
+		    "exists: restore the key (a new key would make every row "
 		    "look changed)", path);
 	}
 	if (fd == -1)

@@ -187,7 +187,7 @@ static char *
 missing_msg(const struct conf *conf)
 {
 	return xasprintf("baseline %s is missing but its key %s exists: it "
-	    "was removed outside dbsyscheck; restore it from a backup, or run "
+	    "was removed outside dbsyscheck: restore it from a backup, or run "
 	    "dbsyscheck reset to take a new one (changes since the last scan "
 	    "are then not reported)", conf->baseline, conf->key);
 }
@@ -601,7 +601,7 @@ cmd_report(const struct options *o, struct conf *conf)
 		 * report. Only a lock held for long is worth an alert, or
 		 * one that kept the last scan out (noted above).
 		 */
-		log_warnx("%s (for %lld s); nothing printed", cause, held);
+		log_warnx("%s (for %lld s), nothing printed", cause, held);
 		if (!noted)
 			rc = EXIT_NOCHANGE;
 		goto out;
@@ -745,6 +745,29 @@ out:
 	return rc;
 }
 
+/*
+ * BASELINE and SUFFIX, a file a run makes next to the baseline: missing,
+ * or a regular file (runs open it without following links) that passes
+ * util_check_path, as its directories must.
+ */
+static int
+check_state_file(const char *baseline, const char *suffix, char **cause)
+{
+	struct stat	 st;
+	char		*path;
+	int		 missing, r = -1;
+
+	path = xasprintf("%s%s", baseline, suffix);
+	if ((missing = lstat(path, &st) == -1) && errno != ENOENT)
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+	else if (!missing && !S_ISREG(st.st_mode))
+		*cause = xasprintf("%s: not a regular file", path);
+	else if (util_check_path(path, UTIL_MAYBE, cause) != -1)
+		r = 0;
+	free(path);
+	return r;
+}
+
 /* -t: the configuration parses, files are safe, every table is usable. */
 static int
 cmd_test(struct conf *conf)
@@ -757,6 +780,11 @@ cmd_test(struct conf *conf)
 	int		 r, rc = EXIT_ERROR, bad = 0;
 
 	if (check_defaults_file(conf, &cause) == -1)
+		goto out;
+	/* Where a run would keep its state: the checks of every run. */
+	if (baseline_exists(conf->baseline, &cause) == -1 ||
+	    check_state_file(conf->baseline, ".lock", &cause) == -1 ||
+	    check_state_file(conf->baseline, ".failed", &cause) == -1)
 		goto out;
 	r = key_load(conf->key, 0, key, &cause);
 	util_wipe(key, sizeof key);

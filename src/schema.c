@@ -601,7 +601,7 @@ schema_chunkable(const struct schema *s, char **cause)
 	for (k = 0; k < s->nkey; k++) {
 		if (s->cols[s->key[k]].castorder) {
 			*cause = xasprintf("chunk= needs a key of integer, "
-			    "binary or date and time columns; key column %s "
+			    "binary or date and time columns: key column %s "
 			    "is sorted by its collation, so its ranges cannot "
 			    "use the index", s->cols[s->key[k]].name);
 			return -1;

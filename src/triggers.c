@@ -543,7 +543,7 @@ triggers_token_load(const char *path, char token[TRIGGERS_TOKEN_LEN + 1],
 	if (fd == -1)
 		return -1;
 	if (fstat(fd, &st) == -1 || (st.st_mode & S_IRWXO)) {
-		*cause = xasprintf("%s: world-accessible; run: chmod 0640 "
+		*cause = xasprintf("%s: world-accessible, run: chmod 0640 "
 		    "'%s'", path, path);
 		goto out;
 	}
@@ -564,7 +564,7 @@ triggers_token_load(const char *path, char token[TRIGGERS_TOKEN_LEN + 1],
 	goto out;
 bad:
 	*cause = xasprintf("%s: not a trigger token (64 lowercase hex "
-	    "characters and a newline); run: dbsyscheck token", path);
+	    "characters and a newline), run: dbsyscheck token", path);
 out:
 	util_wipe(data, sizeof data);
 	close(fd);

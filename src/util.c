@@ -139,7 +139,7 @@ util_check_dir(const struct stat *st, const char *path, const char *to,
 		}
 	} else if (st->st_mode & S_IWGRP) {
 		*cause = xasprintf("%s: directory writable by its group (mode "
-		    "%04o), so the group could replace %s; run: chmod g-w "
+		    "%04o), so the group could replace %s, run: chmod g-w "
 		    "'%s', or move the file to a directory that only root may "
 		    "write", path, (unsigned)(st->st_mode & 07777), to, path);
 		return -1;
@@ -164,13 +164,13 @@ util_check_stat(const struct stat *st, const char *path, int flags,
 	if (util_check_owner(st, "", path, cause) == -1)
 		return -1;
 	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
-		*cause = xasprintf("%s: group- or world-writable (mode %04o); "
+		*cause = xasprintf("%s: group- or world-writable (mode %04o), "
 		    "run: chmod go-w '%s'", path,
 		    (unsigned)(st->st_mode & 07777), path);
 		return -1;
 	}
 	if ((flags & UTIL_SECRET) && (st->st_mode & (S_IRWXG | S_IRWXO))) {
-		*cause = xasprintf("%s: group- or world-accessible (mode %04o); "
+		*cause = xasprintf("%s: group- or world-accessible (mode %04o), "
 		    "run: chmod 600 '%s'", path,
 		    (unsigned)(st->st_mode & 07777), path);
 		return -1;

@@ -92,6 +92,34 @@ EOF
 dbsc -t
 expect_rc 0
 
+# -t checks where a run keeps its state as a run does: the baseline, its
+# lock and its failure note (a link, another owner, a directory others can
+# write) are refused, naming the file.
+rm -f "$W/baseline.db.lock"
+ln -s "$W/elsewhere" "$W/baseline.db.lock"
+dbsc -t
+expect_rc 2
+expect_err "baseline.db.lock"
+rm -f "$W/baseline.db.lock"
+: >"$W/baseline.db.failed"
+chown nobody "$W/baseline.db.failed"
+dbsc -t
+expect_rc 2
+expect_err "baseline.db.failed"
+rm -f "$W/baseline.db.failed"
+mkdir "$W/open"
+chmod 0777 "$W/open"
+sed "s|^baseline .*|baseline $W/open/baseline.db|" "$W/dbsyscheck.conf" \
+    >"$W/open.conf"
+chmod 0600 "$W/open.conf"
+cp "$W/open.conf" "$W/dbsyscheck.conf"
+dbsc -t
+expect_rc 2
+expect_err "$W/open"
+dbsc_conf "cfg.t"
+dbsc -t
+expect_rc 0
+
 # -t checks the connection too.
 db_stop
 dbsc -t

@@ -141,7 +141,7 @@ case_empty()
 	rm -f "$B"
 	: >"$B"
 	chmod 0600 "$B"
-	refused "baseline $B: not a dbsyscheck baseline; refusing to touch it"
+	refused "baseline $B: not a dbsyscheck baseline, refusing to touch it"
 	[ ! -s "$B" ] || fail "the empty file was written to"
 	restore_and_scan
 }
@@ -169,7 +169,7 @@ case_other_app()
 	sqlite3 "$B" "CREATE TABLE tables (x); CREATE TABLE rows (y);
 	    INSERT INTO tables VALUES ('not ours')"
 	chmod 0600 "$B"
-	refused "baseline $B: not a dbsyscheck baseline; refusing to touch it"
+	refused "baseline $B: not a dbsyscheck baseline, refusing to touch it"
 	restore_and_scan
 }
 case_run other_app case_other_app
@@ -180,7 +180,7 @@ case_symlink()
 	cp "$W/good.db" "$W/target.db"
 	ln -s "$W/target.db" "$B"
 	_t=$(bl_sha "$W/target.db")
-	refused "$B: is a symbolic link; refusing to use it as the baseline"
+	refused "$B: is a symbolic link, refusing to use it as the baseline"
 	[ -L "$B" ] || fail "the link was replaced"
 	[ "$(bl_sha "$W/target.db")" = "$_t" ] || fail "the target changed"
 	restore_and_scan
@@ -192,7 +192,7 @@ case_other_key()
 	rm -f "$W/hmac.key"
 	head -c 32 /dev/urandom >"$W/hmac.key"
 	chmod 0600 "$W/hmac.key"
-	refused "baseline $B was made with another key; restore the key file it was made with, or move the baseline away to start a new one" nokey
+	refused "baseline $B was made with another key, restore the key file it was made with, or move the baseline away to start a new one" nokey
 	restore_and_scan
 }
 case_run other_key case_other_key
@@ -200,7 +200,7 @@ case_run other_key case_other_key
 case_key_missing()
 {
 	rm -f "$W/hmac.key"
-	refused "$W/hmac.key: key file missing, but the baseline exists; restore the key (a new key would make every row look changed)" nokey
+	refused "$W/hmac.key: key file missing, but the baseline exists: restore the key (a new key would make every row look changed)" nokey
 	[ ! -e "$W/hmac.key" ] || fail "a new key was created"
 	restore_and_scan
 }

@@ -80,7 +80,7 @@ case_modes()
 	C=$W/dbsyscheck.conf M=$W/my.cnf K=$W/hmac.key
 	for mode in 0620 0602 0660 0666; do
 		chmod "$mode" "$C"
-		refused "$C: group- or world-writable (mode $mode); run: chmod go-w '$C'"
+		refused "$C: group- or world-writable (mode $mode), run: chmod go-w '$C'"
 	done
 	chmod 0644 "$C"
 	for f in "$M" "$K"; do
@@ -90,11 +90,11 @@ case_modes()
 				# The owner's x bit is harmless.
 				continue
 			fi
-			refused "$f: group- or world-accessible (mode $mode); run: chmod 600 '$f'"
+			refused "$f: group- or world-accessible (mode $mode), run: chmod 600 '$f'"
 		done
 		for mode in 0620 0602; do
 			chmod "$mode" "$f"
-			refused "$f: group- or world-writable (mode $mode); run: chmod go-w '$f'"
+			refused "$f: group- or world-writable (mode $mode), run: chmod go-w '$f'"
 		done
 		chmod 0600 "$f"
 	done

@@ -991,7 +991,7 @@ test_load_world_writable(void **state)
 	unlink(path);
 	assert_null(conf);
 	snprintf(want, sizeof want, "%s: group- or world-writable (mode "
-	    "0646); run: chmod go-w '%s'", path, path);
+	    "0646), run: chmod go-w '%s'", path, path);
 	assert_string_equal(cause, want);
 	free(cause);
 }
