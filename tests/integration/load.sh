@@ -231,10 +231,36 @@ case_run stream_two_sessions case_stream_two_sessions
 
 case_stream_one_session()
 {
-	# One other starts while the server still sends the scan its rows:
-	# Threads_running is 3 (the other, the scan's, the monitor's), the
-	# scan's own two not counted: no pause.
-	stream_run wide 1
+	# One other session runs for the whole scan, also while the server
+	# still sends the scan its rows: Threads_running is then 3 (the
+	# other, the scan's stream, its monitor's query), the scan's own two
+	# not counted: no pause. The other starts before the scan, so that
+	# none of the test's own queries (waiting for it to start) can run
+	# while the scan looks: one would count as a second other.
+	change wide
+	busy_sessions 1 600
+	echo "(1 session running SELECT SLEEP(600))"
+	echo "+ dbsyscheck --progress scan ld.wide (background)"
+	dbsc_bg --progress scan ld.wide
+	bg_wait "$bg"
+	rc=$st
+	[ "$(sql "SELECT COUNT(*) FROM information_schema.PROCESSLIST
+	    WHERE INFO = 'SELECT SLEEP(600)'")" = 1 ] ||
+	    fail "the other session did not last the whole scan"
+	sql "SELECT ID FROM information_schema.PROCESSLIST
+	    WHERE INFO = 'SELECT SLEEP(600)'" | while read -r _id; do
+		sql "KILL $_id"
+	done
+	busy_done
+	cp "$W/bg.out" "$W/out"
+	tr '\r' '\n' <"$W/bg.err" | grep -v -e '^$' \
+	    -e "^dbsyscheck: ld\\.wide: [0-9]* rows\$" >"$W/errout" || true
+	sed 's/^/  out| /' "$W/out"
+	sed 's/^/  err| /' "$W/errout"
+	echo "  exit $rc"
+	expect_rc 1
+	changes wide | expect_out
+	grep -q ' rows' "$W/bg.err" || fail "no progress shown"
 	! grep -q paused "$W/errout" || fail "paused for its own threads"
 	[ ! -s "$W/errout" ] || fail "more on standard error"
 }

@@ -122,18 +122,47 @@ EOF
 }
 case_run owners case_owners
 
-# wait_streaming TABLE: wait until a scan streams sec.TABLE.
+# wait_streaming TABLE: wait until a scan waits to read sec.TABLE (hold_table).
 wait_streaming()
 {
 	_n=0
 	while [ "$(sql "SELECT COUNT(*) FROM information_schema.PROCESSLIST
 	    WHERE ID <> CONNECTION_ID() AND
-	    INFO LIKE 'SELECT %FROM \`sec\`.\`$1\` ORDER BY%'")" = 0 ]; do
+	    STATE = 'Waiting for table metadata lock' AND
+	    INFO LIKE 'SELECT %FROM \`sec\`.\`$1\`%'")" = 0 ]; do
 		_n=$((_n + 1))
-		[ "$_n" -lt 300 ] || fail "the scan never streamed"
+		[ "$_n" -lt 3000 ] || fail "the scan never came to the table"
 		_alive "$bg" || fail "the scan ended too soon"
 		sleep 0.02
 	done
+}
+
+# hold_table T: another session holds a write lock on sec.T until
+# release_table, so that a scan's read of it waits (lock_wait_timeout is
+# an hour in the scan's session): the scan is then certainly running
+# while the test looks at it, however fast or loaded the machine.
+hold_table()
+{
+	_sql_run -e "LOCK TABLES sec.$1 WRITE; SELECT SLEEP(600)" \
+	    >/dev/null 2>&1 &
+	table_holder=$!
+	bg_track "$table_holder"
+	_n=0
+	while [ "$(sql "SELECT COUNT(*) FROM information_schema.PROCESSLIST
+	    WHERE INFO = 'SELECT SLEEP(600)'")" = 0 ]; do
+		_n=$((_n + 1))
+		[ "$_n" -lt 3000 ] || fail "could not lock sec.$1"
+		sleep 0.02
+	done
+}
+
+release_table()
+{
+	sql "SELECT ID FROM information_schema.PROCESSLIST
+	    WHERE INFO = 'SELECT SLEEP(600)'" | while read -r _id; do
+		sql "KILL $_id"
+	done
+	bg_kill "$table_holder"
 }
 
 # While a scan runs: its argv and environment hold no password, core dumps
@@ -144,11 +173,13 @@ case_running()
 	dbsc --max-bytes 0 scan
 	expect_rc 1
 	sql_db sec "UPDATE big SET v = 'x' WHERE id = 299999"
+	hold_table big
 	dbsc_bg --max-bytes 0 scan
 	wait_streaming big
 	tr '\0' '\n' <"/proc/$bg/cmdline" >"$W/cmdline"
 	tr '\0' '\n' <"/proc/$bg/environ" >"$W/environ"
 	grep 'Max core file size' "/proc/$bg/limits" >"$W/limits"
+	release_table
 	bg_wait "$bg"
 	[ "$st" = 1 ] || fail "the scan exited $st"
 	sed 's/^/  cmdline| /' "$W/cmdline"
@@ -186,6 +217,7 @@ case_not_dumpable()
 	    >"$W/nb/dbsyscheck.conf"
 	chmod 0600 "$W/nb/my.cnf" "$W/nb/dbsyscheck.conf"
 	chown -R "$nb" "$W/nb"
+	hold_table big
 	setpriv --reuid="$nb" --regid="$(id -g nobody)" --clear-groups -- \
 	    "$top_builddir/dbsyscheck" -c "$W/nb/dbsyscheck.conf" \
 	    --max-bytes 0 scan >"$W/bg.out" 2>"$W/bg.err" </dev/null &
@@ -195,6 +227,7 @@ case_not_dumpable()
 	owner=$(stat -c %u "/proc/$bg/environ")
 	uid=$(awk '/^Uid:/ { print $2 }' "/proc/$bg/status")
 	grep 'Max core file size' "/proc/$bg/limits" >"$W/limits"
+	release_table
 	bg_wait "$bg"
 	sed 's/^/  bg| /' "$W/bg.out" "$W/bg.err"
 	[ "$st" = 1 ] || fail "the scan as nobody exited $st"
