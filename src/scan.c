@@ -53,6 +53,21 @@ struct tscan {
 	const unsigned long	*lens;
 	unsigned char		 digest[ROWENC_DIGEST_LEN];
 	unsigned char		*tags;
+
+	/*
+	 * Columns read once more after the hashed ones: the text of key
+	 * columns hashed through an expression (keys are always built from
+	 * the text), then, while the stored digests use an older encoding
+	 * version, the columns whose encoding changed, in the old one.
+	 */
+	struct source_extra	*extra;
+	size_t			 nextra;
+	size_t			 nlegacy;
+	size_t			*legacy;	/* their hashed value indexes */
+	const char		**ovals;	/* the row in the old encoding */
+	unsigned long		*olens;
+	unsigned char		 odigest[ROWENC_DIGEST_LEN];
+	unsigned char		*otags;
 	struct buf		 key;
 	struct buf		 rec;
 	struct baseline_cursor	*cur;
@@ -429,7 +444,8 @@ scan_row_record(struct tscan *t, const char *op, const unsigned char *key,
 
 /* The names of the columns whose tags differ, comma-separated. */
 static int
-scan_changed(struct tscan *t, const struct diff_row *old, struct buf *out)
+scan_changed(struct tscan *t, const struct diff_row *old,
+    const unsigned char *tags, struct buf *out)
 {
 	const char	*name;
 	size_t		 i;
@@ -439,7 +455,7 @@ scan_changed(struct tscan *t, const struct diff_row *old, struct buf *out)
 		return buf_adds(out, "%3F");
 	for (i = 0; i < t->nhashed; i++) {
 		if (memcmp(old->tags + i * ROWENC_TAG_LEN,
-		    t->tags + i * ROWENC_TAG_LEN, ROWENC_TAG_LEN) == 0)
+		    tags + i * ROWENC_TAG_LEN, ROWENC_TAG_LEN) == 0)
 			continue;
 		name = t->s->cols[t->colidx[i]].name;
 		if ((any && buf_addc(out, ',') == -1) ||
@@ -464,7 +480,10 @@ scan_emit(void *arg, enum diff_event ev, const struct diff_row *old,
 
 	switch (ev) {
 	case DIFF_SAME:
-		return 0;
+		if (t->nlegacy == 0)
+			return 0;
+		/* Unchanged under the old encoding: stored under the new. */
+		break;
 	case DIFF_REMOVED:
 		if (baseline_cursor_del(t->cur, old->key, old->keylen,
 		    cause) == -1)
@@ -480,11 +499,12 @@ scan_emit(void *arg, enum diff_event ev, const struct diff_row *old,
 	}
 	rowenc_tags(t->re, t->vals, t->lens, t->nhashed, t->tags);
 	row = *new;
+	row.digest = t->digest;
 	row.tags = t->tags;
 	row.tagslen = t->nhashed * ROWENC_TAG_LEN;
 	if (baseline_cursor_put(t->cur, &row, cause) == -1)
 		return -1;
-	if (!t->report)
+	if (!t->report || ev == DIFF_SAME)
 		return 0;
 	if (ev == DIFF_ADDED) {
 		t->run->stats.inserts++;
@@ -495,7 +515,12 @@ scan_emit(void *arg, enum diff_event ev, const struct diff_row *old,
 		return 0;
 	t->run->stats.updates++;
 	buf_init(&changed, BUF_NOCAP);
-	if (scan_changed(t, old, &changed) == -1) {
+	/* Under the old encoding, old tags are compared with old tags. */
+	if (t->nlegacy != 0)
+		rowenc_tags(t->re, (const char *const *)t->ovals, t->olens,
+		    t->nhashed, t->otags);
+	if (scan_changed(t, old, t->nlegacy != 0 ? t->otags : t->tags,
+	    &changed) == -1) {
 		*cause = xstrdup("out of memory");
 		return -1;
 	}
@@ -569,10 +594,23 @@ scan_row(void *arg, const char *const *vals, const unsigned long *lens)
 	if (rowenc_digest(t->re, vals, lens, t->nhashed, t->digest,
 	    &t->cause) == -1)
 		return -1;
+	if (t->nlegacy != 0) {
+		memcpy(t->ovals, vals, t->nhashed * sizeof *t->ovals);
+		memcpy(t->olens, lens, t->nhashed * sizeof *t->olens);
+		for (k = 0; k < t->nlegacy; k++) {
+			i = t->nhashed + t->nextra - t->nlegacy + k;
+			t->ovals[t->legacy[k]] = vals[i];
+			t->olens[t->legacy[k]] = lens[i];
+		}
+		if (rowenc_digest(t->re, (const char *const *)t->ovals,
+		    t->olens, t->nhashed, t->odigest, &t->cause) == -1)
+			return -1;
+	}
 	memset(&row, 0, sizeof row);
 	row.key = (const unsigned char *)t->key.data;
 	row.keylen = t->key.len;
-	row.digest = t->digest;
+	/* The diff compares with what is stored: in its encoding. */
+	row.digest = t->nlegacy != 0 ? t->odigest : t->digest;
 	t->vals = vals;
 	t->lens = lens;
 	t->nrows++;
@@ -671,7 +709,7 @@ scan_missing(struct tscan *t, const struct conf_table *ct,
 static int
 scan_plan(struct tscan *t, struct baseline_entry *e, int stored,
     enum scan_mode mode, const unsigned char fp[SCHEMA_FP_LEN],
-    int *first, int *same, char **cause)
+    int *first, int *same, int *oldenc, char **cause)
 {
 	unsigned char	 mac[ROWENC_MAC_LEN];
 	struct schema	*old = NULL;
@@ -681,6 +719,7 @@ scan_plan(struct tscan *t, struct baseline_entry *e, int stored,
 
 	*first = 0;
 	*same = 0;
+	*oldenc = SCHEMA_ENC;
 	t->report = mode == SCAN_REPORT;
 	t->updates = 1;
 	if (!stored) {
@@ -706,8 +745,10 @@ scan_plan(struct tscan *t, struct baseline_entry *e, int stored,
 	buf_init(&why, BUF_NOCAP);
 	/* An entry that fails authentication is not trusted at all. */
 	what = SCHEMA_COLUMNS | SCHEMA_KEY;
-	if (old != NULL)
+	if (old != NULL) {
 		what = schema_compare(old, t->s, &why);
+		*oldenc = old->encver;
+	}
 	schema_free(old);
 	if (what == -1) {
 		buf_free(&why);
@@ -756,6 +797,11 @@ tscan_free(struct tscan *t)
 	free(t->keyidx);
 	free(t->colidx);
 	free(t->tags);
+	free(t->extra);
+	free(t->legacy);
+	free(t->ovals);
+	free(t->olens);
+	free(t->otags);
 	free(t->varlen);
 	baseline_chunks_free(t->chunks, t->nchunks);
 	buf_free(&t->key);
@@ -820,7 +866,8 @@ scan_range(struct tscan *t, const struct keyvals *lo, const unsigned char *lok,
 	t->cur = baseline_cursor(sc->bl, t->tid, lok, loklen, hik, hiklen);
 	t->diff = diff_create(&scan_diff_ops, t);
 	sc->streaming = 1;
-	r = source_stream(sc->src, t->s, lo, hi, scan_row, t, sc->stop, cause);
+	r = source_stream(sc->src, t->s, t->extra, t->nextra, lo, hi, scan_row,
+	    t, sc->stop, cause);
 	sc->streaming = 0;
 	if (r == -1) {
 		if (t->cause != NULL) {
@@ -954,6 +1001,16 @@ out:
 	return r;
 }
 
+/* Read column col once more after the hashed ones, in encoding enc. */
+static void
+scan_extra(struct tscan *t, size_t col, enum colenc enc)
+{
+	t->extra = xreallocarray(t->extra, t->nextra + 1, sizeof *t->extra);
+	t->extra[t->nextra].col = col;
+	t->extra[t->nextra].enc = enc;
+	t->nextra++;
+}
+
 static int
 scan_table_body(struct tscan *t, const struct conf_table *ct,
     enum scan_mode mode, char **cause)
@@ -964,7 +1021,7 @@ scan_table_body(struct tscan *t, const struct conf_table *ct,
 	struct buf		 enc;
 	unsigned char		 fp[SCHEMA_FP_LEN];
 	size_t			 i, n, k, nold = 0;
-	int			 r, stored, first, same, chunked = 0;
+	int			 r, stored, first, same, oldenc, chunked = 0;
 	int			 empty = 0;
 
 	r = source_describe(sc->src, ct->db, ct->name, &t->s, cause);
@@ -987,8 +1044,14 @@ scan_table_body(struct tscan *t, const struct conf_table *ct,
 		t->colidx[n] = i;
 		t->varlen[n] = (unsigned char)t->s->cols[i].varlen;
 		for (k = 0; k < t->s->nkey; k++) {
-			if (t->s->key[k] == i)
-				t->keyidx[k] = n;
+			if (t->s->key[k] != i)
+				continue;
+			t->keyidx[k] = n;
+			if (t->s->cols[i].enc != COLENC_TEXT) {
+				/* The key is its text, as before encodings. */
+				scan_extra(t, i, COLENC_TEXT);
+				t->keyidx[k] = t->nhashed + t->nextra - 1;
+			}
 		}
 		n++;
 	}
@@ -1006,9 +1069,33 @@ scan_table_body(struct tscan *t, const struct conf_table *ct,
 		return -1;
 	schema_fingerprint(t->s, fp);
 	t->tid = e.tid;
-	if (scan_plan(t, &e, stored, mode, fp, &first, &same, cause) == -1) {
+	if (scan_plan(t, &e, stored, mode, fp, &first, &same, &oldenc,
+	    cause) == -1) {
 		baseline_entry_clear(&e);
 		return -1;
+	}
+	/*
+	 * Rows stored under an older encoding version: the columns whose
+	 * encoding changed are read in both, and every row is compared
+	 * under the old one and stored under the new (docs/DESIGN.md,
+	 * "Encoding changes").
+	 */
+	if (stored && same && mode == SCAN_REPORT && oldenc != SCHEMA_ENC) {
+		for (n = 0; n < t->nhashed; n++) {
+			i = t->colidx[n];
+			if (schema_colenc(&t->s->cols[i], oldenc) ==
+			    t->s->cols[i].enc)
+				continue;
+			scan_extra(t, i, schema_colenc(&t->s->cols[i], oldenc));
+			t->legacy = xreallocarray(t->legacy, t->nlegacy + 1,
+			    sizeof *t->legacy);
+			t->legacy[t->nlegacy++] = n;
+		}
+		if (t->nlegacy != 0) {
+			t->ovals = xcalloc(t->nhashed, sizeof *t->ovals);
+			t->olens = xcalloc(t->nhashed, sizeof *t->olens);
+			t->otags = xcalloc(t->nhashed, ROWENC_TAG_LEN);
+		}
 	}
 	/* A reset builds the table's rows anew, never reading the old. */
 	if (stored && mode == SCAN_RESET &&
@@ -1038,7 +1125,9 @@ scan_table_body(struct tscan *t, const struct conf_table *ct,
 			}
 		}
 	}
+	/* Chunks stored under an old encoding are laid out anew. */
 	if (ct->chunk != 0 && mode == SCAN_REPORT && same && !empty &&
+	    t->nlegacy == 0 &&
 	    e.chunk == (int64_t)ct->chunk && e.state == BASELINE_PRESENT) {
 		if (baseline_chunks_get(sc->bl, t->tid, &old, &nold,
 		    cause) == -1) {

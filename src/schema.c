@@ -13,7 +13,7 @@
 #include "util.h"
 #include "xmalloc.h"
 
-#define SCHEMA_VERSION	1
+#define SCHEMA_VERSION	2	/* 1: no encoding version (it is 0) */
 #define SCHEMA_NULL	0xffffffffU
 
 /* An empty schema for DB.NAME. */
@@ -25,7 +25,67 @@ schema_create(const char *db, const char *name)
 	s = xcalloc(1, sizeof *s);
 	s->db = xstrdup(db);
 	s->name = xstrdup(name);
+	s->encver = SCHEMA_ENC;
 	return s;
+}
+
+/*
+ * 1 when the ENUM or SET type (COLUMN_TYPE "enum('a','b')", a quote in a
+ * member doubled) has an empty member, whose text is that of the invalid
+ * value (ENUM index 0) or of the empty set.
+ */
+static int
+schema_empty_member(const char *type)
+{
+	const char	*p = strchr(type, '(');
+	size_t		 n;
+	int		 empty = 0;
+
+	if (p == NULL)
+		return 0;
+	for (p++; *p == '\'';) {
+		for (p++, n = 0; *p != '\0'; p++, n++) {
+			if (*p == '\'' && p[1] == '\'')
+				p++;
+			else if (*p == '\'')
+				break;
+		}
+		if (*p != '\'')
+			return 0;
+		empty |= n == 0;
+		if (*++p == ')')
+			return empty;
+		if (*p != ',')
+			return 0;
+		p++;
+	}
+	return 0;
+}
+
+/*
+ * The encoding of column c's value under encoding version encver (see
+ * docs/DESIGN.md, "How each type is encoded"): only the types whose text
+ * is not exactly the stored value are read through an expression. Later
+ * versions add cases for encver >= 2 and keep those of the older ones.
+ */
+enum colenc
+schema_colenc(const struct column *c, int encver)
+{
+	size_t	 n;
+
+	if (encver < 1)
+		return COLENC_TEXT;
+	n = strcspn(c->type, "( ");
+	/* FLOAT text has 6 significant digits; DOUBLE(M,D) has D decimals. */
+	if ((n == 5 && strncmp(c->type, "float", 5) == 0) ||
+	    (n == 6 && strncmp(c->type, "double", 6) == 0 &&
+	    c->type[n] == '('))
+		return COLENC_DOUBLE;
+	if (((n == 4 && strncmp(c->type, "enum", 4) == 0) ||
+	    (n == 3 && strncmp(c->type, "set", 3) == 0)) &&
+	    schema_empty_member(c->type))
+		return COLENC_NUMBER;
+	return COLENC_TEXT;
 }
 
 /* 1 for the types whose text can never hold a '#' (numbers, times). */
@@ -126,6 +186,7 @@ schema_add_column(struct schema *s, const char *name, const char *type,
 	c->collation = collation != NULL ? xstrdup(collation) : NULL;
 	c->nullable = nullable;
 	c->hashed = 1;
+	c->enc = schema_colenc(c, s->encver);
 	if (data_type == NULL)
 		data_type = "";
 	c->varlen = !schema_fixed_text(data_type);
@@ -262,28 +323,30 @@ putstr(struct buf *b, const char *s)
 	return buf_adds(b, s);
 }
 
-static int schema_encode_cols(const struct schema *, struct buf *);
+static int schema_encode_cols(const struct schema *, int, struct buf *);
 
 /*
  * Encode the description as a length-prefixed blob for the baseline:
  * everything that decides the digests (not mask=, which never changes a
- * digest), then the watched triggers and functions.
+ * digest), the encoding version of the digests, then the watched
+ * triggers and functions.
  */
 int
 schema_encode(const struct schema *s, struct buf *b)
 {
-	if (schema_encode_cols(s, b) == -1)
+	if (schema_encode_cols(s, SCHEMA_VERSION, b) == -1 ||
+	    put32(b, (uint32_t)s->encver) == -1)
 		return -1;
 	return putstr(b, s->watch);
 }
 
 static int
-schema_encode_cols(const struct schema *s, struct buf *b)
+schema_encode_cols(const struct schema *s, int version, struct buf *b)
 {
 	const struct column	*c;
 	size_t			 i;
 
-	if (buf_addc(b, SCHEMA_VERSION) == -1 || putstr(b, s->db) == -1 ||
+	if (buf_addc(b, version) == -1 || putstr(b, s->db) == -1 ||
 	    putstr(b, s->name) == -1 || put32(b, (uint32_t)s->ncols) == -1)
 		return -1;
 	for (i = 0; i < s->ncols; i++) {
@@ -362,8 +425,10 @@ schema_decode(const void *p, size_t len, char **cause)
 	struct column	*c;
 	uint32_t	 n, i;
 	char		*db, *name;
+	int		 version;
 
-	if (get8(&r) != SCHEMA_VERSION || r.bad) {
+	version = get8(&r);
+	if ((version != 1 && version != SCHEMA_VERSION) || r.bad) {
 		*cause = xstrdup("stored table description has an unknown "
 		    "version");
 		return NULL;
@@ -397,6 +462,16 @@ schema_decode(const void *p, size_t len, char **cause)
 		else if (c->keypos > 0)
 			s->nkey++;
 	}
+	/* Version 1 was written before encodings were recorded. */
+	s->encver = 0;
+	if (version >= 2) {
+		n = get32(&r);
+		if (n > SCHEMA_ENC)
+			r.bad = 1;
+		s->encver = (int)n;
+	}
+	for (i = 0; i < s->ncols && !r.bad; i++)
+		s->cols[i].enc = schema_colenc(&s->cols[i], s->encver);
 	s->watch = getstr(&r);
 	if (!r.bad && r.left != 0)
 		r.bad = 1;
@@ -427,7 +502,9 @@ schema_decode(const void *p, size_t len, char **cause)
 
 /*
  * SHA-256 of the encoded columns and key: what decides whether stored
- * digests can be compared (the watched triggers do not).
+ * digests can be compared (the watched triggers do not, nor the encoding
+ * version, which scan.c bridges). Encoded as by version 1, so that the
+ * fingerprints stored before version 2 stay valid.
  */
 void
 schema_fingerprint(const struct schema *s, unsigned char out[SCHEMA_FP_LEN])
@@ -436,7 +513,7 @@ schema_fingerprint(const struct schema *s, unsigned char out[SCHEMA_FP_LEN])
 	unsigned int	 n = SCHEMA_FP_LEN;
 
 	buf_init(&b, BUF_NOCAP);
-	if (schema_encode_cols(s, &b) == -1 ||
+	if (schema_encode_cols(s, 1, &b) == -1 ||
 	    EVP_Digest(b.data, b.len, out, &n, EVP_sha256(), NULL) != 1)
 		memset(out, 0, SCHEMA_FP_LEN);
 	buf_free(&b);

@@ -15,6 +15,23 @@ enum keyclass {
 	KEYCLASS_BYTES,		/* bytes: memcmp order */
 };
 
+/*
+ * How a column's value is read for its digest (docs/DESIGN.md, "How each
+ * type is encoded"). Every encoding ever used stays here: a baseline made
+ * under an older one is compared under it once (src/scan.c).
+ */
+enum colenc {
+	COLENC_TEXT,		/* the column as the text protocol gives it */
+	COLENC_DOUBLE,		/* CAST(col AS DOUBLE): FLOAT, DOUBLE(M,D) */
+	COLENC_NUMBER,		/* col + 0: ENUM, SET with an empty member */
+};
+
+/*
+ * The encoding version of digests: 0 before encodings were recorded
+ * (every column COLENC_TEXT), SCHEMA_ENC for those made now.
+ */
+#define SCHEMA_ENC	1
+
 struct column {
 	char		*name;
 	char		*type;		/* information_schema COLUMN_TYPE */
@@ -27,6 +44,7 @@ struct column {
 	int		 hashed;	/* not ignore= */
 	int		 masked;	/* mask= */
 	int		 varlen;	/* may hold any byte (strings, blobs) */
+	enum colenc	 enc;		/* under the schema's encver */
 };
 
 /*
@@ -42,6 +60,7 @@ struct schema {
 	size_t		 nkey;
 	char		*watch;		/* watched triggers and UDFs, one a line:
 					   "name\t..." (name percent-encoded) */
+	int		 encver;	/* encoding version of the digests */
 };
 
 #define SCHEMA_FP_LEN	32
@@ -53,6 +72,7 @@ struct schema {
 
 struct schema	*schema_create(const char *, const char *);
 size_t		 schema_text_max(const struct column *);
+enum colenc	 schema_colenc(const struct column *, int);
 struct column	*schema_add_column(struct schema *, const char *,
 		    const char *, const char *, const char *, int,
 		    const char *);

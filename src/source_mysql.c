@@ -93,6 +93,8 @@ static const char *const source_pinned_optional[] = {
 	"SET SESSION idle_transaction_timeout = 0",
 	"SET SESSION idle_readonly_transaction_timeout = 0",
 	"SET SESSION idle_write_transaction_timeout = 0",
+	/* DEFAULT is "now" here, not the global value: current rows only. */
+	"SET SESSION system_versioning_asof = DEFAULT",
 	/* MySQL */
 	"SET SESSION max_execution_time = 0",
 };
@@ -295,6 +297,30 @@ source_ident(struct buf *b, const char *s)
 			return -1;
 	}
 	return buf_addc(b, '`');
+}
+
+/*
+ * Append the expression that reads column c in encoding enc
+ * (docs/DESIGN.md, "How each type is encoded"). The same expression
+ * serves the row stream, the chunk query and dbsyscheck_chunk(), which
+ * all see it as the same text.
+ */
+static int
+source_expr(struct buf *b, const struct column *c, enum colenc enc)
+{
+	switch (enc) {
+	case COLENC_TEXT:
+		return source_ident(b, c->name);
+	case COLENC_DOUBLE:
+		if (buf_adds(b, "CAST(") == -1 || source_ident(b, c->name) == -1)
+			return -1;
+		return buf_adds(b, " AS DOUBLE)");
+	case COLENC_NUMBER:
+		if (buf_addc(b, '(') == -1 || source_ident(b, c->name) == -1)
+			return -1;
+		return buf_adds(b, " + 0)");
+	}
+	return -1;
 }
 
 static char *
@@ -713,14 +739,16 @@ bad:
 
 /*
  * Stream the hashed columns of every row in key order through cb, or of
- * the rows after lo up to hi inclusive (NULL: unbounded). Integer keys and
- * binary-ordered keys use the server's index order; other key columns are
- * sorted by their bytes on the server (CAST AS BINARY), so the order is
- * memcmp order whatever the collation. *stop set by a signal ends the
- * stream (and the connection) at once.
+ * the rows after lo up to hi inclusive (NULL: unbounded), each in its
+ * encoding (col->enc), followed by the nextra columns of extra in theirs.
+ * Integer keys and binary-ordered keys use the server's index order; other
+ * key columns are sorted by their bytes on the server (CAST AS BINARY), so
+ * the order is memcmp order whatever the collation. *stop set by a signal
+ * ends the stream (and the connection) at once.
  */
 int
 source_stream(struct source *src, const struct schema *s,
+    const struct source_extra *extra, size_t nextra,
     const struct keyvals *lo, const struct keyvals *hi, source_row_cb cb,
     void *arg, volatile sig_atomic_t *stop, char **cause)
 {
@@ -738,7 +766,16 @@ source_stream(struct source *src, const struct schema *s,
 			continue;
 		if (n++ > 0)
 			buf_adds(&sql, ", ");
-		source_ident(&sql, s->cols[i].name);
+		source_expr(&sql, &s->cols[i], s->cols[i].enc);
+	}
+	for (i = 0; i < nextra; i++) {
+		if (extra[i].col >= s->ncols || n++ == 0) {
+			*cause = xstrdup("malformed column list");
+			buf_free(&sql);
+			return -1;
+		}
+		buf_adds(&sql, ", ");
+		source_expr(&sql, &s->cols[extra[i].col], extra[i].enc);
 	}
 	if (source_from_where(&sql, s, lo, hi, cause) == -1) {
 		buf_free(&sql);
@@ -902,7 +939,7 @@ source_chunk_udf(struct source *src, const struct schema *s,
 		if (!s->cols[i].hashed)
 			continue;
 		buf_adds(&sql, ", ");
-		source_ident(&sql, s->cols[i].name);
+		source_expr(&sql, &s->cols[i], s->cols[i].enc);
 		any = 1;
 	}
 	buf_adds(&sql, ") AS agg, 0 AS big");
@@ -975,7 +1012,7 @@ source_chunk(struct source *src, const struct schema *s,
 		if (any++ > 0)
 			buf_adds(&expr, ", ");
 		buf_adds(&expr, "ISNULL(");
-		source_ident(&expr, s->cols[i].name);
+		source_expr(&expr, &s->cols[i], s->cols[i].enc);
 		buf_addc(&expr, ')');
 	}
 	buf_addc(&expr, ')');
@@ -983,7 +1020,7 @@ source_chunk(struct source *src, const struct schema *s,
 		if (!s->cols[i].hashed || !s->cols[i].varlen)
 			continue;
 		buf_adds(&expr, ", LENGTH(");
-		source_ident(&expr, s->cols[i].name);
+		source_expr(&expr, &s->cols[i], s->cols[i].enc);
 		buf_addc(&expr, ')');
 	}
 	for (i = 0; i < s->ncols; i++) {
@@ -992,7 +1029,7 @@ source_chunk(struct source *src, const struct schema *s,
 		buf_adds(&expr, ", ");
 		if (cast && s->cols[i].charset != NULL)
 			buf_adds(&expr, "CAST(");
-		source_ident(&expr, s->cols[i].name);
+		source_expr(&expr, &s->cols[i], s->cols[i].enc);
 		if (cast && s->cols[i].charset != NULL)
 			buf_adds(&expr, " AS BINARY)");
 	}
@@ -1017,7 +1054,7 @@ source_chunk(struct source *src, const struct schema *s,
 		if (!s->cols[i].hashed || !s->cols[i].varlen)
 			continue;
 		buf_adds(&len, " + IFNULL(LENGTH(");
-		source_ident(&len, s->cols[i].name);
+		source_expr(&len, &s->cols[i], s->cols[i].enc);
 		buf_adds(&len, "), 0)");
 	}
 

@@ -24,6 +24,12 @@ struct keyvals {
 	const unsigned long	*lens;
 };
 
+/* A column read once more, in another encoding, after the hashed ones. */
+struct source_extra {
+	size_t		 col;		/* index in the schema's cols */
+	enum colenc	 enc;
+};
+
 struct source	*source_open(const char *, const char *, char **);
 void		 source_close(struct source *);
 int		 source_exec(struct source *, const char *, size_t, int,
@@ -33,6 +39,7 @@ int		 source_end(struct source *);
 int		 source_describe(struct source *, const char *, const char *,
 		    struct schema **, char **);
 int		 source_stream(struct source *, const struct schema *,
+		    const struct source_extra *, size_t,
 		    const struct keyvals *, const struct keyvals *,
 		    source_row_cb, void *, volatile sig_atomic_t *, char **);
 int		 source_chunk(struct source *, const struct schema *,

@@ -517,7 +517,7 @@ static void
 test_encode_exact(void **state)
 {
 	static const unsigned char	 want[] = {
-		0x01,					/* version */
+		0x02,					/* version */
 		0, 0, 0, 1, 'd',			/* db */
 		0, 0, 0, 1, 't',			/* name */
 		0, 0, 0, 1,				/* ncols */
@@ -527,6 +527,7 @@ test_encode_exact(void **state)
 		0, 0, 0, 0,				/* collation */
 		1, 1, 0, 0,				/* flags */
 		0, 0, 0, 1,				/* keypos */
+		0, 0, 0, 1,				/* encver */
 		0xff, 0xff, 0xff, 0xff,			/* watch NULL */
 	};
 	static const size_t		 key[] = { 0 };
@@ -641,6 +642,119 @@ test_round_trip_fingerprint(void **state)
 	buf_free(&b);
 	schema_free(d);
 	schema_free(s);
+}
+
+/*
+ * Ensure that a version 1 blob (written before encodings were recorded)
+ * decodes with encoding version 0, every column as text, and keeps the
+ * fingerprint of the same columns described now.
+ */
+static void
+test_decode_version1(void **state)
+{
+	static const unsigned char	 v1[] = {
+		0x01,					/* version */
+		0, 0, 0, 1, 'd',			/* db */
+		0, 0, 0, 1, 't',			/* name */
+		0, 0, 0, 2,				/* ncols */
+		0, 0, 0, 2, 'i', 'd',			/* name */
+		0, 0, 0, 3, 'i', 'n', 't',		/* type */
+		0xff, 0xff, 0xff, 0xff,			/* charset */
+		0, 0, 0, 0,				/* collation */
+		0, 1, 0, 0,				/* flags */
+		0, 0, 0, 1,				/* keypos */
+		0, 0, 0, 2, 'f', 'l',			/* name */
+		0, 0, 0, 5, 'f', 'l', 'o', 'a', 't',	/* type */
+		0xff, 0xff, 0xff, 0xff,			/* charset */
+		0xff, 0xff, 0xff, 0xff,			/* collation */
+		1, 1, 2, 1,				/* flags */
+		0, 0, 0, 0,				/* keypos */
+		0xff, 0xff, 0xff, 0xff,			/* watch NULL */
+	};
+	struct schema	*s, *d;
+	unsigned char	 f1[SCHEMA_FP_LEN], f2[SCHEMA_FP_LEN];
+	char		*cause = NULL;
+	static const size_t key[] = { 0 };
+
+	(void)state;
+	d = schema_decode(v1, sizeof v1, &cause);
+	assert_non_null(d);
+	assert_int_equal(d->encver, 0);
+	assert_int_equal(d->cols[1].enc, COLENC_TEXT);
+	s = schema_create("d", "t");
+	assert_int_equal(s->encver, SCHEMA_ENC);
+	schema_add_column(s, "id", "int", NULL, "", 0, "int");
+	schema_add_column(s, "fl", "float", NULL, NULL, 1, "float");
+	set_key(s, key, 1);
+	assert_int_equal(s->cols[1].enc, COLENC_DOUBLE);
+	schema_fingerprint(s, f1);
+	schema_fingerprint(d, f2);
+	assert_memory_equal(f1, f2, SCHEMA_FP_LEN);
+	schema_free(d);
+	schema_free(s);
+}
+
+/* Ensure that an encoding version newer than this code is refused. */
+static void
+test_decode_encver_newer(void **state)
+{
+	struct schema	*s;
+	struct buf	 b;
+
+	(void)state;
+	s = users();
+	s->encver = SCHEMA_ENC + 1;
+	encode(s, &b);
+	schema_free(s);
+	decode_bad(b.data, b.len, MALFORMED);
+	buf_free(&b);
+}
+
+/* Ensure that each type gets the encoding DESIGN.md gives it. */
+static void
+test_colenc(void **state)
+{
+	static const struct {
+		const char	*type;
+		enum colenc	 enc;
+	} cases[] = {
+		{ "float", COLENC_DOUBLE },
+		{ "float unsigned", COLENC_DOUBLE },
+		{ "float(10,4)", COLENC_DOUBLE },
+		{ "double", COLENC_TEXT },
+		{ "double unsigned zerofill", COLENC_TEXT },
+		{ "double(20,5)", COLENC_DOUBLE },
+		{ "decimal(65,30)", COLENC_TEXT },
+		{ "floaty", COLENC_TEXT },
+		{ "enum('a','b')", COLENC_TEXT },
+		{ "enum('','a')", COLENC_NUMBER },
+		{ "enum('a','')", COLENC_NUMBER },
+		{ "enum('a','','b')", COLENC_NUMBER },
+		{ "enum('''','a')", COLENC_TEXT },
+		{ "enum('a,''''')", COLENC_TEXT },
+		{ "enum(''", COLENC_TEXT },
+		{ "set('x','y')", COLENC_TEXT },
+		{ "set('','x')", COLENC_NUMBER },
+		{ "setx('')", COLENC_TEXT },
+		{ "bit(12)", COLENC_TEXT },
+		{ "datetime(6)", COLENC_TEXT },
+		{ "point", COLENC_TEXT },
+		{ "inet6", COLENC_TEXT },
+		{ "uuid", COLENC_TEXT },
+	};
+	struct column	 c;
+	size_t		 i;
+
+	(void)state;
+	memset(&c, 0, sizeof c);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		c.type = (char *)cases[i].type;
+		if (schema_colenc(&c, SCHEMA_ENC) != cases[i].enc)
+			fail_msg("%s: encoding %d, expected %d", cases[i].type,
+			    (int)schema_colenc(&c, SCHEMA_ENC),
+			    (int)cases[i].enc);
+		assert_int_equal(schema_colenc(&c, 0), COLENC_TEXT);
+	}
 }
 
 /* Ensure that the fingerprint changes with a column's type. */
@@ -771,7 +885,7 @@ test_decode_version(void **state)
 	s = users();
 	encode(s, &b);
 	schema_free(s);
-	b.data[0] = 2;
+	b.data[0] = 3;
 	decode_bad(b.data, b.len, BADVERSION);
 	b.data[0] = 0;
 	decode_bad(b.data, b.len, BADVERSION);
@@ -1295,6 +1409,9 @@ main(void)
 		cmocka_unit_test(test_decode_truncated),
 		cmocka_unit_test(test_decode_trailing),
 		cmocka_unit_test(test_decode_version),
+		cmocka_unit_test(test_decode_version1),
+		cmocka_unit_test(test_decode_encver_newer),
+		cmocka_unit_test(test_colenc),
 		cmocka_unit_test(test_decode_garbage),
 		cmocka_unit_test(test_decode_all_ff),
 		cmocka_unit_test(test_decode_ncols_huge),
