@@ -433,12 +433,55 @@ def compare(seed, rnd, mode, exp, got, before, after, stmts):
     return errs
 
 
+# The oracle itself: pairs of literals that store different bytes, and
+# pairs that store the same, for the truth of each column.
+ORACLE = [
+    ("f", "1.2345678", "1.2345679", False), ("f", "1.2345678", "1.23456781",
+                                             True),
+    ("f", "16777216", "16777217", True), ("f", "743647.75", "743648", False),
+    ("d", "1e0", "1e0 + POW(2, -52)", False), ("d", "5e-324", "1e-323", False),
+    ("d", "9007199254740992", "9007199254740993", True),
+    ("dc", "1.5", "1.50001", False), ("dc", "1.5", "1.500001", True),
+    ("b", "b'0111111111'", "b'1111111111'", False),
+    ("s", "'y,x'", "'x,y'", True), ("s", "'x'", "'x,y'", False),
+    ("t6", "'12:00:00.5'", "'12:00:00.500001'", False),
+    ("dt", "'2024-01-01 00:00:00'", "'2024-01-01 00:00:00.000001'", False),
+    ("c", "'a'", "'a '", True), ("c", "'a'", "'A'", False),
+    ("v", "'a'", "'a '", False), ("l", "'e'", "'é'", False),
+    ("bn", "X'61'", "X'6100'", True), ("vb", "X'61'", "X'6100'", False),
+    ("bl", "X''", "NULL", False), ("j", "'[1,2]'", "'[1, 2]'", False),
+    ("g", "POINT(1, 2)", "POINT(1, 2.0000000000000004)", False),
+    ("i6", "'::1'", "'0::1'", True), ("e", "''", "NULL", False),
+]
+
+
+def oracle_check():
+    """Fail when the truth cannot tell apart what it must."""
+    q = ["CREATE TEMPORARY TABLE o (id INT PRIMARY KEY, %s);" % ", ".join(
+        "`%s` %s" % (c[0], c[1]) for c in ALLTYPES)]
+    kinds = {c[0]: c[3] for c in ALLTYPES}
+    for n, (col, x, y, _) in enumerate(ORACLE):
+        q.append("INSERT INTO o (id, `%s`) VALUES (%d, %s), (%d, %s);" % (
+            col, 2 * n, x, 2 * n + 1, y))
+    q.append("SELECT %s FROM o ORDER BY id;" % " , ".join(
+        "IFNULL(%s, 'N')" % truth_expr(c[0], c[3]) for c in ALLTYPES))
+    rows = sql("\n".join(q))
+    names = [c[0] for c in ALLTYPES]
+    for n, (col, x, y, same) in enumerate(ORACLE):
+        i = names.index(col)
+        if (rows[2 * n][i] == rows[2 * n + 1][i]) != same:
+            raise Failure("the truth of %s (%s) %s %s and %s" % (
+                col, kinds[col], "tells apart" if same else
+                "does not tell apart", x, y))
+
+
 def run_seed(seed):
     rng = random.Random(seed)
     d = os.path.join(WORK, "seed-%d" % seed)
     os.mkdir(d, 0o700)
     write_confs(d)
     create(rng)
+    oracle_check()
     for mode in ("full", "chunk"):
         scan(os.path.join(d, mode + ".conf"), first=True)
     before = snapshot()
