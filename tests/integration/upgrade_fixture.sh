@@ -163,6 +163,8 @@ for fx in "$top_srcdir"/tests/data/fixture-*/; do
 		UPDATE ckb SET v = v + 1 WHERE k1 = 5 AND k2 = X'00';
 		DELETE FROM ckb WHERE k1 = 12 AND k2 = 'a';
 		UPDATE dk SET k = 0.001 WHERE k = 0;
+		UPDATE fk SET v = 9 WHERE v = 1;
+		UPDATE dbk SET v = 0.5 WHERE d = 2.5;
 		UPDATE ek SET v = 'Z' WHERE k = 'z';
 		UPDATE ek SET t = '-00:00:01.000001' WHERE k = 'a';
 		UPDATE yk SET v = 1.0000000000000002 WHERE y = 1901;
@@ -181,7 +183,7 @@ for fx in "$top_srcdir"/tests/data/fixture-*/; do
 	dbsc scan
 	expect_rc 1
 	expect_set <<EOF || fail "the changes the text form shows"
-$(summary 3 55 4)
+$(summary 3 57 4)
 dbsyscheck: op=update table=fx.ints pk=id=1 changed=ti $R
 dbsyscheck: op=update table=fx.ints pk=id=2 changed=biu $R
 dbsyscheck: op=update table=fx.ints pk=id=3 changed=i $R
@@ -235,6 +237,8 @@ dbsyscheck: op=update table=fx.ckb pk=k1=5,k2=%00,k3=2024-01-01%2000:00:05.00000
 dbsyscheck: op=delete table=fx.ckb pk=k1=12,k2=a,k3=2024-01-01%2000:00:12.000001 changed=- $R
 dbsyscheck: op=delete table=fx.dk pk=k=0.000 changed=- $R
 dbsyscheck: op=insert table=fx.dk pk=k=0.001 changed=- $R
+dbsyscheck: op=update table=fx.fk pk=f=1.5 changed=v $R
+dbsyscheck: op=update table=fx.dbk pk=d=2.5 changed=v $R
 dbsyscheck: op=update table=fx.ek pk=k=z changed=v $R
 dbsyscheck: op=update table=fx.ek pk=k=a changed=t $R
 dbsyscheck: op=update table=fx.yk pk=y=1901 changed=v $R
@@ -251,13 +255,14 @@ EOF
 
 	# EXPECTED TO FAIL until the exact encoding of issue 12 lands: FLOAT
 	# changes below the sixth significant digit, in full mode (reals,
-	# dk, uk) and in chunk mode (big, ckb); the server confirms each is a
+	# dk, uk, dbk) and in chunk mode (big, ckb); the server confirms each is a
 	# change of the stored value that the text form does not show.
 	server_changed reals "id = 1" f 1.2345679
 	server_changed reals "id = 2" f 743648
 	server_changed reals "id = 3" f 1.1754948e-38
 	server_changed dk "k = -1.5" v 1.2345679
 	server_changed uk "code = 'AAAA'" v 1.5000001
+	server_changed dbk "d = 0.1e0 + 0.2e0" v 1.2345679
 	server_changed big "id = 3" f 0.1428571
 	server_changed ckb "k1 = 7 AND k2 = X''" w 1.0000001
 	sql_db fx "UPDATE reals SET f = 1.2345679 WHERE id = 1;
@@ -265,16 +270,18 @@ EOF
 		UPDATE reals SET f = 1.1754948e-38 WHERE id = 3;
 		UPDATE dk SET v = 1.2345679 WHERE k = -1.5;
 		UPDATE uk SET v = 1.5000001 WHERE code = 'AAAA';
+		UPDATE dbk SET v = 1.2345679 WHERE d = 0.1e0 + 0.2e0;
 		UPDATE big SET f = 0.1428571 WHERE id = 3;
 		UPDATE ckb SET w = 1.0000001 WHERE k1 = 7 AND k2 = X''"
 	dbsc scan
 	if [ "$rc" != 1 ] || ! expect_set <<EOF
-$(summary 0 7 0)
+$(summary 0 8 0)
 dbsyscheck: op=update table=fx.reals pk=id=1 changed=f $R
 dbsyscheck: op=update table=fx.reals pk=id=2 changed=f $R
 dbsyscheck: op=update table=fx.reals pk=id=3 changed=f $R
 dbsyscheck: op=update table=fx.dk pk=k=-1.500 changed=v $R
 dbsyscheck: op=update table=fx.uk pk=code=AAAA changed=v $R
+dbsyscheck: op=update table=fx.dbk pk=d=0.30000000000000004 changed=v $R
 dbsyscheck: op=update table=fx.big pk=id=3 changed=f $R
 dbsyscheck: op=update table=fx.ckb pk=k1=7,k2=,k3=2024-01-01%2000:00:07.000001 changed=w $R
 EOF
