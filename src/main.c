@@ -227,12 +227,13 @@ drain(const struct options *o, struct baseline *bl, int64_t after)
 	    (r = baseline_outbox_counts(bl, 0, &all, &cause)) == 0 &&
 	    (r = baseline_outbox_counts(bl, after, &own, &cause)) == 0 &&
 	    all.total > own.total)
-		log_warnx("%llu record%s queued by earlier runs still wait for "
-		    "the SIEM's consumer, a run with --deliver or with "
+		log_warnx("%llu record%s queued by earlier runs still wait%s "
+		    "for the SIEM's consumer, a run with --deliver or with "
 		    "--no-report and --log (dbsyscheck status counts them, "
 		    "docs/OSSEC.md sets one up)",
 		    (unsigned long long)(all.total - own.total),
-		    all.total - own.total == 1 ? "" : "s");
+		    all.total - own.total == 1 ? "" : "s",
+		    all.total - own.total == 1 ? "s" : "");
 	if (r == -1) {
 		log_warnx("%s", cause);
 		free(cause);
