@@ -68,6 +68,7 @@ enum stmt {
 	ST_OUT_COUNTS,
 	ST_OUT_FETCH,
 	ST_OUT_ACK,
+	ST_OUT_LAST,
 	ST_META_GET,
 	ST_META_PUT,
 	ST_META_GET_BLOB,
@@ -112,6 +113,7 @@ static const char *const stmt_sql[ST_MAX] = {
 	[ST_OUT_FETCH] = "SELECT seq, op, body FROM outbox WHERE seq > ?1 "
 	    "ORDER BY seq LIMIT ?2",
 	[ST_OUT_ACK] = "DELETE FROM outbox WHERE seq <= ?1",
+	[ST_OUT_LAST] = "SELECT coalesce(max(seq), 0) FROM outbox",
 	[ST_META_GET] = "SELECT value FROM meta WHERE name = ?1",
 	[ST_META_GET_BLOB] = "SELECT value FROM meta WHERE name = ?1",
 	[ST_META_PUT] = "INSERT INTO meta (name, value) VALUES (?1, ?2) "
@@ -1930,6 +1932,29 @@ baseline_outbox_ack(struct baseline *bl, int64_t seq, char **cause)
 		return -1;
 	sqlite3_bind_int64(st, 1, seq);
 	return baseline_done(bl, st, "marking records delivered", cause);
+}
+
+/*
+ * The seq of the last queued record, 0 when none is queued: records
+ * queued later have a greater seq (AUTOINCREMENT never reuses one).
+ */
+int
+baseline_outbox_last(struct baseline *bl, int64_t *seq, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = baseline_stmt(bl, ST_OUT_LAST, cause)) == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*seq = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW) {
+		*cause = baseline_err(bl, "reading the queue");
+		return -1;
+	}
+	return 0;
 }
 
 /* An integer from meta: 1 and *v when set, 0 when not, -1 on error. */

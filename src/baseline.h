@@ -101,6 +101,7 @@ int	 baseline_outbox_counts(struct baseline *, int64_t,
 int	 baseline_outbox_fetch(struct baseline *, int64_t, size_t,
 	    int (*)(void *, const struct baseline_outrec *), void *, char **);
 int	 baseline_outbox_ack(struct baseline *, int64_t, char **);
+int	 baseline_outbox_last(struct baseline *, int64_t *, char **);
 int	 baseline_chunks_get(struct baseline *, int64_t,
 	    struct baseline_chunk **, size_t *, char **);
 void	 baseline_chunks_free(struct baseline_chunk *, size_t);

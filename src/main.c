@@ -46,6 +46,7 @@ struct options {
 	const char		*conffile;
 	int			 test;
 	int			 noreport;
+	int			 deliver;	/* --deliver: the SIEM's consumer */
 	int			 uninstall;	/* triggers --uninstall */
 	int			 install;	/* triggers --install */
 	int			 token_only;	/* triggers --token-only */
@@ -63,8 +64,9 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: dbsyscheck [-htV] [-c file] [--format text|json] "
-	    "[--log file] [--max-bytes n]\n"
-	    "                  [--no-report] [--progress] [--syslog]\n"
+	    "[--deliver] [--log file]\n"
+	    "                  [--max-bytes n] [--no-report] [--progress] "
+	    "[--syslog]\n"
 	    "                  [scan | reset | status | report] "
 	    "[db.table ...]\n"
 	    "       dbsyscheck [-c file] token\n"
@@ -193,26 +195,45 @@ missing_msg(const struct conf *conf)
 }
 
 /*
- * Deliver what is queued: every record not yet given to the sinks (--log,
- * --syslog) goes there, uncapped; then standard output gets what fits,
- * unless --no-report, in which case the sinks, if any, are the channel and
- * what they got leaves the queue. 1 when records were printed on
- * standard output, -1 on error.
+ * Deliver what is queued. Every record not yet given to the sinks (--log,
+ * --syslog) goes there, uncapped, whichever run queued it. Then, unless
+ * --no-report: with --deliver (the SIEM's consumer) standard output gets
+ * the queue, capped, and what it got leaves the queue; without, it gets a
+ * copy of the records queued after seq "after" (this run's own, for the
+ * operator) and everything stays queued for the SIEM. With --no-report
+ * and a sink, the sinks are the SIEM's channel: what they got leaves the
+ * queue. 1 when records were printed on standard output, -1 on error.
  */
 static int
-drain(const struct options *o, struct baseline *bl)
+drain(const struct options *o, struct baseline *bl, int64_t after)
 {
 	struct report_opts	 ro;
+	struct baseline_counts	 all, own;
 	size_t			 printed = 0;
 	char			*cause = NULL;
-	int			 r;
+	int			 r, sinks;
 
+	sinks = o->logfd != -1 || o->use_syslog;
 	report_opts(o, &ro);
 	r = report_sink(bl, &ro, &cause);
-	if (r == 0 && !o->noreport)
+	if (r == 0 && !o->noreport && o->deliver)
 		r = report_drain(bl, &ro, &printed, &cause);
-	else if (r == 0 && (o->logfd != -1 || o->use_syslog))
+	else if (r == 0 && !o->noreport)
+		r = report_copy(bl, &ro, after, &printed, &cause);
+	else if (r == 0 && sinks)
 		r = report_drop_sunk(bl, &cause);
+	/* Not the consumer: say when earlier runs' records still wait. */
+	if (r == 0 && !o->deliver && !(o->noreport && sinks) &&
+	    (r = baseline_outbox_counts(bl, 0, &all, &cause)) == 0 &&
+	    (r = baseline_outbox_counts(bl, after, &own, &cause)) == 0 &&
+	    all.total > own.total)
+		log_warnx("%llu record%s queued by earlier runs still wait%s "
+		    "for the SIEM's consumer, a run with --deliver or with "
+		    "--no-report and --log (dbsyscheck status counts them, "
+		    "docs/OSSEC.md sets one up)",
+		    (unsigned long long)(all.total - own.total),
+		    all.total - own.total == 1 ? "" : "s",
+		    all.total - own.total == 1 ? "s" : "");
 	if (r == -1) {
 		log_warnx("%s", cause);
 		free(cause);
@@ -363,9 +384,10 @@ keycheck_of(const unsigned char *key, unsigned char out[BASELINE_KEYCHECK_LEN])
 	memcpy(out, mac, BASELINE_KEYCHECK_LEN);
 }
 
-/* Queue a run-level error in its own transaction and print the queue. */
+/* Queue a run-level error in its own transaction and deliver it. */
 static void
-fail_queued(const struct options *o, struct baseline *bl, const char *msg)
+fail_queued(const struct options *o, struct baseline *bl, int64_t after,
+    const char *msg)
 {
 	char	*cause = NULL;
 
@@ -384,7 +406,7 @@ fail_queued(const struct options *o, struct baseline *bl, const char *msg)
 		fail_direct(o, msg);
 		return;
 	}
-	drain(o, bl);
+	drain(o, bl, after);
 }
 
 /* scan and reset. */
@@ -399,6 +421,7 @@ cmd_scan(const struct options *o, struct conf *conf, enum scan_mode mode,
 	struct scan		 *sc = NULL;
 	struct scan_limits	  limits;
 	unsigned char		  key[KEY_LEN], kc[BASELINE_KEYCHECK_LEN];
+	int64_t			  after = 0;
 	size_t			  ntables, i;
 	char			 *cause = NULL, *by = NULL, *msg;
 	int			  lock = -1, exists, r, rc = EXIT_ERROR;
@@ -430,6 +453,12 @@ cmd_scan(const struct options *o, struct conf *conf, enum scan_mode mode,
 		fail_start(o, conf, cause, 0);
 		goto out;
 	}
+	/* What is queued after this is the run's own. */
+	if (baseline_outbox_last(bl, &after, &cause) == -1) {
+		log_warnx("%s", cause);
+		fail_direct(o, cause);
+		goto out;
+	}
 	/* From here on failures are queued in the baseline. */
 	if (failnote_clear(conf->baseline, &cause) == -1) {
 		log_warnx("%s", cause);
@@ -438,7 +467,7 @@ cmd_scan(const struct options *o, struct conf *conf, enum scan_mode mode,
 	}
 	if ((src = source_open(conf->defaults_file, conf->group,
 	    &cause)) == NULL) {
-		fail_queued(o, bl, cause);
+		fail_queued(o, bl, after, cause);
 		goto out;
 	}
 	by = invoking_user();
@@ -448,7 +477,7 @@ cmd_scan(const struct options *o, struct conf *conf, enum scan_mode mode,
 	limits.max_threads_running = conf->max_threads_running;
 	if (limits.max_threads_running != 0 && (monitor =
 	    source_open(conf->defaults_file, conf->group, &cause)) == NULL) {
-		fail_queued(o, bl, cause);
+		fail_queued(o, bl, after, cause);
 		goto out;
 	}
 	limits.monitor = monitor;
@@ -459,7 +488,7 @@ cmd_scan(const struct options *o, struct conf *conf, enum scan_mode mode,
 	    scan_begin(sc, &cause) == -1 ||
 	    source_begin(src, &cause) == -1) {
 		baseline_rollback(bl);
-		fail_queued(o, bl, cause);
+		fail_queued(o, bl, after, cause);
 		goto out;
 	}
 	for (i = 0; i < ntables; i++) {
@@ -470,7 +499,7 @@ cmd_scan(const struct options *o, struct conf *conf, enum scan_mode mode,
 		    cause);
 		if (r == SCAN_FATAL) {
 			baseline_rollback(bl);
-			fail_queued(o, bl, msg);
+			fail_queued(o, bl, after, msg);
 			free(msg);
 			goto out;
 		}
@@ -483,19 +512,19 @@ cmd_scan(const struct options *o, struct conf *conf, enum scan_mode mode,
 		free(msg);
 		if (r == -1) {
 			baseline_rollback(bl);
-			fail_queued(o, bl, cause);
+			fail_queued(o, bl, after, cause);
 			goto out;
 		}
 	}
 	if (stop) {
 		baseline_rollback(bl);
-		fail_queued(o, bl, "interrupted by a signal");
+		fail_queued(o, bl, after, "interrupted by a signal");
 		goto out;
 	}
 	source_end(src);
 	if (scan_end(sc, &cause) == -1 || baseline_commit(bl, &cause) == -1) {
 		baseline_rollback(bl);
-		fail_queued(o, bl, cause);
+		fail_queued(o, bl, after, cause);
 		goto out;
 	}
 	/*
@@ -512,11 +541,11 @@ cmd_scan(const struct options *o, struct conf *conf, enum scan_mode mode,
 		log_warnx("paused %llu times, %.1f s in all, for "
 		    "max-threads-running %lu", (unsigned long long)st->pauses,
 		    st->paused, conf->max_threads_running);
-	if ((printed = drain(o, bl)) == -1)
+	if ((printed = drain(o, bl, after)) == -1)
 		goto out;
 	/*
-	 * 1 when this run found changes, or printed records that an earlier
-	 * run queued (one killed before it could print them).
+	 * 1 when this run found changes, or with --deliver printed records
+	 * that an earlier run queued.
 	 */
 	if (st->errors > 0)
 		rc = EXIT_ERROR;
@@ -580,6 +609,14 @@ cmd_report(const struct options *o, struct conf *conf)
 	long long	 held;
 	int		 lock = -1, r, rc = EXIT_ERROR, noted, exists;
 
+	/* Only the SIEM's consumer takes records: refuse loudly, keep all. */
+	if (!o->deliver) {
+		fail_direct(o, "report takes records off the queue for the "
+		    "SIEM and runs only with --deliver, in the command that "
+		    "the SIEM's agent runs (docs/OSSEC.md): nothing was taken, "
+		    "dbsyscheck status counts what is queued");
+		goto out;
+	}
 	if ((noted = report_failnote(o, conf)) == -1)
 		goto out;
 	if ((exists = baseline_exists(conf->baseline, &cause)) == -1) {
@@ -616,7 +653,7 @@ cmd_report(const struct options *o, struct conf *conf)
 		fail_direct(o, cause);
 		goto out;
 	}
-	if ((r = drain(o, bl)) != -1 && !noted)
+	if ((r = drain(o, bl, 0)) != -1 && !noted)
 		rc = r == 1 ? EXIT_CHANGES : EXIT_NOCHANGE;
 out:
 	baseline_close(bl);
@@ -1037,6 +1074,7 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "config",	required_argument,	NULL, 'c' },
+		{ "deliver",	no_argument,		NULL, 'd' },
 		{ "format",	required_argument,	NULL, 'f' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "log",	required_argument,	NULL, 'l' },
@@ -1066,6 +1104,9 @@ main(int argc, char **argv)
 		switch (ch) {
 		case 'c':
 			o.conffile = optarg;
+			break;
+		case 'd':
+			o.deliver = 1;
 			break;
 		case 'f':
 			if (strcmp(optarg, "text") == 0)
@@ -1155,6 +1196,11 @@ main(int argc, char **argv)
 	    o.admin_file != NULL) && strcmp(cmd, "triggers") != 0) {
 		log_warnx("--uninstall, --install, --token-only and "
 		    "--admin-file go with triggers only");
+		return EXIT_ERROR;
+	}
+	if (o.deliver && strcmp(cmd, "scan") != 0 &&
+	    strcmp(cmd, "reset") != 0 && strcmp(cmd, "report") != 0) {
+		log_warnx("--deliver goes with scan, reset and report only");
 		return EXIT_ERROR;
 	}
 	if (o.uninstall && o.token_only) {

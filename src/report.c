@@ -38,6 +38,7 @@ struct drain {
 	uint64_t		  total;	/* records queued in all */
 	int64_t			  last;
 	int			  full;
+	int			  copy;		/* print only, never ack */
 	char			 *cause;
 };
 
@@ -218,7 +219,8 @@ drain_flush(struct baseline *bl, struct drain *d, size_t *done, char **cause)
 		acked = d->lines[i].seq;
 	}
 	*done += i;
-	if (acked != -1 && baseline_outbox_ack(bl, acked, cause) == -1)
+	if (acked != -1 && !d->copy &&
+	    baseline_outbox_ack(bl, acked, cause) == -1)
 		r = -1;
 	if (werr != NULL) {
 		if (r == 0)
@@ -254,32 +256,34 @@ drain_prepend_summary(struct drain *d)
 }
 
 /*
- * Print the queued records: a summary first, then as many records as fit
- * in max_bytes, whole lines only. A record is removed from the outbox only
- * once its line was written in full; the rest stay queued, in order.
- * *printed is the number of records written (the summary not counted).
+ * The queued records after seq "after" on standard output: a summary
+ * first, then as many records as fit in max_bytes, whole lines only.
+ * Unless copy is set, a record is removed from the outbox once its line
+ * was written in full; the rest stay queued, in order.
  */
-int
-report_drain(struct baseline *bl, const struct report_opts *opts,
-    size_t *printed, char **cause)
+static int
+report_out(struct baseline *bl, const struct report_opts *opts,
+    int64_t after, int copy, size_t *printed, char **cause)
 {
 	struct baseline_counts	 all;
 	struct drain		 d;
 	int			 n, r = -1;
 
 	*printed = 0;
-	if (baseline_outbox_counts(bl, 0, &all, cause) == -1)
+	if (baseline_outbox_counts(bl, after, &all, cause) == -1)
 		return -1;
 	if (all.total == 0)
 		return 0;
 	memset(&d, 0, sizeof d);
 	d.opts = opts;
 	d.total = all.total;
+	d.last = after;
+	d.copy = copy;
 	buf_init(&d.out, BUF_NOCAP);
 
 	if (opts->max_bytes != 0) {
-		n = baseline_outbox_fetch(bl, 0, (size_t)all.total, drain_take,
-		    &d, cause);
+		n = baseline_outbox_fetch(bl, after, (size_t)all.total,
+		    drain_take, &d, cause);
 		if (n == -1)
 			goto out;
 		if (d.cause != NULL) {
@@ -322,6 +326,29 @@ out:
 	free(d.lines);
 	buf_free(&d.out);
 	return r;
+}
+
+/*
+ * Deliver the queue on standard output (the SIEM's consumer): every
+ * record whose line was written in full leaves the queue. *printed is
+ * the number of records written (the summary not counted).
+ */
+int
+report_drain(struct baseline *bl, const struct report_opts *opts,
+    size_t *printed, char **cause)
+{
+	return report_out(bl, opts, 0, 0, printed, cause);
+}
+
+/*
+ * Print a copy of the records queued after seq "after" (a run's own, for
+ * the operator), capped like a delivery; nothing leaves the queue.
+ */
+int
+report_copy(struct baseline *bl, const struct report_opts *opts,
+    int64_t after, size_t *printed, char **cause)
+{
+	return report_out(bl, opts, after, 1, printed, cause);
 }
 
 /*

@@ -1,8 +1,9 @@
-/* The only writer of records: drains the outbox to standard output. */
+/* The only writer of records: the outbox to standard output and sinks. */
 #ifndef REPORT_H
 #define REPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct baseline;
 
@@ -24,6 +25,8 @@ struct report_opts {
 #define REPORT_MIN_BYTES	5120
 
 int	 report_drain(struct baseline *, const struct report_opts *,
+	    size_t *, char **);
+int	 report_copy(struct baseline *, const struct report_opts *, int64_t,
 	    size_t *, char **);
 int	 report_sink(struct baseline *, const struct report_opts *, char **);
 int	 report_drop_sunk(struct baseline *, char **);

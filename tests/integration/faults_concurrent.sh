@@ -13,7 +13,7 @@ sql_db fcc "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL,
 sql_db fcc "INSERT INTO t SELECT seq, MD5(seq), REPEAT(MD5(seq), 6)
 	FROM seq_1_to_$rows"
 dbsc_conf "fcc.t"
-dbsc --max-bytes 0 scan
+dbsc --deliver --max-bytes 0 scan
 expect_rc 1
 
 sql_db fcc "UPDATE t SET v = 'one' WHERE id = 5;
@@ -23,7 +23,7 @@ sql_db fcc "UPDATE t SET v = 'one' WHERE id = 5;
 # second scan and the report below run, on a loaded machine too (once it
 # completes, it clears the refused run's note).
 dbsc_conf "fcc.t max-rows-per-second=30000"
-dbsc_bg --max-bytes 0 scan
+dbsc_bg --deliver --max-bytes 0 scan
 first=$bg
 # Wait until the first run streams the table: it holds the lock by then.
 n=0
@@ -38,7 +38,7 @@ done
 
 DBSC_TIMEOUT=20
 t0=$(now_ms)
-dbsc --max-bytes 0 scan
+dbsc --deliver --max-bytes 0 scan
 took=$(($(now_ms) - t0))
 expect_error_run "another dbsyscheck run holds the lock $W/baseline.db.lock"
 [ "$took" -lt 3000 ] || fail "the second run waited ${took} ms"
@@ -47,7 +47,7 @@ _alive "$first" || fail "the test was too slow: the first run had ended"
 # with the next report) but repeats the second scan's error: that scan
 # did not run, and only a scan that gets through clears it (the first one,
 # when it completes: it has covered the second's work).
-dbsc report
+dbsc --deliver report
 expect_rc 2
 [ "$(wc -l <"$W/out")" -eq 2 ] || fail "report: not a summary and one record"
 grep -q '^dbsyscheck: op=error msg=the%20last%20scan%20.*could%20not%20run.*holds%20the%20lock%20.* src=scan ;$' \
@@ -68,13 +68,13 @@ cmp -s "$W/want" "$W/bg.out" || {
 }
 [ ! -s "$W/bg.err" ] || fail "the first run complained"
 # The first run, complete, cleared the refused run's note.
-dbsc report
+dbsc --deliver report
 expect_rc 0
 expect_empty
 
-dbsc --max-bytes 0 scan
+dbsc --deliver --max-bytes 0 scan
 expect_rc 0
 expect_empty
-dbsc report
+dbsc --deliver report
 expect_rc 0
 expect_empty

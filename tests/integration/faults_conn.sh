@@ -73,11 +73,11 @@ changes()
 good_run()
 {
 	good_cnf
-	dbsc scan
+	dbsc --deliver scan
 	expect_rc 1
 	expect_out <"$W/expected.pending"
 	no_password
-	dbsc scan
+	dbsc --deliver scan
 	expect_rc 0
 	expect_empty
 }
@@ -88,7 +88,7 @@ fault_run()
 {
 	bl_save before
 	_sha=$(bl_sha)
-	dbsc scan
+	dbsc --deliver scan
 	expect_error_run "$1"
 	no_password
 	bl_same before
@@ -101,7 +101,7 @@ fault_run()
 }
 
 good_cnf
-dbsc scan
+dbsc --deliver scan
 expect_rc 1
 expect_out <<EOF
 $(summary 0 0 0)
@@ -134,7 +134,7 @@ case_wrong_host()
 	port=$(_free_port)
 	mycnf "host=127.0.0.1" "port=$port" "user=scan" "password=$pw"
 	bl_save before
-	dbsc scan
+	dbsc --deliver scan
 	expect_rc 2
 	# Connector/C reports the errno of its non-blocking connect: 115
 	# (EINPROGRESS) here, 111 (ECONNREFUSED) elsewhere.
@@ -179,7 +179,7 @@ case_no_select()
 	good_cnf
 	sql "REVOKE SELECT ON fc.b FROM 'scan'@'localhost'"
 	tstate b >"$W/b.before"
-	dbsc scan
+	dbsc --deliver scan
 	expect_rc 2
 	m=$(printf '%s' "query: SELECT command denied to user 'scan'@'localhost' for table \`fc\`.\`b\` (1142)" | pct)
 	expect_out <<EOF
@@ -223,7 +223,7 @@ case_tls_enforce()
 	mycnf "host=127.0.0.1" "port=$db_port" "user=scan" "password=$pw" \
 	    "ssl-enforce=1"
 	bl_save before
-	dbsc scan
+	dbsc --deliver scan
 	expect_rc 2
 	[ "$(wc -l <"$W/out")" = 2 ] || fail "not one error record"
 	summary 0 0 0 1 >"$W/want.1"

@@ -17,7 +17,7 @@ sql_db fl "INSERT INTO t SELECT seq, MD5(seq), seq % 1000,
 dbsc_conf "fl.t"
 
 t0=$(now_ms)
-dbsc --max-bytes 0 scan
+dbsc --deliver --max-bytes 0 scan
 expect_rc 1
 expect_out <<EOF
 $(summary 0 0 0)
@@ -25,7 +25,7 @@ dbsyscheck: op=baseline table=fl.t rows=$rows src=scan ;
 EOF
 echo "a first scan of $rows rows takes $(($(now_ms) - t0)) ms"
 t0=$(now_ms)
-dbsc --max-bytes 0 scan
+dbsc --deliver --max-bytes 0 scan
 expect_rc 0
 expect_empty
 echo "a clean rescan takes $(($(now_ms) - t0)) ms"
@@ -50,10 +50,10 @@ changes()
 
 good_run()
 {
-	dbsc --max-bytes 0 scan
+	dbsc --deliver --max-bytes 0 scan
 	expect_rc 1
 	expect_out <"$W/expected.pending"
-	dbsc --max-bytes 0 scan
+	dbsc --deliver --max-bytes 0 scan
 	expect_rc 0
 	expect_empty
 }
@@ -83,7 +83,7 @@ wait_streaming()
 echo "=== case server_killed_mid_scan"
 changes 1
 bl_save before
-dbsc_bg --max-bytes 0 scan
+dbsc_bg --deliver --max-bytes 0 scan
 wait_streaming
 db_kill
 bg_wait "$bg"
@@ -107,7 +107,7 @@ echo "=== case server_killed_mid_scan: PASS"
 echo "=== case server_restarted_mid_scan"
 changes 4
 bl_save before
-dbsc_bg --max-bytes 0 scan
+dbsc_bg --deliver --max-bytes 0 scan
 wait_streaming
 db_stop
 bg_wait "$bg"
@@ -129,7 +129,7 @@ signal_case()
 {
 	changes "$2"
 	bl_save before
-	dbsc_bg --max-bytes 0 scan
+	dbsc_bg --deliver --max-bytes 0 scan
 	wait_streaming
 	t0=$(now_ms)
 	kill "-$1" "$bg"

@@ -34,20 +34,20 @@ sql "CREATE DATABASE filedb"
 sql_db filedb "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))"
 sql_db filedb "INSERT INTO t VALUES (1, 'a')"
 dbsc_conf "filedb.t"
-dbsc scan
+dbsc --deliver scan
 expect_rc 1
 
 # A FIFO as the log file is refused without waiting for a writer... or a
 # reader.
 mkfifo -m 0600 "$W/log.fifo"
-dbsc --log "$W/log.fifo" scan
+dbsc --deliver --log "$W/log.fifo" scan
 expect_refused
 expect_err "not a regular file"
 
 # A FIFO as the key file, likewise (the baseline's key check never runs).
 mv "$W/hmac.key" "$W/hmac.key.saved"
 mkfifo -m 0600 "$W/hmac.key"
-dbsc scan
+dbsc --deliver scan
 expect_refused
 expect_err "not a regular file"
 rm "$W/hmac.key"
@@ -58,25 +58,25 @@ mv "$W/hmac.key.saved" "$W/hmac.key"
 mkdir "$W/pub"
 chown nobody "$W/pub"
 as_nobody sh -c "umask 0; : >'$W/pub/dbsyscheck.log'"
-dbsc --log "$W/pub/dbsyscheck.log" scan
+dbsc --deliver --log "$W/pub/dbsyscheck.log" scan
 expect_refused
 expect_err "$W/pub"
 [ ! -s "$W/pub/dbsyscheck.log" ] || fail "the scanner wrote to nobody's log"
 # The same file in a directory of root's: refused for its owner.
 cp -p "$W/pub/dbsyscheck.log" "$W/foreign.log"
-dbsc --log "$W/foreign.log" scan
+dbsc --deliver --log "$W/foreign.log" scan
 expect_refused
 expect_err "owned by uid"
 [ ! -s "$W/foreign.log" ] || fail "the scanner wrote to nobody's log"
 # A log file that the scanner creates has the documented mode, 0600.
-dbsc --log "$W/new.log" scan
+dbsc --deliver --log "$W/new.log" scan
 expect_rc 0
 [ "$(stat -c %a "$W/new.log")" = 600 ] || fail "new log file is not 0600"
 
 # The lock file readable by others: anyone could open it and hold the
 # lock, so it is refused like a secret.
 chmod 0644 "$W/baseline.db.lock"
-dbsc scan
+dbsc --deliver scan
 expect_refused
 expect_err "chmod 600"
 chmod 0600 "$W/baseline.db.lock"
@@ -88,7 +88,7 @@ sql_db filedb "INSERT INTO t VALUES (2, 'b')"
 dbsc --no-report scan
 expect_rc 2
 for i in 1 2; do
-	dbsc report
+	dbsc --deliver report
 	expect_refused
 	grep -q 'lock' "$W/out" || fail "report $i does not name the lock"
 	[ "$(ossec_level)" -ge 10 ] || fail "report $i: OSSEC level below 10"
@@ -104,13 +104,13 @@ expect_rc 1
 dbsc status
 expect_rc 0
 grep -q '^failed-scan=' "$W/out" && fail "status still shows the failed scan"
-dbsc report
+dbsc --deliver report
 expect_rc 1
 expect_out <<EOF
 $(summary 1 0 0)
 dbsyscheck: op=insert table=filedb.t pk=id=2 changed=- src=scan by=- ;
 EOF
-dbsc report
+dbsc --deliver report
 expect_rc 0
 expect_empty
 
@@ -123,11 +123,11 @@ as_nobody sh -c "umask 0; : >'$W/pub/baseline.db.lock'"
 as_nobody flock "$W/pub/baseline.db.lock" sleep 60 &
 holder=$!
 bg_track "$holder"
-dbsc scan
+dbsc --deliver scan
 expect_refused
 expect_err "$W/pub"
 for i in 1 2; do
-	dbsc report
+	dbsc --deliver report
 	expect_refused
 	expect_err "$W/pub"
 done
@@ -139,26 +139,26 @@ dbsc_conf "filedb.t"
 rm "$W/baseline.db"
 sql_db filedb "UPDATE t SET v = 'pw' WHERE id = 1"
 for i in 1 2; do
-	dbsc scan
+	dbsc --deliver scan
 	expect_refused
 	grep -q '^dbsyscheck: op=error baseline=tampered msg=[^ ]* src=scan ;$' \
 	    "$W/out" || fail "scan $i: no op=error baseline=tampered record"
 	[ "$(ossec_level)" = 13 ] || fail "scan $i: OSSEC level is not 13"
 	[ ! -e "$W/baseline.db" ] || fail "scan $i made a new baseline"
 done
-dbsc report
+dbsc --deliver report
 expect_refused
 grep -q ' baseline=tampered ' "$W/out" || fail "report: no tamper record"
 [ "$(ossec_level)" = 13 ] || fail "report: OSSEC level is not 13"
 dbsc status
 expect_rc 2
 expect_err "is missing but its key"
-dbsc reset
+dbsc --deliver reset
 expect_rc 0
-dbsc scan
+dbsc --deliver scan
 expect_rc 0
 expect_empty
-dbsc report
+dbsc --deliver report
 expect_rc 0
 expect_empty
 
@@ -166,7 +166,7 @@ expect_empty
 # to create (dbsyscheck makes only the last directory).
 sed -i "s|^baseline .*|baseline $W/no/such/baseline.db|" "$W/dbsyscheck.conf"
 sed -i "s|^key .*|key $W/no/such/hmac.key|" "$W/dbsyscheck.conf"
-dbsc scan
+dbsc --deliver scan
 expect_rc 2
 expect_err "so create them first, for instance with install -d -m 0755 '$W/no')"
 

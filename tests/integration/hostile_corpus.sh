@@ -152,7 +152,7 @@ one_line_records()
 }
 
 dbsc_conf "hc.k" "hc.k2" "hc.big"
-dbsc --max-bytes 0 scan
+dbsc --deliver --max-bytes 0 scan
 expect_rc 1
 expect_out <<EOF
 $(summary 0 0 0)
@@ -176,7 +176,7 @@ sql_db hc "INSERT INTO big VALUES (2, REPEAT(X'$fakehex', 16777216 DIV $((${#fak
     fail "setup: the 16 MiB value is not there"
 
 echo "=== case insert_text"
-dbsc --max-bytes 0 scan
+dbsc --deliver --max-bytes 0 scan
 expect_rc 1
 records insert text | expect_out
 one_line_records text
@@ -185,7 +185,7 @@ echo "=== case insert_text: PASS"
 echo "=== case update_json"
 sql_db hc "UPDATE k SET b = CONCAT(b, X'00'); UPDATE k2 SET v = 1;
 	UPDATE big SET b = CONCAT(LEFT(b, LENGTH(b) - 1), X'0D')"
-dbsc --max-bytes 0 --format json scan
+dbsc --deliver --max-bytes 0 --format json scan
 expect_rc 1
 records update json | expect_out
 one_line_records json
@@ -193,11 +193,11 @@ echo "=== case update_json: PASS"
 
 echo "=== case delete_text"
 sql_db hc "DELETE FROM k; DELETE FROM k2; DELETE FROM big"
-dbsc --max-bytes 0 scan
+dbsc --deliver --max-bytes 0 scan
 expect_rc 1
 records delete text | expect_out
 one_line_records text
-dbsc --max-bytes 0 scan
+dbsc --deliver --max-bytes 0 scan
 expect_rc 0
 expect_empty
 echo "=== case delete_text: PASS"
@@ -212,7 +212,7 @@ sql_db hc "INSERT INTO big VALUES (1, NULL), (2, NULL)"
 dbsc --max-bytes 0 --no-report scan
 expect_rc 1
 sql_db hc "DELETE FROM k; DELETE FROM k2; DELETE FROM big"
-dbsc --max-bytes 0 --format json scan
+dbsc --deliver --max-bytes 0 --format json scan
 expect_rc 1
 # The earlier inserts were queued first (--no-report).
 records insert json >/dev/null
@@ -248,7 +248,7 @@ kenc=$(printf '%s' "$kcn" | pct)
 venc=$(printf '%s' "$vcn" | pct)
 xenc=$(printf '%s' "$xcn" | pct)
 full="$(bq "$dbn").$(bq "$tbn")"
-dbsc scan
+dbsc --deliver scan
 expect_rc 1
 expect_out <<EOF
 $(summary 0 0 0)
@@ -256,7 +256,7 @@ dbsyscheck: op=baseline table=$tenc rows=0 src=scan ;
 EOF
 printf 'INSERT INTO %s VALUES (X%s, %s, 1), (%s, %s, 2);\n' "$full" \
     "'610a62'" "'v'" "'plain'" "'w'" | sql
-dbsc scan
+dbsc --deliver scan
 expect_rc 1
 expect_out <<EOF
 $(summary 2 0 0)
@@ -266,7 +266,7 @@ EOF
 one_line_records text
 printf 'UPDATE %s SET %s = %s, %s = 3;\n' "$full" "$(bq "$vcn")" "'x'" \
     "$(bq "$xcn")" | sql
-dbsc --format json scan
+dbsc --deliver --format json scan
 expect_rc 1
 expect_out <<EOF
 {"program":"dbsyscheck","op":"summary","inserts":"0","updates":"2","deletes":"0","errors":"0","pending":"0"}
@@ -275,7 +275,7 @@ expect_out <<EOF
 EOF
 one_line_records json
 printf 'DELETE FROM %s;\n' "$full" | sql
-dbsc scan
+dbsc --deliver scan
 expect_rc 1
 expect_out <<EOF
 $(summary 0 0 2)

@@ -1,8 +1,10 @@
 #!/bin/sh
-# "dbsyscheck report" killed with SIGKILL at random moments while it prints
-# a long queue: across all runs every record is printed at least once and
-# in order; a record is printed again only when it was being written when
-# the run died (the last batch of a run not yet marked delivered).
+# "dbsyscheck --deliver report", the SIEM's consumer, killed with SIGKILL
+# at random moments while it prints a long queue: across all runs every
+# record is printed at least once and in order; a record is printed again
+# only when it was being written when the run died (the last batch of a
+# run not yet marked delivered). Between the trials an operator's run
+# (scan, and report without --deliver) takes nothing off the queue.
 . "$(dirname "$0")/setup"
 
 n=60000
@@ -16,7 +18,7 @@ sql "CREATE DATABASE kr"
 sql_db kr "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))"
 sql_db kr "INSERT INTO t VALUES (0, 'x')"
 dbsc_conf "kr.t"
-dbsc scan
+dbsc --deliver scan
 expect_rc 1
 
 # Queue n insert records without printing them.
@@ -35,7 +37,7 @@ cp "$W/baseline.db" "$W/copy.db"
 sed "s|^baseline .*|baseline $W/copy.db|" "$W/dbsyscheck.conf" >"$W/copy.conf"
 chmod 0600 "$W/copy.conf"
 t0=$(now_ms)
-"$top_builddir/dbsyscheck" -c "$W/copy.conf" --max-bytes 0 report \
+"$top_builddir/dbsyscheck" -c "$W/copy.conf" --deliver --max-bytes 0 report \
     >"$W/copy.out" 2>&1 || [ $? = 1 ] || fail "report of the copy failed"
 span=$(($(now_ms) - t0 + 5))
 echo "a report of $n records takes about $span ms"
@@ -54,8 +56,9 @@ while [ "$t" -lt "$trials" ]; do
 	# Early kills, so that each trial takes only part of the queue.
 	rand $((span / 12 + 1))
 	delay=$r
-	"$top_builddir/dbsyscheck" -c "$W/dbsyscheck.conf" --max-bytes "$mb" \
-	    report >"$W/run.$t" 2>"$W/run.$t.err" </dev/null &
+	"$top_builddir/dbsyscheck" -c "$W/dbsyscheck.conf" --deliver \
+	    --max-bytes "$mb" report >"$W/run.$t" 2>"$W/run.$t.err" \
+	    </dev/null &
 	pid=$!
 	bg_track "$pid"
 	sleep_ms "$delay"
@@ -71,13 +74,22 @@ while [ "$t" -lt "$trials" ]; do
 		fail "report exited $st" ;;
 	esac
 	echo "$t $mb" >>"$W/runs"
+	# An operator's runs in between take nothing.
+	left=$(sqlite3 -readonly "$W/baseline.db" 'SELECT count(*) FROM outbox')
+	dbsc --max-bytes 0 scan
+	expect_rc 0
+	expect_empty
+	dbsc report
+	expect_rc 2
+	[ "$(sqlite3 -readonly "$W/baseline.db" 'SELECT count(*) FROM outbox')" \
+	    = "$left" ] || fail "an operator's run took records off the queue"
 done
 
 # Then runs without a kill until the queue is empty.
 k=0
 while :; do
 	t=$((t + 1))
-	dbsc --max-bytes "$cap" report
+	dbsc --deliver --max-bytes "$cap" report
 	cp "$W/out" "$W/run.$t"
 	echo "$t $cap" >>"$W/runs"
 	[ "$rc" = 1 ] || break

@@ -31,7 +31,7 @@ sql_db ld "INSERT INTO wide SELECT seq, seq, REPEAT('p', 1000)
 dbsc_conf "ld.big" "ld.chunky chunk=50" "ld.small" \
     "ld.fast max-rows-per-second=5000" "ld.narrow" "ld.wide"
 # The first scans of the large tables, before any limit.
-dbsc scan ld.big ld.narrow ld.wide
+dbsc --deliver scan ld.big ld.narrow ld.wide
 expect_rc 1
 
 # status_is <<EOF: status printed exactly this, last-scan= and fingerprint=
@@ -51,7 +51,7 @@ status_is()
 }
 
 echo "=== case status_defaults"
-dbsc scan ld.chunky ld.small ld.fast
+dbsc --deliver scan ld.chunky ld.small ld.fast
 expect_rc 1
 status_is <<EOF
 table ld.big rows=3000 last-scan=T state=present fingerprint=F chunk=0 max-rows-per-second=0
@@ -78,7 +78,7 @@ echo "=== case paced_scan"
 sql_db ld "UPDATE big SET v = v + 1 WHERE id IN (10, 2999)"
 sql_db ld "DELETE FROM big WHERE id = 1500"
 sql_db ld "INSERT INTO big VALUES (3001, 3001)"
-dbsc scan ld.big
+dbsc --deliver scan ld.big
 expect_rc 1
 expect_out <<EOF
 $(summary 1 2 1)
@@ -151,13 +151,13 @@ case_chunk_three_sessions()
 	# the limit of one, so it waits; the records are exact.
 	change chunky
 	sleepers 3
-	dbsc scan ld.chunky
+	dbsc --deliver scan ld.chunky
 	busy_done
 	expect_rc 1
 	changes chunky | expect_out
 	expect_paused
 	undo chunky
-	dbsc scan ld.chunky
+	dbsc --deliver scan ld.chunky
 	expect_rc 1
 }
 case_run chunk_three_sessions case_chunk_three_sessions
@@ -174,7 +174,7 @@ case_chunk_one_session()
 	change chunky
 	busy_sessions 1 60
 	echo "(1 session running SELECT SLEEP(60))"
-	dbsc scan ld.chunky
+	dbsc --deliver scan ld.chunky
 	_left=$(sql "SELECT COUNT(*) FROM information_schema.PROCESSLIST
 	    WHERE INFO = 'SELECT SLEEP(60)'")
 	sql "SELECT CONCAT('KILL QUERY ', ID, ';') FROM
@@ -187,7 +187,7 @@ case_chunk_one_session()
 	grep -v -E -x 'dbsyscheck: paused [0-9]+ times, [0-9]+\.[0-9] s in all, for max-threads-running 1' \
 	    "$W/errout" | grep -q . && fail "more on standard error"
 	undo chunky
-	dbsc scan ld.chunky
+	dbsc --deliver scan ld.chunky
 	expect_rc 1
 }
 case_run chunk_one_session case_chunk_one_session
@@ -200,7 +200,7 @@ stream_run()
 {
 	change "$1"
 	echo "+ dbsyscheck --progress scan ld.$1 (background)"
-	dbsc_bg --progress scan "ld.$1"
+	dbsc_bg --deliver --progress scan "ld.$1"
 	_n=0
 	until grep -q ' rows' "$W/bg.err" 2>/dev/null; do
 		_n=$((_n + 1))
@@ -272,7 +272,7 @@ case_full_small_table()
 	# looked at before it is read, as in chunk mode.
 	sql_db ld "UPDATE small SET v = v + 1 WHERE id = 3"
 	sleepers 3
-	dbsc scan ld.small
+	dbsc --deliver scan ld.small
 	busy_done
 	expect_rc 1
 	expect_out <<EOF

@@ -34,10 +34,10 @@ nrun=0
 run()
 {
 	nrun=$((nrun + 1))
-	dbsc --log "$W/text.log" "$@"
+	dbsc --deliver --log "$W/text.log" "$@"
 	cp "$W/out" "$W/raw/$nrun.out"
 	text_rc=$rc
-	dbsc -c "$W/json.conf" --format json --log "$W/json.log" "$@"
+	dbsc --deliver -c "$W/json.conf" --format json --log "$W/json.log" "$@"
 	cp "$W/out" "$W/raw/$nrun.json"
 	[ "$rc" = "$text_rc" ] ||
 	    fail "text and JSON runs exited $text_rc and $rc"
@@ -154,10 +154,10 @@ grep -q ' pending=[1-9]' "$W/out" || fail "the report was not truncated"
 n=0
 while :; do
 	nrun=$((nrun + 1))
-	dbsc --log "$W/text.log" report
+	dbsc --deliver --log "$W/text.log" report
 	cp "$W/out" "$W/raw/$nrun.out"
 	text_rc=$rc
-	dbsc -c "$W/json.conf" --format json --log "$W/json.log" report
+	dbsc --deliver -c "$W/json.conf" --format json --log "$W/json.log" report
 	cp "$W/out" "$W/raw/$nrun.json"
 	[ "$text_rc" != 0 ] || [ "$rc" != 0 ] || break
 	n=$((n + 1))
@@ -175,10 +175,10 @@ run scan acme.nokey
 expect_rc 2
 saw "op=error table=acme.nokey "
 nrun=$((nrun + 1))
-dbsc -c "$W/dbsyscheck.bad.conf" --log "$W/text.log" scan acme.users
+dbsc --deliver -c "$W/dbsyscheck.bad.conf" --log "$W/text.log" scan acme.users
 expect_rc 2
 cp "$W/out" "$W/raw/$nrun.out"
-dbsc -c "$W/json.bad.conf" --format json --log "$W/json.log" scan acme.users
+dbsc --deliver -c "$W/json.bad.conf" --format json --log "$W/json.log" scan acme.users
 expect_rc 2
 cp "$W/out" "$W/raw/$nrun.json"
 saw "op=error msg="

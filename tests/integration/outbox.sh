@@ -14,7 +14,7 @@ sql "CREATE DATABASE ob"
 sql_db ob "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20) NOT NULL)"
 sql_db ob "INSERT INTO t VALUES (1, 'one')"
 dbsc_conf "ob.t"
-dbsc scan
+dbsc --deliver scan
 expect_rc 1
 expect_out <<EOF
 $(summary 0 0 0)
@@ -239,7 +239,7 @@ echo "=== case capped_scan"
 # 200 records, --max-bytes 5120: the summary and as many whole records as
 # fit; pending= is exact.
 queue_inserts 100 299
-dbsc --max-bytes 5120 scan
+dbsc --deliver --max-bytes 5120 scan
 expect_rc 1
 expect_model 5120
 [ "$model_k" -ge 10 ] && [ "$model_k" -lt 200 ] ||
@@ -250,12 +250,12 @@ n=0
 while [ -s "$W/queue" ]; do
 	n=$((n + 1))
 	[ "$n" -le 10 ] || fail "the queue does not drain"
-	dbsc --max-bytes 5120 report
+	dbsc --deliver --max-bytes 5120 report
 	expect_rc 1
 	expect_model 5120
 	expect_queued
 done
-dbsc --max-bytes 5120 report
+dbsc --deliver --max-bytes 5120 report
 expect_rc 0
 expect_empty
 echo "=== case capped_scan: PASS"
@@ -265,15 +265,15 @@ echo "=== case queued_first"
 # records of the run that prints it; a scan with no change of its own
 # prints what is queued (exit 1).
 queue_inserts 2000 2149
-dbsc --max-bytes 5120 scan
+dbsc --deliver --max-bytes 5120 scan
 expect_rc 1
 expect_model 5120
 queue_inserts 2150 2159
-dbsc scan
+dbsc --deliver scan
 expect_rc 1
 expect_model 5400
 grep -q ' pending=[1-9]' "$W/out" || fail "nothing left for the next scan"
-dbsc --max-bytes 0 scan
+dbsc --deliver --max-bytes 0 scan
 expect_rc 1
 expect_model 0
 expect_queued
@@ -281,13 +281,13 @@ echo "=== case queued_first: PASS"
 
 echo "=== case nothing_to_report"
 # No change: nothing at all, not even a summary; exit 0.
-dbsc scan
+dbsc --deliver scan
 expect_rc 0
 expect_empty
-dbsc report
+dbsc --deliver report
 expect_rc 0
 expect_empty
-dbsc --max-bytes 0 report
+dbsc --deliver --max-bytes 0 report
 expect_rc 0
 expect_empty
 expect_queued
@@ -301,10 +301,10 @@ dbsc --no-report scan
 expect_rc 1
 expect_empty
 expect_queued
-dbsc --max-bytes 0 report
+dbsc --deliver --max-bytes 0 report
 expect_rc 1
 expect_model 0
-dbsc report
+dbsc --deliver report
 expect_rc 0
 expect_empty
 expect_queued
@@ -316,11 +316,11 @@ queue_inserts 400 599
 dbsc --no-report scan
 expect_rc 1
 expect_empty
-pipe_run cat report
+pipe_run cat --deliver report
 expect_rc 1
 expect_model 5400
 [ "$(wc -c <"$W/out")" -gt 5120 ] || fail "the default cap is not 5400"
-dbsc report
+dbsc --deliver report
 expect_rc 1
 expect_model 5400
 echo "=== case default_cap_pipe: PASS"
@@ -332,7 +332,7 @@ dbsc --no-report scan
 expect_rc 1
 echo "+ dbsyscheck report (on a terminal)"
 rc=0
-cmd="$dbsc_wrap $top_builddir/dbsyscheck -c $W/dbsyscheck.conf report"
+cmd="$dbsc_wrap $top_builddir/dbsyscheck -c $W/dbsyscheck.conf --deliver report"
 script -qec "timeout -k 5 $DBSC_TIMEOUT $cmd 2>$W/errout" /dev/null \
     </dev/null >"$W/tty.out" || rc=$?
 tr -d '\r' <"$W/tty.out" >"$W/out"
@@ -347,7 +347,7 @@ echo "=== case unlimited"
 queue_inserts 600 799
 dbsc --no-report scan
 expect_rc 1
-dbsc --max-bytes 0 report
+dbsc --deliver --max-bytes 0 report
 expect_rc 1
 expect_model 0
 [ "$(wc -c <"$W/out")" -gt 5400 ] || fail "--max-bytes 0 capped the output"
@@ -359,11 +359,11 @@ echo "=== case json_capped"
 queue_inserts 800 899
 dbsc --no-report scan
 expect_rc 1
-dbsc --format json --max-bytes 5120 report
+dbsc --deliver --format json --max-bytes 5120 report
 expect_rc 1
 expect_model 5120 json
 jq -e . "$W/out" >/dev/null || fail "not JSON"
-dbsc --format json --max-bytes 0 report
+dbsc --deliver --format json --max-bytes 0 report
 expect_rc 1
 expect_model 0 json
 echo "=== case json_capped: PASS"
@@ -373,13 +373,13 @@ queue_inserts 900 909
 dbsc --no-report scan
 expect_rc 1
 for mb in 5119 100 1 -1 abc 5120x; do
-	dbsc --max-bytes "$mb" report
+	dbsc --deliver --max-bytes "$mb" report
 	expect_rc 2
 	expect_empty
 	expect_err "--max-bytes $mb"
 	expect_queued
 done
-dbsc --max-bytes 5120 report
+dbsc --deliver --max-bytes 5120 report
 expect_rc 1
 expect_model 5120
 echo "=== case max_bytes_refused: PASS"
@@ -390,11 +390,11 @@ echo "=== case reader_gone_before_write"
 queue_inserts 1000 1199
 dbsc --no-report scan
 expect_rc 1
-pyreader -1 --max-bytes 0 report
+pyreader -1 --deliver --max-bytes 0 report
 expect_rc 2
 expect_err "Broken pipe"
 expect_queued
-pyreader -1 report
+pyreader -1 --deliver report
 expect_rc 2
 expect_queued
 echo "=== case reader_gone_before_write: PASS"
@@ -403,7 +403,7 @@ echo "=== case reader_gone_midway"
 # The reader takes 100 bytes and goes: the records written whole before it
 # went are delivered, every other one is printed by the next report.
 model 0
-pyreader 100 --max-bytes 0 report
+pyreader 100 --deliver --max-bytes 0 report
 expect_rc 2
 expect_err "Broken pipe"
 head -c 100 "$W/model" | cmp -s - "$W/out" ||
@@ -414,11 +414,11 @@ expect_acked "$written"
 expect_queued
 # The same when the output is capped.
 model 5400
-pyreader 100 report
+pyreader 100 --deliver report
 expect_rc 2
 expect_acked "$written"
 expect_queued
-dbsc --max-bytes 0 report
+dbsc --deliver --max-bytes 0 report
 expect_rc 1
 expect_model 0
 echo "=== case reader_gone_midway: PASS"
@@ -443,14 +443,14 @@ dbsc --no-report scan
 expect_rc 1
 model 5400
 k=$model_k
-pipe_run "head -c 100" report
+pipe_run "head -c 100" --deliver report
 head -c 100 "$W/model" | cmp -s - "$W/out" ||
     fail "head did not get the start of the output"
 case $rc in
 1 | 2) ;;
 *) fail "report | head exited $rc" ;;
 esac
-dbsc --max-bytes 0 report
+dbsc --deliver --max-bytes 0 report
 expect_rc 1
 expect_suffix "$k"
 queue_inserts 1400 1599
@@ -458,12 +458,12 @@ dbsc --no-report scan
 expect_rc 1
 model 5400
 k=$model_k
-pipe_run true report
+pipe_run true --deliver report
 case $rc in
 1 | 2) ;;
 *) fail "report | true exited $rc" ;;
 esac
-dbsc --max-bytes 0 report
+dbsc --deliver --max-bytes 0 report
 expect_rc 1
 expect_suffix "$k"
 expect_queued

@@ -121,14 +121,14 @@ echo 1 >"$W/text.log.seen"
 
 echo "=== case classic"
 R='src=scan by=- ;'
-dbsc --log "$W/text.log" scan acme.users
+dbsc --deliver --log "$W/text.log" scan acme.users
 expect_rc 1
 expect_out <<EOF
 $(summary 0 0 0)
 dbsyscheck: op=baseline table=acme.users rows=2 src=scan ;
 EOF
 expect_log "$W/text.log" <"$W/out"
-dbsc -c "$W/json.conf" --format json --log "$W/json.log" scan acme.users
+dbsc --deliver -c "$W/json.conf" --format json --log "$W/json.log" scan acme.users
 expect_rc 1
 expect_out <<EOF
 $(jsum 0 0 0)
@@ -137,14 +137,14 @@ EOF
 expect_json_log "$W/json.log"
 
 sql_db acme "INSERT INTO users VALUES (7, 'xavier', 'x1')"
-dbsc --log "$W/text.log" scan acme.users
+dbsc --deliver --log "$W/text.log" scan acme.users
 expect_rc 1
 expect_out <<EOF
 $(summary 1 0 0)
 dbsyscheck: op=insert table=acme.users pk=id=7 changed=- $R
 EOF
 expect_log "$W/text.log" <"$W/out"
-dbsc -c "$W/json.conf" --format json --log "$W/json.log" scan acme.users
+dbsc --deliver -c "$W/json.conf" --format json --log "$W/json.log" scan acme.users
 expect_rc 1
 expect_out <<EOF
 $(jsum 1 0 0)
@@ -153,14 +153,14 @@ EOF
 expect_json_log "$W/json.log"
 
 sql_db acme "UPDATE users SET password = 'x2' WHERE id = 7"
-dbsc --log "$W/text.log" scan acme.users
+dbsc --deliver --log "$W/text.log" scan acme.users
 expect_rc 1
 expect_out <<EOF
 $(summary 0 1 0)
 dbsyscheck: op=update table=acme.users pk=id=7 changed=password $R
 EOF
 expect_log "$W/text.log" <"$W/out"
-dbsc -c "$W/json.conf" --format json --log "$W/json.log" scan acme.users
+dbsc --deliver -c "$W/json.conf" --format json --log "$W/json.log" scan acme.users
 expect_rc 1
 expect_out <<EOF
 $(jsum 0 1 0)
@@ -169,14 +169,14 @@ EOF
 expect_json_log "$W/json.log"
 
 sql_db acme "DELETE FROM users WHERE id = 7"
-dbsc --log "$W/text.log" scan acme.users
+dbsc --deliver --log "$W/text.log" scan acme.users
 expect_rc 1
 expect_out <<EOF
 $(summary 0 0 1)
 dbsyscheck: op=delete table=acme.users pk=id=7 changed=- $R
 EOF
 expect_log "$W/text.log" <"$W/out"
-dbsc -c "$W/json.conf" --format json --log "$W/json.log" scan acme.users
+dbsc --deliver -c "$W/json.conf" --format json --log "$W/json.log" scan acme.users
 expect_rc 1
 expect_out <<EOF
 $(jsum 0 0 1)
@@ -185,7 +185,7 @@ EOF
 expect_json_log "$W/json.log"
 
 # Nothing changed: nothing printed, nothing logged.
-dbsc --log "$W/text.log" scan acme.users
+dbsc --deliver --log "$W/text.log" scan acme.users
 expect_rc 0
 expect_empty
 expect_log "$W/text.log" </dev/null
@@ -197,10 +197,10 @@ expect_log "$W/text.log" </dev/null
 echo "=== case classic: PASS"
 
 # The first scan of acme.many, for both configurations.
-dbsc --log "$W/text.log" scan acme.many
+dbsc --deliver --log "$W/text.log" scan acme.many
 expect_rc 1
 expect_log "$W/text.log" <"$W/out"
-dbsc -c "$W/json.conf" --format json --log "$W/json.log" scan acme.many
+dbsc --deliver -c "$W/json.conf" --format json --log "$W/json.log" scan acme.many
 expect_rc 1
 expect_json_log "$W/json.log"
 
@@ -220,7 +220,7 @@ echo "=== case uncapped_log"
 # 200 records: standard output gets at most 5400 bytes, the log all of
 # them after one summary, and later runs log none of them again.
 many_records 1 200
-dbsc --log "$W/text.log" scan acme.many
+dbsc --deliver --log "$W/text.log" scan acme.many
 expect_rc 1
 [ "$(wc -c <"$W/out")" -le 5400 ] || fail "standard output not capped"
 printed=$(($(wc -l <"$W/out") - 1))
@@ -238,18 +238,18 @@ n=0
 while [ "$(wc -l <"$W/printed")" -lt 200 ]; do
 	n=$((n + 1))
 	[ "$n" -le 10 ] || fail "the queue does not drain"
-	dbsc --log "$W/text.log" report
+	dbsc --deliver --log "$W/text.log" report
 	expect_rc 1
 	tail -n +2 "$W/out" >>"$W/printed"
 	expect_log "$W/text.log" </dev/null
 done
 cmp -s "$W/many" "$W/printed" || fail "standard output lost or repeated records"
-dbsc --log "$W/text.log" report
+dbsc --deliver --log "$W/text.log" report
 expect_rc 0
 expect_empty
 expect_log "$W/text.log" </dev/null
 # The same in JSON: standard output capped, the log whole.
-dbsc -c "$W/json.conf" --format json --log "$W/json.log" scan acme.many
+dbsc --deliver -c "$W/json.conf" --format json --log "$W/json.log" scan acme.many
 expect_rc 1
 [ "$(wc -c <"$W/out")" -le 5400 ] || fail "JSON standard output not capped"
 log_new "$W/json.log" >"$W/log.new"
@@ -257,7 +257,7 @@ log_new "$W/json.log" >"$W/log.new"
 jq -e . "$W/log.new" >/dev/null 2>&1 || fail "the JSON log is not JSON"
 [ "$(jq -r 'select(.op == "summary") | .inserts + " " + .pending' \
     "$W/log.new")" = "200 0" ] || fail "the JSON log's summary is wrong"
-dbsc -c "$W/json.conf" --format json --max-bytes 0 --log "$W/json.log" report
+dbsc --deliver -c "$W/json.conf" --format json --max-bytes 0 --log "$W/json.log" report
 expect_rc 1
 log_new "$W/json.log" >"$W/log.new"
 [ ! -s "$W/log.new" ] || fail "records were logged twice"
@@ -274,7 +274,7 @@ expect_empty
 	cat "$W/many"
 } | expect_log "$W/text.log"
 expect_queued 0
-dbsc report
+dbsc --deliver report
 expect_rc 0
 expect_empty
 # Queued without a sink, then reported with one: logged once.
@@ -283,18 +283,18 @@ dbsc --no-report scan acme.many
 expect_rc 1
 expect_empty
 expect_queued 10
-dbsc --log "$W/text.log" report
+dbsc --deliver --log "$W/text.log" report
 expect_rc 1
 {
 	summary 10 0 0
 	cat "$W/many"
 } | expect_out
 expect_log "$W/text.log" <"$W/out"
-dbsc --log "$W/text.log" report
+dbsc --deliver --log "$W/text.log" report
 expect_rc 0
 expect_empty
 expect_log "$W/text.log" </dev/null
-dbsc --log "$W/text.log" scan
+dbsc --deliver --log "$W/text.log" scan
 expect_rc 0
 expect_empty
 expect_log "$W/text.log" </dev/null
@@ -303,7 +303,7 @@ echo "=== case no_report_log: PASS"
 echo "=== case direct_errors"
 # Errors written directly (never queued) reach the log too.
 hold_lock "$W/baseline.db.lock" 60
-dbsc --log "$W/text.log" scan
+dbsc --deliver --log "$W/text.log" scan
 expect_rc 2
 expect_err lock
 m=$(printf '%s' "another dbsyscheck run holds the lock $W/baseline.db.lock" |
@@ -313,7 +313,7 @@ $(summary 0 0 0 1)
 dbsyscheck: op=error msg=$m src=scan ;
 EOF
 expect_log "$W/text.log" <"$W/out"
-dbsc --format json --log "$W/json.log" scan
+dbsc --deliver --format json --log "$W/json.log" scan
 expect_rc 2
 expect_out <<EOF
 $(jsum 0 0 0 1)
@@ -328,7 +328,7 @@ printf 'this is not an SQLite file, it only looks like a baseline\n' \
 sed "s|^baseline .*|baseline $W/garbage.db|" "$W/dbsyscheck.conf" \
     >"$W/garbage.conf"
 chmod 0600 "$W/garbage.conf"
-dbsc -c "$W/garbage.conf" --log "$W/text.log" report
+dbsc --deliver -c "$W/garbage.conf" --log "$W/text.log" report
 expect_rc 2
 [ "$(wc -l <"$W/out")" = 2 ] || fail "not a summary and an error"
 head -n 1 "$W/out" >"$W/out.1"
@@ -338,7 +338,7 @@ grep -q '^dbsyscheck: op=error msg=[^ ]*garbage\.db[^ ]* src=scan ;$' \
 expect_log "$W/text.log" <"$W/out"
 
 # A table that is not watched.
-dbsc --log "$W/text.log" scan acme.nope
+dbsc --deliver --log "$W/text.log" scan acme.nope
 expect_rc 2
 m=$(printf '%s' "acme.nope: not a watched table in $W/dbsyscheck.conf" | pct)
 expect_out <<EOF
@@ -348,7 +348,7 @@ EOF
 expect_log "$W/text.log" <"$W/out"
 
 # A log that cannot be opened: standard output says so.
-dbsc --log "$W/nodir/x.log" scan
+dbsc --deliver --log "$W/nodir/x.log" scan
 expect_rc 2
 m=$(printf '%s' "$W/nodir/x.log: No such file or directory" | pct)
 expect_out <<EOF
@@ -371,7 +371,7 @@ expect_queued 5
 head -c 4096 /dev/zero | tr '\0' x >"$W/full.log"
 (
 	ulimit -f 8
-	dbsc --log "$W/full.log" report
+	dbsc --deliver --log "$W/full.log" report
 	echo "$rc" >"$W/rc"
 ) >"$W/full.trace" 2>&1
 cat "$W/full.trace"
@@ -379,7 +379,7 @@ rc=$(cat "$W/rc")
 expect_rc 2
 expect_err "File too large"
 expect_queued 5
-dbsc --log "$W/text.log" report
+dbsc --deliver --log "$W/text.log" report
 expect_rc 1
 {
 	summary 5 0 0
@@ -401,7 +401,7 @@ if ! $ns sh -c 'mount -t tmpfs tmpfs /mnt' 2>/dev/null; then
 	echo "NOTE: $test_name: no private mount namespace ($ns failed);" \
 	    "--syslog is only checked to run cleanly, not its messages" >&2
 	many_records 266 266
-	dbsc --syslog scan acme.many
+	dbsc --deliver --syslog scan acme.many
 	expect_rc 1
 	{
 		summary 1 0 0
@@ -492,7 +492,7 @@ expect_syslog()
 }
 
 many_records 266 267
-dbsc_ns --syslog scan acme.many
+dbsc_ns --deliver --syslog scan acme.many
 expect_rc 1
 {
 	summary 2 0 0
@@ -504,7 +504,7 @@ expect_syslog <<EOF
 29 op=insert table=acme.many pk=id=267 changed=- $R
 EOF
 # Given once: not again.
-dbsc_ns --syslog report
+dbsc_ns --deliver --syslog report
 expect_rc 0
 expect_empty
 expect_syslog </dev/null
@@ -518,7 +518,7 @@ expect_syslog <<EOF
 28 op=reset table=acme.users rows=2 src=scan by=$(printf "%s" "$(id -un)" | pct) ;
 EOF
 expect_queued 0
-dbsc_ns --syslog scan acme.nope
+dbsc_ns --deliver --syslog scan acme.nope
 expect_rc 2
 m=$(printf '%s' "acme.nope: not a watched table in $W/dbsyscheck.conf" | pct)
 expect_syslog <<EOF
@@ -551,7 +551,7 @@ python3 "$top_srcdir/tests/ossec/check_rules.py" --wazuh "$W/syslog.cases" ||
     fail "syslog lines not decoded as docs/OSSEC.md says (Wazuh)"
 # JSON messages.
 many_records 268 268
-dbsc_ns --syslog --format json scan acme.many
+dbsc_ns --deliver --syslog --format json scan acme.many
 expect_rc 1
 expect_syslog <<EOF
 29 $(jsum 1 0 0)
@@ -573,7 +573,7 @@ case_syslog_unreachable()
 	expect_empty
 	expect_syslog </dev/null
 	expect_queued 2
-	dbsc_ns --syslog --max-bytes 0 report
+	dbsc_ns --deliver --syslog --max-bytes 0 report
 	expect_rc 1
 	{
 		summary 2 0 0
