@@ -240,8 +240,8 @@ case_stream_one_session()
 	change wide
 	busy_sessions 1 600
 	echo "(1 session running SELECT SLEEP(600))"
-	echo "+ dbsyscheck --progress scan ld.wide (background)"
-	dbsc_bg --progress scan ld.wide
+	echo "+ dbsyscheck --deliver --progress scan ld.wide (background)"
+	dbsc_bg --deliver --progress scan ld.wide
 	bg_wait "$bg"
 	rc=$st
 	[ "$(sql "SELECT COUNT(*) FROM information_schema.PROCESSLIST
