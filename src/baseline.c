@@ -21,7 +21,8 @@
 #include "util.h"
 #include "xmalloc.h"
 
-#define BASELINE_FORMAT		3
+#define BASELINE_FORMAT		4
+#define BASELINE_FORMAT_BLOCKS	3	/* older encodings only: marked 4 */
 #define BASELINE_FORMAT_OLD	2	/* one row per row: converted */
 #define BASELINE_APPID		0x44425343	/* "DBSC" */
 
@@ -547,9 +548,9 @@ baseline_verify(struct baseline *bl,
 	if (baseline_pragma_int(bl, "PRAGMA user_version", &version,
 	    cause) == -1)
 		return -1;
-	if (version != BASELINE_FORMAT && version != BASELINE_FORMAT_OLD) {
+	if (version < BASELINE_FORMAT_OLD || version > BASELINE_FORMAT) {
 		*cause = xasprintf("baseline %s: format %d, this dbsyscheck "
-		    "reads formats %d and %d only (written by %s version)",
+		    "reads formats %d to %d only (written by %s version)",
 		    bl->path, version, BASELINE_FORMAT_OLD, BASELINE_FORMAT,
 		    version > BASELINE_FORMAT ? "a newer" : "an older");
 		return -1;
@@ -661,7 +662,8 @@ baseline_open(const char *path, int flags,
     const unsigned char keycheck[BASELINE_KEYCHECK_LEN], char **cause)
 {
 	struct baseline	*bl;
-	int		 fd, exists;
+	char		*sql;
+	int		 fd, exists, r;
 
 	if ((exists = baseline_exists(path, cause)) == -1)
 		return NULL;
@@ -685,11 +687,29 @@ baseline_open(const char *path, int flags,
 		baseline_close(bl);
 		return NULL;
 	}
-	/* Reading tables, meta and the outbox is the same in both formats. */
-	if (bl->format == BASELINE_FORMAT_OLD && !(flags & BASELINE_READONLY) &&
+	/*
+	 * Reading tables, meta and the outbox is the same in every format.
+	 * Format 3 is format 4 with every table's rows in encoding version
+	 * 0, which the table's next scan compares and re-encodes (docs/
+	 * DESIGN.md, "Encoding changes"): marking it 4 keeps an older
+	 * dbsyscheck, which would take the new encodings for changes in
+	 * every table, from using it at all.
+	 */
+	if (!(flags & BASELINE_READONLY) && bl->format == BASELINE_FORMAT_OLD &&
 	    baseline_convert(bl, cause) == -1) {
 		baseline_close(bl);
 		return NULL;
+	}
+	if (!(flags & BASELINE_READONLY) &&
+	    bl->format == BASELINE_FORMAT_BLOCKS) {
+		sql = xasprintf("PRAGMA user_version = %d", BASELINE_FORMAT);
+		r = baseline_exec(bl, sql, cause);
+		free(sql);
+		if (r == -1) {
+			baseline_close(bl);
+			return NULL;
+		}
+		bl->format = BASELINE_FORMAT;
 	}
 	return bl;
 }

@@ -150,7 +150,7 @@ case_run empty case_empty
 case_newer()
 {
 	sqlite3 "$B" 'PRAGMA user_version = 99'
-	refused "baseline $B: format 99, this dbsyscheck reads formats $((fmt - 1)) and $fmt only (written by a newer version)"
+	refused "baseline $B: format 99, this dbsyscheck reads formats 2 to $fmt only (written by a newer version)"
 	restore_and_scan
 }
 case_run newer case_newer
@@ -158,7 +158,7 @@ case_run newer case_newer
 case_older()
 {
 	sqlite3 "$B" 'PRAGMA user_version = 1'
-	refused "baseline $B: format 1, this dbsyscheck reads formats $((fmt - 1)) and $fmt only (written by an older version)"
+	refused "baseline $B: format 1, this dbsyscheck reads formats 2 to $fmt only (written by an older version)"
 	restore_and_scan
 }
 case_run older case_older

@@ -1,6 +1,6 @@
 #!/bin/sh
 # A baseline of format 2 (one SQLite row per table row, as dbsyscheck wrote
-# before row blocks) is converted to format 3 by the first run that writes
+# before row blocks) is converted to format 4 by the first run that writes
 # to it: the stored rows and their column tags carry over, so the changes
 # made meanwhile are reported exactly, with the right changed= columns. status
 # reads a format 2 file without converting it. A format 2 file with a
@@ -31,7 +31,7 @@ sql_db up "INSERT INTO k SELECT CONCAT('key', seq), REPEAT('x', seq)
 dbsc_conf "up.t" "up.k"
 dbsc scan
 expect_rc 1
-[ "$(version)" = 3 ] || fail "a new baseline is format $(version), not 3"
+[ "$(version)" = 4 ] || fail "a new baseline is format $(version), not 4"
 
 tid=$(sqlite3 "$B" "SELECT tid FROM tables WHERE name = CAST('t' AS BLOB)")
 ktid=$(sqlite3 "$B" "SELECT tid FROM tables WHERE name = CAST('k' AS BLOB)")
@@ -68,7 +68,7 @@ dbsyscheck: op=update table=up.t pk=id=2999 changed=b $R
 dbsyscheck: op=insert table=up.t pk=id=5000 changed=- $R
 dbsyscheck: op=update table=up.k pk=name=key7 changed=v $R
 EOF
-[ "$(version)" = 3 ] || fail "the scan left format $(version)"
+[ "$(version)" = 4 ] || fail "the scan left format $(version)"
 [ -z "$(sqlite3 "$B" "SELECT name FROM sqlite_master WHERE name = 'rows'")" ] ||
     fail "the rows table is still there"
 # The rows not changed carried over as they were.
