@@ -16,6 +16,11 @@
       the sentinel's alert is in alerts.log, each case must have raised
       an alert of its rule and level, or none for level 0 and "rule:
       none"; "user:" is the alert's User: line (dstuser).
+  ossec_real.py untrusted PREFIX --location L --allow IDS FILE...
+      Every line of each FILE (one event a line, no rule), from location
+      L, through analysisd: none may raise an alert of a rule of ours
+      (1003xx) other than those of the comma-separated IDS (the
+      untrusted rule 100304, ...).
   ossec_real.py agree PREFIX CASES...
       Like analysisd, but the expected rule of each case is the one
       tests/ossec/check_rules.py (the model) gives: the model and the
@@ -204,7 +209,7 @@ def clean(event):
                    if not (ord(ch) < 32 or ord(ch) == 127))
 
 
-def run_analysisd(prefix, cases, model=None):
+def run_analysisd(prefix, cases, model=None, allowed=None):
     queue = os.path.join(prefix, "queue", "ossec", "queue")
     alerts = os.path.join(prefix, "logs", "alerts", "alerts.log")
     try:
@@ -260,6 +265,16 @@ def run_analysisd(prefix, cases, model=None):
             where = where.split("->", 1)[1] if "->" in where else where
         got.setdefault((where, a["log"]), []).append(a)
     errors = []
+    if allowed is not None:
+        # Every alert of the run, whatever event it belongs to: a trusted
+        # rule of ours is a failure.
+        for (loc, log), alist in got.items():
+            for a in alist:
+                if a["rule"].startswith("1003") and a["rule"] not in allowed:
+                    errors.append("analysisd: a trusted rule, %s (level %s),"
+                                  " from %s\n  event: %s"
+                                  % (a["rule"], a["level"], loc, log))
+        return errors, len(todo)
     for case, where, key, first in todo:
         loc, log = key
         have = got.get((loc, log[:1256]), [])
@@ -315,7 +330,8 @@ def model_of():
 
 
 def main(argv):
-    if len(argv) < 4 or argv[1] not in ("logtest", "analysisd", "agree"):
+    if len(argv) < 4 or argv[1] not in ("logtest", "analysisd", "agree",
+                                        "untrusted"):
         print(__doc__, file=sys.stderr)
         return 2
     mode, prefix, args = argv[1], argv[2], argv[3:]
@@ -323,9 +339,28 @@ def main(argv):
     if args[:1] == ["--location"]:
         location = args[1]
         args = args[2:]
+    allowed = None
+    if args[:1] == ["--allow"]:
+        allowed = set(args[1].split(","))
+        args = args[2:]
     try:
-        cases = load_cases(args, location)
-        if mode == "logtest":
+        if mode == "untrusted":
+            if allowed is None:
+                raise cr.CheckError("untrusted: no --allow")
+            cases = []
+            for p in args:
+                with open(p, encoding="utf-8", errors="surrogateescape") as fp:
+                    for n, line in enumerate(fp.read().split("\n"), 1):
+                        if clean(line).strip():
+                            cases.append(({"event": line,
+                                           "location": location},
+                                          "%s:%d" % (p, n)))
+            errors, n = run_analysisd(prefix, cases, allowed=allowed)
+        else:
+            cases = load_cases(args, location)
+        if mode == "untrusted":
+            pass
+        elif mode == "logtest":
             errors, n = run_logtest(prefix, cases)
         elif mode == "analysisd":
             errors, n = run_analysisd(prefix, cases)
