@@ -98,6 +98,35 @@ python3 "$check" --location "$alias" "$W/full.txt" "$W/cmd.txt" ||
 real=$top_srcdir/tests/ossec/ossec_real.py
 ossec_begin
 ossec_install_dbsc
+# A site rule on the acting account (by=, decoded into dstuser): <user>.
+cat >>"$OSSEC/rules/local_rules.xml" <<'EOF'
+<group name="dbsc_test,">
+  <rule id="199998" level="3">
+    <if_sid>100321</if_sid>
+    <user>^dbsc-test-root$</user>
+    <description>dbsyscheck tests: a reset by dbsc-test-root.</description>
+  </rule>
+</group>
+EOF
+cat >"$W/user.txt" <<EOF
+event: $(ossec_sample_location command.txt | sed 's/.*/ossec: output: '"'&'"': dbsyscheck: op=reset table=acme.users rows=3 src=scan by=dbsc-test-root ;/')
+location: $(ossec_sample_location command.txt)
+rule: 199998
+level: 3
+user: dbsc-test-root
+
+event: 2026-11-26T15:04:05Z dbsyscheck: op=update table=acme.users pk=id=7 changed=login src=trigger by=app@localhost ;
+location: $(ossec_sample_location triggerlog.txt)
+rule: 100312
+level: 5
+user: app@localhost
+
+event: 2026-11-26T15:04:05.123456+00:00 db1 dbsyscheck[4242]: op=reset table=acme.users rows=3 src=scan by=alice ;
+location: $(ossec_sample_location logfile.txt)
+rule: 100321
+level: 12
+user: alice
+EOF
 expected="$top_srcdir/tests/ossec/expected.txt
 $top_srcdir/tests/ossec/expected-ossec.txt"
 # shellcheck disable=SC2086
@@ -107,6 +136,8 @@ ossec_start_analysisd
 # shellcheck disable=SC2086
 python3 "$real" analysisd "$OSSEC" $expected ||
     fail "ossec-analysisd: expected events"
+python3 "$real" analysisd "$OSSEC" "$W/user.txt" ||
+    fail "ossec-analysisd: the acting account as dstuser"
 # shellcheck disable=SC2086
 python3 "$real" agree "$OSSEC" $expected ||
     fail "the model and ossec-analysisd disagree on an expected event"
