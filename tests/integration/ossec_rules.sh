@@ -1,9 +1,16 @@
 #!/bin/sh
 # The OSSEC/Wazuh decoders and rules: well-formed as OSSEC reads them, and
 # every hand-derived event (tests/ossec/expected*.txt) and every generated
-# sample (ossec/samples/*.txt) decoded and ruled as expected by the model
-# in tests/ossec/check_rules.py; every rule documented in docs/OSSEC.md.
+# sample (ossec/samples/*.txt) decoded and ruled as expected by the real
+# OSSEC HIDS 4.2.0 (tests/ossec/ossec-env): its ossec-logtest (decoder,
+# fields; rule and level for local events) and its analysisd, fed through
+# its queue from each event's location, local or an agent's (rule, level,
+# the User: line of alerts.log); and by the model in
+# tests/ossec/check_rules.py, which must agree with the real analysisd on
+# every one. Wazuh's files are checked by the model only (Wazuh cannot be
+# built here). Every rule documented in docs/OSSEC.md.
 . "$(dirname "$0")/setup"
+. "$top_srcdir/tests/ossec/ossec-env"
 
 check="$top_srcdir/tests/ossec/check_rules.py"
 command -v python3 >/dev/null 2>&1 || fail "python3 not found"
@@ -48,10 +55,13 @@ for f in "$top_srcdir"/ossec/samples/*.txt; do
 	[ -f "$f" ] || continue
 	loc=stdin
 	case $(basename "$f") in
-	triggerlog*) loc="(db1) 192.0.2.10->/var/log/dbsyscheck-udf/trigger.log" ;;
+	wazuh*) ;;
+	*) loc=$(ossec_sample_location "$f") ;;
 	esac
 	case $(basename "$f") in
-	wazuh*) python3 "$check" --wazuh "$f" || fail "$f" ;;
+	wazuh*)
+		python3 "$check" --wazuh --location /var/log/dbsyscheck.json \
+		    "$f" || fail "$f" ;;
 	*) python3 "$check" --location "$loc" "$f" || fail "$f" ;;
 	esac
 	# Every rule a sample expects is one the docs explain.
@@ -71,7 +81,7 @@ printf '%s\n' \
 python3 "$check" --events full_command <"$W/out" >"$W/full" ||
     fail "--events full_command"
 [ "$(wc -l <"$W/full")" -eq 1 ] || fail "full_command: not one event"
-grep -q "^ossec: output: 'dbsyscheck':dbsyscheck: op=summary .* ;dbsyscheck: op=delete table=acme.users pk=id=3 changed=- src=scan by=- ;\$" \
+grep -q "^ossec: output: 'dbsyscheck-[0-9a-f]*':dbsyscheck: op=summary .* ;dbsyscheck: op=delete table=acme.users pk=id=3 changed=- src=scan by=- ;\$" \
     "$W/full" || fail "full_command: event not glued as expected"
 python3 "$check" --events command <"$W/out" >"$W/cmd" ||
     fail "--events command"
@@ -79,6 +89,68 @@ python3 "$check" --events command <"$W/out" >"$W/cmd" ||
 { printf '100313\t'; cat "$W/full"; } >"$W/full.txt"
 printf '%s\n' 100399 100311 100313 >"$W/ids"
 paste "$W/ids" "$W/cmd" >"$W/cmd.txt"
-python3 "$check" "$W/full.txt" "$W/cmd.txt" || fail "built events"
+alias=$(ossec_sample_location command.txt)
+python3 "$check" --location "$alias" "$W/full.txt" "$W/cmd.txt" ||
+    fail "built events"
 
+# --- The real OSSEC: every case and sample, through ossec-logtest and
+# through analysisd from its location; the model agrees with analysisd.
+real=$top_srcdir/tests/ossec/ossec_real.py
+ossec_begin
+ossec_install_dbsc
+# A site rule on the acting account (by=, decoded into dstuser): <user>.
+cat >>"$OSSEC/rules/local_rules.xml" <<'EOF'
+<group name="dbsc_test,">
+  <rule id="199998" level="3">
+    <if_sid>100321</if_sid>
+    <user>^dbsc-test-root$</user>
+    <description>dbsyscheck tests: a reset by dbsc-test-root.</description>
+  </rule>
+</group>
+EOF
+cat >"$W/user.txt" <<EOF
+event: $(ossec_sample_location command.txt | sed 's/.*/ossec: output: '"'&'"': dbsyscheck: op=reset table=acme.users rows=3 src=scan by=dbsc-test-root ;/')
+location: $(ossec_sample_location command.txt)
+rule: 199998
+level: 3
+user: dbsc-test-root
+
+event: 2026-11-26T15:04:05Z dbsyscheck: op=update table=acme.users pk=id=7 changed=login src=trigger by=app@localhost ;
+location: $(ossec_sample_location triggerlog.txt)
+rule: 100312
+level: 5
+user: app@localhost
+
+event: 2026-11-26T15:04:05.123456+00:00 db1 dbsyscheck[4242]: op=reset table=acme.users rows=3 src=scan by=alice ;
+location: $(ossec_sample_location logfile.txt)
+rule: 100321
+level: 12
+user: alice
+EOF
+expected="$top_srcdir/tests/ossec/expected.txt
+$top_srcdir/tests/ossec/expected-ossec.txt"
+# shellcheck disable=SC2086
+python3 "$real" logtest "$OSSEC" $expected ||
+    fail "ossec-logtest: expected events"
+ossec_start_analysisd
+# shellcheck disable=SC2086
+python3 "$real" analysisd "$OSSEC" $expected ||
+    fail "ossec-analysisd: expected events"
+python3 "$real" analysisd "$OSSEC" "$W/user.txt" ||
+    fail "ossec-analysisd: the acting account as dstuser"
+# shellcheck disable=SC2086
+python3 "$real" agree "$OSSEC" $expected ||
+    fail "the model and ossec-analysisd disagree on an expected event"
+for f in "$top_srcdir"/ossec/samples/*.txt; do
+	case $(basename "$f") in
+	wazuh*) continue ;;
+	esac
+	loc=$(ossec_sample_location "$f")
+	python3 "$real" logtest "$OSSEC" --location "$loc" "$f" ||
+	    fail "ossec-logtest: $f"
+	python3 "$real" analysisd "$OSSEC" --location "$loc" "$f" ||
+	    fail "ossec-analysisd: $f"
+	python3 "$real" agree "$OSSEC" --location "$loc" "$f" ||
+	    fail "the model and ossec-analysisd disagree on $f"
+done
 exit 0

@@ -10,14 +10,18 @@
 # OSSEC analyses (command: one per line; full_command: one per run, glued;
 # the log file; the trigger log, read by an agent; the server's own lines
 # in the error log; Wazuh: the JSON lines), each with the rule id
-# that docs/OSSEC.md's rule table gives it, and tests/ossec/check_rules.py
-# must agree on every one. Every op seen must be in docs/OSSEC.md.
+# that docs/OSSEC.md's rule table gives it, and the real OSSEC HIDS 4.2.0
+# (ossec-logtest, and analysisd fed from each event's location:
+# tests/ossec/ossec_real.py) and the model tests/ossec/check_rules.py
+# must agree on every one (Wazuh: the model only). Every op seen must be
+# in docs/OSSEC.md.
 #
 # The samples go to the work dir; with DBSC_UPDATE_SAMPLES=1 also to
 # ossec/samples/ in the source tree (one event per kind). Without it the
 # committed samples must cover the same kinds of event as the fresh ones.
 . "$(dirname "$0")/setup"
 . "$(dirname "$0")/udf_lib.sh"
+. "$top_srcdir/tests/ossec/ossec-env"
 
 check=$top_srcdir/tests/ossec/check_rules.py
 docs=$top_srcdir/docs/OSSEC.md
@@ -319,8 +323,10 @@ ROW = {"insert": 100311, "update": 100312, "delete": 100313}
 JROW = {"insert": 100341, "update": 100342, "delete": 100343}
 SIMPLE = {"baseline": 100310, "missing": 100317, "schema": 100318,
           "reset": 100321, "forged": 100322}
-SHAPES = (("command", r"ossec: output: 'dbsyscheck': dbsyscheck: op="),
-          ("full_command", r"ossec: output: 'dbsyscheck':dbsyscheck: op="),
+SHAPES = (("command",
+           r"ossec: output: 'dbsyscheck-[0-9a-f]{16}': dbsyscheck: op="),
+          ("full_command",
+           r"ossec: output: 'dbsyscheck-[0-9a-f]{16}':dbsyscheck: op="),
           ("log", r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00 \S+ "
                   r"dbsyscheck\[\d+\]: op="),
           ("triggerlog_time",
@@ -512,24 +518,42 @@ for want in emptied= key=changed added= watch_added= baseline=tampered; do
 	    fail "no record with $want"
 done
 
-# The model of analysisd agrees with the docs on every event (the samples
-# are some of these). Trigger records are trusted only from the trigger
-# log, as an agent sends it (the location is the only thing that tells
-# them from a line anyone wrote; ossec_rules.sh uses the same location).
-tloc="(db1) 192.0.2.10->/var/log/dbsyscheck-udf/trigger.log"
+# The real analysisd and the model agree with the docs on every event
+# (the samples are some of these), each from its location
+# (ossec_sample_location): the command alias, an agent's scanner log,
+# trigger log and error log. Trigger records and the scanner's log file
+# are trusted only from an agent's files (OSSEC 4.2 rules see no other
+# location); ossec_rules.sh uses the same locations.
+real=$top_srcdir/tests/ossec/ossec_real.py
+ossec_begin
+ossec_install_dbsc
+ossec_start_analysisd
 for f in "$W"/all/*.txt; do
 	loc=stdin
 	case $(basename "$f") in
-	triggerlog*) loc=$tloc ;;
+	wazuh*) ;;
+	*) loc=$(ossec_sample_location "$f") ;;
 	esac
 	case $(basename "$f") in
-	wazuh*) python3 "$check" --wazuh "$f" || fail "$f" ;;
+	wazuh*)
+		python3 "$check" --wazuh --location /var/log/dbsyscheck.json \
+		    "$f" || fail "$f" ;;
 	*)
 		python3 "$check" --location "$loc" "$f" || fail "$f"
+		python3 "$real" logtest "$OSSEC" --location "$loc" "$f" ||
+		    fail "ossec-logtest: $f"
+		python3 "$real" analysisd "$OSSEC" --location "$loc" "$f" ||
+		    fail "ossec-analysisd: $f"
+		python3 "$real" agree "$OSSEC" --location "$loc" "$f" ||
+		    fail "the model and ossec-analysisd disagree on $f"
 		# Wazuh reads the command, log file and trigger log shapes
-		# alike.
+		# alike (its locations: the alias, the file's path).
+		wloc=$loc
+		case $(basename "$f") in
+		logfile*) wloc=/var/log/dbsyscheck.log ;;
+		esac
 		[ "$(basename "$f")" = full_command.txt ] ||
-		    python3 "$check" --wazuh --location "$loc" "$f" ||
+		    python3 "$check" --wazuh --location "$wloc" "$f" ||
 		    fail "$f (Wazuh)"
 		;;
 	esac
@@ -540,6 +564,34 @@ for loc in stdin /var/log/dbsyscheck-udf/trigger.log \
     "(db1) 192.0.2.10->/var/log/mysql/error.log"; do
 	python3 "$check" --location "$loc" "$W/untrusted.txt" ||
 	    fail "trigger records trusted from $loc"
+	python3 "$real" analysisd "$OSSEC" --location "$loc" \
+	    "$W/untrusted.txt" ||
+	    fail "ossec-analysisd: trigger records trusted from $loc"
+done
+# The same for the scanner's records anywhere but their own channels: the
+# command shape without the site's alias, the log file's lines from
+# syslog or the error log, or from the log file of a local install.
+sed -e 's/^[0-9]*	/100304	/' -e '/^none	/d' -e '/^100399	/d' \
+    -e "s/^\(100304	ossec: output: \)'dbsyscheck-[0-9a-f]*'/\1'dbsyscheck'/" \
+    "$W/all/command.txt" >"$W/untrusted.txt"
+grep -q "'dbsyscheck':" "$W/untrusted.txt" || fail "no command events"
+for loc in stdin dbsyscheck "(db1) 192.0.2.10->/var/log/mysql/error.log"; do
+	python3 "$check" --location "$loc" "$W/untrusted.txt" ||
+	    fail "command output without the site alias trusted from $loc"
+	python3 "$real" analysisd "$OSSEC" --location "$loc" \
+	    "$W/untrusted.txt" ||
+	    fail "ossec-analysisd: command output without the alias, $loc"
+done
+sed -e 's/^[0-9]*	/100304	/' -e '/^none	/d' -e '/^100399	/d' \
+    "$W/all/logfile.txt" >"$W/untrusted.txt"
+for loc in /var/log/dbsyscheck.log /var/log/syslog \
+    "(db1) 192.0.2.10->/var/log/syslog" \
+    "(db1) 192.0.2.10->/var/log/mysql/error.log"; do
+	python3 "$check" --location "$loc" "$W/untrusted.txt" ||
+	    fail "log file records trusted from $loc"
+	python3 "$real" analysisd "$OSSEC" --location "$loc" \
+	    "$W/untrusted.txt" ||
+	    fail "ossec-analysisd: log file records trusted from $loc"
 done
 
 # Every op of the samples is explained in docs/OSSEC.md.

@@ -529,6 +529,8 @@ EOF
 # traditional format: time, host, tag and message) decode and raise the
 # rules of docs/OSSEC.md: as they came, and with the day of the month
 # both ways syslog writes it ("Jan  7", "Dec 17"), whatever today is.
+# Any local user writes such lines (logger -t dbsyscheck): the rules
+# never trust syslog, so every record is the untrusted rule 100304.
 for day in '' 'Jan  7' 'Dec 17'; do
 	if [ -n "$day" ]; then
 		sed -E "s/^<([0-9]+)>[A-Z][a-z]{2} [ 0-9][0-9] /<\\1>$day /" \
@@ -541,7 +543,7 @@ done | sed -E "s/^<[0-9]+>([A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8}) /\\1 $host /" \
 grep -q '^Jan  7 ' "$W/syslog.file" && grep -q '^Dec 17 ' "$W/syslog.file" ||
     fail "the syslog lines were not rewritten"
 for day in 1 2 3; do
-	printf '%s\n' 100399 100311 100311 100399 100321 100399 100316
+	printf '%s\n' 100304 100304 100304 100304 100304 100304 100304
 done >"$W/syslog.rules"
 paste "$W/syslog.rules" "$W/syslog.file" >"$W/syslog.cases"
 sed 's/^/  case| /' "$W/syslog.cases"

@@ -1,6 +1,6 @@
 #!/bin/sh
-# Nobody forges a trigger record through the error log, the journal or
-# syslog. Failed logins whose user names hold record lines (no account
+# Nobody forges a trigger or scan record through the error log, the
+# journal or syslog. Failed logins whose user names hold record lines (no account
 # needed), log_error() calls (now an opt-in: the default install SQL does
 # not create it) and record-shaped lines in the program-name and command
 # shapes reach no rule of the shipped decoders and rules at a trusted
@@ -10,12 +10,20 @@
 # (for OSSEC: from an agent, the only way analysisd shows rules where an
 # event came from). A trigger log that cannot be written loses records
 # loudly: a line in the error log that the rules call "trigger log
-# unavailable", never a record.
+# unavailable", never a record. Every check runs through the real
+# ossec-analysisd 4.2.0 (fed from each location, local and an agent's:
+# tests/ossec/ossec_real.py) and through the model check_rules.py, which
+# also checks Wazuh's files.
 . "$(dirname "$0")/setup"
 . "$(dirname "$0")/udf_lib.sh"
+. "$top_srcdir/tests/ossec/ossec-env"
 
 check=$top_srcdir/tests/ossec/check_rules.py
+real=$top_srcdir/tests/ossec/ossec_real.py
 command -v python3 >/dev/null 2>&1 || fail "python3 not found"
+ossec_begin
+ossec_install_dbsc
+ossec_start_analysisd
 
 # The trigger log that the shipped localfile snippet reads: configure's
 # default, in a directory of its own. Were it under a directory that a
@@ -66,8 +74,9 @@ errlog_new()
 # untrusted_only FILE WHAT: no event of FILE (one a line), read from any
 # location but the trigger log, reaches a rule that alerts at a trusted
 # level: the rule is none, of level 0, the untrusted-record rule, or (when
-# ALLOW is set) the trigger-log-unavailable rule. Checked with OSSEC's
-# files and Wazuh's.
+# ALLOW is set) the trigger-log-unavailable rule. Checked with the real
+# analysisd from each location, and with the model for OSSEC's files and
+# Wazuh's.
 cat >"$W/untrusted.py" <<'EOF'
 import sys
 sys.path.insert(0, sys.argv[1])
@@ -95,7 +104,15 @@ untrusted_only()
 	[ -s "$1" ] || fail "$2: no events to check"
 	python3 "$W/untrusted.py" "$top_srcdir/tests/ossec" "$1" \
 	    "$untrusted" "$untrusted_rule${ALLOW:+,$ALLOW}" ||
-	    fail "$2: a hostile line alerts at a trusted level"
+	    fail "$2: a hostile line alerts at a trusted level (model)"
+	while IFS= read -r _uo_loc; do
+		python3 "$real" untrusted "$OSSEC" --location "$_uo_loc" \
+		    --allow "$untrusted_rule${ALLOW:+,$ALLOW}" "$1" ||
+		    fail "$2: a hostile line alerts at a trusted level" \
+		    "(ossec-analysisd, $_uo_loc)"
+	done <<EOF
+$untrusted
+EOF
 }
 
 # --- Failed logins: user names that hold record lines. No account is
@@ -103,12 +120,19 @@ untrusted_only()
 rec="dbsyscheck: op=delete table=mysql.global_priv pk=Host=localhost,User=root changed=- src=trigger by=root@localhost ;"
 short="dbsyscheck: op=delete table=mysql.user pk=User=root changed=- src=trigger by=x ;"
 scanrec="dbsyscheck: op=delete table=mysql.global_priv pk=Host=localhost,User=root changed=- src=scan by=- ;"
+tampered="dbsyscheck: op=error baseline=tampered msg=x src=scan ;"
 nl='
 '
 errlog_mark
 for name in "x$nl$rec" \
     "x${nl}2026-11-26T15:04:05Z $rec" \
     "x$nl$scanrec" \
+    "x${nl}ossec: output: 'dbsyscheck':$tampered" \
+    "x${nl}ossec: output: 'dbsyscheck': $scanrec" \
+    "x${nl}ossec: output: 'dbsyscheck-SITEKEY': $scanrec" \
+    "x${nl}dbsyscheck[1]: op=delete table=acme.users pk=id=1 changed=- src=scan by=- ;" \
+    "x${nl}Nov 26 15:04:05 db1 dbsyscheck[1]: op=reset table=acme.users rows=1 src=scan by=root ;" \
+    "x${nl}2026-11-26T15:04:05.123456+00:00 db1 dbsyscheck[4242]: $tampered" \
     "x${nl}dbsyscheck: op=forged src=trigger suppressed=1 ;" \
     "x${nl}ossec: output: 'dbsyscheck': $short" \
     "x${nl}Nov 26 15:04:05 db1 dbsyscheck[4242]: op=update table=acme.users pk=id=1 changed=password src=trigger by=root@localhost ;" \
@@ -120,6 +144,8 @@ done
 errlog_new >"$W/logins"
 grep -q -F -e "$rec'@'localhost'" "$W/logins" ||
     fail "the server no longer writes login names raw: the test proves nothing"
+grep -q -x -F -e "ossec: output: 'dbsyscheck':$tampered'@'localhost' (using password: YES)" \
+    "$W/logins" || fail "no forged scan record on a line of its own"
 # The same lines through journald and syslog, under the server's name.
 sed 's/^/Nov 26 15:04:05 db1 mariadbd[812]: /' "$W/logins" >"$W/logins.journal"
 cat "$W/logins" "$W/logins.journal" >"$W/hostile"
@@ -157,8 +183,14 @@ untrusted_only "$W/hostile" "log_error()"
 [ ! -s "$W/udf.log" ] || fail "log_error() wrote to the trigger log"
 
 # --- Syslog lines anyone writes (logger -t): the scanner's program name
-# with a trigger record, and the command shape.
+# with a trigger record and with scan records, and the command shape.
 cat >"$W/hostile" <<EOF
+Nov 26 15:04:05 db1 dbsyscheck[1]: op=delete table=mysql.global_priv pk=Host=localhost,User=root changed=- src=scan by=- ;
+Nov 26 15:04:05 db1 dbsyscheck[1]: op=error baseline=tampered msg=x src=scan ;
+Nov 26 15:04:05 db1 dbsyscheck: op=reset table=acme.users rows=1 src=scan by=root ;
+2026-11-26T15:04:05.123456+00:00 db1 dbsyscheck[4242]: op=schema table=acme.users baseline=tampered rows=uncompared src=scan ;
+Nov 26 15:04:05 db1 eve: ossec: output: 'dbsyscheck':$tampered
+ossec: output: 'dbsyscheck':$tampered
 Nov 26 15:04:05 db1 dbsyscheck[4242]: op=delete table=mysql.global_priv pk=Host=localhost,User=root changed=- src=trigger by=root@localhost ;
 Nov 26 15:04:05 db1 dbsyscheck[4242]: dbsyscheck: op=forged src=trigger suppressed=3 ;
 Nov 26 15:04:05 db1 eve: ossec: output: 'dbsyscheck': $rec
@@ -195,6 +227,8 @@ printf '%s\n' 100311 100330 100313 100315 100322 | paste - "$W/udf.log" \
     >"$W/trusted.txt"
 python3 "$check" --location "$trusted" "$W/trusted.txt" ||
     fail "OSSEC: genuine records from an agent's trigger log"
+python3 "$real" analysisd "$OSSEC" --location "$trusted" "$W/trusted.txt" ||
+    fail "ossec-analysisd: genuine records from an agent's trigger log"
 python3 "$check" --wazuh --location "$trusted" "$W/trusted.txt" ||
     fail "Wazuh: genuine records from an agent's trigger log"
 python3 "$check" --wazuh --location "$trusted_local" "$W/trusted.txt" ||
@@ -203,6 +237,9 @@ python3 "$check" --wazuh --location "$trusted_local" "$W/trusted.txt" ||
 sed "s/^[0-9]*	/$untrusted_rule	/" "$W/trusted.txt" >"$W/local.txt"
 python3 "$check" --location "$trusted_local" "$W/local.txt" ||
     fail "OSSEC: records of a local install are not the untrusted rule"
+python3 "$real" analysisd "$OSSEC" --location "$trusted_local" \
+    "$W/local.txt" ||
+    fail "ossec-analysisd: records of a local install are not untrusted"
 
 # --- A trigger log that cannot be opened: the record is lost, loudly,
 # and nothing record-shaped reaches the error log.
@@ -222,6 +259,9 @@ sed 's/^/Nov 26 15:04:05 db1 mariadbd[812]: /' "$W/lost.1" >>"$W/lost.1"
 sed "s/^/$unavailable_rule	/" "$W/lost.1" >"$W/lost.txt"
 python3 "$check" --location "(db1) 192.0.2.10->/var/log/mysql/error.log" \
     "$W/lost.txt" || fail "OSSEC: the unavailable line"
+python3 "$real" analysisd "$OSSEC" \
+    --location "(db1) 192.0.2.10->/var/log/mysql/error.log" "$W/lost.txt" ||
+    fail "ossec-analysisd: the unavailable line"
 python3 "$check" --wazuh --location /var/log/syslog "$W/lost.txt" ||
     fail "Wazuh: the unavailable line"
 ALLOW=$unavailable_rule untrusted_only "$W/lost" "the unavailable line"

@@ -38,13 +38,17 @@ Usage:
       single root element: the file is wrapped in one before xmllint).
   check_rules.py --events command|full_command|log [--alias A] < OUTPUT
       Print the events OSSEC would analyse for dbsyscheck's OUTPUT when
-      read by such a localfile (one event per line).
+      read by such a localfile (one event per line); the alias is the
+      tests' (TEST_ALIAS) unless given.
+
+The rule files are read with the tests' site key (TEST_SITEKEY) in place
+of SITEKEY, as the install step of docs/OSSEC.md writes its own.
   check_rules.py [--wazuh] [--location L] --show EVENT
       Print what the model makes of one event.
 
 CASES files: either blocks of "key: value" lines separated by blank lines
 (keys: event, event_escaped, location, rule, level, decoder,
-program_name, hostname, field.NAME; "rule: none" when no rule matches;
+program_name, hostname, user (the alert's "User:" line), field.NAME; "rule: none" when no rule matches;
 location is an input, like event), or one case per
 line, "RULE<TAB>EVENT" (RULE a rule id or "none"). "#" starts a comment.
 """
@@ -116,6 +120,17 @@ STOCK_530_WAZUH = "^ossec: output: |^wazuh: output: "
 # event without a syslog hostname gets; ossec-logtest's location.
 MANAGER_HOST = "manager"
 DEFAULT_LOCATION = "stdin"
+
+# The site key of the tests: the rule files are read as the install step
+# of docs/OSSEC.md leaves them, with this key in place of SITEKEY (the
+# command alias "dbsyscheck-" TEST_SITEKEY).
+TEST_SITEKEY = "0123456789abcdef"
+TEST_ALIAS = "dbsyscheck-" + TEST_SITEKEY
+
+
+def with_sitekey(text):
+    """The text as the install step writes it, with the test's key."""
+    return text.replace("dbsyscheck-SITEKEY", TEST_ALIAS)
 
 STATIC_FIELDS = {
     "srcuser": "srcuser", "dstuser": "dstuser", "user": "dstuser",
@@ -879,7 +894,7 @@ def load(decoder_files, rule_files, wazuh):
     sources = [(stock, "stock rules")]
     for f in rule_files:
         with open(f, encoding="utf-8") as fp:
-            sources.append((fp.read(), f))
+            sources.append((with_sitekey(fp.read()), f))
     for text, where in sources:
         root = parse_file_text(text, where)
         for g in root:
@@ -984,6 +999,8 @@ def run_case(decs, rules, case, where, wazuh, location=DEFAULT_LOCATION):
         "decoder": ev.decoder.id_name if ev.decoder else "none",
         "program_name": ev.program_name or "none",
         "hostname": ev.hostname or "none",
+        # The alert's "User:" line (alerts.log prints dstuser only).
+        "user": ev.static.get("dstuser") or "none",
     }
     errors = []
     for key, want in case.items():
@@ -1066,7 +1083,7 @@ def main(argv):
     args = argv[1:]
     wazuh = False
     decoders = rules = None
-    alias = "dbsyscheck"
+    alias = TEST_ALIAS
     if args[:1] == ["--xmllint"]:
         return xmllint(args[1:])
     if args[:1] == ["--events"]:
