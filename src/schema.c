@@ -698,8 +698,10 @@ schema_chunkable(const struct schema *s, char **cause)
 		    s->cols[s->key[k]].keyenc != COLENC_TEXT) {
 			*cause = xasprintf("chunk= needs a key of integer, "
 			    "binary or date and time columns: key column %s "
-			    "is sorted by its collation, so its ranges cannot "
-			    "use the index", s->cols[s->key[k]].name);
+			    "is sorted by its bytes on the server (a collation, "
+			    "or a value read through an expression), so its "
+			    "ranges cannot use the index",
+			    s->cols[s->key[k]].name);
 			return -1;
 		}
 	}
