@@ -1065,6 +1065,8 @@ scan_rekey(struct tscan *t, int oldenc, char **cause)
 	if (scan_wait_load(t->run, t->run->src, cause) == -1)
 		return -1;
 	if (scan_range(t, NULL, NULL, 0, NULL, NULL, 0, cause) == -1) {
+		if (*t->run->stop || source_lost(t->run->src))
+			return -1;
 		why = xasprintf("comparing under the keys of encoding version "
 		    "%d: %s (reset takes the table over)", oldenc, *cause);
 		free(*cause);
