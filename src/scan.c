@@ -55,10 +55,11 @@ struct tscan {
 	unsigned char		*tags;
 
 	/*
-	 * Columns read once more after the hashed ones: the text of key
-	 * columns hashed through an expression (keys are always built from
-	 * the text), then, while the stored digests use an older encoding
-	 * version, the columns whose encoding changed, in the old one.
+	 * Columns read once more after the hashed ones: key columns whose
+	 * key bytes are read in another encoding than their value (keyenc,
+	 * only under an old encoding version), then, while the stored
+	 * digests use an older encoding version, the columns whose encoding
+	 * changed, in the old one.
 	 */
 	struct source_extra	*extra;
 	size_t			 nextra;
@@ -1011,6 +1012,73 @@ scan_extra(struct tscan *t, size_t col, enum colenc enc)
 	t->nextra++;
 }
 
+/*
+ * Read the columns in their encodings under version encver (values and
+ * keys): lay out the values of a row, the hashed columns then the key
+ * columns whose key bytes are in another encoding than their value.
+ */
+static void
+scan_layout(struct tscan *t, int encver)
+{
+	struct column	*c;
+	size_t		 i, n, k;
+
+	free(t->extra);
+	t->extra = NULL;
+	t->nextra = 0;
+	for (i = 0, n = 0; i < t->s->ncols; i++) {
+		c = &t->s->cols[i];
+		c->enc = schema_colenc(c, encver);
+		c->keyenc = schema_keyenc(c, encver);
+		if (!c->hashed)
+			continue;
+		t->colidx[n] = i;
+		t->varlen[n] = (unsigned char)c->varlen;
+		for (k = 0; k < t->s->nkey; k++) {
+			if (t->s->key[k] != i)
+				continue;
+			t->keyidx[k] = n;
+			if (c->keyenc != c->enc) {
+				scan_extra(t, i, c->keyenc);
+				t->keyidx[k] = t->nhashed + t->nextra - 1;
+			}
+		}
+		n++;
+	}
+}
+
+/*
+ * The first pass over a table whose stored keys are in an older key
+ * encoding (docs/DESIGN.md, "Encoding changes"): compare every row with
+ * what is stored, under the old encoding and keys, as the release that
+ * stored them would (its records, its changed=); then clear the stored
+ * rows, which the second pass, in the same snapshot, stores anew under
+ * the new encoding and keys without a record.
+ */
+static int
+scan_rekey(struct tscan *t, int oldenc, char **cause)
+{
+	char	*why;
+
+	scan_layout(t, oldenc);
+	t->chunk = 0;
+	if (scan_wait_load(t->run, t->run->src, cause) == -1)
+		return -1;
+	if (scan_range(t, NULL, NULL, 0, NULL, NULL, 0, cause) == -1) {
+		if (*t->run->stop || source_lost(t->run->src))
+			return -1;
+		why = xasprintf("comparing under the keys of encoding version "
+		    "%d: %s (reset takes the table over)", oldenc, *cause);
+		free(*cause);
+		*cause = why;
+		return -1;
+	}
+	scan_layout(t, t->s->encver);
+	t->report = 0;
+	t->nrows = 0;
+	return baseline_table_clear(t->run->bl, t->tid, cause);
+}
+
 static int
 scan_table_body(struct tscan *t, const struct conf_table *ct,
     enum scan_mode mode, char **cause)
@@ -1022,7 +1090,7 @@ scan_table_body(struct tscan *t, const struct conf_table *ct,
 	unsigned char		 fp[SCHEMA_FP_LEN];
 	size_t			 i, n, k, nold = 0;
 	int			 r, stored, first, same, oldenc, chunked = 0;
-	int			 empty = 0;
+	int			 empty = 0, rekey = 0;
 
 	r = source_describe(sc->src, ct->db, ct->name, &t->s, cause);
 	if (r == 1)
@@ -1038,23 +1106,7 @@ scan_table_body(struct tscan *t, const struct conf_table *ct,
 	t->colidx = xcalloc(t->nhashed, sizeof *t->colidx);
 	t->tags = xcalloc(t->nhashed, ROWENC_TAG_LEN);
 	t->varlen = xcalloc(t->nhashed, 1);
-	for (i = 0, n = 0; i < t->s->ncols; i++) {
-		if (!t->s->cols[i].hashed)
-			continue;
-		t->colidx[n] = i;
-		t->varlen[n] = (unsigned char)t->s->cols[i].varlen;
-		for (k = 0; k < t->s->nkey; k++) {
-			if (t->s->key[k] != i)
-				continue;
-			t->keyidx[k] = n;
-			if (t->s->cols[i].enc != COLENC_TEXT) {
-				/* The key is its text, as before encodings. */
-				scan_extra(t, i, COLENC_TEXT);
-				t->keyidx[k] = t->nhashed + t->nextra - 1;
-			}
-		}
-		n++;
-	}
+	scan_layout(t, t->s->encver);
 	t->re = rowenc_create(sc->key, sc->keylen, ct->db, ct->name, cause);
 	if (t->re == NULL)
 		return -1;
@@ -1075,12 +1127,24 @@ scan_table_body(struct tscan *t, const struct conf_table *ct,
 		return -1;
 	}
 	/*
-	 * Rows stored under an older encoding version: the columns whose
-	 * encoding changed are read in both, and every row is compared
-	 * under the old one and stored under the new (docs/DESIGN.md,
-	 * "Encoding changes").
+	 * Rows stored under an older encoding version (docs/DESIGN.md,
+	 * "Encoding changes"). When the key encoding of a key column
+	 * changed, the stored keys are not those of the rows: two passes
+	 * (scan_rekey). Otherwise one: the columns whose encoding changed
+	 * are read in both, and every row is compared under the old one and
+	 * stored under the new.
 	 */
-	if (stored && same && mode == SCAN_REPORT && oldenc != SCHEMA_ENC) {
+	if (stored && mode == SCAN_REPORT && t->report &&
+	    oldenc != SCHEMA_ENC) {
+		for (k = 0; k < t->s->nkey; k++) {
+			i = t->s->key[k];
+			if (schema_keyenc(&t->s->cols[i], oldenc) !=
+			    t->s->cols[i].keyenc)
+				rekey = 1;
+		}
+	}
+	if (stored && same && mode == SCAN_REPORT && oldenc != SCHEMA_ENC &&
+	    !rekey) {
 		for (n = 0; n < t->nhashed; n++) {
 			i = t->colidx[n];
 			if (schema_colenc(&t->s->cols[i], oldenc) ==
@@ -1127,7 +1191,7 @@ scan_table_body(struct tscan *t, const struct conf_table *ct,
 	}
 	/* Chunks stored under an old encoding are laid out anew. */
 	if (ct->chunk != 0 && mode == SCAN_REPORT && same && !empty &&
-	    t->nlegacy == 0 &&
+	    t->nlegacy == 0 && !rekey &&
 	    e.chunk == (int64_t)ct->chunk && e.state == BASELINE_PRESENT) {
 		if (baseline_chunks_get(sc->bl, t->tid, &old, &nold,
 		    cause) == -1) {
@@ -1159,6 +1223,8 @@ scan_table_body(struct tscan *t, const struct conf_table *ct,
 		if (scan_chunked(t, old, nold, ct->chunk, cause) == -1)
 			goto fail;
 	} else {
+		if (rekey && scan_rekey(t, oldenc, cause) == -1)
+			goto fail;
 		/* A full pass; in chunk mode it lays out the chunks anew. */
 		t->chunk = ct->chunk;
 		if (scan_wait_load(sc, sc->src, cause) == -1)

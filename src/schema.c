@@ -88,6 +88,19 @@ schema_colenc(const struct column *c, int encver)
 	return COLENC_TEXT;
 }
 
+/*
+ * The encoding of column c's key bytes, when it is a key column, under
+ * encoding version encver: its text before version 2, since then the
+ * same exact value as its digest (two FLOAT keys may print the same).
+ */
+enum colenc
+schema_keyenc(const struct column *c, int encver)
+{
+	if (encver < 2)
+		return COLENC_TEXT;
+	return schema_colenc(c, encver);
+}
+
 /* 1 for the types whose text can never hold a '#' (numbers, times). */
 static int
 schema_fixed_text(const char *data_type)
@@ -187,6 +200,7 @@ schema_add_column(struct schema *s, const char *name, const char *type,
 	c->nullable = nullable;
 	c->hashed = 1;
 	c->enc = schema_colenc(c, s->encver);
+	c->keyenc = schema_keyenc(c, s->encver);
 	if (data_type == NULL)
 		data_type = "";
 	c->varlen = !schema_fixed_text(data_type);
@@ -470,8 +484,10 @@ schema_decode(const void *p, size_t len, char **cause)
 			r.bad = 1;
 		s->encver = (int)n;
 	}
-	for (i = 0; i < s->ncols && !r.bad; i++)
+	for (i = 0; i < s->ncols && !r.bad; i++) {
 		s->cols[i].enc = schema_colenc(&s->cols[i], s->encver);
+		s->cols[i].keyenc = schema_keyenc(&s->cols[i], s->encver);
+	}
 	s->watch = getstr(&r);
 	if (!r.bad && r.left != 0)
 		r.bad = 1;
@@ -668,7 +684,9 @@ schema_compare(const struct schema *old, const struct schema *new,
 
 /*
  * 0 when the key is in index order, so that chunk ranges can use the
- * index; -1 and why not otherwise.
+ * index; -1 and why not otherwise. A key read through an expression
+ * (FLOAT, DOUBLE(M,D), ENUM with an empty member) is never in index
+ * order: its types are all sorted by their bytes (castorder).
  */
 int
 schema_chunkable(const struct schema *s, char **cause)
@@ -676,11 +694,14 @@ schema_chunkable(const struct schema *s, char **cause)
 	size_t	 k;
 
 	for (k = 0; k < s->nkey; k++) {
-		if (s->cols[s->key[k]].castorder) {
+		if (s->cols[s->key[k]].castorder ||
+		    s->cols[s->key[k]].keyenc != COLENC_TEXT) {
 			*cause = xasprintf("chunk= needs a key of integer, "
 			    "binary or date and time columns: key column %s "
-			    "is sorted by its collation, so its ranges cannot "
-			    "use the index", s->cols[s->key[k]].name);
+			    "is sorted by its bytes on the server (a collation, "
+			    "or a value read through an expression), so its "
+			    "ranges cannot use the index",
+			    s->cols[s->key[k]].name);
 			return -1;
 		}
 	}

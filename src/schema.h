@@ -27,10 +27,11 @@ enum colenc {
 };
 
 /*
- * The encoding version of digests: 0 before encodings were recorded
- * (every column COLENC_TEXT), SCHEMA_ENC for those made now.
+ * The encoding version of digests and keys: 0 before encodings were
+ * recorded (every column COLENC_TEXT), 1 exact values but keys from the
+ * text, 2 keys from the exact values too; SCHEMA_ENC for those made now.
  */
-#define SCHEMA_ENC	1
+#define SCHEMA_ENC	2
 
 struct column {
 	char		*name;
@@ -45,6 +46,7 @@ struct column {
 	int		 masked;	/* mask= */
 	int		 varlen;	/* may hold any byte (strings, blobs) */
 	enum colenc	 enc;		/* under the schema's encver */
+	enum colenc	 keyenc;	/* its key bytes, if a key column */
 };
 
 /*
@@ -73,6 +75,7 @@ struct schema {
 struct schema	*schema_create(const char *, const char *);
 size_t		 schema_text_max(const struct column *);
 enum colenc	 schema_colenc(const struct column *, int);
+enum colenc	 schema_keyenc(const struct column *, int);
 struct column	*schema_add_column(struct schema *, const char *,
 		    const char *, const char *, const char *, int,
 		    const char *);

@@ -742,8 +742,9 @@ bad:
  * the rows after lo up to hi inclusive (NULL: unbounded), each in its
  * encoding (col->enc), followed by the nextra columns of extra in theirs.
  * Integer keys and binary-ordered keys use the server's index order; other
- * key columns are sorted by their bytes on the server (CAST AS BINARY), so
- * the order is memcmp order whatever the collation. *stop set by a signal
+ * key columns are sorted by the bytes of their key encoding (col->keyenc)
+ * on the server (CAST AS BINARY), so the order is memcmp order whatever
+ * the collation. *stop set by a signal
  * ends the stream (and the connection) at once.
  */
 int
@@ -752,6 +753,7 @@ source_stream(struct source *src, const struct schema *s,
     const struct keyvals *lo, const struct keyvals *hi, source_row_cb cb,
     void *arg, volatile sig_atomic_t *stop, char **cause)
 {
+	const struct column *c;
 	MYSQL_RES	*res;
 	MYSQL_ROW	 row;
 	unsigned long	*len;
@@ -785,10 +787,11 @@ source_stream(struct source *src, const struct schema *s,
 	for (i = 0; i < s->nkey; i++) {
 		if (i > 0)
 			buf_adds(&sql, ", ");
-		if (s->cols[s->key[i]].castorder)
+		c = &s->cols[s->key[i]];
+		if (c->castorder)
 			buf_adds(&sql, "CAST(");
-		source_ident(&sql, s->cols[s->key[i]].name);
-		if (s->cols[s->key[i]].castorder)
+		source_expr(&sql, c, c->keyenc);
+		if (c->castorder)
 			buf_adds(&sql, " AS BINARY)");
 	}
 	if (sql.data == NULL) {

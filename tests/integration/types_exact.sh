@@ -8,7 +8,8 @@
 # a chunk mode re-scan of unchanged rows fetches none (the server's
 # aggregate of the exact expressions equals the client's); a value stored
 # the same way (CHAR's trailing spaces) is no change; a system-versioned
-# table is read as it is now, whatever the global system_versioning_asof.
+# table is read as it is now, whatever the global system_versioning_asof;
+# keys are the exact values too (FLOAT keys that print the same, pk=).
 . "$(dirname "$0")/setup"
 . "$top_srcdir/tests/integration/udf_lib.sh"
 
@@ -210,4 +211,68 @@ run_cases
 sql "DROP FUNCTION dbsyscheck_chunk"
 path=sql
 run_cases
+
+# Keys are built from the exact value too: FLOAT keys that print the same
+# (1.2345678 and 1.2345679 both print 1.23457) are two rows, alone or in a
+# composite key; an ENUM key's '' member and invalid value (both print '')
+# are two keys; pk= shows the exact value. Full mode only: such keys are
+# not in index order, so chunk mode refuses them.
+echo "--- keys from the exact value"
+sql_db tx "SET SESSION sql_mode = '';
+	CREATE TABLE kf (f FLOAT PRIMARY KEY, v INT);
+	INSERT INTO kf VALUES (1.2345678, 1), (1.2345679, 2), (743647.75, 3);
+	CREATE TABLE kc (id INT, f FLOAT, v INT, PRIMARY KEY (id, f));
+	INSERT INTO kc VALUES (1, 1.2345678, 1), (1, 1.2345679, 2);
+	CREATE TABLE kd (d DOUBLE(20,2) PRIMARY KEY, v INT);
+	INSERT INTO kd VALUES (1.5, 1);
+	CREATE TABLE ke (e ENUM('', 'a') PRIMARY KEY, v INT);
+	INSERT INTO ke VALUES ('', 1), ('zzz', 2)"
+[ "$(sql_db tx "SELECT COUNT(DISTINCT CONCAT(f)) FROM kf WHERE v < 3")" = 1 ] ||
+    fail "setup: the FLOAT keys do not print the same"
+for m in keys keyschunk; do
+	{
+		echo "baseline $W/$m.db"
+		echo "key $W/$m.key"
+		echo "mysql-defaults-file $W/my.cnf"
+		echo "mysql-group client"
+		case $m in
+		keys)	for t in kf kc kd ke; do echo "table tx.$t"; done ;;
+		*)	echo "table tx.kf chunk=2" ;;
+		esac
+	} | (umask 077 && cat >"$W/$m.conf")
+done
+# A chunk-mode FLOAT key is refused, with a reason.
+rc=0
+timeout -k 5 "$DBSC_TIMEOUT" "$top_builddir/dbsyscheck" \
+    -c "$W/keyschunk.conf" -t >"$W/out.t" 2>&1 </dev/null || rc=$?
+sed 's/^/  -t| /' "$W/out.t"
+[ "$rc" != 0 ] && grep -q "key column f" "$W/out.t" ||
+    fail "a chunk-mode FLOAT key was not refused"
+scan keys
+grep -q 'op=baseline table=tx.kf rows=3' "$W/out.keys" &&
+    grep -q 'op=baseline table=tx.ke rows=2' "$W/out.keys" ||
+    fail "no baseline of the exact keys"
+scan keys
+[ ! -s "$W/out.keys" ] || fail "records on the re-scan of exact keys"
+sql_db tx "UPDATE kf SET v = 10 WHERE v IN (1, 2, 3);
+	UPDATE kc SET v = 10 WHERE v = 2;
+	UPDATE kd SET v = 10;
+	UPDATE ke SET v = 10 WHERE v = 2;
+	DELETE FROM ke WHERE v = 1"
+scan keys
+R='src=scan by=- ;'
+cat >"$W/expected" <<EOF
+$(summary 0 6 1)
+dbsyscheck: op=update table=tx.kf pk=f=1.2345677614212036 changed=v $R
+dbsyscheck: op=update table=tx.kf pk=f=1.2345678806304932 changed=v $R
+dbsyscheck: op=update table=tx.kf pk=f=743647.75 changed=v $R
+dbsyscheck: op=update table=tx.kc pk=id=1,f=1.2345678806304932 changed=v $R
+dbsyscheck: op=update table=tx.kd pk=d=1.5 changed=v $R
+dbsyscheck: op=update table=tx.ke pk=e=0 changed=v $R
+dbsyscheck: op=delete table=tx.ke pk=e=1 changed=- $R
+EOF
+if ! cmp -s "$W/expected" "$W/out.keys"; then
+	diff -u "$W/expected" "$W/out.keys" >&2 || true
+	fail "changes under exact keys not reported as expected"
+fi
 echo "ok"

@@ -84,9 +84,24 @@ for fx in "$top_srcdir"/tests/data/fixture-*/; do
 	dbsc scan
 	expect_rc 0
 	expect_empty
+	[ "$(sqlite3 "$fx_w/baseline.db" "SELECT DISTINCT
+	    hex(substr(schema, 1, 1)) FROM tables")" = 02 ] ||
+	    fail "the table descriptions were not rewritten"
+	# The chunks were laid out anew: the next scan fetches no row of a
+	# chunk-mode table.
+	rm -f "$W/general.log"
+	sql "SET GLOBAL general_log_file = '$W/general.log', general_log = 1"
 	dbsc scan
+	sql "SET GLOBAL general_log = 0"
 	expect_rc 0
 	expect_empty
+	chunked=$(sed -n 's/^table fx\.\([a-z]*\) chunk=.*/\1/p' \
+	    "$fx/dbsyscheck.conf.in" | paste -sd '|' -)
+	[ -n "$chunked" ] || fail "no chunk-mode table in the fixture"
+	if grep -E "Query.*FROM \`fx\`\.\`($chunked)\`.*ORDER BY" \
+	    "$W/general.log" >&2; then
+		fail "chunk mode fetched rows after the upgrade"
+	fi
 
 	# Statements that leave every stored byte as it was: SET members in
 	# another order, a BINARY value with the zero padding it gets anyway,
@@ -291,6 +306,77 @@ EOF
 		    "until the exact encoding of issue 12)" >&2
 		xfail="$xfail $(basename "$fx")"
 	fi
+	dbsc scan
+	expect_rc 0
+	expect_empty
+
+	# The same baseline of the earlier release, taken over after changes
+	# made since its last scan that its text form shows: the first scan
+	# of this build reports exactly them, with changed= as the earlier
+	# release gives it, in full and chunk mode, in columns whose encoding
+	# changed and in fk, whose FLOAT key's encoding changed: it is
+	# compared under its old keys, so pk= is the old text (743647.75
+	# shows as 743648); its other rows give nothing.
+	echo "--- $(basename "$fx"): changes made before the first scan"
+	use_fixture "$fx"
+	sql_db fx "UPDATE fk SET v = 40 WHERE v = 4;
+		UPDATE reals SET f = 99.5, fs = 1.5 WHERE id = 1;
+		UPDATE reals SET dd = 7.25 WHERE id = 2;
+		UPDATE bits SET e = 'b' WHERE id = 10;
+		UPDATE bits SET e = '' WHERE id = 0;
+		UPDATE big SET f = 2.5, s = 'x' WHERE id = 30;
+		UPDATE ckb SET w = 0.5 WHERE k1 = 3 AND k2 = 'a';
+		DELETE FROM big WHERE id = 33;
+		INSERT INTO big (id, f) VALUES (1001, 0.25);
+		UPDATE dk SET v = 3.5 WHERE k = 0;
+		UPDATE ints SET ti = 5 WHERE id = 1"
+	dbsc scan
+	expect_rc 1
+	expect_set <<EOF || fail "the changes made before the first scan"
+$(summary 1 9 1)
+dbsyscheck: op=update table=fx.fk pk=f=743648 changed=v $R
+dbsyscheck: op=update table=fx.reals pk=id=1 changed=f,fs $R
+dbsyscheck: op=update table=fx.reals pk=id=2 changed=dd $R
+dbsyscheck: op=update table=fx.bits pk=id=10 changed=e $R
+dbsyscheck: op=update table=fx.bits pk=id=0 changed=e $R
+dbsyscheck: op=update table=fx.big pk=id=30 changed=f,s $R
+dbsyscheck: op=update table=fx.ckb pk=k1=3,k2=a,k3=2024-01-01%2000:00:03.000001 changed=w $R
+dbsyscheck: op=delete table=fx.big pk=id=33 changed=- $R
+dbsyscheck: op=insert table=fx.big pk=id=1001 changed=- $R
+dbsyscheck: op=update table=fx.dk pk=k=0.000 changed=v $R
+dbsyscheck: op=update table=fx.ints pk=id=1 changed=ti $R
+EOF
+	dbsc scan
+	expect_rc 0
+	expect_empty
+
+	# Afterwards FLOAT keys are exact: two keys whose text is the same
+	# (1.2345678 and 1.2345679 both print 1.23457) are two rows, pk=
+	# shows the exact value; an ENUM changed from its '' member to the
+	# invalid value (both print '') is reported.
+	sql_db fx "INSERT INTO fk VALUES (1.2345679, 6);
+		UPDATE fk SET v = 41 WHERE v = 40;
+		SET SESSION sql_mode = '';
+		UPDATE bits SET e = 'zzz' WHERE id = 0"
+	[ "$(sql_db fx "SELECT COUNT(DISTINCT f), COUNT(DISTINCT CONCAT(f))
+	    FROM fk WHERE v IN (3, 6)")" = "$(printf '2\t1')" ] ||
+	    fail "setup: fk keys 3 and 6 do not print the same"
+	dbsc scan
+	expect_rc 1
+	expect_set <<EOF || fail "exact FLOAT keys after the upgrade"
+$(summary 1 2 0)
+dbsyscheck: op=insert table=fx.fk pk=f=1.2345678806304932 changed=- $R
+dbsyscheck: op=update table=fx.fk pk=f=743647.75 changed=v $R
+dbsyscheck: op=update table=fx.bits pk=id=0 changed=e $R
+EOF
+	sql_db fx "UPDATE fk SET v = 30 WHERE v = 3; DELETE FROM fk WHERE v = 6"
+	dbsc scan
+	expect_rc 1
+	expect_set <<EOF || fail "exact FLOAT keys after the upgrade"
+$(summary 0 1 1)
+dbsyscheck: op=update table=fx.fk pk=f=1.2345677614212036 changed=v $R
+dbsyscheck: op=delete table=fx.fk pk=f=1.2345678806304932 changed=- $R
+EOF
 	dbsc scan
 	expect_rc 0
 	expect_empty

@@ -527,7 +527,7 @@ test_encode_exact(void **state)
 		0, 0, 0, 0,				/* collation */
 		1, 1, 0, 0,				/* flags */
 		0, 0, 0, 1,				/* keypos */
-		0, 0, 0, 1,				/* encver */
+		0, 0, 0, 2,				/* encver */
 		0xff, 0xff, 0xff, 0xff,			/* watch NULL */
 	};
 	static const size_t		 key[] = { 0 };
@@ -754,7 +754,66 @@ test_colenc(void **state)
 			    (int)schema_colenc(&c, SCHEMA_ENC),
 			    (int)cases[i].enc);
 		assert_int_equal(schema_colenc(&c, 0), COLENC_TEXT);
+		assert_int_equal(schema_colenc(&c, 1), cases[i].enc);
 	}
+}
+
+/*
+ * Ensure that key bytes are the text before encoding version 2 and the
+ * exact value since.
+ */
+static void
+test_keyenc(void **state)
+{
+	static const char *const types[] = {
+		"float", "double(20,5)", "enum('','a')", "set('','x')",
+		"int", "double", "varchar(10)", "enum('a')",
+	};
+	struct column	 c;
+	size_t		 i;
+
+	(void)state;
+	memset(&c, 0, sizeof c);
+	for (i = 0; i < sizeof types / sizeof types[0]; i++) {
+		c.type = (char *)types[i];
+		assert_int_equal(schema_keyenc(&c, 0), COLENC_TEXT);
+		assert_int_equal(schema_keyenc(&c, 1), COLENC_TEXT);
+		assert_int_equal(schema_keyenc(&c, SCHEMA_ENC),
+		    schema_colenc(&c, SCHEMA_ENC));
+	}
+}
+
+/*
+ * Ensure that chunk mode refuses a key not in index order: FLOAT, and any
+ * key whose bytes are read through an expression.
+ */
+static void
+test_chunkable(void **state)
+{
+	static const size_t	 key[] = { 0 };
+	struct schema		*s;
+	char			*cause = NULL;
+
+	(void)state;
+	s = schema_create("d", "t");
+	schema_add_column(s, "id", "int", NULL, NULL, 0, "int");
+	set_key(s, key, 1);
+	assert_int_equal(schema_chunkable(s, &cause), 0);
+	schema_free(s);
+
+	s = schema_create("d", "t");
+	schema_add_column(s, "f", "float", NULL, NULL, 0, "float");
+	set_key(s, key, 1);
+	assert_int_equal(s->cols[0].keyenc, COLENC_DOUBLE);
+	assert_int_equal(schema_chunkable(s, &cause), -1);
+	assert_non_null(strstr(cause, "key column f"));
+	free(cause);
+	cause = NULL;
+	/* Even if it were in index order. */
+	s->cols[0].castorder = 0;
+	assert_int_equal(schema_chunkable(s, &cause), -1);
+	free(cause);
+	schema_free(s);
 }
 
 /* Ensure that the fingerprint changes with a column's type. */
@@ -1412,6 +1471,8 @@ main(void)
 		cmocka_unit_test(test_decode_version1),
 		cmocka_unit_test(test_decode_encver_newer),
 		cmocka_unit_test(test_colenc),
+		cmocka_unit_test(test_keyenc),
+		cmocka_unit_test(test_chunkable),
 		cmocka_unit_test(test_decode_garbage),
 		cmocka_unit_test(test_decode_all_ff),
 		cmocka_unit_test(test_decode_ncols_huge),
