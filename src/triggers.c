@@ -311,7 +311,11 @@ put_trigger_ref(struct sql *q, const struct schema *s, const char *tname)
 	put_ident(q, tname);
 }
 
-/* The key columns as 'name', ROW.`name` pairs. */
+/*
+ * The key columns as 'name', ROW.`name` pairs; a key whose text is not
+ * exact in the expression the scanner reads it by (docs/DESIGN.md, "How
+ * each type is encoded"), so that pk= is the same in both records.
+ */
 static void
 put_key_args(struct sql *q, const struct schema *s, const char *row)
 {
@@ -323,9 +327,27 @@ put_key_args(struct sql *q, const struct schema *s, const char *row)
 		put(q, ", ");
 		put_literal(q, c->name);
 		put(q, ", ");
-		put(q, row);
-		put(q, ".");
-		put_ident(q, c->name);
+		switch (c->keyenc) {
+		case COLENC_TEXT:
+			put(q, row);
+			put(q, ".");
+			put_ident(q, c->name);
+			break;
+		case COLENC_DOUBLE:
+			put(q, "CAST(");
+			put(q, row);
+			put(q, ".");
+			put_ident(q, c->name);
+			put(q, " AS DOUBLE)");
+			break;
+		case COLENC_NUMBER:
+			put(q, "(");
+			put(q, row);
+			put(q, ".");
+			put_ident(q, c->name);
+			put(q, " + 0)");
+			break;
+		}
 	}
 }
 
