@@ -224,9 +224,9 @@ def key_expr(col, kind):
     if kind == "bytes":
         return "HEX(`%s`)" % col
     if kind == "float":
-        # Exact, so that two keys are never one; what the scanner prints
-        # for a FLOAT key is its business: records of FLOAT-keyed tables
-        # are matched by the other key columns and the order (pk_match).
+        # Exact, so that two keys are never one. The scanner prints a
+        # FLOAT key's exact value too (FORMAT.md); records of FLOAT-keyed
+        # tables are matched by that value as a float (pk_match).
         return "HEX(CAST(CAST(`%s` AS DOUBLE) AS CHAR))" % col
     return "HEX(CAST(`%s` AS CHAR))" % col
 

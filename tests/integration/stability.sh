@@ -11,9 +11,8 @@
 # columns past sql_select_limit, max_sort_length, max_join_size) with
 # changes made meanwhile, and all pinned variables at once.
 #
-# system_versioning_asof is not pinned today (DESIGN.md says so): a global
-# value in the past makes the scan read the history of system-versioned
-# tables. That case is EXPECTED TO FAIL until issue 12 pins it.
+# system_versioning_asof: a global value in the past would make the scan
+# read the history of system-versioned tables (pinned: DESIGN.md).
 . "$(dirname "$0")/setup"
 
 fx=$top_srcdir/tests/data/fixture-v3-fb2c9b5
@@ -202,8 +201,7 @@ try tx_read_only 1
 try default_storage_engine "'Aria'"
 try explicit_defaults_for_timestamp 0
 try column_compression_threshold 0
-# EXPECTED TO FAIL until issue 12 pins it: the system-versioned tables
-# would be read as of 2001.
+# The system-versioned tables would be read as of 2001.
 try system_versioning_asof "'2001-01-01 00:00:00'"
 
 quiet "at the end"

@@ -9,8 +9,9 @@
 #
 # Group "exact" holds the changes that only the exact stored value shows
 # (a FLOAT changed below its sixth significant digit: the text protocol
-# prints 6 digits). They are EXPECTED TO FAIL until the exact encoding of
-# issue 12 lands; they are run, not skipped, and fail the test.
+# prints 6 digits); the release that wrote the fixture missed them. The
+# first run that writes a fixture's baseline marks it format 4
+# (DESIGN.md, "The baseline store").
 . "$(dirname "$0")/setup"
 
 R='src=scan by=- ;'
@@ -78,12 +79,20 @@ for fx in "$top_srcdir"/tests/data/fixture-*/; do
 	echo "=== fixture $(basename "$fx")"
 	use_fixture "$fx"
 
+	# status reads the earlier release's file as it is.
+	fx_format=$(sqlite3 "$fx_w/baseline.db" "PRAGMA user_version")
+	dbsc status
+	expect_rc 0
+	[ "$(sqlite3 "$fx_w/baseline.db" "PRAGMA user_version")" = \
+	    "$fx_format" ] || fail "status changed the format"
 	# The baseline of the earlier release, nothing changed: no record,
 	# at the first scan (which may store rows under a new encoding) and
 	# the next.
 	dbsc scan
 	expect_rc 0
 	expect_empty
+	[ "$(sqlite3 "$fx_w/baseline.db" "PRAGMA user_version")" = 4 ] ||
+	    fail "the first scan left format $fx_format, not 4"
 	[ "$(sqlite3 "$fx_w/baseline.db" "SELECT DISTINCT
 	    hex(substr(schema, 1, 1)) FROM tables")" = 02 ] ||
 	    fail "the table descriptions were not rewritten"
@@ -268,8 +277,8 @@ EOF
 	expect_rc 0
 	expect_empty
 
-	# EXPECTED TO FAIL until the exact encoding of issue 12 lands: FLOAT
-	# changes below the sixth significant digit, in full mode (reals,
+	# FLOAT changes below the sixth significant digit (missed by the
+	# release that wrote the fixture), in full mode (reals,
 	# dk, uk, dbk) and in chunk mode (big, ckb); the server confirms each is a
 	# change of the stored value that the text form does not show.
 	server_changed reals "id = 1" f 1.2345679
@@ -302,8 +311,7 @@ dbsyscheck: op=update table=fx.ckb pk=k1=7,k2=,k3=2024-01-01%2000:00:07.000001 c
 EOF
 	then
 		echo "$test_name: $(basename "$fx"): FLOAT changes below the" \
-		    "sixth digit not reported (exit $rc; expected to fail" \
-		    "until the exact encoding of issue 12)" >&2
+		    "sixth digit not reported (exit $rc)" >&2
 		xfail="$xfail $(basename "$fx")"
 	fi
 	dbsc scan
@@ -383,5 +391,5 @@ EOF
 done
 [ "$nfx" -ge 1 ] || fail "no fixture in tests/data"
 [ -z "$xfail" ] ||
-    fail "exact FLOAT changes missed with the fixtures:$xfail (issue 12)"
+    fail "exact FLOAT changes missed with the fixtures:$xfail"
 echo "$test_name: $nfx fixtures upgrade with no false alarm"
