@@ -20,11 +20,11 @@ e2e_datadir=/usr/local/share/dbsyscheck
 # alerts.log then holds.
 : "${E2E_DEADLINE:=120}"
 
-# e2e_map: standard input with every absolute path moved below $R (a path
-# starts a word, or follows '=' or '>').
+# e2e_map: standard input with every absolute path but /dev's moved below
+# $R (a path starts a word, or follows '=' or '>').
 e2e_map()
 {
-	sed -e "s#\\(^\\|[ =>]\\)/#\\1$R/#g"
+	sed -e "s#\\(^\\|[ =>]\\)/#\\1$R/#g" -e "s#$R/dev/#/dev/#g"
 }
 
 # e2e_begin [mariadbd args...]: OSSEC reset for this test, a server, the
@@ -262,6 +262,7 @@ e2e_expect()
 	e2e_wait "$(wc -l <"$W/want")" "$1"
 	[ "$(wc -l <"$W/new")" = "$(wc -l <"$W/want")" ] || {
 		sed 's/^/  want| /' "$W/want" >&2
+		tail -n 20 "$OSSEC/logs/ossec.log" | sed 's/^/  ossec.log| /' >&2
 		fail "$1: $(wc -l <"$W/new") alerts, expected $(wc -l <"$W/want")"
 	}
 	_ee_i=0
