@@ -56,8 +56,21 @@ e2e_backlog 300
     fail "the backlog raised other alerts than its inserts and the sentinel"
 e2e_error
 
-# The trigger log (set-up 5): the functions and the triggers.
-sql <"$top_srcdir/sql/udf_install.sql"
+# The trigger log (set-up 5): the functions, loaded by the command of
+# docs/TRIGGERS.md (step 4) from README's data directory (what make
+# install copies from sql/), and the triggers.
+sed -n '/^### 4\. /,/^### 5\. /p' "$top_srcdir/docs/TRIGGERS.md" |
+    sed -n 's#^ *mariadb < ##p' >"$W/udf.sql.path"
+[ "$(wc -l <"$W/udf.sql.path")" = 1 ] ||
+    fail "docs/TRIGGERS.md: not one 'mariadb < FILE' in step 4"
+udf_sql=$(sed "s#^$e2e_datadir/#$top_srcdir/sql/#" "$W/udf.sql.path")
+[ -f "$udf_sql" ] ||
+    fail "docs/TRIGGERS.md loads $(cat "$W/udf.sql.path"), not a file of $e2e_datadir"
+sql <"$udf_sql"
+# log_error() is an opt-in of its own (udf_install_log_error.sql).
+[ "$(sql "SELECT name FROM mysql.func ORDER BY name" | tr '\n' ' ')" = \
+    "dbsyscheck_chunk dbsyscheck_log " ] ||
+    fail "udf_install.sql does not create exactly dbsyscheck_log and dbsyscheck_chunk"
 e2e_run triggers acme.users
 [ "$rc" = 0 ] || fail "dbsyscheck triggers failed"
 sql <"$W/out"
