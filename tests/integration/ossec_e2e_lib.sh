@@ -198,7 +198,6 @@ e2e_cron_run()
 	[ -n "$_ecr_cmd" ] || fail "docs/OSSEC.md: no cron line for set-up $1"
 	echo "+ cron: $_ecr_cmd"
 	rc=0
-	# shellcheck disable=SC2086
 	timeout -k 5 "$DBSC_TIMEOUT" sh -c "$_ecr_cmd" >"$W/cron.out" 2>&1 \
 	    </dev/null || rc=$?
 	sed 's/^/  cron| /' "$W/cron.out"
@@ -227,7 +226,7 @@ e2e_alerts()
 	END { flush() }' "$OSSEC/logs/alerts/alerts.log"
 }
 
-# e2e_new: the alerts since the last e2e_new or e2e_expect.
+# e2e_new_count: how many alerts came since the last e2e_wait.
 e2e_new_count()
 {
 	_en_total=$(e2e_alerts | wc -l)
