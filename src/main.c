@@ -854,8 +854,9 @@ cmd_test(struct conf *conf)
 		schema_free(s);
 	}
 	if (!bad) {
-		log_warnx("%s: configuration OK, server %s, %zu tables",
-		    conf->path, source_server(src), conf->ntables);
+		log_warnx("%s: configuration OK, server %s, %zu table%s",
+		    conf->path, source_server(src), conf->ntables,
+		    conf->ntables == 1 ? "" : "s");
 		rc = EXIT_NOCHANGE;
 	}
 out:

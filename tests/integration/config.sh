@@ -28,6 +28,15 @@ dbsc_conf "cfg.t"
 [ "$(wc -l <"$W/dbsyscheck.conf")" -eq 5 ] || fail "setup: config length"
 dbsc -t
 expect_rc 0
+# One table is "1 table", two are "2 tables".
+grep -q ': configuration OK, server .*, 1 table$' "$W/errout" ||
+    fail "dbsyscheck -t does not say '1 table'"
+conf_plus "table cfg.t2"
+sql_db cfg "CREATE TABLE t2 (id INT PRIMARY KEY)"
+dbsc -t
+expect_rc 0
+grep -q ': configuration OK, server .*, 2 tables$' "$W/errout" ||
+    fail "dbsyscheck -t does not say '2 tables'"
 
 conf_plus "frobnicate yes"
 dbsc -t
