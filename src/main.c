@@ -805,6 +805,31 @@ check_state_file(const char *baseline, const char *suffix, char **cause)
 	return r;
 }
 
+/*
+ * The baseline's directory: 0 when it exists, 1 when it is missing and
+ * the first scan would make it (its parents pass util_check_path), -1
+ * when it is unusable.
+ */
+static int
+check_state_dir(const char *baseline, char **cause)
+{
+	struct stat	 st;
+	char		*dir, *slash;
+	int		 r = 0;
+
+	dir = xstrdup(baseline);
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = '\0';
+		if (stat(dir, &st) == -1 && errno == ENOENT) {
+			r = util_check_path(dir, UTIL_DIR | UTIL_MAYBE, cause);
+			if (r != -1)
+				r = 1;
+		}
+	}
+	free(dir);
+	return r;
+}
+
 /* -t: the configuration parses, files are safe, every table is usable. */
 static int
 cmd_test(struct conf *conf)
@@ -818,10 +843,15 @@ cmd_test(struct conf *conf)
 
 	if (check_defaults_file(conf, &cause) == -1)
 		goto out;
-	/* Where a run would keep its state: the checks of every run. */
-	if (baseline_exists(conf->baseline, &cause) == -1 ||
+	/*
+	 * Where a run would keep its state: the checks of every run. A
+	 * missing state directory is one the first scan makes (the
+	 * directories above it must be there and safe).
+	 */
+	if ((r = check_state_dir(conf->baseline, &cause)) == -1 ||
+	    (r == 0 && (baseline_exists(conf->baseline, &cause) == -1 ||
 	    check_state_file(conf->baseline, ".lock", &cause) == -1 ||
-	    check_state_file(conf->baseline, ".failed", &cause) == -1)
+	    check_state_file(conf->baseline, ".failed", &cause) == -1)))
 		goto out;
 	r = key_load(conf->key, 0, key, &cause);
 	util_wipe(key, sizeof key);

@@ -125,6 +125,16 @@ cp "$W/open.conf" "$W/dbsyscheck.conf"
 dbsc -t
 expect_rc 2
 expect_err "$W/open"
+# A state directory the first scan would make passes; one whose parent
+# is missing does not (the scan makes only the last directory).
+sed "s|^baseline .*|baseline $W/new/state/baseline.db|" "$W/open.conf" \
+    >"$W/dbsyscheck.conf"
+dbsc -t
+expect_rc 2
+expect_err "$W/new"
+mkdir -m 0755 "$W/new"
+dbsc -t
+expect_rc 0
 dbsc_conf "cfg.t"
 dbsc -t
 expect_rc 0

@@ -5,8 +5,11 @@
 # update and delete of id 7, quiet runs that raise nothing, a reset, a
 # 300-row backlog with one alert for every row, and an error. Then the
 # trigger log of docs/TRIGGERS.md, read by its snippet: the classic
-# through the triggers, and a forged call; on a local install every
-# trigger record is rule 100304, level 4 (docs/OSSEC.md, "Limits").
+# through the triggers, and a forged call. On a local install, which this
+# is, the rules trust neither file (only an agent's location names the
+# file): every record is rule 100304, level 4 (docs/OSSEC.md, "Which
+# channels the rules trust"); ossec_samples.sh sends the same lines from
+# an agent's location to the real analysisd, where they get their rules.
 . "$(dirname "$0")/setup"
 . "$(dirname "$0")/ossec_e2e_lib.sh"
 [ -f "$top_builddir/.libs/dbsyscheck_udf.so" ] ||
@@ -14,6 +17,7 @@
 
 e2e_setup=4
 e2e_glued=0
+e2e_trusted=0
 e2e_begin --plugin-dir="$top_builddir/.libs"
 e2e_localfile 4
 scanlog=$(e2e_location)
