@@ -32,6 +32,7 @@ e2e_map()
 e2e_begin()
 {
 	ossec_begin
+	ossec_ordered
 	R=$W/root
 	mkdir -p "$R/var/lib" "$R/var/log" "$R$e2e_sbin"
 	# "make install" puts the binary here; the test runs the build's.

@@ -17,6 +17,7 @@ e2e_begin
 for e2e_setup in 1 2 3 4; do
 	echo "=== set-up $e2e_setup"
 	ossec_reset
+	ossec_ordered
 	alerts_seen=0
 	e2e_manager_install
 	rm -rf "$R/var/lib/dbsyscheck" "$R/var/log/dbsyscheck.log"
