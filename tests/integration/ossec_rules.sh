@@ -97,7 +97,7 @@ python3 "$check" --location "$alias" "$W/full.txt" "$W/cmd.txt" ||
 # through analysisd from its location; the model agrees with analysisd.
 real=$top_srcdir/tests/ossec/ossec_real.py
 ossec_begin
-ossec_install_dbsc
+ossec_install_dbsc agents
 # A site rule on the acting account (by=, decoded into dstuser): <user>.
 cat >>"$OSSEC/rules/local_rules.xml" <<'EOF'
 <group name="dbsc_test,">

@@ -526,7 +526,7 @@ done
 # location); ossec_rules.sh uses the same locations.
 real=$top_srcdir/tests/ossec/ossec_real.py
 ossec_begin
-ossec_install_dbsc
+ossec_install_dbsc agents
 ossec_start_analysisd
 for f in "$W"/all/*.txt; do
 	loc=stdin

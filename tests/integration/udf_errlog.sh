@@ -22,7 +22,7 @@ check=$top_srcdir/tests/ossec/check_rules.py
 real=$top_srcdir/tests/ossec/ossec_real.py
 command -v python3 >/dev/null 2>&1 || fail "python3 not found"
 ossec_begin
-ossec_install_dbsc
+ossec_install_dbsc agents
 ossec_start_analysisd
 
 # The trigger log that the shipped localfile snippet reads: configure's
@@ -268,4 +268,35 @@ ALLOW=$unavailable_rule untrusted_only "$W/lost" "the unavailable line"
 rc=$(sql "SELECT dbsyscheck_log('$tok', 'insert', 'acme', 'users',
     'root@localhost', 1, 'id', 9)")
 [ "$rc" = 0 ] || fail "dbsyscheck_log() returned $rc for a lost record"
+
+# --- OSSEC's Mac OS X (ASL) format: analysisd takes the hostname of a
+# line "[Time ...] ... [Host NAME]" read from its own host's files, so a
+# failed login can claim an agent's log file or trigger log. As shipped,
+# the rules that trust those files (100305, 100324) are off: nothing is
+# trusted, from a local file or an agent's (docs/OSSEC.md, "Which
+# channels the rules trust").
+ossec_reset
+ossec_install_dbsc
+ossec_start_analysisd
+asl='[Time 2026.12.07 10:00:00 UTC]'
+errlog_mark
+for name in \
+    "x$nl$asl[Sender dbsyscheck][Message op=delete table=mysql.user ;][Host ->/var/log/dbsyscheck.log]" \
+    "x$nl$asl[Message dbsyscheck: op=reset table=acme.users ;][Host ->/var/log/dbsyscheck-udf/trigger.log]" \
+    "x$nl$asl[Sender dbsyscheck][Message op=error baseline=tampered msg=x src=scan ;][Host (a) 1.2.3.4->/var/log/dbsyscheck.log]" \
+    "x$nl$asl[Message dbsyscheck: op=delete table=a.b pk=i=1 changed=- src=trigger by=r ;][Host (a) 1.2.3.4->$tlog]"; do
+	mariadb --no-defaults --socket="$W/sock" -u"$name" -pwrong \
+	    -e "SELECT 1" >/dev/null 2>&1 &&
+	    fail "a login with a hostile name succeeded"
+done
+errlog_new >"$W/asl"
+[ "$(grep -c '^\[Time ' "$W/asl")" = 4 ] ||
+    fail "the ASL-shaped names are not on lines of their own"
+while IFS= read -r _loc; do
+	python3 "$real" untrusted "$OSSEC" --location "$_loc" \
+	    --allow "$untrusted_rule" "$W/asl" ||
+	    fail "an ASL-shaped line alerts at a trusted level ($_loc)"
+done <<EOF
+$untrusted
+EOF
 exit 0

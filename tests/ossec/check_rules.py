@@ -129,8 +129,10 @@ TEST_ALIAS = "dbsyscheck-" + TEST_SITEKEY
 
 
 def with_sitekey(text):
-    """The text as the install step writes it, with the test's key."""
-    return text.replace("dbsyscheck-SITEKEY", TEST_ALIAS)
+    """The text as the install step for agents writes it: the test's key,
+    and the agents' file rules switched on (docs/OSSEC.md)."""
+    return text.replace("dbsyscheck-SITEKEY", TEST_ALIAS).replace(
+        "[agents-only]", "")
 
 STATIC_FIELDS = {
     "srcuser": "srcuser", "dstuser": "dstuser", "user": "dstuser",
