@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "conf.h"
+#include "paths.h"
 #include "util.h"
 #include "xmalloc.h"
 

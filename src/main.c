@@ -24,6 +24,7 @@
 #include "key.h"
 #include "log.h"
 #include "optfile.h"
+#include "paths.h"
 #include "record.h"
 #include "report.h"
 #include "rowenc.h"

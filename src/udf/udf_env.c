@@ -15,12 +15,7 @@
 #include "record.h"
 #include "udf.h"
 
-#ifndef DBSC_UDF_TOKEN_FILE
-#define DBSC_UDF_TOKEN_FILE	"/etc/dbsyscheck/trigger.token"
-#endif
-#ifndef DBSC_UDF_LOG
-#define DBSC_UDF_LOG		"/var/log/dbsyscheck-udf/trigger.log"
-#endif
+#include "paths.h"
 
 /*
  * Read once, on the first _init of either function after the library is

@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "conf.h"
+#include "paths.h"
 
 #define NAME	"/etc/dbsyscheck/dbsyscheck.conf"
 

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "buf.h"
+#include "paths.h"
 #include "record.h"
 #include "udf/udf.h"
 
