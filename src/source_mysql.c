@@ -743,8 +743,9 @@ bad:
  * encoding (col->enc), followed by the nextra columns of extra in theirs.
  * Integer keys and binary-ordered keys use the server's index order; other
  * key columns are sorted by the bytes of their key encoding (col->keyenc)
- * on the server (CAST AS BINARY), so the order is memcmp order whatever
- * the collation. *stop set by a signal
+ * on the server (CAST AS BINARY; CAST(CAST(col AS CHAR) AS BINARY) for
+ * the types whose stored bytes are not their text, schema_textorder), so
+ * the order is memcmp order of the key bytes whatever the collation. *stop set by a signal
  * ends the stream (and the connection) at once.
  */
 int
@@ -790,7 +791,11 @@ source_stream(struct source *src, const struct schema *s,
 		c = &s->cols[s->key[i]];
 		if (c->castorder)
 			buf_adds(&sql, "CAST(");
+		if (c->castorder && schema_textorder(c))
+			buf_adds(&sql, "CAST(");
 		source_expr(&sql, c, c->keyenc);
+		if (c->castorder && schema_textorder(c))
+			buf_adds(&sql, " AS CHAR)");
 		if (c->castorder)
 			buf_adds(&sql, " AS BINARY)");
 	}
