@@ -76,7 +76,8 @@ static const char *const source_pinned[] = {
 	    "max_sort_length = 8388608, "
 	    "sort_buffer_size = GREATEST(@@GLOBAL.sort_buffer_size, 2097152), "
 	    "sql_safe_updates = 0, div_precision_increment = 4, "
-	    "lc_time_names = 'en_US', lc_messages = 'en_US'",
+	    "lc_time_names = 'en_US', lc_messages = 'en_US', "
+	    "default_week_format = 0",
 	"SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
 };
 
@@ -95,8 +96,12 @@ static const char *const source_pinned_optional[] = {
 	"SET SESSION idle_write_transaction_timeout = 0",
 	/* DEFAULT is "now" here, not the global value: current rows only. */
 	"SET SESSION system_versioning_asof = DEFAULT",
+	/* What VIRTUAL columns compute in this session. */
+	"SET SESSION old_mode = ''",
+	"SET SESSION default_regex_flags = ''",
 	/* MySQL */
 	"SET SESSION max_execution_time = 0",
+	"SET SESSION block_encryption_mode = 'aes-128-ecb'",
 };
 
 static int
