@@ -9,7 +9,12 @@
 # aggregate of the exact expressions equals the client's); a value stored
 # the same way (CHAR's trailing spaces) is no change; a system-versioned
 # table is read as it is now, whatever the global system_versioning_asof;
-# keys are the exact values too (FLOAT keys that print the same, pk=).
+# keys are the exact values too (FLOAT keys that print the same, pk=);
+# INET4, INET6 and UUID keys whose text order is not their byte order
+# (10.0.0.1 beside 2.0.0.1, 1:: beside ::ffff:1.2.3.4) are read in the
+# order of their text; ENUM and SET with duplicate members
+# (ENUM('a','a','b')) show a move between the duplicates, as values and
+# as keys.
 . "$(dirname "$0")/setup"
 . "$top_srcdir/tests/integration/udf_lib.sh"
 
