@@ -30,21 +30,23 @@ schema_create(const char *db, const char *name)
 }
 
 /*
- * 1 when the ENUM or SET type (COLUMN_TYPE "enum('a','b')", a quote in a
- * member doubled) has an empty member, whose text is that of the invalid
- * value (ENUM index 0) or of the empty set.
+ * 1 when two values of the ENUM or SET type (COLUMN_TYPE "enum('a','b')",
+ * a quote in a member doubled) print the same: it has an empty member,
+ * whose text is that of the invalid value (ENUM index 0) or of the empty
+ * set, or, from encoding version 3 (dups), two members of the same bytes
+ * (accepted with a note when sql_mode is not strict).
  */
 static int
-schema_empty_member(const char *type)
+schema_ambiguous_members(const char *type, int dups)
 {
-	const char	*p = strchr(type, '(');
+	const char	*p = strchr(type, '('), *m, *q;
 	size_t		 n;
-	int		 empty = 0;
+	int		 ambiguous = 0;
 
 	if (p == NULL)
 		return 0;
 	for (p++; *p == '\'';) {
-		for (p++, n = 0; *p != '\0'; p++, n++) {
+		for (m = ++p, n = 0; *p != '\0'; p++, n++) {
 			if (*p == '\'' && p[1] == '\'')
 				p++;
 			else if (*p == '\'')
@@ -52,9 +54,30 @@ schema_empty_member(const char *type)
 		}
 		if (*p != '\'')
 			return 0;
-		empty |= n == 0;
+		ambiguous |= n == 0;
+		/*
+		 * A later member of the same quoted text: the quoting is one
+		 * to one, so the same text is the same member name.
+		 */
+		for (q = p + 1; dups && !ambiguous && *q == ',' &&
+		    q[1] == '\'';) {
+			q += 2;
+			if (strncmp(q, m, (size_t)(p - m)) == 0 &&
+			    q[p - m] == '\'' && q[p - m + 1] != '\'')
+				ambiguous = 1;
+			/* Skip that member. */
+			for (; *q != '\0'; q++) {
+				if (*q == '\'' && q[1] == '\'')
+					q++;
+				else if (*q == '\'')
+					break;
+			}
+			if (*q != '\'')
+				return 0;
+			q++;
+		}
 		if (*++p == ')')
-			return empty;
+			return ambiguous;
 		if (*p != ',')
 			return 0;
 		p++;
@@ -83,7 +106,7 @@ schema_colenc(const struct column *c, int encver)
 		return COLENC_DOUBLE;
 	if (((n == 4 && strncmp(c->type, "enum", 4) == 0) ||
 	    (n == 3 && strncmp(c->type, "set", 3) == 0)) &&
-	    schema_empty_member(c->type))
+	    schema_ambiguous_members(c->type, encver >= 3))
 		return COLENC_NUMBER;
 	return COLENC_TEXT;
 }
@@ -99,6 +122,21 @@ schema_keyenc(const struct column *c, int encver)
 	if (encver < 2)
 		return COLENC_TEXT;
 	return schema_colenc(c, encver);
+}
+
+/*
+ * 1 for a column whose stored bytes, which CAST(col AS BINARY) gives, are
+ * not its text (the data type plugins of MariaDB 10.5 to 10.11: INET4,
+ * INET6, UUID): its byte order is not that of the key bytes built from its
+ * text, so it is sorted by the bytes of its text (docs/DESIGN.md, "Key
+ * order is byte order"). Not part of the schema's encoding: the keys are
+ * the same text, only the server's sort changes.
+ */
+int
+schema_textorder(const struct column *c)
+{
+	return strcmp(c->type, "inet4") == 0 ||
+	    strcmp(c->type, "inet6") == 0 || strcmp(c->type, "uuid") == 0;
 }
 
 /* 1 for the types whose text can never hold a '#' (numbers, times). */

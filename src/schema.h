@@ -23,15 +23,17 @@ enum keyclass {
 enum colenc {
 	COLENC_TEXT,		/* the column as the text protocol gives it */
 	COLENC_DOUBLE,		/* CAST(col AS DOUBLE): FLOAT, DOUBLE(M,D) */
-	COLENC_NUMBER,		/* col + 0: ENUM, SET with an empty member */
+	COLENC_NUMBER,		/* col + 0: ENUM, SET with an empty or
+				   (version 3) a duplicate member */
 };
 
 /*
  * The encoding version of digests and keys: 0 before encodings were
  * recorded (every column COLENC_TEXT), 1 exact values but keys from the
- * text, 2 keys from the exact values too; SCHEMA_ENC for those made now.
+ * text, 2 keys from the exact values too, 3 ENUM and SET with duplicate
+ * members as numbers too; SCHEMA_ENC for those made now.
  */
-#define SCHEMA_ENC	2
+#define SCHEMA_ENC	3
 
 struct column {
 	char		*name;
@@ -90,5 +92,6 @@ int		 schema_compare(const struct schema *, const struct schema *,
 		    struct buf *);
 size_t		 schema_nhashed(const struct schema *);
 int		 schema_chunkable(const struct schema *, char **);
+int		 schema_textorder(const struct column *);
 
 #endif

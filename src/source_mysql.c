@@ -76,7 +76,8 @@ static const char *const source_pinned[] = {
 	    "max_sort_length = 8388608, "
 	    "sort_buffer_size = GREATEST(@@GLOBAL.sort_buffer_size, 2097152), "
 	    "sql_safe_updates = 0, div_precision_increment = 4, "
-	    "lc_time_names = 'en_US', lc_messages = 'en_US'",
+	    "lc_time_names = 'en_US', lc_messages = 'en_US', "
+	    "default_week_format = 0",
 	"SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
 };
 
@@ -95,8 +96,12 @@ static const char *const source_pinned_optional[] = {
 	"SET SESSION idle_write_transaction_timeout = 0",
 	/* DEFAULT is "now" here, not the global value: current rows only. */
 	"SET SESSION system_versioning_asof = DEFAULT",
+	/* What VIRTUAL columns compute in this session. */
+	"SET SESSION old_mode = ''",
+	"SET SESSION default_regex_flags = ''",
 	/* MySQL */
 	"SET SESSION max_execution_time = 0",
+	"SET SESSION block_encryption_mode = 'aes-128-ecb'",
 };
 
 static int
@@ -743,8 +748,9 @@ bad:
  * encoding (col->enc), followed by the nextra columns of extra in theirs.
  * Integer keys and binary-ordered keys use the server's index order; other
  * key columns are sorted by the bytes of their key encoding (col->keyenc)
- * on the server (CAST AS BINARY), so the order is memcmp order whatever
- * the collation. *stop set by a signal
+ * on the server (CAST AS BINARY; CAST(CAST(col AS CHAR) AS BINARY) for
+ * the types whose stored bytes are not their text, schema_textorder), so
+ * the order is memcmp order of the key bytes whatever the collation. *stop set by a signal
  * ends the stream (and the connection) at once.
  */
 int
@@ -790,7 +796,11 @@ source_stream(struct source *src, const struct schema *s,
 		c = &s->cols[s->key[i]];
 		if (c->castorder)
 			buf_adds(&sql, "CAST(");
+		if (c->castorder && schema_textorder(c))
+			buf_adds(&sql, "CAST(");
 		source_expr(&sql, c, c->keyenc);
+		if (c->castorder && schema_textorder(c))
+			buf_adds(&sql, " AS CHAR)");
 		if (c->castorder)
 			buf_adds(&sql, " AS BINARY)");
 	}

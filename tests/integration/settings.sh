@@ -2,7 +2,10 @@
 # The scanner's session does not depend on the server's defaults: global
 # values that would cut a result (sql_select_limit), change its order
 # (max_sort_length) or stop the query (max_join_size) neither invent nor
-# hide a change, in full mode and in chunk mode, and a scan after every
+# hide a change, in full mode and in chunk mode; those that change what a
+# VIRTUAL column computes (default_week_format, old_mode,
+# default_regex_flags, lc_time_names, time_zone)
+# change nothing; and a scan after every
 # pinned variable got a hostile global value prints nothing
 # (docs/DESIGN.md, "Session settings"). SET GLOBAL reaches the sessions
 # that start after it: each scan opens new ones.
@@ -29,6 +32,18 @@ sql_db st "CREATE TABLE bin (k VARBINARY(100) PRIMARY KEY, v INT)"
 sql_db st "INSERT INTO bin SELECT k, v FROM coll"
 sql_db st "CREATE TABLE big (id INT PRIMARY KEY, v VARCHAR(20))"
 sql_db st "INSERT INTO big SELECT seq, CONCAT('v', seq) FROM seq_1_to_1500"
+# vc: VIRTUAL columns, computed in the scanner's session, one for each
+# setting that changes what its expression gives.
+sql_db st "CREATE TABLE vc (id INT PRIMARY KEY, d DATE, t TIME, s VARCHAR(20),
+	a INT, dt DATETIME,
+	wk INT AS (WEEK(d)) VIRTUAL,
+	zc DATETIME AS (CAST(t AS DATETIME)) VIRTUAL,
+	rx VARCHAR(20) AS (REGEXP_REPLACE(s, '^b', 'x')) VIRTUAL,
+	dn VARCHAR(20) AS (DAYNAME(d)) VIRTUAL,
+	ut BIGINT AS (UNIX_TIMESTAMP(dt)) VIRTUAL)"
+sql_db st "INSERT INTO vc (id, d, t, s, a, dt) VALUES
+	(1, '2024-01-01', '12:00:00', CONCAT('a', CHAR(10), 'b'), 1,
+	    '2024-01-01 00:00:00')"
 
 (umask 077 && cat >"$W/my.cnf") <<EOF
 [client]
@@ -44,7 +59,7 @@ for m in full chunk; do
 		echo "key $W/$m.key"
 		echo "mysql-defaults-file $W/my.cnf"
 		echo "mysql-group client"
-		for t in lim wide coll bin big; do
+		for t in lim wide coll bin big vc; do
 			case $m.$t in
 			*.coll) echo "table st.$t" ;;
 			chunk.big) echo "table st.$t chunk=2000" ;;
@@ -141,6 +156,37 @@ EOF
 sql "SET GLOBAL max_join_size = 18446744073709551615"
 both 0 </dev/null
 
+# A VIRTUAL column is computed in the scanner's session: a global value
+# of a setting its expression depends on changes nothing. Each value is
+# checked first to change the column in a session that does not pin it.
+# FLUSH TABLES: a REGEXP_REPLACE pattern is compiled when a session opens
+# the table, with that session's default_regex_flags, and the open table
+# is kept for the next sessions (docs/SECURITY.md, "Generated columns").
+# vc_global COLUMN 'VAR = HOSTILE' 'VAR = DEFAULT_VALUE'
+vc_global()
+{
+	before=$(sql_db st "SELECT $1 FROM vc")
+	sql "SET GLOBAL $2; FLUSH TABLES"
+	[ "$(sql_db st "SELECT $1 FROM vc")" != "$before" ] ||
+	    fail "setup: SET GLOBAL $2 does not change vc.$1"
+	sql "FLUSH TABLES"
+	both 0 </dev/null
+	sql "SET GLOBAL $3; FLUSH TABLES"
+	both 0 </dev/null
+}
+vc_global wk "default_week_format = 1" "default_week_format = 0"
+vc_global zc "old_mode = 'ZERO_DATE_TIME_CAST'" \
+    "old_mode = 'UTF8_IS_UTF8MB3'"
+vc_global rx "default_regex_flags = 'MULTILINE'" "default_regex_flags = ''"
+vc_global dn "lc_time_names = 'de_DE'" "lc_time_names = 'en_US'"
+vc_global ut "time_zone = '+05:00'" "time_zone = SYSTEM"
+# ... and a real change of the column's source is still reported.
+sql_db st "UPDATE vc SET d = '2024-01-08' WHERE id = 1"
+both 1 <<EOF
+$(summary 0 1 0)
+dbsyscheck: op=update table=st.vc pk=id=1 changed=d,wk src=scan by=- ;
+EOF
+
 # Every pinned variable at once with a hostile global value, and a scan
 # that must print nothing. The server is thrown away afterwards: nothing
 # is restored.
@@ -158,5 +204,7 @@ sql "SET GLOBAL sql_mode = 'PAD_CHAR_TO_FULL_LENGTH,ANSI_QUOTES,ORACLE',
 	idle_transaction_timeout = 1, idle_readonly_transaction_timeout = 1,
 	idle_write_transaction_timeout = 1,
 	collation_connection = 'latin1_swedish_ci',
-	character_set_results = 'latin1'"
+	character_set_results = 'latin1',
+	default_week_format = 1, old_mode = 'ZERO_DATE_TIME_CAST',
+	default_regex_flags = 'MULTILINE'"
 both 0 </dev/null

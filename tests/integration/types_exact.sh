@@ -9,7 +9,12 @@
 # aggregate of the exact expressions equals the client's); a value stored
 # the same way (CHAR's trailing spaces) is no change; a system-versioned
 # table is read as it is now, whatever the global system_versioning_asof;
-# keys are the exact values too (FLOAT keys that print the same, pk=).
+# keys are the exact values too (FLOAT keys that print the same, pk=);
+# INET4, INET6 and UUID keys whose text order is not their byte order
+# (10.0.0.1 beside 2.0.0.1, 1:: beside ::ffff:1.2.3.4) are read in the
+# order of their text; ENUM and SET with duplicate members
+# (ENUM('a','a','b')) show a move between the duplicates, as values and
+# as keys.
 . "$(dirname "$0")/setup"
 . "$top_srcdir/tests/integration/udf_lib.sh"
 
@@ -226,7 +231,20 @@ sql_db tx "SET SESSION sql_mode = '';
 	CREATE TABLE kd (d DOUBLE(20,2) PRIMARY KEY, v INT);
 	INSERT INTO kd VALUES (1.5, 1);
 	CREATE TABLE ke (e ENUM('', 'a') PRIMARY KEY, v INT);
-	INSERT INTO ke VALUES ('', 1), ('zzz', 2)"
+	INSERT INTO ke VALUES ('', 1), ('zzz', 2);
+	CREATE TABLE kn4 (ip INET4 PRIMARY KEY, v VARCHAR(20));
+	INSERT INTO kn4 VALUES ('1.2.3.4', 'a'), ('2.0.0.1', 'b'),
+	    ('3.0.0.1', 'c');
+	CREATE TABLE kn6 (ip INET6 PRIMARY KEY, v VARCHAR(20));
+	INSERT INTO kn6 VALUES ('::ffff:1.2.3.4', 'a'), ('::1', 'b');
+	CREATE TABLE ku (u UUID PRIMARY KEY, v INT);
+	INSERT INTO ku VALUES ('123e4567-e89b-12d3-a456-426614174000', 1),
+	    ('ffffffff-0000-0000-0000-000000000001', 2);
+	CREATE TABLE kdup (id INT PRIMARY KEY, e ENUM('a', 'a', 'b'),
+	    s SET('x', 'x', 'y'));
+	INSERT INTO kdup VALUES (1, 1, 1), (2, 2, 2);
+	CREATE TABLE kde (e ENUM('a', 'a', 'b') PRIMARY KEY, v INT);
+	INSERT INTO kde VALUES (1, 1), (2, 2)"
 [ "$(sql_db tx "SELECT COUNT(DISTINCT CONCAT(f)) FROM kf WHERE v < 3")" = 1 ] ||
     fail "setup: the FLOAT keys do not print the same"
 for m in keys keyschunk; do
@@ -236,7 +254,9 @@ for m in keys keyschunk; do
 		echo "mysql-defaults-file $W/my.cnf"
 		echo "mysql-group client"
 		case $m in
-		keys)	for t in kf kc kd ke; do echo "table tx.$t"; done ;;
+		keys)	for t in kf kc kd ke kn4 kn6 ku kdup kde; do
+				echo "table tx.$t"
+			done ;;
 		*)	echo "table tx.kf chunk=2" ;;
 		esac
 	} | (umask 077 && cat >"$W/$m.conf")
@@ -250,7 +270,9 @@ sed 's/^/  -t| /' "$W/out.t"
     fail "a chunk-mode FLOAT key was not refused"
 scan keys
 grep -q 'op=baseline table=tx.kf rows=3' "$W/out.keys" &&
-    grep -q 'op=baseline table=tx.ke rows=2' "$W/out.keys" ||
+    grep -q 'op=baseline table=tx.ke rows=2' "$W/out.keys" &&
+    grep -q 'op=baseline table=tx.kn4 rows=3' "$W/out.keys" &&
+    grep -q 'op=baseline table=tx.kde rows=2' "$W/out.keys" ||
     fail "no baseline of the exact keys"
 scan keys
 [ ! -s "$W/out.keys" ] || fail "records on the re-scan of exact keys"
@@ -258,11 +280,20 @@ sql_db tx "UPDATE kf SET v = 10 WHERE v IN (1, 2, 3);
 	UPDATE kc SET v = 10 WHERE v = 2;
 	UPDATE kd SET v = 10;
 	UPDATE ke SET v = 10 WHERE v = 2;
-	DELETE FROM ke WHERE v = 1"
+	DELETE FROM ke WHERE v = 1;
+	INSERT INTO kn4 VALUES ('10.0.0.1', 'x');
+	UPDATE kn4 SET v = 'changed' WHERE ip = '3.0.0.1';
+	INSERT INTO kn6 VALUES ('1::', 'x');
+	UPDATE kn6 SET v = 'changed' WHERE ip = '::1';
+	INSERT INTO ku VALUES ('00000000-ffff-0000-0000-000000000002', 3);
+	UPDATE ku SET v = 10 WHERE v = 1;
+	UPDATE kdup SET e = 2, s = 2 WHERE id = 1;
+	UPDATE kdup SET e = 1 WHERE id = 2;
+	UPDATE kde SET v = 10 WHERE v = 2"
 scan keys
 R='src=scan by=- ;'
 cat >"$W/expected" <<EOF
-$(summary 0 6 1)
+$(summary 3 12 1)
 dbsyscheck: op=update table=tx.kf pk=f=1.2345677614212036 changed=v $R
 dbsyscheck: op=update table=tx.kf pk=f=1.2345678806304932 changed=v $R
 dbsyscheck: op=update table=tx.kf pk=f=743647.75 changed=v $R
@@ -270,6 +301,15 @@ dbsyscheck: op=update table=tx.kc pk=id=1,f=1.2345678806304932 changed=v $R
 dbsyscheck: op=update table=tx.kd pk=d=1.5 changed=v $R
 dbsyscheck: op=update table=tx.ke pk=e=0 changed=v $R
 dbsyscheck: op=delete table=tx.ke pk=e=1 changed=- $R
+dbsyscheck: op=insert table=tx.kn4 pk=ip=10.0.0.1 changed=- $R
+dbsyscheck: op=update table=tx.kn4 pk=ip=3.0.0.1 changed=v $R
+dbsyscheck: op=insert table=tx.kn6 pk=ip=1:: changed=- $R
+dbsyscheck: op=update table=tx.kn6 pk=ip=::1 changed=v $R
+dbsyscheck: op=insert table=tx.ku pk=u=00000000-ffff-0000-0000-000000000002 changed=- $R
+dbsyscheck: op=update table=tx.ku pk=u=123e4567-e89b-12d3-a456-426614174000 changed=v $R
+dbsyscheck: op=update table=tx.kdup pk=id=1 changed=e,s $R
+dbsyscheck: op=update table=tx.kdup pk=id=2 changed=e $R
+dbsyscheck: op=update table=tx.kde pk=e=2 changed=v $R
 EOF
 if ! cmp -s "$W/expected" "$W/out.keys"; then
 	diff -u "$W/expected" "$W/out.keys" >&2 || true

@@ -527,7 +527,7 @@ test_encode_exact(void **state)
 		0, 0, 0, 0,				/* collation */
 		1, 1, 0, 0,				/* flags */
 		0, 0, 0, 1,				/* keypos */
-		0, 0, 0, 2,				/* encver */
+		0, 0, 0, 3,				/* encver */
 		0xff, 0xff, 0xff, 0xff,			/* watch NULL */
 	};
 	static const size_t		 key[] = { 0 };
@@ -755,6 +755,48 @@ test_colenc(void **state)
 			    (int)cases[i].enc);
 		assert_int_equal(schema_colenc(&c, 0), COLENC_TEXT);
 		assert_int_equal(schema_colenc(&c, 1), cases[i].enc);
+	}
+}
+
+/*
+ * Ensure that an ENUM or SET with two members of the same name is read as
+ * a number from encoding version 3 on, and as its text before.
+ */
+static void
+test_colenc_duplicates(void **state)
+{
+	static const struct {
+		const char	*type;
+		enum colenc	 enc;
+	} cases[] = {
+		{ "enum('a','a','b')", COLENC_NUMBER },
+		{ "enum('a','b','a')", COLENC_NUMBER },
+		{ "enum('b','a','a')", COLENC_NUMBER },
+		{ "set('x','x','y')", COLENC_NUMBER },
+		{ "enum('a''','a''')", COLENC_NUMBER },
+		{ "enum('a','A')", COLENC_TEXT },
+		{ "enum('a','a''')", COLENC_TEXT },
+		{ "enum('a''','a')", COLENC_TEXT },
+		{ "enum('a','ab')", COLENC_TEXT },
+		{ "enum('ab','a')", COLENC_TEXT },
+		{ "enum('a,''a')", COLENC_TEXT },
+		{ "enum('a','a'", COLENC_TEXT },
+		{ "enum('a','a", COLENC_TEXT },
+		{ "enum('a',", COLENC_TEXT },
+	};
+	struct column	 c;
+	size_t		 i;
+
+	(void)state;
+	memset(&c, 0, sizeof c);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		c.type = (char *)cases[i].type;
+		if (schema_colenc(&c, 3) != cases[i].enc)
+			fail_msg("%s: encoding %d, expected %d", cases[i].type,
+			    (int)schema_colenc(&c, 3), (int)cases[i].enc);
+		assert_int_equal(schema_colenc(&c, 2), COLENC_TEXT);
+		assert_int_equal(schema_keyenc(&c, 2), COLENC_TEXT);
+		assert_int_equal(schema_keyenc(&c, 3), cases[i].enc);
 	}
 }
 
@@ -1470,6 +1512,7 @@ main(void)
 		cmocka_unit_test(test_decode_version),
 		cmocka_unit_test(test_decode_version1),
 		cmocka_unit_test(test_decode_encver_newer),
+		cmocka_unit_test(test_colenc_duplicates),
 		cmocka_unit_test(test_colenc),
 		cmocka_unit_test(test_keyenc),
 		cmocka_unit_test(test_chunkable),
