@@ -327,27 +327,13 @@ put_key_args(struct sql *q, const struct schema *s, const char *row)
 		put(q, ", ");
 		put_literal(q, c->name);
 		put(q, ", ");
-		switch (c->keyenc) {
-		case COLENC_TEXT:
-			put(q, row);
-			put(q, ".");
-			put_ident(q, c->name);
-			break;
-		case COLENC_DOUBLE:
-			put(q, "CAST(");
-			put(q, row);
-			put(q, ".");
-			put_ident(q, c->name);
-			put(q, " AS DOUBLE)");
-			break;
-		case COLENC_NUMBER:
-			put(q, "(");
-			put(q, row);
-			put(q, ".");
-			put_ident(q, c->name);
-			put(q, " + 0)");
-			break;
-		}
+		put(q, c->keyenc == COLENC_DOUBLE ? "CAST(" :
+		    c->keyenc == COLENC_NUMBER ? "(" : "");
+		put(q, row);
+		put(q, ".");
+		put_ident(q, c->name);
+		put(q, c->keyenc == COLENC_DOUBLE ? " AS DOUBLE)" :
+		    c->keyenc == COLENC_NUMBER ? " + 0)" : "");
 	}
 }
 
