@@ -750,8 +750,8 @@ bad:
  * key columns are sorted by the bytes of their key encoding (col->keyenc)
  * on the server (CAST AS BINARY; CAST(CAST(col AS CHAR) AS BINARY) for
  * the types whose stored bytes are not their text, schema_textorder), so
- * the order is memcmp order of the key bytes whatever the collation. *stop set by a signal
- * ends the stream (and the connection) at once.
+ * the order is memcmp order of the key bytes whatever the collation.
+ * *stop set by a signal ends the stream (and the connection) at once.
  */
 int
 source_stream(struct source *src, const struct schema *s,
