@@ -587,3 +587,49 @@ conf_free(struct conf *conf)
 	free(conf->trigger_admin_file);
 	free(conf);
 }
+
+/* The watched tables to work on: all, or those named (which must be). */
+int
+conf_select(const struct conf *conf, int argc, char **argv,
+    const struct conf_table ***out, size_t *n, char **cause)
+{
+	const struct conf_table	**list;
+	struct conf_table	 *t;
+	char			 *db, *name;
+	size_t			  i;
+	int			  a;
+
+	list = xcalloc(conf->ntables + (size_t)argc + 1, sizeof *list);
+	*n = 0;
+	if (argc == 0) {
+		for (i = 0; i < conf->ntables; i++)
+			list[(*n)++] = &conf->tables[i];
+		*out = list;
+		return 0;
+	}
+	for (a = 0; a < argc; a++) {
+		if (conf_parse_table(argv[a], strlen(argv[a]), &db, &name,
+		    cause) == -1)
+			goto fail;
+		t = conf_find_table(conf, db, name);
+		free(db);
+		free(name);
+		if (t == NULL) {
+			*cause = xasprintf("%s: not a watched table in %s",
+			    argv[a], conf->path);
+			goto fail;
+		}
+		for (i = 0; i < *n; i++) {
+			if (list[i] == t)
+				break;
+		}
+		if (i == *n)
+			list[(*n)++] = t;
+	}
+	*out = list;
+	return 0;
+
+fail:
+	free(list);
+	return -1;
+}

@@ -6,7 +6,8 @@
 
 /*
  * conf_load and conf_parse return a struct conf that belongs to the caller
- * (conf_free). Identifiers are stored unquoted, as raw bytes without NUL.
+ * (conf_free); the list conf_select returns too (free), its tables are
+ * the conf's. Identifiers are stored unquoted, as raw bytes without NUL.
  */
 struct conf_table {
 	char		 *db;
@@ -45,5 +46,7 @@ int		 conf_parse_table(const char *, size_t, char **, char **,
 struct conf_table *conf_find_table(const struct conf *, const char *,
 		    const char *);
 int		 conf_table_has(char *const *, size_t, const char *);
+int		 conf_select(const struct conf *, int, char **,
+		    const struct conf_table ***, size_t *, char **);
 
 #endif

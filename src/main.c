@@ -6,15 +6,12 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <pwd.h>
 #include <syslog.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "baseline.h"
@@ -27,8 +24,9 @@
 #include "paths.h"
 #include "record.h"
 #include "report.h"
-#include "rowenc.h"
+#include "run.h"
 #include "scan.h"
+#include "sink.h"
 #include "source_mysql.h"
 #include "triggers.h"
 #include "util.h"
@@ -39,7 +37,6 @@
 #define EXIT_ERROR	2
 
 #define DEFAULT_MAX_BYTES	5400
-#define REPORT_LOCK_ALARM	3600	/* a lock held longer is an error */
 
 static volatile sig_atomic_t stop;
 
@@ -59,6 +56,39 @@ struct options {
 	int			 use_syslog;	/* --syslog */
 	int			 progress;	/* --progress, or a terminal */
 	char			 host[256];
+	struct run_opts		 run;		/* what a run is given */
+};
+
+typedef int (*cmd_fn)(struct options *, struct conf *, int, char **);
+
+static int	 cmd_scan(struct options *, struct conf *, int, char **);
+static int	 cmd_reset(struct options *, struct conf *, int, char **);
+static int	 cmd_status(struct options *, struct conf *, int, char **);
+static int	 cmd_report(struct options *, struct conf *, int, char **);
+static int	 cmd_token(struct options *, struct conf *, int, char **);
+static int	 cmd_triggers(struct options *, struct conf *, int, char **);
+
+#define CMD_TABLES	0x1	/* takes table names */
+#define CMD_DELIVER	0x2	/* --deliver allowed */
+#define CMD_TRIGGERS	0x4	/* --install, --uninstall, ... allowed */
+#define CMD_RECORDS	0x8	/* standard output carries records */
+#define CMD_NOTE	0x10	/* an early failure leaves the failure note */
+
+/*
+ * The commands (the first operand without a '.'; scan when none). Their
+ * usage is the one text of usage(), where several share a line.
+ */
+static const struct cmd_entry {
+	const char	*name;
+	int		 flags;
+	cmd_fn		 exec;
+} cmd_table[] = {
+	{ "scan", CMD_TABLES|CMD_DELIVER|CMD_RECORDS|CMD_NOTE, cmd_scan },
+	{ "reset", CMD_TABLES|CMD_DELIVER|CMD_RECORDS|CMD_NOTE, cmd_reset },
+	{ "status", CMD_TABLES, cmd_status },
+	{ "report", CMD_DELIVER|CMD_RECORDS, cmd_report },
+	{ "token", 0, cmd_token },
+	{ "triggers", CMD_TABLES|CMD_TRIGGERS, cmd_triggers },
 };
 
 static void
@@ -82,6 +112,29 @@ on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
+}
+
+/* What a run is given: standard output, the sinks, delivery, progress. */
+static void
+run_opts(struct options *o)
+{
+	struct run_opts		*ro = &o->run;
+
+	memset(ro, 0, sizeof *ro);
+	ro->report.fd = STDOUT_FILENO;
+	ro->report.format = o->format;
+	ro->report.logfd = o->logfd;
+	ro->report.use_syslog = o->use_syslog;
+	ro->report.host = o->host;
+	if (o->max_bytes >= 0)
+		ro->report.max_bytes = (size_t)o->max_bytes;
+	else
+		ro->report.max_bytes = isatty(STDOUT_FILENO) ? 0 :
+		    DEFAULT_MAX_BYTES;
+	ro->noreport = o->noreport;
+	ro->deliver = o->deliver;
+	ro->progress = o->progress;
+	ro->stop = &stop;
 }
 
 /* No core dumps (they would hold the key), SIGPIPE as EPIPE, clean stops. */
@@ -117,196 +170,6 @@ setup_process(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-static void
-report_opts(const struct options *o, struct report_opts *ro)
-{
-	ro->fd = STDOUT_FILENO;
-	ro->format = o->format;
-	ro->logfd = o->logfd;
-	ro->use_syslog = o->use_syslog;
-	ro->host = o->host;
-	if (o->max_bytes >= 0)
-		ro->max_bytes = (size_t)o->max_bytes;
-	else
-		ro->max_bytes = isatty(STDOUT_FILENO) ? 0 : DEFAULT_MAX_BYTES;
-}
-
-/*
- * Report an error that cannot be queued: stderr and one record; with
- * tamper, the record says baseline=tampered (rules raise it as tampering).
- */
-static void
-fail_record(const struct options *o, const char *msg, int tamper)
-{
-	struct report_opts	 ro;
-	struct buf		 rec;
-	char			*cause = NULL;
-
-	log_warnx("%s", msg);
-	report_opts(o, &ro);
-	buf_init(&rec, RECORD_MAX);
-	if (record_error(&rec, NULL, NULL, tamper, msg, "scan") == 0 &&
-	    report_direct(&ro, rec.data, rec.len, &cause) == -1) {
-		log_warnx("%s", cause);
-		free(cause);
-	}
-	buf_free(&rec);
-}
-
-static void
-fail_direct(const struct options *o, const char *msg)
-{
-	fail_record(o, msg, 0);
-}
-
-/*
- * A scan that cannot start: its record, and the note that report repeats
- * until a scan gets as far as the baseline.
- */
-static void
-fail_start(const struct options *o, const struct conf *conf,
-    const char *msg, int tamper)
-{
-	char	*cause = NULL;
-
-	fail_record(o, msg, tamper);
-	if (failnote_write(conf->baseline, tamper, msg, &cause) == -1) {
-		log_warnx("%s", cause);
-		free(cause);
-	}
-}
-
-/* Something is at the key's path (a key, or what is left of one). */
-static int
-key_present(const struct conf *conf)
-{
-	struct stat	 st;
-
-	return lstat(conf->key, &st) == 0 || errno != ENOENT;
-}
-
-/* Why a missing baseline whose key exists is not made anew by scan. */
-static char *
-missing_msg(const struct conf *conf)
-{
-	return xasprintf("baseline %s is missing but its key %s exists: it "
-	    "was removed outside dbsyscheck: restore it from a backup, or run "
-	    "dbsyscheck reset to take a new one (changes since the last scan "
-	    "are then not reported)", conf->baseline, conf->key);
-}
-
-/*
- * Deliver what is queued. Every record not yet given to the sinks (--log,
- * --syslog) goes there, uncapped, whichever run queued it. Then, unless
- * --no-report: with --deliver (the SIEM's consumer) standard output gets
- * the queue, capped, and what it got leaves the queue; without, it gets a
- * copy of the records queued after seq "after" (this run's own, for the
- * operator) and everything stays queued for the SIEM. With --no-report
- * and a sink, the sinks are the SIEM's channel: what they got leaves the
- * queue. 1 when records were printed on standard output, -1 on error.
- */
-static int
-drain(const struct options *o, struct baseline *bl, int64_t after)
-{
-	struct report_opts	 ro;
-	struct baseline_counts	 all, own;
-	size_t			 printed = 0;
-	char			*cause = NULL;
-	int			 r, sinks;
-
-	sinks = o->logfd != -1 || o->use_syslog;
-	report_opts(o, &ro);
-	r = report_sink(bl, &ro, &cause);
-	if (r == 0 && !o->noreport && o->deliver)
-		r = report_drain(bl, &ro, &printed, &cause);
-	else if (r == 0 && !o->noreport)
-		r = report_copy(bl, &ro, after, &printed, &cause);
-	else if (r == 0 && sinks)
-		r = report_drop_sunk(bl, &cause);
-	/* Not the consumer: say when earlier runs' records still wait. */
-	if (r == 0 && !o->deliver && !(o->noreport && sinks) &&
-	    (r = baseline_outbox_counts(bl, 0, &all, &cause)) == 0 &&
-	    (r = baseline_outbox_counts(bl, after, &own, &cause)) == 0 &&
-	    all.total > own.total)
-		log_warnx("%llu record%s queued by earlier runs still wait%s "
-		    "for the SIEM's consumer, a run with --deliver or with "
-		    "--no-report and --log (dbsyscheck status counts them, "
-		    "docs/OSSEC.md sets one up)",
-		    (unsigned long long)(all.total - own.total),
-		    all.total - own.total == 1 ? "" : "s",
-		    all.total - own.total == 1 ? "s" : "");
-	if (r == -1) {
-		log_warnx("%s", cause);
-		free(cause);
-		return -1;
-	}
-	return printed > 0;
-}
-
-static void	 status_name(struct buf *, const char *, const char *);
-static void	 status_time(int64_t, char *, size_t);
-
-/*
- * --progress: rows read so far, on standard error, once a second; the
- * last count of a table only when one was shown before it.
- */
-static void
-show_progress(void *arg, const char *db, const char *name, uint64_t rows,
-    int done)
-{
-	int		*shown = arg;
-
-	if (done && !*shown)
-		return;
-	log_progress(done, "%s.%s: %llu rows", db, name,
-	    (unsigned long long)rows);
-	*shown = !done;
-}
-
-/*
- * Open the --log file for appending, checked like every file we open. One
- * we create is 0600: records name key values and tables, and the log
- * readers (OSSEC's logcollector, syslog daemons) run as root.
- */
-static int
-open_log(const char *path, char **cause)
-{
-	int	 fd;
-
-	fd = util_open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL, 0600, 0,
-	    cause);
-	if (fd != -1 || errno != EEXIST)
-		return fd;
-	free(*cause);
-	*cause = NULL;
-	return util_open(path, O_WRONLY | O_APPEND, 0, 0, cause);
-}
-
-/* A scan that fails before its configuration is read leaves a note too. */
-static void
-note_early(const char *conffile, const char *msg)
-{
-	struct conf	*conf;
-	char		*cause = NULL;
-
-	if ((conf = conf_load(conffile, &cause)) == NULL ||
-	    failnote_write(conf->baseline, 0, msg, &cause) == -1) {
-		log_warnx("%s", cause);
-		free(cause);
-	}
-	conf_free(conf);
-}
-
-static char *
-invoking_user(void)
-{
-	struct passwd	*pw;
-
-	if ((pw = getpwuid(getuid())) != NULL)
-		return xstrdup(pw->pw_name);
-	return xasprintf("uid%lu", (unsigned long)getuid());
-}
-
 /*
  * An option file holding credentials, and its includes, before the client
  * library reads them: the checks of the scanner's own.
@@ -318,365 +181,25 @@ check_option_file(const char *path, char **cause)
 }
 
 static int
+exit_code(enum run_result r)
+{
+	switch (r) {
+	case RUN_NOCHANGE:
+		return EXIT_NOCHANGE;
+	case RUN_CHANGES:
+		return EXIT_CHANGES;
+	case RUN_ERROR:
+		break;
+	}
+	return EXIT_ERROR;
+}
+
+static int
 check_defaults_file(const struct conf *conf, char **cause)
 {
 	if (conf->defaults_file == NULL)
 		return 0;
 	return check_option_file(conf->defaults_file, cause);
-}
-
-/* The watched tables to work on: all, or those named (which must be). */
-static int
-select_tables(const struct conf *conf, int argc, char **argv,
-    const struct conf_table ***out, size_t *n, char **cause)
-{
-	const struct conf_table	**list;
-	struct conf_table	 *t;
-	char			 *db, *name;
-	size_t			  i;
-	int			  a;
-
-	list = xcalloc(conf->ntables + (size_t)argc + 1, sizeof *list);
-	*n = 0;
-	if (argc == 0) {
-		for (i = 0; i < conf->ntables; i++)
-			list[(*n)++] = &conf->tables[i];
-		*out = list;
-		return 0;
-	}
-	for (a = 0; a < argc; a++) {
-		if (conf_parse_table(argv[a], strlen(argv[a]), &db, &name,
-		    cause) == -1)
-			goto fail;
-		t = conf_find_table(conf, db, name);
-		free(db);
-		free(name);
-		if (t == NULL) {
-			*cause = xasprintf("%s: not a watched table in %s",
-			    argv[a], conf->path);
-			goto fail;
-		}
-		for (i = 0; i < *n; i++) {
-			if (list[i] == t)
-				break;
-		}
-		if (i == *n)
-			list[(*n)++] = t;
-	}
-	*out = list;
-	return 0;
-
-fail:
-	free(list);
-	return -1;
-}
-
-static void
-keycheck_of(const unsigned char *key, unsigned char out[BASELINE_KEYCHECK_LEN])
-{
-	unsigned char	 mac[ROWENC_MAC_LEN];
-	char		*cause = NULL;
-
-	if (rowenc_mac(key, KEY_LEN, "dbsyscheck key check v1", "", 0, mac,
-	    &cause) == -1) {
-		free(cause);
-		memset(mac, 0, sizeof mac);
-	}
-	memcpy(out, mac, BASELINE_KEYCHECK_LEN);
-}
-
-/* Queue a run-level error in its own transaction and deliver it. */
-static void
-fail_queued(const struct options *o, struct baseline *bl, int64_t after,
-    const char *msg)
-{
-	char	*cause = NULL;
-
-	if (baseline_broken(bl)) {
-		/* Write nothing more to a damaged or full baseline. */
-		fail_direct(o, msg);
-		return;
-	}
-	log_warnx("%s", msg);
-	if (baseline_begin(bl, &cause) == -1 ||
-	    scan_error(bl, NULL, NULL, msg, &cause) == -1 ||
-	    baseline_commit(bl, &cause) == -1) {
-		baseline_rollback(bl);
-		log_warnx("%s", cause);
-		free(cause);
-		fail_direct(o, msg);
-		return;
-	}
-	drain(o, bl, after);
-}
-
-/* scan and reset. */
-static int
-cmd_scan(const struct options *o, struct conf *conf, enum scan_mode mode,
-    int argc, char **argv)
-{
-	const struct conf_table	**tables = NULL;
-	const struct scan_stats	 *st;
-	struct baseline		 *bl = NULL;
-	struct source		 *src = NULL, *monitor = NULL;
-	struct scan		 *sc = NULL;
-	struct scan_limits	  limits;
-	unsigned char		  key[KEY_LEN], kc[BASELINE_KEYCHECK_LEN];
-	int64_t			  after = 0;
-	size_t			  ntables, i;
-	char			 *cause = NULL, *by = NULL, *msg;
-	int			  lock = -1, exists, r, rc = EXIT_ERROR;
-	int			  keyloaded = 0, shown = 0, printed;
-
-	if (select_tables(conf, argc, argv, &tables, &ntables, &cause) == -1 ||
-	    check_defaults_file(conf, &cause) == -1 ||
-	    util_mkdir_parent(conf->baseline, &cause) == -1 ||
-	    (lock = baseline_lock(conf->baseline, NULL, &cause)) == -1 ||
-	    (exists = baseline_exists(conf->baseline, &cause)) == -1) {
-		fail_start(o, conf, cause, 0);
-		goto out;
-	}
-	/* Only reset, by hand, makes a new baseline for an old key. */
-	if (!exists && mode == SCAN_REPORT && key_present(conf)) {
-		msg = missing_msg(conf);
-		fail_start(o, conf, msg, 1);
-		free(msg);
-		goto out;
-	}
-	if (key_load(conf->key, !exists, key, &cause) == -1) {
-		fail_start(o, conf, cause, 0);
-		goto out;
-	}
-	keyloaded = 1;
-	keycheck_of(key, kc);
-	if ((bl = baseline_open(conf->baseline, BASELINE_CREATE, kc,
-	    &cause)) == NULL) {
-		fail_start(o, conf, cause, 0);
-		goto out;
-	}
-	/* What is queued after this is the run's own. */
-	if (baseline_outbox_last(bl, &after, &cause) == -1) {
-		log_warnx("%s", cause);
-		fail_direct(o, cause);
-		goto out;
-	}
-	/* From here on failures are queued in the baseline. */
-	if (failnote_clear(conf->baseline, &cause) == -1) {
-		log_warnx("%s", cause);
-		free(cause);
-		cause = NULL;
-	}
-	if ((src = source_open(conf->defaults_file, conf->group,
-	    &cause)) == NULL) {
-		fail_queued(o, bl, after, cause);
-		goto out;
-	}
-	by = invoking_user();
-	sc = scan_create(src, bl, key, sizeof key, by, &stop);
-	memset(&limits, 0, sizeof limits);
-	limits.max_rows_per_second = conf->max_rows_per_second;
-	limits.max_threads_running = conf->max_threads_running;
-	if (limits.max_threads_running != 0 && (monitor =
-	    source_open(conf->defaults_file, conf->group, &cause)) == NULL) {
-		fail_queued(o, bl, after, cause);
-		goto out;
-	}
-	limits.monitor = monitor;
-	scan_set_limits(sc, &limits);
-	if (o->progress)
-		scan_set_progress(sc, show_progress, &shown);
-	if (baseline_begin(bl, &cause) == -1 ||
-	    scan_begin(sc, &cause) == -1 ||
-	    source_begin(src, &cause) == -1) {
-		baseline_rollback(bl);
-		fail_queued(o, bl, after, cause);
-		goto out;
-	}
-	for (i = 0; i < ntables; i++) {
-		r = scan_table(sc, tables[i], mode, &cause);
-		if (r == 0)
-			continue;
-		msg = xasprintf("%s.%s: %s", tables[i]->db, tables[i]->name,
-		    cause);
-		if (r == SCAN_FATAL) {
-			baseline_rollback(bl);
-			fail_queued(o, bl, after, msg);
-			free(msg);
-			goto out;
-		}
-		log_warnx("%s", msg);
-		free(msg);
-		msg = cause;
-		cause = NULL;
-		r = scan_error(bl, tables[i]->db, tables[i]->name, msg,
-		    &cause);
-		free(msg);
-		if (r == -1) {
-			baseline_rollback(bl);
-			fail_queued(o, bl, after, cause);
-			goto out;
-		}
-	}
-	if (stop) {
-		baseline_rollback(bl);
-		fail_queued(o, bl, after, "interrupted by a signal");
-		goto out;
-	}
-	source_end(src);
-	if (scan_end(sc, &cause) == -1 || baseline_commit(bl, &cause) == -1) {
-		baseline_rollback(bl);
-		fail_queued(o, bl, after, cause);
-		goto out;
-	}
-	/*
-	 * A run that could not start while this one held the lock (two cron
-	 * runs overlapping) left a note: this run has covered it.
-	 */
-	if (failnote_clear(conf->baseline, &cause) == -1) {
-		log_warnx("%s", cause);
-		free(cause);
-		cause = NULL;
-	}
-	st = scan_stats(sc);
-	if (st->pauses > 0)
-		log_warnx("paused %llu times, %.1f s in all, for "
-		    "max-threads-running %lu", (unsigned long long)st->pauses,
-		    st->paused, conf->max_threads_running);
-	if ((printed = drain(o, bl, after)) == -1)
-		goto out;
-	/*
-	 * 1 when this run found changes, or with --deliver printed records
-	 * that an earlier run queued.
-	 */
-	if (st->errors > 0)
-		rc = EXIT_ERROR;
-	else if (mode == SCAN_RESET)
-		rc = EXIT_NOCHANGE;
-	else if (st->inserts + st->updates + st->deletes + st->events > 0 ||
-	    printed)
-		rc = EXIT_CHANGES;
-	else
-		rc = EXIT_NOCHANGE;
-out:
-	if (keyloaded)
-		util_wipe(key, sizeof key);
-	scan_free(sc);
-	source_close(monitor);
-	source_close(src);
-	baseline_close(bl);
-	baseline_unlock(lock);
-	free(tables);
-	free(by);
-	free(cause);
-	return rc;
-}
-
-/*
- * The note of a scan that could not run, as a direct record: 1 when there
- * was one, 0 when not, -1 on error (reported).
- */
-static int
-report_failnote(const struct options *o, const struct conf *conf)
-{
-	struct failnote	 note;
-	char		*cause = NULL, *msg, when[32];
-	int		 r;
-
-	if ((r = failnote_read(conf->baseline, &note, &cause)) == -1) {
-		fail_direct(o, cause);
-		free(cause);
-		return -1;
-	}
-	if (r == 0)
-		return 0;
-	status_time(note.when, when, sizeof when);
-	msg = xasprintf("the last scan (%s) could not run, and no scan has "
-	    "since: %s", when, note.msg);
-	fail_record(o, msg, note.tamper);
-	free(msg);
-	failnote_free(&note);
-	return 1;
-}
-
-/*
- * report: print what is queued, without touching the database; and, at
- * every run until a scan gets through, why the last scan could not run.
- */
-static int
-cmd_report(const struct options *o, struct conf *conf)
-{
-	struct baseline	*bl = NULL;
-	char		*cause = NULL, *msg;
-	long long	 held;
-	int		 lock = -1, r, rc = EXIT_ERROR, noted, exists;
-
-	/* Only the SIEM's consumer takes records: refuse loudly, keep all. */
-	if (!o->deliver) {
-		fail_direct(o, "report takes records off the queue for the "
-		    "SIEM and runs only with --deliver, in the command that "
-		    "the SIEM's agent runs (docs/OSSEC.md): nothing was taken, "
-		    "dbsyscheck status counts what is queued");
-		goto out;
-	}
-	if ((noted = report_failnote(o, conf)) == -1)
-		goto out;
-	if ((exists = baseline_exists(conf->baseline, &cause)) == -1) {
-		fail_direct(o, cause);
-		goto out;
-	}
-	if (!exists && key_present(conf)) {
-		if (!noted) {
-			msg = missing_msg(conf);
-			fail_record(o, msg, 1);
-			free(msg);
-		}
-		goto out;
-	}
-	if ((lock = baseline_lock(conf->baseline, &held, &cause)) == -1 &&
-	    held >= 0 && held < REPORT_LOCK_ALARM) {
-		/*
-		 * A scan is running: its records are printed by the next
-		 * report. Only a lock held for long is worth an alert, or
-		 * one that kept the last scan out (noted above).
-		 */
-		log_warnx("%s (for %lld s), nothing printed", cause, held);
-		if (!noted)
-			rc = EXIT_NOCHANGE;
-		goto out;
-	}
-	if (lock == -1 && held >= REPORT_LOCK_ALARM) {
-		free(cause);
-		cause = xasprintf("another dbsyscheck run has held the lock "
-		    "%s.lock for %lld s", conf->baseline, held);
-	}
-	if (lock == -1 ||
-	    (bl = baseline_open(conf->baseline, 0, NULL, &cause)) == NULL) {
-		fail_direct(o, cause);
-		goto out;
-	}
-	if ((r = drain(o, bl, 0)) != -1 && !noted)
-		rc = r == 1 ? EXIT_CHANGES : EXIT_NOCHANGE;
-out:
-	baseline_close(bl);
-	baseline_unlock(lock);
-	free(cause);
-	return rc;
-}
-
-struct status_ctx {
-	const struct conf	*conf;
-	int			 shown;
-};
-
-static void
-status_time(int64_t t, char *out, size_t len)
-{
-	struct tm	 tm;
-	time_t		 tt = (time_t)t;
-
-	if (t == 0 || gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(out, len, "-");
 }
 
 static void
@@ -687,37 +210,71 @@ status_name(struct buf *b, const char *db, const char *name)
 	record_pct(b, name, strlen(name), RECORD_IDENT);
 }
 
+/* scan: report the changes since the last run. */
+static int
+cmd_scan(struct options *o, struct conf *conf, int argc, char **argv)
+{
+	struct run	*run;
+	int		 rc;
+
+	run = run_create(conf, &o->run);
+	rc = exit_code(run_scan(run, SCAN_REPORT, argc, argv));
+	run_free(run);
+	return rc;
+}
+
+/* reset: take the baseline anew, reporting no row changes. */
+static int
+cmd_reset(struct options *o, struct conf *conf, int argc, char **argv)
+{
+	struct run	*run;
+	int		 rc;
+
+	run = run_create(conf, &o->run);
+	rc = exit_code(run_scan(run, SCAN_RESET, argc, argv));
+	run_free(run);
+	return rc;
+}
+
+/* report: deliver what is queued, without touching the database. */
+static int
+cmd_report(struct options *o, struct conf *conf, int argc, char **argv)
+{
+	struct run	*run;
+	int		 rc;
+
+	(void)argc;
+	(void)argv;
+	run = run_create(conf, &o->run);
+	rc = exit_code(run_report(run));
+	run_free(run);
+	return rc;
+}
+
 /* status: per watched table, what the baseline holds. */
 static int
-cmd_status(const struct options *o, struct conf *conf, int argc, char **argv)
+cmd_status(struct options *o, struct conf *conf, int argc, char **argv)
 {
 	const struct conf_table	**tables = NULL;
 	struct baseline_entry	  e;
 	struct baseline_counts	  q;
-	struct baseline		 *bl = NULL;
+	struct baseline		 *bl;
+	struct run		 *run;
 	struct failnote		  note;
 	struct buf		  b;
 	char			 *cause = NULL, when[32];
 	unsigned long		  rps;
 	size_t			  ntables, i, j;
-	int			  r, rc = EXIT_ERROR, exists, noted;
+	int			  r, rc = EXIT_ERROR, noted;
 
-	(void)o;
-	if (select_tables(conf, argc, argv, &tables, &ntables, &cause) == -1 ||
-	    (exists = baseline_exists(conf->baseline, &cause)) == -1) {
+	run = run_create(conf, &o->run);
+	if (conf_select(conf, argc, argv, &tables, &ntables, &cause) == -1) {
 		log_warnx("%s", cause);
 		goto out;
 	}
-	if (!exists && key_present(conf)) {
-		cause = missing_msg(conf);
-		log_warnx("%s", cause);
+	if (run_open(run, RUN_READONLY) == -1)
 		goto out;
-	}
-	if ((bl = baseline_open(conf->baseline, BASELINE_READONLY, NULL,
-	    &cause)) == NULL) {
-		log_warnx("%s", cause);
-		goto out;
-	}
+	bl = run_baseline(run);
 	buf_init(&b, BUF_NOCAP);
 	for (i = 0; i < ntables; i++) {
 		buf_reset(&b);
@@ -734,7 +291,7 @@ cmd_status(const struct options *o, struct conf *conf, int argc, char **argv)
 			printf("%s never-scanned\n", buf_str(&b));
 			continue;
 		}
-		status_time(e.last_scan, when, sizeof when);
+		run_time(e.last_scan, when, sizeof when);
 		buf_printf(&b, " rows=%lld last-scan=%s state=%s "
 		    "fingerprint=", (long long)e.nrows, when,
 		    e.state == BASELINE_MISSING ? "missing" : "present");
@@ -760,7 +317,7 @@ cmd_status(const struct options *o, struct conf *conf, int argc, char **argv)
 		goto out;
 	}
 	if (noted) {
-		status_time(note.when, when, sizeof when);
+		run_time(note.when, when, sizeof when);
 		buf_init(&b, BUF_NOCAP);
 		if (record_pct(&b, note.msg, strlen(note.msg), RECORD_TEXT) ==
 		    -1 || b.data == NULL) {
@@ -777,7 +334,7 @@ cmd_status(const struct options *o, struct conf *conf, int argc, char **argv)
 	if (fflush(stdout) == 0 && !noted)
 		rc = EXIT_NOCHANGE;
 out:
-	baseline_close(bl);
+	run_free(run);
 	free(tables);
 	free(cause);
 	return rc;
@@ -900,11 +457,14 @@ out:
 
 /* token: create the trigger token file, or rotate it. */
 static int
-cmd_token(struct conf *conf)
+cmd_token(struct options *o, struct conf *conf, int argc, char **argv)
 {
 	char	*cause = NULL;
 	int	 r;
 
+	(void)o;
+	(void)argc;
+	(void)argv;
 	if ((r = triggers_token_write(conf->trigger_token, &cause)) == -1) {
 		log_warnx("%s", cause);
 		free(cause);
@@ -975,8 +535,7 @@ triggers_run(void *arg, int kind, const char *text, size_t len,
  * Printing the drops needs neither the token nor the server.
  */
 static int
-cmd_triggers(const struct options *o, struct conf *conf, int argc,
-    char **argv)
+cmd_triggers(struct options *o, struct conf *conf, int argc, char **argv)
 {
 	const struct conf_table	**tables = NULL;
 	struct source		 *src = NULL;
@@ -1000,7 +559,7 @@ cmd_triggers(const struct options *o, struct conf *conf, int argc,
 		cause = xstrdup("--token-only takes no table names");
 		goto out;
 	}
-	if (!o->token_only && select_tables(conf, argc, argv, &tables,
+	if (!o->token_only && conf_select(conf, argc, argv, &tables,
 	    &ntables, &cause) == -1)
 		goto out;
 	if (!o->uninstall && triggers_token_load(conf->trigger_token, token,
@@ -1121,11 +680,13 @@ main(int argc, char **argv)
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL,		0,			NULL, 0 }
 	};
-	struct options	 o;
-	struct conf	*conf;
-	const char	*cmd = "scan", *errstr;
-	char		*cause = NULL;
-	int		 ch, rc;
+	const struct cmd_entry	*ce;
+	struct options		 o;
+	struct conf		*conf;
+	const char		*cmd = "scan", *errstr;
+	char			*cause = NULL;
+	size_t			 i;
+	int			 ch, rc;
 
 	memset(&o, 0, sizeof o);
 	o.conffile = DBSC_SYSCONFDIR "/dbsyscheck.conf";
@@ -1209,29 +770,27 @@ main(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	if (strcmp(cmd, "scan") != 0 && strcmp(cmd, "reset") != 0 &&
-	    strcmp(cmd, "status") != 0 && strcmp(cmd, "report") != 0 &&
-	    strcmp(cmd, "token") != 0 && strcmp(cmd, "triggers") != 0) {
+	for (i = 0; i < sizeof cmd_table / sizeof cmd_table[0]; i++) {
+		if (strcmp(cmd, cmd_table[i].name) == 0)
+			break;
+	}
+	if (i == sizeof cmd_table / sizeof cmd_table[0]) {
 		log_warnx("unknown command %s", cmd);
 		usage(stderr);
 		return EXIT_ERROR;
 	}
-	if (strcmp(cmd, "report") == 0 && argc > 0) {
-		log_warnx("report takes no table names");
-		return EXIT_ERROR;
-	}
-	if (strcmp(cmd, "token") == 0 && argc > 0) {
-		log_warnx("token takes no table names");
+	ce = &cmd_table[i];
+	if (!(ce->flags & CMD_TABLES) && argc > 0) {
+		log_warnx("%s takes no table names", ce->name);
 		return EXIT_ERROR;
 	}
 	if ((o.uninstall || o.install || o.token_only ||
-	    o.admin_file != NULL) && strcmp(cmd, "triggers") != 0) {
+	    o.admin_file != NULL) && !(ce->flags & CMD_TRIGGERS)) {
 		log_warnx("--uninstall, --install, --token-only and "
 		    "--admin-file go with triggers only");
 		return EXIT_ERROR;
 	}
-	if (o.deliver && strcmp(cmd, "scan") != 0 &&
-	    strcmp(cmd, "reset") != 0 && strcmp(cmd, "report") != 0) {
+	if (o.deliver && !(ce->flags & CMD_DELIVER)) {
 		log_warnx("--deliver goes with scan, reset and report only");
 		return EXIT_ERROR;
 	}
@@ -1250,11 +809,13 @@ main(int argc, char **argv)
 	if (gethostname(o.host, sizeof o.host) == -1 || o.host[0] == '\0')
 		snprintf(o.host, sizeof o.host, "localhost");
 	o.host[sizeof o.host - 1] = '\0';
-	if (o.logfile != NULL &&
-	    (o.logfd = open_log(o.logfile, &cause)) == -1) {
-		if (strcmp(cmd, "scan") == 0 || strcmp(cmd, "reset") == 0)
-			note_early(o.conffile, cause);
-		fail_direct(&o, cause);
+	if (o.logfile != NULL)
+		o.logfd = sink_open_log(o.logfile, &cause);
+	run_opts(&o);
+	if (o.logfile != NULL && o.logfd == -1) {
+		if (ce->flags & CMD_NOTE)
+			run_note_early(o.conffile, cause);
+		run_fail_direct(&o.run, cause);
 		free(cause);
 		return EXIT_ERROR;
 	}
@@ -1262,28 +823,17 @@ main(int argc, char **argv)
 		openlog("dbsyscheck", LOG_PID, LOG_DAEMON);
 	if ((conf = conf_load(o.conffile, &cause)) == NULL) {
 		/* Records only where standard output carries records. */
-		if (o.test || strcmp(cmd, "status") == 0 ||
-		    strcmp(cmd, "token") == 0 || strcmp(cmd, "triggers") == 0)
+		if (o.test || !(ce->flags & CMD_RECORDS))
 			log_warnx("%s", cause);
 		else
-			fail_direct(&o, cause);
+			run_fail_direct(&o.run, cause);
 		free(cause);
 		return EXIT_ERROR;
 	}
 	if (o.test)
 		rc = cmd_test(conf);
-	else if (strcmp(cmd, "scan") == 0)
-		rc = cmd_scan(&o, conf, SCAN_REPORT, argc, argv);
-	else if (strcmp(cmd, "reset") == 0)
-		rc = cmd_scan(&o, conf, SCAN_RESET, argc, argv);
-	else if (strcmp(cmd, "status") == 0)
-		rc = cmd_status(&o, conf, argc, argv);
-	else if (strcmp(cmd, "token") == 0)
-		rc = cmd_token(conf);
-	else if (strcmp(cmd, "triggers") == 0)
-		rc = cmd_triggers(&o, conf, argc, argv);
 	else
-		rc = cmd_report(&o, conf);
+		rc = ce->exec(&o, conf, argc, argv);
 	conf_free(conf);
 	return rc;
 }

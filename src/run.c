@@ -1,0 +1,646 @@
+/* The lifecycle of a run: lock, key, baseline, work, commit, delivery. */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "baseline.h"
+#include "buf.h"
+#include "conf.h"
+#include "failnote.h"
+#include "key.h"
+#include "log.h"
+#include "optfile.h"
+#include "record.h"
+#include "report.h"
+#include "rowenc.h"
+#include "run.h"
+#include "scan.h"
+#include "sink.h"
+#include "source_mysql.h"
+#include "util.h"
+#include "xmalloc.h"
+
+#define REPORT_LOCK_ALARM	3600	/* a lock held longer is an error */
+
+struct run {
+	const struct conf	*conf;
+	struct run_opts		 opts;
+	volatile sig_atomic_t	 nostop;	/* when opts.stop is NULL */
+	int			 lock;
+	struct baseline		*bl;
+	unsigned char		 key[KEY_LEN];
+	int			 keyloaded;
+	int64_t			 after;		/* records after it: ours */
+};
+
+static void	 fail_record(const struct run_opts *, const char *, int);
+static void	 fail_start(const struct run *, const char *, int);
+static int	 key_present(const struct conf *);
+static char	*missing_msg(const struct conf *);
+static int	 drain(const struct run_opts *, struct baseline *, int64_t);
+static void	 keycheck_of(const unsigned char *,
+		    unsigned char[BASELINE_KEYCHECK_LEN]);
+static void	 fail_queued(struct run *, const char *);
+static void	 show_progress(void *, const char *, const char *, uint64_t,
+		    int);
+static char	*invoking_user(void);
+static int	 report_failnote(const struct run *);
+
+/* A run with these options; nothing is opened yet. */
+struct run *
+run_create(const struct conf *conf, const struct run_opts *opts)
+{
+	struct run	*run;
+
+	run = xcalloc(1, sizeof *run);
+	run->conf = conf;
+	run->opts = *opts;
+	if (run->opts.stop == NULL)
+		run->opts.stop = &run->nostop;
+	run->lock = -1;
+	return run;
+}
+
+/* Wipe the key, close the baseline, release the lock. */
+void
+run_free(struct run *run)
+{
+	if (run == NULL)
+		return;
+	if (run->keyloaded)
+		util_wipe(run->key, sizeof run->key);
+	baseline_close(run->bl);
+	baseline_unlock(run->lock);
+	free(run);
+}
+
+/* The open baseline, or NULL. */
+struct baseline *
+run_baseline(struct run *run)
+{
+	return run->bl;
+}
+
+/* The installation key, KEY_LEN bytes, once run_open has loaded it. */
+const unsigned char *
+run_key(const struct run *run)
+{
+	return run->key;
+}
+
+/*
+ * Report an error that cannot be queued: stderr and one record; with
+ * tamper, the record says baseline=tampered (rules raise it as tampering).
+ */
+static void
+fail_record(const struct run_opts *o, const char *msg, int tamper)
+{
+	struct buf	 rec;
+	char		*cause = NULL;
+
+	log_warnx("%s", msg);
+	buf_init(&rec, RECORD_MAX);
+	if (record_error(&rec, NULL, NULL, tamper, msg, "scan") == 0) {
+		if (report_direct(&o->report, rec.data, rec.len,
+		    &cause) == -1) {
+			log_warnx("%s", cause);
+			free(cause);
+			cause = NULL;
+		}
+		if (sink_direct(&o->report, rec.data, rec.len, &cause) == -1) {
+			log_warnx("%s", cause);
+			free(cause);
+		}
+	}
+	buf_free(&rec);
+}
+
+/* An error before any baseline: written directly, never queued. */
+void
+run_fail_direct(const struct run_opts *o, const char *msg)
+{
+	fail_record(o, msg, 0);
+}
+
+/*
+ * A scan that cannot start: its record, and the note that report repeats
+ * until a scan gets as far as the baseline.
+ */
+static void
+fail_start(const struct run *run, const char *msg, int tamper)
+{
+	char	*cause = NULL;
+
+	fail_record(&run->opts, msg, tamper);
+	if (failnote_write(run->conf->baseline, tamper, msg, &cause) == -1) {
+		log_warnx("%s", cause);
+		free(cause);
+	}
+}
+
+/* A scan that fails before its configuration is read leaves a note too. */
+void
+run_note_early(const char *conffile, const char *msg)
+{
+	struct conf	*conf;
+	char		*cause = NULL;
+
+	if ((conf = conf_load(conffile, &cause)) == NULL ||
+	    failnote_write(conf->baseline, 0, msg, &cause) == -1) {
+		log_warnx("%s", cause);
+		free(cause);
+	}
+	conf_free(conf);
+}
+
+/* Something is at the key's path (a key, or what is left of one). */
+static int
+key_present(const struct conf *conf)
+{
+	struct stat	 st;
+
+	return lstat(conf->key, &st) == 0 || errno != ENOENT;
+}
+
+/* Why a missing baseline whose key exists is not made anew by scan. */
+static char *
+missing_msg(const struct conf *conf)
+{
+	return xasprintf("baseline %s is missing but its key %s exists: it "
+	    "was removed outside dbsyscheck: restore it from a backup, or run "
+	    "dbsyscheck reset to take a new one (changes since the last scan "
+	    "are then not reported)", conf->baseline, conf->key);
+}
+
+/*
+ * Deliver what is queued. Every record not yet given to the sinks (--log,
+ * --syslog) goes there, uncapped, whichever run queued it. Then, unless
+ * --no-report: with --deliver (the SIEM's consumer) standard output gets
+ * the queue, capped, and what it got leaves the queue; without, it gets a
+ * copy of the records queued after seq "after" (this run's own, for the
+ * operator) and everything stays queued for the SIEM. With --no-report
+ * and a sink, the sinks are the SIEM's channel: what they got leaves the
+ * queue. 1 when records were printed on standard output, -1 on error.
+ */
+static int
+drain(const struct run_opts *o, struct baseline *bl, int64_t after)
+{
+	const struct report_opts *ro = &o->report;
+	struct baseline_counts	 all, own;
+	size_t			 printed = 0;
+	char			*cause = NULL;
+	int			 r, sinks;
+
+	sinks = ro->logfd != -1 || ro->use_syslog;
+	r = sink_outbox(bl, ro, &cause);
+	if (r == 0 && !o->noreport && o->deliver)
+		r = report_drain(bl, ro, &printed, &cause);
+	else if (r == 0 && !o->noreport)
+		r = report_copy(bl, ro, after, &printed, &cause);
+	else if (r == 0 && sinks)
+		r = sink_drop_sunk(bl, &cause);
+	/* Not the consumer: say when earlier runs' records still wait. */
+	if (r == 0 && !o->deliver && !(o->noreport && sinks) &&
+	    (r = baseline_outbox_counts(bl, 0, &all, &cause)) == 0 &&
+	    (r = baseline_outbox_counts(bl, after, &own, &cause)) == 0 &&
+	    all.total > own.total)
+		log_warnx("%llu record%s queued by earlier runs still wait%s "
+		    "for the SIEM's consumer, a run with --deliver or with "
+		    "--no-report and --log (dbsyscheck status counts them, "
+		    "docs/OSSEC.md sets one up)",
+		    (unsigned long long)(all.total - own.total),
+		    all.total - own.total == 1 ? "" : "s",
+		    all.total - own.total == 1 ? "s" : "");
+	if (r == -1) {
+		log_warnx("%s", cause);
+		free(cause);
+		return -1;
+	}
+	return printed > 0;
+}
+
+/* Deliver what is queued: 1 when records were printed, -1 on error. */
+int
+run_deliver(struct run *run)
+{
+	return drain(&run->opts, run->bl, run->after);
+}
+
+static void
+keycheck_of(const unsigned char *key, unsigned char out[BASELINE_KEYCHECK_LEN])
+{
+	unsigned char	 mac[ROWENC_MAC_LEN];
+	char		*cause = NULL;
+
+	if (rowenc_mac(key, KEY_LEN, "dbsyscheck key check v1", "", 0, mac,
+	    &cause) == -1) {
+		free(cause);
+		memset(mac, 0, sizeof mac);
+	}
+	memcpy(out, mac, BASELINE_KEYCHECK_LEN);
+}
+
+/*
+ * status (RUN_READONLY): the baseline, read only, without the lock; its
+ * errors are messages only.
+ */
+static int
+run_open_readonly(struct run *run)
+{
+	const struct conf	*conf = run->conf;
+	char			*cause = NULL;
+	int			 exists, r = -1;
+
+	if ((exists = baseline_exists(conf->baseline, &cause)) == -1) {
+		log_warnx("%s", cause);
+		goto out;
+	}
+	if (!exists && key_present(conf)) {
+		cause = missing_msg(conf);
+		log_warnx("%s", cause);
+		goto out;
+	}
+	if ((run->bl = baseline_open(conf->baseline, BASELINE_READONLY, NULL,
+	    &cause)) == NULL) {
+		log_warnx("%s", cause);
+		goto out;
+	}
+	r = 0;
+out:
+	free(cause);
+	return r;
+}
+
+/*
+ * Take the lock, load (or on the first run create) the key, open (or
+ * create) the baseline; with RUN_RESET a missing baseline is made anew
+ * for an existing key. 0, or -1 with the failure reported.
+ */
+int
+run_open(struct run *run, int flags)
+{
+	const struct conf	*conf = run->conf;
+	unsigned char		 kc[BASELINE_KEYCHECK_LEN];
+	char			*cause = NULL, *msg;
+	int			 exists, r = -1;
+
+	if (flags & RUN_READONLY)
+		return run_open_readonly(run);
+	if ((conf->defaults_file != NULL &&
+	    optfile_check(conf->defaults_file, &cause) == -1) ||
+	    util_mkdir_parent(conf->baseline, &cause) == -1 ||
+	    (run->lock = baseline_lock(conf->baseline, NULL, &cause)) == -1 ||
+	    (exists = baseline_exists(conf->baseline, &cause)) == -1) {
+		fail_start(run, cause, 0);
+		goto out;
+	}
+	/* Only reset, by hand, makes a new baseline for an old key. */
+	if (!exists && !(flags & RUN_RESET) && key_present(conf)) {
+		msg = missing_msg(conf);
+		fail_start(run, msg, 1);
+		free(msg);
+		goto out;
+	}
+	if (key_load(conf->key, !exists, run->key, &cause) == -1) {
+		fail_start(run, cause, 0);
+		goto out;
+	}
+	run->keyloaded = 1;
+	keycheck_of(run->key, kc);
+	if ((run->bl = baseline_open(conf->baseline, BASELINE_CREATE, kc,
+	    &cause)) == NULL) {
+		fail_start(run, cause, 0);
+		goto out;
+	}
+	/* What is queued after this is the run's own. */
+	if (baseline_outbox_last(run->bl, &run->after, &cause) == -1) {
+		log_warnx("%s", cause);
+		run_fail_direct(&run->opts, cause);
+		goto out;
+	}
+	/* From here on failures are queued in the baseline. */
+	if (failnote_clear(conf->baseline, &cause) == -1) {
+		log_warnx("%s", cause);
+		free(cause);
+		cause = NULL;
+	}
+	r = 0;
+out:
+	free(cause);
+	return r;
+}
+
+/* Begin the run's baseline transaction. */
+int
+run_begin(struct run *run, char **cause)
+{
+	return baseline_begin(run->bl, cause);
+}
+
+/* Commit it: the baseline and the queued records advance together. */
+int
+run_commit(struct run *run, char **cause)
+{
+	return baseline_commit(run->bl, cause);
+}
+
+/* Queue a run-level error in its own transaction and deliver it. */
+static void
+fail_queued(struct run *run, const char *msg)
+{
+	char	*cause = NULL;
+
+	if (baseline_broken(run->bl)) {
+		/* Write nothing more to a damaged or full baseline. */
+		run_fail_direct(&run->opts, msg);
+		return;
+	}
+	log_warnx("%s", msg);
+	if (baseline_begin(run->bl, &cause) == -1 ||
+	    scan_error(run->bl, NULL, NULL, msg, &cause) == -1 ||
+	    baseline_commit(run->bl, &cause) == -1) {
+		baseline_rollback(run->bl);
+		log_warnx("%s", cause);
+		free(cause);
+		run_fail_direct(&run->opts, msg);
+		return;
+	}
+	drain(&run->opts, run->bl, run->after);
+}
+
+/*
+ * The run failed: roll back what it did and report msg, queued when the
+ * baseline is open (and undamaged), else directly with the note.
+ */
+void
+run_fail(struct run *run, const char *msg)
+{
+	if (run->bl == NULL) {
+		fail_start(run, msg, 0);
+		return;
+	}
+	baseline_rollback(run->bl);
+	fail_queued(run, msg);
+}
+
+/*
+ * --progress: rows read so far, on standard error, once a second; the
+ * last count of a table only when one was shown before it.
+ */
+static void
+show_progress(void *arg, const char *db, const char *name, uint64_t rows,
+    int done)
+{
+	int		*shown = arg;
+
+	if (done && !*shown)
+		return;
+	log_progress(done, "%s.%s: %llu rows", db, name,
+	    (unsigned long long)rows);
+	*shown = !done;
+}
+
+static char *
+invoking_user(void)
+{
+	struct passwd	*pw;
+
+	if ((pw = getpwuid(getuid())) != NULL)
+		return xstrdup(pw->pw_name);
+	return xasprintf("uid%lu", (unsigned long)getuid());
+}
+
+/*
+ * scan and reset: the tables named (all when none) scanned in one run,
+ * each in a savepoint of its own, then delivered.
+ */
+enum run_result
+run_scan(struct run *run, enum scan_mode mode, int argc, char **argv)
+{
+	const struct conf	 *conf = run->conf;
+	const struct conf_table	**tables = NULL;
+	const struct scan_stats	 *st;
+	struct source		 *src = NULL, *monitor = NULL;
+	struct scan		 *sc = NULL;
+	struct scan_limits	  limits;
+	size_t			  ntables, i;
+	char			 *cause = NULL, *by = NULL, *msg;
+	int			  r, shown = 0, printed;
+	enum run_result		  rc = RUN_ERROR;
+
+	if (conf_select(conf, argc, argv, &tables, &ntables, &cause) == -1) {
+		fail_start(run, cause, 0);
+		goto out;
+	}
+	if (run_open(run, mode == SCAN_RESET ? RUN_RESET : 0) == -1)
+		goto out;
+	if ((src = source_open(conf->defaults_file, conf->group,
+	    &cause)) == NULL) {
+		run_fail(run, cause);
+		goto out;
+	}
+	by = invoking_user();
+	sc = scan_create(src, run->bl, run->key, sizeof run->key, by,
+	    run->opts.stop);
+	memset(&limits, 0, sizeof limits);
+	limits.max_rows_per_second = conf->max_rows_per_second;
+	limits.max_threads_running = conf->max_threads_running;
+	if (limits.max_threads_running != 0 && (monitor =
+	    source_open(conf->defaults_file, conf->group, &cause)) == NULL) {
+		run_fail(run, cause);
+		goto out;
+	}
+	limits.monitor = monitor;
+	scan_set_limits(sc, &limits);
+	if (run->opts.progress)
+		scan_set_progress(sc, show_progress, &shown);
+	if (run_begin(run, &cause) == -1 ||
+	    scan_begin(sc, &cause) == -1 ||
+	    source_begin(src, &cause) == -1) {
+		run_fail(run, cause);
+		goto out;
+	}
+	for (i = 0; i < ntables; i++) {
+		r = scan_table(sc, tables[i], mode, &cause);
+		if (r == 0)
+			continue;
+		msg = xasprintf("%s.%s: %s", tables[i]->db, tables[i]->name,
+		    cause);
+		if (r == SCAN_FATAL) {
+			run_fail(run, msg);
+			free(msg);
+			goto out;
+		}
+		log_warnx("%s", msg);
+		free(msg);
+		msg = cause;
+		cause = NULL;
+		r = scan_error(run->bl, tables[i]->db, tables[i]->name, msg,
+		    &cause);
+		free(msg);
+		if (r == -1) {
+			run_fail(run, cause);
+			goto out;
+		}
+	}
+	if (*run->opts.stop) {
+		run_fail(run, "interrupted by a signal");
+		goto out;
+	}
+	source_end(src);
+	if (scan_end(sc, &cause) == -1 || run_commit(run, &cause) == -1) {
+		run_fail(run, cause);
+		goto out;
+	}
+	/*
+	 * A run that could not start while this one held the lock (two cron
+	 * runs overlapping) left a note: this run has covered it.
+	 */
+	if (failnote_clear(conf->baseline, &cause) == -1) {
+		log_warnx("%s", cause);
+		free(cause);
+		cause = NULL;
+	}
+	st = scan_stats(sc);
+	if (st->pauses > 0)
+		log_warnx("paused %llu times, %.1f s in all, for "
+		    "max-threads-running %lu", (unsigned long long)st->pauses,
+		    st->paused, conf->max_threads_running);
+	if ((printed = run_deliver(run)) == -1)
+		goto out;
+	/*
+	 * Changes when this run found changes, or with --deliver printed
+	 * records that an earlier run queued.
+	 */
+	if (st->errors > 0)
+		rc = RUN_ERROR;
+	else if (mode == SCAN_RESET)
+		rc = RUN_NOCHANGE;
+	else if (st->inserts + st->updates + st->deletes + st->events > 0 ||
+	    printed)
+		rc = RUN_CHANGES;
+	else
+		rc = RUN_NOCHANGE;
+out:
+	/* The key is wiped by run_free, after the scan that borrows it. */
+	scan_free(sc);
+	source_close(monitor);
+	source_close(src);
+	free(tables);
+	free(by);
+	free(cause);
+	return rc;
+}
+
+/* A time for people: UTC, ISO 8601, or "-" for none. */
+void
+run_time(int64_t t, char *out, size_t len)
+{
+	struct tm	 tm;
+	time_t		 tt = (time_t)t;
+
+	if (t == 0 || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, len, "-");
+}
+
+/*
+ * The note of a scan that could not run, as a direct record: 1 when there
+ * was one, 0 when not, -1 on error (reported).
+ */
+static int
+report_failnote(const struct run *run)
+{
+	struct failnote	 note;
+	char		*cause = NULL, *msg, when[32];
+	int		 r;
+
+	if ((r = failnote_read(run->conf->baseline, &note, &cause)) == -1) {
+		run_fail_direct(&run->opts, cause);
+		free(cause);
+		return -1;
+	}
+	if (r == 0)
+		return 0;
+	run_time(note.when, when, sizeof when);
+	msg = xasprintf("the last scan (%s) could not run, and no scan has "
+	    "since: %s", when, note.msg);
+	fail_record(&run->opts, msg, note.tamper);
+	free(msg);
+	failnote_free(&note);
+	return 1;
+}
+
+/*
+ * report: print what is queued, without touching the database; and, at
+ * every run until a scan gets through, why the last scan could not run.
+ */
+enum run_result
+run_report(struct run *run)
+{
+	const struct conf	*conf = run->conf;
+	char			*cause = NULL, *msg;
+	long long		 held;
+	int			 r, noted, exists;
+	enum run_result		 rc = RUN_ERROR;
+
+	/* Only the SIEM's consumer takes records: refuse loudly, keep all. */
+	if (!run->opts.deliver) {
+		run_fail_direct(&run->opts, "report takes records off the "
+		    "queue for the SIEM and runs only with --deliver, in the "
+		    "command that the SIEM's agent runs (docs/OSSEC.md): "
+		    "nothing was taken, dbsyscheck status counts what is "
+		    "queued");
+		goto out;
+	}
+	if ((noted = report_failnote(run)) == -1)
+		goto out;
+	if ((exists = baseline_exists(conf->baseline, &cause)) == -1) {
+		run_fail_direct(&run->opts, cause);
+		goto out;
+	}
+	if (!exists && key_present(conf)) {
+		if (!noted) {
+			msg = missing_msg(conf);
+			fail_record(&run->opts, msg, 1);
+			free(msg);
+		}
+		goto out;
+	}
+	if ((run->lock = baseline_lock(conf->baseline, &held,
+	    &cause)) == -1 && held >= 0 && held < REPORT_LOCK_ALARM) {
+		/*
+		 * A scan is running: its records are printed by the next
+		 * report. Only a lock held for long is worth an alert, or
+		 * one that kept the last scan out (noted above).
+		 */
+		log_warnx("%s (for %lld s), nothing printed", cause, held);
+		if (!noted)
+			rc = RUN_NOCHANGE;
+		goto out;
+	}
+	if (run->lock == -1 && held >= REPORT_LOCK_ALARM) {
+		free(cause);
+		cause = xasprintf("another dbsyscheck run has held the lock "
+		    "%s.lock for %lld s", conf->baseline, held);
+	}
+	if (run->lock == -1 || (run->bl = baseline_open(conf->baseline, 0,
+	    NULL, &cause)) == NULL) {
+		run_fail_direct(&run->opts, cause);
+		goto out;
+	}
+	if ((r = drain(&run->opts, run->bl, 0)) != -1 && !noted)
+		rc = r == 1 ? RUN_CHANGES : RUN_NOCHANGE;
+out:
+	free(cause);
+	return rc;
+}
