@@ -29,6 +29,7 @@
 #include "report.h"
 #include "rowenc.h"
 #include "scan.h"
+#include "seal.h"
 #include "source_mysql.h"
 #include "triggers.h"
 #include "util.h"
@@ -371,20 +372,6 @@ fail:
 	return -1;
 }
 
-static void
-keycheck_of(const unsigned char *key, unsigned char out[BASELINE_KEYCHECK_LEN])
-{
-	unsigned char	 mac[ROWENC_MAC_LEN];
-	char		*cause = NULL;
-
-	if (rowenc_mac(key, KEY_LEN, "dbsyscheck key check v1", "", 0, mac,
-	    &cause) == -1) {
-		free(cause);
-		memset(mac, 0, sizeof mac);
-	}
-	memcpy(out, mac, BASELINE_KEYCHECK_LEN);
-}
-
 /* Queue a run-level error in its own transaction and deliver it. */
 static void
 fail_queued(const struct options *o, struct baseline *bl, int64_t after,
@@ -448,7 +435,10 @@ cmd_scan(const struct options *o, struct conf *conf, enum scan_mode mode,
 		goto out;
 	}
 	keyloaded = 1;
-	keycheck_of(key, kc);
+	if (seal_keycheck(key, kc, &cause) == -1) {
+		fail_start(o, conf, cause, 0);
+		goto out;
+	}
 	if ((bl = baseline_open(conf->baseline, BASELINE_CREATE, kc,
 	    &cause)) == NULL) {
 		fail_start(o, conf, cause, 0);

@@ -13,6 +13,7 @@
 #include "rowenc.h"
 #include "scan.h"
 #include "schema.h"
+#include "seal.h"
 #include "source_mysql.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -118,11 +119,7 @@ scan_free(struct scan *sc)
 	free(sc);
 }
 
-/*
- * The list of tables the baseline holds is authenticated as a whole (meta
- * "tables": "db\0name\0" pairs; meta "tables_mac": its HMAC), so that a
- * table entry removed from the file cannot pass for a table never scanned.
- */
+/* Append DB.NAME to the list of tables (seal.c: seal_list). */
 static int
 scan_list_add(void *arg, const char *db, const char *name,
     const struct baseline_entry *e)
@@ -157,8 +154,7 @@ static int
 scan_list_mac(struct scan *sc, const void *p, size_t len,
     unsigned char out[ROWENC_MAC_LEN], char **cause)
 {
-	return rowenc_mac(sc->key, sc->keylen, "dbsyscheck tables v2", p, len,
-	    out, cause);
+	return seal_list(sc->key, sc->keylen, p, len, out, cause);
 }
 
 /*
@@ -215,13 +211,6 @@ scan_entry_removed(const struct scan *sc, const char *db, const char *name)
 	return scan_list_has(sc->list, sc->listlen, db, name);
 }
 
-static int
-scan_list_keep(void *arg, const char *db, const char *name,
-    const struct baseline_entry *e)
-{
-	return scan_list_add(arg, db, name, e);
-}
-
 /*
  * End a run: store the list of tables as it now stands, keeping the names
  * of removed entries not scanned in this run, so that a later run still
@@ -236,7 +225,7 @@ scan_end(struct scan *sc, char **cause)
 	int		 r = -1;
 
 	buf_init(&b, BUF_NOCAP);
-	if (baseline_tables_each(sc->bl, scan_list_keep, &b, cause) == -1)
+	if (baseline_tables_each(sc->bl, scan_list_add, &b, cause) == -1)
 		goto out;
 	p = (const char *)sc->list;
 	end = p != NULL ? p + sc->listlen : p;
@@ -630,32 +619,12 @@ scan_row(void *arg, const char *const *vals, const unsigned long *lens)
 	return 0;
 }
 
-/* The MAC over a table entry: everything but the MAC itself. */
 static int
 scan_entry_mac(struct scan *sc, const char *db, const char *name,
     const struct baseline_entry *e, unsigned char out[ROWENC_MAC_LEN],
     char **cause)
 {
-	struct buf	 b;
-	int		 r;
-
-	buf_init(&b, BUF_NOCAP);
-	buf_printf(&b, "%lld %zu %zu %zu %lld %d %lld %lld ",
-	    (long long)e->tid, strlen(db), strlen(name), e->schemalen,
-	    (long long)e->nrows, e->state, (long long)e->last_scan,
-	    (long long)e->chunk);
-	buf_adds(&b, db);
-	buf_adds(&b, name);
-	buf_add(&b, e->schema, e->schemalen);
-	buf_add(&b, e->fp, sizeof e->fp);
-	if (b.data == NULL) {
-		*cause = xstrdup("out of memory");
-		return -1;
-	}
-	r = rowenc_mac(sc->key, sc->keylen, "dbsyscheck table v1", b.data,
-	    b.len, out, cause);
-	buf_free(&b);
-	return r;
+	return seal_entry(sc->key, sc->keylen, db, name, e, out, cause);
 }
 
 static int
@@ -810,30 +779,6 @@ tscan_free(struct tscan *t)
 	free(t->cause);
 }
 
-/* The MAC of a stored chunk: table, position, bound, count, aggregate. */
-static int
-scan_chunk_mac(struct scan *sc, int64_t tid, const struct baseline_chunk *c,
-    unsigned char out[ROWENC_MAC_LEN], char **cause)
-{
-	struct buf	 b;
-	int		 r;
-
-	buf_init(&b, BUF_NOCAP);
-	buf_printf(&b, "%lld %lld %lld %d %zu ", (long long)tid,
-	    (long long)c->n, (long long)c->nrows, c->hi != NULL, c->hilen);
-	if (c->hi != NULL)
-		buf_add(&b, c->hi, c->hilen);
-	buf_add(&b, c->agg, sizeof c->agg);
-	if (b.data == NULL) {
-		*cause = xstrdup("out of memory");
-		return -1;
-	}
-	r = rowenc_mac(sc->key, sc->keylen, "dbsyscheck chunk v1", b.data,
-	    b.len, out, cause);
-	buf_free(&b);
-	return r;
-}
-
 /* Replace the stored chunks of the table with those kept in t. */
 static int
 scan_chunks_store(struct tscan *t, char **cause)
@@ -846,7 +791,7 @@ scan_chunks_store(struct tscan *t, char **cause)
 	for (i = 0; i < t->nchunks; i++) {
 		c = &t->chunks[i];
 		c->n = (int64_t)i;
-		if (scan_chunk_mac(t->run, t->tid, c, c->mac, cause) == -1 ||
+		if (seal_chunk(t->run->key, t->run->keylen, t->tid, c, c->mac, cause) == -1 ||
 		    baseline_chunk_put(t->run->bl, t->tid, c, cause) == -1)
 			return -1;
 	}
@@ -944,7 +889,7 @@ scan_chunked(struct tscan *t, const struct baseline_chunk *old, size_t nold,
 		if (c->hi != NULL &&
 		    scan_bound(t, &hi, c->hi, c->hilen, cause) == -1)
 			goto out;
-		if (scan_chunk_mac(sc, t->tid, c, mac, cause) == -1 ||
+		if (seal_chunk(sc->key, sc->keylen, t->tid, c, mac, cause) == -1 ||
 		    scan_wait_load(sc, sc->src, cause) == -1)
 			goto out;
 		authentic = util_timingsafe_eq(mac, c->mac, sizeof mac) &&
