@@ -486,14 +486,13 @@ out:
 
 /*
  * XOR into agg the row's hash as the server computes it in chunk mode
- * (chunkhash.c). Returns 0.
+ * (chunkhash.c); it cannot fail.
  */
-int
+void
 rowenc_chunk_hash(const char *const *vals, const unsigned long *lens,
     size_t n, const unsigned char *varlen, unsigned char *agg)
 {
 	chunkhash_row(vals, lens, n, varlen, agg);
-	return 0;
 }
 
 /* The MAC of a baseline entry under the installation key. */

@@ -39,7 +39,7 @@ int		 rowenc_key_text(struct buf *, const struct schema *,
 int		 rowenc_key_values(const struct schema *,
 		    const unsigned char *, size_t, struct buf *, const char **,
 		    unsigned long *);
-int		 rowenc_chunk_hash(const char *const *, const unsigned long *,
+void		 rowenc_chunk_hash(const char *const *, const unsigned long *,
 		    size_t, const unsigned char *, unsigned char *);
 int		 rowenc_mac(const unsigned char *, size_t, const char *,
 		    const void *, size_t, unsigned char[ROWENC_MAC_LEN],

@@ -9,9 +9,11 @@
 #include "buf.h"
 #include "conf.h"
 #include "diff.h"
+#include "pace.h"
 #include "record.h"
 #include "rowenc.h"
 #include "scan.h"
+#include "scan_int.h"
 #include "schema.h"
 #include "seal.h"
 #include "source_mysql.h"
@@ -20,76 +22,6 @@
 
 /* A table that had more rows than this and is now empty: one record. */
 #define SCAN_EMPTIED_MIN	100
-
-struct scan {
-	struct source		*src;
-	struct baseline		*bl;
-	const unsigned char	*key;
-	size_t			 keylen;
-	char			*by;
-	volatile sig_atomic_t	*stop;
-	struct scan_stats	 stats;
-	struct scan_limits	 limits;
-	scan_progress_cb	 progress;
-	void			*progress_arg;
-	unsigned char		*list;		/* authenticated table list */
-	size_t			 listlen;
-	int			 list_bad;	/* it failed authentication */
-	int			 streaming;	/* rows are streaming now */
-};
-
-/* The state of one table's pass. */
-struct tscan {
-	struct scan		*run;
-	struct schema		*s;
-	struct rowenc		*re;
-	int64_t			 tid;
-	int			 report;	/* queue row records */
-	int			 updates;	/* ... including updates */
-	uint64_t		 nrows;
-	size_t			 nhashed;
-	size_t			*keyidx;	/* key column -> value index */
-	size_t			*colidx;	/* value index -> column */
-	const char *const	*vals;
-	const unsigned long	*lens;
-	unsigned char		 digest[ROWENC_DIGEST_LEN];
-	unsigned char		*tags;
-
-	/*
-	 * Columns read once more after the hashed ones: key columns whose
-	 * key bytes are read in another encoding than their value (keyenc,
-	 * only under an old encoding version), then, while the stored
-	 * digests use an older encoding version, the columns whose encoding
-	 * changed, in the old one.
-	 */
-	struct source_extra	*extra;
-	size_t			 nextra;
-	size_t			 nlegacy;
-	size_t			*legacy;	/* their hashed value indexes */
-	const char		**ovals;	/* the row in the old encoding */
-	unsigned long		*olens;
-	unsigned char		 odigest[ROWENC_DIGEST_LEN];
-	unsigned char		*otags;
-	struct buf		 key;
-	struct buf		 rec;
-	struct baseline_cursor	*cur;
-	struct diff		*diff;
-	char			*cause;
-
-	/* Load control and progress. */
-	unsigned long		 rps;		/* max rows a second, or 0 */
-	uint64_t		 seen;		/* rows read, chunk sums too */
-	double			 start;		/* when the table began */
-	double			 next_check;	/* next progress/load check */
-
-	/* Chunk mode: chunks being built (every chunk rows) and kept. */
-	unsigned long		 chunk;		/* 0: build none */
-	unsigned char		*varlen;	/* per hashed column */
-	uint64_t		 crows;
-	unsigned char		 cagg[ROWENC_AGG_LEN];
-	struct baseline_chunk	*chunks;
-	size_t			 nchunks;
-};
 
 /* A run over src, recording into bl under key. */
 struct scan *
@@ -270,102 +202,58 @@ scan_set_progress(struct scan *sc, scan_progress_cb cb, void *arg)
 	sc->progress_arg = arg;
 }
 
-static double
-scan_now(void)
+/* Threads_running for pace_wait_load, asked on the connection src. */
+struct scan_load {
+	struct scan	*sc;
+	struct source	*src;
+};
+
+static int
+scan_running(void *arg, unsigned long *n, char **cause)
 {
-	struct timespec	 ts;
+	struct scan_load	*l = arg;
+	struct scan		*sc = l->sc;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Sleep up to secs, in slices, so a signal stops the wait soon. */
-static void
-scan_sleep(struct scan *sc, double secs)
-{
-	struct timespec	 ts;
-	double		 slice;
-
-	while (secs > 0 && !*sc->stop) {
-		slice = secs > 0.2 ? 0.2 : secs;
-		ts.tv_sec = (time_t)slice;
-		ts.tv_nsec = (long)((slice - (double)ts.tv_sec) * 1e9);
-		nanosleep(&ts, NULL);
-		secs -= slice;
-	}
+	/*
+	 * Not counting our own threads: the one asking and, while rows
+	 * stream (asked on the monitor), the run's connection if the server
+	 * is still sending it rows.
+	 */
+	return source_threads_running(l->src, l->src == sc->limits.monitor &&
+	    sc->streaming ? sc->src : NULL, n, cause);
 }
 
 /*
- * Wait while the server runs more than max-threads-running threads (as
- * pt-table-checksum's --max-load does). src is the connection to ask: the
- * run's own between chunks, the monitor connection while rows stream.
+ * Wait while the server is too busy (pace.c). src is the connection to
+ * ask: the run's own between chunks, the monitor connection while rows
+ * stream.
  */
-static int
+int
 scan_wait_load(struct scan *sc, struct source *src, char **cause)
 {
-	unsigned long	 n;
-	double		 t0 = 0;
-	int		 waited = 0;
+	struct scan_load	 l;
 
-	if (sc->limits.max_threads_running == 0 || src == NULL)
+	if (src == NULL)
 		return 0;
-	for (;;) {
-		/*
-		 * Not counting our own threads: the one asking and, while
-		 * rows stream (asked on the monitor), the run's connection
-		 * if the server is still sending it rows.
-		 */
-		if (source_threads_running(src, src == sc->limits.monitor &&
-		    sc->streaming ? sc->src : NULL, &n, cause) == -1)
-			return -1;
-		if (n <= sc->limits.max_threads_running || *sc->stop)
-			break;
-		if (!waited) {
-			waited = 1;
-			t0 = scan_now();
-			sc->stats.pauses++;
-		}
-		if (scan_now() - t0 > 3600) {
-			*cause = xasprintf("Threads_running stayed above %lu "
-			    "for an hour", sc->limits.max_threads_running);
-			return -1;
-		}
-		scan_sleep(sc, 0.25);
-	}
-	if (waited)
-		sc->stats.paused += scan_now() - t0;
-	return 0;
+	l.sc = sc;
+	l.src = src;
+	return pace_wait_load(&sc->pace, scan_running, &l, cause);
 }
 
 /*
  * After rows more rows: keep to max-rows-per-second, and about once a
  * second report progress and check the server's load.
  */
-static int
+int
 scan_pace(struct tscan *t, uint64_t rows)
 {
 	struct scan	*sc = t->run;
-	double		 now, due;
 
-	t->seen += rows;
-	if (t->rps == 0 && sc->progress == NULL &&
-	    sc->limits.max_threads_running == 0)
+	if (pace_rows(&sc->pace, rows) == 0)
 		return 0;
-	if (rows == 1 && (t->seen & 255) != 0)
-		return 0;
-	now = scan_now();
-	if (t->rps != 0) {
-		due = t->start + (double)t->seen / (double)t->rps;
-		if (due > now) {
-			scan_sleep(sc, due - now);
-			now = scan_now();
-		}
-	}
-	if (now < t->next_check)
-		return 0;
-	t->next_check = now + 1;
 	if (sc->progress != NULL)
-		sc->progress(sc->progress_arg, t->s->db, t->s->name, t->seen, 0);
+		sc->progress(sc->progress_arg, t->s->db, t->s->name,
+		    sc->pace.seen, 0);
 	return scan_wait_load(sc, sc->limits.monitor, &t->cause);
 }
 
@@ -530,39 +418,6 @@ scan_next(void *arg, struct diff_row *row, char **cause)
 
 static const struct diff_ops scan_diff_ops = { scan_next, scan_emit };
 
-/*
- * Append a chunk ending at hi (NULL: open-ended) to the chunks kept. An
- * empty chunk that is not the last is dropped: its range joins the next.
- */
-static void
-scan_chunk_push(struct tscan *t, const unsigned char *hi, size_t hilen,
-    uint64_t nrows, const unsigned char agg[ROWENC_AGG_LEN])
-{
-	struct baseline_chunk	*c;
-
-	if (nrows == 0 && hi != NULL)
-		return;
-	t->chunks = xreallocarray(t->chunks, t->nchunks + 1,
-	    sizeof *t->chunks);
-	c = &t->chunks[t->nchunks++];
-	memset(c, 0, sizeof *c);
-	if (hi != NULL) {
-		c->hi = (unsigned char *)xmemdup(hi, hilen);
-		c->hilen = hilen;
-	}
-	c->nrows = (int64_t)nrows;
-	memcpy(c->agg, agg, sizeof c->agg);
-}
-
-/* Close the chunk being built at the row with key hi. */
-static void
-scan_chunk_close(struct tscan *t, const unsigned char *hi, size_t hilen)
-{
-	scan_chunk_push(t, hi, hilen, t->crows, t->cagg);
-	t->crows = 0;
-	memset(t->cagg, 0, sizeof t->cagg);
-}
-
 static int
 scan_row(void *arg, const char *const *vals, const unsigned long *lens)
 {
@@ -607,15 +462,8 @@ scan_row(void *arg, const char *const *vals, const unsigned long *lens)
 	if (diff_feed(t->diff, &row, &t->cause) == -1 ||
 	    scan_pace(t, 1) == -1)
 		return -1;
-	if (t->chunk == 0)
-		return 0;
-	if (rowenc_chunk_hash(vals, lens, t->nhashed, t->varlen,
-	    t->cagg) == -1) {
-		t->cause = xstrdup("chunk hash failed");
-		return -1;
-	}
-	if (++t->crows == t->chunk)
-		scan_chunk_close(t, row.key, row.keylen);
+	if (t->chunk != 0)
+		scan_chunk_row(t, vals, lens, row.key, row.keylen);
 	return 0;
 }
 
@@ -779,27 +627,8 @@ tscan_free(struct tscan *t)
 	free(t->cause);
 }
 
-/* Replace the stored chunks of the table with those kept in t. */
-static int
-scan_chunks_store(struct tscan *t, char **cause)
-{
-	struct baseline_chunk	*c;
-	size_t			 i;
-
-	if (baseline_chunks_clear(t->run->bl, t->tid, cause) == -1)
-		return -1;
-	for (i = 0; i < t->nchunks; i++) {
-		c = &t->chunks[i];
-		c->n = (int64_t)i;
-		if (seal_chunk(t->run->key, t->run->keylen, t->tid, c, c->mac, cause) == -1 ||
-		    baseline_chunk_put(t->run->bl, t->tid, c, cause) == -1)
-			return -1;
-	}
-	return 0;
-}
-
 /* Stream the rows after lo up to hi through a fresh diff. */
-static int
+int
 scan_range(struct tscan *t, const struct keyvals *lo, const unsigned char *lok,
     size_t loklen, const struct keyvals *hi, const unsigned char *hik,
     size_t hiklen, char **cause)
@@ -826,125 +655,6 @@ scan_range(struct tscan *t, const struct keyvals *lo, const unsigned char *lok,
 	if (diff_finish(t->diff, cause) == -1)
 		return -1;
 	return baseline_cursor_finish(t->cur, cause);
-}
-
-struct bound {
-	struct buf	 store;
-	const char	**vals;
-	unsigned long	*lens;
-	struct keyvals	 kv;
-};
-
-static int
-scan_bound(struct tscan *t, struct bound *b, const unsigned char *key,
-    size_t keylen, char **cause)
-{
-	if (rowenc_key_values(t->s, key, keylen, &b->store, b->vals,
-	    b->lens) == -1) {
-		*cause = xstrdup("stored chunk bound does not decode");
-		return -1;
-	}
-	b->kv.vals = b->vals;
-	b->kv.lens = b->lens;
-	return 0;
-}
-
-/*
- * Chunk mode: ask the server for the count and aggregate of every stored
- * chunk; fetch and diff row by row only the chunks that differ (or whose
- * stored entry fails authentication). A chunk that grew past twice the
- * chunk size is split while it is fetched.
- */
-static int
-scan_chunked(struct tscan *t, const struct baseline_chunk *old, size_t nold,
-    unsigned long size, char **cause)
-{
-	struct scan		*sc = t->run;
-	const struct baseline_chunk *c;
-	struct bound		 lo, hi;
-	unsigned char		 mac[ROWENC_MAC_LEN], agg[ROWENC_AGG_LEN];
-	const unsigned char	*lok = NULL;
-	size_t			 loklen = 0, i;
-	uint64_t		 count, oversize, total = 0;
-	int			 r = -1, dirty = 0, authentic;
-
-	memset(&lo, 0, sizeof lo);
-	memset(&hi, 0, sizeof hi);
-	buf_init(&lo.store, BUF_NOCAP);
-	buf_init(&hi.store, BUF_NOCAP);
-	lo.vals = xcalloc(t->s->nkey, sizeof *lo.vals);
-	lo.lens = xcalloc(t->s->nkey, sizeof *lo.lens);
-	hi.vals = xcalloc(t->s->nkey, sizeof *hi.vals);
-	hi.lens = xcalloc(t->s->nkey, sizeof *hi.lens);
-	for (i = 0; i < nold; i++) {
-		c = &old[i];
-		if (*sc->stop) {
-			*cause = xstrdup("interrupted by a signal");
-			goto out;
-		}
-		if ((c->hi == NULL) != (i + 1 == nold)) {
-			*cause = xstrdup("stored chunks are malformed");
-			goto out;
-		}
-		if (c->hi != NULL &&
-		    scan_bound(t, &hi, c->hi, c->hilen, cause) == -1)
-			goto out;
-		if (seal_chunk(sc->key, sc->keylen, t->tid, c, mac, cause) == -1 ||
-		    scan_wait_load(sc, sc->src, cause) == -1)
-			goto out;
-		authentic = util_timingsafe_eq(mac, c->mac, sizeof mac) &&
-		    c->n == (int64_t)i;
-		if (source_chunk(sc->src, t->s, lok != NULL ? &lo.kv : NULL,
-		    c->hi != NULL ? &hi.kv : NULL, &count, agg, &oversize,
-		    cause) == -1)
-			goto out;
-		if (authentic && oversize == 0 && count == (uint64_t)c->nrows &&
-		    memcmp(agg, c->agg, sizeof agg) == 0) {
-			scan_chunk_push(t, c->hi, c->hilen, count, agg);
-			if (scan_pace(t, count) == -1) {
-				*cause = t->cause;
-				t->cause = NULL;
-				goto out;
-			}
-		} else {
-			dirty = 1;
-			t->chunk = count > 2 * (uint64_t)size ? size : 0;
-			t->crows = 0;
-			memset(t->cagg, 0, sizeof t->cagg);
-			t->nrows = 0;
-			if (scan_range(t, lok != NULL ? &lo.kv : NULL, lok,
-			    loklen, c->hi != NULL ? &hi.kv : NULL, c->hi,
-			    c->hilen, cause) == -1)
-				goto out;
-			count = t->nrows;
-			if (t->chunk != 0)
-				scan_chunk_close(t, c->hi, c->hilen);
-			else
-				scan_chunk_push(t, c->hi, c->hilen, count, agg);
-			t->chunk = 0;
-		}
-		total += count;
-		if (c->hi != NULL && t->nchunks > 0 &&
-		    t->chunks[t->nchunks - 1].hi != NULL) {
-			/* The next chunk starts after the last kept bound. */
-			lok = t->chunks[t->nchunks - 1].hi;
-			loklen = t->chunks[t->nchunks - 1].hilen;
-			if (scan_bound(t, &lo, lok, loklen, cause) == -1)
-				goto out;
-		}
-	}
-	if (nold != t->nchunks)
-		dirty = 1;
-	t->nrows = total;
-	r = dirty ? scan_chunks_store(t, cause) : 0;
-out:
-	buf_free(&lo.store);
-	buf_free(&hi.store);
-	free(lo.vals);
-	free(lo.lens);
-	free(hi.vals);
-	free(hi.lens);
-	return r;
 }
 
 /* Read column col once more after the hashed ones, in encoding enc. */
@@ -1055,10 +765,8 @@ scan_table_body(struct tscan *t, const struct conf_table *ct,
 	t->re = rowenc_create(sc->key, sc->keylen, ct->db, ct->name, cause);
 	if (t->re == NULL)
 		return -1;
-	t->rps = ct->max_rows_per_second != 0 ? ct->max_rows_per_second :
-	    sc->limits.max_rows_per_second;
-	t->start = scan_now();
-	t->next_check = t->start + 1;
+	pace_table(&sc->pace, ct->max_rows_per_second != 0 ?
+	    ct->max_rows_per_second : sc->limits.max_rows_per_second);
 
 	memset(&e, 0, sizeof e);
 	if ((stored = baseline_table_get(sc->bl, ct->db, ct->name, &e,
@@ -1184,7 +892,8 @@ scan_table_body(struct tscan *t, const struct conf_table *ct,
 	}
 	sc->stats.rows += t->nrows;
 	if (sc->progress != NULL)
-		sc->progress(sc->progress_arg, t->s->db, t->s->name, t->seen, 1);
+		sc->progress(sc->progress_arg, t->s->db, t->s->name, sc->pace.seen,
+		    1);
 
 	e.nrows = (int64_t)t->nrows;
 	if (scan_entry_put(sc, ct->db, ct->name, &e, cause) == -1)
@@ -1222,6 +931,9 @@ scan_table(struct scan *sc, const struct conf_table *ct,
 
 	memset(&t, 0, sizeof t);
 	t.run = sc;
+	pace_init(&sc->pace, &pace_clock_real, sc->stop,
+	    sc->limits.max_threads_running, sc->progress != NULL,
+	    &sc->stats.pauses, &sc->stats.paused);
 	buf_init(&t.key, BUF_NOCAP);
 	buf_init(&t.rec, RECORD_MAX);
 	if (baseline_savepoint(sc->bl, cause) == -1)

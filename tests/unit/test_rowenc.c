@@ -1332,7 +1332,7 @@ test_chunk_hash_golden(void **state)
 	unsigned char			 agg[ROWENC_AGG_LEN] = { 0 };
 
 	(void)state;
-	assert_int_equal(rowenc_chunk_hash(vals, lens, 3, varlen, agg), 0);
+	rowenc_chunk_hash(vals, lens, 3, varlen, agg);
 	assert_memory_equal(agg, want, ROWENC_AGG_LEN);
 }
 
@@ -1357,12 +1357,12 @@ test_chunk_hash_xor(void **state)
 	(void)state;
 	for (i = 0; i < ROWENC_AGG_LEN; i++)
 		want[i] = h1[i] ^ h2[i];
-	assert_int_equal(rowenc_chunk_hash(null, lens, 1, varlen, agg), 0);
+	rowenc_chunk_hash(null, lens, 1, varlen, agg);
 	assert_memory_equal(agg, h1, ROWENC_AGG_LEN);
-	assert_int_equal(rowenc_chunk_hash(empty, lens, 1, varlen, agg), 0);
+	rowenc_chunk_hash(empty, lens, 1, varlen, agg);
 	assert_memory_equal(agg, want, ROWENC_AGG_LEN);
-	assert_int_equal(rowenc_chunk_hash(null, lens, 1, varlen, agg), 0);
-	assert_int_equal(rowenc_chunk_hash(empty, lens, 1, varlen, agg), 0);
+	rowenc_chunk_hash(null, lens, 1, varlen, agg);
+	rowenc_chunk_hash(empty, lens, 1, varlen, agg);
 	memset(want, 0, sizeof want);
 	assert_memory_equal(agg, want, ROWENC_AGG_LEN);
 }
@@ -1378,8 +1378,8 @@ test_chunk_hash_separator(void **state)
 	unsigned char	 a2[ROWENC_AGG_LEN] = { 0 };
 
 	(void)state;
-	assert_int_equal(rowenc_chunk_hash(v1, l1, 2, varlen, a1), 0);
-	assert_int_equal(rowenc_chunk_hash(v2, l2, 2, varlen, a2), 0);
+	rowenc_chunk_hash(v1, l1, 2, varlen, a1);
+	rowenc_chunk_hash(v2, l2, 2, varlen, a2);
 	assert_memory_not_equal(a1, a2, ROWENC_AGG_LEN);
 }
 
@@ -1394,8 +1394,8 @@ test_chunk_hash_embedded_nul(void **state)
 	unsigned char	 a2[ROWENC_AGG_LEN] = { 0 };
 
 	(void)state;
-	assert_int_equal(rowenc_chunk_hash(v1, lens, 1, varlen, a1), 0);
-	assert_int_equal(rowenc_chunk_hash(v2, lens, 1, varlen, a2), 0);
+	rowenc_chunk_hash(v1, lens, 1, varlen, a1);
+	rowenc_chunk_hash(v2, lens, 1, varlen, a2);
 	assert_memory_not_equal(a1, a2, ROWENC_AGG_LEN);
 }
 
