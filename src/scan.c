@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "conf.h"
 #include "diff.h"
+#include "event.h"
 #include "pace.h"
 #include "record.h"
 #include "rowenc.h"
@@ -264,18 +265,13 @@ scan_stats(const struct scan *sc)
 	return &sc->stats;
 }
 
-/*
- * Queue the record that a record builder (record.h) returned r for: -1
- * only when memory ran out, as every value is cut to fit.
- */
+/* Queue the record an event builder (event.h) returned r for. */
 static int
 scan_queue(struct baseline *bl, const char *op, int r, struct buf *rec,
     char **cause)
 {
-	if (r == -1 || buf_failed(rec) || rec->data == NULL) {
-		*cause = xstrdup("out of memory building a record");
+	if (r == -1)
 		return -1;
-	}
 	return baseline_outbox_add(bl, op, rec->data, rec->len, cause);
 }
 
@@ -291,60 +287,31 @@ scan_error(struct baseline *bl, const char *db, const char *name,
 	int		 r;
 
 	buf_init(&rec, RECORD_MAX);
-	r = record_error(&rec, db, name, 0, msg, "scan");
-	r = scan_queue(bl, "error", r, &rec, cause);
+	r = scan_queue(bl, "error", event_error(&rec, db, name, 0, msg, cause),
+	    &rec, cause);
 	buf_free(&rec);
 	return r;
 }
 
-/* Queue a row record: op, table, pk, changed, src, by. */
-static int
-scan_row_record(struct tscan *t, const char *op, const unsigned char *key,
-    size_t keylen, const struct buf *changed, char **cause)
-{
-	struct buf	 pk;
-	int		 r;
-
-	buf_init(&pk, BUF_NOCAP);
-	if (rowenc_key_text(&pk, t->s, key, keylen,
-	    RECORD_PK_VALUE_MAX) == -1) {
-		buf_free(&pk);
-		*cause = xstrdup("stored key does not decode");
-		return -1;
-	}
-	r = record_row(&t->rec, op, t->s->db, t->s->name, buf_str(&pk), pk.len,
-	    changed != NULL ? buf_str(changed) : "",
-	    changed != NULL ? changed->len : 0, "scan", NULL);
-	r = scan_queue(t->run->bl, op, r, &t->rec, cause);
-	buf_free(&pk);
-	return r;
-}
-
-/* The names of the columns whose tags differ, comma-separated. */
-static int
+/*
+ * The names of the columns whose tags differ, into names (nhashed long);
+ * none when the stored tags are not comparable.
+ */
+static size_t
 scan_changed(struct tscan *t, const struct diff_row *old,
-    const unsigned char *tags, struct buf *out)
+    const unsigned char *tags, const char **names)
 {
-	const char	*name;
-	size_t		 i;
-	int		 any = 0;
+	size_t	 i, n = 0;
 
 	if (old->tagslen != t->nhashed * ROWENC_TAG_LEN)
-		return buf_adds(out, "%3F");
+		return 0;
 	for (i = 0; i < t->nhashed; i++) {
 		if (memcmp(old->tags + i * ROWENC_TAG_LEN,
 		    tags + i * ROWENC_TAG_LEN, ROWENC_TAG_LEN) == 0)
 			continue;
-		name = t->s->cols[t->colidx[i]].name;
-		if ((any && buf_addc(out, ',') == -1) ||
-		    record_name(out, name) == -1)
-			return -1;
-		any = 1;
+		names[n++] = t->s->cols[t->colidx[i]].name;
 	}
-	/* Only a tag collision (2^-64 per column) can get here. */
-	if (!any)
-		return buf_adds(out, "%3F");
-	return 0;
+	return n;
 }
 
 static int
@@ -353,7 +320,8 @@ scan_emit(void *arg, enum diff_event ev, const struct diff_row *old,
 {
 	struct tscan	*t = arg;
 	struct diff_row	 row;
-	struct buf	 changed;
+	const char	**names;
+	size_t		 n;
 	int		 r;
 
 	switch (ev) {
@@ -369,8 +337,8 @@ scan_emit(void *arg, enum diff_event ev, const struct diff_row *old,
 		if (!t->report)
 			return 0;
 		t->run->stats.deletes++;
-		return scan_row_record(t, "delete", old->key, old->keylen,
-		    NULL, cause);
+		return scan_queue(t->run->bl, "delete", event_delete(&t->rec,
+		    t->s, old->key, old->keylen, cause), &t->rec, cause);
 	case DIFF_ADDED:
 	case DIFF_CHANGED:
 		break;
@@ -386,25 +354,21 @@ scan_emit(void *arg, enum diff_event ev, const struct diff_row *old,
 		return 0;
 	if (ev == DIFF_ADDED) {
 		t->run->stats.inserts++;
-		return scan_row_record(t, "insert", new->key, new->keylen,
-		    NULL, cause);
+		return scan_queue(t->run->bl, "insert", event_insert(&t->rec,
+		    t->s, new->key, new->keylen, cause), &t->rec, cause);
 	}
 	if (!t->updates)
 		return 0;
 	t->run->stats.updates++;
-	buf_init(&changed, BUF_NOCAP);
 	/* Under the old encoding, old tags are compared with old tags. */
 	if (t->nlegacy != 0)
 		rowenc_tags(t->re, (const char *const *)t->ovals, t->olens,
 		    t->nhashed, t->otags);
-	if (scan_changed(t, old, t->nlegacy != 0 ? t->otags : t->tags,
-	    &changed) == -1) {
-		*cause = xstrdup("out of memory");
-		return -1;
-	}
-	r = scan_row_record(t, "update", new->key, new->keylen, &changed,
-	    cause);
-	buf_free(&changed);
+	names = xcalloc(t->nhashed + 1, sizeof *names);
+	n = scan_changed(t, old, t->nlegacy != 0 ? t->otags : t->tags, names);
+	r = scan_queue(t->run->bl, "update", event_update(&t->rec, t->s,
+	    new->key, new->keylen, names, n, cause), &t->rec, cause);
+	free(names);
 	return r;
 }
 
@@ -510,9 +474,9 @@ scan_missing(struct tscan *t, const struct conf_table *ct,
 	e.state = BASELINE_MISSING;
 	r = scan_entry_put(t->run, ct->db, ct->name, &e, cause);
 	if (r == 0) {
-		r = record_count(&t->rec, "missing", ct->db, ct->name, "rows",
-		    (unsigned long long)e.nrows, "scan", NULL);
-		r = scan_queue(t->run->bl, "missing", r, &t->rec, cause);
+		r = scan_queue(t->run->bl, "missing", event_missing(&t->rec,
+		    ct->db, ct->name, (uint64_t)e.nrows, cause), &t->rec,
+		    cause);
 		t->run->stats.events++;
 	}
 	baseline_entry_clear(&e);
@@ -549,8 +513,8 @@ scan_plan(struct tscan *t, struct baseline_entry *e, int stored,
 		/* Its entry was removed: this is no first scan. */
 		*first = 0;
 		t->run->stats.events++;
-		return scan_queue(t->run->bl, "schema", record_schema(&t->rec,
-		    t->s->db, t->s->name, 1, "", 0, "rows", "scan"), &t->rec,
+		return scan_queue(t->run->bl, "schema", event_schema(&t->rec,
+		    t->s->db, t->s->name, 1, "", 0, "rows", cause), &t->rec,
 		    cause);
 	}
 	if (scan_entry_mac(t->run, t->s->db, t->s->name, e, mac, cause) == -1)
@@ -559,7 +523,7 @@ scan_plan(struct tscan *t, struct baseline_entry *e, int stored,
 	if (authentic)
 		old = schema_decode(e->schema, e->schemalen, &derr);
 	free(derr);
-	/* Uncapped: record_schema fits the lists into the record. */
+	/* Uncapped: event_schema fits the lists into the record. */
 	buf_init(&why, BUF_NOCAP);
 	/* An entry that fails authentication is not trusted at all. */
 	what = SCHEMA_COLUMNS | SCHEMA_KEY;
@@ -593,10 +557,10 @@ scan_plan(struct tscan *t, struct baseline_entry *e, int stored,
 		t->report = 0;
 	if (mode == SCAN_REPORT) {
 		t->run->stats.events++;
-		if (scan_queue(t->run->bl, "schema", record_schema(&t->rec,
+		if (scan_queue(t->run->bl, "schema", event_schema(&t->rec,
 		    t->s->db, t->s->name, !authentic, buf_str(&why), why.len,
 		    (what & SCHEMA_KEY) ? "rows" : (what & SCHEMA_COLUMNS) ?
-		    "updates" : NULL, "scan"), &t->rec, cause) == -1) {
+		    "updates" : NULL, cause), &t->rec, cause) == -1) {
 			buf_free(&why);
 			return -1;
 		}
@@ -734,24 +698,27 @@ scan_rekey(struct tscan *t, int oldenc, char **cause)
 	return baseline_table_clear(t->run->bl, t->tid, cause);
 }
 
-static int
-scan_table_body(struct tscan *t, const struct conf_table *ct,
-    enum scan_mode mode, char **cause)
-{
-	struct scan		*sc = t->run;
-	struct baseline_entry	 e;
-	struct baseline_chunk	*old = NULL;
-	struct buf		 enc;
+/* What the plan decided for one table, and what the stream needs. */
+struct tplan {
+	struct baseline_entry	 e;	/* the stored entry, then the new */
+	int			 stored;	/* e was stored before */
+	int			 first;		/* a first scan: op=baseline */
+	int			 same;		/* the stored rows compare */
+	int			 oldenc;	/* their encoding version */
+	int			 rekey;		/* stored keys are in another */
+	int			 empty;		/* the table was emptied */
 	unsigned char		 fp[SCHEMA_FP_LEN];
-	size_t			 i, n, k, nold = 0;
-	int			 r, stored, first, same, oldenc, chunked = 0;
-	int			 empty = 0, rekey = 0;
+	struct baseline_chunk	*old;		/* stored chunks to compare */
+	size_t			 nold;
+	struct buf		 enc;		/* the new e.schema */
+};
 
-	r = source_describe(sc->src, ct->db, ct->name, &t->s, cause);
-	if (r == 1)
-		return scan_missing(t, ct, mode, cause);
-	if (r == -1)
-		return -1;
+/* Set up the pass over a table just described. */
+static int
+scan_open(struct tscan *t, const struct conf_table *ct, char **cause)
+{
+	struct scan	*sc = t->run;
+
 	if (schema_apply_conf(t->s, ct, cause) == -1)
 		return -1;
 	if (ct->chunk != 0 && schema_chunkable(t->s, cause) == -1)
@@ -767,153 +734,198 @@ scan_table_body(struct tscan *t, const struct conf_table *ct,
 		return -1;
 	pace_table(&sc->pace, ct->max_rows_per_second != 0 ?
 	    ct->max_rows_per_second : sc->limits.max_rows_per_second);
+	return 0;
+}
 
-	memset(&e, 0, sizeof e);
-	if ((stored = baseline_table_get(sc->bl, ct->db, ct->name, &e,
-	    cause)) == -1)
-		return -1;
-	schema_fingerprint(t->s, fp);
-	t->tid = e.tid;
-	if (scan_plan(t, &e, stored, mode, fp, &first, &same, &oldenc,
-	    cause) == -1) {
-		baseline_entry_clear(&e);
-		return -1;
-	}
-	/*
-	 * Rows stored under an older encoding version (docs/DESIGN.md,
-	 * "Encoding changes"). When the key encoding of a key column
-	 * changed, the stored keys are not those of the rows: two passes
-	 * (scan_rekey). Otherwise one: the columns whose encoding changed
-	 * are read in both, and every row is compared under the old one and
-	 * stored under the new.
-	 */
-	if (stored && mode == SCAN_REPORT && t->report &&
-	    oldenc != SCHEMA_ENC) {
+/*
+ * Rows stored under an older encoding version (docs/DESIGN.md,
+ * "Encoding changes"). When the key encoding of a key column changed,
+ * the stored keys are not those of the rows: two passes (scan_rekey).
+ * Otherwise one: the columns whose encoding changed are read in both,
+ * and every row is compared under the old one and stored under the new.
+ */
+static void
+scan_legacy(struct tscan *t, struct tplan *p, enum scan_mode mode)
+{
+	size_t	 i, n, k;
+
+	if (p->stored && mode == SCAN_REPORT && t->report &&
+	    p->oldenc != SCHEMA_ENC) {
 		for (k = 0; k < t->s->nkey; k++) {
 			i = t->s->key[k];
-			if (schema_keyenc(&t->s->cols[i], oldenc) !=
+			if (schema_keyenc(&t->s->cols[i], p->oldenc) !=
 			    t->s->cols[i].keyenc)
-				rekey = 1;
+				p->rekey = 1;
 		}
 	}
-	if (stored && same && mode == SCAN_REPORT && oldenc != SCHEMA_ENC &&
-	    !rekey) {
-		for (n = 0; n < t->nhashed; n++) {
-			i = t->colidx[n];
-			if (schema_colenc(&t->s->cols[i], oldenc) ==
-			    t->s->cols[i].enc)
-				continue;
-			scan_extra(t, i, schema_colenc(&t->s->cols[i], oldenc));
-			t->legacy = xreallocarray(t->legacy, t->nlegacy + 1,
-			    sizeof *t->legacy);
-			t->legacy[t->nlegacy++] = n;
-		}
-		if (t->nlegacy != 0) {
-			t->ovals = xcalloc(t->nhashed, sizeof *t->ovals);
-			t->olens = xcalloc(t->nhashed, sizeof *t->olens);
-			t->otags = xcalloc(t->nhashed, ROWENC_TAG_LEN);
-		}
+	if (!p->stored || !p->same || mode != SCAN_REPORT ||
+	    p->oldenc == SCHEMA_ENC || p->rekey)
+		return;
+	for (n = 0; n < t->nhashed; n++) {
+		i = t->colidx[n];
+		if (schema_colenc(&t->s->cols[i], p->oldenc) ==
+		    t->s->cols[i].enc)
+			continue;
+		scan_extra(t, i, schema_colenc(&t->s->cols[i], p->oldenc));
+		t->legacy = xreallocarray(t->legacy, t->nlegacy + 1,
+		    sizeof *t->legacy);
+		t->legacy[t->nlegacy++] = n;
 	}
-	/* A reset builds the table's rows anew, never reading the old. */
-	if (stored && mode == SCAN_RESET &&
-	    baseline_table_clear(sc->bl, t->tid, cause) == -1) {
-		baseline_entry_clear(&e);
+	if (t->nlegacy != 0) {
+		t->ovals = xcalloc(t->nhashed, sizeof *t->ovals);
+		t->olens = xcalloc(t->nhashed, sizeof *t->olens);
+		t->otags = xcalloc(t->nhashed, ROWENC_TAG_LEN);
+	}
+}
+
+/*
+ * Plan the pass: compare the description with the stored entry (records
+ * for a changed schema or an emptied table), choose the encodings, and
+ * load the stored chunks when they can be compared as they are.
+ */
+static int
+scan_prepare(struct tscan *t, const struct conf_table *ct,
+    enum scan_mode mode, struct tplan *p, char **cause)
+{
+	struct scan	*sc = t->run;
+	int		 r = -1;
+
+	if ((p->stored = baseline_table_get(sc->bl, ct->db, ct->name, &p->e,
+	    cause)) == -1)
 		return -1;
-	}
+	if (schema_fingerprint(t->s, p->fp, cause) == -1)
+		goto out;
+	t->tid = p->e.tid;
+	if (scan_plan(t, &p->e, p->stored, mode, p->fp, &p->first, &p->same,
+	    &p->oldenc, cause) == -1)
+		goto out;
+	scan_legacy(t, p, mode);
+	/* A reset builds the table's rows anew, never reading the old. */
+	if (p->stored && mode == SCAN_RESET &&
+	    baseline_table_clear(sc->bl, t->tid, cause) == -1)
+		goto out;
 	/*
 	 * A table that lost all of its many rows (TRUNCATE, DELETE without
 	 * WHERE) gives one record, not a flood of deletes.
 	 */
-	if (stored && mode == SCAN_REPORT && t->report &&
-	    e.nrows > SCAN_EMPTIED_MIN) {
-		if (source_empty(sc->src, t->s, &empty, cause) == -1) {
-			baseline_entry_clear(&e);
-			return -1;
-		}
-		if (empty) {
+	if (p->stored && mode == SCAN_REPORT && t->report &&
+	    p->e.nrows > SCAN_EMPTIED_MIN) {
+		if (source_empty(sc->src, t->s, &p->empty, cause) == -1)
+			goto out;
+		if (p->empty) {
 			t->report = 0;
 			sc->stats.events++;
-			if (scan_queue(sc->bl, "schema", record_count(&t->rec,
-			    "schema", t->s->db, t->s->name, "emptied",
-			    (unsigned long long)e.nrows, "scan", NULL),
-			    &t->rec, cause) == -1) {
-				baseline_entry_clear(&e);
-				return -1;
-			}
+			if (scan_queue(sc->bl, "schema", event_emptied(&t->rec,
+			    t->s->db, t->s->name, (uint64_t)p->e.nrows, cause),
+			    &t->rec, cause) == -1)
+				goto out;
 		}
 	}
 	/* Chunks stored under an old encoding are laid out anew. */
-	if (ct->chunk != 0 && mode == SCAN_REPORT && same && !empty &&
-	    t->nlegacy == 0 && !rekey &&
-	    e.chunk == (int64_t)ct->chunk && e.state == BASELINE_PRESENT) {
-		if (baseline_chunks_get(sc->bl, t->tid, &old, &nold,
-		    cause) == -1) {
-			baseline_entry_clear(&e);
-			return -1;
-		}
-		chunked = nold > 0;
-	}
-	baseline_entry_clear(&e);
+	if (ct->chunk != 0 && mode == SCAN_REPORT && p->same && !p->empty &&
+	    t->nlegacy == 0 && !p->rekey &&
+	    p->e.chunk == (int64_t)ct->chunk &&
+	    p->e.state == BASELINE_PRESENT &&
+	    baseline_chunks_get(sc->bl, t->tid, &p->old, &p->nold,
+	    cause) == -1)
+		goto out;
+	r = 0;
+out:
+	baseline_entry_clear(&p->e);
+	return r;
+}
 
-	buf_init(&enc, BUF_NOCAP);
-	if (schema_encode(t->s, &enc) == -1) {
+/* Stream the table: the stored chunks that differ, or every row. */
+static int
+scan_stream(struct tscan *t, const struct conf_table *ct, struct tplan *p,
+    char **cause)
+{
+	struct scan	*sc = t->run;
+
+	if (schema_encode(t->s, &p->enc) == -1) {
 		*cause = xstrdup("out of memory");
-		goto fail;
+		return -1;
 	}
-	e.schema = (unsigned char *)enc.data;
-	e.schemalen = enc.len;
-	memcpy(e.fp, fp, sizeof e.fp);
-	e.state = BASELINE_PRESENT;
-	e.last_scan = (int64_t)time(NULL);
-	e.chunk = (int64_t)ct->chunk;
+	p->e.schema = (unsigned char *)p->enc.data;
+	p->e.schemalen = p->enc.len;
+	memcpy(p->e.fp, p->fp, sizeof p->e.fp);
+	p->e.state = BASELINE_PRESENT;
+	p->e.last_scan = (int64_t)time(NULL);
+	p->e.chunk = (int64_t)ct->chunk;
 	if (t->tid == 0) {
-		if (scan_entry_put(sc, ct->db, ct->name, &e, cause) == -1)
-			goto fail;
-		t->tid = e.tid;
+		if (scan_entry_put(sc, ct->db, ct->name, &p->e, cause) == -1)
+			return -1;
+		t->tid = p->e.tid;
 	}
+	if (p->nold > 0)
+		return scan_chunked(t, p->old, p->nold, ct->chunk, cause);
+	if (p->rekey && scan_rekey(t, p->oldenc, cause) == -1)
+		return -1;
+	/* A full pass; in chunk mode it lays out the chunks anew. */
+	t->chunk = ct->chunk;
+	if (scan_wait_load(sc, sc->src, cause) == -1 ||
+	    scan_range(t, NULL, NULL, 0, NULL, NULL, 0, cause) == -1)
+		return -1;
+	if (t->chunk != 0)
+		scan_chunk_close(t, NULL, 0);
+	if ((t->chunk != 0 || p->stored) && scan_chunks_store(t, cause) == -1)
+		return -1;
+	return 0;
+}
 
-	if (chunked) {
-		if (scan_chunked(t, old, nold, ct->chunk, cause) == -1)
-			goto fail;
-	} else {
-		if (rekey && scan_rekey(t, oldenc, cause) == -1)
-			goto fail;
-		/* A full pass; in chunk mode it lays out the chunks anew. */
-		t->chunk = ct->chunk;
-		if (scan_wait_load(sc, sc->src, cause) == -1)
-			goto fail;
-		if (scan_range(t, NULL, NULL, 0, NULL, NULL, 0, cause) == -1)
-			goto fail;
-		if (t->chunk != 0)
-			scan_chunk_close(t, NULL, 0);
-		if ((t->chunk != 0 || stored) &&
-		    scan_chunks_store(t, cause) == -1)
-			goto fail;
-	}
+/* Store the table's new entry and queue op=baseline or op=reset. */
+static int
+scan_finish(struct tscan *t, const struct conf_table *ct,
+    enum scan_mode mode, struct tplan *p, char **cause)
+{
+	struct scan	*sc = t->run;
+	int		 r;
+
 	sc->stats.rows += t->nrows;
 	if (sc->progress != NULL)
-		sc->progress(sc->progress_arg, t->s->db, t->s->name, sc->pace.seen,
-		    1);
+		sc->progress(sc->progress_arg, t->s->db, t->s->name,
+		    sc->pace.seen, 1);
+	p->e.nrows = (int64_t)t->nrows;
+	if (scan_entry_put(sc, ct->db, ct->name, &p->e, cause) == -1)
+		return -1;
+	if (!p->first && mode != SCAN_RESET)
+		return 0;
+	sc->stats.events++;
+	if (p->first)
+		r = event_baseline(&t->rec, t->s->db, t->s->name, t->nrows,
+		    cause);
+	else
+		r = event_reset(&t->rec, t->s->db, t->s->name, t->nrows,
+		    sc->by, cause);
+	return scan_queue(sc->bl, p->first ? "baseline" : "reset", r, &t->rec,
+	    cause);
+}
 
-	e.nrows = (int64_t)t->nrows;
-	if (scan_entry_put(sc, ct->db, ct->name, &e, cause) == -1)
-		goto fail;
-	if (first || mode == SCAN_RESET) {
-		sc->stats.events++;
-		if (scan_queue(sc->bl, first ? "baseline" : "reset",
-		    record_count(&t->rec, first ? "baseline" : "reset",
-		    t->s->db, t->s->name, "rows", (unsigned long long)t->nrows,
-		    "scan", first ? NULL : sc->by), &t->rec, cause) == -1)
-			goto fail;
-	}
-	baseline_chunks_free(old, nold);
-	buf_free(&enc);
-	return 0;
+/* One table: describe, plan, stream, finish. */
+static int
+scan_table_body(struct tscan *t, const struct conf_table *ct,
+    enum scan_mode mode, char **cause)
+{
+	struct tplan	 p;
+	int		 r;
 
-fail:
-	baseline_chunks_free(old, nold);
-	buf_free(&enc);
-	return -1;
+	r = source_describe(t->run->src, ct->db, ct->name, &t->s, cause);
+	if (r == 1)
+		return scan_missing(t, ct, mode, cause);
+	if (r == -1)
+		return -1;
+	memset(&p, 0, sizeof p);
+	buf_init(&p.enc, BUF_NOCAP);
+	if (scan_open(t, ct, cause) == -1 ||
+	    scan_prepare(t, ct, mode, &p, cause) == -1 ||
+	    scan_stream(t, ct, &p, cause) == -1 ||
+	    scan_finish(t, ct, mode, &p, cause) == -1)
+		r = -1;
+	else
+		r = 0;
+	baseline_chunks_free(p.old, p.nold);
+	buf_free(&p.enc);
+	return r;
 }
 
 /*
