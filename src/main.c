@@ -20,6 +20,7 @@
 #include "baseline.h"
 #include "buf.h"
 #include "conf.h"
+#include "event.h"
 #include "failnote.h"
 #include "key.h"
 #include "log.h"
@@ -146,7 +147,7 @@ fail_record(const struct options *o, const char *msg, int tamper)
 	log_warnx("%s", msg);
 	report_opts(o, &ro);
 	buf_init(&rec, RECORD_MAX);
-	if (record_error(&rec, NULL, NULL, tamper, msg, "scan") == 0 &&
+	if (event_error(&rec, NULL, NULL, tamper, msg, &cause) == -1 ||
 	    report_direct(&ro, rec.data, rec.len, &cause) == -1) {
 		log_warnx("%s", cause);
 		free(cause);

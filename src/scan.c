@@ -701,14 +701,14 @@ scan_rekey(struct tscan *t, int oldenc, char **cause)
 /* What the plan decided for one table, and what the stream needs. */
 struct tplan {
 	struct baseline_entry	 e;	/* the stored entry, then the new */
-	int			 stored;	/* e was stored before */
-	int			 first;		/* a first scan: op=baseline */
-	int			 same;		/* the stored rows compare */
-	int			 oldenc;	/* their encoding version */
-	int			 rekey;		/* stored keys are in another */
-	int			 empty;		/* the table was emptied */
+	int			 stored;	/* e was stored */
+	int			 first;		/* op=baseline */
+	int			 same;		/* rows compare */
+	int			 oldenc;	/* their encoding */
+	int			 rekey;		/* keys differ */
+	int			 empty;		/* emptied */
 	unsigned char		 fp[SCHEMA_FP_LEN];
-	struct baseline_chunk	*old;		/* stored chunks to compare */
+	struct baseline_chunk	*old;		/* chunks to compare */
 	size_t			 nold;
 	struct buf		 enc;		/* the new e.schema */
 };

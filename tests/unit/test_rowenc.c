@@ -1532,6 +1532,45 @@ test_golden_file(void **state)
 	buf_free(&out);
 }
 
+/*
+ * Ensure that a chunk aggregate parses from either spelling the server
+ * uses (unsigned decimal, signed BIGINT) to the same bytes, and that
+ * junk, spaces, signs, overflow and the empty string fail (before, the
+ * chunk query's aggregate went through bare strtoull: "12abc" was 12).
+ */
+static void
+test_agg_parse(void **state)
+{
+	static const unsigned char	 ff[8] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const unsigned char	 top[8] = { 0x80, 0, 0, 0, 0, 0, 0, 0 };
+	static const unsigned char	 twelve[8] = { 0, 0, 0, 0, 0, 0, 0, 12 };
+	static const char *const	 bad[] = {
+		"", "12abc", " 12", "12 ", "+12", "-", "--1", "0x10",
+		"18446744073709551616", "-9223372036854775809", "-0",
+		"1\n", "1.0",
+	};
+	unsigned char			 agg[8];
+	size_t				 i;
+
+	(void)state;
+	assert_int_equal(rowenc_agg_parse("18446744073709551615", agg), 0);
+	assert_memory_equal(agg, ff, 8);
+	assert_int_equal(rowenc_agg_parse("-1", agg), 0);
+	assert_memory_equal(agg, ff, 8);
+	assert_int_equal(rowenc_agg_parse("9223372036854775808", agg), 0);
+	assert_memory_equal(agg, top, 8);
+	assert_int_equal(rowenc_agg_parse("-9223372036854775808", agg), 0);
+	assert_memory_equal(agg, top, 8);
+	assert_int_equal(rowenc_agg_parse("12", agg), 0);
+	assert_memory_equal(agg, twelve, 8);
+	assert_int_equal(rowenc_agg_parse(NULL, agg), -1);
+	for (i = 0; i < NELEM(bad); i++) {
+		if (rowenc_agg_parse(bad[i], agg) != -1)
+			fail_msg("\"%s\" parsed", bad[i]);
+	}
+}
+
 int
 main(void)
 {
@@ -1559,6 +1598,7 @@ main(void)
 		cmocka_unit_test(test_tags_per_table),
 		cmocka_unit_test(test_mac_golden),
 		cmocka_unit_test(test_golden_file),
+		cmocka_unit_test(test_agg_parse),
 		cmocka_unit_test(test_mac_label),
 		cmocka_unit_test(test_free_null),
 		cmocka_unit_test(test_key_int_exact),
