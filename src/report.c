@@ -9,6 +9,7 @@
 
 #include "baseline.h"
 #include "buf.h"
+#include "event.h"
 #include "record.h"
 #include "report.h"
 #include "xmalloc.h"
@@ -92,18 +93,15 @@ report_summary(struct buf *b, enum report_format fmt,
     const struct baseline_counts *c, uint64_t pending)
 {
 	struct buf	 body;
+	char		*cause = NULL;
 	int		 r;
 
 	buf_init(&body, RECORD_MAX);
-	record_begin(&body, "summary");
-	record_field_num(&body, "inserts", c->inserts);
-	record_field_num(&body, "updates", c->updates);
-	record_field_num(&body, "deletes", c->deletes);
-	record_field_num(&body, "errors", c->errors);
-	record_field_num(&body, "pending", pending);
-	record_end(&body);
-	r = body.data == NULL ? -1 :
-	    report_format_line(b, fmt, body.data, body.len);
+	r = event_summary(&body, c->inserts, c->updates, c->deletes,
+	    c->errors, pending, &cause);
+	free(cause);
+	if (r == 0)
+		r = report_format_line(b, fmt, body.data, body.len);
 	buf_free(&body);
 	return r;
 }

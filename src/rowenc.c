@@ -5,6 +5,7 @@
 #define OPENSSL_SUPPRESS_DEPRECATED
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -486,13 +487,48 @@ out:
 
 /*
  * XOR into agg the row's hash as the server computes it in chunk mode
- * (chunkhash.c). Returns 0.
+ * (chunkhash.c); it cannot fail.
  */
-int
+void
 rowenc_chunk_hash(const char *const *vals, const unsigned long *lens,
     size_t n, const unsigned char *varlen, unsigned char *agg)
 {
 	chunkhash_row(vals, lens, n, varlen, agg);
+}
+
+/*
+ * Parse a chunk aggregate as the server sends it: an unsigned decimal
+ * from SQL's BIT_XOR, a signed BIGINT from dbsyscheck_chunk() (the same
+ * 64 bits), into agg, big-endian. -1 on anything else: no sign but a
+ * leading '-', no space, no junk after the digits, no overflow.
+ */
+int
+rowenc_agg_parse(const char *text, unsigned char agg[ROWENC_AGG_LEN])
+{
+	unsigned long long	 v;
+	const char		*errstr, *p;
+	char			*end;
+	size_t			 i;
+
+	if (text == NULL || *text == '\0')
+		return -1;
+	if (text[0] == '-') {
+		v = (unsigned long long)util_strtonum(text, LLONG_MIN, -1,
+		    &errstr);
+		if (errstr != NULL)
+			return -1;
+	} else {
+		for (p = text; *p != '\0'; p++) {
+			if (*p < '0' || *p > '9')
+				return -1;
+		}
+		errno = 0;
+		v = strtoull(text, &end, 10);
+		if (*end != '\0' || errno != 0)
+			return -1;
+	}
+	for (i = 0; i < ROWENC_AGG_LEN; i++)
+		agg[i] = (unsigned char)(v >> (56 - 8 * i));
 	return 0;
 }
 

@@ -39,8 +39,9 @@ int		 rowenc_key_text(struct buf *, const struct schema *,
 int		 rowenc_key_values(const struct schema *,
 		    const unsigned char *, size_t, struct buf *, const char **,
 		    unsigned long *);
-int		 rowenc_chunk_hash(const char *const *, const unsigned long *,
+void		 rowenc_chunk_hash(const char *const *, const unsigned long *,
 		    size_t, const unsigned char *, unsigned char *);
+int		 rowenc_agg_parse(const char *, unsigned char[ROWENC_AGG_LEN]);
 int		 rowenc_mac(const unsigned char *, size_t, const char *,
 		    const void *, size_t, unsigned char[ROWENC_MAC_LEN],
 		    char **);

@@ -15,15 +15,16 @@
 #include "baseline.h"
 #include "buf.h"
 #include "conf.h"
+#include "event.h"
 #include "failnote.h"
 #include "key.h"
 #include "log.h"
 #include "optfile.h"
 #include "record.h"
 #include "report.h"
-#include "rowenc.h"
 #include "run.h"
 #include "scan.h"
+#include "seal.h"
 #include "sink.h"
 #include "source_mysql.h"
 #include "util.h"
@@ -47,8 +48,6 @@ static void	 fail_start(const struct run *, const char *, int);
 static int	 key_present(const struct conf *);
 static char	*missing_msg(const struct conf *);
 static int	 drain(const struct run_opts *, struct baseline *, int64_t);
-static void	 keycheck_of(const unsigned char *,
-		    unsigned char[BASELINE_KEYCHECK_LEN]);
 static void	 fail_queued(struct run *, const char *);
 static void	 show_progress(void *, const char *, const char *, uint64_t,
 		    int);
@@ -109,17 +108,20 @@ fail_record(const struct run_opts *o, const char *msg, int tamper)
 
 	log_warnx("%s", msg);
 	buf_init(&rec, RECORD_MAX);
-	if (record_error(&rec, NULL, NULL, tamper, msg, "scan") == 0) {
-		if (report_direct(&o->report, rec.data, rec.len,
-		    &cause) == -1) {
-			log_warnx("%s", cause);
-			free(cause);
-			cause = NULL;
-		}
-		if (sink_direct(&o->report, rec.data, rec.len, &cause) == -1) {
-			log_warnx("%s", cause);
-			free(cause);
-		}
+	if (event_error(&rec, NULL, NULL, tamper, msg, &cause) == -1) {
+		log_warnx("%s", cause);
+		free(cause);
+		buf_free(&rec);
+		return;
+	}
+	if (report_direct(&o->report, rec.data, rec.len, &cause) == -1) {
+		log_warnx("%s", cause);
+		free(cause);
+		cause = NULL;
+	}
+	if (sink_direct(&o->report, rec.data, rec.len, &cause) == -1) {
+		log_warnx("%s", cause);
+		free(cause);
 	}
 	buf_free(&rec);
 }
@@ -235,20 +237,6 @@ run_deliver(struct run *run)
 	return drain(&run->opts, run->bl, run->after);
 }
 
-static void
-keycheck_of(const unsigned char *key, unsigned char out[BASELINE_KEYCHECK_LEN])
-{
-	unsigned char	 mac[ROWENC_MAC_LEN];
-	char		*cause = NULL;
-
-	if (rowenc_mac(key, KEY_LEN, "dbsyscheck key check v1", "", 0, mac,
-	    &cause) == -1) {
-		free(cause);
-		memset(mac, 0, sizeof mac);
-	}
-	memcpy(out, mac, BASELINE_KEYCHECK_LEN);
-}
-
 /*
  * status (RUN_READONLY): the baseline, read only, without the lock; its
  * errors are messages only.
@@ -315,7 +303,10 @@ run_open(struct run *run, int flags)
 		goto out;
 	}
 	run->keyloaded = 1;
-	keycheck_of(run->key, kc);
+	if (seal_keycheck(run->key, kc, &cause) == -1) {
+		fail_start(run, cause, 0);
+		goto out;
+	}
 	if ((run->bl = baseline_open(conf->baseline, BASELINE_CREATE, kc,
 	    &cause)) == NULL) {
 		fail_start(run, cause, 0);

@@ -9,86 +9,20 @@
 #include "buf.h"
 #include "conf.h"
 #include "diff.h"
+#include "event.h"
+#include "pace.h"
 #include "record.h"
 #include "rowenc.h"
 #include "scan.h"
+#include "scan_int.h"
 #include "schema.h"
+#include "seal.h"
 #include "source_mysql.h"
 #include "util.h"
 #include "xmalloc.h"
 
 /* A table that had more rows than this and is now empty: one record. */
 #define SCAN_EMPTIED_MIN	100
-
-struct scan {
-	struct source		*src;
-	struct baseline		*bl;
-	const unsigned char	*key;
-	size_t			 keylen;
-	char			*by;
-	volatile sig_atomic_t	*stop;
-	struct scan_stats	 stats;
-	struct scan_limits	 limits;
-	scan_progress_cb	 progress;
-	void			*progress_arg;
-	unsigned char		*list;		/* authenticated table list */
-	size_t			 listlen;
-	int			 list_bad;	/* it failed authentication */
-	int			 streaming;	/* rows are streaming now */
-};
-
-/* The state of one table's pass. */
-struct tscan {
-	struct scan		*run;
-	struct schema		*s;
-	struct rowenc		*re;
-	int64_t			 tid;
-	int			 report;	/* queue row records */
-	int			 updates;	/* ... including updates */
-	uint64_t		 nrows;
-	size_t			 nhashed;
-	size_t			*keyidx;	/* key column -> value index */
-	size_t			*colidx;	/* value index -> column */
-	const char *const	*vals;
-	const unsigned long	*lens;
-	unsigned char		 digest[ROWENC_DIGEST_LEN];
-	unsigned char		*tags;
-
-	/*
-	 * Columns read once more after the hashed ones: key columns whose
-	 * key bytes are read in another encoding than their value (keyenc,
-	 * only under an old encoding version), then, while the stored
-	 * digests use an older encoding version, the columns whose encoding
-	 * changed, in the old one.
-	 */
-	struct source_extra	*extra;
-	size_t			 nextra;
-	size_t			 nlegacy;
-	size_t			*legacy;	/* their hashed value indexes */
-	const char		**ovals;	/* the row in the old encoding */
-	unsigned long		*olens;
-	unsigned char		 odigest[ROWENC_DIGEST_LEN];
-	unsigned char		*otags;
-	struct buf		 key;
-	struct buf		 rec;
-	struct baseline_cursor	*cur;
-	struct diff		*diff;
-	char			*cause;
-
-	/* Load control and progress. */
-	unsigned long		 rps;		/* max rows a second, or 0 */
-	uint64_t		 seen;		/* rows read, chunk sums too */
-	double			 start;		/* when the table began */
-	double			 next_check;	/* next progress/load check */
-
-	/* Chunk mode: chunks being built (every chunk rows) and kept. */
-	unsigned long		 chunk;		/* 0: build none */
-	unsigned char		*varlen;	/* per hashed column */
-	uint64_t		 crows;
-	unsigned char		 cagg[ROWENC_AGG_LEN];
-	struct baseline_chunk	*chunks;
-	size_t			 nchunks;
-};
 
 /* A run over src, recording into bl under key. */
 struct scan *
@@ -118,11 +52,7 @@ scan_free(struct scan *sc)
 	free(sc);
 }
 
-/*
- * The list of tables the baseline holds is authenticated as a whole (meta
- * "tables": "db\0name\0" pairs; meta "tables_mac": its HMAC), so that a
- * table entry removed from the file cannot pass for a table never scanned.
- */
+/* Append DB.NAME to the list of tables (seal.c: seal_list). */
 static int
 scan_list_add(void *arg, const char *db, const char *name,
     const struct baseline_entry *e)
@@ -157,8 +87,7 @@ static int
 scan_list_mac(struct scan *sc, const void *p, size_t len,
     unsigned char out[ROWENC_MAC_LEN], char **cause)
 {
-	return rowenc_mac(sc->key, sc->keylen, "dbsyscheck tables v2", p, len,
-	    out, cause);
+	return seal_list(sc->key, sc->keylen, p, len, out, cause);
 }
 
 /*
@@ -215,13 +144,6 @@ scan_entry_removed(const struct scan *sc, const char *db, const char *name)
 	return scan_list_has(sc->list, sc->listlen, db, name);
 }
 
-static int
-scan_list_keep(void *arg, const char *db, const char *name,
-    const struct baseline_entry *e)
-{
-	return scan_list_add(arg, db, name, e);
-}
-
 /*
  * End a run: store the list of tables as it now stands, keeping the names
  * of removed entries not scanned in this run, so that a later run still
@@ -236,7 +158,7 @@ scan_end(struct scan *sc, char **cause)
 	int		 r = -1;
 
 	buf_init(&b, BUF_NOCAP);
-	if (baseline_tables_each(sc->bl, scan_list_keep, &b, cause) == -1)
+	if (baseline_tables_each(sc->bl, scan_list_add, &b, cause) == -1)
 		goto out;
 	p = (const char *)sc->list;
 	end = p != NULL ? p + sc->listlen : p;
@@ -281,102 +203,58 @@ scan_set_progress(struct scan *sc, scan_progress_cb cb, void *arg)
 	sc->progress_arg = arg;
 }
 
-static double
-scan_now(void)
+/* Threads_running for pace_wait_load, asked on the connection src. */
+struct scan_load {
+	struct scan	*sc;
+	struct source	*src;
+};
+
+static int
+scan_running(void *arg, unsigned long *n, char **cause)
 {
-	struct timespec	 ts;
+	struct scan_load	*l = arg;
+	struct scan		*sc = l->sc;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Sleep up to secs, in slices, so a signal stops the wait soon. */
-static void
-scan_sleep(struct scan *sc, double secs)
-{
-	struct timespec	 ts;
-	double		 slice;
-
-	while (secs > 0 && !*sc->stop) {
-		slice = secs > 0.2 ? 0.2 : secs;
-		ts.tv_sec = (time_t)slice;
-		ts.tv_nsec = (long)((slice - (double)ts.tv_sec) * 1e9);
-		nanosleep(&ts, NULL);
-		secs -= slice;
-	}
+	/*
+	 * Not counting our own threads: the one asking and, while rows
+	 * stream (asked on the monitor), the run's connection if the server
+	 * is still sending it rows.
+	 */
+	return source_threads_running(l->src, l->src == sc->limits.monitor &&
+	    sc->streaming ? sc->src : NULL, n, cause);
 }
 
 /*
- * Wait while the server runs more than max-threads-running threads (as
- * pt-table-checksum's --max-load does). src is the connection to ask: the
- * run's own between chunks, the monitor connection while rows stream.
+ * Wait while the server is too busy (pace.c). src is the connection to
+ * ask: the run's own between chunks, the monitor connection while rows
+ * stream.
  */
-static int
+int
 scan_wait_load(struct scan *sc, struct source *src, char **cause)
 {
-	unsigned long	 n;
-	double		 t0 = 0;
-	int		 waited = 0;
+	struct scan_load	 l;
 
-	if (sc->limits.max_threads_running == 0 || src == NULL)
+	if (src == NULL)
 		return 0;
-	for (;;) {
-		/*
-		 * Not counting our own threads: the one asking and, while
-		 * rows stream (asked on the monitor), the run's connection
-		 * if the server is still sending it rows.
-		 */
-		if (source_threads_running(src, src == sc->limits.monitor &&
-		    sc->streaming ? sc->src : NULL, &n, cause) == -1)
-			return -1;
-		if (n <= sc->limits.max_threads_running || *sc->stop)
-			break;
-		if (!waited) {
-			waited = 1;
-			t0 = scan_now();
-			sc->stats.pauses++;
-		}
-		if (scan_now() - t0 > 3600) {
-			*cause = xasprintf("Threads_running stayed above %lu "
-			    "for an hour", sc->limits.max_threads_running);
-			return -1;
-		}
-		scan_sleep(sc, 0.25);
-	}
-	if (waited)
-		sc->stats.paused += scan_now() - t0;
-	return 0;
+	l.sc = sc;
+	l.src = src;
+	return pace_wait_load(&sc->pace, scan_running, &l, cause);
 }
 
 /*
  * After rows more rows: keep to max-rows-per-second, and about once a
  * second report progress and check the server's load.
  */
-static int
+int
 scan_pace(struct tscan *t, uint64_t rows)
 {
 	struct scan	*sc = t->run;
-	double		 now, due;
 
-	t->seen += rows;
-	if (t->rps == 0 && sc->progress == NULL &&
-	    sc->limits.max_threads_running == 0)
+	if (pace_rows(&sc->pace, rows) == 0)
 		return 0;
-	if (rows == 1 && (t->seen & 255) != 0)
-		return 0;
-	now = scan_now();
-	if (t->rps != 0) {
-		due = t->start + (double)t->seen / (double)t->rps;
-		if (due > now) {
-			scan_sleep(sc, due - now);
-			now = scan_now();
-		}
-	}
-	if (now < t->next_check)
-		return 0;
-	t->next_check = now + 1;
 	if (sc->progress != NULL)
-		sc->progress(sc->progress_arg, t->s->db, t->s->name, t->seen, 0);
+		sc->progress(sc->progress_arg, t->s->db, t->s->name,
+		    sc->pace.seen, 0);
 	return scan_wait_load(sc, sc->limits.monitor, &t->cause);
 }
 
@@ -387,18 +265,13 @@ scan_stats(const struct scan *sc)
 	return &sc->stats;
 }
 
-/*
- * Queue the record that a record builder (record.h) returned r for: -1
- * only when memory ran out, as every value is cut to fit.
- */
+/* Queue the record an event builder (event.h) returned r for. */
 static int
 scan_queue(struct baseline *bl, const char *op, int r, struct buf *rec,
     char **cause)
 {
-	if (r == -1 || buf_failed(rec) || rec->data == NULL) {
-		*cause = xstrdup("out of memory building a record");
+	if (r == -1)
 		return -1;
-	}
 	return baseline_outbox_add(bl, op, rec->data, rec->len, cause);
 }
 
@@ -414,60 +287,31 @@ scan_error(struct baseline *bl, const char *db, const char *name,
 	int		 r;
 
 	buf_init(&rec, RECORD_MAX);
-	r = record_error(&rec, db, name, 0, msg, "scan");
-	r = scan_queue(bl, "error", r, &rec, cause);
+	r = scan_queue(bl, "error", event_error(&rec, db, name, 0, msg, cause),
+	    &rec, cause);
 	buf_free(&rec);
 	return r;
 }
 
-/* Queue a row record: op, table, pk, changed, src, by. */
-static int
-scan_row_record(struct tscan *t, const char *op, const unsigned char *key,
-    size_t keylen, const struct buf *changed, char **cause)
-{
-	struct buf	 pk;
-	int		 r;
-
-	buf_init(&pk, BUF_NOCAP);
-	if (rowenc_key_text(&pk, t->s, key, keylen,
-	    RECORD_PK_VALUE_MAX) == -1) {
-		buf_free(&pk);
-		*cause = xstrdup("stored key does not decode");
-		return -1;
-	}
-	r = record_row(&t->rec, op, t->s->db, t->s->name, buf_str(&pk), pk.len,
-	    changed != NULL ? buf_str(changed) : "",
-	    changed != NULL ? changed->len : 0, "scan", NULL);
-	r = scan_queue(t->run->bl, op, r, &t->rec, cause);
-	buf_free(&pk);
-	return r;
-}
-
-/* The names of the columns whose tags differ, comma-separated. */
-static int
+/*
+ * The names of the columns whose tags differ, into names (nhashed long);
+ * none when the stored tags are not comparable.
+ */
+static size_t
 scan_changed(struct tscan *t, const struct diff_row *old,
-    const unsigned char *tags, struct buf *out)
+    const unsigned char *tags, const char **names)
 {
-	const char	*name;
-	size_t		 i;
-	int		 any = 0;
+	size_t	 i, n = 0;
 
 	if (old->tagslen != t->nhashed * ROWENC_TAG_LEN)
-		return buf_adds(out, "%3F");
+		return 0;
 	for (i = 0; i < t->nhashed; i++) {
 		if (memcmp(old->tags + i * ROWENC_TAG_LEN,
 		    tags + i * ROWENC_TAG_LEN, ROWENC_TAG_LEN) == 0)
 			continue;
-		name = t->s->cols[t->colidx[i]].name;
-		if ((any && buf_addc(out, ',') == -1) ||
-		    record_name(out, name) == -1)
-			return -1;
-		any = 1;
+		names[n++] = t->s->cols[t->colidx[i]].name;
 	}
-	/* Only a tag collision (2^-64 per column) can get here. */
-	if (!any)
-		return buf_adds(out, "%3F");
-	return 0;
+	return n;
 }
 
 static int
@@ -476,7 +320,8 @@ scan_emit(void *arg, enum diff_event ev, const struct diff_row *old,
 {
 	struct tscan	*t = arg;
 	struct diff_row	 row;
-	struct buf	 changed;
+	const char	**names;
+	size_t		 n;
 	int		 r;
 
 	switch (ev) {
@@ -492,8 +337,8 @@ scan_emit(void *arg, enum diff_event ev, const struct diff_row *old,
 		if (!t->report)
 			return 0;
 		t->run->stats.deletes++;
-		return scan_row_record(t, "delete", old->key, old->keylen,
-		    NULL, cause);
+		return scan_queue(t->run->bl, "delete", event_delete(&t->rec,
+		    t->s, old->key, old->keylen, cause), &t->rec, cause);
 	case DIFF_ADDED:
 	case DIFF_CHANGED:
 		break;
@@ -509,25 +354,21 @@ scan_emit(void *arg, enum diff_event ev, const struct diff_row *old,
 		return 0;
 	if (ev == DIFF_ADDED) {
 		t->run->stats.inserts++;
-		return scan_row_record(t, "insert", new->key, new->keylen,
-		    NULL, cause);
+		return scan_queue(t->run->bl, "insert", event_insert(&t->rec,
+		    t->s, new->key, new->keylen, cause), &t->rec, cause);
 	}
 	if (!t->updates)
 		return 0;
 	t->run->stats.updates++;
-	buf_init(&changed, BUF_NOCAP);
 	/* Under the old encoding, old tags are compared with old tags. */
 	if (t->nlegacy != 0)
 		rowenc_tags(t->re, (const char *const *)t->ovals, t->olens,
 		    t->nhashed, t->otags);
-	if (scan_changed(t, old, t->nlegacy != 0 ? t->otags : t->tags,
-	    &changed) == -1) {
-		*cause = xstrdup("out of memory");
-		return -1;
-	}
-	r = scan_row_record(t, "update", new->key, new->keylen, &changed,
-	    cause);
-	buf_free(&changed);
+	names = xcalloc(t->nhashed + 1, sizeof *names);
+	n = scan_changed(t, old, t->nlegacy != 0 ? t->otags : t->tags, names);
+	r = scan_queue(t->run->bl, "update", event_update(&t->rec, t->s,
+	    new->key, new->keylen, names, n, cause), &t->rec, cause);
+	free(names);
 	return r;
 }
 
@@ -540,39 +381,6 @@ scan_next(void *arg, struct diff_row *row, char **cause)
 }
 
 static const struct diff_ops scan_diff_ops = { scan_next, scan_emit };
-
-/*
- * Append a chunk ending at hi (NULL: open-ended) to the chunks kept. An
- * empty chunk that is not the last is dropped: its range joins the next.
- */
-static void
-scan_chunk_push(struct tscan *t, const unsigned char *hi, size_t hilen,
-    uint64_t nrows, const unsigned char agg[ROWENC_AGG_LEN])
-{
-	struct baseline_chunk	*c;
-
-	if (nrows == 0 && hi != NULL)
-		return;
-	t->chunks = xreallocarray(t->chunks, t->nchunks + 1,
-	    sizeof *t->chunks);
-	c = &t->chunks[t->nchunks++];
-	memset(c, 0, sizeof *c);
-	if (hi != NULL) {
-		c->hi = (unsigned char *)xmemdup(hi, hilen);
-		c->hilen = hilen;
-	}
-	c->nrows = (int64_t)nrows;
-	memcpy(c->agg, agg, sizeof c->agg);
-}
-
-/* Close the chunk being built at the row with key hi. */
-static void
-scan_chunk_close(struct tscan *t, const unsigned char *hi, size_t hilen)
-{
-	scan_chunk_push(t, hi, hilen, t->crows, t->cagg);
-	t->crows = 0;
-	memset(t->cagg, 0, sizeof t->cagg);
-}
 
 static int
 scan_row(void *arg, const char *const *vals, const unsigned long *lens)
@@ -618,44 +426,17 @@ scan_row(void *arg, const char *const *vals, const unsigned long *lens)
 	if (diff_feed(t->diff, &row, &t->cause) == -1 ||
 	    scan_pace(t, 1) == -1)
 		return -1;
-	if (t->chunk == 0)
-		return 0;
-	if (rowenc_chunk_hash(vals, lens, t->nhashed, t->varlen,
-	    t->cagg) == -1) {
-		t->cause = xstrdup("chunk hash failed");
-		return -1;
-	}
-	if (++t->crows == t->chunk)
-		scan_chunk_close(t, row.key, row.keylen);
+	if (t->chunk != 0)
+		scan_chunk_row(t, vals, lens, row.key, row.keylen);
 	return 0;
 }
 
-/* The MAC over a table entry: everything but the MAC itself. */
 static int
 scan_entry_mac(struct scan *sc, const char *db, const char *name,
     const struct baseline_entry *e, unsigned char out[ROWENC_MAC_LEN],
     char **cause)
 {
-	struct buf	 b;
-	int		 r;
-
-	buf_init(&b, BUF_NOCAP);
-	buf_printf(&b, "%lld %zu %zu %zu %lld %d %lld %lld ",
-	    (long long)e->tid, strlen(db), strlen(name), e->schemalen,
-	    (long long)e->nrows, e->state, (long long)e->last_scan,
-	    (long long)e->chunk);
-	buf_adds(&b, db);
-	buf_adds(&b, name);
-	buf_add(&b, e->schema, e->schemalen);
-	buf_add(&b, e->fp, sizeof e->fp);
-	if (b.data == NULL) {
-		*cause = xstrdup("out of memory");
-		return -1;
-	}
-	r = rowenc_mac(sc->key, sc->keylen, "dbsyscheck table v1", b.data,
-	    b.len, out, cause);
-	buf_free(&b);
-	return r;
+	return seal_entry(sc->key, sc->keylen, db, name, e, out, cause);
 }
 
 static int
@@ -693,9 +474,9 @@ scan_missing(struct tscan *t, const struct conf_table *ct,
 	e.state = BASELINE_MISSING;
 	r = scan_entry_put(t->run, ct->db, ct->name, &e, cause);
 	if (r == 0) {
-		r = record_count(&t->rec, "missing", ct->db, ct->name, "rows",
-		    (unsigned long long)e.nrows, "scan", NULL);
-		r = scan_queue(t->run->bl, "missing", r, &t->rec, cause);
+		r = scan_queue(t->run->bl, "missing", event_missing(&t->rec,
+		    ct->db, ct->name, (uint64_t)e.nrows, cause), &t->rec,
+		    cause);
 		t->run->stats.events++;
 	}
 	baseline_entry_clear(&e);
@@ -732,8 +513,8 @@ scan_plan(struct tscan *t, struct baseline_entry *e, int stored,
 		/* Its entry was removed: this is no first scan. */
 		*first = 0;
 		t->run->stats.events++;
-		return scan_queue(t->run->bl, "schema", record_schema(&t->rec,
-		    t->s->db, t->s->name, 1, "", 0, "rows", "scan"), &t->rec,
+		return scan_queue(t->run->bl, "schema", event_schema(&t->rec,
+		    t->s->db, t->s->name, 1, "", 0, "rows", cause), &t->rec,
 		    cause);
 	}
 	if (scan_entry_mac(t->run, t->s->db, t->s->name, e, mac, cause) == -1)
@@ -742,7 +523,7 @@ scan_plan(struct tscan *t, struct baseline_entry *e, int stored,
 	if (authentic)
 		old = schema_decode(e->schema, e->schemalen, &derr);
 	free(derr);
-	/* Uncapped: record_schema fits the lists into the record. */
+	/* Uncapped: event_schema fits the lists into the record. */
 	buf_init(&why, BUF_NOCAP);
 	/* An entry that fails authentication is not trusted at all. */
 	what = SCHEMA_COLUMNS | SCHEMA_KEY;
@@ -776,10 +557,10 @@ scan_plan(struct tscan *t, struct baseline_entry *e, int stored,
 		t->report = 0;
 	if (mode == SCAN_REPORT) {
 		t->run->stats.events++;
-		if (scan_queue(t->run->bl, "schema", record_schema(&t->rec,
+		if (scan_queue(t->run->bl, "schema", event_schema(&t->rec,
 		    t->s->db, t->s->name, !authentic, buf_str(&why), why.len,
 		    (what & SCHEMA_KEY) ? "rows" : (what & SCHEMA_COLUMNS) ?
-		    "updates" : NULL, "scan"), &t->rec, cause) == -1) {
+		    "updates" : NULL, cause), &t->rec, cause) == -1) {
 			buf_free(&why);
 			return -1;
 		}
@@ -810,51 +591,8 @@ tscan_free(struct tscan *t)
 	free(t->cause);
 }
 
-/* The MAC of a stored chunk: table, position, bound, count, aggregate. */
-static int
-scan_chunk_mac(struct scan *sc, int64_t tid, const struct baseline_chunk *c,
-    unsigned char out[ROWENC_MAC_LEN], char **cause)
-{
-	struct buf	 b;
-	int		 r;
-
-	buf_init(&b, BUF_NOCAP);
-	buf_printf(&b, "%lld %lld %lld %d %zu ", (long long)tid,
-	    (long long)c->n, (long long)c->nrows, c->hi != NULL, c->hilen);
-	if (c->hi != NULL)
-		buf_add(&b, c->hi, c->hilen);
-	buf_add(&b, c->agg, sizeof c->agg);
-	if (b.data == NULL) {
-		*cause = xstrdup("out of memory");
-		return -1;
-	}
-	r = rowenc_mac(sc->key, sc->keylen, "dbsyscheck chunk v1", b.data,
-	    b.len, out, cause);
-	buf_free(&b);
-	return r;
-}
-
-/* Replace the stored chunks of the table with those kept in t. */
-static int
-scan_chunks_store(struct tscan *t, char **cause)
-{
-	struct baseline_chunk	*c;
-	size_t			 i;
-
-	if (baseline_chunks_clear(t->run->bl, t->tid, cause) == -1)
-		return -1;
-	for (i = 0; i < t->nchunks; i++) {
-		c = &t->chunks[i];
-		c->n = (int64_t)i;
-		if (scan_chunk_mac(t->run, t->tid, c, c->mac, cause) == -1 ||
-		    baseline_chunk_put(t->run->bl, t->tid, c, cause) == -1)
-			return -1;
-	}
-	return 0;
-}
-
 /* Stream the rows after lo up to hi through a fresh diff. */
-static int
+int
 scan_range(struct tscan *t, const struct keyvals *lo, const unsigned char *lok,
     size_t loklen, const struct keyvals *hi, const unsigned char *hik,
     size_t hiklen, char **cause)
@@ -881,125 +619,6 @@ scan_range(struct tscan *t, const struct keyvals *lo, const unsigned char *lok,
 	if (diff_finish(t->diff, cause) == -1)
 		return -1;
 	return baseline_cursor_finish(t->cur, cause);
-}
-
-struct bound {
-	struct buf	 store;
-	const char	**vals;
-	unsigned long	*lens;
-	struct keyvals	 kv;
-};
-
-static int
-scan_bound(struct tscan *t, struct bound *b, const unsigned char *key,
-    size_t keylen, char **cause)
-{
-	if (rowenc_key_values(t->s, key, keylen, &b->store, b->vals,
-	    b->lens) == -1) {
-		*cause = xstrdup("stored chunk bound does not decode");
-		return -1;
-	}
-	b->kv.vals = b->vals;
-	b->kv.lens = b->lens;
-	return 0;
-}
-
-/*
- * Chunk mode: ask the server for the count and aggregate of every stored
- * chunk; fetch and diff row by row only the chunks that differ (or whose
- * stored entry fails authentication). A chunk that grew past twice the
- * chunk size is split while it is fetched.
- */
-static int
-scan_chunked(struct tscan *t, const struct baseline_chunk *old, size_t nold,
-    unsigned long size, char **cause)
-{
-	struct scan		*sc = t->run;
-	const struct baseline_chunk *c;
-	struct bound		 lo, hi;
-	unsigned char		 mac[ROWENC_MAC_LEN], agg[ROWENC_AGG_LEN];
-	const unsigned char	*lok = NULL;
-	size_t			 loklen = 0, i;
-	uint64_t		 count, oversize, total = 0;
-	int			 r = -1, dirty = 0, authentic;
-
-	memset(&lo, 0, sizeof lo);
-	memset(&hi, 0, sizeof hi);
-	buf_init(&lo.store, BUF_NOCAP);
-	buf_init(&hi.store, BUF_NOCAP);
-	lo.vals = xcalloc(t->s->nkey, sizeof *lo.vals);
-	lo.lens = xcalloc(t->s->nkey, sizeof *lo.lens);
-	hi.vals = xcalloc(t->s->nkey, sizeof *hi.vals);
-	hi.lens = xcalloc(t->s->nkey, sizeof *hi.lens);
-	for (i = 0; i < nold; i++) {
-		c = &old[i];
-		if (*sc->stop) {
-			*cause = xstrdup("interrupted by a signal");
-			goto out;
-		}
-		if ((c->hi == NULL) != (i + 1 == nold)) {
-			*cause = xstrdup("stored chunks are malformed");
-			goto out;
-		}
-		if (c->hi != NULL &&
-		    scan_bound(t, &hi, c->hi, c->hilen, cause) == -1)
-			goto out;
-		if (scan_chunk_mac(sc, t->tid, c, mac, cause) == -1 ||
-		    scan_wait_load(sc, sc->src, cause) == -1)
-			goto out;
-		authentic = util_timingsafe_eq(mac, c->mac, sizeof mac) &&
-		    c->n == (int64_t)i;
-		if (source_chunk(sc->src, t->s, lok != NULL ? &lo.kv : NULL,
-		    c->hi != NULL ? &hi.kv : NULL, &count, agg, &oversize,
-		    cause) == -1)
-			goto out;
-		if (authentic && oversize == 0 && count == (uint64_t)c->nrows &&
-		    memcmp(agg, c->agg, sizeof agg) == 0) {
-			scan_chunk_push(t, c->hi, c->hilen, count, agg);
-			if (scan_pace(t, count) == -1) {
-				*cause = t->cause;
-				t->cause = NULL;
-				goto out;
-			}
-		} else {
-			dirty = 1;
-			t->chunk = count > 2 * (uint64_t)size ? size : 0;
-			t->crows = 0;
-			memset(t->cagg, 0, sizeof t->cagg);
-			t->nrows = 0;
-			if (scan_range(t, lok != NULL ? &lo.kv : NULL, lok,
-			    loklen, c->hi != NULL ? &hi.kv : NULL, c->hi,
-			    c->hilen, cause) == -1)
-				goto out;
-			count = t->nrows;
-			if (t->chunk != 0)
-				scan_chunk_close(t, c->hi, c->hilen);
-			else
-				scan_chunk_push(t, c->hi, c->hilen, count, agg);
-			t->chunk = 0;
-		}
-		total += count;
-		if (c->hi != NULL && t->nchunks > 0 &&
-		    t->chunks[t->nchunks - 1].hi != NULL) {
-			/* The next chunk starts after the last kept bound. */
-			lok = t->chunks[t->nchunks - 1].hi;
-			loklen = t->chunks[t->nchunks - 1].hilen;
-			if (scan_bound(t, &lo, lok, loklen, cause) == -1)
-				goto out;
-		}
-	}
-	if (nold != t->nchunks)
-		dirty = 1;
-	t->nrows = total;
-	r = dirty ? scan_chunks_store(t, cause) : 0;
-out:
-	buf_free(&lo.store);
-	buf_free(&hi.store);
-	free(lo.vals);
-	free(lo.lens);
-	free(hi.vals);
-	free(hi.lens);
-	return r;
 }
 
 /* Read column col once more after the hashed ones, in encoding enc. */
@@ -1079,24 +698,27 @@ scan_rekey(struct tscan *t, int oldenc, char **cause)
 	return baseline_table_clear(t->run->bl, t->tid, cause);
 }
 
-static int
-scan_table_body(struct tscan *t, const struct conf_table *ct,
-    enum scan_mode mode, char **cause)
-{
-	struct scan		*sc = t->run;
-	struct baseline_entry	 e;
-	struct baseline_chunk	*old = NULL;
-	struct buf		 enc;
+/* What the plan decided for one table, and what the stream needs. */
+struct tplan {
+	struct baseline_entry	 e;	/* the stored entry, then the new */
+	int			 stored;	/* e was stored */
+	int			 first;		/* op=baseline */
+	int			 same;		/* rows compare */
+	int			 oldenc;	/* their encoding */
+	int			 rekey;		/* keys differ */
+	int			 empty;		/* emptied */
 	unsigned char		 fp[SCHEMA_FP_LEN];
-	size_t			 i, n, k, nold = 0;
-	int			 r, stored, first, same, oldenc, chunked = 0;
-	int			 empty = 0, rekey = 0;
+	struct baseline_chunk	*old;		/* chunks to compare */
+	size_t			 nold;
+	struct buf		 enc;		/* the new e.schema */
+};
 
-	r = source_describe(sc->src, ct->db, ct->name, &t->s, cause);
-	if (r == 1)
-		return scan_missing(t, ct, mode, cause);
-	if (r == -1)
-		return -1;
+/* Set up the pass over a table just described. */
+static int
+scan_open(struct tscan *t, const struct conf_table *ct, char **cause)
+{
+	struct scan	*sc = t->run;
+
 	if (schema_apply_conf(t->s, ct, cause) == -1)
 		return -1;
 	if (ct->chunk != 0 && schema_chunkable(t->s, cause) == -1)
@@ -1110,156 +732,200 @@ scan_table_body(struct tscan *t, const struct conf_table *ct,
 	t->re = rowenc_create(sc->key, sc->keylen, ct->db, ct->name, cause);
 	if (t->re == NULL)
 		return -1;
-	t->rps = ct->max_rows_per_second != 0 ? ct->max_rows_per_second :
-	    sc->limits.max_rows_per_second;
-	t->start = scan_now();
-	t->next_check = t->start + 1;
+	pace_table(&sc->pace, ct->max_rows_per_second != 0 ?
+	    ct->max_rows_per_second : sc->limits.max_rows_per_second);
+	return 0;
+}
 
-	memset(&e, 0, sizeof e);
-	if ((stored = baseline_table_get(sc->bl, ct->db, ct->name, &e,
-	    cause)) == -1)
-		return -1;
-	schema_fingerprint(t->s, fp);
-	t->tid = e.tid;
-	if (scan_plan(t, &e, stored, mode, fp, &first, &same, &oldenc,
-	    cause) == -1) {
-		baseline_entry_clear(&e);
-		return -1;
-	}
-	/*
-	 * Rows stored under an older encoding version (docs/DESIGN.md,
-	 * "Encoding changes"). When the key encoding of a key column
-	 * changed, the stored keys are not those of the rows: two passes
-	 * (scan_rekey). Otherwise one: the columns whose encoding changed
-	 * are read in both, and every row is compared under the old one and
-	 * stored under the new.
-	 */
-	if (stored && mode == SCAN_REPORT && t->report &&
-	    oldenc != SCHEMA_ENC) {
+/*
+ * Rows stored under an older encoding version (docs/DESIGN.md,
+ * "Encoding changes"). When the key encoding of a key column changed,
+ * the stored keys are not those of the rows: two passes (scan_rekey).
+ * Otherwise one: the columns whose encoding changed are read in both,
+ * and every row is compared under the old one and stored under the new.
+ */
+static void
+scan_legacy(struct tscan *t, struct tplan *p, enum scan_mode mode)
+{
+	size_t	 i, n, k;
+
+	if (p->stored && mode == SCAN_REPORT && t->report &&
+	    p->oldenc != SCHEMA_ENC) {
 		for (k = 0; k < t->s->nkey; k++) {
 			i = t->s->key[k];
-			if (schema_keyenc(&t->s->cols[i], oldenc) !=
+			if (schema_keyenc(&t->s->cols[i], p->oldenc) !=
 			    t->s->cols[i].keyenc)
-				rekey = 1;
+				p->rekey = 1;
 		}
 	}
-	if (stored && same && mode == SCAN_REPORT && oldenc != SCHEMA_ENC &&
-	    !rekey) {
-		for (n = 0; n < t->nhashed; n++) {
-			i = t->colidx[n];
-			if (schema_colenc(&t->s->cols[i], oldenc) ==
-			    t->s->cols[i].enc)
-				continue;
-			scan_extra(t, i, schema_colenc(&t->s->cols[i], oldenc));
-			t->legacy = xreallocarray(t->legacy, t->nlegacy + 1,
-			    sizeof *t->legacy);
-			t->legacy[t->nlegacy++] = n;
-		}
-		if (t->nlegacy != 0) {
-			t->ovals = xcalloc(t->nhashed, sizeof *t->ovals);
-			t->olens = xcalloc(t->nhashed, sizeof *t->olens);
-			t->otags = xcalloc(t->nhashed, ROWENC_TAG_LEN);
-		}
+	if (!p->stored || !p->same || mode != SCAN_REPORT ||
+	    p->oldenc == SCHEMA_ENC || p->rekey)
+		return;
+	for (n = 0; n < t->nhashed; n++) {
+		i = t->colidx[n];
+		if (schema_colenc(&t->s->cols[i], p->oldenc) ==
+		    t->s->cols[i].enc)
+			continue;
+		scan_extra(t, i, schema_colenc(&t->s->cols[i], p->oldenc));
+		t->legacy = xreallocarray(t->legacy, t->nlegacy + 1,
+		    sizeof *t->legacy);
+		t->legacy[t->nlegacy++] = n;
 	}
-	/* A reset builds the table's rows anew, never reading the old. */
-	if (stored && mode == SCAN_RESET &&
-	    baseline_table_clear(sc->bl, t->tid, cause) == -1) {
-		baseline_entry_clear(&e);
+	if (t->nlegacy != 0) {
+		t->ovals = xcalloc(t->nhashed, sizeof *t->ovals);
+		t->olens = xcalloc(t->nhashed, sizeof *t->olens);
+		t->otags = xcalloc(t->nhashed, ROWENC_TAG_LEN);
+	}
+}
+
+/*
+ * Plan the pass: compare the description with the stored entry (records
+ * for a changed schema or an emptied table), choose the encodings, and
+ * load the stored chunks when they can be compared as they are.
+ */
+static int
+scan_prepare(struct tscan *t, const struct conf_table *ct,
+    enum scan_mode mode, struct tplan *p, char **cause)
+{
+	struct scan	*sc = t->run;
+	int		 r = -1;
+
+	if ((p->stored = baseline_table_get(sc->bl, ct->db, ct->name, &p->e,
+	    cause)) == -1)
 		return -1;
-	}
+	if (schema_fingerprint(t->s, p->fp, cause) == -1)
+		goto out;
+	t->tid = p->e.tid;
+	if (scan_plan(t, &p->e, p->stored, mode, p->fp, &p->first, &p->same,
+	    &p->oldenc, cause) == -1)
+		goto out;
+	scan_legacy(t, p, mode);
+	/* A reset builds the table's rows anew, never reading the old. */
+	if (p->stored && mode == SCAN_RESET &&
+	    baseline_table_clear(sc->bl, t->tid, cause) == -1)
+		goto out;
 	/*
 	 * A table that lost all of its many rows (TRUNCATE, DELETE without
 	 * WHERE) gives one record, not a flood of deletes.
 	 */
-	if (stored && mode == SCAN_REPORT && t->report &&
-	    e.nrows > SCAN_EMPTIED_MIN) {
-		if (source_empty(sc->src, t->s, &empty, cause) == -1) {
-			baseline_entry_clear(&e);
-			return -1;
-		}
-		if (empty) {
+	if (p->stored && mode == SCAN_REPORT && t->report &&
+	    p->e.nrows > SCAN_EMPTIED_MIN) {
+		if (source_empty(sc->src, t->s, &p->empty, cause) == -1)
+			goto out;
+		if (p->empty) {
 			t->report = 0;
 			sc->stats.events++;
-			if (scan_queue(sc->bl, "schema", record_count(&t->rec,
-			    "schema", t->s->db, t->s->name, "emptied",
-			    (unsigned long long)e.nrows, "scan", NULL),
-			    &t->rec, cause) == -1) {
-				baseline_entry_clear(&e);
-				return -1;
-			}
+			if (scan_queue(sc->bl, "schema", event_emptied(&t->rec,
+			    t->s->db, t->s->name, (uint64_t)p->e.nrows, cause),
+			    &t->rec, cause) == -1)
+				goto out;
 		}
 	}
 	/* Chunks stored under an old encoding are laid out anew. */
-	if (ct->chunk != 0 && mode == SCAN_REPORT && same && !empty &&
-	    t->nlegacy == 0 && !rekey &&
-	    e.chunk == (int64_t)ct->chunk && e.state == BASELINE_PRESENT) {
-		if (baseline_chunks_get(sc->bl, t->tid, &old, &nold,
-		    cause) == -1) {
-			baseline_entry_clear(&e);
-			return -1;
-		}
-		chunked = nold > 0;
-	}
-	baseline_entry_clear(&e);
+	if (ct->chunk != 0 && mode == SCAN_REPORT && p->same && !p->empty &&
+	    t->nlegacy == 0 && !p->rekey &&
+	    p->e.chunk == (int64_t)ct->chunk &&
+	    p->e.state == BASELINE_PRESENT &&
+	    baseline_chunks_get(sc->bl, t->tid, &p->old, &p->nold,
+	    cause) == -1)
+		goto out;
+	r = 0;
+out:
+	baseline_entry_clear(&p->e);
+	return r;
+}
 
-	buf_init(&enc, BUF_NOCAP);
-	if (schema_encode(t->s, &enc) == -1) {
+/* Stream the table: the stored chunks that differ, or every row. */
+static int
+scan_stream(struct tscan *t, const struct conf_table *ct, struct tplan *p,
+    char **cause)
+{
+	struct scan	*sc = t->run;
+
+	if (schema_encode(t->s, &p->enc) == -1) {
 		*cause = xstrdup("out of memory");
-		goto fail;
+		return -1;
 	}
-	e.schema = (unsigned char *)enc.data;
-	e.schemalen = enc.len;
-	memcpy(e.fp, fp, sizeof e.fp);
-	e.state = BASELINE_PRESENT;
-	e.last_scan = (int64_t)time(NULL);
-	e.chunk = (int64_t)ct->chunk;
+	p->e.schema = (unsigned char *)p->enc.data;
+	p->e.schemalen = p->enc.len;
+	memcpy(p->e.fp, p->fp, sizeof p->e.fp);
+	p->e.state = BASELINE_PRESENT;
+	p->e.last_scan = (int64_t)time(NULL);
+	p->e.chunk = (int64_t)ct->chunk;
 	if (t->tid == 0) {
-		if (scan_entry_put(sc, ct->db, ct->name, &e, cause) == -1)
-			goto fail;
-		t->tid = e.tid;
+		if (scan_entry_put(sc, ct->db, ct->name, &p->e, cause) == -1)
+			return -1;
+		t->tid = p->e.tid;
 	}
+	if (p->nold > 0)
+		return scan_chunked(t, p->old, p->nold, ct->chunk, cause);
+	if (p->rekey && scan_rekey(t, p->oldenc, cause) == -1)
+		return -1;
+	/* A full pass; in chunk mode it lays out the chunks anew. */
+	t->chunk = ct->chunk;
+	if (scan_wait_load(sc, sc->src, cause) == -1 ||
+	    scan_range(t, NULL, NULL, 0, NULL, NULL, 0, cause) == -1)
+		return -1;
+	if (t->chunk != 0)
+		scan_chunk_close(t, NULL, 0);
+	if ((t->chunk != 0 || p->stored) && scan_chunks_store(t, cause) == -1)
+		return -1;
+	return 0;
+}
 
-	if (chunked) {
-		if (scan_chunked(t, old, nold, ct->chunk, cause) == -1)
-			goto fail;
-	} else {
-		if (rekey && scan_rekey(t, oldenc, cause) == -1)
-			goto fail;
-		/* A full pass; in chunk mode it lays out the chunks anew. */
-		t->chunk = ct->chunk;
-		if (scan_wait_load(sc, sc->src, cause) == -1)
-			goto fail;
-		if (scan_range(t, NULL, NULL, 0, NULL, NULL, 0, cause) == -1)
-			goto fail;
-		if (t->chunk != 0)
-			scan_chunk_close(t, NULL, 0);
-		if ((t->chunk != 0 || stored) &&
-		    scan_chunks_store(t, cause) == -1)
-			goto fail;
-	}
+/* Store the table's new entry and queue op=baseline or op=reset. */
+static int
+scan_finish(struct tscan *t, const struct conf_table *ct,
+    enum scan_mode mode, struct tplan *p, char **cause)
+{
+	struct scan	*sc = t->run;
+	int		 r;
+
 	sc->stats.rows += t->nrows;
 	if (sc->progress != NULL)
-		sc->progress(sc->progress_arg, t->s->db, t->s->name, t->seen, 1);
+		sc->progress(sc->progress_arg, t->s->db, t->s->name,
+		    sc->pace.seen, 1);
+	p->e.nrows = (int64_t)t->nrows;
+	if (scan_entry_put(sc, ct->db, ct->name, &p->e, cause) == -1)
+		return -1;
+	if (!p->first && mode != SCAN_RESET)
+		return 0;
+	sc->stats.events++;
+	if (p->first)
+		r = event_baseline(&t->rec, t->s->db, t->s->name, t->nrows,
+		    cause);
+	else
+		r = event_reset(&t->rec, t->s->db, t->s->name, t->nrows,
+		    sc->by, cause);
+	return scan_queue(sc->bl, p->first ? "baseline" : "reset", r, &t->rec,
+	    cause);
+}
 
-	e.nrows = (int64_t)t->nrows;
-	if (scan_entry_put(sc, ct->db, ct->name, &e, cause) == -1)
-		goto fail;
-	if (first || mode == SCAN_RESET) {
-		sc->stats.events++;
-		if (scan_queue(sc->bl, first ? "baseline" : "reset",
-		    record_count(&t->rec, first ? "baseline" : "reset",
-		    t->s->db, t->s->name, "rows", (unsigned long long)t->nrows,
-		    "scan", first ? NULL : sc->by), &t->rec, cause) == -1)
-			goto fail;
-	}
-	baseline_chunks_free(old, nold);
-	buf_free(&enc);
-	return 0;
+/* One table: describe, plan, stream, finish. */
+static int
+scan_table_body(struct tscan *t, const struct conf_table *ct,
+    enum scan_mode mode, char **cause)
+{
+	struct tplan	 p;
+	int		 r;
 
-fail:
-	baseline_chunks_free(old, nold);
-	buf_free(&enc);
-	return -1;
+	r = source_describe(t->run->src, ct->db, ct->name, &t->s, cause);
+	if (r == 1)
+		return scan_missing(t, ct, mode, cause);
+	if (r == -1)
+		return -1;
+	memset(&p, 0, sizeof p);
+	buf_init(&p.enc, BUF_NOCAP);
+	if (scan_open(t, ct, cause) == -1 ||
+	    scan_prepare(t, ct, mode, &p, cause) == -1 ||
+	    scan_stream(t, ct, &p, cause) == -1 ||
+	    scan_finish(t, ct, mode, &p, cause) == -1)
+		r = -1;
+	else
+		r = 0;
+	baseline_chunks_free(p.old, p.nold);
+	buf_free(&p.enc);
+	return r;
 }
 
 /*
@@ -1277,6 +943,9 @@ scan_table(struct scan *sc, const struct conf_table *ct,
 
 	memset(&t, 0, sizeof t);
 	t.run = sc;
+	pace_init(&sc->pace, &pace_clock_real, sc->stop,
+	    sc->limits.max_threads_running, sc->progress != NULL,
+	    &sc->stats.pauses, &sc->stats.paused);
 	buf_init(&t.key, BUF_NOCAP);
 	buf_init(&t.rec, RECORD_MAX);
 	if (baseline_savepoint(sc->bl, cause) == -1)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 
 #include "conf.h"
@@ -558,19 +559,31 @@ schema_decode(const void *p, size_t len, char **cause)
  * SHA-256 of the encoded columns and key: what decides whether stored
  * digests can be compared (the watched triggers do not, nor the encoding
  * version, which scan.c bridges). Encoded as by version 1, so that the
- * fingerprints stored before version 2 stay valid.
+ * fingerprints stored before version 2 stay valid. -1 with *cause when
+ * it cannot be computed: a made-up value would report a false op=schema.
  */
-void
-schema_fingerprint(const struct schema *s, unsigned char out[SCHEMA_FP_LEN])
+int
+schema_fingerprint(const struct schema *s, unsigned char out[SCHEMA_FP_LEN],
+    char **cause)
 {
 	struct buf	 b;
-	unsigned int	 n = SCHEMA_FP_LEN;
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 n = sizeof md;
+	int		 r = -1;
 
 	buf_init(&b, BUF_NOCAP);
 	if (schema_encode_cols(s, 1, &b) == -1 ||
-	    EVP_Digest(b.data, b.len, out, &n, EVP_sha256(), NULL) != 1)
-		memset(out, 0, SCHEMA_FP_LEN);
+	    EVP_Digest(b.data, b.len, md, &n, EVP_sha256(), NULL) != 1 ||
+	    n != SCHEMA_FP_LEN) {
+		ERR_clear_error();
+		*cause = xstrdup("cannot compute the table's fingerprint");
+		goto out;
+	}
+	memcpy(out, md, SCHEMA_FP_LEN);
+	r = 0;
+out:
 	buf_free(&b);
+	return r;
 }
 
 static int

@@ -86,8 +86,8 @@ int		 schema_apply_conf(struct schema *, const struct conf_table *,
 		    char **);
 int		 schema_encode(const struct schema *, struct buf *);
 struct schema	*schema_decode(const void *, size_t, char **);
-void		 schema_fingerprint(const struct schema *,
-		    unsigned char[SCHEMA_FP_LEN]);
+int		 schema_fingerprint(const struct schema *,
+		    unsigned char[SCHEMA_FP_LEN], char **);
 int		 schema_compare(const struct schema *, const struct schema *,
 		    struct buf *);
 size_t		 schema_nhashed(const struct schema *);

@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "record.h"
+#include "rowenc.h"
 #include "source_mysql.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -900,9 +901,8 @@ source_chunk_result(MYSQL_RES *res, uint64_t *count, unsigned char agg[8],
     uint64_t *oversize, char **cause)
 {
 	MYSQL_ROW		 row;
-	const char		*errstr = NULL;
-	unsigned long long	 v = 0;
-	size_t			 i;
+	const char		*errstr = NULL, *operr = NULL;
+	int			 aggerr = 0;
 
 	row = mysql_fetch_row(res);
 	if (row == NULL || mysql_num_fields(res) != 3 || row[0] == NULL) {
@@ -911,15 +911,14 @@ source_chunk_result(MYSQL_RES *res, uint64_t *count, unsigned char agg[8],
 		return -1;
 	}
 	*count = (uint64_t)util_strtonum(row[0], 0, LLONG_MAX, &errstr);
-	if (row[1] != NULL && row[1][0] == '-')
-		v = (unsigned long long)strtoll(row[1], NULL, 10);
-	else if (row[1] != NULL)
-		v = strtoull(row[1], NULL, 10);
-	*oversize = row[2] != NULL ? strtoull(row[2], NULL, 10) : 0;
-	for (i = 0; i < 8; i++)
-		agg[i] = (unsigned char)(v >> (56 - 8 * i));
+	if (row[1] == NULL)
+		memset(agg, 0, 8);
+	else
+		aggerr = rowenc_agg_parse(row[1], agg);
+	*oversize = row[2] != NULL ?
+	    (uint64_t)util_strtonum(row[2], 0, LLONG_MAX, &operr) : 0;
 	mysql_free_result(res);
-	if (errstr != NULL) {
+	if (errstr != NULL || aggerr != 0 || operr != NULL) {
 		*cause = xstrdup("unexpected chunk result");
 		return -1;
 	}

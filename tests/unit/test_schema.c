@@ -10,10 +10,42 @@
 
 #include <cmocka.h>
 
+#include <openssl/evp.h>
+
 #include "buf.h"
 #include "conf.h"
 #include "schema.h"
 #include "xmalloc.h"
+
+/*
+ * EVP_Digest as schema.c sees it (linked with --wrap=EVP_Digest): the
+ * real one, or OpenSSL's failure while fail_digest is set.
+ */
+static int	 fail_digest;
+
+int	 __wrap_EVP_Digest(const void *, size_t, unsigned char *,
+	    unsigned int *, const EVP_MD *, ENGINE *);
+int	 __real_EVP_Digest(const void *, size_t, unsigned char *,
+	    unsigned int *, const EVP_MD *, ENGINE *);
+
+int
+__wrap_EVP_Digest(const void *data, size_t len, unsigned char *md,
+    unsigned int *mdlen, const EVP_MD *type, ENGINE *impl)
+{
+	if (fail_digest)
+		return 0;
+	return __real_EVP_Digest(data, len, md, mdlen, type, impl);
+}
+
+/* The fingerprint of s, which must be computed. */
+static void
+fp_ok(const struct schema *s, unsigned char out[SCHEMA_FP_LEN])
+{
+	char	*cause = NULL;
+
+	if (schema_fingerprint(s, out, &cause) != 0)
+		fail_msg("schema_fingerprint: %s", cause);
+}
 
 #define MALFORMED	"stored table description is malformed"
 #define BADVERSION	"stored table description has an unknown version"
@@ -636,8 +668,8 @@ test_round_trip_fingerprint(void **state)
 	encode(s, &b);
 	d = schema_decode(b.data, b.len, &cause);
 	assert_non_null(d);
-	schema_fingerprint(s, f1);
-	schema_fingerprint(d, f2);
+	fp_ok(s, f1);
+	fp_ok(d, f2);
 	assert_memory_equal(f1, f2, SCHEMA_FP_LEN);
 	buf_free(&b);
 	schema_free(d);
@@ -687,8 +719,8 @@ test_decode_version1(void **state)
 	schema_add_column(s, "fl", "float", NULL, NULL, 1, "float");
 	set_key(s, key, 1);
 	assert_int_equal(s->cols[1].enc, COLENC_DOUBLE);
-	schema_fingerprint(s, f1);
-	schema_fingerprint(d, f2);
+	fp_ok(s, f1);
+	fp_ok(d, f2);
 	assert_memory_equal(f1, f2, SCHEMA_FP_LEN);
 	schema_free(d);
 	schema_free(s);
@@ -867,10 +899,10 @@ test_fingerprint_type(void **state)
 
 	(void)state;
 	s = users();
-	schema_fingerprint(s, f1);
+	fp_ok(s, f1);
 	free(s->cols[3].type);
 	s->cols[3].type = xstrdup("bigint(20)");
-	schema_fingerprint(s, f2);
+	fp_ok(s, f2);
 	assert_memory_not_equal(f1, f2, SCHEMA_FP_LEN);
 	schema_free(s);
 }
@@ -885,11 +917,11 @@ test_fingerprint_ignore_mask(void **state)
 
 	(void)state;
 	s = users();
-	schema_fingerprint(s, f1);
+	fp_ok(s, f1);
 	s->cols[2].masked = 1;
-	schema_fingerprint(s, f2);
+	fp_ok(s, f2);
 	s->cols[2].hashed = 0;
-	schema_fingerprint(s, f3);
+	fp_ok(s, f3);
 	assert_memory_equal(f1, f2, SCHEMA_FP_LEN);
 	assert_memory_not_equal(f2, f3, SCHEMA_FP_LEN);
 	schema_free(s);
@@ -904,9 +936,9 @@ test_fingerprint_ignores_watch(void **state)
 
 	(void)state;
 	s = users();
-	schema_fingerprint(s, f1);
+	fp_ok(s, f1);
 	s->watch = xstrdup("trg\tAFTER INSERT");
-	schema_fingerprint(s, f2);
+	fp_ok(s, f2);
 	assert_memory_equal(f1, f2, SCHEMA_FP_LEN);
 	schema_free(s);
 }
@@ -930,9 +962,39 @@ test_fingerprint_golden(void **state)
 	schema_add_column(s, "id", "int", NULL, "", 1, "int");
 	set_key(s, key, 1);
 	s->watch = xstrdup("x\ty");
-	schema_fingerprint(s, fp);
+	fp_ok(s, fp);
 	schema_free(s);
 	assert_memory_equal(fp, want, SCHEMA_FP_LEN);
+}
+
+/*
+ * Ensure that a fingerprint that cannot be computed is an error, never a
+ * value (zeros) that differs from the stored one and reports a false
+ * op=schema.
+ */
+static void
+test_fingerprint_fails(void **state)
+{
+	struct schema	*s;
+	unsigned char	 fp[SCHEMA_FP_LEN], zero[SCHEMA_FP_LEN];
+	char		*cause = NULL;
+
+	(void)state;
+	s = schema_create("d", "t");
+	schema_add_column(s, "id", "int", NULL, "", 1, "int");
+	memset(fp, 0x77, sizeof fp);
+	memset(zero, 0, sizeof zero);
+	fail_digest = 1;
+	assert_int_equal(schema_fingerprint(s, fp, &cause), -1);
+	fail_digest = 0;
+	assert_non_null(cause);
+	assert_string_equal(cause, "cannot compute the table's fingerprint");
+	free(cause);
+	assert_memory_not_equal(fp, zero, sizeof fp);
+	cause = NULL;
+	assert_int_equal(schema_fingerprint(s, fp, &cause), 0);
+	assert_null(cause);
+	schema_free(s);
 }
 
 /* Ensure that every truncation of a good blob is refused cleanly. */
@@ -1507,6 +1569,7 @@ main(void)
 		cmocka_unit_test(test_fingerprint_ignore_mask),
 		cmocka_unit_test(test_fingerprint_ignores_watch),
 		cmocka_unit_test(test_fingerprint_golden),
+		cmocka_unit_test(test_fingerprint_fails),
 		cmocka_unit_test(test_decode_truncated),
 		cmocka_unit_test(test_decode_trailing),
 		cmocka_unit_test(test_decode_version),

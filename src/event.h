@@ -1,0 +1,56 @@
+/* Typed builders for every record the scanner writes: the owner of caps. */
+#ifndef EVENT_H
+#define EVENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+struct schema;
+
+/*
+ * Each builder writes one whole record body (docs/FORMAT.md) into b,
+ * which the caller owns and has given the cap RECORD_MAX (record.h), and
+ * returns 0; or -1 with an allocated *cause, b then failed. Values are
+ * cut at their caps (record.h: RECORD_PK_VALUE_MAX, RECORD_MSG_MAX, ...),
+ * which only this file and the UDF apply. db and name are the raw table
+ * names (db NULL: a run-level record), by the raw account (NULL: none);
+ * key is a key as rowenc_key encodes it for the schema's key columns.
+ */
+
+/* op=insert, op=delete: pk= from the stored key. */
+int	 event_insert(struct buf *, const struct schema *,
+	    const unsigned char *, size_t, char **);
+int	 event_delete(struct buf *, const struct schema *,
+	    const unsigned char *, size_t, char **);
+/* op=update: changed= the n names (n 0: "?", only a tag collision). */
+int	 event_update(struct buf *, const struct schema *,
+	    const unsigned char *, size_t, const char *const *, size_t,
+	    char **);
+/* op=error: tampered adds baseline=tampered; msg is cut. */
+int	 event_error(struct buf *, const char *, const char *, int,
+	    const char *, char **);
+/* op=missing rows=n: the table is gone. */
+int	 event_missing(struct buf *, const char *, const char *, uint64_t,
+	    char **);
+/*
+ * op=schema: the change fields as schema_compare writes them (fitted),
+ * tail "rows" or "updates" (rows=uncompared ...) or NULL.
+ */
+int	 event_schema(struct buf *, const char *, const char *, int,
+	    const char *, size_t, const char *, char **);
+/* op=schema emptied=n: a table of many rows is now empty. */
+int	 event_emptied(struct buf *, const char *, const char *, uint64_t,
+	    char **);
+/* op=baseline rows=n: a first scan. */
+int	 event_baseline(struct buf *, const char *, const char *, uint64_t,
+	    char **);
+/* op=reset rows=n by=: an operator's reset. */
+int	 event_reset(struct buf *, const char *, const char *, uint64_t,
+	    const char *, char **);
+/* op=summary: the counts of a report. */
+int	 event_summary(struct buf *, uint64_t, uint64_t, uint64_t, uint64_t,
+	    uint64_t, char **);
+
+#endif

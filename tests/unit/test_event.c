@@ -1,0 +1,187 @@
+/* Unit tests for event: every scanner record, byte for byte. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "buf.h"
+#include "event.h"
+#include "golden.h"
+#include "record.h"
+#include "rowenc.h"
+#include "schema.h"
+#include "xmalloc.h"
+
+#include "event_cases.h"
+
+/* Append "name\tbody\n" for a builder that must succeed. */
+static void
+line(struct buf *out, const char *name, struct buf *rec, int r, char *cause)
+{
+	if (r != 0)
+		fail_msg("%s: %s", name, cause != NULL ? cause : "-1");
+	assert_null(cause);
+	assert_false(buf_failed(rec));
+	assert_int_equal(record_check(rec->data, rec->len), 0);
+	buf_printf(out, "%s\t%s\n", name, buf_str(rec));
+}
+
+/*
+ * Ensure that every builder writes the record the builders of scan.c,
+ * main.c and report.c wrote before event.c (tests/data/events.golden was
+ * made with them), hostile names and values and caps included.
+ */
+static void
+test_golden(void **state)
+{
+	static const char *const names[] = EV_CHANGED_NAMES;
+	const char	*many[300];
+	struct schema	*s;
+	struct buf	 out, rec, key, why;
+	char		*cause = NULL, *msg, *by, *longkey;
+	size_t		 i;
+
+	(void)state;
+	buf_init(&out, BUF_NOCAP);
+	buf_init(&rec, RECORD_MAX);
+	buf_init(&key, BUF_NOCAP);
+	s = ev_schema();
+	ev_key(&key, "-7", EV_KEYB, sizeof EV_KEYB - 1);
+	line(&out, "insert", &rec, event_insert(&rec, s,
+	    (unsigned char *)key.data, key.len, &cause), cause);
+	line(&out, "delete", &rec, event_delete(&rec, s,
+	    (unsigned char *)key.data, key.len, &cause), cause);
+	line(&out, "update", &rec, event_update(&rec, s,
+	    (unsigned char *)key.data, key.len, names, 4, &cause), cause);
+	line(&out, "update-unknown", &rec, event_update(&rec, s,
+	    (unsigned char *)key.data, key.len, NULL, 0, &cause), cause);
+	for (i = 0; i < 300; i++)
+		many[i] = "col;umn";
+	line(&out, "update-long", &rec, event_update(&rec, s,
+	    (unsigned char *)key.data, key.len, many, 300, &cause), cause);
+	buf_reset(&key);
+	longkey = ev_longkey();
+	ev_key(&key, "9223372036854775807", longkey, EV_LONGKEY_LEN);
+	line(&out, "delete-longkey", &rec, event_delete(&rec, s,
+	    (unsigned char *)key.data, key.len, &cause), cause);
+
+	msg = ev_msg();
+	by = ev_by();
+	line(&out, "error", &rec, event_error(&rec, s->db, s->name, 0, msg,
+	    &cause), cause);
+	line(&out, "error-run", &rec, event_error(&rec, NULL, NULL, 0,
+	    EV_SHORTMSG, &cause), cause);
+	line(&out, "error-tampered", &rec, event_error(&rec, NULL, NULL, 1,
+	    msg, &cause), cause);
+	line(&out, "missing", &rec, event_missing(&rec, s->db, s->name, 123,
+	    &cause), cause);
+	line(&out, "schema-removed", &rec, event_schema(&rec, s->db, s->name,
+	    1, "", 0, "rows", &cause), cause);
+	buf_init(&why, BUF_NOCAP);
+	ev_why(&why);
+	line(&out, "schema-updates", &rec, event_schema(&rec, s->db, s->name,
+	    0, buf_str(&why), why.len, "updates", &cause), cause);
+	line(&out, "schema-rows", &rec, event_schema(&rec, s->db, s->name,
+	    1, buf_str(&why), why.len, "rows", &cause), cause);
+	buf_reset(&why);
+	buf_adds(&why, " watch=trg%3B1");
+	line(&out, "schema-watch", &rec, event_schema(&rec, s->db, s->name,
+	    0, buf_str(&why), why.len, NULL, &cause), cause);
+	line(&out, "emptied", &rec, event_emptied(&rec, s->db, s->name,
+	    UINT64_MAX, &cause), cause);
+	line(&out, "baseline", &rec, event_baseline(&rec, s->db, s->name, 0,
+	    &cause), cause);
+	line(&out, "reset", &rec, event_reset(&rec, s->db, s->name, 42, by,
+	    &cause), cause);
+	line(&out, "reset-short-by", &rec, event_reset(&rec, s->db, s->name,
+	    42, "root@localhost", &cause), cause);
+	line(&out, "summary", &rec, event_summary(&rec, 1, 22, 333, 0,
+	    UINT64_MAX, &cause), cause);
+	assert_false(buf_failed(&out));
+	golden_check("events.golden", out.data, out.len);
+	buf_free(&why);
+	buf_free(&out);
+	buf_free(&rec);
+	buf_free(&key);
+	free(msg);
+	free(by);
+	free(longkey);
+	schema_free(s);
+}
+
+/* Ensure that a buffer too small for the record fails with a cause. */
+static void
+test_buffer_fails(void **state)
+{
+	struct buf	 rec;
+	char		*cause = NULL;
+
+	(void)state;
+	buf_init(&rec, 20);
+	assert_int_equal(event_missing(&rec, "acme", "users", 1, &cause), -1);
+	assert_string_equal(cause, "out of memory building a record");
+	assert_true(buf_failed(&rec));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(event_summary(&rec, 1, 2, 3, 4, 5, &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	buf_free(&rec);
+}
+
+/* Ensure that a failed buffer is started afresh by the next builder. */
+static void
+test_buffer_reused(void **state)
+{
+	struct buf	 rec;
+	char		*cause = NULL;
+
+	(void)state;
+	buf_init(&rec, 30);
+	assert_int_equal(event_error(&rec, NULL, NULL, 0, "a long message "
+	    "that cannot fit", &cause), -1);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(event_error(&rec, NULL, NULL, 0, "x", &cause), 0);
+	assert_string_equal(buf_str(&rec), "op=error msg=x src=scan ;");
+	buf_free(&rec);
+}
+
+/* Ensure that a key that does not decode fails the row record. */
+static void
+test_bad_key(void **state)
+{
+	struct schema	*s;
+	struct buf	 rec;
+	char		*cause = NULL;
+
+	(void)state;
+	s = ev_schema();
+	buf_init(&rec, RECORD_MAX);
+	assert_int_equal(event_insert(&rec, s, (const unsigned char *)"\001",
+	    1, &cause), -1);
+	assert_string_equal(cause, "stored key does not decode");
+	free(cause);
+	buf_free(&rec);
+	schema_free(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_golden),
+		cmocka_unit_test(test_buffer_fails),
+		cmocka_unit_test(test_buffer_reused),
+		cmocka_unit_test(test_bad_key),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
