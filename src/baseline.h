@@ -5,16 +5,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cursor.h"
 #include "diff.h"
+#include "lock.h"
 
 /*
  * baseline_open returns a struct baseline that belongs to the caller
- * (baseline_close). Pointers handed out by baseline_cursor_next are
- * borrowed until the next call to it (puts and deletes in between leave
- * them valid). Only this file includes sqlite3.h.
+ * (baseline_close). baseline.c is the only file that includes sqlite3.h;
+ * the row cursor (cursor.h) reaches the file through its private
+ * byte-level interface (store.h), the run lock is lock.h, and both are
+ * included here for the callers of this header.
  */
 struct baseline;
-struct baseline_cursor;
 
 #define BASELINE_CREATE		0x1	/* create the file when missing */
 #define BASELINE_READONLY	0x2
@@ -60,8 +62,6 @@ struct baseline_counts {
 	uint64_t	 total;
 };
 
-int	 baseline_lock(const char *, long long *, char **);
-void	 baseline_unlock(int);
 int	 baseline_exists(const char *, char **);
 struct baseline *baseline_open(const char *, int,
 	    const unsigned char[BASELINE_KEYCHECK_LEN], char **);
@@ -82,17 +82,6 @@ int	 baseline_tables_each(struct baseline *, int (*)(void *, const char *,
 	    const char *, const struct baseline_entry *), void *, char **);
 int	 baseline_table_clear(struct baseline *, int64_t, char **);
 void	 baseline_entry_clear(struct baseline_entry *);
-
-struct baseline_cursor *baseline_cursor(struct baseline *, int64_t,
-	    const void *, size_t, const void *, size_t);
-int	 baseline_cursor_next(struct baseline_cursor *, struct diff_row *,
-	    char **);
-int	 baseline_cursor_put(struct baseline_cursor *,
-	    const struct diff_row *, char **);
-int	 baseline_cursor_del(struct baseline_cursor *, const unsigned char *,
-	    size_t, char **);
-int	 baseline_cursor_finish(struct baseline_cursor *, char **);
-void	 baseline_cursor_free(struct baseline_cursor *);
 
 int	 baseline_outbox_add(struct baseline *, const char *, const char *,
 	    size_t, char **);

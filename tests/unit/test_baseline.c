@@ -16,6 +16,8 @@
 #include "diff.h"
 #include "xmalloc.h"
 
+#include "store.h"
+
 /*
  * A model table: rows sorted by key (diff_keycmp), each with a digest and
  * tags. Every merge through the cursors is checked against the model: the
@@ -534,6 +536,101 @@ test_blocks_order(void **state)
 	baseline_cursor_free(c);
 }
 
+/*
+ * Ensure that a bind that fails (a blob over the connection's length
+ * limit) reaches the caller, with the parameter and SQLite's reason, and
+ * that nothing is stored.
+ */
+static void
+test_bind_toobig(void **state)
+{
+	struct fixture	*f = *state;
+	unsigned char	 blob[200], *v = NULL;
+	size_t		 len;
+	char		*cause = NULL, *want;
+
+	memset(blob, 'x', sizeof blob);
+	store_limit_length(f->bl, 100);
+	assert_int_equal(baseline_meta_put_blob(f->bl, "big", blob,
+	    sizeof blob, &cause), -1);
+	want = xasprintf("baseline %s: writing meta: parameter 2: string or "
+	    "blob too big", f->path);
+	assert_non_null(cause);
+	assert_string_equal(cause, want);
+	free(want);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(baseline_broken(f->bl), 0);
+	store_limit_length(f->bl, 1000000);
+	assert_int_equal(baseline_meta_get_blob(f->bl, "big", &v, &len,
+	    &cause), 0);
+	assert_null(v);
+	/* The next statement binds afresh: no stale failure. */
+	assert_int_equal(baseline_meta_put_blob(f->bl, "big", blob,
+	    sizeof blob, &cause), 0);
+}
+
+/*
+ * Ensure that a length past INT_MAX is refused, not cut to its low 32
+ * bits (4 GiB + 4 bytes was stored as 4 bytes); no byte past the fourth
+ * is read.
+ */
+static void
+test_bind_overlong(void **state)
+{
+	struct fixture	*f = *state;
+	unsigned char	 blob[4] = { 'a', 'b', 'c', 'd' }, *v = NULL;
+	size_t		 len = 0;
+	char		*cause = NULL, *want;
+
+	if (sizeof(size_t) <= 4)
+		skip();
+	assert_int_equal(baseline_meta_put_blob(f->bl, "big", blob,
+	    ((size_t)1 << 32) + sizeof blob, &cause), -1);
+	want = xasprintf("baseline %s: writing meta: parameter 2: string or "
+	    "blob too big", f->path);
+	assert_non_null(cause);
+	assert_string_equal(cause, want);
+	free(want);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(baseline_meta_get_blob(f->bl, "big", &v, &len,
+	    &cause), 0);
+	assert_null(v);
+}
+
+/*
+ * Ensure that a chunk bound that cannot be bound fails the put: the
+ * column may be NULL, so the failed bind used to store an open-ended
+ * chunk silently.
+ */
+static void
+test_bind_chunk_hi(void **state)
+{
+	struct fixture		*f = *state;
+	struct baseline_chunk	 k, *got = NULL;
+	unsigned char		 hi[200];
+	size_t			 n = 0;
+	char			*cause = NULL;
+
+	memset(&k, 0, sizeof k);
+	memset(hi, 'k', sizeof hi);
+	k.n = 1;
+	k.hi = hi;
+	k.hilen = sizeof hi;
+	store_limit_length(f->bl, 100);
+	assert_int_equal(baseline_chunk_put(f->bl, 7, &k, &cause), -1);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "writing chunks: parameter 3: string "
+	    "or blob too big"));
+	free(cause);
+	cause = NULL;
+	store_limit_length(f->bl, 1000000);
+	assert_int_equal(baseline_chunks_get(f->bl, 7, &got, &n, &cause), 0);
+	assert_int_equal(n, 0);
+	baseline_chunks_free(got, n);
+}
+
 int
 main(void)
 {
@@ -544,6 +641,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_blocks_bulk, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_blocks_order, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_bind_toobig, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_bind_overlong, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_bind_chunk_hi, setup,
 		    teardown),
 	};
 
