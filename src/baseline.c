@@ -1,7 +1,6 @@
-/* The baseline store: an SQLite file of keyed row digests and the outbox. */
+/* The baseline's SQLite file: opening, format, transactions, statements. */
 #include "config.h"
 
-#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
@@ -11,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -30,83 +28,62 @@ static const char baseline_schema_sql[] =
 #include "schema_sql.h"
 ;
 
-enum stmt {
-	ST_TABLE_GET,
-	ST_TABLE_INS,
-	ST_TABLE_UPD,
-	ST_TABLE_CLEAR,
-	ST_TABLES_ALL,
-	ST_BLOCKS_NEXT,
-	ST_CHUNKS_GET,
-	ST_CHUNKS_CLEAR,
-	ST_CHUNK_PUT,
-	ST_BLOCK_PUT,
-	ST_BLOCK_SET,
-	ST_BLOCK_DEL,
-	ST_DELTAS_NEXT,
-	ST_DELTA_PUT,
-	ST_DELTAS_DEL,
-	ST_DELTAS_CLEAR,
-	ST_OUT_ADD,
-	ST_OUT_COUNTS,
-	ST_OUT_FETCH,
-	ST_OUT_ACK,
-	ST_OUT_LAST,
-	ST_META_GET,
-	ST_META_PUT,
-	ST_META_GET_BLOB,
-	ST_MAX
-};
-
-static const char *const stmt_sql[ST_MAX] = {
-	[ST_TABLE_GET] = "SELECT tid, schema, fingerprint, nrows, state, "
+static const char *const stmt_sql[STORE_MAX] = {
+	[STORE_TABLE_GET] = "SELECT tid, schema, fingerprint, nrows, state, "
 	    "last_scan, mac, chunk FROM tables WHERE db = ?1 AND name = ?2",
-	[ST_TABLE_INS] = "INSERT INTO tables (db, name, schema, fingerprint, "
+	[STORE_TABLE_INS] = "INSERT INTO tables (db, name, schema, fingerprint, "
 	    "nrows, state, last_scan, mac, chunk) VALUES (?1, ?2, ?3, ?4, ?5, "
 	    "?6, ?7, ?8, ?10)",
-	[ST_TABLE_UPD] = "UPDATE tables SET schema = ?3, fingerprint = ?4, "
+	[STORE_TABLE_UPD] = "UPDATE tables SET schema = ?3, fingerprint = ?4, "
 	    "nrows = ?5, state = ?6, last_scan = ?7, mac = ?8, chunk = ?10 "
 	    "WHERE tid = ?9 AND db = ?1 AND name = ?2",
-	[ST_TABLE_CLEAR] = "DELETE FROM blocks WHERE tid = ?1",
-	[ST_TABLES_ALL] = "SELECT db, name, tid, schema, fingerprint, nrows, "
+	[STORE_TABLE_CLEAR] = "DELETE FROM blocks WHERE tid = ?1",
+	[STORE_TABLES_ALL] = "SELECT db, name, tid, schema, fingerprint, nrows, "
 	    "state, last_scan, mac, chunk FROM tables ORDER BY db, name",
-	[ST_BLOCKS_NEXT] = "SELECT hi, data FROM blocks WHERE tid = ?1 "
+	[STORE_BLOCKS_NEXT] = "SELECT hi, data FROM blocks WHERE tid = ?1 "
 	    "AND hi > ?2 ORDER BY hi LIMIT ?3",
-	[ST_CHUNKS_GET] = "SELECT n, hi, nrows, agg, mac FROM chunks "
+	[STORE_CHUNKS_GET] = "SELECT n, hi, nrows, agg, mac FROM chunks "
 	    "WHERE tid = ?1 ORDER BY n",
-	[ST_CHUNKS_CLEAR] = "DELETE FROM chunks WHERE tid = ?1",
-	[ST_CHUNK_PUT] = "INSERT INTO chunks (tid, n, hi, nrows, agg, mac) "
+	[STORE_CHUNKS_CLEAR] = "DELETE FROM chunks WHERE tid = ?1",
+	[STORE_CHUNK_PUT] = "INSERT INTO chunks (tid, n, hi, nrows, agg, mac) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (tid, n) DO UPDATE "
 	    "SET hi = excluded.hi, nrows = excluded.nrows, agg = excluded.agg, "
 	    "mac = excluded.mac",
-	[ST_BLOCK_PUT] = "INSERT INTO blocks (tid, hi, data) "
+	[STORE_BLOCK_PUT] = "INSERT INTO blocks (tid, hi, data) "
 	    "VALUES (?1, ?2, ?3)",
-	[ST_BLOCK_SET] = "UPDATE blocks SET data = ?3 WHERE tid = ?1 AND hi = ?2",
-	[ST_BLOCK_DEL] = "DELETE FROM blocks WHERE tid = ?1 AND hi = ?2",
-	[ST_DELTAS_NEXT] = "SELECT pk, digest, tags FROM deltas WHERE tid = ?1 "
+	[STORE_BLOCK_SET] = "UPDATE blocks SET data = ?3 WHERE tid = ?1 AND hi = ?2",
+	[STORE_BLOCK_DEL] = "DELETE FROM blocks WHERE tid = ?1 AND hi = ?2",
+	[STORE_DELTAS_NEXT] = "SELECT pk, digest, tags FROM deltas WHERE tid = ?1 "
 	    "AND pk > ?2 ORDER BY pk LIMIT ?3",
-	[ST_DELTA_PUT] = "INSERT OR REPLACE INTO deltas (tid, pk, digest, tags) "
+	[STORE_DELTA_PUT] = "INSERT OR REPLACE INTO deltas (tid, pk, digest, tags) "
 	    "VALUES (?1, ?2, ?3, ?4)",
-	[ST_DELTAS_DEL] = "DELETE FROM deltas WHERE tid = ?1 AND pk > ?2 "
+	[STORE_DELTAS_DEL] = "DELETE FROM deltas WHERE tid = ?1 AND pk > ?2 "
 	    "AND pk <= ?3",
-	[ST_DELTAS_CLEAR] = "DELETE FROM deltas WHERE tid = ?1",
-	[ST_OUT_ADD] = "INSERT INTO outbox (op, body) VALUES (?1, ?2)",
-	[ST_OUT_COUNTS] = "SELECT op, count(*) FROM outbox WHERE seq > ?1 "
+	[STORE_DELTAS_CLEAR] = "DELETE FROM deltas WHERE tid = ?1",
+	[STORE_OUT_ADD] = "INSERT INTO outbox (op, body) VALUES (?1, ?2)",
+	[STORE_OUT_COUNTS] = "SELECT op, count(*) FROM outbox WHERE seq > ?1 "
 	    "GROUP BY op",
-	[ST_OUT_FETCH] = "SELECT seq, op, body FROM outbox WHERE seq > ?1 "
+	[STORE_OUT_FETCH] = "SELECT seq, op, body FROM outbox WHERE seq > ?1 "
 	    "ORDER BY seq LIMIT ?2",
-	[ST_OUT_ACK] = "DELETE FROM outbox WHERE seq <= ?1",
-	[ST_OUT_LAST] = "SELECT coalesce(max(seq), 0) FROM outbox",
-	[ST_META_GET] = "SELECT value FROM meta WHERE name = ?1",
-	[ST_META_GET_BLOB] = "SELECT value FROM meta WHERE name = ?1",
-	[ST_META_PUT] = "INSERT INTO meta (name, value) VALUES (?1, ?2) "
+	[STORE_OUT_ACK] = "DELETE FROM outbox WHERE seq <= ?1",
+	[STORE_OUT_LAST] = "SELECT coalesce(max(seq), 0) FROM outbox",
+	[STORE_META_GET] = "SELECT value FROM meta WHERE name = ?1",
+	[STORE_META_GET_BLOB] = "SELECT value FROM meta WHERE name = ?1",
+	[STORE_META_PUT] = "INSERT INTO meta (name, value) VALUES (?1, ?2) "
 	    "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+};
+
+/* A statement handed to the modules of store.h: its baseline and slot. */
+struct store_stmt {
+	struct baseline	*bl;
+	enum store_sql	 which;
 };
 
 struct baseline {
 	sqlite3		*db;
 	char		*path;
-	sqlite3_stmt	*st[ST_MAX];
+	sqlite3_stmt	*st[STORE_MAX];
+	struct store_stmt ss[STORE_MAX];
 	int		 intxn;
 	int		 broken;
 	int		 format;
@@ -156,7 +133,7 @@ baseline_broken(const struct baseline *bl)
 }
 
 static sqlite3_stmt *
-baseline_stmt(struct baseline *bl, enum stmt which, char **cause)
+baseline_stmt(struct baseline *bl, enum store_sql which, char **cause)
 {
 	sqlite3_stmt	*st = bl->st[which];
 
@@ -284,6 +261,146 @@ baseline_done(struct baseline *bl, sqlite3_stmt *st, const char *what,
 	}
 	sqlite3_reset(st);
 	return 0;
+}
+
+/*
+ * The statement-level interface of store.h, for the modules of the store
+ * that must not see SQLite (outbox.c, entries.c): a prepared statement by
+ * its slot, checked binds, steps and column reads.
+ */
+struct store_stmt *
+store_stmt(struct baseline *bl, enum store_sql which, char **cause)
+{
+	if (baseline_stmt(bl, which, cause) == NULL)
+		return NULL;
+	bl->ss[which].bl = bl;
+	bl->ss[which].which = which;
+	return &bl->ss[which];
+}
+
+static sqlite3_stmt *
+store_sqlite(const struct store_stmt *ss)
+{
+	return ss->bl->st[ss->which];
+}
+
+void
+store_bind_blob(struct store_stmt *ss, int n, const void *p, size_t len)
+{
+	bind_blob(ss->bl, store_sqlite(ss), n, p, len);
+}
+
+void
+store_bind_text(struct store_stmt *ss, int n, const char *p, size_t len)
+{
+	bind_text(ss->bl, store_sqlite(ss), n, p, len);
+}
+
+void
+store_bind_int64(struct store_stmt *ss, int n, int64_t v)
+{
+	bind_int64(ss->bl, store_sqlite(ss), n, v);
+}
+
+/*
+ * Run the statement to its next row: 1 with a row, 0 when done (the
+ * statement is reset), -1 with cause on error or a failed bind (reset).
+ */
+int
+store_step(struct store_stmt *ss, const char *what, char **cause)
+{
+	sqlite3_stmt	*st = store_sqlite(ss);
+	int		 rc;
+
+	if (baseline_bound(ss->bl, st, what, cause) == -1)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	*cause = baseline_err(ss->bl, what);
+	sqlite3_reset(st);
+	return -1;
+}
+
+/* Run a statement that returns no row. */
+int
+store_done(struct store_stmt *ss, const char *what, char **cause)
+{
+	return baseline_done(ss->bl, store_sqlite(ss), what, cause);
+}
+
+/* Let go of a statement stopped before its end. */
+void
+store_reset(struct store_stmt *ss)
+{
+	sqlite3_reset(store_sqlite(ss));
+}
+
+int64_t
+store_int64(struct store_stmt *ss, int col)
+{
+	return sqlite3_column_int64(store_sqlite(ss), col);
+}
+
+/* A column as bytes (NULL for SQL NULL or no bytes) and its length. */
+const void *
+store_blob(struct store_stmt *ss, int col, size_t *len)
+{
+	const void	*p;
+
+	p = sqlite3_column_blob(store_sqlite(ss), col);
+	*len = (size_t)sqlite3_column_bytes(store_sqlite(ss), col);
+	return p;
+}
+
+/* A column as text, NUL-terminated (NULL for SQL NULL), and its length. */
+const char *
+store_text(struct store_stmt *ss, int col, size_t *len)
+{
+	const char	*p;
+
+	p = (const char *)sqlite3_column_text(store_sqlite(ss), col);
+	*len = (size_t)sqlite3_column_bytes(store_sqlite(ss), col);
+	return p;
+}
+
+/* 1 when a column is SQL NULL. */
+int
+store_isnull(struct store_stmt *ss, int col)
+{
+	return sqlite3_column_type(store_sqlite(ss), col) == SQLITE_NULL;
+}
+
+/* The rows the last statement changed. */
+int64_t
+store_changes(struct baseline *bl)
+{
+	return sqlite3_changes(bl->db);
+}
+
+/* The rowid of the last row inserted. */
+int64_t
+store_last_rowid(struct baseline *bl)
+{
+	return sqlite3_last_insert_rowid(bl->db);
+}
+
+/* The message of the last SQLite error (store.h). */
+char *
+store_error(struct baseline *bl, const char *what)
+{
+	return baseline_err(bl, what);
+}
+
+/* The baseline's path, for messages. */
+const char *
+store_path(const struct baseline *bl)
+{
+	return bl->path;
 }
 
 /*
@@ -627,7 +744,7 @@ baseline_close(struct baseline *bl)
 
 	if (bl == NULL)
 		return;
-	for (i = 0; i < ST_MAX; i++)
+	for (i = 0; i < STORE_MAX; i++)
 		sqlite3_finalize(bl->st[i]);
 	if (bl->db != NULL) {
 		if (bl->intxn)
@@ -666,7 +783,7 @@ baseline_rollback(struct baseline *bl)
 {
 	size_t	 i;
 
-	for (i = 0; i < ST_MAX; i++) {
+	for (i = 0; i < STORE_MAX; i++) {
 		if (bl->st[i] != NULL)
 			sqlite3_reset(bl->st[i]);
 	}
@@ -695,141 +812,12 @@ baseline_rollback_to(struct baseline *bl)
 {
 	size_t	 i;
 
-	for (i = 0; i < ST_MAX; i++) {
+	for (i = 0; i < STORE_MAX; i++) {
 		if (bl->st[i] != NULL)
 			sqlite3_reset(bl->st[i]);
 	}
 	sqlite3_exec(bl->db, "ROLLBACK TO tbl; RELEASE tbl", NULL, NULL,
 	    NULL);
-}
-
-static void
-baseline_read_entry(sqlite3_stmt *st, int col, struct baseline_entry *e)
-{
-	const void	*p;
-	int		 n;
-
-	memset(e, 0, sizeof *e);
-	e->tid = sqlite3_column_int64(st, col);
-	p = sqlite3_column_blob(st, col + 1);
-	n = sqlite3_column_bytes(st, col + 1);
-	e->schema = (unsigned char *)xmemdup(p != NULL ? p : "", (size_t)n);
-	e->schemalen = (size_t)n;
-	if (sqlite3_column_bytes(st, col + 2) == (int)sizeof e->fp)
-		memcpy(e->fp, sqlite3_column_blob(st, col + 2), sizeof e->fp);
-	e->nrows = sqlite3_column_int64(st, col + 3);
-	e->state = sqlite3_column_int(st, col + 4);
-	e->last_scan = sqlite3_column_int64(st, col + 5);
-	if (sqlite3_column_bytes(st, col + 6) == (int)sizeof e->mac)
-		memcpy(e->mac, sqlite3_column_blob(st, col + 6), sizeof e->mac);
-	e->chunk = sqlite3_column_int64(st, col + 7);
-}
-
-/* Free what an entry holds. */
-void
-baseline_entry_clear(struct baseline_entry *e)
-{
-	free(e->schema);
-	e->schema = NULL;
-	e->schemalen = 0;
-}
-
-/* Load the entry of DB.NAME: 1 found, 0 not stored, -1 error. */
-int
-baseline_table_get(struct baseline *bl, const char *db, const char *name,
-    struct baseline_entry *e, char **cause)
-{
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if ((st = baseline_stmt(bl, ST_TABLE_GET, cause)) == NULL)
-		return -1;
-	bind_blob(bl, st, 1, db, strlen(db));
-	bind_blob(bl, st, 2, name, strlen(name));
-	if (baseline_bound(bl, st, "reading tables", cause) == -1)
-		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(st);
-		return 0;
-	}
-	if (rc != SQLITE_ROW) {
-		*cause = baseline_err(bl, "reading tables");
-		sqlite3_reset(st);
-		return -1;
-	}
-	baseline_read_entry(st, 0, e);
-	sqlite3_reset(st);
-	return 1;
-}
-
-/* Store the entry of DB.NAME (a new one gets its tid). */
-int
-baseline_table_put(struct baseline *bl, const char *db, const char *name,
-    struct baseline_entry *e, char **cause)
-{
-	sqlite3_stmt	*st;
-
-	st = baseline_stmt(bl, e->tid == 0 ? ST_TABLE_INS : ST_TABLE_UPD,
-	    cause);
-	if (st == NULL)
-		return -1;
-	bind_blob(bl, st, 1, db, strlen(db));
-	bind_blob(bl, st, 2, name, strlen(name));
-	bind_blob(bl, st, 3, e->schema, e->schemalen);
-	bind_blob(bl, st, 4, e->fp, sizeof e->fp);
-	bind_int64(bl, st, 5, e->nrows);
-	bind_int64(bl, st, 6, e->state);
-	bind_int64(bl, st, 7, e->last_scan);
-	bind_blob(bl, st, 8, e->mac, sizeof e->mac);
-	bind_int64(bl, st, 10, e->chunk);
-	if (e->tid != 0)
-		bind_int64(bl, st, 9, e->tid);
-	if (baseline_done(bl, st, "writing tables", cause) == -1)
-		return -1;
-	if (e->tid == 0)
-		e->tid = sqlite3_last_insert_rowid(bl->db);
-	else if (sqlite3_changes(bl->db) != 1) {
-		*cause = xasprintf("baseline %s: table entry vanished",
-		    bl->path);
-		return -1;
-	}
-	return 0;
-}
-
-/* Call cb for every stored table, in name order. */
-int
-baseline_tables_each(struct baseline *bl, int (*cb)(void *, const char *,
-    const char *, const struct baseline_entry *), void *arg, char **cause)
-{
-	struct baseline_entry	 e;
-	sqlite3_stmt		*st;
-	char			*db, *name;
-	int			 rc, r = 0;
-
-	if ((st = baseline_stmt(bl, ST_TABLES_ALL, cause)) == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		db = xmemdup(sqlite3_column_blob(st, 0) != NULL ?
-		    sqlite3_column_blob(st, 0) : "",
-		    (size_t)sqlite3_column_bytes(st, 0));
-		name = xmemdup(sqlite3_column_blob(st, 1) != NULL ?
-		    sqlite3_column_blob(st, 1) : "",
-		    (size_t)sqlite3_column_bytes(st, 1));
-		baseline_read_entry(st, 2, &e);
-		r = cb(arg, db, name, &e);
-		baseline_entry_clear(&e);
-		free(db);
-		free(name);
-		if (r != 0)
-			break;
-	}
-	if (r == 0 && rc != SQLITE_DONE) {
-		*cause = baseline_err(bl, "reading tables");
-		r = -1;
-	}
-	sqlite3_reset(st);
-	return r;
 }
 
 /* Forget every stored row of a table. */
@@ -838,11 +826,11 @@ baseline_table_clear(struct baseline *bl, int64_t tid, char **cause)
 {
 	sqlite3_stmt	*st;
 
-	if ((st = baseline_stmt(bl, ST_TABLE_CLEAR, cause)) == NULL)
+	if ((st = baseline_stmt(bl, STORE_TABLE_CLEAR, cause)) == NULL)
 		return -1;
 	bind_int64(bl, st, 1, tid);
 	if (baseline_done(bl, st, "clearing rows", cause) == -1 ||
-	    (st = baseline_stmt(bl, ST_DELTAS_CLEAR, cause)) == NULL)
+	    (st = baseline_stmt(bl, STORE_DELTAS_CLEAR, cause)) == NULL)
 		return -1;
 	bind_int64(bl, st, 1, tid);
 	return baseline_done(bl, st, "clearing rows", cause);
@@ -874,7 +862,7 @@ store_blocks_next(struct baseline *bl, int64_t tid, const void *after,
 	int			 rc = SQLITE_DONE;
 
 	*n = 0;
-	if ((st = baseline_stmt(bl, ST_BLOCKS_NEXT, cause)) == NULL)
+	if ((st = baseline_stmt(bl, STORE_BLOCKS_NEXT, cause)) == NULL)
 		return -1;
 	bind_int64(bl, st, 1, tid);
 	bind_key(bl, st, 2, after, afterlen, have);
@@ -923,7 +911,7 @@ store_block_put(struct baseline *bl, int64_t tid, const void *hi,
 {
 	sqlite3_stmt	*st;
 
-	if ((st = baseline_stmt(bl, replace ? ST_BLOCK_SET : ST_BLOCK_PUT,
+	if ((st = baseline_stmt(bl, replace ? STORE_BLOCK_SET : STORE_BLOCK_PUT,
 	    cause)) == NULL)
 		return -1;
 	bind_int64(bl, st, 1, tid);
@@ -945,7 +933,7 @@ store_block_del(struct baseline *bl, int64_t tid, const void *hi,
 {
 	sqlite3_stmt	*st;
 
-	if ((st = baseline_stmt(bl, ST_BLOCK_DEL, cause)) == NULL)
+	if ((st = baseline_stmt(bl, STORE_BLOCK_DEL, cause)) == NULL)
 		return -1;
 	bind_int64(bl, st, 1, tid);
 	bind_blob(bl, st, 2, hi, hilen);
@@ -968,7 +956,7 @@ store_deltas_next(struct baseline *bl, int64_t tid, const void *after,
 	int			 rc = SQLITE_DONE;
 
 	*n = 0;
-	if ((st = baseline_stmt(bl, ST_DELTAS_NEXT, cause)) == NULL)
+	if ((st = baseline_stmt(bl, STORE_DELTAS_NEXT, cause)) == NULL)
 		return -1;
 	bind_int64(bl, st, 1, tid);
 	bind_key(bl, st, 2, after, afterlen, have);
@@ -1028,7 +1016,7 @@ store_delta_put(struct baseline *bl, int64_t tid, const void *key,
 {
 	sqlite3_stmt	*st;
 
-	if ((st = baseline_stmt(bl, ST_DELTA_PUT, cause)) == NULL)
+	if ((st = baseline_stmt(bl, STORE_DELTA_PUT, cause)) == NULL)
 		return -1;
 	bind_int64(bl, st, 1, tid);
 	bind_blob(bl, st, 2, key, keylen);
@@ -1049,7 +1037,7 @@ store_deltas_del(struct baseline *bl, int64_t tid, const void *from,
 {
 	sqlite3_stmt	*st;
 
-	if ((st = baseline_stmt(bl, ST_DELTAS_DEL, cause)) == NULL)
+	if ((st = baseline_stmt(bl, STORE_DELTAS_DEL, cause)) == NULL)
 		return -1;
 	bind_int64(bl, st, 1, tid);
 	bind_key(bl, st, 2, from, fromlen, have);
@@ -1063,304 +1051,3 @@ store_limit_length(struct baseline *bl, int n)
 {
 	return sqlite3_limit(bl->db, SQLITE_LIMIT_LENGTH, n);
 }
-
-/* Queue a record body for output. */
-int
-baseline_outbox_add(struct baseline *bl, const char *op, const char *body,
-    size_t len, char **cause)
-{
-	sqlite3_stmt	*st;
-
-	if ((st = baseline_stmt(bl, ST_OUT_ADD, cause)) == NULL)
-		return -1;
-	bind_text(bl, st, 1, op, strlen(op));
-	bind_text(bl, st, 2, body, len);
-	return baseline_done(bl, st, "queueing a record", cause);
-}
-
-/* Count the queued records after seq by op. */
-int
-baseline_outbox_counts(struct baseline *bl, int64_t after,
-    struct baseline_counts *c, char **cause)
-{
-	sqlite3_stmt	*st;
-	const char	*op;
-	uint64_t	 n;
-	int		 rc;
-
-	memset(c, 0, sizeof *c);
-	if ((st = baseline_stmt(bl, ST_OUT_COUNTS, cause)) == NULL)
-		return -1;
-	bind_int64(bl, st, 1, after);
-	if (baseline_bound(bl, st, "counting records", cause) == -1)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		op = (const char *)sqlite3_column_text(st, 0);
-		n = (uint64_t)sqlite3_column_int64(st, 1);
-		if (op == NULL)
-			continue;
-		if (strcmp(op, "insert") == 0)
-			c->inserts += n;
-		else if (strcmp(op, "update") == 0)
-			c->updates += n;
-		else if (strcmp(op, "delete") == 0)
-			c->deletes += n;
-		else if (strcmp(op, "error") == 0)
-			c->errors += n;
-		c->total += n;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		*cause = baseline_err(bl, "counting records");
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Call cb for up to max queued records after seq, in order; cb returns 0
- * to go on, 1 to stop. Returns the number of records seen, -1 on error.
- */
-int
-baseline_outbox_fetch(struct baseline *bl, int64_t after, size_t max,
-    int (*cb)(void *, const struct baseline_outrec *), void *arg,
-    char **cause)
-{
-	struct baseline_outrec	 r;
-	sqlite3_stmt		*st;
-	int			 rc, n = 0;
-
-	if ((st = baseline_stmt(bl, ST_OUT_FETCH, cause)) == NULL)
-		return -1;
-	bind_int64(bl, st, 1, after);
-	bind_int64(bl, st, 2, max > INT64_MAX ? INT64_MAX : (int64_t)max);
-	if (baseline_bound(bl, st, "reading records", cause) == -1)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		r.seq = sqlite3_column_int64(st, 0);
-		r.op = (const char *)sqlite3_column_text(st, 1);
-		r.body = (const char *)sqlite3_column_text(st, 2);
-		r.len = (size_t)sqlite3_column_bytes(st, 2);
-		if (r.op == NULL || r.body == NULL)
-			continue;
-		n++;
-		if (cb(arg, &r) != 0)
-			break;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		*cause = baseline_err(bl, "reading records");
-		sqlite3_reset(st);
-		return -1;
-	}
-	sqlite3_reset(st);
-	return n;
-}
-
-/* Mark every record up to seq delivered (removes them, durably). */
-int
-baseline_outbox_ack(struct baseline *bl, int64_t seq, char **cause)
-{
-	sqlite3_stmt	*st;
-
-	if ((st = baseline_stmt(bl, ST_OUT_ACK, cause)) == NULL)
-		return -1;
-	bind_int64(bl, st, 1, seq);
-	return baseline_done(bl, st, "marking records delivered", cause);
-}
-
-/*
- * The seq of the last queued record, 0 when none is queued: records
- * queued later have a greater seq (AUTOINCREMENT never reuses one).
- */
-int
-baseline_outbox_last(struct baseline *bl, int64_t *seq, char **cause)
-{
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if ((st = baseline_stmt(bl, ST_OUT_LAST, cause)) == NULL)
-		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*seq = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW) {
-		*cause = baseline_err(bl, "reading the queue");
-		return -1;
-	}
-	return 0;
-}
-
-/* An integer from meta: 1 and *v when set, 0 when not, -1 on error. */
-int
-baseline_meta_get(struct baseline *bl, const char *name, int64_t *v,
-    char **cause)
-{
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if ((st = baseline_stmt(bl, ST_META_GET, cause)) == NULL)
-		return -1;
-	bind_text(bl, st, 1, name, strlen(name));
-	if (baseline_bound(bl, st, "reading meta", cause) == -1)
-		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*v = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	*cause = baseline_err(bl, "reading meta");
-	return -1;
-}
-
-/* Set an integer in meta. */
-int
-baseline_meta_put(struct baseline *bl, const char *name, int64_t v,
-    char **cause)
-{
-	sqlite3_stmt	*st;
-
-	if ((st = baseline_stmt(bl, ST_META_PUT, cause)) == NULL)
-		return -1;
-	bind_text(bl, st, 1, name, strlen(name));
-	bind_int64(bl, st, 2, v);
-	return baseline_done(bl, st, "writing meta", cause);
-}
-
-/* Free a list of chunks. */
-void
-baseline_chunks_free(struct baseline_chunk *c, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		free(c[i].hi);
-	free(c);
-}
-
-/* Load the chunks of a table in key order. */
-int
-baseline_chunks_get(struct baseline *bl, int64_t tid,
-    struct baseline_chunk **out, size_t *n, char **cause)
-{
-	struct baseline_chunk	*c = NULL, *k;
-	sqlite3_stmt		*st;
-	const void		*p;
-	int			 rc;
-
-	*out = NULL;
-	*n = 0;
-	if ((st = baseline_stmt(bl, ST_CHUNKS_GET, cause)) == NULL)
-		return -1;
-	bind_int64(bl, st, 1, tid);
-	if (baseline_bound(bl, st, "reading chunks", cause) == -1)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		c = xreallocarray(c, *n + 1, sizeof *c);
-		k = &c[(*n)++];
-		memset(k, 0, sizeof *k);
-		k->n = sqlite3_column_int64(st, 0);
-		if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
-			p = sqlite3_column_blob(st, 1);
-			k->hilen = (size_t)sqlite3_column_bytes(st, 1);
-			k->hi = (unsigned char *)xmemdup(p != NULL ? p : "",
-			    k->hilen);
-		}
-		k->nrows = sqlite3_column_int64(st, 2);
-		if (sqlite3_column_bytes(st, 3) == (int)sizeof k->agg)
-			memcpy(k->agg, sqlite3_column_blob(st, 3),
-			    sizeof k->agg);
-		if (sqlite3_column_bytes(st, 4) == (int)sizeof k->mac)
-			memcpy(k->mac, sqlite3_column_blob(st, 4),
-			    sizeof k->mac);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		baseline_chunks_free(c, *n);
-		*n = 0;
-		*cause = baseline_err(bl, "reading chunks");
-		return -1;
-	}
-	*out = c;
-	return 0;
-}
-
-/* Forget the chunks of a table. */
-int
-baseline_chunks_clear(struct baseline *bl, int64_t tid, char **cause)
-{
-	sqlite3_stmt	*st;
-
-	if ((st = baseline_stmt(bl, ST_CHUNKS_CLEAR, cause)) == NULL)
-		return -1;
-	bind_int64(bl, st, 1, tid);
-	return baseline_done(bl, st, "clearing chunks", cause);
-}
-
-/* Store one chunk. */
-int
-baseline_chunk_put(struct baseline *bl, int64_t tid,
-    const struct baseline_chunk *c, char **cause)
-{
-	sqlite3_stmt	*st;
-
-	if ((st = baseline_stmt(bl, ST_CHUNK_PUT, cause)) == NULL)
-		return -1;
-	bind_int64(bl, st, 1, tid);
-	bind_int64(bl, st, 2, c->n);
-	if (c->hi != NULL)
-		bind_blob(bl, st, 3, c->hi, c->hilen);
-	bind_int64(bl, st, 4, c->nrows);
-	bind_blob(bl, st, 5, c->agg, sizeof c->agg);
-	bind_blob(bl, st, 6, c->mac, sizeof c->mac);
-	return baseline_done(bl, st, "writing chunks", cause);
-}
-
-/* A blob from meta: 1 and a copy (the caller frees it), 0 when unset. */
-int
-baseline_meta_get_blob(struct baseline *bl, const char *name,
-    unsigned char **v, size_t *len, char **cause)
-{
-	sqlite3_stmt	*st;
-	const void	*p;
-	int		 rc;
-
-	*v = NULL;
-	*len = 0;
-	if ((st = baseline_stmt(bl, ST_META_GET_BLOB, cause)) == NULL)
-		return -1;
-	bind_text(bl, st, 1, name, strlen(name));
-	if (baseline_bound(bl, st, "reading meta", cause) == -1)
-		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		p = sqlite3_column_blob(st, 0);
-		*len = (size_t)sqlite3_column_bytes(st, 0);
-		*v = (unsigned char *)xmemdup(p != NULL ? p : "", *len);
-	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	*cause = baseline_err(bl, "reading meta");
-	return -1;
-}
-
-/* Set a blob in meta. */
-int
-baseline_meta_put_blob(struct baseline *bl, const char *name,
-    const void *v, size_t len, char **cause)
-{
-	sqlite3_stmt	*st;
-
-	if ((st = baseline_stmt(bl, ST_META_PUT, cause)) == NULL)
-		return -1;
-	bind_text(bl, st, 1, name, strlen(name));
-	bind_blob(bl, st, 2, v, len);
-	return baseline_done(bl, st, "writing meta", cause);
-}
-

@@ -1,4 +1,4 @@
-/* Unit tests for the baseline store: binds, entries, meta, chunks, outbox. */
+/* Unit tests for the baseline's file: opening, key check, checked binds. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -190,157 +190,6 @@ test_open_missing(void **state)
 	free(path);
 }
 
-static int
-each_name(void *arg, const char *db, const char *name,
-    const struct baseline_entry *e)
-{
-	char	*s = arg;
-	size_t	 n = strlen(s);
-
-	snprintf(s + n, 64 - n, "%s.%s:%lld ", db, name, (long long)e->nrows);
-	return 0;
-}
-
-/* Ensure that table entries are stored, updated and listed in name order. */
-static void
-test_tables(void **state)
-{
-	struct fixture		*f = *state;
-	struct baseline_entry	 e, g;
-	char			*cause = NULL, list[64] = "";
-	int64_t			 tid;
-
-	memset(&e, 0, sizeof e);
-	e.schema = (unsigned char *)"s1";
-	e.schemalen = 2;
-	e.nrows = 5;
-	e.chunk = 100;
-	memset(e.fp, 0xfe, sizeof e.fp);
-	memset(e.mac, 0xab, sizeof e.mac);
-	assert_int_equal(baseline_table_put(f->bl, "db", "t2", &e, &cause), 0);
-	assert_int_not_equal(e.tid, 0);
-	tid = e.tid;
-	e.tid = 0;
-	e.nrows = 1;
-	assert_int_equal(baseline_table_put(f->bl, "db", "t1", &e, &cause), 0);
-	assert_int_not_equal(e.tid, tid);
-	e.tid = tid;
-	e.nrows = 7;
-	e.state = BASELINE_MISSING;
-	assert_int_equal(baseline_table_put(f->bl, "db", "t2", &e, &cause), 0);
-	assert_int_equal(baseline_table_get(f->bl, "db", "t2", &g, &cause), 1);
-	assert_int_equal(g.tid, tid);
-	assert_int_equal(g.nrows, 7);
-	assert_int_equal(g.state, BASELINE_MISSING);
-	assert_int_equal(g.chunk, 100);
-	assert_int_equal(g.schemalen, 2);
-	assert_memory_equal(g.schema, "s1", 2);
-	assert_memory_equal(g.fp, e.fp, sizeof e.fp);
-	assert_memory_equal(g.mac, e.mac, sizeof e.mac);
-	baseline_entry_clear(&g);
-	assert_int_equal(baseline_table_get(f->bl, "db", "t3", &g, &cause), 0);
-	assert_int_equal(baseline_tables_each(f->bl, each_name, list, &cause),
-	    0);
-	assert_string_equal(list, "db.t1:1 db.t2:7 ");
-	/* An update of an entry that is not there fails. */
-	e.tid = tid + 100;
-	assert_int_equal(baseline_table_put(f->bl, "db", "t2", &e, &cause), -1);
-	assert_non_null(strstr(cause, "table entry vanished"));
-	free(cause);
-}
-
-/* Ensure that meta values and chunks read back as written. */
-static void
-test_meta_chunks(void **state)
-{
-	struct fixture		*f = *state;
-	struct baseline_chunk	 k[2], *got = NULL;
-	unsigned char		*v = NULL;
-	size_t			 len = 0, n = 0;
-	char			*cause = NULL;
-	int64_t			 i = 0;
-
-	assert_int_equal(baseline_meta_get(f->bl, "x", &i, &cause), 0);
-	assert_int_equal(baseline_meta_put(f->bl, "x", -42, &cause), 0);
-	assert_int_equal(baseline_meta_get(f->bl, "x", &i, &cause), 1);
-	assert_int_equal(i, -42);
-	assert_int_equal(baseline_meta_put_blob(f->bl, "b", "\0\1\2", 3,
-	    &cause), 0);
-	assert_int_equal(baseline_meta_get_blob(f->bl, "b", &v, &len, &cause),
-	    1);
-	assert_int_equal(len, 3);
-	assert_memory_equal(v, "\0\1\2", 3);
-	free(v);
-
-	memset(k, 0, sizeof k);
-	k[0].n = 0;
-	k[0].hi = (unsigned char *)"m";
-	k[0].hilen = 1;
-	k[0].nrows = 3;
-	memset(k[0].agg, 1, sizeof k[0].agg);
-	k[1].n = 1;
-	k[1].nrows = 4;
-	memset(k[1].mac, 2, sizeof k[1].mac);
-	assert_int_equal(baseline_chunk_put(f->bl, 5, &k[1], &cause), 0);
-	assert_int_equal(baseline_chunk_put(f->bl, 5, &k[0], &cause), 0);
-	assert_int_equal(baseline_chunks_get(f->bl, 5, &got, &n, &cause), 0);
-	assert_int_equal(n, 2);
-	assert_int_equal(got[0].hilen, 1);
-	assert_memory_equal(got[0].hi, "m", 1);
-	assert_int_equal(got[0].nrows, 3);
-	assert_memory_equal(got[0].agg, k[0].agg, sizeof k[0].agg);
-	assert_null(got[1].hi);
-	assert_memory_equal(got[1].mac, k[1].mac, sizeof k[1].mac);
-	baseline_chunks_free(got, n);
-	assert_int_equal(baseline_chunks_clear(f->bl, 5, &cause), 0);
-	assert_int_equal(baseline_chunks_get(f->bl, 5, &got, &n, &cause), 0);
-	assert_int_equal(n, 0);
-	baseline_chunks_free(got, n);
-}
-
-static int
-fetch_cb(void *arg, const struct baseline_outrec *r)
-{
-	char	*s = arg;
-	size_t	 n = strlen(s);
-
-	snprintf(s + n, 64 - n, "%s:%.*s ", r->op, (int)r->len, r->body);
-	return 0;
-}
-
-/* Ensure that the outbox keeps records in order until acknowledged. */
-static void
-test_outbox(void **state)
-{
-	struct fixture		*f = *state;
-	struct baseline_counts	 c;
-	char			*cause = NULL, seen[64] = "";
-	int64_t			 last = -1;
-
-	assert_int_equal(baseline_outbox_last(f->bl, &last, &cause), 0);
-	assert_int_equal(last, 0);
-	assert_int_equal(baseline_outbox_add(f->bl, "insert", "a b", 3,
-	    &cause), 0);
-	assert_int_equal(baseline_outbox_add(f->bl, "delete", "cXX", 1,
-	    &cause), 0);
-	assert_int_equal(baseline_outbox_add(f->bl, "insert", "d", 1,
-	    &cause), 0);
-	assert_int_equal(baseline_outbox_counts(f->bl, 0, &c, &cause), 0);
-	assert_int_equal(c.inserts, 2);
-	assert_int_equal(c.deletes, 1);
-	assert_int_equal(c.total, 3);
-	assert_int_equal(baseline_outbox_fetch(f->bl, 0, 2, fetch_cb, seen,
-	    &cause), 2);
-	assert_string_equal(seen, "insert:a b delete:c ");
-	assert_int_equal(baseline_outbox_last(f->bl, &last, &cause), 0);
-	assert_int_equal(last, 3);
-	assert_int_equal(baseline_outbox_ack(f->bl, 2, &cause), 0);
-	seen[0] = '\0';
-	assert_int_equal(baseline_outbox_fetch(f->bl, 0, 10, fetch_cb, seen,
-	    &cause), 1);
-	assert_string_equal(seen, "insert:d ");
-}
-
 int
 main(void)
 {
@@ -356,10 +205,6 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_open_missing, setup,
 		    teardown),
-		cmocka_unit_test_setup_teardown(test_tables, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_meta_chunks, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_outbox, setup, teardown),
 	};
 
 	/* Their files go where dbsyscheck accepts them (tests/testdir.sh). */
