@@ -21,6 +21,7 @@ src=$top_srcdir/src
 out=$top_builddir/tests/fuzz/build
 
 all_targets="fuzz_conf fuzz_rowenc fuzz_record fuzz_records fuzz_udf"
+all_targets="$all_targets fuzz_block"
 [ $# -gt 0 ] || set -- $all_targets
 
 # The src/ files each target links (besides fuzz_check.c).
@@ -33,6 +34,7 @@ sources()
 	fuzz_record)	echo record buf ;;
 	fuzz_records)	echo record buf ;;
 	fuzz_udf)	echo udf/udf_log udf/udf_log_error udf/udf_env record buf ;;
+	fuzz_block)	echo block diff buf xmalloc ;;
 	*)		echo "fuzz: unknown target $1" >&2; return 1 ;;
 	esac
 }

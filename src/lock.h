@@ -1,0 +1,15 @@
+/* The run lock and the files SQLite opens next to the baseline. */
+#ifndef LOCK_H
+#define LOCK_H
+
+/*
+ * baseline_lock returns a descriptor that belongs to the caller, who
+ * releases the lock with baseline_unlock (baseline_unlock(-1) does
+ * nothing). The names keep the baseline_ prefix: the lock is PATH.lock
+ * next to the baseline at PATH, and main.c calls them by these names.
+ */
+int	 baseline_lock(const char *, long long *, char **);
+void	 baseline_unlock(int);
+int	 baseline_check_side(const char *, char **);
+
+#endif

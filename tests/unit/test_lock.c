@@ -1,0 +1,174 @@
+/* Unit tests for the run lock and the check of SQLite's side files. */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <fcntl.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "lock.h"
+#include "xmalloc.h"
+
+struct fixture {
+	char	 dir[64];
+	char	 path[96];
+	char	 lock[104];
+};
+
+static int
+setup(void **state)
+{
+	struct fixture	*f;
+
+	f = xcalloc(1, sizeof *f);
+	snprintf(f->dir, sizeof f->dir, "dbsc-test-lock.XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof f->path, "%s/baseline.db", f->dir);
+	snprintf(f->lock, sizeof f->lock, "%s.lock", f->path);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+	char		*p;
+
+	unlink(f->lock);
+	p = xasprintf("%s-journal", f->path);
+	unlink(p);
+	free(p);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/*
+ * Ensure that a second lock of the same baseline fails at once, saying
+ * who holds it and since when, and succeeds once the first is released.
+ */
+static void
+test_lock_exclusive(void **state)
+{
+	struct fixture	*f = *state;
+	struct stat	 st;
+	long long	 held = -2;
+	char		*cause = NULL, *want;
+	int		 fd, fd2;
+
+	fd = baseline_lock(f->path, &held, &cause);
+	assert_true(fd >= 0);
+	assert_int_equal(held, -1);
+	assert_int_equal(stat(f->lock, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+
+	assert_int_equal(baseline_lock(f->path, &held, &cause), -1);
+	want = xasprintf("another dbsyscheck run holds the lock %s", f->lock);
+	assert_string_equal(cause, want);
+	free(want);
+	free(cause);
+	cause = NULL;
+	assert_true(held >= 0);
+	/* No held time asked for: the same refusal. */
+	assert_int_equal(baseline_lock(f->path, NULL, &cause), -1);
+	free(cause);
+	cause = NULL;
+
+	baseline_unlock(fd);
+	fd2 = baseline_lock(f->path, &held, &cause);
+	assert_true(fd2 >= 0);
+	assert_int_equal(held, -1);
+	baseline_unlock(fd2);
+	baseline_unlock(-1);
+}
+
+/* Ensure that a lock file that is a symbolic link to no file is refused. */
+static void
+test_lock_symlink(void **state)
+{
+	struct fixture	*f = *state;
+	char		*cause = NULL;
+
+	assert_int_equal(symlink("/dev/null", f->lock), 0);
+	assert_int_equal(baseline_lock(f->path, NULL, &cause), -1);
+	/* Followed (root's link), and the target is no lock file. */
+	assert_string_equal(cause, "/dev/null: not a regular file");
+	free(cause);
+}
+
+/* Ensure that a lock in a directory that is not there fails with a cause. */
+static void
+test_lock_nodir(void **state)
+{
+	struct fixture	*f = *state;
+	char		*cause = NULL, *p;
+
+	p = xasprintf("%s/nonexistent/baseline.db", f->dir);
+	assert_int_equal(baseline_lock(p, NULL, &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	free(p);
+}
+
+/*
+ * Ensure that SQLite's files next to the baseline pass when absent or
+ * safe, and are refused when one is writable by others (a hot journal
+ * anybody could have planted).
+ */
+static void
+test_check_side(void **state)
+{
+	struct fixture	*f = *state;
+	char		*cause = NULL, *p, *want;
+	int		 fd;
+
+	assert_int_equal(baseline_check_side(f->path, &cause), 0);
+	assert_null(cause);
+	p = xasprintf("%s-journal", f->path);
+	fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(baseline_check_side(f->path, &cause), 0);
+	assert_int_equal(chmod(p, 0666), 0);
+	assert_int_equal(baseline_check_side(f->path, &cause), -1);
+	want = xasprintf("%s: group- or world-writable (mode 0666), run: "
+	    "chmod go-w '%s'", p, p);
+	assert_string_equal(cause, want);
+	free(want);
+	free(cause);
+	free(p);
+}
+
+int
+main(void)
+{
+	const char	*dir;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_lock_exclusive, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_lock_symlink, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_lock_nodir, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_check_side, setup,
+		    teardown),
+	};
+
+	/* Their files go where dbsyscheck accepts them (tests/testdir.sh). */
+	if ((dir = getenv("DBSC_TESTDIR")) != NULL && chdir(dir) == -1) {
+		perror(dir);
+		return 1;
+	}
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
