@@ -522,8 +522,8 @@ cmd_scan(const struct options *o, struct conf *conf, enum scan_mode mode,
 		fail_queued(o, bl, after, "interrupted by a signal");
 		goto out;
 	}
-	source_end(src);
-	if (scan_end(sc, &cause) == -1 || baseline_commit(bl, &cause) == -1) {
+	if (source_end(src, &cause) == -1 || scan_end(sc, &cause) == -1 ||
+	    baseline_commit(bl, &cause) == -1) {
 		baseline_rollback(bl);
 		fail_queued(o, bl, after, cause);
 		goto out;

@@ -35,7 +35,7 @@ void		 source_close(struct source *);
 int		 source_exec(struct source *, const char *, size_t, int,
 		    char **);
 int		 source_begin(struct source *, char **);
-int		 source_end(struct source *);
+int		 source_end(struct source *, char **);
 int		 source_describe(struct source *, const char *, const char *,
 		    struct schema **, char **);
 int		 source_stream(struct source *, const struct schema *,
