@@ -764,8 +764,8 @@ source_bounded(struct source *src, const struct schema *s, char **cause)
  * as a signed BIGINT from dbsyscheck_chunk(): the same 64 bits.
  */
 static int
-source_chunk_result(MYSQL_RES *res, uint64_t *count, unsigned char agg[8],
-    uint64_t *oversize, char **cause)
+source_chunk_result(MYSQL_RES *res, uint64_t *count,
+    unsigned char agg[CHUNKHASH_AGG_LEN], uint64_t *oversize, char **cause)
 {
 	MYSQL_ROW		 row;
 	const char		*errstr = NULL;
@@ -784,8 +784,8 @@ source_chunk_result(MYSQL_RES *res, uint64_t *count, unsigned char agg[8],
 	else if (row[1] != NULL)
 		v = strtoull(row[1], NULL, 10);
 	*oversize = row[2] != NULL ? strtoull(row[2], NULL, 10) : 0;
-	for (i = 0; i < 8; i++)
-		agg[i] = (unsigned char)(v >> (56 - 8 * i));
+	for (i = 0; i < CHUNKHASH_AGG_LEN; i++)
+		agg[i] = (unsigned char)(v >> (8 * (CHUNKHASH_AGG_LEN - 1 - i)));
 	mysql_free_result(res);
 	if (errstr != NULL) {
 		*cause = xstrdup("unexpected chunk result");
@@ -844,7 +844,7 @@ source_chunk_udf(struct source *src, const struct schema *s,
 int
 source_chunk(struct source *src, const struct schema *s,
     const struct keyvals *lo, const struct keyvals *hi, uint64_t *count,
-    unsigned char agg[8], uint64_t *oversize, char **cause)
+    unsigned char agg[CHUNKHASH_AGG_LEN], uint64_t *oversize, char **cause)
 {
 	MYSQL_RES	*res;
 	struct buf	 sql;

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include "chunkhash.h"
 #include "schema.h"
 
 /*
@@ -44,7 +45,8 @@ int		 source_stream(struct source *, const struct schema *,
 		    source_row_cb, void *, volatile sig_atomic_t *, char **);
 int		 source_chunk(struct source *, const struct schema *,
 		    const struct keyvals *, const struct keyvals *,
-		    uint64_t *, unsigned char[8], uint64_t *, char **);
+		    uint64_t *, unsigned char[CHUNKHASH_AGG_LEN], uint64_t *,
+		    char **);
 int		 source_empty(struct source *, const struct schema *, int *,
 		    char **);
 int		 source_threads_running(struct source *, const struct source *,

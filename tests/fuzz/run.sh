@@ -27,12 +27,13 @@ all_targets="fuzz_conf fuzz_rowenc fuzz_record fuzz_records fuzz_udf"
 sources()
 {
 	case $1 in
-	fuzz_conf)	echo conf buf util xmalloc ;;
+	fuzz_conf)	echo conf buf util secret xmalloc ;;
 	fuzz_rowenc)	echo rowenc chunkhash record buf schema siphash conf util \
-			    xmalloc ;;
+			    secret xmalloc ;;
 	fuzz_record)	echo record buf ;;
 	fuzz_records)	echo record buf ;;
-	fuzz_udf)	echo udf/udf_log udf/udf_log_error udf/udf_env record buf ;;
+	fuzz_udf)	echo udf/udf_log udf/udf_log_error udf/udf_env record buf \
+			    secret token ;;
 	*)		echo "fuzz: unknown target $1" >&2; return 1 ;;
 	esac
 }
