@@ -785,7 +785,7 @@ source_chunk_result(MYSQL_RES *res, uint64_t *count,
 		v = strtoull(row[1], NULL, 10);
 	*oversize = row[2] != NULL ? strtoull(row[2], NULL, 10) : 0;
 	for (i = 0; i < CHUNKHASH_AGG_LEN; i++)
-		agg[i] = (unsigned char)(v >> (8 * (CHUNKHASH_AGG_LEN - 1 - i)));
+		agg[i] = (unsigned char)(v >> 8 * (CHUNKHASH_AGG_LEN - 1 - i));
 	mysql_free_result(res);
 	if (errstr != NULL) {
 		*cause = xstrdup("unexpected chunk result");

@@ -132,7 +132,8 @@ sqltext_expr(struct buf *b, const struct column *c, enum colenc enc)
 	case COLENC_TEXT:
 		return sqltext_ident(b, c->name);
 	case COLENC_DOUBLE:
-		if (buf_adds(b, "CAST(") == -1 || sqltext_ident(b, c->name) == -1)
+		if (buf_adds(b, "CAST(") == -1 ||
+		    sqltext_ident(b, c->name) == -1)
 			return -1;
 		return buf_adds(b, " AS DOUBLE)");
 	case COLENC_NUMBER:
@@ -264,7 +265,8 @@ sqltext_chunk_sql(struct buf *b, const struct schema *s, int bounded)
 		if (cs == NULL)
 			cs = s->cols[i].charset;
 		if (strcmp(cs, s->cols[i].charset) != 0 ||
-		    strncmp(cs, "ucs2", 4) == 0 || strncmp(cs, "utf16", 5) == 0 ||
+		    strncmp(cs, "ucs2", 4) == 0 ||
+		    strncmp(cs, "utf16", 5) == 0 ||
 		    strncmp(cs, "utf32", 5) == 0)
 			cast = 1;
 	}

@@ -16,7 +16,7 @@
  * every later add (buf.h), so a caller may check once at the end. Only
  * the types of schema.h are used, none of its functions.
  */
-#define SQLTEXT_LOWER	0x1	/* sqltext_hex: x'..' digits in lowercase */
+#define SQLTEXT_LOWER	0x1	/* sqltext_hex: lowercase digits */
 
 /* What sqltext_bound writes: "(key > lo)" or "(key <= hi)". */
 #define SQLTEXT_LO	0

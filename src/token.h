@@ -21,7 +21,7 @@
 #define TOKEN_ENOTREG	2	/* not a regular file */
 #define TOKEN_EOWNER	3	/* owned by neither root nor the reader */
 #define TOKEN_EMODE	4	/* world-accessible or group-writable */
-#define TOKEN_EFORMAT	5	/* not TOKEN_LEN hex digits and a newline */
+#define TOKEN_EFORMAT	5	/* not TOKEN_LEN hex digits (+ newline) */
 #define TOKEN_ERANDOM	6	/* getrandom failed: errno */
 
 int	 token_open(const char *);

@@ -32,7 +32,7 @@ struct sql {
 	struct buf	 b;
 	triggers_cb	 cb;
 	void		*arg;
-	char		*cause;		/* set when the callback failed */
+	char		*cause;		/* the callback's message */
 };
 
 static void
@@ -193,8 +193,8 @@ triggers_secret(const char *token, triggers_cb cb, void *arg, char **cause)
 		return -1;
 	}
 	sql_init(&q, cb, arg);
-	buf_adds(&q.b, "-- The token, readable only by administrators (the triggers' "
-	    "definer).");
+	buf_adds(&q.b, "-- The token, readable only by administrators (the "
+	    "triggers' definer).");
 	emit(&q, TRIGGERS_COMMENT);
 	buf_adds(&q.b, "CREATE DATABASE IF NOT EXISTS ");
 	sqltext_ident(&q.b, TRIGGERS_SECRET_DB);
@@ -231,8 +231,8 @@ triggers_secret(const char *token, triggers_cb cb, void *arg, char **cause)
 	emit(&q, TRIGGERS_STMT);
 	buf_adds(&q.b, "UPDATE ");
 	buf_adds(&q.b, pfs);
-	buf_adds(&q.b, " SET INSTRUMENTED = @dbsyscheck_pfs WHERE PROCESSLIST_ID = "
-	    "CONNECTION_ID()");
+	buf_adds(&q.b, " SET INSTRUMENTED = @dbsyscheck_pfs WHERE "
+	    "PROCESSLIST_ID = CONNECTION_ID()");
 	emit(&q, TRIGGERS_STMT);
 	return sql_result(&q, cause);
 }
@@ -313,8 +313,8 @@ put_create(struct sql *q, const struct schema *s, const char *tname,
 	sqltext_ident(&q->b, s->db);
 	buf_adds(&q->b, ".");
 	sqltext_ident(&q->b, s->name);
-	buf_adds(&q->b, " FOR EACH ROW\n    SET @dbsyscheck_rc = dbsyscheck_log("
-	    "(SELECT token FROM ");
+	buf_adds(&q->b, " FOR EACH ROW\n    SET @dbsyscheck_rc = "
+	    "dbsyscheck_log((SELECT token FROM ");
 	put_secret_ref(q);
 	buf_adds(&q->b, " WHERE id = 1), '");
 	buf_adds(&q->b, op);

@@ -185,8 +185,8 @@ test_charset(void **state)
 static void
 test_mode(void **state)
 {
-	static const mode_t	 bad[] = { 0644, 0604, 0602, 0601, 0660, 0620,
-	    0666, 0777 };
+	static const mode_t	 bad[] = { 0644, 0604, 0602, 0601, 0660,
+	    0620, 0666, 0777 };
 	static const mode_t	 good[] = { 0600, 0640, 0400, 0440 };
 	char			*p;
 	size_t			 i;

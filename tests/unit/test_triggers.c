@@ -22,7 +22,7 @@
 /* What the callback was handed: "<kind>|<text>\n" each. */
 struct got {
 	struct buf	 out;
-	int		 fail_at;	/* the callback fails on this call */
+	int		 fail_at;	/* the call that fails */
 	int		 calls;
 };
 
