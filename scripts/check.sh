@@ -2,8 +2,9 @@
 # Build with warnings as errors, run every test, close with one line
 # "N passed, N failed"; exit non-zero when anything failed.
 #
-# With CI=true (or DBSC_CHECK_ALL=1) also: the whole suite again in a copy
-# of the tree built with --enable-asan --enable-ubsan --enable-werror (any
+# With CI=true (or DBSC_CHECK_ALL=1) also: the whole suite again in a
+# separate build directory (VPATH, from the tree make distdir writes)
+# configured with --enable-asan --enable-ubsan --enable-werror (any
 # sanitizer report fails its test), and make fuzz, every libFuzzer target
 # for FUZZ_SECONDS (default 60); each target counts as one test. With
 # DBSC_CHECK_VALGRIND=1 also the suite under valgrind (make check
@@ -51,16 +52,6 @@ count()
 	echo "${_n:-0}"
 }
 
-# copy_tree DEST: the files of the work tree, tracked or new, not ignored
-# (a tracked file deleted in the work tree is left out).
-copy_tree()
-{
-	(cd "$top" &&
-	    git ls-files -z --cached --others --exclude-standard |
-	    xargs -0 sh -c 'for f; do [ ! -e "$f" ] || printf "%s\0" "$f"; done' \
-	    sh | xargs -0 cp -p --parents -t "$1")
-}
-
 # suite NAME DIR [MAKE ARGS...]: make check in DIR; add up its counts.
 suite()
 {
@@ -99,15 +90,19 @@ if [ "$DBSC_CHECK_VALGRIND" = 1 ]; then
 fi
 
 if [ "$DBSC_CHECK_ALL" = 1 ]; then
-	# The sanitizer build in a copy of the tree: the tree is configured
-	# in place, and the normal build must stay as it is.
+	# The sanitizer build in a build directory of its own (a VPATH
+	# build, as make distcheck does one): automake refuses to configure
+	# a second build of a source tree configured in place, so its
+	# sources are the tree make distdir writes (which also proves the
+	# tarball complete and its VPATH build sound); the normal build stays
+	# as it is.
 	_t0=$(date +%s)
 	san_dir=$(mktemp -d /tmp/dbsc-san.XXXXXX)
-	if copy_tree "$san_dir" && (cd "$san_dir" &&
-	    ./autogen.sh >autogen.log 2>&1 &&
-	    ./configure --enable-asan --enable-ubsan --enable-werror \
+	if make distdir distdir="$san_dir/src" >"$san_dir/distdir.log" 2>&1 &&
+	    mkdir "$san_dir/build-san" && (cd "$san_dir/build-san" &&
+	    ../src/configure --enable-asan --enable-ubsan --enable-werror \
 	    >configure.log 2>&1 && make -j2 >make.log 2>&1); then
-		echo "check: sanitizer build in $san_dir" \
+		echo "check: sanitizer build in $san_dir/build-san" \
 		    "($(($(date +%s) - _t0)) s)"
 		# This pass runs in another time zone, for the tests and the
 		# servers they start: a local hour of one digit if the first
@@ -121,18 +116,19 @@ if [ "$DBSC_CHECK_ALL" = 1 ]; then
 		export TZ
 		echo "check: the sanitizer pass runs with TZ=$TZ" \
 		    "(local time $(date '+%Y-%m-%d %k:%M'))"
-		# The copy is under /tmp, which dbsyscheck refuses as a place
+		# The build is under /tmp, which dbsyscheck refuses as a place
 		# for its files (sticky but world-writable): tests/testdir.sh
 		# finds the tests another place.
-		suite "the suite under ASan and UBSan" "$san_dir"
+		suite "the suite under ASan and UBSan" "$san_dir/build-san"
 		if [ "$_tz_set" = y ]; then
 			TZ=$_tz_was
 		else
 			unset TZ
 		fi
 	else
-		tail -n 40 "$san_dir"/autogen.log "$san_dir"/configure.log \
-		    "$san_dir"/make.log >&2 2>/dev/null || true
+		tail -n 40 "$san_dir"/distdir.log \
+		    "$san_dir"/build-san/configure.log \
+		    "$san_dir"/build-san/make.log >&2 2>/dev/null || true
 		echo "check: the sanitizer build failed" >&2
 		failed=$((failed + 1))
 	fi

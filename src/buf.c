@@ -132,6 +132,16 @@ buf_free(struct buf *b)
 	b->failed = 0;
 }
 
+/*
+ * Fail the buffer as a refused add would (a builder refusing its input):
+ * always -1.
+ */
+int
+buf_error(struct buf *b)
+{
+	return buf_fail(b);
+}
+
 /* 1 when an add failed since the last buf_init, buf_reset or buf_free. */
 int
 buf_failed(const struct buf *b)

@@ -34,6 +34,7 @@ int	 buf_printf(struct buf *, const char *, ...)
 void	 buf_reset(struct buf *);
 void	 buf_free(struct buf *);
 int	 buf_failed(const struct buf *);
+int	 buf_error(struct buf *);
 const char *buf_str(const struct buf *);
 
 #endif

@@ -1,8 +1,6 @@
 /* The installation key: a 32-byte secret file, created on first use. */
 #include "config.h"
 
-#include <sys/random.h>
-
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -10,25 +8,18 @@
 #include <unistd.h>
 
 #include "key.h"
+#include "secret.h"
 #include "util.h"
 #include "xmalloc.h"
 
 static int
 key_create(const char *path, unsigned char key[KEY_LEN], char **cause)
 {
-	size_t	 got = 0;
-	ssize_t	 n;
 	int	 fd;
 
-	while (got < KEY_LEN) {
-		n = getrandom(key + got, KEY_LEN - got, 0);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			*cause = xasprintf("getrandom: %s", strerror(errno));
-			return -1;
-		}
-		got += (size_t)n;
+	if (secret_random(key, KEY_LEN) == -1) {
+		*cause = xasprintf("getrandom: %s", strerror(errno));
+		return -1;
 	}
 	if (util_mkdir_parent(path, cause) == -1)
 		return -1;

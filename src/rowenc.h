@@ -6,6 +6,8 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "chunkhash.h"
+#include "diff.h"
 #include "schema.h"
 
 /*
@@ -17,10 +19,10 @@
 struct rowenc;
 
 #define ROWENC_KEY_LEN		32
-#define ROWENC_DIGEST_LEN	32
+#define ROWENC_DIGEST_LEN	DIFF_DIGEST_LEN	/* owned by diff.h */
 #define ROWENC_TAG_LEN		8
 #define ROWENC_MAC_LEN		32
-#define ROWENC_AGG_LEN		8	/* chunk aggregate */
+#define ROWENC_AGG_LEN		CHUNKHASH_AGG_LEN /* owned by chunkhash.h */
 
 struct rowenc	*rowenc_create(const unsigned char *, size_t, const char *,
 		    const char *, char **);

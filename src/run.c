@@ -487,8 +487,8 @@ run_scan(struct run *run, enum scan_mode mode, int argc, char **argv)
 		run_fail(run, "interrupted by a signal");
 		goto out;
 	}
-	source_end(src);
-	if (scan_end(sc, &cause) == -1 || run_commit(run, &cause) == -1) {
+	if (source_end(src, &cause) == -1 || scan_end(sc, &cause) == -1 ||
+	    run_commit(run, &cause) == -1) {
 		run_fail(run, cause);
 		goto out;
 	}

@@ -14,6 +14,7 @@
 #include "record.h"
 #include "rowenc.h"
 #include "source_mysql.h"
+#include "sqltext.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -259,74 +260,19 @@ source_begin(struct source *src, char **cause)
 	return 0;
 }
 
-/* End the snapshot. */
+/*
+ * End the snapshot: 0, or -1 with *cause when the server refused the
+ * COMMIT (then the connection is not to be trusted for this run).
+ */
 int
-source_end(struct source *src)
+source_end(struct source *src, char **cause)
 {
-	char	*cause = NULL;
 	int	 r = 0;
 
-	if (src->intxn && !src->lost) {
-		r = source_query(src, "COMMIT", &cause);
-		free(cause);
-	}
+	if (src->intxn && !src->lost)
+		r = source_query(src, "COMMIT", cause);
 	src->intxn = 0;
 	return r;
-}
-
-static int
-source_hex(struct buf *b, const char *s)
-{
-	static const char	 hex[] = "0123456789ABCDEF";
-	const unsigned char	*p = (const unsigned char *)s;
-
-	if (buf_adds(b, "X'") == -1)
-		return -1;
-	for (; *p != '\0'; p++) {
-		if (buf_addc(b, hex[*p >> 4]) == -1 ||
-		    buf_addc(b, hex[*p & 0xf]) == -1)
-			return -1;
-	}
-	return buf_addc(b, '\'');
-}
-
-/* Append an identifier quoted with backticks (a backtick doubled). */
-static int
-source_ident(struct buf *b, const char *s)
-{
-	if (buf_addc(b, '`') == -1)
-		return -1;
-	for (; *s != '\0'; s++) {
-		if (*s == '`' && buf_addc(b, '`') == -1)
-			return -1;
-		if (buf_addc(b, *s) == -1)
-			return -1;
-	}
-	return buf_addc(b, '`');
-}
-
-/*
- * Append the expression that reads column c in encoding enc
- * (docs/DESIGN.md, "How each type is encoded"). The same expression
- * serves the row stream, the chunk query and dbsyscheck_chunk(), which
- * all see it as the same text.
- */
-static int
-source_expr(struct buf *b, const struct column *c, enum colenc enc)
-{
-	switch (enc) {
-	case COLENC_TEXT:
-		return source_ident(b, c->name);
-	case COLENC_DOUBLE:
-		if (buf_adds(b, "CAST(") == -1 || source_ident(b, c->name) == -1)
-			return -1;
-		return buf_adds(b, " AS DOUBLE)");
-	case COLENC_NUMBER:
-		if (buf_addc(b, '(') == -1 || source_ident(b, c->name) == -1)
-			return -1;
-		return buf_adds(b, " + 0)");
-	}
-	return -1;
 }
 
 static char *
@@ -384,9 +330,9 @@ static int
 source_where(struct buf *b, const char *db, const char *name)
 {
 	if (buf_adds(b, " WHERE TABLE_SCHEMA = ") == -1 ||
-	    source_hex(b, db) == -1 ||
+	    sqltext_hex(b, db, strlen(db), 0) == -1 ||
 	    buf_adds(b, " AND TABLE_NAME = ") == -1 ||
-	    source_hex(b, name) == -1)
+	    sqltext_hex(b, name, strlen(name), 0) == -1)
 		return -1;
 	return 0;
 }
@@ -558,9 +504,9 @@ source_watch(struct source *src, struct schema *s, char **cause)
 	    "ACTION_TIMING, ACTION_ORDER, SHA2(ACTION_STATEMENT, 256), "
 	    "DEFINER FROM information_schema.TRIGGERS WHERE "
 	    "EVENT_OBJECT_SCHEMA = ");
-	source_hex(&sql, s->db);
+	sqltext_hex(&sql, s->db, strlen(s->db), 0);
 	buf_adds(&sql, " AND EVENT_OBJECT_TABLE = ");
-	source_hex(&sql, s->name);
+	sqltext_hex(&sql, s->name, strlen(s->name), 0);
 	buf_adds(&sql, " ORDER BY TRIGGER_NAME");
 	if (source_watch_rows(src, &w, "trigger:", &sql, cause) == -1)
 		goto fail;
@@ -621,9 +567,9 @@ source_describe(struct source *src, const char *db, const char *name,
 		/* information_schema hides tables we hold no privilege on. */
 		buf_init(&sql, BUF_NOCAP);
 		buf_adds(&sql, "SELECT 1 FROM ");
-		source_ident(&sql, db);
+		sqltext_ident(&sql, db);
 		buf_addc(&sql, '.');
-		source_ident(&sql, name);
+		sqltext_ident(&sql, name);
 		buf_adds(&sql, " LIMIT 0");
 		res = source_small(src, &sql, cause);
 		buf_free(&sql);
@@ -652,95 +598,17 @@ fail:
 	return -1;
 }
 
-/* Append a key value as a literal: a checked integer, or X'hex'. */
-static int
-source_literal(struct buf *b, const struct column *c, const char *v,
-    unsigned long len)
-{
-	static const char	 hex[] = "0123456789ABCDEF";
-	unsigned long		 i;
-
-	if (c->kclass != KEYCLASS_BYTES) {
-		for (i = 0; i < len; i++) {
-			if (!((v[i] >= '0' && v[i] <= '9') ||
-			    (i == 0 && v[i] == '-' && len > 1)))
-				return -1;
-		}
-		if (len == 0)
-			return -1;
-		return buf_add(b, v, len);
-	}
-	if (buf_adds(b, "X'") == -1)
-		return -1;
-	for (i = 0; i < len; i++) {
-		if (buf_addc(b, hex[(unsigned char)v[i] >> 4]) == -1 ||
-		    buf_addc(b, hex[(unsigned char)v[i] & 0xf]) == -1)
-			return -1;
-	}
-	return buf_addc(b, '\'');
-}
-
-/*
- * Append "(key > lo)" (upper == 0) or "(key <= hi)" (upper == 1) for a key
- * of one or more columns, expanded into OR terms the optimizer turns into
- * index ranges. Only for keys in index order (no castorder columns).
- */
-static int
-source_bound(struct buf *b, const struct schema *s, const struct keyvals *kv,
-    int upper)
-{
-	const struct column	*c;
-	size_t			 j, i;
-
-	if (buf_addc(b, '(') == -1)
-		return -1;
-	for (j = 0; j < s->nkey; j++) {
-		if (j > 0 && buf_adds(b, " OR ") == -1)
-			return -1;
-		if (buf_addc(b, '(') == -1)
-			return -1;
-		for (i = 0; i <= j; i++) {
-			c = &s->cols[s->key[i]];
-			if (i > 0 && buf_adds(b, " AND ") == -1)
-				return -1;
-			if (source_ident(b, c->name) == -1)
-				return -1;
-			if (i < j)
-				buf_adds(b, " = ");
-			else if (!upper)
-				buf_adds(b, " > ");
-			else
-				buf_adds(b, j + 1 == s->nkey ? " <= " : " < ");
-			if (source_literal(b, c, kv->vals[i], kv->lens[i]) == -1)
-				return -1;
-		}
-		if (buf_addc(b, ')') == -1)
-			return -1;
-	}
-	return buf_addc(b, ')');
-}
-
 static int
 source_from_where(struct buf *sql, const struct schema *s,
     const struct keyvals *lo, const struct keyvals *hi, char **cause)
 {
-	buf_adds(sql, " FROM ");
-	source_ident(sql, s->db);
-	buf_addc(sql, '.');
-	source_ident(sql, s->name);
-	if (lo != NULL || hi != NULL) {
-		buf_adds(sql, " WHERE ");
-		if (lo != NULL && source_bound(sql, s, lo, 0) == -1)
-			goto bad;
-		if (lo != NULL && hi != NULL)
-			buf_adds(sql, " AND ");
-		if (hi != NULL && source_bound(sql, s, hi, 1) == -1)
-			goto bad;
+	if (sqltext_from_where(sql, s, lo != NULL ? lo->vals : NULL,
+	    lo != NULL ? lo->lens : NULL, hi != NULL ? hi->vals : NULL,
+	    hi != NULL ? hi->lens : NULL) == -1) {
+		*cause = xstrdup("malformed chunk bound");
+		return -1;
 	}
 	return 0;
-bad:
-	*cause = xstrdup("malformed chunk bound");
-	return -1;
 }
 
 /*
@@ -775,7 +643,7 @@ source_stream(struct source *src, const struct schema *s,
 			continue;
 		if (n++ > 0)
 			buf_adds(&sql, ", ");
-		source_expr(&sql, &s->cols[i], s->cols[i].enc);
+		sqltext_expr(&sql, &s->cols[i], s->cols[i].enc);
 	}
 	for (i = 0; i < nextra; i++) {
 		if (extra[i].col >= s->ncols || n++ == 0) {
@@ -784,7 +652,7 @@ source_stream(struct source *src, const struct schema *s,
 			return -1;
 		}
 		buf_adds(&sql, ", ");
-		source_expr(&sql, &s->cols[extra[i].col], extra[i].enc);
+		sqltext_expr(&sql, &s->cols[extra[i].col], extra[i].enc);
 	}
 	if (source_from_where(&sql, s, lo, hi, cause) == -1) {
 		buf_free(&sql);
@@ -799,7 +667,7 @@ source_stream(struct source *src, const struct schema *s,
 			buf_adds(&sql, "CAST(");
 		if (c->castorder && schema_textorder(c))
 			buf_adds(&sql, "CAST(");
-		source_expr(&sql, c, c->keyenc);
+		sqltext_expr(&sql, c, c->keyenc);
 		if (c->castorder && schema_textorder(c))
 			buf_adds(&sql, " AS CHAR)");
 		if (c->castorder)
@@ -897,8 +765,8 @@ source_bounded(struct source *src, const struct schema *s, char **cause)
  * as a signed BIGINT from dbsyscheck_chunk(): the same 64 bits.
  */
 static int
-source_chunk_result(MYSQL_RES *res, uint64_t *count, unsigned char agg[8],
-    uint64_t *oversize, char **cause)
+source_chunk_result(MYSQL_RES *res, uint64_t *count,
+    unsigned char agg[CHUNKHASH_AGG_LEN], uint64_t *oversize, char **cause)
 {
 	MYSQL_ROW		 row;
 	const char		*errstr = NULL, *operr = NULL;
@@ -912,7 +780,7 @@ source_chunk_result(MYSQL_RES *res, uint64_t *count, unsigned char agg[8],
 	}
 	*count = (uint64_t)util_strtonum(row[0], 0, LLONG_MAX, &errstr);
 	if (row[1] == NULL)
-		memset(agg, 0, 8);
+		memset(agg, 0, CHUNKHASH_AGG_LEN);
 	else
 		aggerr = rowenc_agg_parse(row[1], agg);
 	*oversize = row[2] != NULL ?
@@ -937,27 +805,15 @@ source_chunk_udf(struct source *src, const struct schema *s,
 {
 	MYSQL_RES	*res;
 	struct buf	 sql;
-	size_t		 i;
-	int		 any;
 
 	buf_init(&sql, BUF_NOCAP);
-	buf_adds(&sql, "SELECT COUNT(*) AS n, dbsyscheck_chunk('");
-	for (i = 0; i < s->ncols; i++) {
-		if (s->cols[i].hashed)
-			buf_addc(&sql, s->cols[i].varlen ? '1' : '0');
+	if (sqltext_chunk_udf(&sql, s) == -1) {
+		*cause = xstrdup(sql.data == NULL ? "query too large" :
+		    "no column to hash");
+		buf_free(&sql);
+		return NULL;
 	}
-	buf_addc(&sql, '\'');
-	for (i = 0, any = 0; i < s->ncols; i++) {
-		if (!s->cols[i].hashed)
-			continue;
-		buf_adds(&sql, ", ");
-		source_expr(&sql, &s->cols[i], s->cols[i].enc);
-		any = 1;
-	}
-	buf_adds(&sql, ") AS agg, 0 AS big");
-	if (!any || source_from_where(&sql, s, lo, hi, cause) == -1) {
-		if (!any)
-			*cause = xstrdup("no column to hash");
+	if (source_from_where(&sql, s, lo, hi, cause) == -1) {
 		buf_free(&sql);
 		return NULL;
 	}
@@ -987,14 +843,12 @@ source_chunk_udf(struct source *src, const struct schema *s,
 int
 source_chunk(struct source *src, const struct schema *s,
     const struct keyvals *lo, const struct keyvals *hi, uint64_t *count,
-    unsigned char agg[8], uint64_t *oversize, char **cause)
+    unsigned char agg[CHUNKHASH_AGG_LEN], uint64_t *oversize, char **cause)
 {
 	MYSQL_RES	*res;
-	struct buf	 sql, expr, len;
-	const char	*cs = NULL;
+	struct buf	 sql;
 	char		*ucause = NULL;
-	size_t		 i;
-	int		 cast = 0, any, bounded;
+	int		 bounded;
 
 	if (src->chunk_udf != 0) {
 		res = source_chunk_udf(src, s, lo, hi, &ucause);
@@ -1006,83 +860,18 @@ source_chunk(struct source *src, const struct schema *s,
 			return -1;
 		}
 	}
-	for (i = 0; i < s->ncols; i++) {
-		if (!s->cols[i].hashed || s->cols[i].charset == NULL)
-			continue;
-		if (cs == NULL)
-			cs = s->cols[i].charset;
-		if (strcmp(cs, s->cols[i].charset) != 0 ||
-		    strncmp(cs, "ucs2", 4) == 0 || strncmp(cs, "utf16", 5) == 0 ||
-		    strncmp(cs, "utf32", 5) == 0)
-			cast = 1;
-	}
-	buf_init(&expr, BUF_NOCAP);
-	buf_adds(&expr, "SHA2(CONCAT_WS('#', CONCAT(");
-	for (i = 0, any = 0; i < s->ncols; i++) {
-		if (!s->cols[i].hashed)
-			continue;
-		if (any++ > 0)
-			buf_adds(&expr, ", ");
-		buf_adds(&expr, "ISNULL(");
-		source_expr(&expr, &s->cols[i], s->cols[i].enc);
-		buf_addc(&expr, ')');
-	}
-	buf_addc(&expr, ')');
-	for (i = 0; i < s->ncols; i++) {
-		if (!s->cols[i].hashed || !s->cols[i].varlen)
-			continue;
-		buf_adds(&expr, ", LENGTH(");
-		source_expr(&expr, &s->cols[i], s->cols[i].enc);
-		buf_addc(&expr, ')');
-	}
-	for (i = 0; i < s->ncols; i++) {
-		if (!s->cols[i].hashed)
-			continue;
-		buf_adds(&expr, ", ");
-		if (cast && s->cols[i].charset != NULL)
-			buf_adds(&expr, "CAST(");
-		source_expr(&expr, &s->cols[i], s->cols[i].enc);
-		if (cast && s->cols[i].charset != NULL)
-			buf_adds(&expr, " AS BINARY)");
-	}
-	buf_adds(&expr, "), 256)");
-
 	/*
-	 * CONCAT_WS gives NULL for a row longer than max_allowed_packet, and
-	 * BIT_XOR skips it: count the rows that may come near that bound
-	 * (the fixed-width columns are at most 64 bytes of text), so that the
-	 * caller diffs their chunk row by row instead of trusting it. When
-	 * the column types bound every row well below it, no row is counted
-	 * and the count (an eighth of the server's work) is left out.
+	 * Rows that may come near max_allowed_packet are counted unless the
+	 * column types bound every row well below it (sqltext_chunk_sql).
 	 */
-	buf_init(&len, BUF_NOCAP);
-	if ((bounded = source_bounded(src, s, cause)) == -1) {
-		buf_free(&expr);
-		buf_free(&len);
+	if ((bounded = source_bounded(src, s, cause)) == -1)
+		return -1;
+	buf_init(&sql, BUF_NOCAP);
+	if (sqltext_chunk_sql(&sql, s, bounded) == -1) {
+		*cause = xstrdup("query too large");
+		buf_free(&sql);
 		return -1;
 	}
-	buf_printf(&len, "%zu", 64 * s->ncols + 32);
-	for (i = 0; i < s->ncols && !bounded; i++) {
-		if (!s->cols[i].hashed || !s->cols[i].varlen)
-			continue;
-		buf_adds(&len, " + IFNULL(LENGTH(");
-		source_expr(&len, &s->cols[i], s->cols[i].enc);
-		buf_adds(&len, "), 0)");
-	}
-
-	buf_init(&sql, BUF_NOCAP);
-	/* One SHA2 a row: each reference to it would compute it again. */
-	if (bounded)
-		buf_printf(&sql, "SELECT COUNT(*) AS n, BIT_XOR(CAST(CONV(LEFT("
-		    "%s, 16), 16, 10) AS UNSIGNED)) AS agg, 0 AS big",
-		    buf_str(&expr));
-	else
-		buf_printf(&sql, "SELECT COUNT(*) AS n, BIT_XOR(CAST(CONV(LEFT("
-		    "%s, 16), 16, 10) AS UNSIGNED)) AS agg, SUM(%s >= "
-		    "@@max_allowed_packet) AS big", buf_str(&expr),
-		    buf_str(&len));
-	buf_free(&expr);
-	buf_free(&len);
 	if (source_from_where(&sql, s, lo, hi, cause) == -1) {
 		buf_free(&sql);
 		return -1;
@@ -1137,9 +926,9 @@ source_empty(struct source *src, const struct schema *s, int *empty,
 
 	buf_init(&sql, BUF_NOCAP);
 	buf_adds(&sql, "SELECT 1 FROM ");
-	source_ident(&sql, s->db);
+	sqltext_ident(&sql, s->db);
 	buf_addc(&sql, '.');
-	source_ident(&sql, s->name);
+	sqltext_ident(&sql, s->name);
 	buf_adds(&sql, " LIMIT 1");
 	res = source_small(src, &sql, cause);
 	buf_free(&sql);

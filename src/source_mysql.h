@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include "chunkhash.h"
 #include "schema.h"
 
 /*
@@ -35,7 +36,7 @@ void		 source_close(struct source *);
 int		 source_exec(struct source *, const char *, size_t, int,
 		    char **);
 int		 source_begin(struct source *, char **);
-int		 source_end(struct source *);
+int		 source_end(struct source *, char **);
 int		 source_describe(struct source *, const char *, const char *,
 		    struct schema **, char **);
 int		 source_stream(struct source *, const struct schema *,
@@ -44,7 +45,8 @@ int		 source_stream(struct source *, const struct schema *,
 		    source_row_cb, void *, volatile sig_atomic_t *, char **);
 int		 source_chunk(struct source *, const struct schema *,
 		    const struct keyvals *, const struct keyvals *,
-		    uint64_t *, unsigned char[8], uint64_t *, char **);
+		    uint64_t *, unsigned char[CHUNKHASH_AGG_LEN], uint64_t *,
+		    char **);
 int		 source_empty(struct source *, const struct schema *, int *,
 		    char **);
 int		 source_threads_running(struct source *, const struct source *,

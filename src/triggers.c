@@ -1,7 +1,6 @@
 /* Trigger SQL for watched tables, and the token file that guards it. */
 #include "config.h"
 
-#include <sys/random.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -15,133 +14,70 @@
 #include "buf.h"
 #include "record.h"
 #include "schema.h"
+#include "secret.h"
+#include "sqltext.h"
+#include "token.h"
 #include "triggers.h"
 #include "util.h"
 #include "xmalloc.h"
 
 #define TRIGGERS_PREFIX_MAX	40	/* bytes of the table name kept */
-#define TRIGGERS_TOKEN_BYTES	(TRIGGERS_TOKEN_LEN / 2)
-
-static const char hexdigits[] = "0123456789abcdef";
 
 /*
- * One statement at a time: appends that remember the first failure, so
- * callers check once, and the callback that takes each statement.
+ * One statement at a time in a struct buf, whose failure (an add refused,
+ * or the callback's) refuses every later add and emit, so callers check
+ * once; and the callback that takes each statement.
  */
 struct sql {
 	struct buf	 b;
-	int		 err;
 	triggers_cb	 cb;
 	void		*arg;
-	char		*cause;		/* set when the callback failed */
+	char		*cause;		/* the callback's message */
 };
 
 static void
 sql_init(struct sql *q, triggers_cb cb, void *arg)
 {
 	buf_init(&q->b, BUF_NOCAP);
-	q->err = 0;
 	q->cb = cb;
 	q->arg = arg;
 	q->cause = NULL;
 }
 
-/* Wipe what was built (it may hold the token) and free it. */
-static void
-sql_done(struct sql *q)
-{
-	if (q->b.data != NULL)
-		util_wipe(q->b.data, q->b.len);
-	buf_free(&q->b);
-}
-
-/* 0, or -1 with *cause set. */
+/* 0, or -1 with *cause set; what was built (it may hold the token) wiped. */
 static int
 sql_result(struct sql *q, char **cause)
 {
-	sql_done(q);
-	if (!q->err)
+	int	 failed = buf_failed(&q->b);
+
+	if (q->b.data != NULL)
+		util_wipe(q->b.data, q->b.len);
+	buf_free(&q->b);
+	if (!failed)
 		return 0;
 	*cause = q->cause != NULL ? q->cause :
 	    xstrdup("cannot build the trigger SQL");
 	return -1;
 }
 
-static void
-put(struct sql *q, const char *s)
-{
-	if (!q->err && buf_adds(&q->b, s) == -1)
-		q->err = 1;
-}
-
-static void
-putn(struct sql *q, const void *p, size_t n)
-{
-	if (!q->err && buf_add(&q->b, p, n) == -1)
-		q->err = 1;
-}
-
 /* Hand the statement (or comment) built so far to the callback. */
 static void
 emit(struct sql *q, int kind)
 {
-	if (q->b.data == NULL)
-		q->err = 1;
-	if (!q->err && q->cb(q->arg, kind, q->b.data, q->b.len,
-	    &q->cause) == -1)
-		q->err = 1;
-	if (q->b.data != NULL)
-		util_wipe(q->b.data, q->b.len);
-	buf_reset(&q->b);
-}
+	int	 r;
 
-/* `name`, a backtick inside doubled: safe in every sql_mode. */
-static void
-put_ident(struct sql *q, const char *s)
-{
-	const char	*bt;
-
-	put(q, "`");
-	while ((bt = strchr(s, '`')) != NULL) {
-		putn(q, s, (size_t)(bt - s) + 1);
-		put(q, "`");
-		s = bt + 1;
-	}
-	put(q, s);
-	put(q, "`");
-}
-
-/*
- * A string literal: 'text' when every byte is printable ASCII other than
- * a quote or a backslash, else X'hex', so that neither NO_BACKSLASH_ESCAPES
- * nor the connection's character set can change what the UDF receives.
- */
-static void
-put_literal(struct sql *q, const char *s)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-	char			 hex[2];
-	size_t			 i, n = strlen(s);
-	int			 plain = 1;
-
-	for (i = 0; i < n; i++) {
-		if (p[i] < 0x20 || p[i] > 0x7e || p[i] == '\'' ||
-		    p[i] == '\\')
-			plain = 0;
-	}
-	if (plain) {
-		put(q, "'");
-		putn(q, s, n);
-		put(q, "'");
+	if (buf_failed(&q->b))
+		return;
+	if (q->b.data == NULL) {
+		buf_error(&q->b);
 		return;
 	}
-	put(q, "X'");
-	for (i = 0; i < n; i++) {
-		hex[0] = hexdigits[p[i] >> 4];
-		hex[1] = hexdigits[p[i] & 0xf];
-		putn(q, hex, 2);
-	}
-	put(q, "'");
+	r = q->cb(q->arg, kind, q->b.data, q->b.len, &q->cause);
+	util_wipe(q->b.data, q->b.len);
+	if (r == -1)
+		buf_error(&q->b);
+	else
+		buf_reset(&q->b);
 }
 
 /*
@@ -204,10 +140,8 @@ triggers_name(const char *db, const char *name, const char *suffix,
 		    (c >= '0' && c <= '9') || c == '_' ? (char)c : '_';
 	}
 	out[n++] = '_';
-	for (i = 0; i < 4; i++) {
-		out[n++] = hexdigits[md[i] >> 4];
-		out[n++] = hexdigits[md[i] & 0xf];
-	}
+	secret_hex(out + n, md, 4);
+	n += 8;
 	memcpy(out + n, suffix, strlen(suffix) + 1);
 	return 0;
 }
@@ -219,10 +153,10 @@ triggers_preamble(triggers_cb cb, void *arg, char **cause)
 	struct sql	 q;
 
 	sql_init(&q, cb, arg);
-	put(&q, "-- dbsyscheck triggers: run as an administrator "
+	buf_adds(&q.b, "-- dbsyscheck triggers: run as an administrator "
 	    "(docs/TRIGGERS.md).");
 	emit(&q, TRIGGERS_COMMENT);
-	put(&q, "SET NAMES utf8mb4");
+	buf_adds(&q.b, "SET NAMES utf8mb4");
 	emit(&q, TRIGGERS_STMT);
 	return sql_result(&q, cause);
 }
@@ -230,9 +164,9 @@ triggers_preamble(triggers_cb cb, void *arg, char **cause)
 static void
 put_secret_ref(struct sql *q)
 {
-	put_ident(q, TRIGGERS_SECRET_DB);
-	put(q, ".");
-	put_ident(q, TRIGGERS_SECRET_TABLE);
+	sqltext_ident(&q->b, TRIGGERS_SECRET_DB);
+	buf_adds(&q->b, ".");
+	sqltext_ident(&q->b, TRIGGERS_SECRET_TABLE);
 }
 
 /*
@@ -259,46 +193,46 @@ triggers_secret(const char *token, triggers_cb cb, void *arg, char **cause)
 		return -1;
 	}
 	sql_init(&q, cb, arg);
-	put(&q, "-- The token, readable only by administrators (the triggers' "
-	    "definer).");
+	buf_adds(&q.b, "-- The token, readable only by administrators (the "
+	    "triggers' definer).");
 	emit(&q, TRIGGERS_COMMENT);
-	put(&q, "CREATE DATABASE IF NOT EXISTS ");
-	put_ident(&q, TRIGGERS_SECRET_DB);
+	buf_adds(&q.b, "CREATE DATABASE IF NOT EXISTS ");
+	sqltext_ident(&q.b, TRIGGERS_SECRET_DB);
 	emit(&q, TRIGGERS_STMT);
-	put(&q, "CREATE TABLE IF NOT EXISTS ");
+	buf_adds(&q.b, "CREATE TABLE IF NOT EXISTS ");
 	put_secret_ref(&q);
-	put(&q, " (id TINYINT UNSIGNED NOT NULL PRIMARY KEY, "
+	buf_adds(&q.b, " (id TINYINT UNSIGNED NOT NULL PRIMARY KEY, "
 	    "token BINARY(64) NOT NULL) ENGINE=InnoDB");
 	emit(&q, TRIGGERS_STMT);
-	put(&q, "SET @dbsyscheck_log_bin = @@SESSION.sql_log_bin, "
+	buf_adds(&q.b, "SET @dbsyscheck_log_bin = @@SESSION.sql_log_bin, "
 	    "@dbsyscheck_log_off = @@SESSION.sql_log_off, "
 	    "@dbsyscheck_lqt = @@SESSION.long_query_time, "
 	    "@dbsyscheck_pfs = (SELECT INSTRUMENTED FROM ");
-	put(&q, pfs);
-	put(&q, " WHERE PROCESSLIST_ID = CONNECTION_ID())");
+	buf_adds(&q.b, pfs);
+	buf_adds(&q.b, " WHERE PROCESSLIST_ID = CONNECTION_ID())");
 	emit(&q, TRIGGERS_STMT);
-	put(&q, "UPDATE ");
-	put(&q, pfs);
-	put(&q, " SET INSTRUMENTED = 'NO' WHERE PROCESSLIST_ID = "
+	buf_adds(&q.b, "UPDATE ");
+	buf_adds(&q.b, pfs);
+	buf_adds(&q.b, " SET INSTRUMENTED = 'NO' WHERE PROCESSLIST_ID = "
 	    "CONNECTION_ID()");
 	emit(&q, TRIGGERS_STMT);
-	put(&q, "SET SESSION sql_log_bin = 0, sql_log_off = 1, "
+	buf_adds(&q.b, "SET SESSION sql_log_bin = 0, sql_log_off = 1, "
 	    "long_query_time = 31536000");
 	emit(&q, TRIGGERS_STMT);
-	put(&q, "REPLACE INTO ");
+	buf_adds(&q.b, "REPLACE INTO ");
 	put_secret_ref(&q);
-	put(&q, " VALUES (1, '");
-	put(&q, token);
-	put(&q, "')");
+	buf_adds(&q.b, " VALUES (1, '");
+	buf_adds(&q.b, token);
+	buf_adds(&q.b, "')");
 	emit(&q, TRIGGERS_SECRET);
-	put(&q, "SET SESSION sql_log_bin = @dbsyscheck_log_bin, "
+	buf_adds(&q.b, "SET SESSION sql_log_bin = @dbsyscheck_log_bin, "
 	    "sql_log_off = @dbsyscheck_log_off, "
 	    "long_query_time = @dbsyscheck_lqt");
 	emit(&q, TRIGGERS_STMT);
-	put(&q, "UPDATE ");
-	put(&q, pfs);
-	put(&q, " SET INSTRUMENTED = @dbsyscheck_pfs WHERE PROCESSLIST_ID = "
-	    "CONNECTION_ID()");
+	buf_adds(&q.b, "UPDATE ");
+	buf_adds(&q.b, pfs);
+	buf_adds(&q.b, " SET INSTRUMENTED = @dbsyscheck_pfs WHERE "
+	    "PROCESSLIST_ID = CONNECTION_ID()");
 	emit(&q, TRIGGERS_STMT);
 	return sql_result(&q, cause);
 }
@@ -306,9 +240,9 @@ triggers_secret(const char *token, triggers_cb cb, void *arg, char **cause)
 static void
 put_trigger_ref(struct sql *q, const struct schema *s, const char *tname)
 {
-	put_ident(q, s->db);
-	put(q, ".");
-	put_ident(q, tname);
+	sqltext_ident(&q->b, s->db);
+	buf_adds(&q->b, ".");
+	sqltext_ident(&q->b, tname);
 }
 
 /*
@@ -324,15 +258,15 @@ put_key_args(struct sql *q, const struct schema *s, const char *row)
 
 	for (k = 0; k < s->nkey; k++) {
 		c = &s->cols[s->key[k]];
-		put(q, ", ");
-		put_literal(q, c->name);
-		put(q, ", ");
-		put(q, c->keyenc == COLENC_DOUBLE ? "CAST(" :
+		buf_adds(&q->b, ", ");
+		sqltext_string(&q->b, c->name);
+		buf_adds(&q->b, ", ");
+		buf_adds(&q->b, c->keyenc == COLENC_DOUBLE ? "CAST(" :
 		    c->keyenc == COLENC_NUMBER ? "(" : "");
-		put(q, row);
-		put(q, ".");
-		put_ident(q, c->name);
-		put(q, c->keyenc == COLENC_DOUBLE ? " AS DOUBLE)" :
+		buf_adds(&q->b, row);
+		buf_adds(&q->b, ".");
+		sqltext_ident(&q->b, c->name);
+		buf_adds(&q->b, c->keyenc == COLENC_DOUBLE ? " AS DOUBLE)" :
 		    c->keyenc == COLENC_NUMBER ? " + 0)" : "");
 	}
 }
@@ -344,20 +278,20 @@ put_key_args(struct sql *q, const struct schema *s, const char *row)
 static void
 put_flag(struct sql *q, const struct column *c)
 {
-	put(q, ", ");
-	put_literal(q, c->name);
+	buf_adds(&q->b, ", ");
+	sqltext_string(&q->b, c->name);
 	if (c->charset != NULL) {
-		put(q, ", NOT (CAST(OLD.");
-		put_ident(q, c->name);
-		put(q, " AS BINARY) <=> CAST(NEW.");
-		put_ident(q, c->name);
-		put(q, " AS BINARY))");
+		buf_adds(&q->b, ", NOT (CAST(OLD.");
+		sqltext_ident(&q->b, c->name);
+		buf_adds(&q->b, " AS BINARY) <=> CAST(NEW.");
+		sqltext_ident(&q->b, c->name);
+		buf_adds(&q->b, " AS BINARY))");
 	} else {
-		put(q, ", NOT (OLD.");
-		put_ident(q, c->name);
-		put(q, " <=> NEW.");
-		put_ident(q, c->name);
-		put(q, ")");
+		buf_adds(&q->b, ", NOT (OLD.");
+		sqltext_ident(&q->b, c->name);
+		buf_adds(&q->b, " <=> NEW.");
+		sqltext_ident(&q->b, c->name);
+		buf_adds(&q->b, ")");
 	}
 }
 
@@ -369,34 +303,27 @@ static void
 put_create(struct sql *q, const struct schema *s, const char *tname,
     const char *event, const char *op, const char *row)
 {
-	char	 nkey[32];
 	size_t	 i;
-	int	 n;
 
-	n = snprintf(nkey, sizeof nkey, "%zu", s->nkey);
-	if (n < 0 || (size_t)n >= sizeof nkey) {
-		q->err = 1;
-		return;
-	}
-	put(q, "CREATE TRIGGER ");
+	buf_adds(&q->b, "CREATE TRIGGER ");
 	put_trigger_ref(q, s, tname);
-	put(q, " AFTER ");
-	put(q, event);
-	put(q, " ON ");
-	put_ident(q, s->db);
-	put(q, ".");
-	put_ident(q, s->name);
-	put(q, " FOR EACH ROW\n    SET @dbsyscheck_rc = dbsyscheck_log("
-	    "(SELECT token FROM ");
+	buf_adds(&q->b, " AFTER ");
+	buf_adds(&q->b, event);
+	buf_adds(&q->b, " ON ");
+	sqltext_ident(&q->b, s->db);
+	buf_adds(&q->b, ".");
+	sqltext_ident(&q->b, s->name);
+	buf_adds(&q->b, " FOR EACH ROW\n    SET @dbsyscheck_rc = "
+	    "dbsyscheck_log((SELECT token FROM ");
 	put_secret_ref(q);
-	put(q, " WHERE id = 1), '");
-	put(q, op);
-	put(q, "', ");
-	put_literal(q, s->db);
-	put(q, ", ");
-	put_literal(q, s->name);
-	put(q, ", USER(), ");
-	put(q, nkey);
+	buf_adds(&q->b, " WHERE id = 1), '");
+	buf_adds(&q->b, op);
+	buf_adds(&q->b, "', ");
+	sqltext_string(&q->b, s->db);
+	buf_adds(&q->b, ", ");
+	sqltext_string(&q->b, s->name);
+	buf_adds(&q->b, ", USER(), ");
+	buf_printf(&q->b, "%zu", s->nkey);
 	put_key_args(q, s, row);
 	if (strcmp(op, "update") == 0) {
 		for (i = 0; i < s->ncols; i++) {
@@ -404,7 +331,7 @@ put_create(struct sql *q, const struct schema *s, const char *tname,
 				put_flag(q, &s->cols[i]);
 		}
 	}
-	put(q, ")");
+	buf_adds(&q->b, ")");
 	emit(q, TRIGGERS_STMT);
 }
 
@@ -509,12 +436,12 @@ triggers_sql(const struct schema *s, int flags, triggers_cb cb, void *arg,
 		}
 	}
 	sql_init(&q, cb, arg);
-	put(&q, "-- ");
-	put(&q, label);
+	buf_adds(&q.b, "-- ");
+	buf_adds(&q.b, label);
 	free(label);
 	emit(&q, TRIGGERS_COMMENT);
 	for (i = 0; i < 3; i++) {
-		put(&q, "DROP TRIGGER IF EXISTS ");
+		buf_adds(&q.b, "DROP TRIGGER IF EXISTS ");
 		put_trigger_ref(&q, s, tname[i]);
 		emit(&q, TRIGGERS_STMT);
 	}
@@ -527,20 +454,18 @@ triggers_sql(const struct schema *s, int flags, triggers_cb cb, void *arg,
 }
 
 /*
- * Read the token file: TRIGGERS_TOKEN_LEN lowercase hex characters and
- * an optional newline (as the UDF reads it), in a regular file owned by
- * root or us that is neither world-accessible nor group-writable. token
- * gets a NUL-terminated copy.
+ * Read the token file after util_open has checked its path (every
+ * directory above it, and the file) the way StrictModes does; token.c
+ * then applies the checks the UDF applies too: a regular file owned by
+ * root or us that is neither world-accessible nor group-writable, holding
+ * TRIGGERS_TOKEN_LEN lowercase hex characters and an optional newline.
+ * token gets a NUL-terminated copy.
  */
 int
 triggers_token_load(const char *path, char token[TRIGGERS_TOKEN_LEN + 1],
     char **cause)
 {
-	struct stat	 st;
-	char		 data[TRIGGERS_TOKEN_LEN + 2];
-	size_t		 got = 0, i;
-	ssize_t		 n;
-	int		 fd, r = -1;
+	int	 fd, r;
 
 	fd = util_open(path, O_RDONLY, 0, 0, cause);
 	if (fd == -1 && errno == ENOENT) {
@@ -550,33 +475,30 @@ triggers_token_load(const char *path, char token[TRIGGERS_TOKEN_LEN + 1],
 	}
 	if (fd == -1)
 		return -1;
-	if (fstat(fd, &st) == -1 || (st.st_mode & S_IRWXO)) {
+	switch (r = token_read(fd, token)) {
+	case TOKEN_OK:
+		break;
+	case TOKEN_ESYS:
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		break;
+	case TOKEN_ENOTREG:
+		*cause = xasprintf("%s: not a regular file", path);
+		break;
+	case TOKEN_EOWNER:
+		*cause = xasprintf("%s: owned by neither root nor the invoking "
+		    "user", path);
+		break;
+	case TOKEN_EMODE:
 		*cause = xasprintf("%s: world-accessible, run: chmod 0640 "
 		    "'%s'", path, path);
-		goto out;
+		break;
+	default:
+		*cause = xasprintf("%s: not a trigger token (64 lowercase hex "
+		    "characters and a newline), run: dbsyscheck token", path);
+		break;
 	}
-	if ((n = util_read_full(fd, data, sizeof data, path, cause)) == -1)
-		goto out;
-	got = (size_t)n;
-	if (got != TRIGGERS_TOKEN_LEN && (got != TRIGGERS_TOKEN_LEN + 1 ||
-	    data[TRIGGERS_TOKEN_LEN] != '\n'))
-		goto bad;
-	for (i = 0; i < TRIGGERS_TOKEN_LEN; i++) {
-		if (!((data[i] >= '0' && data[i] <= '9') ||
-		    (data[i] >= 'a' && data[i] <= 'f')))
-			goto bad;
-	}
-	memcpy(token, data, TRIGGERS_TOKEN_LEN);
-	token[TRIGGERS_TOKEN_LEN] = '\0';
-	r = 0;
-	goto out;
-bad:
-	*cause = xasprintf("%s: not a trigger token (64 lowercase hex "
-	    "characters and a newline), run: dbsyscheck token", path);
-out:
-	util_wipe(data, sizeof data);
 	close(fd);
-	return r;
+	return r == TOKEN_OK ? 0 : -1;
 }
 
 /* Write a new token into a new file at path: mode 0640, uid and gid. */
@@ -584,56 +506,32 @@ static int
 token_create(const char *path, uid_t uid, gid_t gid, int chown_it,
     char **cause)
 {
-	unsigned char	 raw[TRIGGERS_TOKEN_BYTES];
-	char		 text[TRIGGERS_TOKEN_LEN + 1];
-	size_t		 got = 0, i;
-	ssize_t		 n;
-	int		 fd, r = -1;
+	int	 fd, r;
 
-	while (got < sizeof raw) {
-		n = getrandom(raw + got, sizeof raw - got, 0);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			*cause = xasprintf("getrandom: %s", strerror(errno));
-			goto wipe;
-		}
-		got += (size_t)n;
-	}
-	for (i = 0; i < sizeof raw; i++) {
-		text[2 * i] = hexdigits[raw[i] >> 4];
-		text[2 * i + 1] = hexdigits[raw[i] & 0xf];
-	}
-	text[TRIGGERS_TOKEN_LEN] = '\n';
-	fd = util_open(path, O_WRONLY | O_CREAT | O_EXCL, 0640, 0, cause);
+	fd = util_open(path, O_WRONLY | O_CREAT | O_EXCL, TOKEN_MODE, 0,
+	    cause);
 	if (fd == -1)
-		goto wipe;
+		return -1;
 	if (chown_it && fchown(fd, uid, gid) == -1) {
 		*cause = xasprintf("%s: cannot keep the owner and group of the "
 		    "old token file: %s", path, strerror(errno));
 		goto fail;
 	}
-	/* The umask must not take the group's read bit: the server's. */
-	if (fchmod(fd, 0640) == -1 ||
-	    write(fd, text, sizeof text) != (ssize_t)sizeof text ||
-	    fsync(fd) == -1) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
+	if ((r = token_write(fd)) != TOKEN_OK) {
+		*cause = xasprintf("%s%s: %s", r == TOKEN_ERANDOM ? "" : path,
+		    r == TOKEN_ERANDOM ? "getrandom" : "", strerror(errno));
 		goto fail;
 	}
 	if (close(fd) == -1) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));
 		unlink(path);
-		goto wipe;
+		return -1;
 	}
-	r = 0;
-	goto wipe;
+	return 0;
 fail:
 	close(fd);
 	unlink(path);
-wipe:
-	util_wipe(raw, sizeof raw);
-	util_wipe(text, sizeof text);
-	return r;
+	return -1;
 }
 
 /*

@@ -4,6 +4,7 @@
 
 #include "buf.h"
 #include "schema.h"
+#include "token.h"
 
 /*
  * triggers_preamble, triggers_secret and triggers_sql are pure: they hand
@@ -13,7 +14,7 @@
  * TRIGGERS_TOKEN_LEN lowercase hex characters, which the caller wipes
  * (util_wipe) after use, together with any SQL holding it.
  */
-#define TRIGGERS_TOKEN_LEN	64
+#define TRIGGERS_TOKEN_LEN	TOKEN_LEN
 #define TRIGGERS_NAME_MAX	64	/* bytes of a trigger name */
 
 /* The table the triggers read the token from, with the definer's rights. */

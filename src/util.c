@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "secret.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -37,18 +38,11 @@ util_strtonum(const char *s, long long min, long long max,
 	return *errstr == NULL ? n : 0;
 }
 
-/* Overwrite a secret so that the compiler cannot elide it. */
+/* Overwrite a secret so that the compiler cannot elide it (secret.c). */
 void
 util_wipe(void *p, size_t n)
 {
-#ifdef HAVE_EXPLICIT_BZERO
-	explicit_bzero(p, n);
-#else
-	volatile unsigned char	*v = p;
-
-	while (n-- > 0)
-		*v++ = 0;
-#endif
+	secret_wipe(p, n);
 }
 
 /* Compare n bytes without an early exit; 1 when equal. */

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "token.h"
+
 /*
  * UDF_INIT, UDF_ARGS and Item_result come from the client headers; no
  * client function is called and no client library is linked. MySQL 8 has
@@ -47,7 +49,7 @@ long long	 dbsyscheck_chunk(UDF_INIT *, UDF_ARGS *, char *, char *);
  * trigger log (udf_out.c) this is the library's only static state; after
  * the first _init it is never written again.
  */
-#define UDF_TOKEN_LEN	64	/* lowercase hex characters */
+#define UDF_TOKEN_LEN	TOKEN_LEN	/* lowercase hex characters */
 
 struct udf_env {
 	char		 token[UDF_TOKEN_LEN];

@@ -1,18 +1,16 @@
 /* The UDF's view of the server's environment: token file and trigger log. */
 #include "config.h"
 
-#include <sys/stat.h>
-
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "record.h"
+#include "secret.h"
+#include "token.h"
 #include "udf.h"
 
 #include "paths.h"
@@ -25,19 +23,6 @@
  */
 static pthread_once_t	 env_once = PTHREAD_ONCE_INIT;
 static struct udf_env	 env;
-
-static void
-env_wipe(void *p, size_t n)
-{
-#ifdef HAVE_EXPLICIT_BZERO
-	explicit_bzero(p, n);
-#else
-	volatile unsigned char	*v = p;
-
-	while (n-- > 0)
-		*v++ = 0;
-#endif
-}
 
 /* One op=error record saying why the set-up is unusable. */
 static void
@@ -65,79 +50,48 @@ env_complain(const char *what, const char *path, const char *why)
 	buf_free(&rec);
 }
 
-static int
-env_hex(const unsigned char *p, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++) {
-		if (!((p[i] >= '0' && p[i] <= '9') ||
-		    (p[i] >= 'a' && p[i] <= 'f')))
-			return 0;
-	}
-	return 1;
-}
-
 /*
- * Load the token: 64 lowercase hex characters and an optional newline, in
- * a regular file (not a symbolic link) that is neither world-accessible
- * nor group-writable.
+ * Load the token with token.c's checks, the scanner's too: 64 lowercase
+ * hex characters and an optional newline, in a regular file (not a
+ * symbolic link, never waited on) owned by root or the server's account,
+ * neither world-accessible nor group-writable. A relative path is
+ * refused: the server's working directory is nobody's choice.
  */
 static void
 env_token(const char *path)
 {
-	struct stat	 st;
-	unsigned char	 data[UDF_TOKEN_LEN + 2];
-	size_t		 got = 0;
-	ssize_t		 n;
-	int		 fd;
+	char	 token[TOKEN_LEN + 1];
+	int	 r;
 
 	if (path[0] != '/') {
 		env_complain("token file", path, "not an absolute path");
 		return;
 	}
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-	if (fd == -1) {
+	switch (r = token_load(path, token)) {
+	case TOKEN_OK:
+		memcpy(env.token, token, UDF_TOKEN_LEN);
+		env.token_ok = 1;
+		break;
+	case TOKEN_ESYS:
 		env_complain("token file", path, strerror(errno));
-		return;
-	}
-	if (fstat(fd, &st) == -1) {
-		env_complain("token file", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
+		break;
+	case TOKEN_ENOTREG:
 		env_complain("token file", path, "not a regular file");
-		goto out;
-	}
-	if (st.st_mode & (S_IRWXO | S_IWGRP)) {
+		break;
+	case TOKEN_EOWNER:
+		env_complain("token file", path, "owned by neither root nor "
+		    "the server's account");
+		break;
+	case TOKEN_EMODE:
 		env_complain("token file", path, "world-accessible or "
 		    "group-writable (run: chmod 0640)");
-		goto out;
-	}
-	while (got < sizeof data) {
-		n = read(fd, data + got, sizeof data - got);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			env_complain("token file", path,
-			    strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	if ((got != UDF_TOKEN_LEN && (got != UDF_TOKEN_LEN + 1 ||
-	    data[UDF_TOKEN_LEN] != '\n')) || !env_hex(data, UDF_TOKEN_LEN)) {
+		break;
+	default:
 		env_complain("token file", path, "not 64 lowercase hex "
 		    "characters and a newline (run: dbsyscheck token)");
-		goto out;
+		break;
 	}
-	memcpy(env.token, data, UDF_TOKEN_LEN);
-	env.token_ok = 1;
-out:
-	env_wipe(data, sizeof data);
-	close(fd);
+	secret_wipe(token, sizeof token);
 }
 
 static void
@@ -189,6 +143,6 @@ udf_token_ok(const struct udf_env *e, const char *p, unsigned long n)
 	d = (unsigned char)(p == NULL || n != UDF_TOKEN_LEN || !e->token_ok);
 	for (i = 0; i < UDF_TOKEN_LEN; i++)
 		d |= guess[i] ^ (unsigned char)e->token[i];
-	env_wipe(guess, sizeof guess);
+	secret_wipe(guess, sizeof guess);
 	return d == 0;
 }

@@ -28,12 +28,13 @@ all_targets="$all_targets fuzz_block"
 sources()
 {
 	case $1 in
-	fuzz_conf)	echo conf buf util xmalloc ;;
+	fuzz_conf)	echo conf buf util secret xmalloc ;;
 	fuzz_rowenc)	echo rowenc chunkhash record buf schema siphash conf util \
-			    xmalloc ;;
+			    secret xmalloc ;;
 	fuzz_record)	echo record buf ;;
 	fuzz_records)	echo record buf ;;
-	fuzz_udf)	echo udf/udf_log udf/udf_log_error udf/udf_env record buf ;;
+	fuzz_udf)	echo udf/udf_log udf/udf_log_error udf/udf_env record buf \
+			    secret token ;;
 	fuzz_block)	echo block diff buf xmalloc ;;
 	*)		echo "fuzz: unknown target $1" >&2; return 1 ;;
 	esac

@@ -697,6 +697,51 @@ test_env_token_symlink(void **state)
 	unlink(tpath);
 }
 
+/*
+ * Ensure that a token file owned by neither root nor the server's account
+ * is refused, as the scanner refuses it (token.c; before, only the scanner
+ * checked the owner). Needs root to give the file away.
+ */
+static void
+test_env_token_owner(void **state)
+{
+	char	 tpath[PATH_MAX], clog[PATH_MAX], *want;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	path_in_dir(tpath, "t");
+	path_in_dir(clog, "child.log");
+	write_file(tpath, TOKEN "\n", strlen(TOKEN "\n"), 0640);
+	assert_int_equal(chown(tpath, 12345, 12345), 0);
+	assert_int_equal(child_call(tpath, clog, NULL), 0);
+	want = token_complaint(tpath, "owned%20by%20neither%20root%20nor%20"
+	    "the%20server%27s%20account");
+	expect_child(clog, want, "");
+	free(want);
+	unlink(tpath);
+}
+
+/*
+ * Ensure that a FIFO as token file is refused at once: before, the open
+ * waited for a writer, and the server thread with it.
+ */
+static void
+test_env_token_fifo(void **state)
+{
+	char	 tpath[PATH_MAX], clog[PATH_MAX], *want;
+
+	(void)state;
+	path_in_dir(tpath, "fifo");
+	path_in_dir(clog, "child.log");
+	assert_int_equal(mkfifo(tpath, 0640), 0);
+	assert_int_equal(child_call(tpath, clog, NULL), 0);
+	want = token_complaint(tpath, "not%20a%20regular%20file");
+	expect_child(clog, want, "");
+	free(want);
+	unlink(tpath);
+}
+
 /* Ensure that a directory as token file is refused. */
 static void
 test_env_token_directory(void **state)
@@ -2422,6 +2467,8 @@ main(void)
 		cmocka_unit_test(test_env_token_missing),
 		cmocka_unit_test(test_env_token_symlink),
 		cmocka_unit_test(test_env_token_directory),
+		cmocka_unit_test(test_env_token_owner),
+		cmocka_unit_test(test_env_token_fifo),
 		cmocka_unit_test(test_env_token_relative),
 		cmocka_unit_test(test_env_log_relative),
 		cmocka_unit_test(test_env_log_unset),
