@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "chunkhash.h"
+
 /*
  * What baseline_table_get, baseline_tables_each (for the callback's
  * duration), baseline_chunks_get and baseline_meta_get_blob hand out
@@ -32,7 +34,7 @@ struct baseline_chunk {
 	unsigned char	*hi;
 	size_t		 hilen;
 	int64_t		 nrows;
-	unsigned char	 agg[8];
+	unsigned char	 agg[CHUNKHASH_AGG_LEN];
 	unsigned char	 mac[32];
 };
 
