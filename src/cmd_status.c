@@ -1,0 +1,117 @@
+/* dbsyscheck status: per watched table, what the baseline holds. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "baseline.h"
+#include "buf.h"
+#include "cmd.h"
+#include "conf.h"
+#include "failnote.h"
+#include "log.h"
+#include "record.h"
+#include "run.h"
+#include "xmalloc.h"
+
+static void	 status_name(struct buf *, const char *, const char *);
+
+static void
+status_name(struct buf *b, const char *db, const char *name)
+{
+	record_pct(b, db, strlen(db), RECORD_IDENT);
+	buf_addc(b, '.');
+	record_pct(b, name, strlen(name), RECORD_IDENT);
+}
+
+/* status: per watched table, what the baseline holds. */
+int
+cmd_status(struct conf *conf, const struct run_opts *ro, int argc,
+    char **argv)
+{
+	const struct conf_table	**tables = NULL;
+	struct baseline_entry	  e;
+	struct baseline_counts	  q;
+	struct baseline		 *bl;
+	struct run		 *run;
+	struct failnote		  note;
+	struct buf		  b;
+	char			 *cause = NULL, when[32];
+	unsigned long		  rps;
+	size_t			  ntables, i, j;
+	int			  r, rc = EXIT_ERROR, noted;
+
+	run = run_create(conf, ro);
+	if (conf_select(conf, argc, argv, &tables, &ntables, &cause) == -1) {
+		log_warnx("%s", cause);
+		goto out;
+	}
+	if (run_open(run, RUN_READONLY) == -1)
+		goto out;
+	bl = run_baseline(run);
+	buf_init(&b, BUF_NOCAP);
+	for (i = 0; i < ntables; i++) {
+		buf_reset(&b);
+		buf_adds(&b, "table ");
+		status_name(&b, tables[i]->db, tables[i]->name);
+		r = baseline_table_get(bl, tables[i]->db, tables[i]->name, &e,
+		    &cause);
+		if (r == -1) {
+			buf_free(&b);
+			log_warnx("%s", cause);
+			goto out;
+		}
+		if (r == 0) {
+			printf("%s never-scanned\n", buf_str(&b));
+			continue;
+		}
+		run_time(e.last_scan, when, sizeof when);
+		buf_printf(&b, " rows=%lld last-scan=%s state=%s "
+		    "fingerprint=", (long long)e.nrows, when,
+		    e.state == BASELINE_MISSING ? "missing" : "present");
+		for (j = 0; j < 8; j++)
+			buf_printf(&b, "%02x", e.fp[j]);
+		rps = tables[i]->max_rows_per_second != 0 ?
+		    tables[i]->max_rows_per_second : conf->max_rows_per_second;
+		buf_printf(&b, " chunk=%lu max-rows-per-second=%lu",
+		    tables[i]->chunk, rps);
+		printf("%s\n", buf_str(&b));
+		baseline_entry_clear(&e);
+	}
+	buf_free(&b);
+	if (baseline_outbox_counts(bl, 0, &q, &cause) == -1) {
+		log_warnx("%s", cause);
+		goto out;
+	}
+	printf("queued records=%llu\n", (unsigned long long)q.total);
+	printf("max-threads-running=%lu\n", conf->max_threads_running);
+	/* A scan that could not start since the last that did: an error. */
+	if ((noted = failnote_read(conf->baseline, &note, &cause)) == -1) {
+		log_warnx("%s", cause);
+		goto out;
+	}
+	if (noted) {
+		run_time(note.when, when, sizeof when);
+		buf_init(&b, BUF_NOCAP);
+		if (record_pct(&b, note.msg, strlen(note.msg), RECORD_TEXT) ==
+		    -1 || b.data == NULL) {
+			buf_free(&b);
+			failnote_free(&note);
+			cause = xstrdup("out of memory");
+			log_warnx("%s", cause);
+			goto out;
+		}
+		printf("failed-scan=%s msg=%s\n", when, buf_str(&b));
+		buf_free(&b);
+		failnote_free(&note);
+	}
+	if (fflush(stdout) == 0 && !noted)
+		rc = EXIT_NOCHANGE;
+out:
+	run_free(run);
+	free(tables);
+	free(cause);
+	return rc;
+}
