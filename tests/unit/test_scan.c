@@ -990,6 +990,79 @@ test_chunk_tampered(void **state)
 }
 
 /*
+ * Replace the stored chunks of d.u (tid 1) after change() altered them;
+ * returns what the next report of d.u says.
+ */
+static char *
+chunks_altered(struct fixture *f, void (*change)(struct baseline_chunk *,
+    size_t))
+{
+	struct baseline_chunk	*c = NULL;
+	size_t			 n, i;
+	char			*cause = NULL;
+
+	run(f, "u", SCAN_REPORT, NULL, NULL);
+	free(records(f));
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+	assert_int_equal(baseline_chunks_get(f->bl, 1, &c, &n, &cause), 0);
+	assert_int_equal(n, 3);
+	change(c, n);
+	assert_int_equal(baseline_chunks_clear(f->bl, 1, &cause), 0);
+	for (i = 0; i < n; i++)
+		assert_int_equal(baseline_chunk_put(f->bl, 1, &c[i], &cause),
+		    0);
+	baseline_chunks_free(c, n);
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	assert_int_equal(run(f, "u", SCAN_REPORT, NULL, &cause),
+	    SCAN_TABLE_ERROR);
+	return cause;
+}
+
+static void
+open_first(struct baseline_chunk *c, size_t n)
+{
+	(void)n;
+	free(c[0].hi);
+	c[0].hi = NULL;
+	c[0].hilen = 0;
+}
+
+static void
+bad_bound(struct baseline_chunk *c, size_t n)
+{
+	(void)n;
+	c[1].hilen = 3;
+}
+
+/*
+ * Ensure that stored chunks whose open-ended one is not the last, or
+ * whose bound does not decode as a key, fail the table with the exact
+ * message instead of being compared.
+ */
+static void
+test_chunk_malformed(void **state)
+{
+	struct fixture	*f = *state;
+	char		*cause;
+
+	cause = chunks_altered(f, open_first);
+	assert_string_equal(cause, "stored chunks are malformed");
+	free(cause);
+	check_records(f, "");
+}
+
+static void
+test_chunk_bad_bound(void **state)
+{
+	struct fixture	*f = *state;
+	char		*cause;
+
+	cause = chunks_altered(f, bad_bound);
+	assert_string_equal(cause, "stored chunk bound does not decode");
+	free(cause);
+}
+
+/*
  * Ensure that the load check asks the run's own connection, not counting
  * a streaming connection, and that its failure fails the table.
  */
@@ -1112,6 +1185,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_chunk_split, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_chunk_tampered, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_chunk_malformed, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_chunk_bad_bound, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_threads_running, setup,
 		    teardown),
