@@ -41,6 +41,8 @@ struct ftable {
 	int		 missing;	/* source_describe returns 1 */
 	int		 extra;		/* a third column w */
 	int		 nokey;		/* no usable key */
+	int		 flt;		/* a FLOAT column f */
+	int		 encver;	/* -1: as a release of version 0 */
 	const char	*watch;
 	size_t		 n;
 	struct frow	 rows[NROWS];
@@ -50,6 +52,7 @@ static struct ftable	 tables[2];
 static int		 lost;		/* source_lost */
 static int		 fail_rows = -1; /* source_stream fails after these */
 static int		 nstreams;	/* source_stream calls */
+static size_t		 nextras;	/* extra columns asked for */
 static int		 nchunks;	/* source_chunk calls */
 static char		 ranges[256];	/* "lo-hi " of each source_stream */
 static int		 nthreads;	/* source_threads_running calls */
@@ -109,6 +112,11 @@ __wrap_source_describe(struct source *src, const char *db, const char *name,
 	    "varchar");
 	if (ft->extra)
 		schema_add_column(s, "w", "int(11)", NULL, NULL, 1, "int");
+	if (ft->flt)
+		schema_add_column(s, "f", "float", NULL, NULL, 1, "float");
+	/* An older release: every column as its text (scan_layout). */
+	if (ft->encver == -1)
+		s->encver = 0;
 	s->key = xcalloc(1, sizeof *s->key);
 	s->nkey = 1;
 	s->watch = xstrdup(ft->watch != NULL ? ft->watch : "");
@@ -130,18 +138,46 @@ bound(const struct keyvals *kv, long long dflt)
 	return strtoll(text, NULL, 10);
 }
 
-/* The values of row r as the client library gives them. */
+/* Column c of row r in encoding enc, as the client library gives it. */
 static void
-fvals(const struct ftable *ft, const struct frow *r, char idtext[32],
-    const char *vals[3], unsigned long lens[3])
+fval(const struct frow *r, const struct column *c, enum colenc enc,
+    char idtext[32], const char **val, unsigned long *len)
 {
-	snprintf(idtext, 32, "%lld", r->id);
-	vals[0] = idtext;
-	lens[0] = strlen(idtext);
-	vals[1] = r->vnull ? NULL : r->v;
-	lens[1] = r->vnull ? 0 : strlen(r->v);
-	vals[2] = ft->extra ? "7" : NULL;
-	lens[2] = ft->extra ? 1 : 0;
+	if (strcmp(c->name, "id") == 0) {
+		snprintf(idtext, 32, "%lld", r->id);
+		*val = idtext;
+	} else if (strcmp(c->name, "v") == 0)
+		*val = r->vnull ? NULL : r->v;
+	else if (strcmp(c->name, "w") == 0)
+		*val = "7";
+	else	/* f, a FLOAT: its text, or CAST(f AS DOUBLE) */
+		*val = enc == COLENC_DOUBLE ? "0.10000000149011612" : "0.1";
+	*len = *val != NULL ? strlen(*val) : 0;
+}
+
+/*
+ * The values of row r as source_stream gives them: the hashed columns in
+ * their encodings, then the extra ones in theirs.
+ */
+static size_t
+fvals(const struct schema *s, const struct frow *r,
+    const struct source_extra *extra, size_t nextra, char idtext[32],
+    const char *vals[8], unsigned long lens[8])
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < s->ncols; i++) {
+		if (s->cols[i].hashed) {
+			fval(r, &s->cols[i], s->cols[i].enc, idtext, &vals[n],
+			    &lens[n]);
+			n++;
+		}
+	}
+	for (i = 0; i < nextra; i++, n++)
+		fval(r, &s->cols[extra[i].col], extra[i].enc, idtext, &vals[n],
+		    &lens[n]);
+	assert_true(n <= 8);
+	return n;
 }
 
 int
@@ -151,8 +187,8 @@ __wrap_source_stream(struct source *src, const struct schema *s,
     volatile sig_atomic_t *stop, char **cause)
 {
 	struct ftable	*ft = ftable(s->name);
-	const char	*vals[3];
-	unsigned long	 lens[3];
+	const char	*vals[8];
+	unsigned long	 lens[8];
 	char		 idtext[32];
 	long long	 l, h;
 	size_t		 i, len;
@@ -160,9 +196,8 @@ __wrap_source_stream(struct source *src, const struct schema *s,
 
 	assert_ptr_equal(src, fsrc);
 	assert_non_null(stop);
-	assert_int_equal(nextra, 0);
-	(void)extra;
 	nstreams++;
+	nextras += nextra;
 	l = bound(lo, -1);
 	h = bound(hi, 1LL << 62);
 	len = strlen(ranges);
@@ -176,7 +211,7 @@ __wrap_source_stream(struct source *src, const struct schema *s,
 			    "query");
 			return -1;
 		}
-		fvals(ft, &ft->rows[i], idtext, vals, lens);
+		fvals(s, &ft->rows[i], extra, nextra, idtext, vals, lens);
 		if (cb(arg, vals, lens) == -1) {
 			*cause = xstrdup("row callback failed");
 			return -1;
@@ -191,12 +226,12 @@ __wrap_source_chunk(struct source *src, const struct schema *s,
     unsigned char agg[CHUNKHASH_AGG_LEN], uint64_t *oversize, char **cause)
 {
 	struct ftable	*ft = ftable(s->name);
-	const char	*vals[3];
-	unsigned long	 lens[3];
-	unsigned char	 varlen[3] = { 0, 1, 0 };
+	const char	*vals[8];
+	unsigned long	 lens[8];
+	unsigned char	 varlen[8];
 	char		 idtext[32];
 	long long	 l, h;
-	size_t		 i;
+	size_t		 i, n = 0;
 
 	(void)src;
 	(void)cause;
@@ -206,11 +241,15 @@ __wrap_source_chunk(struct source *src, const struct schema *s,
 	*count = 0;
 	*oversize = 0;
 	memset(agg, 0, CHUNKHASH_AGG_LEN);
+	for (i = 0; i < s->ncols; i++) {
+		if (s->cols[i].hashed)
+			varlen[n++] = (unsigned char)s->cols[i].varlen;
+	}
 	for (i = 0; i < ft->n; i++) {
 		if (ft->rows[i].id <= l || ft->rows[i].id > h)
 			continue;
-		fvals(ft, &ft->rows[i], idtext, vals, lens);
-		rowenc_chunk_hash(vals, lens, ft->extra ? 3 : 2, varlen, agg);
+		n = fvals(s, &ft->rows[i], NULL, 0, idtext, vals, lens);
+		rowenc_chunk_hash(vals, lens, n, varlen, agg);
 		(*count)++;
 	}
 	return 0;
@@ -304,6 +343,7 @@ setup(void **state)
 	lost = 0;
 	fail_rows = -1;
 	nstreams = nchunks = nthreads = 0;
+	nextras = 0;
 	threads_self_null = 1;
 	ranges[0] = '\0';
 	*state = f;
@@ -1063,6 +1103,35 @@ test_chunk_bad_bound(void **state)
 }
 
 /*
+ * Ensure that rows stored by a release of an older encoding version (a
+ * FLOAT as its text) are compared under that encoding, read in both: no
+ * record for the encoding change, only for real changes; and that they
+ * are then stored under the new one.
+ */
+static void
+test_encoding_upgrade(void **state)
+{
+	struct fixture	*f = *state;
+	struct ftable	*t = &tables[0];
+
+	t->flt = 1;
+	t->encver = -1;		/* version 0 */
+	run(f, "t", SCAN_REPORT, NULL, NULL);
+	check_records(f, "baseline|op=baseline table=d.t rows=3 src=scan ;\n");
+	assert_int_equal(nextras, 0);
+	t->encver = 0;
+	snprintf(t->rows[1].v, sizeof t->rows[1].v, "changed");
+	run(f, "t", SCAN_REPORT, NULL, NULL);
+	check_records(f,
+	    "update|op=update table=d.t pk=id=2 changed=v src=scan by=- ;\n");
+	assert_int_equal(nextras, 1);
+	nextras = 0;
+	run(f, "t", SCAN_REPORT, NULL, NULL);
+	check_records(f, "");
+	assert_int_equal(nextras, 0);
+}
+
+/*
  * Ensure that the load check asks the run's own connection, not counting
  * a streaming connection, and that its failure fails the table.
  */
@@ -1189,6 +1258,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_chunk_malformed, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_chunk_bad_bound, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_encoding_upgrade, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_threads_running, setup,
 		    teardown),
