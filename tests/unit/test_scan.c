@@ -42,6 +42,7 @@ struct ftable {
 	int		 extra;		/* a third column w */
 	int		 nokey;		/* no usable key */
 	int		 flt;		/* a FLOAT column f */
+	int		 keyv;		/* the key is v, not id */
 	int		 encver;	/* -1: as a release of version 0 */
 	const char	*watch;
 	size_t		 n;
@@ -107,9 +108,10 @@ __wrap_source_describe(struct source *src, const char *db, const char *name,
 	}
 	s = schema_create(db, name);
 	c = schema_add_column(s, "id", "int(11)", NULL, NULL, 0, "int");
-	c->keypos = 1;
-	schema_add_column(s, "v", "varchar(64)", "utf8mb4", "utf8mb4_bin", 1,
-	    "varchar");
+	c->keypos = !ft->keyv;
+	c = schema_add_column(s, "v", "varchar(64)", "utf8mb4", "utf8mb4_bin",
+	    !ft->keyv, "varchar");
+	c->keypos = ft->keyv;
 	if (ft->extra)
 		schema_add_column(s, "w", "int(11)", NULL, NULL, 1, "int");
 	if (ft->flt)
@@ -118,6 +120,7 @@ __wrap_source_describe(struct source *src, const char *db, const char *name,
 	if (ft->encver == -1)
 		s->encver = 0;
 	s->key = xcalloc(1, sizeof *s->key);
+	s->key[0] = ft->keyv ? 1 : 0;
 	s->nkey = 1;
 	s->watch = xstrdup(ft->watch != NULL ? ft->watch : "");
 	*out = s;
@@ -725,6 +728,31 @@ test_schema_columns(void **state)
 	check_records(f, "");
 }
 
+/*
+ * Ensure that a new key gives op=schema rows=uncompared and no row
+ * records (the stored keys do not compare), and that the rows are stored
+ * under the new key: the next change names it in pk=.
+ */
+static void
+test_schema_key(void **state)
+{
+	struct fixture	*f = *state;
+	struct ftable	*t = &tables[0];
+
+	run(f, "t", SCAN_REPORT, NULL, NULL);
+	check_records(f, "baseline|op=baseline table=d.t rows=3 src=scan ;\n");
+	/* v, now the key, also became NOT NULL: retyped. */
+	t->keyv = 1;
+	t->n = 2;
+	run(f, "t", SCAN_REPORT, NULL, NULL);
+	check_records(f, "schema|op=schema table=d.t retyped=v key=changed "
+	    "rows=uncompared src=scan ;\n");
+	t->n = 1;
+	run(f, "t", SCAN_REPORT, NULL, NULL);
+	check_records(f,
+	    "delete|op=delete table=d.t pk=v=v2 changed=- src=scan by=- ;\n");
+}
+
 /* Ensure that a new trigger on the table gives op=schema watch_added=. */
 static void
 test_schema_watch(void **state)
@@ -1237,6 +1265,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_entry_tampered, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_schema_columns, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_schema_key, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_schema_watch, setup,
 		    teardown),
