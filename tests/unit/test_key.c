@@ -1,0 +1,290 @@
+/* Unit tests for key: loading and creating the installation key file. */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "key.h"
+#include "xmalloc.h"
+
+/* The test's directory: DBSC_TESTDIR (tests/testdir.sh), never /tmp. */
+static char	*dir;
+
+static int
+setup(void **state)
+{
+	const char	*top;
+	char		*d, real[PATH_MAX];
+
+	(void)state;
+	if ((top = getenv("DBSC_TESTDIR")) == NULL)
+		top = ".";
+	d = xasprintf("%s/k.XXXXXX", top);
+	if (mkdtemp(d) == NULL || realpath(d, real) == NULL)
+		return -1;
+	free(d);
+	dir = xstrdup(real);
+	return chmod(dir, 0700);
+}
+
+static int
+teardown(void **state)
+{
+	char	*cmd;
+	int	 r;
+
+	(void)state;
+	cmd = xasprintf("rm -rf '%s'", dir);
+	r = system(cmd);
+	free(cmd);
+	free(dir);
+	return r == 0 ? 0 : -1;
+}
+
+/* Write n bytes of 0x41 to dir/name with mode; return its path. */
+static char *
+mkkey(const char *name, size_t n, mode_t mode)
+{
+	char	*p, b[64];
+	int	 fd;
+
+	p = xasprintf("%s/%s", dir, name);
+	memset(b, 'A', sizeof b);
+	assert_true((fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0600)) != -1);
+	assert_int_equal(write(fd, b, n), (ssize_t)n);
+	close(fd);
+	assert_int_equal(chmod(p, mode), 0);
+	return p;
+}
+
+/* Ensure that a 32-byte key of mode 0600 is read as it is. */
+static void
+test_load(void **state)
+{
+	unsigned char	 key[KEY_LEN], want[KEY_LEN];
+	char		*p, *cause = NULL;
+
+	(void)state;
+	p = mkkey("key", KEY_LEN, 0600);
+	memset(want, 'A', sizeof want);
+	assert_int_equal(key_load(p, 0, key, &cause), 0);
+	assert_null(cause);
+	assert_memory_equal(key, want, sizeof key);
+	/* create does not replace a key that is there. */
+	assert_int_equal(key_load(p, 1, key, &cause), 0);
+	assert_memory_equal(key, want, sizeof key);
+	free(p);
+}
+
+/*
+ * Ensure that a missing key is created (1) with mode 0600, in a new
+ * directory of mode 0700, holding the key returned, and is read back.
+ */
+static void
+test_create(void **state)
+{
+	unsigned char	 key[KEY_LEN], again[KEY_LEN], file[KEY_LEN + 1];
+	struct stat	 st;
+	char		*p, *d, *cause = NULL;
+	int		 fd;
+
+	(void)state;
+	d = xasprintf("%s/state", dir);
+	p = xasprintf("%s/hmac.key", d);
+	assert_int_equal(key_load(p, 1, key, &cause), 1);
+	assert_null(cause);
+	assert_int_equal(stat(p, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(st.st_size, KEY_LEN);
+	assert_int_equal(stat(d, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	assert_true((fd = open(p, O_RDONLY)) != -1);
+	assert_int_equal(read(fd, file, sizeof file), KEY_LEN);
+	close(fd);
+	assert_memory_equal(file, key, KEY_LEN);
+	assert_int_equal(key_load(p, 0, again, &cause), 0);
+	assert_memory_equal(again, key, KEY_LEN);
+	free(p);
+	free(d);
+}
+
+/* Ensure that a missing key without create is refused with why. */
+static void
+test_missing(void **state)
+{
+	unsigned char	 key[KEY_LEN];
+	char		*p, *want, *cause = NULL;
+
+	(void)state;
+	p = xasprintf("%s/none", dir);
+	assert_int_equal(key_load(p, 0, key, &cause), -1);
+	want = xasprintf("%s: key file missing, but the baseline exists: "
+	    "restore the key (a new key would make every row look changed)",
+	    p);
+	assert_string_equal(cause, want);
+	assert_int_equal(access(p, F_OK), -1);
+	free(want);
+	free(cause);
+	free(p);
+}
+
+/*
+ * Ensure that a key of 0, 31 and 33 bytes is refused with the exact
+ * message, and the bytes read are wiped.
+ */
+static void
+test_length(void **state)
+{
+	static const size_t	 sizes[] = { 0, KEY_LEN - 1, KEY_LEN + 1 };
+	unsigned char		 key[KEY_LEN], zero[KEY_LEN];
+	char			*p, *want, *cause = NULL, name[16];
+	size_t			 i;
+
+	(void)state;
+	memset(zero, 0, sizeof zero);
+	for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		snprintf(name, sizeof name, "key%zu", sizes[i]);
+		p = mkkey(name, sizes[i], 0600);
+		memset(key, 0xee, sizeof key);
+		assert_int_equal(key_load(p, 1, key, &cause), -1);
+		want = xasprintf("%s: not a dbsyscheck key (expected exactly "
+		    "32 bytes)", p);
+		assert_string_equal(cause, want);
+		assert_memory_equal(key, zero, sizeof key);
+		free(want);
+		free(cause);
+		cause = NULL;
+		free(p);
+	}
+}
+
+/* Ensure that a key readable or writable by others is refused. */
+static void
+test_mode(void **state)
+{
+	unsigned char	 key[KEY_LEN];
+	char		*p, *want, *cause = NULL;
+
+	(void)state;
+	p = mkkey("key", KEY_LEN, 0640);
+	assert_int_equal(key_load(p, 1, key, &cause), -1);
+	want = xasprintf("%s: group- or world-accessible (mode 0640), run: "
+	    "chmod 600 '%s'", p, p);
+	assert_string_equal(cause, want);
+	free(want);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(chmod(p, 0602), 0);
+	assert_int_equal(key_load(p, 1, key, &cause), -1);
+	want = xasprintf("%s: group- or world-writable (mode 0602), run: "
+	    "chmod go-w '%s'", p, p);
+	assert_string_equal(cause, want);
+	free(want);
+	free(cause);
+	free(p);
+}
+
+/* Ensure that a key owned by another user is refused (run as root). */
+static void
+test_owner(void **state)
+{
+	unsigned char	 key[KEY_LEN];
+	char		*p, *want, *cause = NULL;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	p = mkkey("key", KEY_LEN, 0600);
+	assert_int_equal(chown(p, 12345, 0), 0);
+	assert_int_equal(key_load(p, 1, key, &cause), -1);
+	want = xasprintf("%s: owned by uid 12345, not by root or the invoking "
+	    "user, who may have written what it holds: move it to a place of "
+	    "root's, or check it and run: chown 0 '%s'", p, p);
+	assert_string_equal(cause, want);
+	free(want);
+	free(cause);
+	free(p);
+}
+
+/*
+ * Ensure that a key that is a symbolic link, even to a good key, is
+ * refused, and that create does not write through a dangling link.
+ */
+static void
+test_link(void **state)
+{
+	unsigned char	 key[KEY_LEN];
+	char		*p, *l, *t, *want, *cause = NULL;
+
+	(void)state;
+	p = mkkey("real", KEY_LEN, 0600);
+	l = xasprintf("%s/link", dir);
+	assert_int_equal(symlink(p, l), 0);
+	assert_int_equal(key_load(l, 0, key, &cause), -1);
+	want = xasprintf("%s: Too many levels of symbolic links (a symbolic "
+	    "link: refused)", l);
+	assert_string_equal(cause, want);
+	free(want);
+	free(cause);
+	cause = NULL;
+
+	t = xasprintf("%s/target", dir);
+	assert_int_equal(unlink(l), 0);
+	assert_int_equal(symlink(t, l), 0);
+	assert_int_equal(key_load(l, 1, key, &cause), -1);
+	assert_non_null(cause);
+	assert_int_equal(access(t, F_OK), -1);
+	free(cause);
+	free(t);
+	free(l);
+	free(p);
+}
+
+/* Ensure that a key that is a directory is refused. */
+static void
+test_not_file(void **state)
+{
+	unsigned char	 key[KEY_LEN];
+	char		*p, *want, *cause = NULL;
+
+	(void)state;
+	p = xasprintf("%s/key", dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+	assert_int_equal(key_load(p, 1, key, &cause), -1);
+	want = xasprintf("%s: not a regular file", p);
+	assert_string_equal(cause, want);
+	free(want);
+	free(cause);
+	free(p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_load, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_length, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_owner, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_link, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_file, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
