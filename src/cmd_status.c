@@ -63,6 +63,8 @@ cmd_status(struct conf *conf, const struct run_opts *ro, int argc,
 			log_warnx("%s", cause);
 			goto out;
 		}
+		if (r == 0 && buf_failed(&b))
+			goto nomem;
 		if (r == 0) {
 			printf("%s never-scanned\n", buf_str(&b));
 			continue;
@@ -77,8 +79,10 @@ cmd_status(struct conf *conf, const struct run_opts *ro, int argc,
 		    tables[i]->max_rows_per_second : conf->max_rows_per_second;
 		buf_printf(&b, " chunk=%lu max-rows-per-second=%lu",
 		    tables[i]->chunk, rps);
-		printf("%s\n", buf_str(&b));
 		baseline_entry_clear(&e);
+		if (buf_failed(&b))
+			goto nomem;
+		printf("%s\n", buf_str(&b));
 	}
 	buf_free(&b);
 	if (baseline_outbox_counts(bl, 0, &q, &cause) == -1) {
@@ -109,6 +113,12 @@ cmd_status(struct conf *conf, const struct run_opts *ro, int argc,
 	}
 	if (fflush(stdout) == 0 && !noted)
 		rc = EXIT_NOCHANGE;
+	goto out;
+
+nomem:
+	/* A line is printed whole or not at all. */
+	buf_free(&b);
+	log_warnx("out of memory");
 out:
 	run_free(run);
 	free(tables);

@@ -19,44 +19,27 @@
 #include "failnote.h"
 #include "xmalloc.h"
 
-/* The test's directory: DBSC_TESTDIR (tests/testdir.sh), never /tmp. */
-static char	*dir;
+#include "testdir.h"
+
 static char	*bl;		/* dir/b.db: the note is dir/b.db.failed */
 static char	*note;
 
 static int
 setup(void **state)
 {
-	const char	*top;
-	char		*d, real[PATH_MAX];
-
-	(void)state;
-	if ((top = getenv("DBSC_TESTDIR")) == NULL)
-		top = ".";
-	d = xasprintf("%s/f.XXXXXX", top);
-	if (mkdtemp(d) == NULL || realpath(d, real) == NULL)
+	if (testdir_setup(state) == -1)
 		return -1;
-	free(d);
-	dir = xstrdup(real);
 	bl = xasprintf("%s/b.db", dir);
 	note = xasprintf("%s/b.db.failed", dir);
-	return chmod(dir, 0700);
+	return 0;
 }
 
 static int
 teardown(void **state)
 {
-	char	*cmd;
-	int	 r;
-
-	(void)state;
-	cmd = xasprintf("rm -rf '%s'", dir);
-	r = system(cmd);
-	free(cmd);
 	free(note);
 	free(bl);
-	free(dir);
-	return r == 0 ? 0 : -1;
+	return testdir_teardown(state);
 }
 
 /* The bytes of the note file, NUL-terminated; its length into *len. */

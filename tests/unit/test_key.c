@@ -19,39 +19,7 @@
 #include "key.h"
 #include "xmalloc.h"
 
-/* The test's directory: DBSC_TESTDIR (tests/testdir.sh), never /tmp. */
-static char	*dir;
-
-static int
-setup(void **state)
-{
-	const char	*top;
-	char		*d, real[PATH_MAX];
-
-	(void)state;
-	if ((top = getenv("DBSC_TESTDIR")) == NULL)
-		top = ".";
-	d = xasprintf("%s/k.XXXXXX", top);
-	if (mkdtemp(d) == NULL || realpath(d, real) == NULL)
-		return -1;
-	free(d);
-	dir = xstrdup(real);
-	return chmod(dir, 0700);
-}
-
-static int
-teardown(void **state)
-{
-	char	*cmd;
-	int	 r;
-
-	(void)state;
-	cmd = xasprintf("rm -rf '%s'", dir);
-	r = system(cmd);
-	free(cmd);
-	free(dir);
-	return r == 0 ? 0 : -1;
-}
+#include "testdir.h"
 
 /* Write n bytes of 0x41 to dir/name with mode; return its path. */
 static char *
@@ -275,15 +243,22 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_load, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_create, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_missing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_length, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mode, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_owner, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_link, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_not_file, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(test_load,
+		    testdir_setup, testdir_teardown),
+		cmocka_unit_test_setup_teardown(test_create,
+		    testdir_setup, testdir_teardown),
+		cmocka_unit_test_setup_teardown(test_missing,
+		    testdir_setup, testdir_teardown),
+		cmocka_unit_test_setup_teardown(test_length,
+		    testdir_setup, testdir_teardown),
+		cmocka_unit_test_setup_teardown(test_mode,
+		    testdir_setup, testdir_teardown),
+		cmocka_unit_test_setup_teardown(test_owner,
+		    testdir_setup, testdir_teardown),
+		cmocka_unit_test_setup_teardown(test_link,
+		    testdir_setup, testdir_teardown),
+		cmocka_unit_test_setup_teardown(test_not_file,
+		    testdir_setup, testdir_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

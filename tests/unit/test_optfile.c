@@ -20,39 +20,7 @@
 #include "optfile.h"
 #include "xmalloc.h"
 
-/* The test's directory: DBSC_TESTDIR (tests/testdir.sh), never /tmp. */
-static char	*dir;
-
-static int
-setup(void **state)
-{
-	const char	*top;
-	char		*d, real[PATH_MAX];
-
-	(void)state;
-	if ((top = getenv("DBSC_TESTDIR")) == NULL)
-		top = ".";
-	d = xasprintf("%s/o.XXXXXX", top);
-	if (mkdtemp(d) == NULL || realpath(d, real) == NULL)
-		return -1;
-	free(d);
-	dir = xstrdup(real);
-	return chmod(dir, 0700);
-}
-
-static int
-teardown(void **state)
-{
-	char	*cmd;
-	int	 r;
-
-	(void)state;
-	cmd = xasprintf("rm -rf '%s'", dir);
-	r = system(cmd);
-	free(cmd);
-	free(dir);
-	return r == 0 ? 0 : -1;
-}
+#include "testdir.h"
 
 /* Write text to dir/name with mode; return its path. */
 static char *
@@ -340,17 +308,22 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_plain, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_self, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_include, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_include_missing, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_includedir, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_loop, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_depth, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_long_line, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(test_plain,
+		    testdir_setup, testdir_teardown),
+		cmocka_unit_test_setup_teardown(test_self,
+		    testdir_setup, testdir_teardown),
+		cmocka_unit_test_setup_teardown(test_include,
+		    testdir_setup, testdir_teardown),
+		cmocka_unit_test_setup_teardown(test_include_missing,
+		    testdir_setup, testdir_teardown),
+		cmocka_unit_test_setup_teardown(test_includedir,
+		    testdir_setup, testdir_teardown),
+		cmocka_unit_test_setup_teardown(test_loop,
+		    testdir_setup, testdir_teardown),
+		cmocka_unit_test_setup_teardown(test_depth,
+		    testdir_setup, testdir_teardown),
+		cmocka_unit_test_setup_teardown(test_long_line,
+		    testdir_setup, testdir_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -26,8 +26,7 @@
 #include "run.h"
 #include "xmalloc.h"
 
-/* The test's directory: DBSC_TESTDIR (tests/testdir.sh), never /tmp. */
-static char	*dir;
+#include "testdir.h"
 
 /* One test's state: a configuration in a directory of its own. */
 struct fixture {
@@ -37,37 +36,6 @@ struct fixture {
 	int		 errfd;		/* standard error, captured */
 	int		 saved;		/* the real standard error */
 };
-
-static int
-setup(void **state)
-{
-	const char	*top;
-	char		*d, real[PATH_MAX];
-
-	(void)state;
-	if ((top = getenv("DBSC_TESTDIR")) == NULL)
-		top = ".";
-	d = xasprintf("%s/n.XXXXXX", top);
-	if (mkdtemp(d) == NULL || realpath(d, real) == NULL)
-		return -1;
-	free(d);
-	dir = xstrdup(real);
-	return chmod(dir, 0700);
-}
-
-static int
-teardown(void **state)
-{
-	char	*cmd;
-	int	 r;
-
-	(void)state;
-	cmd = xasprintf("rm -rf '%s'", dir);
-	r = system(cmd);
-	free(cmd);
-	free(dir);
-	return r == 0 ? 0 : -1;
-}
 
 static char *
 path(const struct fixture *f, const char *name)
@@ -499,5 +467,5 @@ main(void)
 		cmocka_unit_test(test_time),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, testdir_setup, testdir_teardown);
 }

@@ -22,38 +22,9 @@
 #include "sink.h"
 #include "xmalloc.h"
 
-/* The test's directory: DBSC_TESTDIR (tests/testdir.sh), never /tmp. */
-static char	*dir;
+#include "testdir.h"
 
 static const unsigned char keycheck[BASELINE_KEYCHECK_LEN] = { 7 };
-
-static int
-setup(void **state)
-{
-	const char	*top;
-
-	(void)state;
-	if ((top = getenv("DBSC_TESTDIR")) == NULL)
-		top = ".";
-	dir = xasprintf("%s/s.XXXXXX", top);
-	if (mkdtemp(dir) == NULL)
-		return -1;
-	return chmod(dir, 0700);
-}
-
-static int
-teardown(void **state)
-{
-	char	*cmd;
-	int	 r;
-
-	(void)state;
-	cmd = xasprintf("rm -rf '%s'", dir);
-	r = system(cmd);
-	free(cmd);
-	free(dir);
-	return r == 0 ? 0 : -1;
-}
 
 /* All of the file at path, NUL-terminated. */
 static char *
@@ -351,5 +322,6 @@ main(void)
 		cmocka_unit_test(test_direct),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, testdir_setup,
+	    testdir_teardown);
 }

@@ -23,36 +23,7 @@
 #define GOOD	"0123456789abcdef0123456789abcdef" \
 		"0123456789abcdef0123456789abcdef"
 
-/* The test's directory: DBSC_TESTDIR (tests/testdir.sh), never /tmp. */
-static char	*dir;
-
-static int
-setup(void **state)
-{
-	const char	*top;
-
-	(void)state;
-	if ((top = getenv("DBSC_TESTDIR")) == NULL)
-		top = ".";
-	dir = xasprintf("%s/k.XXXXXX", top);
-	if (mkdtemp(dir) == NULL)
-		return -1;
-	return chmod(dir, 0700);
-}
-
-static int
-teardown(void **state)
-{
-	char	*cmd;
-	int	 r;
-
-	(void)state;
-	cmd = xasprintf("rm -rf '%s'", dir);
-	r = system(cmd);
-	free(cmd);
-	free(dir);
-	return r == 0 ? 0 : -1;
-}
+#include "testdir.h"
 
 /* Write n bytes to dir/name with mode and return its path. */
 static char *
@@ -326,5 +297,5 @@ main(void)
 		cmocka_unit_test(test_write),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, testdir_setup, testdir_teardown);
 }

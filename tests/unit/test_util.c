@@ -18,36 +18,7 @@
 #include "util.h"
 #include "xmalloc.h"
 
-/* The test's directory: DBSC_TESTDIR (tests/testdir.sh), never /tmp. */
-static char	*dir;
-
-static int
-setup(void **state)
-{
-	const char	*top;
-
-	(void)state;
-	if ((top = getenv("DBSC_TESTDIR")) == NULL)
-		top = ".";
-	dir = xasprintf("%s/u.XXXXXX", top);
-	if (mkdtemp(dir) == NULL)
-		return -1;
-	return chmod(dir, 0700);
-}
-
-static int
-teardown(void **state)
-{
-	char	*cmd;
-	int	 r;
-
-	(void)state;
-	cmd = xasprintf("rm -rf '%s'", dir);
-	r = system(cmd);
-	free(cmd);
-	free(dir);
-	return r == 0 ? 0 : -1;
-}
+#include "testdir.h"
 
 /* Create dir/name with mode and return its path. */
 static char *
@@ -360,5 +331,5 @@ main(void)
 		cmocka_unit_test(test_open),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, testdir_setup, testdir_teardown);
 }
