@@ -314,8 +314,7 @@ run_open(struct run *run, int flags)
 	}
 	/* What is queued after this is the run's own. */
 	if (baseline_outbox_last(run->bl, &run->after, &cause) == -1) {
-		log_warnx("%s", cause);
-		run_fail_direct(&run->opts, cause);
+		fail_start(run, cause, 0);
 		goto out;
 	}
 	/* From here on failures are queued in the baseline. */
@@ -355,16 +354,17 @@ fail_queued(struct run *run, const char *msg)
 		run_fail_direct(&run->opts, msg);
 		return;
 	}
-	log_warnx("%s", msg);
 	if (baseline_begin(run->bl, &cause) == -1 ||
 	    scan_error(run->bl, NULL, NULL, msg, &cause) == -1 ||
 	    baseline_commit(run->bl, &cause) == -1) {
+		/* Why it could not be queued, then msg itself, once. */
 		baseline_rollback(run->bl);
 		log_warnx("%s", cause);
 		free(cause);
 		run_fail_direct(&run->opts, msg);
 		return;
 	}
+	log_warnx("%s", msg);
 	drain(&run->opts, run->bl, run->after);
 }
 

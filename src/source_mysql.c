@@ -778,13 +778,13 @@ source_chunk_result(MYSQL_RES *res, uint64_t *count,
 		mysql_free_result(res);
 		return -1;
 	}
-	*count = (uint64_t)util_strtonum(row[0], 0, LLONG_MAX, &errstr);
+	*count = (uint64_t)util_strtocount(row[0], LLONG_MAX, &errstr);
 	if (row[1] == NULL)
 		memset(agg, 0, CHUNKHASH_AGG_LEN);
 	else
 		aggerr = rowenc_agg_parse(row[1], agg);
 	*oversize = row[2] != NULL ?
-	    (uint64_t)util_strtonum(row[2], 0, LLONG_MAX, &operr) : 0;
+	    (uint64_t)util_strtocount(row[2], LLONG_MAX, &operr) : 0;
 	mysql_free_result(res);
 	if (errstr != NULL || aggerr != 0 || operr != NULL) {
 		*cause = xstrdup("unexpected chunk result");

@@ -489,8 +489,8 @@ triggers_token_load(const char *path, char token[TRIGGERS_TOKEN_LEN + 1],
 		    "user", path);
 		break;
 	case TOKEN_EMODE:
-		*cause = xasprintf("%s: world-accessible, run: chmod 0640 "
-		    "'%s'", path, path);
+		*cause = xasprintf("%s: world-accessible or group-writable, "
+		    "run: chmod 0640 '%s'", path, path);
 		break;
 	default:
 		*cause = xasprintf("%s: not a trigger token (64 lowercase hex "

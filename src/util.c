@@ -38,6 +38,28 @@ util_strtonum(const char *s, long long min, long long max,
 	return *errstr == NULL ? n : 0;
 }
 
+/*
+ * A count as a server prints one: decimal digits only (no sign, no space,
+ * no junk), at most max; on error return 0 and set errstr.
+ */
+long long
+util_strtocount(const char *s, long long max, const char **errstr)
+{
+	const char	*p;
+
+	if (s == NULL || *s == '\0') {
+		*errstr = "invalid";
+		return 0;
+	}
+	for (p = s; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9') {
+			*errstr = "invalid";
+			return 0;
+		}
+	}
+	return util_strtonum(s, 0, max, errstr);
+}
+
 /* Overwrite a secret so that the compiler cannot elide it (secret.c). */
 void
 util_wipe(void *p, size_t n)

@@ -8,6 +8,7 @@
 
 long long	 util_strtonum(const char *, long long, long long,
 		    const char **);
+long long	 util_strtocount(const char *, long long, const char **);
 void		 util_wipe(void *, size_t);
 int		 util_check_file(int, const char *, int, char **);
 int		 util_check_path(const char *, int, char **);

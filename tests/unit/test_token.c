@@ -159,7 +159,8 @@ test_mode(void **state)
 	static const mode_t	 bad[] = { 0644, 0604, 0602, 0601, 0660,
 	    0620, 0666, 0777 };
 	static const mode_t	 good[] = { 0600, 0640, 0400, 0440 };
-	char			*p;
+	char			 t[TRIGGERS_TOKEN_LEN + 1];
+	char			*p, *cause = NULL, *want;
 	size_t			 i;
 
 	(void)state;
@@ -173,6 +174,15 @@ test_mode(void **state)
 		both(p, TOKEN_OK);
 		free(p);
 	}
+	/* A world-readable file: the message names both faults, as the UDF's. */
+	p = mkfile("t", GOOD "\n", TOKEN_LEN + 1, 0604);
+	assert_int_equal(triggers_token_load(p, t, &cause), -1);
+	want = xasprintf("%s: world-accessible or group-writable, run: "
+	    "chmod 0640 '%s'", p, p);
+	assert_string_equal(cause, want);
+	free(want);
+	free(cause);
+	free(p);
 }
 
 /* Ensure that a file owned by neither root nor us is refused (as root). */

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -312,10 +313,43 @@ test_open(void **state)
 	free(p);
 }
 
+/* A server's count: digits only; what strtoll would skip is refused. */
+static void
+test_strtocount(void **state)
+{
+	static const char *const bad[] = {
+		"", " 12", "+12", "\t7", "12 ", "12abc", "-1", "0x10",
+		"9223372036854775808", "99999999999999999999",
+	};
+	const char	*errstr;
+	size_t		 i;
+
+	(void)state;
+	assert_int_equal(util_strtocount("0", LLONG_MAX, &errstr), 0);
+	assert_null(errstr);
+	assert_int_equal(util_strtocount("12", LLONG_MAX, &errstr), 12);
+	assert_null(errstr);
+	assert_int_equal(util_strtocount("9223372036854775807", LLONG_MAX,
+	    &errstr), LLONG_MAX);
+	assert_null(errstr);
+	assert_int_equal(util_strtocount("11", 10, &errstr), 0);
+	assert_string_equal(errstr, "too large");
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		errstr = NULL;
+		assert_int_equal(util_strtocount(bad[i], LLONG_MAX, &errstr),
+		    0);
+		if (errstr == NULL)
+			fail_msg("\"%s\" was taken as a count", bad[i]);
+	}
+	assert_int_equal(util_strtocount(NULL, LLONG_MAX, &errstr), 0);
+	assert_string_equal(errstr, "invalid");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_strtocount),
 		cmocka_unit_test(test_good_file),
 		cmocka_unit_test(test_missing),
 		cmocka_unit_test(test_empty),
