@@ -84,6 +84,8 @@ struct baseline_cursor {
 	size_t			 bytes;		/* encoded size of the rows */
 	struct buf		 stored;	/* bound it is stored under */
 	int			 is_stored;
+	struct buf		 loaded;	/* last block read, its hi */
+	int			 have_loaded;
 	int			 dirty;
 	int			 rewrite;	/* store it whole, not as deltas */
 	size_t			 ndeltas;	/* its deltas, applied */
@@ -495,12 +497,14 @@ cursor_load(struct baseline_cursor *c, char **cause)
 {
 	struct store_block *b;
 	const struct brow *r;
+	size_t		 first;
 
 	if (cursor_ahead(c, cause) == -1)
 		return -1;
 	if (c->nextahead == c->nahead)
 		return 0;
 	b = &c->ahead[c->nextahead++];
+	first = c->nrows;
 	c->curdata = b->data;
 	b->data = NULL;
 	c->have_cur = 1;
@@ -511,6 +515,25 @@ cursor_load(struct baseline_cursor *c, char **cause)
 		b->hi = NULL;
 		return -1;
 	}
+	/*
+	 * A block holds the keys after the bound of the block before it:
+	 * rows copied from one block into the next are refused, not read
+	 * as rows of their own (they would be reported as deletes).
+	 */
+	if (c->have_loaded && c->nrows > first &&
+	    diff_keycmp(c->rows[first].key, c->rows[first].keylen,
+	    (const unsigned char *)c->loaded.data, c->loaded.len) <= 0) {
+		free(b->hi);
+		b->hi = NULL;
+		*cause = store_malformed(c->bl, "block");
+		return -1;
+	}
+	if (cursor_setkey(&c->loaded, b->hi, b->hilen, cause) == -1) {
+		free(b->hi);
+		b->hi = NULL;
+		return -1;
+	}
+	c->have_loaded = 1;
 	free(b->hi);
 	b->hi = NULL;
 	if (cursor_deltas(c, cause) == -1)
@@ -547,6 +570,7 @@ baseline_cursor(struct baseline *bl, int64_t tid, const void *lo,
 	buf_init(&c->hi, BUF_NOCAP);
 	buf_init(&c->seek, BUF_NOCAP);
 	buf_init(&c->stored, BUF_NOCAP);
+	buf_init(&c->loaded, BUF_NOCAP);
 	buf_init(&c->enc, BUF_NOCAP);
 	buf_init(&c->done, BUF_NOCAP);
 	buf_init(&c->dseek, BUF_NOCAP);
@@ -597,6 +621,7 @@ baseline_cursor_free(struct baseline_cursor *c)
 	buf_free(&c->hi);
 	buf_free(&c->seek);
 	buf_free(&c->stored);
+	buf_free(&c->loaded);
 	buf_free(&c->enc);
 	buf_free(&c->done);
 	free(c);

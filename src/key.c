@@ -1,8 +1,11 @@
 /* The installation key: a 32-byte secret file, created on first use. */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -41,40 +44,118 @@ key_create(const char *path, unsigned char key[KEY_LEN], char **cause)
 	return 1;
 }
 
-/*
- * Read the key at path into key. When it is missing and create is set,
- * make a new one from the system's random source (mode 0600, never
- * through a symbolic link). Returns 0 read, 1 created, -1 on error.
- */
-int
-key_load(const char *path, int create, unsigned char key[KEY_LEN],
-    char **cause)
+/* Read exactly KEY_LEN bytes from the open key file path. */
+static int
+key_read(int fd, const char *path, unsigned char key[KEY_LEN], char **cause)
 {
 	unsigned char	 extra;
 	ssize_t		 n;
-	int		 fd, r = -1;
+	int		 r = -1;
 
-	fd = util_open(path, O_RDONLY, 0, UTIL_SECRET, cause);
-	if (fd == -1 && errno == ENOENT) {
-		free(*cause);
-		*cause = NULL;
-		if (create)
-			return key_create(path, key, cause);
-		*cause = xasprintf("%s: key file missing, but the baseline "
-		    "exists: restore the key (a new key would make every row "
-		    "look changed)", path);
-	}
-	if (fd == -1)
-		return -1;
 	n = read(fd, key, KEY_LEN);
 	if (n != KEY_LEN || read(fd, &extra, 1) != 0) {
 		*cause = xasprintf("%s: not a dbsyscheck key (expected "
 		    "exactly %d bytes)", path, KEY_LEN);
 		util_wipe(key, KEY_LEN);
+	} else
+		r = 0;
+	close(fd);
+	return r;
+}
+
+/*
+ * Read the key at path into key: KEY_READ. When it is missing and create
+ * is set, make a new one from the system's random source (mode 0600,
+ * never through a symbolic link) at PATH.new, replacing one left there:
+ * KEY_CREATED. When it is missing and create is not set, a key left at
+ * PATH.new by a first run killed after making its baseline is read:
+ * KEY_PENDING. Either of the last two becomes PATH only through
+ * key_commit, once the caller has made or verified the baseline that
+ * records its check. -1 on error.
+ *
+ * So a first run killed between making the key and making the baseline
+ * leaves no key beside a missing baseline, which the next run would take
+ * for a removed baseline (an alarm): only PATH.new, which it replaces.
+ */
+int
+key_load(const char *path, int create, unsigned char key[KEY_LEN],
+    char **cause)
+{
+	struct stat	 st;
+	char		*pending;
+	int		 fd, r = -1;
+
+	fd = util_open(path, O_RDONLY, 0, UTIL_SECRET, cause);
+	if (fd != -1)
+		return key_read(fd, path, key, cause) == -1 ? -1 : KEY_READ;
+	if (errno != ENOENT)
+		return -1;
+	free(*cause);
+	*cause = NULL;
+	/* Something that cannot be opened stands there: a dangling link. */
+	if (lstat(path, &st) == 0) {
+		*cause = xasprintf("%s: not a regular file (refused)", path);
+		return -1;
+	}
+	pending = xasprintf("%s" KEY_PENDING_SUFFIX, path);
+	if (create) {
+		if (unlink(pending) == -1 && errno != ENOENT)
+			*cause = xasprintf("%s: %s", pending, strerror(errno));
+		else if (key_create(pending, key, cause) != -1)
+			r = KEY_CREATED;
 		goto out;
 	}
+	fd = util_open(pending, O_RDONLY, 0, UTIL_SECRET, cause);
+	if (fd != -1) {
+		if (key_read(fd, pending, key, cause) != -1)
+			r = KEY_PENDING;
+		goto out;
+	}
+	if (errno != ENOENT)
+		goto out;
+	free(*cause);
+	*cause = xasprintf("%s: key file missing, but the baseline exists: "
+	    "restore the key (a new key would make every row look changed)",
+	    path);
+out:
+	free(pending);
+	return r;
+}
+
+/*
+ * Make the key at PATH.new (KEY_CREATED or KEY_PENDING) the key at path,
+ * durably: the baseline recording its check exists by now.
+ */
+int
+key_commit(const char *path, char **cause)
+{
+	char	*pending, *dir, *slash;
+	int	 fd, r = -1;
+
+	pending = xasprintf("%s" KEY_PENDING_SUFFIX, path);
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) == NULL) {
+		free(dir);
+		dir = xstrdup(".");
+	} else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if (rename(pending, path) == -1) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) == -1 ||
+	    fsync(fd) == -1) {
+		*cause = xasprintf("%s: %s", dir, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		goto out;
+	}
+	close(fd);
 	r = 0;
 out:
-	close(fd);
+	free(dir);
+	free(pending);
 	return r;
 }

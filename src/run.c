@@ -279,7 +279,7 @@ run_open(struct run *run, int flags)
 	const struct conf	*conf = run->conf;
 	unsigned char		 kc[BASELINE_KEYCHECK_LEN];
 	char			*cause = NULL, *msg;
-	int			 exists, r = -1;
+	int			 exists, kr, r = -1;
 
 	if (flags & RUN_READONLY)
 		return run_open_readonly(run);
@@ -298,7 +298,7 @@ run_open(struct run *run, int flags)
 		free(msg);
 		goto out;
 	}
-	if (key_load(conf->key, !exists, run->key, &cause) == -1) {
+	if ((kr = key_load(conf->key, !exists, run->key, &cause)) == -1) {
 		fail_start(run, cause, 0);
 		goto out;
 	}
@@ -309,6 +309,11 @@ run_open(struct run *run, int flags)
 	}
 	if ((run->bl = baseline_open(conf->baseline, BASELINE_CREATE, kc,
 	    &cause)) == NULL) {
+		fail_start(run, cause, 0);
+		goto out;
+	}
+	/* A new key is the key once its baseline exists (key.c). */
+	if (kr != KEY_READ && key_commit(conf->key, &cause) == -1) {
 		fail_start(run, cause, 0);
 		goto out;
 	}

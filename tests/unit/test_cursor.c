@@ -775,6 +775,62 @@ test_cursor_malformed_block(void **state)
 }
 
 /*
+ * Ensure that a block holding rows of the block before it (each block well
+ * formed, hostile review of issue 14) stops the cursor as malformed rather
+ * than returning those rows twice.
+ */
+static void
+test_cursor_overlap(void **state)
+{
+	struct fixture		*f = *state;
+	struct baseline_cursor	*c;
+	struct diff_row		 row;
+	struct block_row	 br;
+	struct buf		 b1, b2;
+	unsigned char		 dig[DIFF_DIGEST_LEN];
+	char			*cause = NULL, *want, k[8];
+	size_t			 i, n = 0;
+	int			 r;
+
+	memset(dig, 7, sizeof dig);
+	buf_init(&b1, BUF_NOCAP);
+	buf_init(&b2, BUF_NOCAP);
+	assert_int_equal(block_begin(&b1), 0);
+	assert_int_equal(block_begin(&b2), 0);
+	for (i = 1; i <= 4; i++) {
+		row_key(k, i);
+		memset(&br, 0, sizeof br);
+		br.key = (const unsigned char *)k;
+		br.keylen = 6;
+		br.digest = dig;
+		br.tags = (const unsigned char *)"tg";
+		br.tagslen = 2;
+		if (i <= 2)
+			assert_int_equal(block_add(&b1, &br), 0);
+		assert_int_equal(block_add(&b2, &br), 0);
+	}
+	row_key(k, 2);
+	assert_int_equal(store_block_put(f->bl, 1, k, 6, b1.data, b1.len, 0,
+	    &cause), 0);
+	row_key(k, 4);
+	assert_int_equal(store_block_put(f->bl, 1, k, 6, b2.data, b2.len, 0,
+	    &cause), 0);
+	c = baseline_cursor(f->bl, 1, NULL, 0, NULL, 0);
+	while ((r = baseline_cursor_next(c, &row, &cause)) == 1)
+		n++;
+	assert_int_equal(r, -1);
+	assert_int_equal(n, 2);
+	want = xasprintf("baseline %s: malformed row block (a reset of the "
+	    "table makes a new baseline of it)", f->path);
+	assert_string_equal(cause, want);
+	free(want);
+	free(cause);
+	baseline_cursor_free(c);
+	buf_free(&b1);
+	buf_free(&b2);
+}
+
+/*
  * Ensure that a tampered delta (a digest of the wrong length, written
  * behind dbsyscheck's back) stops the cursor with the stored message.
  */
@@ -858,6 +914,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_cursor_range, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_cursor_overlap,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cursor_malformed_block,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cursor_malformed_delta,

@@ -71,7 +71,11 @@ test_create(void **state)
 	(void)state;
 	d = xasprintf("%s/state", dir);
 	p = xasprintf("%s/hmac.key", d);
-	assert_int_equal(key_load(p, 1, key, &cause), 1);
+	assert_int_equal(key_load(p, 1, key, &cause), KEY_CREATED);
+	assert_null(cause);
+	/* Made at PATH.new; PATH only once the baseline exists. */
+	assert_int_equal(stat(p, &st), -1);
+	assert_int_equal(key_commit(p, &cause), 0);
 	assert_null(cause);
 	assert_int_equal(stat(p, &st), 0);
 	assert_true(S_ISREG(st.st_mode));
@@ -87,6 +91,44 @@ test_create(void **state)
 	assert_memory_equal(again, key, KEY_LEN);
 	free(p);
 	free(d);
+}
+
+/*
+ * Ensure that a first run killed between making its key and its baseline
+ * leaves only PATH.new, which the next first run replaces, and that one
+ * killed after making its baseline leaves PATH.new to be read (pending)
+ * and committed.
+ */
+static void
+test_pending(void **state)
+{
+	unsigned char	 k1[KEY_LEN], k2[KEY_LEN], k3[KEY_LEN];
+	struct stat	 st;
+	char		*p, *np, *cause = NULL;
+
+	(void)state;
+	p = xasprintf("%s/hmac.key", dir);
+	np = xasprintf("%s/hmac.key.new", dir);
+	assert_int_equal(key_load(p, 1, k1, &cause), KEY_CREATED);
+	assert_int_equal(stat(np, &st), 0);
+	/* Killed before the baseline: the next first run makes another. */
+	assert_int_equal(key_load(p, 1, k2, &cause), KEY_CREATED);
+	assert_null(cause);
+	assert_memory_not_equal(k1, k2, KEY_LEN);
+	/* Killed after the baseline: the key is read from PATH.new. */
+	assert_int_equal(key_load(p, 0, k3, &cause), KEY_PENDING);
+	assert_null(cause);
+	assert_memory_equal(k2, k3, KEY_LEN);
+	assert_int_equal(key_commit(p, &cause), 0);
+	assert_int_equal(stat(np, &st), -1);
+	assert_int_equal(key_load(p, 0, k3, &cause), KEY_READ);
+	assert_memory_equal(k2, k3, KEY_LEN);
+	/* Nothing left to commit. */
+	assert_int_equal(key_commit(p, &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	free(np);
+	free(p);
 }
 
 /* Ensure that a missing key without create is refused with why. */
@@ -246,6 +288,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_load,
 		    testdir_setup, testdir_teardown),
 		cmocka_unit_test_setup_teardown(test_create,
+		    testdir_setup, testdir_teardown),
+		cmocka_unit_test_setup_teardown(test_pending,
 		    testdir_setup, testdir_teardown),
 		cmocka_unit_test_setup_teardown(test_missing,
 		    testdir_setup, testdir_teardown),

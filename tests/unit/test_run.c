@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "conf.h"
 #include "failnote.h"
+#include "key.h"
 #include "record.h"
 #include "report.h"
 #include "run.h"
@@ -259,6 +260,62 @@ test_missing_baseline(void **state)
 	fixture_free(&f);
 }
 
+/*
+ * Ensure that a first run killed between making its key and its baseline
+ * is no alarm at the next run (before, the key stood beside a missing
+ * baseline: "baseline=tampered"), and that one killed after making its
+ * baseline but before its key took the key's name goes on with that key;
+ * a key left at PATH.new that does not open the baseline is refused.
+ */
+static void
+test_first_run_killed(void **state)
+{
+	struct fixture	 f;
+	struct run	*run;
+	char		*np, *out;
+	unsigned char	 junk[KEY_LEN];
+	int		 fd;
+
+	(void)state;
+	fixture(&f, "firstkill");
+	np = xasprintf("%s.new", f.conf->key);
+	/* Killed after the key, before the baseline. */
+	assert_true((fd = open(np, O_WRONLY | O_CREAT | O_EXCL, 0600)) != -1);
+	memset(junk, 'j', sizeof junk);
+	assert_int_equal(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
+	close(fd);
+	run = run_create(f.conf, &f.opts);
+	assert_int_equal(run_open(run, 0), 0);
+	run_free(run);
+	assert_int_equal(access(f.conf->baseline, F_OK), 0);
+	assert_int_equal(access(f.conf->key, F_OK), 0);
+	assert_int_equal(access(np, F_OK), -1);
+	check_note(&f, 0, NULL);
+	/* Killed after the baseline, before the key's rename. */
+	assert_int_equal(rename(f.conf->key, np), 0);
+	run = run_create(f.conf, &f.opts);
+	assert_int_equal(run_open(run, 0), 0);
+	run_free(run);
+	assert_int_equal(access(f.conf->key, F_OK), 0);
+	assert_int_equal(access(np, F_OK), -1);
+	/* A key at PATH.new that is not the baseline's: refused. */
+	assert_int_equal(rename(f.conf->key, np), 0);
+	assert_true((fd = open(np, O_WRONLY | O_TRUNC)) != -1);
+	assert_int_equal(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
+	close(fd);
+	run = run_create(f.conf, &f.opts);
+	assert_int_equal(run_open(run, 0), -1);
+	run_free(run);
+	assert_int_equal(access(f.conf->key, F_OK), -1);
+	out = take(f.opts.report.fd);
+	assert_non_null(strstr(out, "op=error"));
+	free(out);
+	out = take(f.errfd);
+	free(out);
+	free(np);
+	fixture_free(&f);
+}
+
 /* Queue one record in the run's baseline: a stand-in for a source. */
 static void
 standin(struct run *run, const char *body)
@@ -460,6 +517,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lock_held),
 		cmocka_unit_test(test_missing_baseline),
+		cmocka_unit_test(test_first_run_killed),
 		cmocka_unit_test(test_standin_commit),
 		cmocka_unit_test(test_standin_fail),
 		cmocka_unit_test(test_fail_unopened),
