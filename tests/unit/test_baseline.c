@@ -1,6 +1,7 @@
 /* Unit tests for the baseline's file: opening, key check, checked binds. */
 #include "config.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -17,9 +18,11 @@
 #include "store.h"
 #include "xmalloc.h"
 
+#include "testdir.h"
+
 struct fixture {
-	char		 dir[64];
-	char		 path[96];
+	char		 dir[PATH_MAX];
+	char		 path[PATH_MAX + 32];
 	struct baseline	*bl;
 };
 
@@ -32,8 +35,7 @@ setup(void **state)
 	char		*cause = NULL;
 
 	f = xcalloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "dbsc-test-baseline.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	assert_int_equal(testdir_make(f->dir, sizeof f->dir), 0);
 	snprintf(f->path, sizeof f->path, "%s/baseline.db", f->dir);
 	f->bl = baseline_open(f->path, BASELINE_CREATE, keycheck, &cause);
 	if (f->bl == NULL)

@@ -1,6 +1,7 @@
 /* Unit tests for the row cursor: blocks, deltas, puts and deletes. */
 #include "config.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -19,6 +20,8 @@
 #include "diff.h"
 #include "store.h"
 #include "xmalloc.h"
+
+#include "testdir.h"
 
 /*
  * A model table: rows sorted by key (diff_keycmp), each with a digest and
@@ -39,8 +42,8 @@ struct model {
 };
 
 struct fixture {
-	char		 dir[64];
-	char		 path[96];
+	char		 dir[PATH_MAX];
+	char		 path[PATH_MAX + 32];
 	struct baseline	*bl;
 	uint64_t	 rng;
 };
@@ -409,8 +412,7 @@ setup(void **state)
 	char		*cause = NULL;
 
 	f = xcalloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "dbsc-test-cursor.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	assert_int_equal(testdir_make(f->dir, sizeof f->dir), 0);
 	snprintf(f->path, sizeof f->path, "%s/baseline.db", f->dir);
 	f->bl = baseline_open(f->path, BASELINE_CREATE, keycheck, &cause);
 	if (f->bl == NULL)

@@ -1,6 +1,7 @@
 /* Unit tests for table entries, chunk ranges and meta values. */
 #include "config.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -15,9 +16,11 @@
 #include "baseline.h"
 #include "xmalloc.h"
 
+#include "testdir.h"
+
 struct fixture {
-	char		 dir[64];
-	char		 path[96];
+	char		 dir[PATH_MAX];
+	char		 path[PATH_MAX + 32];
 	struct baseline	*bl;
 };
 
@@ -30,8 +33,7 @@ setup(void **state)
 	char		*cause = NULL;
 
 	f = xcalloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "dbsc-test-entries.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	assert_int_equal(testdir_make(f->dir, sizeof f->dir), 0);
 	snprintf(f->path, sizeof f->path, "%s/baseline.db", f->dir);
 	f->bl = baseline_open(f->path, BASELINE_CREATE, keycheck, &cause);
 	if (f->bl == NULL)

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -19,9 +20,11 @@
 #include "lock.h"
 #include "xmalloc.h"
 
+#include "testdir.h"
+
 struct fixture {
-	char	 dir[64];
-	char	 path[96];
+	char	 dir[PATH_MAX];
+	char	 path[PATH_MAX + 32];
 	char	 lock[104];
 };
 
@@ -31,8 +34,7 @@ setup(void **state)
 	struct fixture	*f;
 
 	f = xcalloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "dbsc-test-lock.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	assert_int_equal(testdir_make(f->dir, sizeof f->dir), 0);
 	snprintf(f->path, sizeof f->path, "%s/baseline.db", f->dir);
 	snprintf(f->lock, sizeof f->lock, "%s.lock", f->path);
 	*state = f;

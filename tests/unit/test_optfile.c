@@ -139,7 +139,7 @@ test_include(void **state)
 static void
 test_include_missing(void **state)
 {
-	char	*p, *d, *text;
+	char	*p, *d, *text, *got;
 
 	(void)state;
 	text = xasprintf("!include %s/none.cnf\n", dir);
@@ -153,7 +153,9 @@ test_include_missing(void **state)
 	assert_int_equal(chmod(d, 0777), 0);
 	text = xasprintf("!include %s/none.cnf\n", d);
 	p = mk("my2.cnf", 0600, text);
-	assert_non_null(check(p));
+	got = check(p);
+	assert_non_null(got);
+	free(got);
 	free(text);
 	free(p);
 	free(d);

@@ -1,6 +1,7 @@
 /* Unit tests for scan and scan_chunk: a run on a real baseline, no server. */
 #include "config.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -22,6 +23,8 @@
 #include "schema.h"
 #include "source_mysql.h"
 #include "xmalloc.h"
+
+#include "testdir.h"
 
 /*
  * The database as the stand-ins of source_mysql.c see it (linked with
@@ -293,8 +296,8 @@ __wrap_source_lost(const struct source *src)
 
 /* One test's state: a baseline in a directory of its own. */
 struct fixture {
-	char			 dir[64];
-	char			 path[96];
+	char			 dir[PATH_MAX];
+	char			 path[PATH_MAX + 32];
 	struct baseline		*bl;
 	struct conf		*conf;
 	int64_t			 seen;		/* last record read */
@@ -327,8 +330,7 @@ setup(void **state)
 	size_t		 i;
 
 	f = xcalloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "dbsc-test-scan.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	assert_int_equal(testdir_make(f->dir, sizeof f->dir), 0);
 	snprintf(f->path, sizeof f->path, "%s/baseline.db", f->dir);
 	f->bl = baseline_open(f->path, BASELINE_CREATE, keycheck, &cause);
 	if (f->bl == NULL)

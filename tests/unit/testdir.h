@@ -10,19 +10,24 @@
 #include <sys/stat.h>
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "xmalloc.h"
 
-static char	*dir;
+static char	*dir __attribute__((unused));
 
-static int
-testdir_setup(void **state)
+/*
+ * Make a new directory for one test in out (len bytes): its real path,
+ * mode 0700. -1 when it cannot be made or does not fit.
+ */
+static inline int
+testdir_make(char *out, size_t len)
 {
 	const char	*top;
 	char		*d, real[PATH_MAX];
+	int		 n;
 
-	(void)state;
 	if ((top = getenv("DBSC_TESTDIR")) == NULL)
 		top = ".";
 	d = xasprintf("%s/t.XXXXXX", top);
@@ -31,11 +36,25 @@ testdir_setup(void **state)
 		return -1;
 	}
 	free(d);
-	dir = xstrdup(real);
-	return chmod(dir, 0700);
+	n = snprintf(out, len, "%s", real);
+	if (n < 0 || (size_t)n >= len)
+		return -1;
+	return chmod(out, 0700);
 }
 
-static int
+static inline int
+testdir_setup(void **state)
+{
+	char	real[PATH_MAX];
+
+	(void)state;
+	if (testdir_make(real, sizeof real) == -1)
+		return -1;
+	dir = xstrdup(real);
+	return 0;
+}
+
+static inline int
 testdir_teardown(void **state)
 {
 	char	*cmd;
