@@ -537,10 +537,16 @@ baseline_create(const char *path,
 		goto out;
 	}
 	tmp.db = NULL;
+	/*
+	 * The name durable before the caller names its key (key.c): a
+	 * power loss must not keep the key and lose the baseline.
+	 */
 	if (rename(tpath, path) == -1) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));
 		goto out;
 	}
+	if (util_sync_dir(path, cause) == -1)
+		goto out;
 	r = 0;
 out:
 	sqlite3_finalize(st);

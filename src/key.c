@@ -65,8 +65,8 @@ key_read(int fd, const char *path, unsigned char key[KEY_LEN], char **cause)
 
 /*
  * Read the key at path into key: KEY_READ. When it is missing and create
- * is set, make a new one from the system's random source (mode 0600,
- * never through a symbolic link) at PATH.new, replacing one left there:
+ * is set, take the key waiting at PATH.new, or make one there from the
+ * system's random source (mode 0600, never through a symbolic link):
  * KEY_CREATED. When it is missing and create is not set, a key left at
  * PATH.new by a first run killed after making its baseline is read:
  * KEY_PENDING. Either of the last two becomes PATH only through
@@ -75,7 +75,9 @@ key_read(int fd, const char *path, unsigned char key[KEY_LEN], char **cause)
  *
  * So a first run killed between making the key and making the baseline
  * leaves no key beside a missing baseline, which the next run would take
- * for a removed baseline (an alarm): only PATH.new, which it replaces.
+ * for a removed baseline (an alarm), only PATH.new; and a key waiting
+ * there is never replaced, since another configuration sharing the key
+ * file may have made its baseline with it.
  */
 int
 key_load(const char *path, int create, unsigned char key[KEY_LEN],
@@ -98,22 +100,21 @@ key_load(const char *path, int create, unsigned char key[KEY_LEN],
 		return -1;
 	}
 	pending = xasprintf("%s" KEY_PENDING_SUFFIX, path);
-	if (create) {
-		if (unlink(pending) == -1 && errno != ENOENT)
-			*cause = xasprintf("%s: %s", pending, strerror(errno));
-		else if (key_create(pending, key, cause) != -1)
-			r = KEY_CREATED;
-		goto out;
-	}
 	fd = util_open(pending, O_RDONLY, 0, UTIL_SECRET, cause);
 	if (fd != -1) {
 		if (key_read(fd, pending, key, cause) != -1)
-			r = KEY_PENDING;
+			r = create ? KEY_CREATED : KEY_PENDING;
 		goto out;
 	}
 	if (errno != ENOENT)
 		goto out;
 	free(*cause);
+	*cause = NULL;
+	if (create) {
+		if (key_create(pending, key, cause) != -1)
+			r = KEY_CREATED;
+		goto out;
+	}
 	*cause = xasprintf("%s: key file missing, but the baseline exists: "
 	    "restore the key (a new key would make every row look changed)",
 	    path);
@@ -123,39 +124,41 @@ out:
 }
 
 /*
- * Make the key at PATH.new (KEY_CREATED or KEY_PENDING) the key at path,
- * durably: the baseline recording its check exists by now.
+ * Make the key at PATH.new (KEY_CREATED or KEY_PENDING), which is key, the
+ * key at path, durably: the baseline recording its check exists by now.
+ * A key already at path is never replaced: when another run sharing the
+ * key file named it first, it must be the same key.
  */
 int
-key_commit(const char *path, char **cause)
+key_commit(const char *path, const unsigned char key[KEY_LEN], char **cause)
 {
-	char	*pending, *dir, *slash;
-	int	 fd, r = -1;
+	unsigned char	 have[KEY_LEN];
+	char		*pending;
+	int		 r = -1, same;
 
 	pending = xasprintf("%s" KEY_PENDING_SUFFIX, path);
-	dir = xstrdup(path);
-	if ((slash = strrchr(dir, '/')) == NULL) {
-		free(dir);
-		dir = xstrdup(".");
-	} else if (slash == dir)
-		slash[1] = '\0';
-	else
-		*slash = '\0';
-	if (rename(pending, path) == -1) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
+	if (link(pending, path) == -1) {
+		if (errno != EEXIST && errno != ENOENT) {
+			*cause = xasprintf("%s: %s", path, strerror(errno));
+			goto out;
+		}
+		if (key_load(path, 0, have, cause) != KEY_READ)
+			goto out;
+		same = util_timingsafe_eq(have, key, KEY_LEN);
+		util_wipe(have, sizeof have);
+		if (!same) {
+			*cause = xasprintf("%s: another key took this name "
+			    "while the baseline was made with %s", path,
+			    pending);
+			goto out;
+		}
+	}
+	if (unlink(pending) == -1 && errno != ENOENT) {
+		*cause = xasprintf("%s: %s", pending, strerror(errno));
 		goto out;
 	}
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) == -1 ||
-	    fsync(fd) == -1) {
-		*cause = xasprintf("%s: %s", dir, strerror(errno));
-		if (fd != -1)
-			close(fd);
-		goto out;
-	}
-	close(fd);
-	r = 0;
+	r = util_sync_dir(path, cause);
 out:
-	free(dir);
 	free(pending);
 	return r;
 }

@@ -13,6 +13,6 @@
 #define KEY_PENDING_SUFFIX	".new"
 
 int	 key_load(const char *, int, unsigned char[KEY_LEN], char **);
-int	 key_commit(const char *, char **);
+int	 key_commit(const char *, const unsigned char[KEY_LEN], char **);
 
 #endif

@@ -313,7 +313,7 @@ run_open(struct run *run, int flags)
 		goto out;
 	}
 	/* A new key is the key once its baseline exists (key.c). */
-	if (kr != KEY_READ && key_commit(conf->key, &cause) == -1) {
+	if (kr != KEY_READ && key_commit(conf->key, run->key, &cause) == -1) {
 		fail_start(run, cause, 0);
 		goto out;
 	}

@@ -425,3 +425,32 @@ util_mkdir_parent(const char *path, char **cause)
 	free(dir);
 	return r;
 }
+
+/*
+ * Make a rename or a new file in the directory holding path durable:
+ * fsync(2) that directory.
+ */
+int
+util_sync_dir(const char *path, char **cause)
+{
+	char	*dir, *slash;
+	int	 fd, r = -1;
+
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) == NULL) {
+		free(dir);
+		dir = xstrdup(".");
+	} else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    fsync(fd) == -1)
+		*cause = xasprintf("%s: %s", dir, strerror(errno));
+	else
+		r = 0;
+	if (fd != -1)
+		close(fd);
+	free(dir);
+	return r;
+}

@@ -14,6 +14,7 @@ int		 util_check_file(int, const char *, int, char **);
 int		 util_check_path(const char *, int, char **);
 int		 util_open(const char *, int, mode_t, int, char **);
 int		 util_mkdir_parent(const char *, char **);
+int		 util_sync_dir(const char *, char **);
 int		 util_timingsafe_eq(const void *, const void *, size_t);
 ssize_t		 util_read_full(int, void *, size_t, const char *, char **);
 

@@ -75,7 +75,7 @@ test_create(void **state)
 	assert_null(cause);
 	/* Made at PATH.new; PATH only once the baseline exists. */
 	assert_int_equal(stat(p, &st), -1);
-	assert_int_equal(key_commit(p, &cause), 0);
+	assert_int_equal(key_commit(p, key, &cause), 0);
 	assert_null(cause);
 	assert_int_equal(stat(p, &st), 0);
 	assert_true(S_ISREG(st.st_mode));
@@ -95,9 +95,11 @@ test_create(void **state)
 
 /*
  * Ensure that a first run killed between making its key and its baseline
- * leaves only PATH.new, which the next first run replaces, and that one
- * killed after making its baseline leaves PATH.new to be read (pending)
- * and committed.
+ * leaves only PATH.new, which the next first run takes up (another
+ * configuration sharing the key file may have made its baseline with
+ * it), that one killed after making its baseline leaves PATH.new to be
+ * read (pending) and committed, and that a commit never replaces another
+ * key at PATH.
  */
 static void
 test_pending(void **state)
@@ -111,22 +113,29 @@ test_pending(void **state)
 	np = xasprintf("%s/hmac.key.new", dir);
 	assert_int_equal(key_load(p, 1, k1, &cause), KEY_CREATED);
 	assert_int_equal(stat(np, &st), 0);
-	/* Killed before the baseline: the next first run makes another. */
+	assert_int_equal(stat(p, &st), -1);
+	/* Killed before the baseline: the next first run takes it up. */
 	assert_int_equal(key_load(p, 1, k2, &cause), KEY_CREATED);
 	assert_null(cause);
-	assert_memory_not_equal(k1, k2, KEY_LEN);
+	assert_memory_equal(k1, k2, KEY_LEN);
 	/* Killed after the baseline: the key is read from PATH.new. */
 	assert_int_equal(key_load(p, 0, k3, &cause), KEY_PENDING);
 	assert_null(cause);
 	assert_memory_equal(k2, k3, KEY_LEN);
-	assert_int_equal(key_commit(p, &cause), 0);
+	assert_int_equal(key_commit(p, k3, &cause), 0);
 	assert_int_equal(stat(np, &st), -1);
 	assert_int_equal(key_load(p, 0, k3, &cause), KEY_READ);
 	assert_memory_equal(k2, k3, KEY_LEN);
-	/* Nothing left to commit. */
-	assert_int_equal(key_commit(p, &cause), -1);
-	assert_non_null(cause);
+	/* A second commit of the same key (a run sharing it): nothing. */
+	assert_int_equal(key_commit(p, k3, &cause), 0);
+	assert_null(cause);
+	/* Another key is never put in place of the one there. */
+	k3[0] ^= 1;
+	assert_int_equal(key_commit(p, k3, &cause), -1);
+	assert_non_null(strstr(cause, "another key took this name"));
 	free(cause);
+	assert_int_equal(key_load(p, 0, k3, &cause), KEY_READ);
+	assert_memory_equal(k2, k3, KEY_LEN);
 	free(np);
 	free(p);
 }

@@ -262,10 +262,11 @@ test_missing_baseline(void **state)
 
 /*
  * Ensure that a first run killed between making its key and its baseline
- * is no alarm at the next run (before, the key stood beside a missing
- * baseline: "baseline=tampered"), and that one killed after making its
- * baseline but before its key took the key's name goes on with that key;
- * a key left at PATH.new that does not open the baseline is refused.
+ * is no alarm at the next run, which takes that key up (before, the key
+ * stood beside a missing baseline: "baseline=tampered"), that one killed
+ * after making its baseline but before its key took the key's name goes
+ * on with that key, and that a key left at PATH.new that does not open
+ * the baseline is refused.
  */
 static void
 test_first_run_killed(void **state)
@@ -273,13 +274,13 @@ test_first_run_killed(void **state)
 	struct fixture	 f;
 	struct run	*run;
 	char		*np, *out;
-	unsigned char	 junk[KEY_LEN];
+	unsigned char	 junk[KEY_LEN], got[KEY_LEN + 1];
 	int		 fd;
 
 	(void)state;
 	fixture(&f, "firstkill");
 	np = xasprintf("%s.new", f.conf->key);
-	/* Killed after the key, before the baseline. */
+	/* Killed after the key, before the baseline: that key is taken up. */
 	assert_true((fd = open(np, O_WRONLY | O_CREAT | O_EXCL, 0600)) != -1);
 	memset(junk, 'j', sizeof junk);
 	assert_int_equal(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
@@ -290,6 +291,10 @@ test_first_run_killed(void **state)
 	assert_int_equal(access(f.conf->baseline, F_OK), 0);
 	assert_int_equal(access(f.conf->key, F_OK), 0);
 	assert_int_equal(access(np, F_OK), -1);
+	assert_true((fd = open(f.conf->key, O_RDONLY)) != -1);
+	assert_int_equal(read(fd, got, sizeof got), (ssize_t)sizeof junk);
+	close(fd);
+	assert_memory_equal(got, junk, sizeof junk);
 	check_note(&f, 0, NULL);
 	/* Killed after the baseline, before the key's rename. */
 	assert_int_equal(rename(f.conf->key, np), 0);
@@ -300,6 +305,7 @@ test_first_run_killed(void **state)
 	assert_int_equal(access(np, F_OK), -1);
 	/* A key at PATH.new that is not the baseline's: refused. */
 	assert_int_equal(rename(f.conf->key, np), 0);
+	memset(junk, 'x', sizeof junk);
 	assert_true((fd = open(np, O_WRONLY | O_TRUNC)) != -1);
 	assert_int_equal(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
 	close(fd);
