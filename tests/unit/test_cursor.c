@@ -902,7 +902,7 @@ test_cursor_delta_toobig(void **state)
 int
 main(void)
 {
-	const char	*dir;
+	const char	*top;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_blocks_random, setup,
 		    teardown),
@@ -927,8 +927,8 @@ main(void)
 	};
 
 	/* Their files go where dbsyscheck accepts them (tests/testdir.sh). */
-	if ((dir = getenv("DBSC_TESTDIR")) != NULL && chdir(dir) == -1) {
-		perror(dir);
+	if ((top = getenv("DBSC_TESTDIR")) != NULL && chdir(top) == -1) {
+		perror(top);
 		return 1;
 	}
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,7 +25,7 @@
 struct fixture {
 	char	 dir[PATH_MAX];
 	char	 path[PATH_MAX + 32];
-	char	 lock[104];
+	char	 lock[PATH_MAX + 64];
 };
 
 static int
@@ -155,7 +155,7 @@ test_check_side(void **state)
 int
 main(void)
 {
-	const char	*dir;
+	const char	*top;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_lock_exclusive, setup,
 		    teardown),
@@ -168,8 +168,8 @@ main(void)
 	};
 
 	/* Their files go where dbsyscheck accepts them (tests/testdir.sh). */
-	if ((dir = getenv("DBSC_TESTDIR")) != NULL && chdir(dir) == -1) {
-		perror(dir);
+	if ((top = getenv("DBSC_TESTDIR")) != NULL && chdir(top) == -1) {
+		perror(top);
 		return 1;
 	}
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -139,7 +139,7 @@ test_outbox_stop(void **state)
 int
 main(void)
 {
-	const char	*dir;
+	const char	*top;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_outbox, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_stop, setup,
@@ -147,8 +147,8 @@ main(void)
 	};
 
 	/* Their files go where dbsyscheck accepts them (tests/testdir.sh). */
-	if ((dir = getenv("DBSC_TESTDIR")) != NULL && chdir(dir) == -1) {
-		perror(dir);
+	if ((top = getenv("DBSC_TESTDIR")) != NULL && chdir(top) == -1) {
+		perror(top);
 		return 1;
 	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
