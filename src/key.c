@@ -102,14 +102,28 @@ key_load(const char *path, int create, unsigned char key[KEY_LEN],
 	pending = xasprintf("%s" KEY_PENDING_SUFFIX, path);
 	fd = util_open(pending, O_RDONLY, 0, UTIL_SECRET, cause);
 	if (fd != -1) {
-		if (key_read(fd, pending, key, cause) != -1)
+		if (key_read(fd, pending, key, cause) != -1) {
 			r = create ? KEY_CREATED : KEY_PENDING;
+			goto out;
+		}
+		/*
+		 * Cut short (a crash while it was written): no baseline
+		 * can have been made with it, so a first run replaces it.
+		 */
+		if (!create)
+			goto out;
+		free(*cause);
+		*cause = NULL;
+		if (unlink(pending) == -1) {
+			*cause = xasprintf("%s: %s", pending, strerror(errno));
+			goto out;
+		}
+	} else if (errno != ENOENT)
 		goto out;
+	else {
+		free(*cause);
+		*cause = NULL;
 	}
-	if (errno != ENOENT)
-		goto out;
-	free(*cause);
-	*cause = NULL;
 	if (create) {
 		if (key_create(pending, key, cause) != -1)
 			r = KEY_CREATED;

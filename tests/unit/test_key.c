@@ -118,6 +118,17 @@ test_pending(void **state)
 	assert_int_equal(key_load(p, 1, k2, &cause), KEY_CREATED);
 	assert_null(cause);
 	assert_memory_equal(k1, k2, KEY_LEN);
+	/* Cut short while written: read as no key, replaced by a first run. */
+	assert_int_equal(truncate(np, 5), 0);
+	assert_int_equal(key_load(p, 0, k3, &cause), -1);
+	assert_non_null(strstr(cause, "not a dbsyscheck key"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(key_load(p, 1, k2, &cause), KEY_CREATED);
+	assert_null(cause);
+	assert_memory_not_equal(k1, k2, KEY_LEN);
+	assert_int_equal(stat(np, &st), 0);
+	assert_int_equal(st.st_size, KEY_LEN);
 	/* Killed after the baseline: the key is read from PATH.new. */
 	assert_int_equal(key_load(p, 0, k3, &cause), KEY_PENDING);
 	assert_null(cause);
