@@ -1,0 +1,87 @@
+/* The binary log as a replica client reads it: positions and events. */
+#ifndef BINLOG_H
+#define BINLOG_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * binlog_open returns a struct binlog that belongs to the caller
+ * (binlog_close). Only this file includes mariadb_rpl.h. It connects with
+ * the MySQL option file and group (as source_mysql.c), checks that the
+ * server can be followed (the binary log on, binlog_format ROW,
+ * binlog_row_image FULL, the privileges; each refusal names its cause),
+ * and asks for the log from a position. Built without Connector/C's
+ * replication API (mysqlclient), binlog_open fails saying so.
+ */
+struct binlog;
+
+#define BINLOG_FILE_MAX	511	/* bytes of a binary log's file name */
+#define BINLOG_GTID_MAX	63	/* "domain-server-seq", decimal */
+
+/* A position in the binary log: the file and the offset of an event. */
+struct binlog_pos {
+	char		 file[BINLOG_FILE_MAX + 1];
+	uint64_t	 offset;
+};
+
+enum binlog_evtype {
+	BINLOG_BEGIN,		/* a transaction (event group) starts */
+	BINLOG_TABLE_MAP,	/* body: binrow_map_parse */
+	BINLOG_ROWS,		/* body: binrow_rows_parse(rawtype) */
+	BINLOG_QUERY,		/* a statement other than BEGIN/COMMIT */
+	BINLOG_COMMIT,		/* the transaction committed (XID, COMMIT) */
+	BINLOG_ROLLBACK,	/* a non-transactional group's ROLLBACK */
+};
+
+/*
+ * One event, borrowed until the next binlog_next. body and len are the
+ * event after its common header, without the checksum, inflated if it was
+ * compressed (rawtype keeps the type the log holds). next is the position
+ * after the event (where a reader that stops after it resumes). gtid and
+ * thread_id are those of the transaction the event belongs to, kept from
+ * its start (gtid "" and thread_id 0 where the log holds none); when is
+ * the event's time stamp (seconds since the epoch, UTC).
+ */
+struct binlog_event {
+	enum binlog_evtype	 type;
+	int			 rawtype;
+	const unsigned char	*body;
+	size_t			 len;
+	struct binlog_pos	 next;
+	char			 gtid[BINLOG_GTID_MAX + 1];
+	uint32_t		 thread_id;
+	uint32_t		 when;
+	const char		*db;		/* BINLOG_QUERY: the default */
+	size_t			 dblen;		/* database and the statement */
+	const char		*stmt;		/* (never printed: it may hold */
+	size_t			 stmtlen;	/* masked values) */
+};
+
+/* How binlog_open starts and how binlog_next ends. */
+#define BINLOG_BLOCK	0x1	/* wait for new events (follow -f) */
+
+struct binlog	*binlog_open(const char *, const char *,
+		    const struct binlog_pos *, uint32_t, int, char **);
+void		 binlog_close(struct binlog *);
+int		 binlog_end(struct binlog *, struct binlog_pos *, char *,
+		    size_t, char **);
+int		 binlog_next(struct binlog *, struct binlog_event *,
+		    volatile sig_atomic_t *, char **);
+
+/*
+ * binlog_open: defaults file, group, the position to read from (NULL:
+ * only connect and check, for binlog_end), the server id to present, and
+ * BINLOG_BLOCK or 0.
+ * binlog_end: the current end of the log and the GTID of the last
+ * transaction written (gtid_binlog_pos; "" if none), for a first run.
+ * binlog_next: 1 and an event; 0 at the end of the log (without
+ * BINLOG_BLOCK), or when *stop was set while waiting; -1 and *cause on an
+ * error: the position purged, a lost connection, an event that cannot be
+ * read. Events that carry nothing the follower uses (format description,
+ * rotation, heartbeats, GTID lists, annotations) are consumed inside;
+ * a rotation is seen in next.file.
+ */
+
+#endif
