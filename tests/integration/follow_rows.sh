@@ -288,7 +288,7 @@ compare_scan()
 {
 	grep -v '^dbsyscheck: op=\(summary\|commit\) ' "$W/follow.out" |
 	    sed 's/ src=binlog by=- ;$/ by=- ;/' | sort >"$W/f.rows"
-	dbsc scan
+	dbsc --max-bytes 0 scan
 	[ "$rc" = 1 ] || fail "the scan found no change"
 	grep -v '^dbsyscheck: op=summary ' "$W/out" |
 	    sed 's/ src=scan by=- ;$/ by=- ;/' | sort >"$W/s.rows"
@@ -298,7 +298,7 @@ compare_scan()
 	fi
 }
 
-dbsc follow
+dbsc --max-bytes 0 follow
 expect_rc 1
 expect_ascii_lines
 cp "$W/out" "$W/follow.out"
@@ -314,7 +314,7 @@ compare_scan
 	echo "UPDATE types SET x = 4 WHERE u = 1;"
 	echo "UPDATE types SET ts = NULL WHERE ts IS NOT NULL AND u <> 0;"
 } | sql_db "ho stile"
-dbsc follow
+dbsc --max-bytes 0 follow
 expect_rc 1
 expect_ascii_lines
 cp "$W/out" "$W/follow.out"
@@ -328,7 +328,7 @@ compare_scan
 	echo "UPDATE types SET d = -d, c = 'z' WHERE u = 18446744073709551615;"
 	echo "DELETE FROM types WHERE u = 1;"
 } | sql_db "ho stile"
-dbsc follow
+dbsc --max-bytes 0 follow
 expect_rc 1
 expect_ascii_lines
 cp "$W/out" "$W/follow.out"
