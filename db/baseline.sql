@@ -1,5 +1,7 @@
 -- The dbsyscheck baseline, format 3 (PRAGMA user_version = 3).
--- Changing this file means bumping BASELINE_FORMAT in src/baseline.c.
+-- Changing this file means bumping BASELINE_FORMAT in src/baseline.c,
+-- except for a table that older releases never read, which baseline_open
+-- adds to an existing file (CREATE TABLE IF NOT EXISTS, see follow).
 
 -- Installation facts: the key check value, the format, the creation time.
 CREATE TABLE meta (
@@ -65,4 +67,17 @@ CREATE TABLE outbox (
 	seq		INTEGER PRIMARY KEY AUTOINCREMENT,
 	op		TEXT NOT NULL,
 	body		TEXT NOT NULL
+);
+
+-- The binary-log follower's position (dbsyscheck follow, issue 15): one
+-- row, the file and the offset after the last event group it has taken
+-- and the GTID of that group (empty if none), advanced in the transaction
+-- that queues the group's records. Added on open to an older baseline:
+-- releases before follow never read it, so the format stays 4.
+CREATE TABLE IF NOT EXISTS follow (
+	id		INTEGER PRIMARY KEY CHECK (id = 1),
+	file		BLOB NOT NULL,
+	offset		INTEGER NOT NULL,
+	gtid		BLOB NOT NULL,
+	updated		INTEGER NOT NULL	-- Unix time it was stored
 );

@@ -71,7 +71,22 @@ static const char *const stmt_sql[STORE_MAX] = {
 	[STORE_META_GET_BLOB] = "SELECT value FROM meta WHERE name = ?1",
 	[STORE_META_PUT] = "INSERT INTO meta (name, value) VALUES (?1, ?2) "
 	    "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+	[STORE_FOLLOW_GET] = "SELECT file, offset, gtid FROM follow WHERE id = 1",
+	[STORE_FOLLOW_PUT] = "INSERT INTO follow (id, file, offset, gtid, "
+	    "updated) VALUES (1, ?1, ?2, ?3, strftime('%s', 'now')) "
+	    "ON CONFLICT (id) DO UPDATE SET file = excluded.file, "
+	    "offset = excluded.offset, gtid = excluded.gtid, "
+	    "updated = excluded.updated",
 };
+
+/*
+ * Tables added since format 4 that older releases never read: created on
+ * open, so a baseline an older release made gets them (db/baseline.sql).
+ */
+static const char baseline_added_sql[] =
+    "CREATE TABLE IF NOT EXISTS follow (id INTEGER PRIMARY KEY CHECK "
+    "(id = 1), file BLOB NOT NULL, offset INTEGER NOT NULL, gtid BLOB NOT "
+    "NULL, updated INTEGER NOT NULL)";
 
 /* A statement handed to the modules of store.h: its baseline and slot. */
 struct store_stmt {
@@ -739,7 +754,73 @@ baseline_open(const char *path, int flags,
 		}
 		bl->format = BASELINE_FORMAT;
 	}
+	if (!(flags & BASELINE_READONLY) &&
+	    baseline_exec(bl, baseline_added_sql, cause) == -1) {
+		baseline_close(bl);
+		return NULL;
+	}
 	return bl;
+}
+
+/* The follower's position: 1 and a copy, 0 when none is stored. */
+int
+baseline_follow_get(struct baseline *bl, char *file, size_t filesz,
+    uint64_t *offset, char *gtid, size_t gtidsz, char **cause)
+{
+	struct store_stmt	*st;
+	const void		*f, *g;
+	size_t			 flen, glen;
+	int64_t			 off;
+	int			 rc;
+
+	if ((st = store_stmt(bl, STORE_FOLLOW_GET, cause)) == NULL)
+		return -1;
+	if ((rc = store_step(st, "reading the follow position", cause)) != 1)
+		return rc;
+	f = store_blob(st, 0, &flen);
+	off = store_int64(st, 1);
+	g = store_blob(st, 2, &glen);
+	if (f == NULL || flen == 0 || flen >= filesz ||
+	    memchr(f, '\0', flen) != NULL || off < 0 ||
+	    glen >= gtidsz || (glen > 0 && memchr(g, '\0', glen) != NULL)) {
+		store_reset(st);
+		*cause = xasprintf("baseline %s: the follow position is "
+		    "malformed", bl->path);
+		return -1;
+	}
+	memcpy(file, f, flen);
+	file[flen] = '\0';
+	if (glen > 0)
+		memcpy(gtid, g, glen);
+	gtid[glen] = '\0';
+	*offset = (uint64_t)off;
+	store_reset(st);
+	return 1;
+}
+
+/* Store the follower's position in the caller's transaction. */
+int
+baseline_follow_set(struct baseline *bl, const char *file, uint64_t offset,
+    const char *gtid, char **cause)
+{
+	struct store_stmt	*st;
+
+	if (!bl->intxn) {
+		*cause = xasprintf("baseline %s: the follow position is "
+		    "stored only inside a transaction", bl->path);
+		return -1;
+	}
+	if (*file == '\0' || offset > INT64_MAX) {
+		*cause = xasprintf("baseline %s: no follow position to store",
+		    bl->path);
+		return -1;
+	}
+	if ((st = store_stmt(bl, STORE_FOLLOW_PUT, cause)) == NULL)
+		return -1;
+	store_bind_blob(st, 1, file, strlen(file));
+	store_bind_int64(st, 2, (int64_t)offset);
+	store_bind_blob(st, 3, gtid, strlen(gtid));
+	return store_done(st, "storing the follow position", cause);
 }
 
 /* Close the baseline; an open transaction is rolled back. */

@@ -40,4 +40,16 @@ int	 baseline_release(struct baseline *, char **);
 void	 baseline_rollback_to(struct baseline *);
 int	 baseline_table_clear(struct baseline *, int64_t, char **);
 
+/*
+ * The binary-log follower's position (db/baseline.sql, follow): get
+ * copies the file (at most filesz - 1 bytes) and the GTID (gtidsz - 1)
+ * and returns 1, or 0 when none is stored, -1 on error or a malformed
+ * row; set stores it inside the caller's transaction (baseline_begin),
+ * so that it advances with the records queued in it.
+ */
+int	 baseline_follow_get(struct baseline *, char *, size_t, uint64_t *,
+	    char *, size_t, char **);
+int	 baseline_follow_set(struct baseline *, const char *, uint64_t,
+	    const char *, char **);
+
 #endif

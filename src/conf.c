@@ -466,6 +466,9 @@ conf_line(struct conf *conf, const char *p, const char *end, int line,
 	else if (IS("max-threads-running"))
 		r = conf_number(&conf->max_threads_running, tok, ntok, 1,
 		    100000, cause);
+	else if (IS("follow-server-id"))
+		r = conf_number(&conf->follow_server_id, tok, ntok, 1,
+		    4294967295LL, cause);
 	else if (IS("table"))
 		r = conf_table_line(conf, tok, ntok, line, cause);
 	else {

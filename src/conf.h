@@ -31,6 +31,7 @@ struct conf {
 	char			*trigger_admin_file; /* or NULL */
 	unsigned long		 max_rows_per_second;	/* 0: no limit */
 	unsigned long		 max_threads_running;	/* 0: no limit */
+	unsigned long		 follow_server_id;	/* 0: not set */
 	struct conf_table	*tables;
 	size_t			 ntables;
 	struct conf_index	*index;		/* private: finds tables */

@@ -1,8 +1,10 @@
-/* Typed builders for every record the scanner writes: the owner of caps. */
+/* Typed builders for every record dbsyscheck writes: the owner of caps. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "event.h"
@@ -11,8 +13,9 @@
 #include "schema.h"
 #include "xmalloc.h"
 
-/* Every scanner record says where it came from. */
+/* Every record says where it came from. */
 #define EVENT_SRC	"scan"
+#define EVENT_SRC_BINLOG "binlog"
 
 /*
  * The end of every builder: record.c's builders return -1 only when the
@@ -32,7 +35,7 @@ event_done(struct buf *b, int r, char **cause)
 static int
 event_row(struct buf *b, const char *op, const struct schema *s,
     const unsigned char *key, size_t keylen, const struct buf *changed,
-    char **cause)
+    const char *src, char **cause)
 {
 	struct buf	 pk;
 	int		 r;
@@ -45,7 +48,7 @@ event_row(struct buf *b, const char *op, const struct schema *s,
 	}
 	r = record_row(b, op, s->db, s->name, buf_str(&pk), pk.len,
 	    changed != NULL ? buf_str(changed) : "",
-	    changed != NULL ? changed->len : 0, EVENT_SRC, NULL);
+	    changed != NULL ? changed->len : 0, src, NULL);
 	buf_free(&pk);
 	return event_done(b, r, cause);
 }
@@ -55,7 +58,7 @@ int
 event_insert(struct buf *b, const struct schema *s, const unsigned char *key,
     size_t keylen, char **cause)
 {
-	return event_row(b, "insert", s, key, keylen, NULL, cause);
+	return event_row(b, "insert", s, key, keylen, NULL, EVENT_SRC, cause);
 }
 
 /* op=delete. */
@@ -63,7 +66,29 @@ int
 event_delete(struct buf *b, const struct schema *s, const unsigned char *key,
     size_t keylen, char **cause)
 {
-	return event_row(b, "delete", s, key, keylen, NULL, cause);
+	return event_row(b, "delete", s, key, keylen, NULL, EVENT_SRC, cause);
+}
+
+/* The changed= list: the names, comma-separated ("?" when none). */
+static int
+event_changed(struct buf *changed, const char *const *names, size_t n,
+    char **cause)
+{
+	size_t	 i;
+
+	/* Only a tag collision (2^-64 per column) leaves no name. */
+	if (n == 0)
+		buf_adds(changed, "%3F");
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_addc(changed, ',');
+		record_name(changed, names[i]);
+	}
+	if (buf_failed(changed)) {
+		*cause = xstrdup("out of memory building a record");
+		return -1;
+	}
+	return 0;
 }
 
 /* op=update with the names of the changed columns, comma-separated. */
@@ -72,26 +97,136 @@ event_update(struct buf *b, const struct schema *s, const unsigned char *key,
     size_t keylen, const char *const *names, size_t n, char **cause)
 {
 	struct buf	 changed;
-	size_t		 i;
-	int		 r;
+	int		 r = -1;
 
 	buf_init(&changed, BUF_NOCAP);
-	/* Only a tag collision (2^-64 per column) leaves no name. */
-	if (n == 0)
-		buf_adds(&changed, "%3F");
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			buf_addc(&changed, ',');
-		record_name(&changed, names[i]);
-	}
-	if (buf_failed(&changed)) {
-		buf_free(&changed);
+	if (event_changed(&changed, names, n, cause) == 0)
+		r = event_row(b, "update", s, key, keylen, &changed,
+		    EVENT_SRC, cause);
+	buf_free(&changed);
+	return r;
+}
+
+/* op=insert, src=binlog. */
+int
+event_binlog_insert(struct buf *b, const struct schema *s,
+    const unsigned char *key, size_t keylen, char **cause)
+{
+	return event_row(b, "insert", s, key, keylen, NULL, EVENT_SRC_BINLOG,
+	    cause);
+}
+
+/* op=delete, src=binlog. */
+int
+event_binlog_delete(struct buf *b, const struct schema *s,
+    const unsigned char *key, size_t keylen, char **cause)
+{
+	return event_row(b, "delete", s, key, keylen, NULL, EVENT_SRC_BINLOG,
+	    cause);
+}
+
+/* op=update, src=binlog: n is never 0 (no changed column, no record). */
+int
+event_binlog_update(struct buf *b, const struct schema *s,
+    const unsigned char *key, size_t keylen, const char *const *names,
+    size_t n, char **cause)
+{
+	struct buf	 changed;
+	int		 r = -1;
+
+	buf_init(&changed, BUF_NOCAP);
+	if (event_changed(&changed, names, n, cause) == 0)
+		r = event_row(b, "update", s, key, keylen, &changed,
+		    EVENT_SRC_BINLOG, cause);
+	buf_free(&changed);
+	return r;
+}
+
+/* " pos=FILE:OFFSET", the file encoded. */
+static void
+event_pos(struct buf *b, const char *file, uint64_t offset)
+{
+	buf_adds(b, " pos=");
+	if (*file == '\0')
+		buf_addc(b, '-');
+	else
+		record_pct(b, file, strlen(file), 0);
+	buf_printf(b, ":%llu", (unsigned long long)offset);
+}
+
+/* " gtid= conn= time= pos=" of a transaction. */
+static void
+event_txn(struct buf *b, const struct event_txn *t)
+{
+	struct tm	 tm;
+	time_t		 tt = (time_t)t->when;
+	char		 when[32];
+
+	record_field_value(b, "gtid", t->gtid, strlen(t->gtid));
+	if (t->conn == 0)
+		record_field(b, "conn", "-");
+	else
+		record_field_num(b, "conn", t->conn);
+	if (t->when == 0 || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		record_field(b, "time", "-");
+	else
+		record_field(b, "time", when);
+	event_pos(b, t->file, t->offset);
+}
+
+/* The end of a src=binlog record: src, by (unless none), " ;", checked. */
+static int
+event_binlog_end(struct buf *b, int by, char **cause)
+{
+	record_field(b, "src", EVENT_SRC_BINLOG);
+	if (by)
+		record_field(b, "by", "-");
+	record_end(b);
+	if (buf_failed(b) || b->data == NULL ||
+	    record_check(b->data, b->len) == -1) {
 		*cause = xstrdup("out of memory building a record");
 		return -1;
 	}
-	r = event_row(b, "update", s, key, keylen, &changed, cause);
-	buf_free(&changed);
-	return r;
+	return 0;
+}
+
+/* op=commit rows=n: a transaction that changed watched rows committed. */
+int
+event_commit(struct buf *b, uint64_t rows, const struct event_txn *t,
+    char **cause)
+{
+	buf_reset(b);
+	record_begin(b, "commit");
+	record_field_num(b, "rows", rows);
+	event_txn(b, t);
+	return event_binlog_end(b, 1, cause);
+}
+
+/* op=ddl stmt=: a statement that truncates, drops, renames, ... a table. */
+int
+event_ddl(struct buf *b, const char *db, size_t dblen, const char *name,
+    size_t namelen, const char *stmt, const struct event_txn *t,
+    char **cause)
+{
+	buf_reset(b);
+	record_begin(b, "ddl");
+	record_table(b, db, dblen, name, namelen);
+	record_field_value(b, "stmt", stmt, strlen(stmt));
+	event_txn(b, t);
+	return event_binlog_end(b, 1, cause);
+}
+
+/* op=start: a follower's first run, from the end of the log. */
+int
+event_start(struct buf *b, const char *file, uint64_t offset,
+    const char *gtid, char **cause)
+{
+	buf_reset(b);
+	record_begin(b, "start");
+	event_pos(b, file, offset);
+	record_field_value(b, "gtid", gtid, strlen(gtid));
+	return event_binlog_end(b, 0, cause);
 }
 
 /* op=error, the message cut at RECORD_MSG_MAX. */
@@ -101,6 +236,15 @@ event_error(struct buf *b, const char *db, const char *name, int tampered,
 {
 	return event_done(b, record_error(b, db, name, tampered, msg,
 	    EVENT_SRC), cause);
+}
+
+/* op=error from the source src ("scan", "binlog"). */
+int
+event_error_src(struct buf *b, const char *db, const char *name,
+    int tampered, const char *msg, const char *src, char **cause)
+{
+	return event_done(b, record_error(b, db, name, tampered, msg,
+	    src != NULL ? src : EVENT_SRC), cause);
 }
 
 /* op=missing. */

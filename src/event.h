@@ -1,4 +1,4 @@
-/* Typed builders for every record the scanner writes: the owner of caps. */
+/* Typed builders for every record dbsyscheck writes: the owner of caps. */
 #ifndef EVENT_H
 #define EVENT_H
 
@@ -49,6 +49,41 @@ int	 event_baseline(struct buf *, const char *, const char *, uint64_t,
 /* op=reset rows=n by=: an operator's reset. */
 int	 event_reset(struct buf *, const char *, const char *, uint64_t,
 	    const char *, char **);
+/* op=error with src= src (NULL: scan). */
+int	 event_error_src(struct buf *, const char *, const char *, int,
+	    const char *, const char *, char **);
+
+/*
+ * The binary-log follower's records (src=binlog, docs/FORMAT.md). Row
+ * records are the scanner's with src=binlog. A transaction is described
+ * by a struct event_txn: gtid "" for none, conn 0 for none, when 0 for
+ * none, file and offset the position after the event.
+ */
+struct event_txn {
+	const char	*gtid;
+	uint64_t	 conn;
+	int64_t		 when;
+	const char	*file;
+	uint64_t	 offset;
+};
+
+int	 event_binlog_insert(struct buf *, const struct schema *,
+	    const unsigned char *, size_t, char **);
+int	 event_binlog_delete(struct buf *, const struct schema *,
+	    const unsigned char *, size_t, char **);
+int	 event_binlog_update(struct buf *, const struct schema *,
+	    const unsigned char *, size_t, const char *const *, size_t,
+	    char **);
+/* op=commit rows=n gtid= conn= time= pos=. */
+int	 event_commit(struct buf *, uint64_t, const struct event_txn *,
+	    char **);
+/* op=ddl table= stmt= gtid= conn= time= pos=: db, name raw with lengths. */
+int	 event_ddl(struct buf *, const char *, size_t, const char *, size_t,
+	    const char *, const struct event_txn *, char **);
+/* op=start pos= gtid=: file, offset, gtid ("" none). */
+int	 event_start(struct buf *, const char *, uint64_t, const char *,
+	    char **);
+
 /* op=summary: the counts of a report. */
 int	 event_summary(struct buf *, uint64_t, uint64_t, uint64_t, uint64_t,
 	    uint64_t, char **);

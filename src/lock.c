@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +24,23 @@
 int
 baseline_lock(const char *path, long long *held, char **cause)
 {
+	return baseline_lock_wait(path, 0, NULL, held, cause);
+}
+
+/*
+ * baseline_lock waiting up to wait seconds (-1: until *stop is set) for
+ * a holder to let go, trying every LOCK_POLL_MS: the binary-log follower
+ * holds the lock only for each batch of records (docs/DESIGN.md, "The
+ * lock"), so a scan or a report that meets it waits for the batch.
+ */
+int
+baseline_lock_wait(const char *path, int wait, volatile sig_atomic_t *stop,
+    long long *held, char **cause)
+{
+	struct timespec	 ts = { 0, LOCK_POLL_MS * 1000000L };
 	struct stat	 st;
 	char		*lpath;
+	time_t		 deadline;
 	int		 fd;
 
 	if (held != NULL)
@@ -40,7 +56,13 @@ baseline_lock(const char *path, long long *held, char **cause)
 		free(lpath);
 		return -1;
 	}
-	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+	deadline = time(NULL) + (wait > 0 ? wait : 0);
+	while (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno == EWOULDBLOCK && (wait == -1 ||
+		    time(NULL) < deadline) && (stop == NULL || !*stop)) {
+			nanosleep(&ts, NULL);
+			continue;
+		}
 		if (errno == EWOULDBLOCK && held != NULL &&
 		    fstat(fd, &st) == 0)
 			*held = (long long)(time(NULL) - st.st_mtime);

@@ -8,7 +8,14 @@
  * nothing). The names keep the baseline_ prefix: the lock is PATH.lock
  * next to the baseline at PATH, and main.c calls them by these names.
  */
+#include <signal.h>
+
+#define LOCK_POLL_MS	50	/* how often a waiting run tries again */
+#define LOCK_WAIT	5	/* seconds a scan or a report waits for it */
+
 int	 baseline_lock(const char *, long long *, char **);
+int	 baseline_lock_wait(const char *, int, volatile sig_atomic_t *,
+	    long long *, char **);
 void	 baseline_unlock(int);
 int	 baseline_check_side(const char *, char **);
 

@@ -108,7 +108,8 @@ fail_record(const struct run_opts *o, const char *msg, int tamper)
 
 	log_warnx("%s", msg);
 	buf_init(&rec, RECORD_MAX);
-	if (event_error(&rec, NULL, NULL, tamper, msg, &cause) == -1) {
+	if (event_error_src(&rec, NULL, NULL, tamper, msg, o->src,
+	    &cause) == -1) {
 		log_warnx("%s", cause);
 		free(cause);
 		buf_free(&rec);
@@ -143,7 +144,9 @@ fail_start(const struct run *run, const char *msg, int tamper)
 	char	*cause = NULL;
 
 	fail_record(&run->opts, msg, tamper);
-	if (failnote_write(run->conf->baseline, tamper, msg, &cause) == -1) {
+	/* The note is a scan's: report repeats it until a scan gets through. */
+	if (run->opts.src == NULL &&
+	    failnote_write(run->conf->baseline, tamper, msg, &cause) == -1) {
 		log_warnx("%s", cause);
 		free(cause);
 	}
@@ -286,7 +289,8 @@ run_open(struct run *run, int flags)
 	if ((conf->defaults_file != NULL &&
 	    optfile_check(conf->defaults_file, &cause) == -1) ||
 	    util_mkdir_parent(conf->baseline, &cause) == -1 ||
-	    (run->lock = baseline_lock(conf->baseline, NULL, &cause)) == -1 ||
+	    (run->lock = baseline_lock_wait(conf->baseline, LOCK_WAIT,
+	    run->opts.stop, NULL, &cause)) == -1 ||
 	    (exists = baseline_exists(conf->baseline, &cause)) == -1) {
 		fail_start(run, cause, 0);
 		goto out;
@@ -323,7 +327,8 @@ run_open(struct run *run, int flags)
 		goto out;
 	}
 	/* From here on failures are queued in the baseline. */
-	if (failnote_clear(conf->baseline, &cause) == -1) {
+	if (run->opts.src == NULL &&
+	    failnote_clear(conf->baseline, &cause) == -1) {
 		log_warnx("%s", cause);
 		free(cause);
 		cause = NULL;
@@ -348,6 +353,56 @@ run_commit(struct run *run, char **cause)
 	return baseline_commit(run->bl, cause);
 }
 
+/*
+ * Queue an op=error record in the open transaction, from the run's
+ * source (db NULL: about the run).
+ */
+int
+run_queue_error(struct run *run, const char *db, const char *name,
+    const char *msg, char **cause)
+{
+	struct buf	 rec;
+	int		 r = -1;
+
+	buf_init(&rec, RECORD_MAX);
+	if (event_error_src(&rec, db, name, 0, msg, run->opts.src,
+	    cause) == 0)
+		r = baseline_outbox_add(run->bl, "error", rec.data, rec.len,
+		    cause);
+	buf_free(&rec);
+	return r;
+}
+
+/*
+ * Let go of the lock between batches (the follower), keeping the
+ * baseline open: scans and reports take it meanwhile.
+ */
+void
+run_unlock(struct run *run)
+{
+	baseline_unlock(run->lock);
+	run->lock = -1;
+}
+
+/*
+ * Take the lock again for a batch, waiting up to wait seconds (-1: until
+ * a signal); what is queued after this is the batch's own.
+ */
+int
+run_lock(struct run *run, int wait, char **cause)
+{
+	if (run->lock != -1)
+		return 0;
+	if ((run->lock = baseline_lock_wait(run->conf->baseline, wait,
+	    run->opts.stop, NULL, cause)) == -1)
+		return -1;
+	if (baseline_outbox_last(run->bl, &run->after, cause) == -1) {
+		run_unlock(run);
+		return -1;
+	}
+	return 0;
+}
+
 /* Queue a run-level error in its own transaction and deliver it. */
 static void
 fail_queued(struct run *run, const char *msg)
@@ -360,7 +415,7 @@ fail_queued(struct run *run, const char *msg)
 		return;
 	}
 	if (baseline_begin(run->bl, &cause) == -1 ||
-	    scan_error(run->bl, NULL, NULL, msg, &cause) == -1 ||
+	    run_queue_error(run, NULL, NULL, msg, &cause) == -1 ||
 	    baseline_commit(run->bl, &cause) == -1) {
 		/* Why it could not be queued, then msg itself, once. */
 		baseline_rollback(run->bl);
@@ -380,11 +435,20 @@ fail_queued(struct run *run, const char *msg)
 void
 run_fail(struct run *run, const char *msg)
 {
+	char	*cause = NULL;
+
 	if (run->bl == NULL) {
 		fail_start(run, msg, 0);
 		return;
 	}
 	baseline_rollback(run->bl);
+	/* A follower between batches: queue it under the lock, or say it. */
+	if (run->lock == -1 && run_lock(run, LOCK_WAIT, &cause) == -1) {
+		log_warnx("%s", cause);
+		free(cause);
+		run_fail_direct(&run->opts, msg);
+		return;
+	}
 	fail_queued(run, msg);
 }
 
@@ -612,8 +676,9 @@ run_report(struct run *run)
 		}
 		goto out;
 	}
-	if ((run->lock = baseline_lock(conf->baseline, &held,
-	    &cause)) == -1 && held >= 0 && held < REPORT_LOCK_ALARM) {
+	if ((run->lock = baseline_lock_wait(conf->baseline, LOCK_WAIT,
+	    run->opts.stop, &held, &cause)) == -1 && held >= 0 &&
+	    held < REPORT_LOCK_ALARM) {
 		/*
 		 * A scan is running: its records are printed by the next
 		 * report. Only a lock held for long is worth an alert, or

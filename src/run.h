@@ -38,8 +38,12 @@
  * The binary-log follower (issue 15) is a second kind: instead of a
  * struct scan over a snapshot it reads events from another source, and
  * for each batch of them calls run_begin, queues its records,
- * run_commit and run_deliver, keeping the lock and the baseline of one
- * run_open; run_fail, the failure note and delivery are shared.
+ * run_commit and run_deliver, keeping the baseline of one run_open;
+ * run_fail and delivery are shared. It holds the lock only around each
+ * batch (run_unlock after it, run_lock before the next, which also marks
+ * what is queued after it as the batch's own), so that scans and reports
+ * run beside it; its errors say src=binlog (run_opts.src) and leave no
+ * failure note (the note is about scans).
  */
 struct conf;
 struct baseline;
@@ -51,6 +55,7 @@ struct run_opts {
 	int			 deliver;	/* --deliver: the SIEM's consumer */
 	int			 progress;	/* rows read, on standard error */
 	volatile sig_atomic_t	*stop;		/* set by a signal */
+	const char		*src;		/* errors' src=: NULL scan */
 };
 
 /* What a command found, for main.c's exit code. */
@@ -72,6 +77,10 @@ int		 run_begin(struct run *, char **);
 int		 run_commit(struct run *, char **);
 void		 run_fail(struct run *, const char *);
 int		 run_deliver(struct run *);
+int		 run_queue_error(struct run *, const char *, const char *,
+		    const char *, char **);
+int		 run_lock(struct run *, int, char **);
+void		 run_unlock(struct run *);
 
 enum run_result	 run_scan(struct run *, enum scan_mode, int, char **);
 enum run_result	 run_report(struct run *);
