@@ -89,6 +89,20 @@ run_baseline(struct run *run)
 	return run->bl;
 }
 
+/* The run's configuration. */
+const struct conf *
+run_conf(const struct run *run)
+{
+	return run->conf;
+}
+
+/* The flag a signal sets: the work stops at the next step. */
+volatile sig_atomic_t *
+run_stop(const struct run *run)
+{
+	return run->opts.stop;
+}
+
 /* The installation key, KEY_LEN bytes, once run_open has loaded it. */
 const unsigned char *
 run_key(const struct run *run)
