@@ -107,7 +107,7 @@ follow_txn(struct follow *f, char **cause)
 	if (f->intxn)
 		return 0;
 	wait = (f->flags & FOLLOW_BLOCK) ? -1 : FOLLOW_LOCK_WAIT;
-	if (run_lock(f->run, wait, cause) == -1)
+	if (run_lock(f->run, wait, f->flags & FOLLOW_BLOCK, cause) == -1)
 		return -1;
 	if (run_begin(f->run, cause) == -1) {
 		run_unlock(f->run);
@@ -510,7 +510,10 @@ follow_query(struct follow *f, const struct binlog_event *ev, char **cause)
 	    follow_ddl_one, &d);
 }
 
-/* Store the position in the open transaction, commit, deliver, unlock. */
+/*
+ * Store the position in the open transaction, commit, unlock; with -f
+ * deliver the batch first (a bounded run delivers once, at its end).
+ */
 static int
 follow_commit(struct follow *f, char **cause)
 {
@@ -523,7 +526,23 @@ follow_commit(struct follow *f, char **cause)
 	f->unstored = 0;
 	f->ngroups = 0;
 	f->stored = time(NULL);
-	if (run_deliver(f->run) == -1)
+	if ((f->flags & FOLLOW_BLOCK) && run_deliver(f->run) == -1)
+		f->errors++;
+	run_unlock(f->run);
+	return 0;
+}
+
+/* A bounded run's delivery, under the lock, once at its end. */
+static int
+follow_deliver(struct follow *f, char **cause)
+{
+	int	 r;
+
+	if (f->flags & FOLLOW_BLOCK)
+		return 0;
+	if (run_lock(f->run, FOLLOW_LOCK_WAIT, 0, cause) == -1)
+		return -1;
+	if ((r = run_deliver(f->run)) == -1)
 		f->errors++;
 	run_unlock(f->run);
 	return 0;
@@ -746,7 +765,7 @@ follow_run(struct run *run, int flags, int argc, char **argv)
 			goto out;
 		}
 		if (!(flags & FOLLOW_BLOCK))
-			goto done;
+			goto deliver;
 		start = f.pos;
 	} else
 		f.pos = start;
@@ -770,7 +789,11 @@ follow_run(struct run *run, int flags, int argc, char **argv)
 		follow_fatal(&f, cause);
 		goto out;
 	}
-done:
+deliver:
+	if (follow_deliver(&f, &cause) == -1) {
+		follow_fatal(&f, cause);
+		goto out;
+	}
 	if (f.errors > 0)
 		rc = RUN_ERROR;
 	else if (f.records > 0)

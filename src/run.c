@@ -400,17 +400,19 @@ run_unlock(struct run *run)
 
 /*
  * Take the lock again for a batch, waiting up to wait seconds (-1: until
- * a signal); what is queued after this is the batch's own.
+ * a signal); with mark, what is queued after this is the batch's own
+ * (its delivery prints it), else the run's since run_open.
  */
 int
-run_lock(struct run *run, int wait, char **cause)
+run_lock(struct run *run, int wait, int mark, char **cause)
 {
 	if (run->lock != -1)
 		return 0;
 	if ((run->lock = baseline_lock_wait(run->conf->baseline, wait,
 	    run->opts.stop, NULL, cause)) == -1)
 		return -1;
-	if (baseline_outbox_last(run->bl, &run->after, cause) == -1) {
+	if (mark &&
+	    baseline_outbox_last(run->bl, &run->after, cause) == -1) {
 		run_unlock(run);
 		return -1;
 	}
@@ -457,7 +459,7 @@ run_fail(struct run *run, const char *msg)
 	}
 	baseline_rollback(run->bl);
 	/* A follower between batches: queue it under the lock, or say it. */
-	if (run->lock == -1 && run_lock(run, LOCK_WAIT, &cause) == -1) {
+	if (run->lock == -1 && run_lock(run, LOCK_WAIT, 0, &cause) == -1) {
 		log_warnx("%s", cause);
 		free(cause);
 		run_fail_direct(&run->opts, msg);

@@ -81,7 +81,7 @@ void		 run_fail(struct run *, const char *);
 int		 run_deliver(struct run *);
 int		 run_queue_error(struct run *, const char *, const char *,
 		    const char *, char **);
-int		 run_lock(struct run *, int, char **);
+int		 run_lock(struct run *, int, int, char **);
 void		 run_unlock(struct run *);
 
 enum run_result	 run_scan(struct run *, enum scan_mode, int, char **);
