@@ -1,8 +1,9 @@
 #!/bin/sh
 # Install the Debian packages that the build, the tests and the demo need
 # (clang and libclang-rt-dev, whose libclang-rt-NN-dev has the libFuzzer
-# runtime, for make fuzz; valgrind for make check VALGRIND=1; libpcre2-dev,
-# libmagic-dev and zlib1g-dev to build OSSEC HIDS 4.2.0 for the OSSEC tests).
+# runtime, for make fuzz; valgrind for make check VALGRIND=1; zlib1g-dev for
+# the binary log's compressed row events, and with libpcre2-dev and
+# libmagic-dev to build OSSEC HIDS 4.2.0 for the OSSEC tests).
 # Idempotent: does nothing (and needs no root) when all are installed.
 set -eu
 

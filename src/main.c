@@ -14,6 +14,7 @@
 
 #include "cmd.h"
 #include "conf.h"
+#include "follow.h"
 #include "log.h"
 #include "paths.h"
 #include "report.h"
@@ -38,6 +39,7 @@ struct options {
 	int			 logfd;
 	int			 use_syslog;	/* --syslog */
 	int			 progress;	/* --progress, or a terminal */
+	int			 followf;	/* follow -f */
 	char			 host[256];
 	struct run_opts		 run;		/* what a run is given */
 };
@@ -47,6 +49,7 @@ typedef int (*cmd_fn)(struct options *, struct conf *, int, char **);
 static int	 cmd_scan(struct options *, struct conf *, int, char **);
 static int	 cmd_reset(struct options *, struct conf *, int, char **);
 static int	 cmd_report(struct options *, struct conf *, int, char **);
+static int	 cmd_follow(struct options *, struct conf *, int, char **);
 static int	 main_status(struct options *, struct conf *, int, char **);
 static int	 main_token(struct options *, struct conf *, int, char **);
 static int	 main_triggers(struct options *, struct conf *, int, char **);
@@ -56,6 +59,7 @@ static int	 main_triggers(struct options *, struct conf *, int, char **);
 #define CMD_TRIGGERS	0x4	/* --install, --uninstall, ... allowed */
 #define CMD_RECORDS	0x8	/* standard output carries records */
 #define CMD_NOTE	0x10	/* an early failure leaves the failure note */
+#define CMD_FOLLOW	0x20	/* -f allowed */
 
 /*
  * The commands (the first operand without a '.'; scan when none). Their
@@ -70,6 +74,7 @@ static const struct cmd_entry {
 	{ "reset", CMD_TABLES|CMD_DELIVER|CMD_RECORDS|CMD_NOTE, cmd_reset },
 	{ "status", CMD_TABLES, main_status },
 	{ "report", CMD_DELIVER|CMD_RECORDS, cmd_report },
+	{ "follow", CMD_TABLES|CMD_DELIVER|CMD_RECORDS|CMD_FOLLOW, cmd_follow },
 	{ "token", 0, main_token },
 	{ "triggers", CMD_TABLES|CMD_TRIGGERS, main_triggers },
 };
@@ -83,6 +88,7 @@ usage(FILE *f)
 	    "[--syslog]\n"
 	    "                  [scan | reset | status | report] "
 	    "[db.table ...]\n"
+	    "       dbsyscheck [options] follow [-f] [db.table ...]\n"
 	    "       dbsyscheck [-c file] token\n"
 	    "       dbsyscheck [-c file] triggers [--install "
 	    "[--admin-file file]]\n"
@@ -208,6 +214,21 @@ cmd_report(struct options *o, struct conf *conf, int argc, char **argv)
 	return rc;
 }
 
+/* follow: the changes from the binary log; -f until a signal. */
+static int
+cmd_follow(struct options *o, struct conf *conf, int argc, char **argv)
+{
+	struct run	*run;
+	int		 rc;
+
+	o->run.src = "binlog";
+	run = run_create(conf, &o->run);
+	rc = exit_code(follow_run(run, o->followf ? FOLLOW_BLOCK : 0, argc,
+	    argv));
+	run_free(run);
+	return rc;
+}
+
 /* status, token and triggers (cmd_status.c, cmd_triggers.c). */
 static int
 main_status(struct options *o, struct conf *conf, int argc, char **argv)
@@ -236,7 +257,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "config",	required_argument,	NULL, 'c' },
 		{ "deliver",	no_argument,		NULL, 'd' },
-		{ "format",	required_argument,	NULL, 'f' },
+		{ "format",	required_argument,	NULL, 'F' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "log",	required_argument,	NULL, 'l' },
 		{ "progress",	no_argument,		NULL, 'p' },
@@ -262,7 +283,7 @@ main(int argc, char **argv)
 	o.conffile = DBSC_SYSCONFDIR "/dbsyscheck.conf";
 	o.max_bytes = -1;
 	o.logfd = -1;
-	while ((ch = getopt_long(argc, argv, "c:htV", longopts,
+	while ((ch = getopt_long(argc, argv, "c:fhtV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -272,6 +293,9 @@ main(int argc, char **argv)
 			o.deliver = 1;
 			break;
 		case 'f':
+			o.followf = 1;
+			break;
+		case 'F':
 			if (strcmp(optarg, "text") == 0)
 				o.format = REPORT_TEXT;
 			else if (strcmp(optarg, "json") == 0)
@@ -360,8 +384,13 @@ main(int argc, char **argv)
 		    "--admin-file go with triggers only");
 		return EXIT_ERROR;
 	}
+	if (o.followf && !(ce->flags & CMD_FOLLOW)) {
+		log_warnx("-f goes with follow only");
+		return EXIT_ERROR;
+	}
 	if (o.deliver && !(ce->flags & CMD_DELIVER)) {
-		log_warnx("--deliver goes with scan, reset and report only");
+		log_warnx("--deliver goes with scan, reset, report and follow "
+		    "only");
 		return EXIT_ERROR;
 	}
 	if (o.trig.uninstall && o.trig.token_only) {

@@ -89,6 +89,20 @@ run_baseline(struct run *run)
 	return run->bl;
 }
 
+/* The run's configuration. */
+const struct conf *
+run_conf(const struct run *run)
+{
+	return run->conf;
+}
+
+/* The flag a signal sets: the work stops at the next step. */
+volatile sig_atomic_t *
+run_stop(const struct run *run)
+{
+	return run->opts.stop;
+}
+
 /* The installation key, KEY_LEN bytes, once run_open has loaded it. */
 const unsigned char *
 run_key(const struct run *run)
@@ -386,17 +400,19 @@ run_unlock(struct run *run)
 
 /*
  * Take the lock again for a batch, waiting up to wait seconds (-1: until
- * a signal); what is queued after this is the batch's own.
+ * a signal); with mark, what is queued after this is the batch's own
+ * (its delivery prints it), else the run's since run_open.
  */
 int
-run_lock(struct run *run, int wait, char **cause)
+run_lock(struct run *run, int wait, int mark, char **cause)
 {
 	if (run->lock != -1)
 		return 0;
 	if ((run->lock = baseline_lock_wait(run->conf->baseline, wait,
 	    run->opts.stop, NULL, cause)) == -1)
 		return -1;
-	if (baseline_outbox_last(run->bl, &run->after, cause) == -1) {
+	if (mark &&
+	    baseline_outbox_last(run->bl, &run->after, cause) == -1) {
 		run_unlock(run);
 		return -1;
 	}
@@ -443,7 +459,7 @@ run_fail(struct run *run, const char *msg)
 	}
 	baseline_rollback(run->bl);
 	/* A follower between batches: queue it under the lock, or say it. */
-	if (run->lock == -1 && run_lock(run, LOCK_WAIT, &cause) == -1) {
+	if (run->lock == -1 && run_lock(run, LOCK_WAIT, 0, &cause) == -1) {
 		log_warnx("%s", cause);
 		free(cause);
 		run_fail_direct(&run->opts, msg);

@@ -72,6 +72,8 @@ struct run	*run_create(const struct conf *, const struct run_opts *);
 void		 run_free(struct run *);
 int		 run_open(struct run *, int);
 struct baseline	*run_baseline(struct run *);
+const struct conf *run_conf(const struct run *);
+volatile sig_atomic_t *run_stop(const struct run *);
 const unsigned char *run_key(const struct run *);
 int		 run_begin(struct run *, char **);
 int		 run_commit(struct run *, char **);
@@ -79,7 +81,7 @@ void		 run_fail(struct run *, const char *);
 int		 run_deliver(struct run *);
 int		 run_queue_error(struct run *, const char *, const char *,
 		    const char *, char **);
-int		 run_lock(struct run *, int, char **);
+int		 run_lock(struct run *, int, int, char **);
 void		 run_unlock(struct run *);
 
 enum run_result	 run_scan(struct run *, enum scan_mode, int, char **);

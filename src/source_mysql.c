@@ -249,6 +249,17 @@ source_server(const struct source *src)
 	return src->server != NULL ? src->server : "";
 }
 
+/*
+ * The connection itself, for the one other file that speaks the
+ * replication protocol on it (binlog.c); borrowed until source_close.
+ */
+struct st_mysql *
+source_conn(struct source *src)
+{
+	/* MySQL's client library names its struct MYSQL, not st_mysql. */
+	return (struct st_mysql *)src->my;
+}
+
 /* Start the run's read-only consistent snapshot. */
 int
 source_begin(struct source *src, char **cause)

@@ -10,11 +10,13 @@
 
 /*
  * source_open returns a struct source that belongs to the caller
- * (source_close). Only this file includes mysql.h. Values handed to the
- * row callback are borrowed for the duration of the call; a NULL pointer
- * is SQL NULL and lengths come from the client library.
+ * (source_close). Only this file includes mysql.h (and binlog.c, which
+ * reads the binary log on a connection source_conn lends it). Values
+ * handed to the row callback are borrowed for the duration of the call; a
+ * NULL pointer is SQL NULL and lengths come from the client library.
  */
 struct source;
+struct st_mysql;
 
 typedef int (*source_row_cb)(void *, const char *const *,
     const unsigned long *);
@@ -53,5 +55,6 @@ int		 source_threads_running(struct source *, const struct source *,
 		    unsigned long *, char **);
 int		 source_lost(const struct source *);
 const char	*source_server(const struct source *);
+struct st_mysql	*source_conn(struct source *);
 
 #endif

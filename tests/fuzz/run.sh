@@ -22,6 +22,7 @@ out=$top_builddir/tests/fuzz/build
 
 all_targets="fuzz_conf fuzz_rowenc fuzz_record fuzz_records fuzz_udf"
 all_targets="$all_targets fuzz_block"
+all_targets="$all_targets fuzz_binrow"
 [ $# -gt 0 ] || set -- $all_targets
 
 # The src/ files each target links (besides fuzz_check.c).
@@ -36,6 +37,7 @@ sources()
 	fuzz_udf)	echo udf/udf_log udf/udf_log_error udf/udf_env record buf \
 			    secret token ;;
 	fuzz_block)	echo block diff buf xmalloc ;;
+	fuzz_binrow)	echo binrow buf ;;
 	*)		echo "fuzz: unknown target $1" >&2; return 1 ;;
 	esac
 }
@@ -96,7 +98,7 @@ for t in "$@"; do
 	cc "$out/obj/$t.o" "$fz/$t.c"
 	# shellcheck disable=SC2086
 	"$FUZZ_CC" $san -fsanitize=fuzzer -pthread -o "$out/$t" \
-	    "$out/obj/$t.o" "$out/obj/fuzz_check.o" $objs ${CRYPTO_LIBS:-}
+	    "$out/obj/$t.o" "$out/obj/fuzz_check.o" $objs ${CRYPTO_LIBS:-} ${ZLIB_LIBS:-}
 
 	mkdir -p "$out/corpus/$t"
 	rm -f "$out/$t"-crash-* "$out/$t"-leak-* "$out/$t"-timeout-* \

@@ -1,0 +1,1410 @@
+/* The binary log's row events: a pure decoder of TABLE_MAP and ROWS bodies. */
+#include "config.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <zlib.h>
+
+#include "binrow.h"
+#include "buf.h"
+#include "schema.h"
+
+/* Column types as the log names them (MariaDB's enum_field_types). */
+#define T_DECIMAL	0
+#define T_TINY		1
+#define T_SHORT		2
+#define T_LONG		3
+#define T_FLOAT		4
+#define T_DOUBLE	5
+#define T_NULL		6
+#define T_TIMESTAMP	7
+#define T_LONGLONG	8
+#define T_INT24		9
+#define T_DATE		10
+#define T_TIME		11
+#define T_DATETIME	12
+#define T_YEAR		13
+#define T_NEWDATE	14
+#define T_VARCHAR	15
+#define T_BIT		16
+#define T_TIMESTAMP2	17
+#define T_DATETIME2	18
+#define T_TIME2		19
+#define T_JSON		245
+#define T_NEWDECIMAL	246
+#define T_ENUM		247
+#define T_SET		248
+#define T_TINY_BLOB	249
+#define T_MEDIUM_BLOB	250
+#define T_LONG_BLOB	251
+#define T_BLOB		252
+#define T_VAR_STRING	253
+#define T_STRING	254
+#define T_GEOMETRY	255
+
+/* MariaDB allows 4096 columns a table; a map beyond that is not real. */
+#define BINROW_MAXCOLS	4096
+/* The largest row data a compressed event may inflate to. */
+#define BINROW_MAXINFLATE (1024UL * 1024 * 1024)
+
+static int
+binrow_err(char **cause, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+binrow_err(char **cause, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) == -1)
+		s = NULL;
+	va_end(ap);
+	*cause = s;
+	return -1;
+}
+
+static uint64_t
+le(const unsigned char *p, size_t n)
+{
+	uint64_t	 v = 0;
+
+	while (n-- > 0)
+		v = (v << 8) | p[n];
+	return v;
+}
+
+static uint64_t
+be(const unsigned char *p, size_t n)
+{
+	uint64_t	 v = 0;
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+/* A length-encoded integer at *pp, before end; -1 when cut short. */
+static int
+lenenc(const unsigned char **pp, const unsigned char *end, uint64_t *v)
+{
+	const unsigned char	*p = *pp;
+	size_t			 n;
+
+	if (p >= end)
+		return -1;
+	switch (*p) {
+	case 251:
+	case 255:
+		return -1;
+	case 252:
+		n = 2;
+		break;
+	case 253:
+		n = 3;
+		break;
+	case 254:
+		n = 8;
+		break;
+	default:
+		*v = *p;
+		*pp = p + 1;
+		return 0;
+	}
+	if ((size_t)(end - p - 1) < n)
+		return -1;
+	*v = le(p + 1, n);
+	*pp = p + 1 + n;
+	return 0;
+}
+
+/* A name: length byte, bytes, NUL; an allocated copy. */
+static int
+map_name(const unsigned char **pp, const unsigned char *end, char **out)
+{
+	const unsigned char	*p = *pp;
+	size_t			 n;
+
+	if (p >= end)
+		return -1;
+	n = *p++;
+	if ((size_t)(end - p) < n + 1 || p[n] != '\0' ||
+	    memchr(p, '\0', n) != NULL)
+		return -1;
+	if ((*out = malloc(n + 1)) == NULL)
+		return -1;
+	memcpy(*out, p, n + 1);
+	*pp = p + n + 1;
+	return 0;
+}
+
+/*
+ * The bytes of metadata each type has in a TABLE_MAP, and its value as
+ * MariaDB's rpl_utility keeps it: VARCHAR's maximum length little-endian;
+ * BIT's bits % 8 in the low byte and whole bytes in the high one;
+ * STRING, ENUM, SET the real type in the high byte and the length in the
+ * low one; NEWDECIMAL the precision in the high byte, the scale in the low.
+ */
+static int
+map_meta(unsigned char type, const unsigned char **pp,
+    const unsigned char *end, uint16_t *meta)
+{
+	const unsigned char	*p = *pp;
+	size_t			 n;
+
+	switch (type) {
+	case T_FLOAT:
+	case T_DOUBLE:
+	case T_TINY_BLOB:
+	case T_MEDIUM_BLOB:
+	case T_LONG_BLOB:
+	case T_BLOB:
+	case T_GEOMETRY:
+	case T_JSON:
+	case T_TIMESTAMP2:
+	case T_DATETIME2:
+	case T_TIME2:
+		n = 1;
+		break;
+	case T_VARCHAR:
+	case T_VAR_STRING:
+	case T_BIT:
+	case T_NEWDECIMAL:
+	case T_STRING:
+	case T_ENUM:
+	case T_SET:
+	case T_DECIMAL:
+		n = 2;
+		break;
+	default:
+		n = 0;
+		break;
+	}
+	if ((size_t)(end - p) < n)
+		return -1;
+	switch (n) {
+	case 0:
+		*meta = 0;
+		break;
+	case 1:
+		*meta = p[0];
+		break;
+	default:
+		if (type == T_VARCHAR || type == T_VAR_STRING ||
+		    type == T_BIT)
+			*meta = (uint16_t)(p[0] | (p[1] << 8));
+		else
+			*meta = (uint16_t)((p[0] << 8) | p[1]);
+		break;
+	}
+	*pp = p + n;
+	return 0;
+}
+
+/* Parse a TABLE_MAP body into map. */
+int
+binrow_map_parse(struct binrow_map *map, const unsigned char *buf,
+    size_t len, char **cause)
+{
+	const unsigned char	*p = buf, *end = buf + len, *mend;
+	uint64_t		 ncols, mlen;
+	size_t			 i, nb;
+
+	memset(map, 0, sizeof *map);
+	if (buf == NULL || len < 8)
+		return binrow_err(cause, "table map event too short");
+	map->table_id = le(p, 6);
+	p += 8;
+	if (map_name(&p, end, &map->db) == -1 ||
+	    map_name(&p, end, &map->name) == -1) {
+		binrow_map_clear(map);
+		return binrow_err(cause, "table map event: malformed name");
+	}
+	if (lenenc(&p, end, &ncols) == -1 || ncols == 0 ||
+	    ncols > BINROW_MAXCOLS) {
+		binrow_map_clear(map);
+		return binrow_err(cause, "table map event: bad column count");
+	}
+	map->ncols = (size_t)ncols;
+	nb = (map->ncols + 7) / 8;
+	if ((size_t)(end - p) < map->ncols) {
+		binrow_map_clear(map);
+		return binrow_err(cause, "table map event too short");
+	}
+	map->types = malloc(map->ncols);
+	map->meta = calloc(map->ncols, sizeof *map->meta);
+	map->nullable = malloc(nb);
+	if (map->types == NULL || map->meta == NULL ||
+	    map->nullable == NULL) {
+		binrow_map_clear(map);
+		return binrow_err(cause, "out of memory");
+	}
+	memcpy(map->types, p, map->ncols);
+	p += map->ncols;
+	if (lenenc(&p, end, &mlen) == -1 || (uint64_t)(end - p) < mlen) {
+		binrow_map_clear(map);
+		return binrow_err(cause, "table map event: bad metadata length");
+	}
+	mend = p + mlen;
+	for (i = 0; i < map->ncols; i++) {
+		if (map_meta(map->types[i], &p, mend, &map->meta[i]) == -1) {
+			binrow_map_clear(map);
+			return binrow_err(cause,
+			    "table map event: metadata cut short");
+		}
+	}
+	if (p != mend) {
+		binrow_map_clear(map);
+		return binrow_err(cause,
+		    "table map event: metadata length mismatch");
+	}
+	if ((size_t)(end - p) < nb) {
+		binrow_map_clear(map);
+		return binrow_err(cause, "table map event: no null bitmap");
+	}
+	memcpy(map->nullable, p, nb);
+	/* Optional metadata (binlog_row_metadata) may follow: not needed. */
+	return 0;
+}
+
+/* Free what binrow_map_parse allocated. */
+void
+binrow_map_clear(struct binrow_map *map)
+{
+	if (map == NULL)
+		return;
+	free(map->db);
+	free(map->name);
+	free(map->types);
+	free(map->meta);
+	free(map->nullable);
+	memset(map, 0, sizeof *map);
+}
+
+/*
+ * Inflate MariaDB's compressed row data: a header byte (0x80, the
+ * algorithm in bits 4-6, zlib only, and the count of length bytes in bits
+ * 0-2), the inflated length big-endian, then a zlib stream.
+ */
+static int
+rows_inflate(struct binrow_rows *r, const unsigned char *p, size_t len,
+    char **cause)
+{
+	z_stream	 z;
+	size_t		 lenlen, want;
+	int		 zr;
+
+	if (len < 1 || (p[0] & 0x80) == 0 || (p[0] & 0x70) != 0)
+		return binrow_err(cause, "compressed rows: bad header");
+	lenlen = p[0] & 0x07;
+	if (lenlen < 1 || lenlen > 4 || len - 1 < lenlen)
+		return binrow_err(cause, "compressed rows: bad header");
+	want = (size_t)be(p + 1, lenlen);
+	if (want > BINROW_MAXINFLATE)
+		return binrow_err(cause, "compressed rows: too large");
+	p += 1 + lenlen;
+	len -= 1 + lenlen;
+	/* One byte more than announced, to see a stream that is longer. */
+	buf_free(&r->inflated);
+	buf_init(&r->inflated, BUF_NOCAP);
+	if ((r->inflated.data = malloc(want + 1)) == NULL)
+		return binrow_err(cause, "out of memory");
+	r->inflated.alloc = want + 1;
+	memset(&z, 0, sizeof z);
+	if (inflateInit(&z) != Z_OK)
+		return binrow_err(cause, "compressed rows: inflateInit failed");
+	z.next_in = (unsigned char *)(uintptr_t)p;
+	z.avail_in = (uInt)(len > UINT_MAX ? UINT_MAX : len);
+	z.next_out = (unsigned char *)r->inflated.data;
+	z.avail_out = (uInt)(want + 1);
+	zr = inflate(&z, Z_FINISH);
+	inflateEnd(&z);
+	if (zr != Z_STREAM_END || z.total_out != want ||
+	    z.total_in != len)
+		return binrow_err(cause, "compressed rows: bad zlib stream");
+	r->inflated.len = want;
+	r->inflated.data[want] = '\0';
+	return 0;
+}
+
+/* Parse a ROWS event body of event type type. */
+int
+binrow_rows_parse(struct binrow_rows *r, int type, const unsigned char *buf,
+    size_t len, char **cause)
+{
+	const unsigned char	*p = buf, *end = buf + len;
+	uint64_t		 ncols, extra;
+	size_t			 nb;
+	int			 v2 = 0, compressed = 0;
+
+	memset(r, 0, sizeof *r);
+	buf_init(&r->inflated, BUF_NOCAP);
+	switch (type) {
+	case 30: case 31: case 32:
+		v2 = 1;
+		/* FALLTHROUGH */
+	case 23: case 24: case 25:
+		break;
+	case 169: case 170: case 171:
+		v2 = 1;
+		/* FALLTHROUGH */
+	case 166: case 167: case 168:
+		compressed = 1;
+		break;
+	default:
+		return binrow_err(cause, "not a rows event: type %d", type);
+	}
+	switch (type) {
+	case 23: case 30: case 166: case 169:
+		r->kind = BINROW_WRITE;
+		break;
+	case 24: case 31: case 167: case 170:
+		r->kind = BINROW_UPDATE;
+		break;
+	default:
+		r->kind = BINROW_DELETE;
+		break;
+	}
+	if (buf == NULL || len < 8)
+		return binrow_err(cause, "rows event too short");
+	r->table_id = le(p, 6);
+	r->flags = (uint16_t)le(p + 6, 2);
+	p += 8;
+	if (v2) {
+		if (end - p < 2)
+			return binrow_err(cause, "rows event too short");
+		extra = le(p, 2);
+		if (extra < 2 || (uint64_t)(end - p) < extra)
+			return binrow_err(cause, "rows event: bad extra data");
+		p += extra;
+	}
+	if (lenenc(&p, end, &ncols) == -1 || ncols == 0 ||
+	    ncols > BINROW_MAXCOLS)
+		return binrow_err(cause, "rows event: bad column count");
+	r->ncols = (size_t)ncols;
+	nb = (r->ncols + 7) / 8;
+	if ((size_t)(end - p) < nb)
+		return binrow_err(cause, "rows event too short");
+	r->present = p;
+	p += nb;
+	if (r->kind == BINROW_UPDATE) {
+		if ((size_t)(end - p) < nb)
+			return binrow_err(cause, "rows event too short");
+		r->present_after = p;
+		p += nb;
+	}
+	if (compressed) {
+		if (rows_inflate(r, p, (size_t)(end - p), cause) == -1) {
+			binrow_rows_clear(r);
+			return -1;
+		}
+		r->p = (const unsigned char *)r->inflated.data;
+		r->end = r->p + r->inflated.len;
+	} else {
+		r->p = p;
+		r->end = end;
+	}
+	return 0;
+}
+
+/* Free what binrow_rows_parse allocated. */
+void
+binrow_rows_clear(struct binrow_rows *r)
+{
+	if (r == NULL)
+		return;
+	buf_free(&r->inflated);
+	memset(r, 0, sizeof *r);
+	buf_init(&r->inflated, BUF_NOCAP);
+}
+
+/* Free an image's arrays. */
+void
+binrow_image_free(struct binrow_image *im)
+{
+	if (im == NULL)
+		return;
+	free(im->present);
+	free(im->null);
+	free(im->raw);
+	free(im->rawlen);
+	memset(im, 0, sizeof *im);
+}
+
+static int
+image_size(struct binrow_image *im, size_t ncols)
+{
+	if (im->ncols == ncols && im->present != NULL)
+		return 0;
+	binrow_image_free(im);
+	im->present = calloc(ncols, 1);
+	im->null = calloc(ncols, 1);
+	im->raw = calloc(ncols, sizeof *im->raw);
+	im->rawlen = calloc(ncols, sizeof *im->rawlen);
+	if (im->present == NULL || im->null == NULL || im->raw == NULL ||
+	    im->rawlen == NULL) {
+		binrow_image_free(im);
+		return -1;
+	}
+	im->ncols = ncols;
+	return 0;
+}
+
+/* The byte length of the binary decimal of precision prec, scale scale. */
+static size_t
+decimal_size(unsigned int prec, unsigned int scale)
+{
+	static const unsigned char dig2bytes[10] =
+	    { 0, 1, 1, 2, 2, 3, 3, 4, 4, 4 };
+	unsigned int	 intg = prec - scale;
+
+	return (intg / 9) * 4 + dig2bytes[intg % 9] + (scale / 9) * 4 +
+	    dig2bytes[scale % 9];
+}
+
+/* The real type and length of a STRING/ENUM/SET column's metadata. */
+static void
+string_meta(uint16_t meta, unsigned int *real, unsigned int *len)
+{
+	unsigned int	 b0 = meta >> 8, b1 = meta & 0xff;
+
+	if ((b0 & 0x30) != 0x30) {
+		b1 |= ((b0 & 0x30) ^ 0x30) << 4;
+		b0 |= 0x30;
+	}
+	*real = b0;
+	*len = b1;
+}
+
+/*
+ * The length of the value of a column of type type and metadata meta at
+ * p (avail bytes left); 0 and *n, or -1.
+ */
+static int
+field_len(unsigned char type, uint16_t meta, const unsigned char *p,
+    size_t avail, size_t *n)
+{
+	unsigned int	 real, slen, dec;
+	size_t		 pre = 0, need;
+
+	switch (type) {
+	case T_TINY:
+	case T_YEAR:
+		need = 1;
+		break;
+	case T_SHORT:
+		need = 2;
+		break;
+	case T_INT24:
+	case T_DATE:
+	case T_NEWDATE:
+	case T_TIME:
+		need = 3;
+		break;
+	case T_LONG:
+	case T_TIMESTAMP:
+		need = 4;
+		break;
+	case T_LONGLONG:
+	case T_DATETIME:
+		need = 8;
+		break;
+	case T_FLOAT:
+		if (meta != 4)
+			return -1;
+		need = 4;
+		break;
+	case T_DOUBLE:
+		if (meta != 8)
+			return -1;
+		need = 8;
+		break;
+	case T_TIME2:
+	case T_DATETIME2:
+	case T_TIMESTAMP2:
+		if (meta > 6)
+			return -1;
+		dec = (meta + 1) / 2;
+		need = dec + (type == T_TIME2 ? 3 :
+		    type == T_DATETIME2 ? 5 : 4);
+		break;
+	case T_NEWDECIMAL:
+		if ((meta >> 8) < 1 || (meta >> 8) > 65 ||
+		    (meta & 0xff) > 38 || (meta & 0xff) > (meta >> 8))
+			return -1;
+		need = decimal_size(meta >> 8, meta & 0xff);
+		break;
+	case T_BIT:
+		if ((meta & 0xff) > 7 || (meta >> 8) > 8)
+			return -1;
+		need = (meta >> 8) + ((meta & 0xff) != 0);
+		if (need == 0)
+			return -1;
+		break;
+	case T_VARCHAR:
+	case T_VAR_STRING:
+		pre = meta > 255 ? 2 : 1;
+		break;
+	case T_TINY_BLOB:
+	case T_MEDIUM_BLOB:
+	case T_LONG_BLOB:
+	case T_BLOB:
+	case T_GEOMETRY:
+	case T_JSON:
+		if (meta < 1 || meta > 4)
+			return -1;
+		pre = meta;
+		break;
+	case T_STRING:
+	case T_ENUM:
+	case T_SET:
+		string_meta(meta, &real, &slen);
+		if (real == T_ENUM) {
+			if (slen != 1 && slen != 2)
+				return -1;
+			need = slen;
+		} else if (real == T_SET) {
+			if (slen < 1 || slen > 8)
+				return -1;
+			need = slen;
+		} else if (real == T_STRING) {
+			pre = slen > 255 ? 2 : 1;
+		} else
+			return -1;
+		break;
+	default:
+		return -1;
+	}
+	if (pre != 0) {
+		if (avail < pre)
+			return -1;
+		need = le(p, pre);
+		if (need > avail - pre)
+			return -1;
+		need += pre;
+	}
+	if (need > avail)
+		return -1;
+	*n = need;
+	return 0;
+}
+
+static int
+bit(const unsigned char *map, size_t i)
+{
+	return (map[i / 8] >> (i % 8)) & 1;
+}
+
+/* One image: present columns, null bitmap, values. */
+static int
+read_image(struct binrow_rows *r, const struct binrow_map *map,
+    const unsigned char *present, struct binrow_image *im, char **cause)
+{
+	const unsigned char	*nulls;
+	size_t			 i, j, npresent = 0, nb, n;
+
+	if (image_size(im, r->ncols) == -1)
+		return binrow_err(cause, "out of memory");
+	for (i = 0; i < r->ncols; i++)
+		npresent += bit(present, i);
+	nb = (npresent + 7) / 8;
+	if ((size_t)(r->end - r->p) < nb)
+		return binrow_err(cause, "row image cut short");
+	nulls = r->p;
+	r->p += nb;
+	for (i = 0, j = 0; i < r->ncols; i++) {
+		im->raw[i] = NULL;
+		im->rawlen[i] = 0;
+		im->null[i] = 0;
+		if (!(im->present[i] = (unsigned char)bit(present, i)))
+			continue;
+		if (bit(nulls, j++)) {
+			im->null[i] = 1;
+			continue;
+		}
+		if (field_len(map->types[i], map->meta[i], r->p,
+		    (size_t)(r->end - r->p), &n) == -1)
+			return binrow_err(cause,
+			    "row image: column %zu (type %u) does not decode",
+			    i + 1, map->types[i]);
+		im->raw[i] = r->p;
+		im->rawlen[i] = n;
+		r->p += n;
+	}
+	return 0;
+}
+
+/* Read the next row of an event; 1, 0 at its end, or -1. */
+int
+binrow_next(struct binrow_rows *r, const struct binrow_map *map,
+    struct binrow_image *before, struct binrow_image *after, char **cause)
+{
+	if (r->p == NULL || r->p >= r->end)
+		return 0;
+	if (map->ncols != r->ncols)
+		return binrow_err(cause,
+		    "rows event has %zu columns, its table map %zu",
+		    r->ncols, map->ncols);
+	if (map->table_id != r->table_id)
+		return binrow_err(cause, "rows event of another table");
+	switch (r->kind) {
+	case BINROW_WRITE:
+		if (read_image(r, map, r->present, after, cause) == -1)
+			goto fail;
+		break;
+	case BINROW_DELETE:
+		if (read_image(r, map, r->present, before, cause) == -1)
+			goto fail;
+		break;
+	case BINROW_UPDATE:
+		if (read_image(r, map, r->present, before, cause) == -1 ||
+		    read_image(r, map, r->present_after, after, cause) == -1)
+			goto fail;
+		break;
+	}
+	return 1;
+
+fail:
+	/* Never read on from a place that did not decode. */
+	r->p = r->end;
+	return -1;
+}
+
+/* The data type of a COLUMN_TYPE: its name up to '(' or ' '. */
+static int
+col_is(const struct column *col, const char *name)
+{
+	size_t	 n = strcspn(col->type, "( ");
+
+	return strlen(name) == n && strncmp(col->type, name, n) == 0;
+}
+
+static int
+col_unsigned(const struct column *col)
+{
+	return strstr(col->type, " unsigned") != NULL;
+}
+
+/* The display width of a ZEROFILL integer, or 0. */
+static int
+col_zerofill(const struct column *col)
+{
+	const char	*p;
+	int		 w = 0;
+
+	if (strstr(col->type, " zerofill") == NULL)
+		return 0;
+	if ((p = strchr(col->type, '(')) == NULL)
+		return -1;
+	for (p++; *p >= '0' && *p <= '9' && w < 1000; p++)
+		w = w * 10 + (*p - '0');
+	if (*p != ')' || w == 0 || w >= 1000)
+		return -1;
+	return w;
+}
+
+static int
+text_int(const struct column *col, const unsigned char *p, size_t n,
+    struct buf *out, char **cause)
+{
+	uint64_t	 u = le(p, n);
+	int64_t		 s;
+	int		 w;
+
+	if ((w = col_zerofill(col)) == -1)
+		return binrow_err(cause, "bad zerofill width");
+	if (col_unsigned(col)) {
+		if (w > 0)
+			return buf_printf(out, "%0*llu", w,
+			    (unsigned long long)u);
+		return buf_printf(out, "%llu", (unsigned long long)u);
+	}
+	if (w > 0)
+		return binrow_err(cause, "zerofill without unsigned");
+	if (n < 8 && (u & ((uint64_t)1 << (n * 8 - 1))))
+		u |= ~(((uint64_t)1 << (n * 8)) - 1);
+	memcpy(&s, &u, sizeof s);
+	return buf_printf(out, "%lld", (long long)s);
+}
+
+/*
+ * The text of a double as MariaDB's my_gcvt writes it for a DOUBLE
+ * (String::set_real with no fixed decimals): the shortest digits that
+ * read back as the same double, fixed notation when the decimal point
+ * falls within -14 and 15 digits of them (or inside them), else
+ * d.ddde[-]x.
+ */
+static int
+text_double(double d, struct buf *out, char **cause)
+{
+	char	 tmp[40], digits[20], *e;
+	int	 prec, decpt, len, i, neg;
+	double	 back;
+
+	if (!isfinite(d))
+		return binrow_err(cause, "not a finite number");
+	if (d == 0) {
+		if (signbit(d))
+			return binrow_err(cause, "negative zero");
+		return buf_adds(out, "0");
+	}
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
+		back = strtod(tmp, NULL);
+		if (back == d)
+			break;
+	}
+	if (prec > 17)
+		return binrow_err(cause, "double does not print");
+	neg = tmp[0] == '-';
+	/* tmp is [-]d[.ddd]e(+|-)xx */
+	len = 0;
+	for (i = neg; tmp[i] != 'e'; i++) {
+		if (tmp[i] != '.')
+			digits[len++] = tmp[i];
+	}
+	decpt = (int)strtol(tmp + i + 1, &e, 10) + 1;
+	while (len > 1 && digits[len - 1] == '0')
+		len--;
+	if (neg && buf_addc(out, '-') == -1)
+		return -1;
+	if (decpt >= -14 && (decpt <= 15 || len > decpt)) {
+		if (decpt <= 0) {
+			if (buf_adds(out, "0.") == -1)
+				return -1;
+			for (i = decpt; i < 0; i++)
+				buf_addc(out, '0');
+			return buf_add(out, digits, (size_t)len);
+		}
+		if (decpt < len) {
+			buf_add(out, digits, (size_t)decpt);
+			buf_addc(out, '.');
+			return buf_add(out, digits + decpt,
+			    (size_t)(len - decpt));
+		}
+		buf_add(out, digits, (size_t)len);
+		for (i = len; i < decpt; i++)
+			buf_addc(out, '0');
+		return buf_failed(out) ? -1 : 0;
+	}
+	buf_addc(out, digits[0]);
+	if (len > 1) {
+		buf_addc(out, '.');
+		buf_add(out, digits + 1, (size_t)(len - 1));
+	}
+	return buf_printf(out, "e%d", decpt - 1);
+}
+
+/* A binary decimal: every digit of the scale, no leading zeros. */
+static int
+text_decimal(uint16_t meta, const unsigned char *raw, size_t n,
+    struct buf *out, char **cause)
+{
+	static const unsigned char dig2bytes[10] =
+	    { 0, 1, 1, 2, 2, 3, 3, 4, 4, 4 };
+	static const uint32_t pow10[10] = { 1, 10, 100, 1000, 10000,
+	    100000, 1000000, 10000000, 100000000, 1000000000 };
+	unsigned char	 b[40];
+	unsigned int	 prec = meta >> 8, scale = meta & 0xff;
+	unsigned int	 intg = prec - scale, lead = intg % 9, i, k, nd;
+	size_t		 off = 0;
+	uint32_t	 w;
+	int		 neg, any = 0, nonzero = 0;
+	char		 d[12];
+
+	if (n > sizeof b || n != decimal_size(prec, scale))
+		return binrow_err(cause, "bad decimal");
+	memcpy(b, raw, n);
+	neg = !(b[0] & 0x80);
+	b[0] ^= 0x80;
+	if (neg) {
+		for (i = 0; i < n; i++)
+			b[i] ^= 0xff;
+	}
+	if (neg && buf_addc(out, '-') == -1)
+		return -1;
+	/* The integer part: the leading group, then whole words. */
+	for (k = 0; k <= intg / 9; k++) {
+		nd = k == 0 ? lead : 9;
+		if (nd == 0)
+			continue;
+		w = (uint32_t)be(b + off, k == 0 ? dig2bytes[lead] : 4);
+		off += k == 0 ? dig2bytes[lead] : 4;
+		if (w >= pow10[nd])
+			return binrow_err(cause, "bad decimal digits");
+		if (w != 0)
+			nonzero = 1;
+		if (!any && w == 0)
+			continue;
+		if (any)
+			buf_printf(out, "%0*u", (int)nd, w);
+		else
+			buf_printf(out, "%u", w);
+		any = 1;
+	}
+	if (!any)
+		buf_addc(out, '0');
+	if (scale > 0) {
+		buf_addc(out, '.');
+		for (k = 0; k < (scale + 8) / 9; k++) {
+			nd = k < scale / 9 ? 9 : scale % 9;
+			w = (uint32_t)be(b + off, nd == 9 ? 4 : dig2bytes[nd]);
+			off += nd == 9 ? 4 : dig2bytes[nd];
+			if (w >= pow10[nd])
+				return binrow_err(cause, "bad decimal digits");
+			if (w != 0)
+				nonzero = 1;
+			snprintf(d, sizeof d, "%0*u", (int)nd, w);
+			buf_add(out, d, nd);
+		}
+	}
+	if (neg && !nonzero)
+		return binrow_err(cause, "negative zero decimal");
+	return buf_failed(out) ? -1 : 0;
+}
+
+static int
+text_frac(struct buf *out, unsigned int dec, uint32_t usec)
+{
+	static const uint32_t div[7] = { 1000000, 100000, 10000, 1000, 100,
+	    10, 1 };
+
+	if (dec == 0)
+		return 0;
+	return buf_printf(out, ".%0*u", (int)dec, usec / div[dec]);
+}
+
+/* The fractional part after a TIME2/DATETIME2/TIMESTAMP2, unsigned. */
+static uint32_t
+frac_unsigned(const unsigned char *p, unsigned int dec)
+{
+	switch ((dec + 1) / 2) {
+	case 1:
+		return (uint32_t)p[0] * 10000;
+	case 2:
+		return (uint32_t)be(p, 2) * 100;
+	case 3:
+		return (uint32_t)be(p, 3);
+	}
+	return 0;
+}
+
+static int
+text_datetime(struct buf *out, unsigned int y, unsigned int mo,
+    unsigned int d, unsigned int h, unsigned int mi, unsigned int s,
+    unsigned int dec, uint32_t usec, char **cause)
+{
+	if (y > 9999 || mo > 12 || d > 31 || h > 23 || mi > 59 || s > 59 ||
+	    usec > 999999)
+		return binrow_err(cause, "datetime out of range");
+	if (buf_printf(out, "%04u-%02u-%02u %02u:%02u:%02u", y, mo, d, h, mi,
+	    s) == -1)
+		return -1;
+	return text_frac(out, dec, usec);
+}
+
+static int
+text_time2(uint16_t dec, const unsigned char *p, struct buf *out,
+    char **cause)
+{
+	int64_t		 intpart, frac, packed;
+	uint64_t	 u, hms;
+	unsigned int	 h, mi, s;
+	uint32_t	 usec;
+	int		 neg = 0;
+
+	intpart = (int64_t)be(p, 3) - 0x800000;
+	switch ((dec + 1) / 2) {
+	case 0:
+		packed = intpart * ((int64_t)1 << 24);
+		break;
+	case 1:
+		frac = (signed char)p[3];
+		if (intpart < 0 && frac != 0) {
+			intpart++;
+			frac -= 0x100;
+		}
+		packed = intpart * ((int64_t)1 << 24) + frac * 10000;
+		break;
+	case 2:
+		frac = (int16_t)be(p + 3, 2);
+		if (intpart < 0 && frac != 0) {
+			intpart++;
+			frac -= 0x10000;
+		}
+		packed = intpart * ((int64_t)1 << 24) + frac * 100;
+		break;
+	default:
+		packed = (int64_t)be(p, 6) - (int64_t)0x800000000000LL;
+		break;
+	}
+	if (packed < 0) {
+		neg = 1;
+		u = (uint64_t)-packed;
+	} else
+		u = (uint64_t)packed;
+	hms = u >> 24;
+	usec = (uint32_t)(u % (1 << 24));
+	h = (unsigned int)((hms >> 12) % (1 << 10));
+	mi = (unsigned int)((hms >> 6) % (1 << 6));
+	s = (unsigned int)(hms % (1 << 6));
+	if ((hms >> 22) != 0 || h > 838 || mi > 59 || s > 59 ||
+	    usec > 999999)
+		return binrow_err(cause, "time out of range");
+	if (buf_printf(out, "%s%02u:%02u:%02u", neg ? "-" : "", h, mi,
+	    s) == -1)
+		return -1;
+	return text_frac(out, dec, usec);
+}
+
+static int
+text_datetime2(uint16_t dec, const unsigned char *p, struct buf *out,
+    char **cause)
+{
+	int64_t		 intpart;
+	uint64_t	 ymd, ym, hms;
+	uint32_t	 usec;
+
+	intpart = (int64_t)be(p, 5) - (int64_t)0x8000000000LL;
+	if (intpart < 0)
+		return binrow_err(cause, "negative datetime");
+	usec = frac_unsigned(p + 5, dec);
+	ymd = (uint64_t)intpart >> 17;
+	ym = ymd >> 5;
+	hms = (uint64_t)intpart % (1 << 17);
+	return text_datetime(out, (unsigned int)(ym / 13),
+	    (unsigned int)(ym % 13), (unsigned int)(ymd % 32),
+	    (unsigned int)(hms >> 12), (unsigned int)((hms >> 6) % 64),
+	    (unsigned int)(hms % 64), dec, usec, cause);
+}
+
+static int
+text_timestamp(uint64_t secs, uint32_t usec, unsigned int dec,
+    struct buf *out, char **cause)
+{
+	struct tm	 tm;
+	time_t		 t = (time_t)secs;
+
+	if (secs == 0 && usec == 0)
+		return text_datetime(out, 0, 0, 0, 0, 0, 0, dec, 0, cause);
+	if (gmtime_r(&t, &tm) == NULL)
+		return binrow_err(cause, "timestamp out of range");
+	return text_datetime(out, (unsigned int)tm.tm_year + 1900,
+	    (unsigned int)tm.tm_mon + 1, (unsigned int)tm.tm_mday,
+	    (unsigned int)tm.tm_hour, (unsigned int)tm.tm_min,
+	    (unsigned int)tm.tm_sec, dec, usec, cause);
+}
+
+/*
+ * Member idx (1-based) of an ENUM or SET COLUMN_TYPE into out; -1 when
+ * there is no such member or its text is not certain (a backslash, whose
+ * quoting in COLUMN_TYPE is not one to one; non-ASCII bytes in a column
+ * whose character set is not the UTF-8 that COLUMN_TYPE is read in).
+ */
+static int
+member(const struct column *col, unsigned int idx, struct buf *out)
+{
+	const char	*p = strchr(col->type, '(');
+	unsigned int	 k;
+	int		 utf8;
+
+	utf8 = col->charset != NULL &&
+	    (strncmp(col->charset, "utf8", 4) == 0 ||
+	    strcmp(col->charset, "ascii") == 0);
+	if (p == NULL)
+		return -1;
+	for (k = 1, p++; *p == '\''; k++) {
+		for (p++; *p != '\0'; p++) {
+			if (*p == '\'' && p[1] == '\'')
+				p++;
+			else if (*p == '\'')
+				break;
+			if (*p == '\\' || ((unsigned char)*p >= 0x80 && !utf8))
+				return -1;
+			if (k == idx && buf_addc(out, *p) == -1)
+				return -1;
+		}
+		if (*p != '\'')
+			return -1;
+		if (k == idx)
+			return 0;
+		p++;
+		if (*p == ',')
+			p++;
+		else
+			return -1;
+	}
+	return -1;
+}
+
+static int
+text_enum(const struct column *col, uint64_t v, enum colenc enc,
+    struct buf *out, char **cause)
+{
+	if (enc == COLENC_NUMBER)
+		return buf_printf(out, "%llu", (unsigned long long)v);
+	if (v == 0)
+		return 0;
+	if (member(col, (unsigned int)v, out) == -1)
+		return binrow_err(cause, "enum value %llu has no certain text",
+		    (unsigned long long)v);
+	return 0;
+}
+
+static int
+text_set(const struct column *col, uint64_t v, enum colenc enc,
+    struct buf *out, char **cause)
+{
+	unsigned int	 i;
+	int		 first = 1;
+
+	if (enc == COLENC_NUMBER)
+		return buf_printf(out, "%llu", (unsigned long long)v);
+	for (i = 0; i < 64; i++) {
+		if (!(v & ((uint64_t)1 << i)))
+			continue;
+		if (!first && buf_addc(out, ',') == -1)
+			return -1;
+		first = 0;
+		if (member(col, i + 1, out) == -1)
+			return binrow_err(cause,
+			    "set member %u has no certain text", i + 1);
+	}
+	return 0;
+}
+
+/* MariaDB's INET6 text (RFC 5952 with ::a.b.c.d and ::ffff:a.b.c.d). */
+static int
+text_inet6(const unsigned char *a, struct buf *out)
+{
+	unsigned int	 w[8];
+	int		 i, best = -1, bestlen = 0, cur = -1, curlen = 0;
+
+	for (i = 0; i < 8; i++)
+		w[i] = (unsigned int)a[2 * i] << 8 | a[2 * i + 1];
+	for (i = 0; i < 8; i++) {
+		if (w[i] == 0) {
+			if (cur == -1) {
+				cur = i;
+				curlen = 1;
+			} else
+				curlen++;
+			if (curlen > bestlen) {
+				best = cur;
+				bestlen = curlen;
+			}
+		} else
+			cur = -1;
+	}
+	if (bestlen < 2)
+		best = -1;
+	for (i = 0; i < 8; i++) {
+		if (best != -1 && i >= best && i < best + bestlen) {
+			if (i == best && buf_addc(out, ':') == -1)
+				return -1;
+			continue;
+		}
+		if (i != 0 && buf_addc(out, ':') == -1)
+			return -1;
+		if (i == 6 && best == 0 && (bestlen == 6 ||
+		    (bestlen == 5 && w[5] == 0xffff)))
+			return buf_printf(out, "%u.%u.%u.%u", a[12], a[13],
+			    a[14], a[15]);
+		if (buf_printf(out, "%x", w[i]) == -1)
+			return -1;
+	}
+	if (best != -1 && best + bestlen == 8)
+		return buf_addc(out, ':');
+	return 0;
+}
+
+static int
+text_string(const struct binrow_map *map, size_t i, const struct column *col,
+    enum colenc enc, const unsigned char *raw, size_t rawlen,
+    struct buf *out, char **cause)
+{
+	unsigned int	 real, slen;
+	size_t		 pre, n;
+
+	string_meta(map->meta[i], &real, &slen);
+	if (real == T_ENUM) {
+		if (!col_is(col, "enum"))
+			goto shape;
+		return text_enum(col, le(raw, rawlen), enc, out, cause);
+	}
+	if (real == T_SET) {
+		if (!col_is(col, "set"))
+			goto shape;
+		return text_set(col, le(raw, rawlen), enc, out, cause);
+	}
+	if (enc != COLENC_TEXT)
+		goto enc;
+	pre = slen > 255 ? 2 : 1;
+	raw += pre;
+	n = rawlen - pre;
+	if (col_is(col, "inet6")) {
+		if (n != 16)
+			return binrow_err(cause, "inet6 value of %zu bytes", n);
+		return text_inet6(raw, out);
+	}
+	if (col_is(col, "inet4")) {
+		if (n != 4)
+			return binrow_err(cause, "inet4 value of %zu bytes", n);
+		return buf_printf(out, "%u.%u.%u.%u", raw[0], raw[1], raw[2],
+		    raw[3]);
+	}
+	if (col_is(col, "binary"))
+		return buf_add(out, raw, n);
+	if (!col_is(col, "char"))
+		goto shape;
+	if (col->charset != NULL && (strncmp(col->charset, "ucs2", 4) == 0 ||
+	    strncmp(col->charset, "utf16", 5) == 0 ||
+	    strncmp(col->charset, "utf32", 5) == 0))
+		return binrow_err(cause, "CHAR in %s not supported",
+		    col->charset);
+	/* The text protocol cuts CHAR's trailing spaces. */
+	while (n > 0 && raw[n - 1] == ' ')
+		n--;
+	return buf_add(out, raw, n);
+
+shape:
+	return binrow_err(cause, "column %s is %s, the log has a string type",
+	    col->name, col->type);
+enc:
+	return binrow_err(cause, "column %s: encoding not applicable",
+	    col->name);
+}
+
+/* The text of column i of an image under enc (see binrow.h). */
+int
+binrow_text(const struct binrow_map *map, const struct binrow_image *im,
+    size_t i, const struct column *col, enum colenc enc, struct buf *out,
+    char **cause)
+{
+	const unsigned char	*raw;
+	size_t			 rawlen, pre;
+	unsigned char		 type;
+	uint16_t		 meta;
+	uint64_t		 u;
+	uint32_t		 f32;
+	float			 f;
+	double			 d;
+	int			 r;
+
+	*cause = NULL;
+	buf_reset(out);
+	if (map == NULL || im == NULL || col == NULL || col->type == NULL ||
+	    i >= map->ncols || i >= im->ncols)
+		return binrow_err(cause, "no such column");
+	if (!im->present[i])
+		return binrow_err(cause, "column %zu not in the row image",
+		    i + 1);
+	if (im->null[i] || im->raw[i] == NULL)
+		return binrow_err(cause, "column %zu is NULL", i + 1);
+	raw = im->raw[i];
+	rawlen = im->rawlen[i];
+	type = map->types[i];
+	meta = map->meta[i];
+	/* Only the lengths field_len gave, never a hand-made image's. */
+	{
+		size_t	 n;
+
+		if (field_len(type, meta, raw, rawlen, &n) == -1 || n != rawlen)
+			return binrow_err(cause, "column %zu does not decode",
+			    i + 1);
+	}
+	if (enc == COLENC_NUMBER && type != T_STRING && type != T_ENUM &&
+	    type != T_SET)
+		return binrow_err(cause, "column %s: encoding not applicable",
+		    col->name);
+	switch (type) {
+	case T_TINY:
+	case T_SHORT:
+	case T_INT24:
+	case T_LONG:
+	case T_LONGLONG:
+		if (!((type == T_TINY && col_is(col, "tinyint")) ||
+		    (type == T_SHORT && col_is(col, "smallint")) ||
+		    (type == T_INT24 && col_is(col, "mediumint")) ||
+		    (type == T_LONG && col_is(col, "int")) ||
+		    (type == T_LONGLONG && col_is(col, "bigint"))))
+			goto shape;
+		if (enc != COLENC_TEXT)
+			goto enc;
+		r = text_int(col, raw, rawlen, out, cause);
+		break;
+	case T_FLOAT:
+		if (!col_is(col, "float"))
+			goto shape;
+		if (enc != COLENC_DOUBLE)
+			return binrow_err(cause,
+			    "FLOAT's plain text is not exact");
+		f32 = (uint32_t)le(raw, 4);
+		memcpy(&f, &f32, sizeof f);
+		r = text_double((double)f, out, cause);
+		break;
+	case T_DOUBLE:
+		if (!col_is(col, "double"))
+			goto shape;
+		if (enc == COLENC_TEXT && strchr(col->type, '(') != NULL)
+			return binrow_err(cause,
+			    "DOUBLE(M,D)'s plain text is not exact");
+		u = le(raw, 8);
+		memcpy(&d, &u, sizeof d);
+		r = text_double(d, out, cause);
+		break;
+	case T_NEWDECIMAL:
+		if (!col_is(col, "decimal"))
+			goto shape;
+		if (enc != COLENC_TEXT || strstr(col->type, "zerofill") != NULL)
+			goto enc;
+		r = text_decimal(meta, raw, rawlen, out, cause);
+		break;
+	case T_YEAR:
+		if (!col_is(col, "year"))
+			goto shape;
+		if (enc != COLENC_TEXT || strcmp(col->type, "year(2)") == 0)
+			goto enc;
+		r = raw[0] == 0 ? buf_adds(out, "0000") :
+		    buf_printf(out, "%u", 1900U + raw[0]);
+		break;
+	case T_DATE:
+	case T_NEWDATE:
+		if (!col_is(col, "date"))
+			goto shape;
+		if (enc != COLENC_TEXT)
+			goto enc;
+		u = le(raw, 3);
+		if ((u >> 9) > 9999 || ((u >> 5) & 15) > 12)
+			return binrow_err(cause, "date out of range");
+		r = buf_printf(out, "%04u-%02u-%02u", (unsigned int)(u >> 9),
+		    (unsigned int)((u >> 5) & 15), (unsigned int)(u & 31));
+		break;
+	case T_TIME2:
+	case T_TIME:
+		if (!col_is(col, "time"))
+			goto shape;
+		if (enc != COLENC_TEXT)
+			goto enc;
+		if (type == T_TIME2) {
+			r = text_time2(meta, raw, out, cause);
+			break;
+		}
+		{
+			int64_t	 v = (int64_t)le(raw, 3);
+
+			if (v & 0x800000)
+				v -= 0x1000000;
+			u = (uint64_t)(v < 0 ? -v : v);
+			if (u % 100 > 59 || u / 100 % 100 > 59 ||
+			    u / 10000 > 838)
+				return binrow_err(cause, "time out of range");
+			r = buf_printf(out, "%s%02u:%02u:%02u",
+			    v < 0 ? "-" : "", (unsigned int)(u / 10000),
+			    (unsigned int)(u / 100 % 100),
+			    (unsigned int)(u % 100));
+		}
+		break;
+	case T_DATETIME2:
+	case T_DATETIME:
+		if (!col_is(col, "datetime"))
+			goto shape;
+		if (enc != COLENC_TEXT)
+			goto enc;
+		if (type == T_DATETIME2) {
+			r = text_datetime2(meta, raw, out, cause);
+			break;
+		}
+		u = le(raw, 8);
+		r = text_datetime(out, (unsigned int)(u / 10000000000ULL),
+		    (unsigned int)(u / 100000000 % 100),
+		    (unsigned int)(u / 1000000 % 100),
+		    (unsigned int)(u / 10000 % 100),
+		    (unsigned int)(u / 100 % 100), (unsigned int)(u % 100), 0,
+		    0, cause);
+		break;
+	case T_TIMESTAMP2:
+	case T_TIMESTAMP:
+		if (!col_is(col, "timestamp"))
+			goto shape;
+		if (enc != COLENC_TEXT)
+			goto enc;
+		if (type == T_TIMESTAMP)
+			r = text_timestamp(le(raw, 4), 0, 0, out, cause);
+		else
+			r = text_timestamp(be(raw, 4),
+			    frac_unsigned(raw + 4, meta), meta, out, cause);
+		break;
+	case T_BIT:
+		if (!col_is(col, "bit"))
+			goto shape;
+		if (enc != COLENC_TEXT)
+			goto enc;
+		r = buf_add(out, raw, rawlen);
+		break;
+	case T_VARCHAR:
+	case T_VAR_STRING:
+		if (!col_is(col, "varchar") && !col_is(col, "varbinary"))
+			goto shape;
+		if (enc != COLENC_TEXT)
+			goto enc;
+		pre = meta > 255 ? 2 : 1;
+		r = buf_add(out, raw + pre, rawlen - pre);
+		break;
+	case T_TINY_BLOB:
+	case T_MEDIUM_BLOB:
+	case T_LONG_BLOB:
+	case T_BLOB:
+	case T_GEOMETRY:
+	case T_JSON:
+		if (!(col_is(col, "tinytext") || col_is(col, "text") ||
+		    col_is(col, "mediumtext") || col_is(col, "longtext") ||
+		    col_is(col, "tinyblob") || col_is(col, "blob") ||
+		    col_is(col, "mediumblob") || col_is(col, "longblob") ||
+		    col_is(col, "json") || col_is(col, "geometry") ||
+		    col_is(col, "point") || col_is(col, "linestring") ||
+		    col_is(col, "polygon") || col_is(col, "multipoint") ||
+		    col_is(col, "multilinestring") ||
+		    col_is(col, "multipolygon") ||
+		    col_is(col, "geometrycollection")))
+			goto shape;
+		if (enc != COLENC_TEXT)
+			goto enc;
+		r = buf_add(out, raw + meta, rawlen - meta);
+		break;
+	case T_STRING:
+	case T_ENUM:
+	case T_SET:
+		r = text_string(map, i, col, enc, raw, rawlen, out, cause);
+		break;
+	default:
+		return binrow_err(cause, "column %s: log type %u not supported",
+		    col->name, type);
+	}
+	if (r == -1) {
+		if (*cause == NULL && buf_failed(out))
+			return binrow_err(cause, "value too large");
+		buf_reset(out);
+		return -1;
+	}
+	if (buf_failed(out)) {
+		buf_reset(out);
+		return binrow_err(cause, "value too large");
+	}
+	return 0;
+
+shape:
+	return binrow_err(cause, "column %s is %s, the log has type %u",
+	    col->name, col->type, type);
+enc:
+	return binrow_err(cause, "column %s: encoding not applicable",
+	    col->name);
+}

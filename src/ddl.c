@@ -1,0 +1,415 @@
+/* The tables a statement of the binary log truncates, drops, renames, ... */
+#include "config.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "ddl.h"
+
+/*
+ * A small tokenizer of the statements MariaDB writes to the binary log:
+ * comments (executable ones, MySQL's and MariaDB's, are read as the
+ * statement), quoted identifiers (`x`, and "x" where a name is expected,
+ * for ANSI_QUOTES), strings, words and single punctuation bytes. It only
+ * has to find the table names of five statements; the rest of a
+ * statement is never looked at.
+ */
+enum ddl_ttype {
+	DDL_T_END,
+	DDL_T_WORD,		/* a bare word: keyword or identifier */
+	DDL_T_QUOTED,		/* `x` or "x" */
+	DDL_T_STRING,		/* 'x' */
+	DDL_T_PUNCT,
+};
+
+struct ddl_tok {
+	enum ddl_ttype	 type;
+	char		 c;			/* DDL_T_PUNCT */
+	char		 s[DDL_IDENT_MAX + 1];	/* WORD, QUOTED: unquoted */
+	size_t		 len;
+	int		 toolong;
+};
+
+struct ddl_lex {
+	const char	*p;
+	const char	*end;
+	int		 inexec;	/* open executable comments */
+};
+
+static int
+ddl_wordc(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_' || c == '$' || c >= 0x80;
+}
+
+static int
+ddl_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+	    c == '\v';
+}
+
+/* Skip what is not a token: blanks and comments. */
+static void
+ddl_skip(struct ddl_lex *l)
+{
+	const char	*e;
+	size_t		 n;
+
+	while (l->p < l->end) {
+		n = (size_t)(l->end - l->p);
+		if (ddl_space((unsigned char)*l->p)) {
+			l->p++;
+		} else if (l->inexec > 0 && n >= 2 && l->p[0] == '*' &&
+		    l->p[1] == '/') {
+			l->p += 2;
+			l->inexec--;
+		} else if ((n >= 3 && memcmp(l->p, "/*!", 3) == 0) ||
+		    (n >= 4 && memcmp(l->p, "/*M!", 4) == 0)) {
+			/* Executed by the server: its text is the statement. */
+			l->p += l->p[2] == '!' ? 3 : 4;
+			while (l->p < l->end && *l->p >= '0' && *l->p <= '9')
+				l->p++;
+			l->inexec++;
+		} else if (n >= 2 && l->p[0] == '/' && l->p[1] == '*') {
+			for (e = l->p + 2; e + 1 < l->end; e++)
+				if (e[0] == '*' && e[1] == '/')
+					break;
+			l->p = e + 1 < l->end ? e + 2 : l->end;
+		} else if (*l->p == '#' || (n >= 2 && l->p[0] == '-' &&
+		    l->p[1] == '-' && (n == 2 ||
+		    ddl_space((unsigned char)l->p[2])))) {
+			while (l->p < l->end && *l->p != '\n')
+				l->p++;
+		} else
+			break;
+	}
+}
+
+/* Add one byte of an identifier (a longer one is marked, not kept). */
+static void
+ddl_add(struct ddl_tok *t, char c)
+{
+	if (t->len < DDL_IDENT_MAX)
+		t->s[t->len++] = c;
+	else
+		t->toolong = 1;
+}
+
+/* A quoted identifier or string up to q; a doubled q is one q. */
+static int
+ddl_quoted(struct ddl_lex *l, struct ddl_tok *t, char q)
+{
+	l->p++;
+	while (l->p < l->end) {
+		if (*l->p == q) {
+			if (l->p + 1 < l->end && l->p[1] == q) {
+				ddl_add(t, q);
+				l->p += 2;
+				continue;
+			}
+			l->p++;
+			return 0;
+		}
+		/* Backslash escapes only in strings (sql_mode permitting). */
+		if (q == '\'' && *l->p == '\\' && l->p + 1 < l->end)
+			l->p++;
+		ddl_add(t, *l->p++);
+	}
+	return -1;	/* unterminated: nothing more to read */
+}
+
+static void
+ddl_next(struct ddl_lex *l, struct ddl_tok *t)
+{
+	unsigned char	 c;
+
+	t->len = 0;
+	t->toolong = 0;
+	t->s[0] = '\0';
+	ddl_skip(l);
+	if (l->p >= l->end) {
+		t->type = DDL_T_END;
+		return;
+	}
+	c = (unsigned char)*l->p;
+	if (c == '`' || c == '"' || c == '\'') {
+		t->type = c == '\'' ? DDL_T_STRING : DDL_T_QUOTED;
+		if (ddl_quoted(l, t, (char)c) == -1) {
+			t->type = DDL_T_END;
+			l->p = l->end;
+		}
+	} else if (ddl_wordc(c)) {
+		t->type = DDL_T_WORD;
+		while (l->p < l->end && ddl_wordc((unsigned char)*l->p))
+			ddl_add(t, *l->p++);
+	} else {
+		t->type = DDL_T_PUNCT;
+		t->c = (char)c;
+		l->p++;
+	}
+	t->s[t->len] = '\0';
+}
+
+/* The token is the keyword kw (upper case), in any case. */
+static int
+ddl_kw(const struct ddl_tok *t, const char *kw)
+{
+	size_t	 i;
+	char	 c;
+
+	if (t->type != DDL_T_WORD || t->len != strlen(kw))
+		return 0;
+	for (i = 0; i < t->len; i++) {
+		c = t->s[i];
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		if (c != kw[i])
+			return 0;
+	}
+	return 1;
+}
+
+static int
+ddl_punct(const struct ddl_tok *t, char c)
+{
+	return t->type == DDL_T_PUNCT && t->c == c;
+}
+
+/* Skip the keywords of the list given when they come next, in order. */
+static void
+ddl_opt(struct ddl_lex *l, struct ddl_tok *t, const char *const *kws)
+{
+	for (; *kws != NULL; kws++)
+		if (ddl_kw(t, *kws))
+			ddl_next(l, t);
+}
+
+/* IF EXISTS, IF NOT EXISTS. */
+static void
+ddl_if(struct ddl_lex *l, struct ddl_tok *t)
+{
+	if (!ddl_kw(t, "IF"))
+		return;
+	ddl_next(l, t);
+	if (ddl_kw(t, "NOT"))
+		ddl_next(l, t);
+	if (ddl_kw(t, "EXISTS"))
+		ddl_next(l, t);
+}
+
+/*
+ * A table name at t: [db.]name, into the callback's terms; t is left on
+ * the token after it. 1 for a name, 0 for none.
+ */
+struct ddl_name {
+	char	 db[DDL_IDENT_MAX + 1];
+	size_t	 dblen;
+	int	 hasdb;
+	char	 name[DDL_IDENT_MAX + 1];
+	size_t	 namelen;
+	int	 toolong;
+};
+
+static int
+ddl_ident(const struct ddl_tok *t)
+{
+	return t->type == DDL_T_WORD || t->type == DDL_T_QUOTED;
+}
+
+static int
+ddl_tname(struct ddl_lex *l, struct ddl_tok *t, struct ddl_name *n)
+{
+	memset(n, 0, sizeof *n);
+	if (!ddl_ident(t))
+		return 0;
+	memcpy(n->name, t->s, t->len);
+	n->namelen = t->len;
+	n->toolong = t->toolong;
+	ddl_next(l, t);
+	if (!ddl_punct(t, '.'))
+		return 1;
+	ddl_next(l, t);
+	if (!ddl_ident(t))
+		return 0;
+	memcpy(n->db, n->name, n->namelen);
+	n->dblen = n->namelen;
+	n->hasdb = 1;
+	memcpy(n->name, t->s, t->len);
+	n->namelen = t->len;
+	n->toolong |= t->toolong;
+	ddl_next(l, t);
+	return 1;
+}
+
+struct ddl_ctx {
+	const char	*defdb;
+	size_t		 defdblen;
+	ddl_cb		 cb;
+	void		*arg;
+};
+
+/* Hand a name to the callback; an unqualified one without a default: none. */
+static int
+ddl_emit(const struct ddl_ctx *c, enum ddl_stmt kind, const struct ddl_name *n)
+{
+	if (n->toolong)
+		return 0;
+	if (n->hasdb)
+		return c->cb(c->arg, kind, n->db, n->dblen, n->name,
+		    n->namelen);
+	if (c->defdb == NULL || c->defdblen == 0)
+		return 0;
+	return c->cb(c->arg, kind, c->defdb, c->defdblen, n->name,
+	    n->namelen);
+}
+
+/* A list of names separated by commas: DROP TABLE, TRUNCATE. */
+static int
+ddl_list(const struct ddl_ctx *c, struct ddl_lex *l, struct ddl_tok *t,
+    enum ddl_stmt kind)
+{
+	struct ddl_name	 n;
+
+	for (;;) {
+		if (!ddl_tname(l, t, &n))
+			return 0;
+		if (ddl_emit(c, kind, &n) == -1)
+			return -1;
+		if (!ddl_punct(t, ','))
+			return 0;
+		ddl_next(l, t);
+	}
+}
+
+/* RENAME TABLE a [WAIT n | NOWAIT] TO b, ...: both names of each pair. */
+static int
+ddl_rename(const struct ddl_ctx *c, struct ddl_lex *l, struct ddl_tok *t)
+{
+	struct ddl_name	 n;
+
+	for (;;) {
+		if (!ddl_tname(l, t, &n))
+			return 0;
+		if (ddl_emit(c, DDL_RENAME, &n) == -1)
+			return -1;
+		if (ddl_kw(t, "WAIT")) {
+			ddl_next(l, t);
+			ddl_next(l, t);
+		} else if (ddl_kw(t, "NOWAIT"))
+			ddl_next(l, t);
+		if (!ddl_kw(t, "TO"))
+			return 0;
+		ddl_next(l, t);
+		if (!ddl_tname(l, t, &n))
+			return 0;
+		if (ddl_emit(c, DDL_RENAME, &n) == -1)
+			return -1;
+		if (!ddl_punct(t, ','))
+			return 0;
+		ddl_next(l, t);
+	}
+}
+
+/* The name of a kind, as stmt= says it. */
+const char *
+ddl_name(enum ddl_stmt kind)
+{
+	switch (kind) {
+	case DDL_TRUNCATE:
+		return "truncate";
+	case DDL_DROP:
+		return "drop";
+	case DDL_RENAME:
+		return "rename";
+	case DDL_ALTER:
+		return "alter";
+	case DDL_CREATE:
+		return "create";
+	}
+	return "unknown";
+}
+
+/* Call cb for each table the statement truncates, drops, renames, ... */
+int
+ddl_parse(const char *stmt, size_t len, const char *defdb, size_t defdblen,
+    ddl_cb cb, void *arg)
+{
+	static const char *const alter_opt[] = { "ONLINE", "IGNORE", NULL };
+	static const char *const create_opt[] = { "OR", "REPLACE", NULL };
+	struct ddl_ctx	 c;
+	struct ddl_lex	 l;
+	struct ddl_tok	 t;
+	struct ddl_name	 n;
+
+	if (stmt == NULL)
+		return 0;
+	c.defdb = defdb;
+	c.defdblen = defdb != NULL ? defdblen : 0;
+	c.cb = cb;
+	c.arg = arg;
+	l.p = stmt;
+	l.end = stmt + len;
+	l.inexec = 0;
+	ddl_next(&l, &t);
+	if (ddl_kw(&t, "TRUNCATE")) {
+		ddl_next(&l, &t);
+		if (ddl_kw(&t, "TABLE"))
+			ddl_next(&l, &t);
+		if (!ddl_tname(&l, &t, &n))
+			return 0;
+		return ddl_emit(&c, DDL_TRUNCATE, &n);
+	}
+	if (ddl_kw(&t, "DROP")) {
+		ddl_next(&l, &t);
+		/* A temporary table is not the watched one it may shadow. */
+		if (ddl_kw(&t, "TEMPORARY"))
+			return 0;
+		if (ddl_kw(&t, "DATABASE") || ddl_kw(&t, "SCHEMA")) {
+			ddl_next(&l, &t);
+			ddl_if(&l, &t);
+			if (!ddl_ident(&t) || t.toolong)
+				return 0;
+			return cb(arg, DDL_DROP, t.s, t.len, NULL, 0);
+		}
+		if (!ddl_kw(&t, "TABLE") && !ddl_kw(&t, "TABLES"))
+			return 0;
+		ddl_next(&l, &t);
+		ddl_if(&l, &t);
+		return ddl_list(&c, &l, &t, DDL_DROP);
+	}
+	if (ddl_kw(&t, "RENAME")) {
+		ddl_next(&l, &t);
+		if (!ddl_kw(&t, "TABLE") && !ddl_kw(&t, "TABLES"))
+			return 0;
+		ddl_next(&l, &t);
+		ddl_if(&l, &t);
+		return ddl_rename(&c, &l, &t);
+	}
+	if (ddl_kw(&t, "ALTER")) {
+		ddl_next(&l, &t);
+		ddl_opt(&l, &t, alter_opt);
+		if (!ddl_kw(&t, "TABLE"))
+			return 0;
+		ddl_next(&l, &t);
+		ddl_if(&l, &t);
+		if (!ddl_tname(&l, &t, &n))
+			return 0;
+		return ddl_emit(&c, DDL_ALTER, &n);
+	}
+	if (ddl_kw(&t, "CREATE")) {
+		ddl_next(&l, &t);
+		ddl_opt(&l, &t, create_opt);
+		if (ddl_kw(&t, "TEMPORARY"))
+			return 0;
+		if (!ddl_kw(&t, "TABLE"))
+			return 0;
+		ddl_next(&l, &t);
+		ddl_if(&l, &t);
+		if (!ddl_tname(&l, &t, &n))
+			return 0;
+		return ddl_emit(&c, DDL_CREATE, &n);
+	}
+	return 0;
+}

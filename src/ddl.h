@@ -1,0 +1,34 @@
+/* The tables a statement of the binary log truncates, drops, renames, ... */
+#ifndef DDL_H
+#define DDL_H
+
+#include <stddef.h>
+
+/*
+ * ddl_parse is pure: it reads a statement as the binary log holds it (any
+ * bytes, hostile, not NUL-terminated), never allocates and never fails on
+ * what it cannot read, which names no table. For each table the
+ * statement names it calls the callback with the statement's kind, the
+ * database (the default database given when the name has none) and the
+ * name, raw bytes (unquoted: `a``b` is a`b) borrowed for the call; name
+ * NULL is the whole database (DROP DATABASE). It returns 0, or -1 when a
+ * callback did (its cause is the caller's).
+ */
+enum ddl_stmt {
+	DDL_TRUNCATE,
+	DDL_DROP,
+	DDL_RENAME,
+	DDL_ALTER,
+	DDL_CREATE,
+};
+
+#define DDL_IDENT_MAX	256	/* longer names are no watched table's */
+
+typedef int (*ddl_cb)(void *, enum ddl_stmt, const char *, size_t,
+    const char *, size_t);
+
+int		 ddl_parse(const char *, size_t, const char *, size_t, ddl_cb,
+		    void *);
+const char	*ddl_name(enum ddl_stmt);
+
+#endif

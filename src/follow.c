@@ -1,0 +1,808 @@
+/* dbsyscheck follow: the watched tables' changes from the binary log. */
+#include "config.h"
+
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "baseline.h"
+#include "binlog.h"
+#include "binrow.h"
+#include "buf.h"
+#include "conf.h"
+#include "ddl.h"
+#include "event.h"
+#include "follow.h"
+#include "log.h"
+#include "record.h"
+#include "rowenc.h"
+#include "run.h"
+#include "schema.h"
+#include "source_mysql.h"
+#include "util.h"
+#include "xmalloc.h"
+
+/*
+ * Groups that touch no watched table queue nothing, but the position
+ * must advance past them: it is stored at the end of a bounded run, and
+ * with -f after FOLLOW_STORE_GROUPS such groups or FOLLOW_STORE_SECS,
+ * whichever comes first, in a transaction of its own.
+ */
+#define FOLLOW_STORE_GROUPS	1000
+#define FOLLOW_STORE_SECS	5
+/* A bounded run waits this long for a scan's lock; -f until a signal. */
+#define FOLLOW_LOCK_WAIT	600
+
+/* A watched table as the follower knows it: described once. */
+struct ftable {
+	const struct conf_table	*ct;
+	struct schema		*s;		/* NULL until described */
+	int			 gone;		/* the server has no such */
+	const char		**names;	/* changed=, ncols long */
+};
+
+/* A TABLE_MAP of the current group that maps a watched table. */
+struct fmap {
+	struct binrow_map	 map;
+	struct ftable		*ft;
+	int			 shaped;	/* column count checked */
+	int			 bad;		/* reported: skip its rows */
+};
+
+struct follow {
+	struct run		*run;
+	const struct conf	*conf;
+	struct baseline		*bl;
+	volatile sig_atomic_t	*stop;
+	struct binlog		*bl_log;
+	int			 flags;
+
+	struct ftable		*tables;
+	size_t			 ntables;
+	struct fmap		*maps;
+	size_t			 nmaps;
+
+	int			 intxn;		/* a baseline transaction */
+	uint64_t		 grouprows;	/* row records of the group */
+	int			 groupddl;	/* op=ddl records of it */
+
+	struct binlog_pos	 pos;		/* after the last group */
+	char			 gtid[BINLOG_GTID_MAX + 1];
+	int			 unstored;	/* pos not yet stored */
+	size_t			 ngroups;	/* unstored groups */
+	time_t			 stored;	/* when pos was last stored */
+
+	uint64_t		 records;
+	uint64_t		 errors;
+
+	struct binlog_event	 last;		/* next, gtid, thread, when */
+	int			 ingroup;	/* BEGIN seen, no end yet */
+	int			 rowsseen;	/* the group has row events */
+
+	struct binrow_image	 before;
+	struct binrow_image	 after;
+	struct buf		 rec;
+	struct buf		 kb, ka, txt;
+};
+
+/* Report a run-level failure (rolled back, queued) and count it. */
+static void
+follow_fatal(struct follow *f, const char *msg)
+{
+	f->intxn = 0;
+	run_fail(f->run, msg != NULL ? msg : "unknown error");
+	run_unlock(f->run);
+	f->errors++;
+}
+
+/* Begin the batch's transaction at its first record, under the lock. */
+static int
+follow_txn(struct follow *f, char **cause)
+{
+	int	 wait;
+
+	if (f->intxn)
+		return 0;
+	wait = (f->flags & FOLLOW_BLOCK) ? -1 : FOLLOW_LOCK_WAIT;
+	if (run_lock(f->run, wait, f->flags & FOLLOW_BLOCK, cause) == -1)
+		return -1;
+	if (run_begin(f->run, cause) == -1) {
+		run_unlock(f->run);
+		return -1;
+	}
+	f->intxn = 1;
+	return 0;
+}
+
+/* Queue the record in rec, built with result r. */
+static int
+follow_queue(struct follow *f, const char *op, int r, char **cause)
+{
+	if (r == -1)
+		return -1;
+	if (baseline_outbox_add(f->bl, op, f->rec.data, f->rec.len,
+	    cause) == -1)
+		return -1;
+	f->records++;
+	return 0;
+}
+
+/* Queue op=error table= for one table (not fatal: the run goes on). */
+static int
+follow_table_error(struct follow *f, const struct conf_table *ct,
+    const char *msg, char **cause)
+{
+	log_warnx("%s.%s: %s", ct->db, ct->name, msg);
+	if (follow_txn(f, cause) == -1 ||
+	    run_queue_error(f->run, ct->db, ct->name, msg, cause) == -1)
+		return -1;
+	f->errors++;
+	return 0;
+}
+
+/* The followed table db.name, or NULL. */
+static struct ftable *
+follow_find(struct follow *f, const char *db, size_t dblen, const char *name,
+    size_t namelen)
+{
+	const struct conf_table	*ct;
+	size_t			 i;
+
+	for (i = 0; i < f->ntables; i++) {
+		ct = f->tables[i].ct;
+		if (strlen(ct->db) == dblen && memcmp(ct->db, db, dblen) == 0 &&
+		    (name == NULL || (strlen(ct->name) == namelen &&
+		    memcmp(ct->name, name, namelen) == 0)))
+			return &f->tables[i];
+	}
+	return NULL;
+}
+
+/* Forget a table's description: a statement changed it. */
+static void
+follow_forget(struct ftable *ft)
+{
+	schema_free(ft->s);
+	ft->s = NULL;
+	free(ft->names);
+	ft->names = NULL;
+	ft->gone = 0;
+}
+
+/*
+ * Describe a table as the scanner does (conf applied, keys in the current
+ * encoding), through a connection of its own: the follower may idle for
+ * hours between descriptions. 0, 1 when the table is gone, -1 on error.
+ */
+static int
+follow_describe(struct follow *f, struct ftable *ft, char **cause)
+{
+	struct source	*src;
+	struct column	*c;
+	size_t		 i;
+	int		 r;
+
+	if (ft->s != NULL)
+		return 0;
+	if (ft->gone)
+		return 1;
+	if ((src = source_open(f->conf->defaults_file, f->conf->group,
+	    cause)) == NULL)
+		return -1;
+	r = source_describe(src, ft->ct->db, ft->ct->name, &ft->s, cause);
+	source_close(src);
+	if (r == 1) {
+		ft->gone = 1;
+		return 1;
+	}
+	if (r == -1)
+		return -1;
+	if (schema_apply_conf(ft->s, ft->ct, cause) == -1) {
+		follow_forget(ft);
+		return -1;
+	}
+	for (i = 0; i < ft->s->ncols; i++) {
+		c = &ft->s->cols[i];
+		c->enc = schema_colenc(c, ft->s->encver);
+		c->keyenc = schema_keyenc(c, ft->s->encver);
+	}
+	ft->names = xcalloc(ft->s->ncols + 1, sizeof *ft->names);
+	return 0;
+}
+
+/* Forget the maps of the group that ended. */
+static void
+follow_maps_clear(struct follow *f)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->nmaps; i++)
+		binrow_map_clear(&f->maps[i].map);
+	free(f->maps);
+	f->maps = NULL;
+	f->nmaps = 0;
+}
+
+/* A TABLE_MAP: kept when it maps a followed table. */
+static int
+follow_table_map(struct follow *f, const struct binlog_event *ev,
+    char **cause)
+{
+	struct binrow_map	 map;
+	struct ftable		*ft;
+	size_t			 i;
+
+	memset(&map, 0, sizeof map);
+	if (binrow_map_parse(&map, ev->body, ev->len, cause) == -1)
+		return -1;
+	ft = follow_find(f, map.db, strlen(map.db), map.name,
+	    strlen(map.name));
+	if (ft == NULL) {
+		binrow_map_clear(&map);
+		return 0;
+	}
+	/* A table id mapped again in the group: the later map holds. */
+	for (i = 0; i < f->nmaps; i++) {
+		if (f->maps[i].map.table_id != map.table_id)
+			continue;
+		binrow_map_clear(&f->maps[i].map);
+		f->maps[i].map = map;
+		f->maps[i].ft = ft;
+		f->maps[i].shaped = f->maps[i].bad = 0;
+		return 0;
+	}
+	f->maps = xreallocarray(f->maps, f->nmaps + 1, sizeof *f->maps);
+	memset(&f->maps[f->nmaps], 0, sizeof f->maps[f->nmaps]);
+	f->maps[f->nmaps].map = map;
+	f->maps[f->nmaps].ft = ft;
+	f->nmaps++;
+	return 0;
+}
+
+/*
+ * The key of a row image, built as the scanner builds it: each key
+ * column's value in its key encoding (binrow_text), rowenc_key.
+ */
+static int
+follow_key(struct follow *f, const struct fmap *fm,
+    const struct binrow_image *img, struct buf *key, char **cause)
+{
+	const struct schema	*s = fm->ft->s;
+	const struct column	*c;
+	size_t			 k, i;
+
+	buf_reset(key);
+	for (k = 0; k < s->nkey; k++) {
+		i = s->key[k];
+		c = &s->cols[i];
+		if (i >= img->ncols || !img->present[i] || img->null[i]) {
+			*cause = xasprintf("key column %s is not in the row "
+			    "image (binlog_row_image must be FULL)", c->name);
+			return -1;
+		}
+		if (binrow_text(&fm->map, img, i, c, c->keyenc, &f->txt,
+		    cause) == -1)
+			return -1;
+		if (rowenc_key(key, c->kclass, f->txt.data != NULL ?
+		    f->txt.data : "", (unsigned long)f->txt.len, cause) == -1)
+			return -1;
+	}
+	if (key->data == NULL || buf_failed(key)) {
+		*cause = xstrdup("key too large");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The hashed columns whose stored bytes differ between the images, into
+ * the table's names: how many.
+ */
+static int
+follow_changed(const struct fmap *fm, const struct binrow_image *b,
+    const struct binrow_image *a, size_t *n, char **cause)
+{
+	const struct schema	*s = fm->ft->s;
+	size_t			 i;
+
+	*n = 0;
+	for (i = 0; i < s->ncols; i++) {
+		if (!s->cols[i].hashed)
+			continue;
+		if (i >= b->ncols || i >= a->ncols || !b->present[i] ||
+		    !a->present[i]) {
+			*cause = xasprintf("column %s is not in both row "
+			    "images (binlog_row_image must be FULL)",
+			    s->cols[i].name);
+			return -1;
+		}
+		if (b->null[i] != a->null[i] || (!b->null[i] &&
+		    (b->rawlen[i] != a->rawlen[i] || (b->rawlen[i] > 0 &&
+		    memcmp(b->raw[i], a->raw[i], b->rawlen[i]) != 0))))
+			fm->ft->names[(*n)++] = s->cols[i].name;
+	}
+	return 0;
+}
+
+/*
+ * One row change: its records. 1 for a row the table cannot give a
+ * record for (reported), -1 on a failure of the baseline.
+ */
+static int
+follow_row(struct follow *f, const struct fmap *fm, enum binrow_kind kind,
+    char **cause)
+{
+	const struct schema	*s = fm->ft->s;
+	char			*why = NULL;
+	size_t			 n;
+	int			 r;
+
+	switch (kind) {
+	case BINROW_WRITE:
+		if (follow_key(f, fm, &f->after, &f->ka, &why) == -1)
+			break;
+		f->grouprows++;
+		return follow_queue(f, "insert", event_binlog_insert(&f->rec,
+		    s, (unsigned char *)f->ka.data, f->ka.len, cause), cause);
+	case BINROW_DELETE:
+		if (follow_key(f, fm, &f->before, &f->kb, &why) == -1)
+			break;
+		f->grouprows++;
+		return follow_queue(f, "delete", event_binlog_delete(&f->rec,
+		    s, (unsigned char *)f->kb.data, f->kb.len, cause), cause);
+	case BINROW_UPDATE:
+		if (follow_key(f, fm, &f->before, &f->kb, &why) == -1 ||
+		    follow_key(f, fm, &f->after, &f->ka, &why) == -1)
+			break;
+		if (f->kb.len != f->ka.len ||
+		    memcmp(f->kb.data, f->ka.data, f->kb.len) != 0) {
+			/* A new key: the old row went, a new one came. */
+			f->grouprows += 2;
+			if (follow_queue(f, "delete", event_binlog_delete(
+			    &f->rec, s, (unsigned char *)f->kb.data,
+			    f->kb.len, cause), cause) == -1)
+				return -1;
+			return follow_queue(f, "insert", event_binlog_insert(
+			    &f->rec, s, (unsigned char *)f->ka.data,
+			    f->ka.len, cause), cause);
+		}
+		if (follow_changed(fm, &f->before, &f->after, &n, &why) == -1)
+			break;
+		/* Only ignore= columns changed: nothing to say. */
+		if (n == 0)
+			return 0;
+		f->grouprows++;
+		return follow_queue(f, "update", event_binlog_update(&f->rec,
+		    s, (unsigned char *)f->ka.data, f->ka.len, fm->ft->names,
+		    n, cause), cause);
+	}
+	r = follow_table_error(f, fm->ft->ct, why, cause);
+	free(why);
+	return r == -1 ? -1 : 1;
+}
+
+/* A ROWS event of a followed table: a record per row change. */
+static int
+follow_rows(struct follow *f, const struct binlog_event *ev, char **cause)
+{
+	struct binrow_rows	 rows;
+	struct fmap		*fm = NULL;
+	char			*why = NULL, *msg;
+	size_t			 i;
+	int			 r = -1;
+
+	memset(&rows, 0, sizeof rows);
+	if (binrow_rows_parse(&rows, ev->rawtype, ev->body, ev->len,
+	    cause) == -1)
+		return -1;
+	for (i = 0; i < f->nmaps; i++)
+		if (f->maps[i].map.table_id == rows.table_id)
+			fm = &f->maps[i];
+	if (fm == NULL || fm->bad) {
+		r = 0;
+		goto out;
+	}
+	if (!fm->shaped) {
+		r = follow_describe(f, fm->ft, &why);
+		if (r == 1) {
+			/* Dropped since: the DROP gives its op=ddl. */
+			why = xstrdup("the table is gone: its changes in the "
+			    "binary log cannot be read");
+		}
+		if (r == 0 && fm->map.ncols != fm->ft->s->ncols) {
+			why = xasprintf("the table changed shape: the binary "
+			    "log has %zu columns, the table %zu", fm->map.ncols,
+			    fm->ft->s->ncols);
+			/* Described again at the next statement on it. */
+			follow_forget(fm->ft);
+		}
+		if (why != NULL) {
+			fm->bad = 1;
+			r = follow_table_error(f, fm->ft->ct, why, cause);
+			goto out;
+		}
+		fm->shaped = 1;
+	}
+	if (follow_txn(f, cause) == -1)
+		goto out;
+	while ((r = binrow_next(&rows, &fm->map, &f->before, &f->after,
+	    &why)) == 1) {
+		if ((r = follow_row(f, fm, rows.kind, cause)) == -1)
+			goto out;
+		if (*f->stop)
+			break;
+	}
+	if (r == -1) {
+		/* Bytes that do not decode: this table's event is lost. */
+		fm->bad = 1;
+		msg = xasprintf("a row event cannot be read: %s", why);
+		r = follow_table_error(f, fm->ft->ct, msg, cause);
+		free(msg);
+		goto out;
+	}
+	r = 0;
+out:
+	free(why);
+	binrow_rows_clear(&rows);
+	return r;
+}
+
+/* The transaction fields of a record: the group's GTID, conn, time, pos. */
+static void
+follow_evtxn(const struct binlog_event *ev, struct event_txn *t)
+{
+	t->gtid = ev->gtid;
+	t->conn = ev->thread_id;
+	t->when = ev->when;
+	t->file = ev->next.file;
+	t->offset = ev->next.offset;
+}
+
+struct follow_ddl {
+	struct follow			*f;
+	const struct binlog_event	*ev;
+	char				**cause;
+};
+
+/* A table a statement names: op=ddl when it is followed. */
+static int
+follow_ddl_one(void *arg, enum ddl_stmt kind, const char *db, size_t dblen,
+    const char *name, size_t namelen)
+{
+	struct follow_ddl	*d = arg;
+	struct follow		*f = d->f;
+	struct event_txn	 t;
+	const struct conf_table	*ct;
+	size_t			 i;
+
+	follow_evtxn(d->ev, &t);
+	for (i = 0; i < f->ntables; i++) {
+		ct = f->tables[i].ct;
+		if (strlen(ct->db) != dblen || memcmp(ct->db, db, dblen) != 0)
+			continue;
+		if (name != NULL && (strlen(ct->name) != namelen ||
+		    memcmp(ct->name, name, namelen) != 0))
+			continue;
+		follow_forget(&f->tables[i]);
+		if (follow_txn(f, d->cause) == -1 ||
+		    follow_queue(f, "ddl", event_ddl(&f->rec, ct->db,
+		    strlen(ct->db), ct->name, strlen(ct->name),
+		    ddl_name(kind), &t, d->cause), d->cause) == -1)
+			return -1;
+		f->groupddl++;
+	}
+	return 0;
+}
+
+/* A statement: op=ddl for each followed table it changes; never its text. */
+static int
+follow_query(struct follow *f, const struct binlog_event *ev, char **cause)
+{
+	struct follow_ddl	 d;
+
+	d.f = f;
+	d.ev = ev;
+	d.cause = cause;
+	return ddl_parse(ev->stmt, ev->stmtlen, ev->db, ev->dblen,
+	    follow_ddl_one, &d);
+}
+
+/*
+ * Store the position in the open transaction, commit, unlock; with -f
+ * deliver the batch first (a bounded run delivers once, at its end).
+ */
+static int
+follow_commit(struct follow *f, char **cause)
+{
+	if (baseline_follow_set(f->bl, f->pos.file, f->pos.offset, f->gtid,
+	    cause) == -1 || run_commit(f->run, cause) == -1) {
+		f->intxn = 0;
+		return -1;
+	}
+	f->intxn = 0;
+	f->unstored = 0;
+	f->ngroups = 0;
+	f->stored = time(NULL);
+	if ((f->flags & FOLLOW_BLOCK) && run_deliver(f->run) == -1)
+		f->errors++;
+	run_unlock(f->run);
+	return 0;
+}
+
+/* A bounded run's delivery, under the lock, once at its end. */
+static int
+follow_deliver(struct follow *f, char **cause)
+{
+	int	 r;
+
+	if (f->flags & FOLLOW_BLOCK)
+		return 0;
+	if (run_lock(f->run, FOLLOW_LOCK_WAIT, 0, cause) == -1)
+		return -1;
+	if ((r = run_deliver(f->run)) == -1)
+		f->errors++;
+	run_unlock(f->run);
+	return 0;
+}
+
+/* Store a position past groups that queued nothing, on its own. */
+static int
+follow_store(struct follow *f, char **cause)
+{
+	if (!f->unstored)
+		return 0;
+	if (follow_txn(f, cause) == -1)
+		return -1;
+	return follow_commit(f, cause);
+}
+
+/*
+ * The end of a group (COMMIT, or ROLLBACK of a non-transactional one,
+ * whose changes stay): op=commit after its row records, the position.
+ */
+static int
+follow_group_end(struct follow *f, const struct binlog_event *ev,
+    char **cause)
+{
+	struct event_txn	 t;
+
+	follow_maps_clear(f);
+	memcpy(&f->pos, &ev->next, sizeof f->pos);
+	snprintf(f->gtid, sizeof f->gtid, "%s", ev->gtid);
+	f->unstored = 1;
+	f->ngroups++;
+	if (f->intxn) {
+		follow_evtxn(ev, &t);
+		if (f->grouprows > 0 && follow_queue(f, "commit",
+		    event_commit(&f->rec, f->grouprows, &t, cause),
+		    cause) == -1)
+			return -1;
+		f->grouprows = 0;
+		f->groupddl = 0;
+		return follow_commit(f, cause);
+	}
+	if ((f->flags & FOLLOW_BLOCK) && (f->ngroups >= FOLLOW_STORE_GROUPS ||
+	    time(NULL) - f->stored >= FOLLOW_STORE_SECS))
+		return follow_store(f, cause);
+	return 0;
+}
+
+/*
+ * A statement outside a transaction (DDL: MariaDB writes it as a group
+ * of its own, without COMMIT) ends where it is: its records and the
+ * position after it are stored at once.
+ */
+static int
+follow_query_group(struct follow *f, const struct binlog_event *ev,
+    char **cause)
+{
+	if (follow_query(f, ev, cause) == -1)
+		return -1;
+	if (f->ingroup)
+		return 0;
+	return follow_group_end(f, ev, cause);
+}
+
+/*
+ * A group that ended without COMMIT (a statement of its own, whose
+ * reader gave it a BEGIN): ended after its last event, when the next
+ * group begins or the log ends. A group with row events always ends
+ * with COMMIT or ROLLBACK and is never ended here.
+ */
+static int
+follow_unended(struct follow *f, char **cause)
+{
+	if (!f->ingroup || f->rowsseen)
+		return 0;
+	f->ingroup = 0;
+	return follow_group_end(f, &f->last, cause);
+}
+
+/*
+ * The first run: no position stored. The log's current end is stored
+ * and said (op=start); what was written before it is the scan's.
+ */
+static int
+follow_start(struct follow *f, char **cause)
+{
+	struct binlog	*bl;
+	uint32_t	 sid = (uint32_t)f->conf->follow_server_id;
+
+	if ((bl = binlog_open(f->conf->defaults_file, f->conf->group, NULL,
+	    sid, 0, cause)) == NULL)
+		return -1;
+	if (binlog_end(bl, &f->pos, f->gtid, sizeof f->gtid, cause) == -1) {
+		binlog_close(bl);
+		return -1;
+	}
+	binlog_close(bl);
+	f->unstored = 1;
+	if (follow_txn(f, cause) == -1 ||
+	    follow_queue(f, "start", event_start(&f->rec, f->pos.file,
+	    f->pos.offset, f->gtid, cause), cause) == -1)
+		return -1;
+	return follow_commit(f, cause);
+}
+
+static void
+follow_free(struct follow *f)
+{
+	size_t	 i;
+
+	follow_maps_clear(f);
+	for (i = 0; i < f->ntables; i++)
+		follow_forget(&f->tables[i]);
+	free(f->tables);
+	binrow_image_free(&f->before);
+	binrow_image_free(&f->after);
+	buf_free(&f->rec);
+	buf_free(&f->kb);
+	buf_free(&f->ka);
+	buf_free(&f->txt);
+	binlog_close(f->bl_log);
+}
+
+/* The events after the stored position, until the end or a signal. */
+static int
+follow_loop(struct follow *f, char **cause)
+{
+	struct binlog_event	 ev;
+	int			 r;
+
+	while ((r = binlog_next(f->bl_log, &ev, f->stop, cause)) == 1) {
+		switch (ev.type) {
+		case BINLOG_BEGIN:
+			r = follow_unended(f, cause);
+			follow_maps_clear(f);
+			f->ingroup = 1;
+			f->rowsseen = 0;
+			break;
+		case BINLOG_TABLE_MAP:
+			f->rowsseen = 1;
+			r = follow_table_map(f, &ev, cause);
+			break;
+		case BINLOG_ROWS:
+			f->rowsseen = 1;
+			r = follow_rows(f, &ev, cause);
+			break;
+		case BINLOG_QUERY:
+			r = follow_query_group(f, &ev, cause);
+			break;
+		case BINLOG_COMMIT:
+		case BINLOG_ROLLBACK:
+			f->ingroup = 0;
+			r = follow_group_end(f, &ev, cause);
+			break;
+		default:
+			r = 0;
+			break;
+		}
+		if (r == -1)
+			return -1;
+		f->last = ev;
+		f->last.body = NULL;
+		f->last.db = f->last.stmt = NULL;
+		if (*f->stop && !f->intxn)
+			break;
+	}
+	if (r == -1)
+		return -1;
+	return follow_unended(f, cause);
+}
+
+/* follow: see follow.h. */
+enum run_result
+follow_run(struct run *run, int flags, int argc, char **argv)
+{
+	const struct conf_table	**sel = NULL;
+	struct follow		  f;
+	struct binlog_pos	  start;
+	char			 *cause = NULL;
+	size_t			  nsel, i;
+	int			  r;
+	enum run_result		  rc = RUN_ERROR;
+
+	memset(&f, 0, sizeof f);
+	f.run = run;
+	f.conf = run_conf(run);
+	f.stop = run_stop(run);
+	f.flags = flags;
+	buf_init(&f.rec, RECORD_MAX);
+	buf_init(&f.kb, BUF_NOCAP);
+	buf_init(&f.ka, BUF_NOCAP);
+	buf_init(&f.txt, BUF_NOCAP);
+	if (conf_select(f.conf, argc, argv, &sel, &nsel, &cause) == -1) {
+		run_fail(run, cause);
+		goto out;
+	}
+	if (f.conf->follow_server_id == 0) {
+		run_fail(run, "follow needs follow-server-id in the "
+		    "configuration: the server id it presents to the server, "
+		    "unique among the server's replicas (dbsyscheck.conf(5))");
+		goto out;
+	}
+	f.tables = xcalloc(nsel + 1, sizeof *f.tables);
+	for (i = 0; i < nsel; i++)
+		f.tables[i].ct = sel[i];
+	f.ntables = nsel;
+	if (run_open(run, 0) == -1)
+		goto out;
+	f.bl = run_baseline(run);
+	f.stored = time(NULL);
+	/* run_open took the lock: the batches take it again each. */
+	if ((r = baseline_follow_get(f.bl, start.file, sizeof start.file,
+	    &start.offset, f.gtid, sizeof f.gtid, &cause)) == -1) {
+		follow_fatal(&f, cause);
+		goto out;
+	}
+	run_unlock(run);
+	if (r == 0) {
+		if (follow_start(&f, &cause) == -1) {
+			follow_fatal(&f, cause);
+			goto out;
+		}
+		if (!(flags & FOLLOW_BLOCK))
+			goto deliver;
+		start = f.pos;
+	} else
+		f.pos = start;
+	if ((f.bl_log = binlog_open(f.conf->defaults_file, f.conf->group,
+	    &start, (uint32_t)f.conf->follow_server_id,
+	    (flags & FOLLOW_BLOCK) ? BINLOG_BLOCK : 0, &cause)) == NULL) {
+		follow_fatal(&f, cause);
+		goto out;
+	}
+	if (follow_loop(&f, &cause) == -1) {
+		follow_fatal(&f, cause);
+		goto out;
+	}
+	/* Stopped inside a group: it is read again from its start. */
+	if (f.intxn) {
+		baseline_rollback(f.bl);
+		f.intxn = 0;
+		run_unlock(run);
+	}
+	if (follow_store(&f, &cause) == -1) {
+		follow_fatal(&f, cause);
+		goto out;
+	}
+deliver:
+	if (follow_deliver(&f, &cause) == -1) {
+		follow_fatal(&f, cause);
+		goto out;
+	}
+	if (f.errors > 0)
+		rc = RUN_ERROR;
+	else if (f.records > 0)
+		rc = RUN_CHANGES;
+	else
+		rc = RUN_NOCHANGE;
+out:
+	free(cause);
+	free(sel);
+	follow_free(&f);
+	return rc;
+}

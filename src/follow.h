@@ -1,0 +1,21 @@
+/* dbsyscheck follow: the watched tables' changes from the binary log. */
+#ifndef FOLLOW_H
+#define FOLLOW_H
+
+#include "run.h"
+
+/*
+ * follow_run reads the binary log from the position stored in the
+ * baseline (the first run stores the log's current end and says
+ * op=start) and queues a record for every change of a watched table
+ * (docs/FORMAT.md, src=binlog), the position advancing in the baseline
+ * transaction of the records, then delivers them. Bounded, it stops at
+ * the end of the log; with FOLLOW_BLOCK it waits for new events until
+ * the run's stop flag is set. The run (run.h) is borrowed and reports
+ * its own errors; the tables named (all when none) are followed.
+ */
+#define FOLLOW_BLOCK	0x1	/* -f: wait for new events */
+
+enum run_result	 follow_run(struct run *, int, int, char **);
+
+#endif

@@ -1,0 +1,105 @@
+#!/bin/sh
+# follow, bounded: the first run stores the end of the binary log and
+# says op=start; the next reports each row change of the log once, with
+# op=commit after each transaction, and a run with nothing new exits 0.
+. "$(dirname "$0")/setup"
+
+db_start --log-bin="$W/binlog" --binlog-format=ROW --server-id=1 \
+    --binlog-annotate-row-events=OFF
+sql "CREATE DATABASE acme"
+sql_db acme "CREATE TABLE users (
+	id INT PRIMARY KEY AUTO_INCREMENT,
+	login VARCHAR(20) NOT NULL,
+	password VARCHAR(60) NOT NULL,
+	seen INT NOT NULL DEFAULT 0)"
+sql_db acme "INSERT INTO users VALUES (1, 'alice', 'a1', 0)"
+dbsc_conf "acme.users ignore=seen"
+
+# Without follow-server-id: refused, an error record.
+dbsc follow
+expect_rc 2
+grep -q '^dbsyscheck: op=error msg=follow%20needs%20follow-server-id' \
+    "$W/out" || grep -q 'op=error msg=follow needs follow-server-id' \
+    "$W/out" || fail "no op=error naming follow-server-id"
+echo "follow-server-id 4242" >>"$W/dbsyscheck.conf"
+
+# -f goes with follow only.
+dbsc -f scan
+expect_rc 2
+
+dbsc follow
+expect_rc 1
+grep -q '^dbsyscheck: op=start pos=binlog\.[0-9]*:[0-9]* gtid=[-0-9]* src=binlog ;$' \
+    "$W/out" || fail "the first follow did not say op=start"
+
+# Nothing since: nothing to say.
+dbsc follow
+expect_rc 0
+grep -q 'op=' "$W/out" && fail "a follow with nothing new printed records"
+
+sql "INSERT INTO acme.users VALUES (7, 'xavier', 'x1', 0)"
+sql "UPDATE acme.users SET password='x2' WHERE id=7"
+sql "UPDATE acme.users SET seen=seen+1 WHERE id=7"
+sql "DELETE FROM acme.users WHERE id=7"
+dbsc follow
+expect_rc 1
+# One delivery, one summary: the update of an ignore= column says nothing.
+head -n 1 "$W/out" | grep -q '^dbsyscheck: op=summary inserts=1 updates=1 deletes=1 errors=0 ' ||
+    fail "not one summary first"
+grep '^dbsyscheck: op=' "$W/out" | grep -v '^dbsyscheck: op=summary' |
+    sed 's/ gtid=[^ ]* conn=[^ ]* time=[^ ]* pos=[^ ]* / GTID /' \
+    >"$W/recs"
+cat >"$W/want" <<EOF
+dbsyscheck: op=insert table=acme.users pk=id=7 changed=- src=binlog by=- ;
+dbsyscheck: op=commit rows=1 GTID src=binlog by=- ;
+dbsyscheck: op=update table=acme.users pk=id=7 changed=password src=binlog by=- ;
+dbsyscheck: op=commit rows=1 GTID src=binlog by=- ;
+dbsyscheck: op=delete table=acme.users pk=id=7 changed=- src=binlog by=- ;
+dbsyscheck: op=commit rows=1 GTID src=binlog by=- ;
+EOF
+diff -u "$W/want" "$W/recs" || fail "follow records differ"
+grep -q 'op=commit rows=1 gtid=0-1-[0-9]* conn=[-0-9]* time=20[0-9-]*T[0-9:]*Z pos=binlog\.[0-9]*:[0-9]* ' \
+    "$W/out" || fail "op=commit fields"
+
+# Each change once: the position advanced with the records.
+dbsc follow
+expect_rc 0
+grep -q 'op=' "$W/out" && fail "records repeated"
+
+# A key change is a delete and an insert; a TRUNCATE is op=ddl.
+sql "UPDATE acme.users SET id=8 WHERE id=1"
+sql "TRUNCATE TABLE acme.users"
+dbsc follow
+expect_rc 1
+grep -q '^dbsyscheck: op=delete table=acme.users pk=id=1 changed=- src=binlog by=- ;$' \
+    "$W/out" || fail "no delete of the old key"
+grep -q '^dbsyscheck: op=insert table=acme.users pk=id=8 changed=- src=binlog by=- ;$' \
+    "$W/out" || fail "no insert of the new key"
+grep -q '^dbsyscheck: op=commit rows=2 ' "$W/out" || fail "rows=2"
+grep -q '^dbsyscheck: op=ddl table=acme.users stmt=truncate gtid=' \
+    "$W/out" || fail "no op=ddl for TRUNCATE"
+
+# The scan beside the follower: the same pk= text, src=scan.
+sql "INSERT INTO acme.users VALUES (9, 'z', 'z', 0)"
+dbsc scan
+expect_rc 1
+dbsc follow
+expect_rc 1
+grep -q '^dbsyscheck: op=insert table=acme.users pk=id=9 changed=- src=binlog by=- ;$' \
+    "$W/out" || fail "no insert of id 9"
+
+# An unwatched table's changes: nothing, and the position moves on.
+sql "CREATE TABLE acme.other (id INT PRIMARY KEY)"
+sql "INSERT INTO acme.other VALUES (1)"
+dbsc follow
+expect_rc 0
+grep -q 'op=' "$W/out" && fail "an unwatched table gave records"
+
+# The binary log off: an error naming it.
+db_stop
+db_start
+dbsc follow
+expect_rc 2
+grep -q '^dbsyscheck: op=error .*src=binlog ;$' "$W/out" ||
+    fail "no op=error src=binlog with the binary log off"
+exit 0
