@@ -347,6 +347,7 @@ binlog_dump(struct binlog *b, const struct binlog_pos *pos, uint32_t sid,
 	char		 sql[256];
 	int		 n;
 	size_t		 len;
+	unsigned int	 dflags;
 
 	len = strnlen(pos->file, sizeof pos->file);
 	if (len == 0 || len > BINLOG_FILE_MAX || pos->offset < 4 ||
@@ -370,6 +371,13 @@ binlog_dump(struct binlog *b, const struct binlog_pos *pos, uint32_t sid,
 	if (res != NULL)
 		mysql_free_result(res);
 
+	/*
+	 * Annotations are asked for only to be skipped here: the server
+	 * leaves out those not asked for, a gap the position check refuses.
+	 */
+	dflags = MARIADB_RPL_BINLOG_SEND_ANNOTATE_ROWS;
+	if (!(b->flags & BINLOG_BLOCK))
+		dflags |= MARIADB_RPL_BINLOG_DUMP_NON_BLOCK;
 	if ((b->rpl = mariadb_rpl_init(b->my)) == NULL) {
 		*cause = binlog_err(b, "cannot start reading the binary log");
 		return -1;
@@ -380,9 +388,7 @@ binlog_dump(struct binlog *b, const struct binlog_pos *pos, uint32_t sid,
 	    (unsigned long)pos->offset) != 0 ||
 	    mariadb_rpl_optionsv(b->rpl, MARIADB_RPL_SERVER_ID,
 	    (unsigned int)sid) != 0 ||
-	    mariadb_rpl_optionsv(b->rpl, MARIADB_RPL_FLAGS,
-	    (unsigned int)((b->flags & BINLOG_BLOCK) ? 0 :
-	    MARIADB_RPL_BINLOG_DUMP_NON_BLOCK)) != 0 ||
+	    mariadb_rpl_optionsv(b->rpl, MARIADB_RPL_FLAGS, dflags) != 0 ||
 	    mariadb_rpl_optionsv(b->rpl, MARIADB_RPL_VERIFY_CHECKSUM,
 	    (uint32_t)1) != 0) {
 		*cause = xstrdup("cannot set the replication options");
