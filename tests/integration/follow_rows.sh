@@ -21,13 +21,15 @@ sqlc()
 
 # expect_commit ROWS: the last op=commit record printed is exactly that of
 # the last transaction: ROWS rows, the server's GTID and end of log now,
-# the connection $conn, a time within five minutes of now.
+# conn=- (MariaDB starts a row transaction with a GTID event, which holds
+# no connection id, not with a BEGIN query event: the log has none to
+# give), a time within five minutes of now.
 expect_commit()
 {
 	_ec_line=$(grep '^dbsyscheck: op=commit ' "$W/out" | tail -n 1)
 	_ec_time=$(printf '%s\n' "$_ec_line" |
 	    sed -n 's/.* time=\([^ ]*\) .*/\1/p')
-	_ec_want="dbsyscheck: op=commit rows=$1 gtid=$(gtid_pos) conn=$conn"
+	_ec_want="dbsyscheck: op=commit rows=$1 gtid=$(gtid_pos) conn=-"
 	_ec_want="$_ec_want time=$_ec_time pos=$(master_pos) src=binlog by=- ;"
 	[ "$_ec_line" = "$_ec_want" ] ||
 	    fail "op=commit is '$_ec_line', expected '$_ec_want'"
@@ -283,7 +285,8 @@ fake='dbsyscheck: op=delete table=acme.users pk=id=1 changed=- src=binlog by=- ;
 } | sql_db "ho stile"
 
 # compare_scan: the row records of the last follow ($W/follow.out) are, as
-# a set, those a scan prints now (src= aside).
+# a set, those a scan prints now (src= aside). Each round changes a row
+# once at most: the follower reports each step, the scan the net effect.
 compare_scan()
 {
 	grep -v '^dbsyscheck: op=\(summary\|commit\) ' "$W/follow.out" |
@@ -311,8 +314,8 @@ compare_scan
 	    WHERE \`$kc\` LIKE 'a%' OR \`$kc\` = X'FF' OR \`$kc\` = '';"
 	echo "UPDATE types SET x = x + 10, f = f / 3, j = '[]', bits = b'1',
 	    s = 'q', ts = '2030-01-01 00:00:00' WHERE u = 0;"
-	echo "UPDATE types SET x = 4 WHERE u = 1;"
-	echo "UPDATE types SET ts = NULL WHERE ts IS NOT NULL AND u <> 0;"
+	echo "UPDATE types SET x = 4, ts = NULL WHERE u = 1;"
+	echo "UPDATE types SET ts = NULL WHERE u = 18446744073709551615;"
 } | sql_db "ho stile"
 dbsc --max-bytes 0 follow
 expect_rc 1
