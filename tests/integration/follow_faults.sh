@@ -73,14 +73,22 @@ i=3
 } | expect_norm
 
 # --- (g) A purged position: op=error naming the purge, every run.
-follow_conf "fl.t"
 dbsc follow
-rc_ok=$rc
-[ "$rc_ok" = 0 ] || [ "$rc_ok" = 1 ] || fail "follow exited $rc_ok"
+expect_rc 0
+stored=$(master_pos | cut -d: -f1)
 sql "INSERT INTO fl.t VALUES (1000, 'lost')"
 sql "FLUSH BINARY LOGS"
 sql "INSERT INTO fl.t VALUES (1001, 'later')"
-sql "PURGE BINARY LOGS TO '$(master_pos | cut -d: -f1)'"
+# MariaDB keeps a file until its transactions are durable in InnoDB (the
+# binary log checkpoint): rotate and purge until the file is gone.
+k=0
+while sql "SHOW BINARY LOGS" | grep -q "^$stored	"; do
+	k=$((k + 1))
+	[ "$k" -le 100 ] || fail "$stored cannot be purged"
+	sql "FLUSH BINARY LOGS"
+	sql "PURGE BINARY LOGS TO '$(master_pos | cut -d: -f1)'"
+	sleep 0.1
+done
 dbsc follow
 expect_follow_error 'purg'
 dbsc follow
