@@ -336,3 +336,12 @@ expect_rc 1
 expect_ascii_lines
 cp "$W/out" "$W/follow.out"
 compare_scan
+
+# The JSON form of the follower's records.
+sql_db "ho stile" "UPDATE types SET x = 99 WHERE u = 0"
+dbsc --format json --max-bytes 0 follow
+expect_rc 1
+grep -q '^{.*"op":"update","table":"ho%20stile.types","pk":"u=0,.*"changed":"x","src":"binlog","by":"-"}$' \
+    "$W/out" || fail "no JSON update record"
+grep -q '^{.*"op":"commit","rows":"1","gtid":"0-1-[0-9]*","conn":"-","time":"[0-9T:Z-]*","pos":"binlog.[0-9]*:[0-9]*","src":"binlog","by":"-"}$' \
+    "$W/out" || fail "no JSON op=commit record"
