@@ -60,8 +60,12 @@ saw()
 # server's own lines are taken in both forms (MariaDB pads the hour of its
 # error-log time with a space).
 db_tz=$(tz_hour 4)
+# A row-based binary log for the follower's records.
+udf_server_args="--log-bin=$W/binlog --binlog-format=ROW --server-id=1"
+udf_server_args="$udf_server_args --binlog-row-image=FULL"
 udf_start "acme.users mask=password" "acme.orders" "acme.alt" "acme.keyed" \
     "acme.big" "acme.strkey" "acme.nokey" "mysql.global_priv"
+echo "follow-server-id 4242" >>"$W/dbsyscheck.conf"
 sed -e "s|^baseline .*|baseline $W/json.db|" -e "s|^key .*|key $W/json.key|" \
     "$W/dbsyscheck.conf" >"$W/json.conf"
 # Configurations whose option file names a socket nobody listens on.
@@ -227,6 +231,31 @@ run scan mysql.global_priv
 expect_rc 1
 saw "op=insert table=mysql.global_priv "
 
+# --- The binary-log follower (docs/BINLOG.md): op=start on its first run;
+# row records with src=binlog and op=commit; op=ddl (TRUNCATE, ALTER); an
+# op=error with src=binlog (binlog_row_image not FULL).
+run follow acme.users acme.big acme.alt
+expect_rc 1
+saw "op=start pos="
+sql_db acme "INSERT INTO users VALUES (907, 'walter', 'w1')"
+sql_db acme "UPDATE users SET password = 'w2' WHERE id = 907"
+sql_db acme "DELETE FROM users WHERE id = 907"
+run follow acme.users acme.big acme.alt
+expect_rc 1
+saw "op=commit rows=1 "
+saw "op=delete table=acme.users pk=id=907 changed=- src=binlog "
+sql_db acme "TRUNCATE TABLE big"
+sql_db acme "ALTER TABLE alt ADD COLUMN note2 VARCHAR(10) NULL"
+run follow acme.users acme.big acme.alt
+expect_rc 1
+saw "op=ddl table=acme.big stmt=truncate "
+saw "op=ddl table=acme.alt stmt=alter "
+sql "SET GLOBAL binlog_row_image=MINIMAL"
+run follow acme.users acme.big acme.alt
+expect_rc 2
+saw "op=error msg=binlog_row_image"
+sql "SET GLOBAL binlog_row_image=FULL"
+
 # --- The triggers: records in the trigger log.
 udf_new >/dev/null
 udf_triggers acme.users
@@ -345,6 +374,16 @@ def text_rules(f):
         c.append(ROW[op])
     elif op == "error":
         c.append(100315 if "table" in f else 100316)
+        if f.get("src") == "binlog":
+            c.append(100336)
+    elif op == "commit":
+        pass
+    elif op == "start":
+        c.append(100333)
+    elif op == "ddl":
+        c.append(100334)
+        if f.get("stmt") in ("truncate", "drop"):
+            c.append(100335)
     elif op in SIMPLE:
         c.append(SIMPLE[op])
     else:
@@ -368,6 +407,16 @@ def json_rules(f):
         c.append(JROW[op])
     elif op == "error":
         c.append(100346 if "table" in f else 100345)
+        if f.get("src") == "binlog":
+            c.append(100363)
+    elif op == "commit":
+        c.append(100359)
+    elif op == "start":
+        c.append(100360)
+    elif op == "ddl":
+        c.append(100361)
+        if f.get("stmt") in ("truncate", "drop"):
+            c.append(100362)
     elif op in JSIMPLE:
         c.append(JSIMPLE[op])
     else:
@@ -418,6 +467,9 @@ for event in sys.stdin.read().split("\n"):
             cands += text_rules(f)
     if cands:
         rule = str(decide(cands))
+    elif recs and recs[-1]["op"] == "commit":
+        # An op=commit ends the event and nothing raised an alert.
+        rule = "100332"
     elif any(f["op"] == "summary" for f in recs):
         rule = "100399"
     elif not recs:
@@ -504,15 +556,18 @@ has()
 	done
 }
 has command 100310 100311 100312 100313 100314 100315 100316 100317 \
-    100318 100319 100320 100321 100330 100331 100399
+    100318 100319 100320 100321 100330 100331 100399 \
+    100332 100333 100334 100335 100336
 has full_command 100310 100311 100313 100314 100315 100316 100317 100318 \
-    100319 100320 100321 100330 100331
+    100319 100320 100321 100330 100331 100333 100335 100336
 has logfile 100310 100311 100312 100313 100315 100316 100317 100318 \
-    100319 100320 100321 100330 100331 100399
+    100319 100320 100321 100330 100331 100399 \
+    100332 100333 100334 100335 100336
 has triggerlog 100311 100312 100313 100315 100322 100330
 has errorlog none
 has wazuh_json 100340 100341 100342 100343 100344 100345 100346 100347 \
-    100348 100349 100350 100351 100353 100354 100358
+    100348 100349 100350 100351 100353 100354 100358 \
+    100359 100360 100361 100362 100363
 for want in emptied= key=changed added= watch_added= baseline=tampered; do
 	grep -F -q -e " $want" "$W/all/command.txt" ||
 	    fail "no record with $want"
