@@ -95,6 +95,29 @@ dbsc follow
 expect_rc 0
 grep -q 'op=' "$W/out" && fail "an unwatched table gave records"
 
+# -f: records as they come; a scan and a report run beside it (the
+# follower holds the lock only for a batch); SIGTERM stops it cleanly.
+dbsc_bg follow -f
+sleep 1
+sql "INSERT INTO acme.users VALUES (10, 'f', 'f', 0)"
+n=0
+until grep -q 'op=commit' "$W/bg.out"; do
+	n=$((n + 1))
+	[ "$n" -le 100 ] || fail "follow -f printed no op=commit: $(cat "$W/bg.err")"
+	sleep 0.1
+done
+grep -q '^dbsyscheck: op=insert table=acme.users pk=id=10 changed=- src=binlog by=- ;$' \
+    "$W/bg.out" || fail "follow -f: no insert of id 10"
+dbsc scan
+expect_rc 1
+dbsc --deliver report
+[ "$rc" -ne 2 ] || fail "report failed beside follow -f"
+kill -TERM "$bg"
+bg_wait "$bg"
+[ "$st" -eq 1 ] || fail "follow -f exited $st after SIGTERM, not 1"
+dbsc follow
+expect_rc 0
+
 # The binary log off: an error naming it.
 db_stop
 db_start
