@@ -95,6 +95,14 @@ dbsc follow
 expect_rc 0
 grep -q 'op=' "$W/out" && fail "an unwatched table gave records"
 
+# reset of every table forgets the position: op=start again.
+dbsc reset
+expect_rc 0
+dbsc follow
+expect_rc 1
+grep -q '^dbsyscheck: op=start pos=binlog\.[0-9]*:[0-9]* ' "$W/out" ||
+    fail "no op=start after reset"
+
 # -f: records as they come; a scan and a report run beside it (the
 # follower holds the lock only for a batch); SIGTERM stops it cleanly.
 dbsc_bg follow -f

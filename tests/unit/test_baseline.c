@@ -240,6 +240,13 @@ test_follow_set_get(void **state)
 	assert_string_equal(file, "binlog.000004");
 	assert_int_equal(off, 4);
 	assert_string_equal(gtid, "");
+
+	/* reset forgets it. */
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+	assert_int_equal(baseline_follow_clear(f->bl, &cause), 0);
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	assert_int_equal(baseline_follow_get(f->bl, file, sizeof file, &off,
+	    gtid, sizeof gtid, &cause), 0);
 	assert_int_equal(baseline_begin(f->bl, &cause), 0);
 }
 
