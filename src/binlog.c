@@ -291,6 +291,29 @@ binlog_check(struct binlog *b, char **cause)
 	    b->maxpkt > BINLOG_INFLATE_MAX)
 		b->maxpkt = BINLOG_INFLATE_MAX;
 	mysql_free_result(res);
+	res = NULL;
+
+	/*
+	 * Connector/C 3.3 refuses a compressed row event without a checksum
+	 * as a malformed packet: say why before it does (MariaDB only).
+	 */
+	r = binlog_row(b, "SELECT @@GLOBAL.log_bin_compress", 1, &res, &row,
+	    cause);
+	if (r == -1 && mysql_errno(b->my) == 1193) {
+		free(*cause);
+		*cause = NULL;
+		return 0;
+	}
+	if (r == -1)
+		goto fail;
+	if (r == 1 && row[0] != NULL && strcmp(row[0], "1") == 0 &&
+	    !b->crc_connect) {
+		*cause = xstrdup("log_bin_compress is ON with binlog_checksum "
+		    "NONE: the client library cannot read compressed row "
+		    "events without a checksum (set binlog_checksum CRC32)");
+		goto fail;
+	}
+	mysql_free_result(res);
 	return 0;
 
 fail:
@@ -333,7 +356,12 @@ binlog_fetch(struct binlog *b, char **cause)
 		b->eof = 1;
 		return 0;
 	}
-	*cause = binlog_err(b, "cannot read the binary log");
+	if (b->fde && !b->crc && (mysql_errno(b->my) == CR_BINLOG_ERROR ||
+	    mariadb_rpl_errno(b->rpl) == CR_BINLOG_ERROR))
+		*cause = binlog_err(b, "cannot read the binary log (a "
+		    "compressed row event in a file without checksums?)");
+	else
+		*cause = binlog_err(b, "cannot read the binary log");
 	b->failed = 1;
 	return -1;
 }
