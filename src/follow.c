@@ -81,6 +81,7 @@ struct follow {
 	struct binlog_event	 last;		/* next, gtid, thread, when */
 	int			 ingroup;	/* BEGIN seen, no end yet */
 	int			 rowsseen;	/* the group has row events */
+	int			 interrupted;	/* a signal while waiting */
 
 	struct binrow_image	 before;
 	struct binrow_image	 after;
@@ -107,8 +108,12 @@ follow_txn(struct follow *f, char **cause)
 	if (f->intxn)
 		return 0;
 	wait = (f->flags & FOLLOW_BLOCK) ? -1 : FOLLOW_LOCK_WAIT;
-	if (run_lock(f->run, wait, f->flags & FOLLOW_BLOCK, cause) == -1)
+	if (run_lock(f->run, wait, f->flags & FOLLOW_BLOCK, cause) == -1) {
+		/* A signal while waiting for a scan: a clean stop. */
+		if (*f->stop)
+			f->interrupted = 1;
 		return -1;
+	}
 	if (run_begin(f->run, cause) == -1) {
 		run_unlock(f->run);
 		return -1;
@@ -405,7 +410,8 @@ follow_rows(struct follow *f, const struct binlog_event *ev, char **cause)
 		r = 0;
 		goto out;
 	}
-	if (!fm->shaped) {
+	/* A statement of the group may have made it forget the table. */
+	if (!fm->shaped || fm->ft->s == NULL) {
 		r = follow_describe(f, fm->ft, &why);
 		if (r == 1) {
 			/* Dropped since: the DROP gives its op=ddl. */
@@ -432,8 +438,6 @@ follow_rows(struct follow *f, const struct binlog_event *ev, char **cause)
 	    &why)) == 1) {
 		if ((r = follow_row(f, fm, rows.kind, cause)) == -1)
 			goto out;
-		if (*f->stop)
-			break;
 	}
 	if (r == -1) {
 		/* Bytes that do not decode: this table's event is lost. */
@@ -540,8 +544,11 @@ follow_deliver(struct follow *f, char **cause)
 
 	if (f->flags & FOLLOW_BLOCK)
 		return 0;
-	if (run_lock(f->run, FOLLOW_LOCK_WAIT, 0, cause) == -1)
+	if (run_lock(f->run, FOLLOW_LOCK_WAIT, 0, cause) == -1) {
+		if (*f->stop)
+			f->interrupted = 1;
 		return -1;
+	}
 	if ((r = run_deliver(f->run)) == -1)
 		f->errors++;
 	run_unlock(f->run);
@@ -705,8 +712,9 @@ follow_loop(struct follow *f, char **cause)
 		f->last = ev;
 		f->last.body = NULL;
 		f->last.db = f->last.stmt = NULL;
-		if (*f->stop && !f->intxn)
-			break;
+		/* Inside a group: rolled back by the caller, read again. */
+		if (*f->stop)
+			return 0;
 	}
 	if (r == -1)
 		return -1;
@@ -775,7 +783,7 @@ follow_run(struct run *run, int flags, int argc, char **argv)
 		follow_fatal(&f, cause);
 		goto out;
 	}
-	if (follow_loop(&f, &cause) == -1) {
+	if (follow_loop(&f, &cause) == -1 && !f.interrupted) {
 		follow_fatal(&f, cause);
 		goto out;
 	}
@@ -785,12 +793,18 @@ follow_run(struct run *run, int flags, int argc, char **argv)
 		f.intxn = 0;
 		run_unlock(run);
 	}
-	if (follow_store(&f, &cause) == -1) {
+	/*
+	 * A signal while waiting for a scan's lock stops the run cleanly:
+	 * what it committed stays queued for the next delivery.
+	 */
+	if (!f.interrupted && follow_store(&f, &cause) == -1 &&
+	    !f.interrupted) {
 		follow_fatal(&f, cause);
 		goto out;
 	}
 deliver:
-	if (follow_deliver(&f, &cause) == -1) {
+	if (!f.interrupted && follow_deliver(&f, &cause) == -1 &&
+	    !f.interrupted) {
 		follow_fatal(&f, cause);
 		goto out;
 	}
