@@ -62,6 +62,7 @@ struct follow {
 
 	struct ftable		*tables;
 	size_t			 ntables;
+	struct ftable		**byconf;	/* by index in conf->tables */
 	struct fmap		*maps;
 	size_t			 nmaps;
 
@@ -148,22 +149,15 @@ follow_table_error(struct follow *f, const struct conf_table *ct,
 	return 0;
 }
 
-/* The followed table db.name, or NULL. */
+/* The followed table db.name (NUL-terminated raw bytes), or NULL. */
 static struct ftable *
-follow_find(struct follow *f, const char *db, size_t dblen, const char *name,
-    size_t namelen)
+follow_find(struct follow *f, const char *db, const char *name)
 {
 	const struct conf_table	*ct;
-	size_t			 i;
 
-	for (i = 0; i < f->ntables; i++) {
-		ct = f->tables[i].ct;
-		if (strlen(ct->db) == dblen && memcmp(ct->db, db, dblen) == 0 &&
-		    (name == NULL || (strlen(ct->name) == namelen &&
-		    memcmp(ct->name, name, namelen) == 0)))
-			return &f->tables[i];
-	}
-	return NULL;
+	if ((ct = conf_find_table(f->conf, db, name)) == NULL)
+		return NULL;
+	return f->byconf[ct - f->conf->tables];
 }
 
 /* Forget a table's description: a statement changed it. */
@@ -243,8 +237,7 @@ follow_table_map(struct follow *f, const struct binlog_event *ev,
 	memset(&map, 0, sizeof map);
 	if (binrow_map_parse(&map, ev->body, ev->len, cause) == -1)
 		return -1;
-	ft = follow_find(f, map.db, strlen(map.db), map.name,
-	    strlen(map.name));
+	ft = follow_find(f, map.db, map.name);
 	if (ft == NULL) {
 		binrow_map_clear(&map);
 		return 0;
@@ -663,6 +656,7 @@ follow_free(struct follow *f)
 	for (i = 0; i < f->ntables; i++)
 		follow_forget(&f->tables[i]);
 	free(f->tables);
+	free(f->byconf);
 	binrow_image_free(&f->before);
 	binrow_image_free(&f->after);
 	buf_free(&f->rec);
@@ -753,8 +747,11 @@ follow_run(struct run *run, int flags, int argc, char **argv)
 		goto out;
 	}
 	f.tables = xcalloc(nsel + 1, sizeof *f.tables);
-	for (i = 0; i < nsel; i++)
+	f.byconf = xcalloc(f.conf->ntables + 1, sizeof *f.byconf);
+	for (i = 0; i < nsel; i++) {
 		f.tables[i].ct = sel[i];
+		f.byconf[sel[i] - f.conf->tables] = &f.tables[i];
+	}
 	f.ntables = nsel;
 	if (run_open(run, 0) == -1)
 		goto out;
