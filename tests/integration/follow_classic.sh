@@ -125,6 +125,29 @@ bg_wait "$bg"
 dbsc follow
 expect_rc 0
 
+# ALTER: op=ddl, and the table is described again for the rows after it.
+sql "ALTER TABLE acme.users ADD extra INT NULL"
+sql "INSERT INTO acme.users (id, login, password) VALUES (11, 'g', 'g')"
+dbsc follow
+expect_rc 1
+grep -q '^dbsyscheck: op=ddl table=acme.users stmt=alter ' "$W/out" ||
+    fail "no op=ddl for ALTER"
+grep -q '^dbsyscheck: op=insert table=acme.users pk=id=11 changed=- src=binlog by=- ;$' \
+    "$W/out" || fail "no insert of id 11 after ALTER"
+
+# Rows logged before an ALTER, read after it: the columns no longer match,
+# said as an error of the table, never a silent gap; the next run is clean.
+sql "INSERT INTO acme.users (id, login, password) VALUES (12, 'h', 'h')"
+sql "ALTER TABLE acme.users DROP COLUMN extra"
+dbsc follow
+expect_rc 2
+grep -q '^dbsyscheck: op=error table=acme.users msg=the%20table%20changed%20shape' \
+    "$W/out" || fail "no op=error for the changed shape"
+grep -q '^dbsyscheck: op=ddl table=acme.users stmt=alter ' "$W/out" ||
+    fail "no op=ddl for the second ALTER"
+dbsc follow
+expect_rc 0
+
 # The binary log off: an error naming it.
 db_stop
 db_start
