@@ -37,3 +37,18 @@ GRANT SELECT ON acme.orders TO 'dbsyscheck'@'localhost';
 
 -- When a table is added to dbsyscheck.conf, grant SELECT on it too, then
 -- check with: dbsyscheck -t
+
+-- dbsyscheck follow (the binary-log follower, MariaDB 10.5 and later)
+-- reads the binary log as a replica does, with the same account: it sets
+-- only its own session's user variables, then asks for the log from a
+-- position. It needs two global privileges, and nothing else:
+--   REPLICATION SLAVE  to read the binary log (COM_BINLOG_DUMP). It lets
+--                      the account read every change the log holds, of
+--                      every table, not only the watched ones, and the
+--                      text of every statement logged (a CREATE USER's
+--                      password as typed among them);
+--   BINLOG MONITOR     to find where the log ends (SHOW BINLOG STATUS, and
+--                      @@gtid_binlog_pos) on a first run.
+-- Grant them only where the log is followed: remove the "-- " below. (On
+-- MariaDB before 10.5, BINLOG MONITOR is REPLICATION CLIENT.)
+-- GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO 'dbsyscheck'@'localhost';

@@ -798,6 +798,13 @@ baseline_follow_get(struct baseline *bl, char *file, size_t filesz,
 	return 1;
 }
 
+/* Forget the follower's position, in the caller's transaction. */
+int
+baseline_follow_clear(struct baseline *bl, char **cause)
+{
+	return baseline_exec(bl, "DELETE FROM follow", cause);
+}
+
 /* Store the follower's position in the caller's transaction. */
 int
 baseline_follow_set(struct baseline *bl, const char *file, uint64_t offset,

@@ -45,11 +45,13 @@ int	 baseline_table_clear(struct baseline *, int64_t, char **);
  * copies the file (at most filesz - 1 bytes) and the GTID (gtidsz - 1)
  * and returns 1, or 0 when none is stored, -1 on error or a malformed
  * row; set stores it inside the caller's transaction (baseline_begin),
- * so that it advances with the records queued in it.
+ * so that it advances with the records queued in it; clear forgets it
+ * (reset), in the caller's transaction too.
  */
 int	 baseline_follow_get(struct baseline *, char *, size_t, uint64_t *,
 	    char *, size_t, char **);
 int	 baseline_follow_set(struct baseline *, const char *, uint64_t,
 	    const char *, char **);
+int	 baseline_follow_clear(struct baseline *, char **);
 
 #endif

@@ -113,6 +113,7 @@ struct binlog {
 	int			 dumping;	/* COM_BINLOG_DUMP sent */
 	int			 have;		/* ev holds an unread event */
 	int			 eof;
+	int			 started;	/* the dump's rotation seen */
 	int			 failed;
 	int			 crc_connect;	/* CRC32 asked for at connect */
 	int			 crc;		/* events carry a CRC32 */
@@ -291,6 +292,29 @@ binlog_check(struct binlog *b, char **cause)
 	    b->maxpkt > BINLOG_INFLATE_MAX)
 		b->maxpkt = BINLOG_INFLATE_MAX;
 	mysql_free_result(res);
+	res = NULL;
+
+	/*
+	 * Connector/C 3.3 refuses a compressed row event without a checksum
+	 * as a malformed packet: say why before it does (MariaDB only).
+	 */
+	r = binlog_row(b, "SELECT @@GLOBAL.log_bin_compress", 1, &res, &row,
+	    cause);
+	if (r == -1 && mysql_errno(b->my) == 1193) {
+		free(*cause);
+		*cause = NULL;
+		return 0;
+	}
+	if (r == -1)
+		goto fail;
+	if (r == 1 && row[0] != NULL && strcmp(row[0], "1") == 0 &&
+	    !b->crc_connect) {
+		*cause = xstrdup("log_bin_compress is ON with binlog_checksum "
+		    "NONE: the client library cannot read compressed row "
+		    "events without a checksum (set binlog_checksum CRC32)");
+		goto fail;
+	}
+	mysql_free_result(res);
 	return 0;
 
 fail:
@@ -333,7 +357,12 @@ binlog_fetch(struct binlog *b, char **cause)
 		b->eof = 1;
 		return 0;
 	}
-	*cause = binlog_err(b, "cannot read the binary log");
+	if (b->fde && !b->crc && (mysql_errno(b->my) == CR_BINLOG_ERROR ||
+	    mariadb_rpl_errno(b->rpl) == CR_BINLOG_ERROR))
+		*cause = binlog_err(b, "cannot read the binary log (a "
+		    "compressed row event in a file without checksums?)");
+	else
+		*cause = binlog_err(b, "cannot read the binary log");
 	b->failed = 1;
 	return -1;
 }
@@ -767,6 +796,7 @@ binlog_event(struct binlog *b, struct binlog_event *ev, char **cause)
 	uint16_t		 fl;
 	uint64_t		 seq;
 	int			 type, crc, artificial, r;
+	struct binlog_pos	 to;
 	char			 gtid[BINLOG_GTID_MAX + 1];
 
 	if (b->ev->raw_data == NULL ||
@@ -820,14 +850,31 @@ binlog_event(struct binlog *b, struct binlog_event *ev, char **cause)
 		b->pos.offset += len;
 	}
 	b->when = binlog_le32(p);
+	if (!b->started && type != ROTATE_EVENT) {
+		*cause = xasprintf("the server's dump does not start with a "
+		    "rotation to %s:%llu", b->pos.file,
+		    (unsigned long long)b->pos.offset);
+		goto fail;
+	}
 
 	switch (type) {
 	case ROTATE_EVENT:
 		if (blen < 8 + 1)
 			goto bad;
-		if (binlog_set_file(&b->pos, body + 8, blen - 8, cause) == -1)
+		if (binlog_set_file(&to, body + 8, blen - 8, cause) == -1)
 			goto fail;
-		b->pos.offset = binlog_le64(body);
+		to.offset = binlog_le64(body);
+		/* The dump's first event names where it starts: ours. */
+		if (!b->started && (to.offset != b->pos.offset ||
+		    strcmp(to.file, b->pos.file) != 0)) {
+			*cause = xasprintf("the server starts the binary log at "
+			    "%s:%llu, not at %s:%llu", to.file,
+			    (unsigned long long)to.offset, b->pos.file,
+			    (unsigned long long)b->pos.offset);
+			goto fail;
+		}
+		b->started = 1;
+		b->pos = to;
 		return 0;
 	case GTID_EVENT:
 		if (blen < BINLOG_GTID_PHL)

@@ -37,12 +37,22 @@ enum binlog_evtype {
 
 /*
  * One event, borrowed until the next binlog_next. body and len are the
- * event after its common header, without the checksum, inflated if it was
- * compressed (rawtype keeps the type the log holds). next is the position
- * after the event (where a reader that stops after it resumes). gtid and
- * thread_id are those of the transaction the event belongs to, kept from
- * its start (gtid "" and thread_id 0 where the log holds none); when is
- * the event's time stamp (seconds since the epoch, UTC).
+ * event after its common header, without the checksum (TABLE_MAP, ROWS;
+ * NULL and 0 otherwise). A compressed ROWS body (rawtype 166-171) is
+ * handed on as the log holds it: binrow_rows_parse(rawtype) inflates it.
+ * A compressed statement (QUERY_COMPRESSED, 165) is inflated here: stmt
+ * is its text. rawtype is the type the log holds (XID 16, QUERY 2 or 165
+ * for COMMIT, GTID 162 for BEGIN...). next is the position after the
+ * event (where a reader that stops after it resumes); a standalone
+ * group's COMMIT, which binlog.c makes, has its query's next. gtid and
+ * thread_id are those of the transaction the event belongs to (gtid ""
+ * where the log holds none). thread_id is the connection id
+ * (pseudo_thread_id) from the group's query events, 0 until one is seen:
+ * MariaDB 10.11 writes none for a row-based transaction on a
+ * transactional engine (GTID, TABLE_MAP, ROWS, XID); a DDL statement's
+ * query and the COMMIT query ending a non-transactional group carry it,
+ * so a group's COMMIT holds it where the log does. when is the event's
+ * time stamp (seconds since the epoch, UTC).
  */
 struct binlog_event {
 	enum binlog_evtype	 type;
@@ -73,15 +83,25 @@ int		 binlog_next(struct binlog *, struct binlog_event *,
 /*
  * binlog_open: defaults file, group, the position to read from (NULL:
  * only connect and check, for binlog_end), the server id to present, and
- * BINLOG_BLOCK or 0.
+ * BINLOG_BLOCK or 0. Given a position, it starts the dump and reads the
+ * server's first answer, so that a refused dump (privilege missing,
+ * position purged) fails here. The server id must be one no replica and
+ * no other follower of the server uses: the server ends an earlier dump
+ * of the same id when a new one starts.
  * binlog_end: the current end of the log and the GTID of the last
- * transaction written (gtid_binlog_pos; "" if none), for a first run.
+ * transaction written (gtid_binlog_pos, one GTID a replication domain,
+ * comma-separated; "" if none), for a first run; only on a struct binlog
+ * opened without a position (the connection of a dump is the server's).
  * binlog_next: 1 and an event; 0 at the end of the log (without
  * BINLOG_BLOCK), or when *stop was set while waiting; -1 and *cause on an
  * error: the position purged, a lost connection, an event that cannot be
- * read. Events that carry nothing the follower uses (format description,
- * rotation, heartbeats, GTID lists, annotations) are consumed inside;
- * a rotation is seen in next.file.
+ * read, a gap between two events, a checksum mismatch, an incident
+ * event, an XA PREPARE (not supported yet). Events that carry nothing the
+ * follower uses (format description, rotation, heartbeats, GTID lists,
+ * checkpoints, annotations, INTVAR/RAND/USER_VAR) are consumed inside; a
+ * rotation is seen in next.file. After -1 the struct binlog only closes.
+ * Waiting with BINLOG_BLOCK, the server's heartbeat (one a second while
+ * the log is idle) wakes the read so that *stop is seen.
  */
 
 #endif

@@ -927,7 +927,7 @@ text_time2(uint16_t dec, const unsigned char *p, struct buf *out,
 		packed = intpart * ((int64_t)1 << 24);
 		break;
 	case 1:
-		frac = (signed char)p[3];
+		frac = p[3];
 		if (intpart < 0 && frac != 0) {
 			intpart++;
 			frac -= 0x100;
@@ -935,7 +935,7 @@ text_time2(uint16_t dec, const unsigned char *p, struct buf *out,
 		packed = intpart * ((int64_t)1 << 24) + frac * 10000;
 		break;
 	case 2:
-		frac = (int16_t)be(p + 3, 2);
+		frac = (int64_t)be(p + 3, 2);
 		if (intpart < 0 && frac != 0) {
 			intpart++;
 			frac -= 0x10000;
@@ -1081,7 +1081,10 @@ text_set(const struct column *col, uint64_t v, enum colenc enc,
 	return 0;
 }
 
-/* MariaDB's INET6 text (RFC 5952 with ::a.b.c.d and ::ffff:a.b.c.d). */
+/*
+ * MariaDB's INET6 text: lower-case groups, the first longest run of zero
+ * groups, even one, as "::", and ::a.b.c.d, ::ffff:a.b.c.d for IPv4.
+ */
 static int
 text_inet6(const unsigned char *a, struct buf *out)
 {
@@ -1104,8 +1107,6 @@ text_inet6(const unsigned char *a, struct buf *out)
 		} else
 			cur = -1;
 	}
-	if (bestlen < 2)
-		best = -1;
 	for (i = 0; i < 8; i++) {
 		if (best != -1 && i >= best && i < best + bestlen) {
 			if (i == best && buf_addc(out, ':') == -1)
@@ -1131,6 +1132,7 @@ text_string(const struct binrow_map *map, size_t i, const struct column *col,
     enum colenc enc, const unsigned char *raw, size_t rawlen,
     struct buf *out, char **cause)
 {
+	unsigned char	 pad[1024];
 	unsigned int	 real, slen;
 	size_t		 pre, n;
 
@@ -1150,19 +1152,30 @@ text_string(const struct binrow_map *map, size_t i, const struct column *col,
 	pre = slen > 255 ? 2 : 1;
 	raw += pre;
 	n = rawlen - pre;
+	if (col_is(col, "binary") || col_is(col, "inet6") ||
+	    col_is(col, "inet4")) {
+		/* The log cuts the zero bytes these pad with: put back. */
+		if (n > slen || slen > sizeof pad)
+			return binrow_err(cause, "binary value too long");
+		memcpy(pad, raw, n);
+		memset(pad + n, 0, slen - n);
+	}
 	if (col_is(col, "inet6")) {
-		if (n != 16)
-			return binrow_err(cause, "inet6 value of %zu bytes", n);
-		return text_inet6(raw, out);
+		if (slen != 16)
+			return binrow_err(cause, "inet6 of %u bytes", slen);
+		return text_inet6(pad, out);
 	}
 	if (col_is(col, "inet4")) {
-		if (n != 4)
-			return binrow_err(cause, "inet4 value of %zu bytes", n);
-		return buf_printf(out, "%u.%u.%u.%u", raw[0], raw[1], raw[2],
-		    raw[3]);
+		if (slen != 4)
+			return binrow_err(cause, "inet4 of %u bytes", slen);
+		return buf_printf(out, "%u.%u.%u.%u", pad[0], pad[1], pad[2],
+		    pad[3]);
 	}
 	if (col_is(col, "binary"))
-		return buf_add(out, raw, n);
+		return buf_add(out, pad, slen);
+	if (col_is(col, "uuid"))
+		return binrow_err(cause, "column %s: UUID text from the log "
+		    "is not supported", col->name);
 	if (!col_is(col, "char"))
 		goto shape;
 	if (col->charset != NULL && (strncmp(col->charset, "ucs2", 4) == 0 ||

@@ -62,6 +62,7 @@ struct follow {
 
 	struct ftable		*tables;
 	size_t			 ntables;
+	struct ftable		**byconf;	/* by index in conf->tables */
 	struct fmap		*maps;
 	size_t			 nmaps;
 
@@ -81,6 +82,7 @@ struct follow {
 	struct binlog_event	 last;		/* next, gtid, thread, when */
 	int			 ingroup;	/* BEGIN seen, no end yet */
 	int			 rowsseen;	/* the group has row events */
+	int			 interrupted;	/* a signal while waiting */
 
 	struct binrow_image	 before;
 	struct binrow_image	 after;
@@ -107,8 +109,12 @@ follow_txn(struct follow *f, char **cause)
 	if (f->intxn)
 		return 0;
 	wait = (f->flags & FOLLOW_BLOCK) ? -1 : FOLLOW_LOCK_WAIT;
-	if (run_lock(f->run, wait, f->flags & FOLLOW_BLOCK, cause) == -1)
+	if (run_lock(f->run, wait, f->flags & FOLLOW_BLOCK, cause) == -1) {
+		/* A signal while waiting for a scan: a clean stop. */
+		if (*f->stop)
+			f->interrupted = 1;
 		return -1;
+	}
 	if (run_begin(f->run, cause) == -1) {
 		run_unlock(f->run);
 		return -1;
@@ -143,22 +149,15 @@ follow_table_error(struct follow *f, const struct conf_table *ct,
 	return 0;
 }
 
-/* The followed table db.name, or NULL. */
+/* The followed table db.name (NUL-terminated raw bytes), or NULL. */
 static struct ftable *
-follow_find(struct follow *f, const char *db, size_t dblen, const char *name,
-    size_t namelen)
+follow_find(struct follow *f, const char *db, const char *name)
 {
 	const struct conf_table	*ct;
-	size_t			 i;
 
-	for (i = 0; i < f->ntables; i++) {
-		ct = f->tables[i].ct;
-		if (strlen(ct->db) == dblen && memcmp(ct->db, db, dblen) == 0 &&
-		    (name == NULL || (strlen(ct->name) == namelen &&
-		    memcmp(ct->name, name, namelen) == 0)))
-			return &f->tables[i];
-	}
-	return NULL;
+	if ((ct = conf_find_table(f->conf, db, name)) == NULL)
+		return NULL;
+	return f->byconf[ct - f->conf->tables];
 }
 
 /* Forget a table's description: a statement changed it. */
@@ -238,8 +237,7 @@ follow_table_map(struct follow *f, const struct binlog_event *ev,
 	memset(&map, 0, sizeof map);
 	if (binrow_map_parse(&map, ev->body, ev->len, cause) == -1)
 		return -1;
-	ft = follow_find(f, map.db, strlen(map.db), map.name,
-	    strlen(map.name));
+	ft = follow_find(f, map.db, map.name);
 	if (ft == NULL) {
 		binrow_map_clear(&map);
 		return 0;
@@ -405,7 +403,8 @@ follow_rows(struct follow *f, const struct binlog_event *ev, char **cause)
 		r = 0;
 		goto out;
 	}
-	if (!fm->shaped) {
+	/* A statement of the group may have made it forget the table. */
+	if (!fm->shaped || fm->ft->s == NULL) {
 		r = follow_describe(f, fm->ft, &why);
 		if (r == 1) {
 			/* Dropped since: the DROP gives its op=ddl. */
@@ -432,8 +431,6 @@ follow_rows(struct follow *f, const struct binlog_event *ev, char **cause)
 	    &why)) == 1) {
 		if ((r = follow_row(f, fm, rows.kind, cause)) == -1)
 			goto out;
-		if (*f->stop)
-			break;
 	}
 	if (r == -1) {
 		/* Bytes that do not decode: this table's event is lost. */
@@ -540,8 +537,11 @@ follow_deliver(struct follow *f, char **cause)
 
 	if (f->flags & FOLLOW_BLOCK)
 		return 0;
-	if (run_lock(f->run, FOLLOW_LOCK_WAIT, 0, cause) == -1)
+	if (run_lock(f->run, FOLLOW_LOCK_WAIT, 0, cause) == -1) {
+		if (*f->stop)
+			f->interrupted = 1;
 		return -1;
+	}
 	if ((r = run_deliver(f->run)) == -1)
 		f->errors++;
 	run_unlock(f->run);
@@ -656,6 +656,7 @@ follow_free(struct follow *f)
 	for (i = 0; i < f->ntables; i++)
 		follow_forget(&f->tables[i]);
 	free(f->tables);
+	free(f->byconf);
 	binrow_image_free(&f->before);
 	binrow_image_free(&f->after);
 	buf_free(&f->rec);
@@ -705,8 +706,9 @@ follow_loop(struct follow *f, char **cause)
 		f->last = ev;
 		f->last.body = NULL;
 		f->last.db = f->last.stmt = NULL;
-		if (*f->stop && !f->intxn)
-			break;
+		/* Inside a group: rolled back by the caller, read again. */
+		if (*f->stop)
+			return 0;
 	}
 	if (r == -1)
 		return -1;
@@ -745,8 +747,11 @@ follow_run(struct run *run, int flags, int argc, char **argv)
 		goto out;
 	}
 	f.tables = xcalloc(nsel + 1, sizeof *f.tables);
-	for (i = 0; i < nsel; i++)
+	f.byconf = xcalloc(f.conf->ntables + 1, sizeof *f.byconf);
+	for (i = 0; i < nsel; i++) {
 		f.tables[i].ct = sel[i];
+		f.byconf[sel[i] - f.conf->tables] = &f.tables[i];
+	}
 	f.ntables = nsel;
 	if (run_open(run, 0) == -1)
 		goto out;
@@ -775,7 +780,7 @@ follow_run(struct run *run, int flags, int argc, char **argv)
 		follow_fatal(&f, cause);
 		goto out;
 	}
-	if (follow_loop(&f, &cause) == -1) {
+	if (follow_loop(&f, &cause) == -1 && !f.interrupted) {
 		follow_fatal(&f, cause);
 		goto out;
 	}
@@ -785,12 +790,18 @@ follow_run(struct run *run, int flags, int argc, char **argv)
 		f.intxn = 0;
 		run_unlock(run);
 	}
-	if (follow_store(&f, &cause) == -1) {
+	/*
+	 * A signal while waiting for a scan's lock stops the run cleanly:
+	 * what it committed stays queued for the next delivery.
+	 */
+	if (!f.interrupted && follow_store(&f, &cause) == -1 &&
+	    !f.interrupted) {
 		follow_fatal(&f, cause);
 		goto out;
 	}
 deliver:
-	if (follow_deliver(&f, &cause) == -1) {
+	if (!f.interrupted && follow_deliver(&f, &cause) == -1 &&
+	    !f.interrupted) {
 		follow_fatal(&f, cause);
 		goto out;
 	}

@@ -11,7 +11,7 @@
 #include <signal.h>
 
 #define LOCK_POLL_MS	50	/* how often a waiting run tries again */
-#define LOCK_WAIT	5	/* seconds a scan or a report waits for it */
+#define LOCK_WAIT	2	/* seconds a scan or a report waits for it */
 
 int	 baseline_lock(const char *, long long *, char **);
 int	 baseline_lock_wait(const char *, int, volatile sig_atomic_t *,

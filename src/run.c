@@ -572,7 +572,14 @@ run_scan(struct run *run, enum scan_mode mode, int argc, char **argv)
 		run_fail(run, "interrupted by a signal");
 		goto out;
 	}
+	/*
+	 * A reset of every table also forgets the binary-log follower's
+	 * position: its next run starts at the log's end (op=start), as
+	 * after a position the server purged.
+	 */
 	if (source_end(src, &cause) == -1 || scan_end(sc, &cause) == -1 ||
+	    (mode == SCAN_RESET && argc == 0 &&
+	    baseline_follow_clear(run->bl, &cause) == -1) ||
 	    run_commit(run, &cause) == -1) {
 		run_fail(run, cause);
 		goto out;

@@ -4,8 +4,7 @@
 # op=commit after each transaction, and a run with nothing new exits 0.
 . "$(dirname "$0")/setup"
 
-db_start --log-bin="$W/binlog" --binlog-format=ROW --server-id=1 \
-    --binlog-annotate-row-events=OFF
+db_start --log-bin="$W/binlog" --binlog-format=ROW --server-id=1
 sql "CREATE DATABASE acme"
 sql_db acme "CREATE TABLE users (
 	id INT PRIMARY KEY AUTO_INCREMENT,
@@ -94,6 +93,60 @@ sql "INSERT INTO acme.other VALUES (1)"
 dbsc follow
 expect_rc 0
 grep -q 'op=' "$W/out" && fail "an unwatched table gave records"
+
+# reset of every table forgets the position: op=start again.
+dbsc reset
+expect_rc 0
+dbsc follow
+expect_rc 1
+grep -q '^dbsyscheck: op=start pos=binlog\.[0-9]*:[0-9]* ' "$W/out" ||
+    fail "no op=start after reset"
+
+# -f: records as they come; a scan and a report run beside it (the
+# follower holds the lock only for a batch); SIGTERM stops it cleanly.
+dbsc_bg follow -f
+sleep 1
+sql "INSERT INTO acme.users VALUES (10, 'f', 'f', 0)"
+n=0
+until grep -q 'op=commit' "$W/bg.out"; do
+	n=$((n + 1))
+	[ "$n" -le 100 ] || fail "follow -f printed no op=commit: $(cat "$W/bg.err")"
+	sleep 0.1
+done
+grep -q '^dbsyscheck: op=insert table=acme.users pk=id=10 changed=- src=binlog by=- ;$' \
+    "$W/bg.out" || fail "follow -f: no insert of id 10"
+dbsc scan
+expect_rc 1
+dbsc --deliver report
+[ "$rc" -ne 2 ] || fail "report failed beside follow -f"
+kill -TERM "$bg"
+bg_wait "$bg"
+[ "$st" -eq 1 ] || fail "follow -f exited $st after SIGTERM, not 1"
+dbsc follow
+expect_rc 0
+
+# ALTER: op=ddl, and the table is described again for the rows after it.
+sql "ALTER TABLE acme.users ADD extra INT NULL"
+sql "INSERT INTO acme.users (id, login, password) VALUES (11, 'g', 'g')"
+dbsc follow
+expect_rc 1
+grep -q '^dbsyscheck: op=ddl table=acme.users stmt=alter ' "$W/out" ||
+    fail "no op=ddl for ALTER"
+grep -q '^dbsyscheck: op=insert table=acme.users pk=id=11 changed=- src=binlog by=- ;$' \
+    "$W/out" || fail "no insert of id 11 after ALTER"
+
+# Rows logged before an ALTER, read after it: the columns no longer match,
+# said as an error of the table, never a silent gap; the next run is clean.
+sql "INSERT INTO acme.users (id, login, password) VALUES (12, 'h', 'h')"
+sql "ALTER TABLE acme.users DROP COLUMN extra"
+dbsc follow
+expect_rc 2
+grep -q '^dbsyscheck: op=error table=acme.users msg=the%20table%20changed%20shape' \
+    "$W/out" || fail "no op=error for the changed shape"
+grep -q '^dbsyscheck: op=ddl table=acme.users stmt=alter ' "$W/out" ||
+    fail "no op=ddl for the second ALTER"
+dbsc follow
+expect_rc 0
 
 # The binary log off: an error naming it.
 db_stop

@@ -192,6 +192,162 @@ test_open_missing(void **state)
 	free(path);
 }
 
+/* Ensure that no follow position is stored in a new baseline. */
+static void
+test_follow_none(void **state)
+{
+	struct fixture	*f = *state;
+	char		 file[512], gtid[64], *cause = NULL;
+	uint64_t	 off = 7;
+
+	assert_int_equal(baseline_follow_get(f->bl, file, sizeof file, &off,
+	    gtid, sizeof gtid, &cause), 0);
+	assert_null(cause);
+	assert_int_equal(off, 7);
+}
+
+/*
+ * Ensure that the follow position is stored with the records queued in
+ * the same transaction, and read back as stored; a second one replaces it.
+ */
+static void
+test_follow_set_get(void **state)
+{
+	struct fixture	*f = *state;
+	char		 file[512], gtid[64], *cause = NULL;
+	uint64_t	 off = 0;
+	int64_t		 last = 0;
+
+	assert_int_equal(baseline_outbox_add(f->bl, "insert", "op=insert ;",
+	    11, &cause), 0);
+	assert_int_equal(baseline_follow_set(f->bl, "binlog.000003", 1234,
+	    "0-1-42", &cause), 0);
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	assert_int_equal(baseline_follow_get(f->bl, file, sizeof file, &off,
+	    gtid, sizeof gtid, &cause), 1);
+	assert_string_equal(file, "binlog.000003");
+	assert_int_equal(off, 1234);
+	assert_string_equal(gtid, "0-1-42");
+	assert_int_equal(baseline_outbox_last(f->bl, &last, &cause), 0);
+	assert_int_equal(last, 1);
+
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+	assert_int_equal(baseline_follow_set(f->bl, "binlog.000004", 4, "",
+	    &cause), 0);
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	assert_int_equal(baseline_follow_get(f->bl, file, sizeof file, &off,
+	    gtid, sizeof gtid, &cause), 1);
+	assert_string_equal(file, "binlog.000004");
+	assert_int_equal(off, 4);
+	assert_string_equal(gtid, "");
+
+	/* reset forgets it. */
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+	assert_int_equal(baseline_follow_clear(f->bl, &cause), 0);
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	assert_int_equal(baseline_follow_get(f->bl, file, sizeof file, &off,
+	    gtid, sizeof gtid, &cause), 0);
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+}
+
+/*
+ * Ensure that a rolled-back transaction (a kill before the commit) leaves
+ * neither its records nor its position: nothing lost, nothing repeated.
+ */
+static void
+test_follow_rollback(void **state)
+{
+	struct fixture	*f = *state;
+	char		 file[512], gtid[64], *cause = NULL;
+	uint64_t	 off = 0;
+	int64_t		 last = -1;
+
+	assert_int_equal(baseline_follow_set(f->bl, "binlog.000001", 100,
+	    "0-1-1", &cause), 0);
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+	assert_int_equal(baseline_outbox_add(f->bl, "insert", "op=insert ;",
+	    11, &cause), 0);
+	assert_int_equal(baseline_follow_set(f->bl, "binlog.000001", 200,
+	    "0-1-2", &cause), 0);
+	baseline_rollback(f->bl);
+	assert_int_equal(baseline_follow_get(f->bl, file, sizeof file, &off,
+	    gtid, sizeof gtid, &cause), 1);
+	assert_int_equal(off, 100);
+	assert_string_equal(gtid, "0-1-1");
+	assert_int_equal(baseline_outbox_last(f->bl, &last, &cause), 0);
+	assert_int_equal(last, 0);
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+}
+
+/* Ensure that the position is stored only inside a transaction. */
+static void
+test_follow_outside(void **state)
+{
+	struct fixture	*f = *state;
+	char		*cause = NULL;
+
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	assert_int_equal(baseline_follow_set(f->bl, "binlog.000001", 4, "",
+	    &cause), -1);
+	assert_non_null(strstr(cause, "only inside a transaction"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+	assert_int_equal(baseline_follow_set(f->bl, "", 4, "", &cause), -1);
+	free(cause);
+}
+
+/* Ensure that a stored position too long for the caller is refused. */
+static void
+test_follow_toolong(void **state)
+{
+	struct fixture	*f = *state;
+	char		 file[8], gtid[64], *cause = NULL;
+	uint64_t	 off;
+
+	assert_int_equal(baseline_follow_set(f->bl, "binlog.000001", 4,
+	    "0-1-1", &cause), 0);
+	assert_int_equal(baseline_follow_get(f->bl, file, sizeof file, &off,
+	    gtid, sizeof gtid, &cause), -1);
+	assert_non_null(strstr(cause, "follow position is malformed"));
+	free(cause);
+}
+
+/*
+ * Ensure that a baseline made before follow (no follow table) gets the
+ * table on a read-write open, format unchanged, and stores positions.
+ */
+static void
+test_follow_migrate(void **state)
+{
+	struct fixture	*f = *state;
+	char		 file[512], gtid[64], *cause = NULL, *cmd;
+	uint64_t	 off;
+
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	baseline_close(f->bl);
+	f->bl = NULL;
+	cmd = xasprintf("sqlite3 '%s' 'DROP TABLE follow' && "
+	    "test \"$(sqlite3 '%s' 'PRAGMA user_version')\" = 4", f->path,
+	    f->path);
+	if (system(cmd) != 0)
+		skip();
+	free(cmd);
+	f->bl = baseline_open(f->path, 0, keycheck, &cause);
+	assert_non_null(f->bl);
+	assert_int_equal(baseline_follow_get(f->bl, file, sizeof file, &off,
+	    gtid, sizeof gtid, &cause), 0);
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+	assert_int_equal(baseline_follow_set(f->bl, "binlog.000002", 9, "",
+	    &cause), 0);
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	assert_int_equal(baseline_follow_get(f->bl, file, sizeof file, &off,
+	    gtid, sizeof gtid, &cause), 1);
+	assert_int_equal(off, 9);
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+}
+
 int
 main(void)
 {
@@ -206,6 +362,18 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_open_wrong_key, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_open_missing, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_follow_none, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_follow_set_get, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_follow_rollback, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_follow_outside, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_follow_toolong, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_follow_migrate, setup,
 		    teardown),
 	};
 

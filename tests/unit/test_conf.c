@@ -88,6 +88,27 @@ table_err(const char *s, size_t len, const char *want)
 	free(cause);
 }
 
+/* Ensure that follow-server-id is a server id, given once; 0 unset. */
+static void
+test_parse_follow_server_id(void **state)
+{
+	struct conf	*conf;
+
+	(void)state;
+	conf = parse_ok("baseline /b\nkey /k\nfollow-server-id 4294967295\n");
+	assert_int_equal(conf->follow_server_id, 4294967295UL);
+	conf_free(conf);
+	conf = parse_ok("baseline /b\nkey /k\n");
+	assert_int_equal(conf->follow_server_id, 0);
+	conf_free(conf);
+	parse_err("follow-server-id 0\n", 19, NAME ":1: follow-server-id: "
+	    "number is too small (1 to 4294967295)");
+	parse_err("follow-server-id 4294967296\n", 28, NAME ":1: "
+	    "follow-server-id: number is too large (1 to 4294967295)");
+	parse_err("follow-server-id 1\nfollow-server-id 2\n", 38, NAME
+	    ":2: follow-server-id given twice");
+}
+
 /* Ensure that the path and option directives are stored verbatim. */
 static void
 test_parse_paths(void **state)
@@ -1025,6 +1046,7 @@ main(void)
 {
 	const char	*dir;
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_follow_server_id),
 		cmocka_unit_test(test_parse_paths),
 		cmocka_unit_test(test_parse_tables),
 		cmocka_unit_test(test_parse_quoted_names),

@@ -116,6 +116,127 @@ test_golden(void **state)
 	schema_free(s);
 }
 
+/*
+ * Ensure that the binary-log follower's records (src=binlog) are written
+ * as docs/FORMAT.md says, hostile names, file names and caps included
+ * (tests/data/events_binlog.golden).
+ */
+static void
+test_binlog_golden(void **state)
+{
+	static const char *const names[] = EV_CHANGED_NAMES;
+	const char	*many[300];
+	struct event_txn t;
+	struct schema	*s;
+	struct buf	 out, rec, key;
+	char		*cause = NULL, *longkey, file[512];
+	size_t		 i;
+
+	(void)state;
+	buf_init(&out, BUF_NOCAP);
+	buf_init(&rec, RECORD_MAX);
+	buf_init(&key, BUF_NOCAP);
+	s = ev_schema();
+	ev_key(&key, "-7", EV_KEYB, sizeof EV_KEYB - 1);
+	line(&out, "insert", &rec, event_binlog_insert(&rec, s,
+	    (unsigned char *)key.data, key.len, &cause), cause);
+	line(&out, "delete", &rec, event_binlog_delete(&rec, s,
+	    (unsigned char *)key.data, key.len, &cause), cause);
+	line(&out, "update", &rec, event_binlog_update(&rec, s,
+	    (unsigned char *)key.data, key.len, names, 4, &cause), cause);
+	for (i = 0; i < 300; i++)
+		many[i] = "col;umn";
+	line(&out, "update-long", &rec, event_binlog_update(&rec, s,
+	    (unsigned char *)key.data, key.len, many, 300, &cause), cause);
+	buf_reset(&key);
+	longkey = ev_longkey();
+	ev_key(&key, "9223372036854775807", longkey, EV_LONGKEY_LEN);
+	line(&out, "delete-longkey", &rec, event_binlog_delete(&rec, s,
+	    (unsigned char *)key.data, key.len, &cause), cause);
+
+	t.gtid = "0-1-42";
+	t.conn = 12;
+	t.when = 1796655845;	/* 2026-12-07T15:04:05Z */
+	t.file = "binlog.000003";
+	t.offset = 1234;
+	line(&out, "commit", &rec, event_commit(&rec, 3, &t, &cause), cause);
+	line(&out, "ddl", &rec, event_ddl(&rec, "acme", 4, "users", 5,
+	    "truncate", &t, &cause), cause);
+	line(&out, "ddl-hostile", &rec, event_ddl(&rec, EV_DB,
+	    sizeof EV_DB - 1, EV_NAME, sizeof EV_NAME - 1, "drop", &t,
+	    &cause), cause);
+	t.gtid = "";
+	t.conn = 0;
+	t.when = 0;
+	line(&out, "commit-none", &rec, event_commit(&rec, UINT64_MAX, &t,
+	    &cause), cause);
+	/* The longest file name the reader passes, every byte escaped. */
+	memset(file, ';', sizeof file - 1);
+	file[sizeof file - 1] = '\0';
+	t.file = file;
+	t.offset = UINT64_MAX;
+	t.gtid = "4294967295-4294967295-18446744073709551615";
+	line(&out, "commit-longfile", &rec, event_commit(&rec, 1, &t,
+	    &cause), cause);
+	line(&out, "start", &rec, event_start(&rec, "binlog.000003", 1234,
+	    "0-1-41", &cause), cause);
+	line(&out, "start-nogtid", &rec, event_start(&rec, "bin log%.000001",
+	    4, "", &cause), cause);
+	line(&out, "error", &rec, event_error_src(&rec, s->db, s->name, 0,
+	    EV_SHORTMSG, "binlog", &cause), cause);
+	line(&out, "error-run", &rec, event_error_src(&rec, NULL, NULL, 0,
+	    "the binary log is off", "binlog", &cause), cause);
+	assert_false(buf_failed(&out));
+	golden_check("events_binlog.golden", out.data, out.len);
+	buf_free(&out);
+	buf_free(&rec);
+	buf_free(&key);
+	free(longkey);
+	schema_free(s);
+}
+
+/* Ensure that event_error_src without a source says src=scan. */
+static void
+test_error_src_default(void **state)
+{
+	struct buf	 rec;
+	char		*cause = NULL;
+
+	(void)state;
+	buf_init(&rec, RECORD_MAX);
+	assert_int_equal(event_error_src(&rec, NULL, NULL, 0, "x", NULL,
+	    &cause), 0);
+	assert_string_equal(buf_str(&rec), "op=error msg=x src=scan ;");
+	buf_free(&rec);
+}
+
+/* Ensure that the binlog builders fail cleanly in a buffer too small. */
+static void
+test_binlog_buffer_fails(void **state)
+{
+	struct event_txn t = { "0-1-1", 1, 1, "binlog.000001", 4 };
+	struct buf	 rec;
+	char		*cause = NULL;
+
+	(void)state;
+	buf_init(&rec, 20);
+	assert_int_equal(event_commit(&rec, 1, &t, &cause), -1);
+	assert_non_null(cause);
+	assert_true(buf_failed(&rec));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(event_start(&rec, "binlog.000001", 4, "0-1-1",
+	    &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(event_ddl(&rec, "a", 1, "b", 1, "drop", &t,
+	    &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	buf_free(&rec);
+}
+
 /* Ensure that a buffer too small for the record fails with a cause. */
 static void
 test_buffer_fails(void **state)
@@ -181,6 +302,9 @@ main(void)
 		cmocka_unit_test(test_buffer_fails),
 		cmocka_unit_test(test_buffer_reused),
 		cmocka_unit_test(test_bad_key),
+		cmocka_unit_test(test_binlog_golden),
+		cmocka_unit_test(test_error_src_default),
+		cmocka_unit_test(test_binlog_buffer_fails),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <fcntl.h>
 
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -95,6 +97,68 @@ test_lock_exclusive(void **state)
 	baseline_unlock(-1);
 }
 
+/*
+ * Ensure that a waiting lock gives up after its time, saying who holds
+ * it, and at once when the stop flag is set.
+ */
+static void
+test_lock_wait_gives_up(void **state)
+{
+	struct fixture		*f = *state;
+	volatile sig_atomic_t	 stop = 0;
+	long long		 held = -2;
+	char			*cause = NULL;
+	time_t			 t0;
+	int			 fd;
+
+	fd = baseline_lock(f->path, NULL, &cause);
+	assert_true(fd >= 0);
+	t0 = time(NULL);
+	assert_int_equal(baseline_lock_wait(f->path, 1, &stop, &held,
+	    &cause), -1);
+	assert_true(time(NULL) - t0 >= 1);
+	assert_true(held >= 0);
+	assert_non_null(strstr(cause, "another dbsyscheck run holds"));
+	free(cause);
+	cause = NULL;
+	stop = 1;
+	t0 = time(NULL);
+	assert_int_equal(baseline_lock_wait(f->path, -1, &stop, NULL,
+	    &cause), -1);
+	assert_true(time(NULL) - t0 <= 1);
+	free(cause);
+	baseline_unlock(fd);
+}
+
+/*
+ * Ensure that a waiting lock is taken once its holder (another process,
+ * a follower's batch) lets go.
+ */
+static void
+test_lock_wait_taken(void **state)
+{
+	struct fixture	*f = *state;
+	struct timespec	 ts = { 0, 300 * 1000000L };
+	char		*cause = NULL;
+	pid_t		 pid;
+	int		 fd, status;
+
+	fd = baseline_lock(f->path, NULL, &cause);
+	assert_true(fd >= 0);
+	if ((pid = fork()) == 0) {
+		/* The lock is the open file's: the parent's copy holds it. */
+		close(fd);
+		fd = baseline_lock_wait(f->path, 10, NULL, NULL, &cause);
+		_exit(fd >= 0 ? 0 : 1);
+	}
+	assert_true(pid > 0);
+	nanosleep(&ts, NULL);
+	baseline_unlock(fd);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 /* Ensure that a lock file that is a symbolic link to no file is refused. */
 static void
 test_lock_symlink(void **state)
@@ -157,6 +221,10 @@ main(void)
 {
 	const char	*top;
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_lock_wait_gives_up, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_lock_wait_taken, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_lock_exclusive, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_lock_symlink, setup,
