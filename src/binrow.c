@@ -647,6 +647,8 @@ int
 binrow_next(struct binrow_rows *r, const struct binrow_map *map,
     struct binrow_image *before, struct binrow_image *after, char **cause)
 {
+	const unsigned char	*start;
+
 	if (r->p == NULL || r->p >= r->end)
 		return 0;
 	if (map->ncols != r->ncols) {
@@ -658,6 +660,7 @@ binrow_next(struct binrow_rows *r, const struct binrow_map *map,
 		binrow_err(cause, "rows event of another table");
 		goto fail;
 	}
+	start = r->p;
 	switch (r->kind) {
 	case BINROW_WRITE:
 		if (read_image(r, map, r->present, after, cause) == -1)
@@ -672,6 +675,11 @@ binrow_next(struct binrow_rows *r, const struct binrow_map *map,
 		    read_image(r, map, r->present_after, after, cause) == -1)
 			goto fail;
 		break;
+	}
+	/* A row of no bytes (no column present) would never end. */
+	if (r->p == start) {
+		binrow_err(cause, "row image of no columns");
+		goto fail;
 	}
 	return 1;
 
