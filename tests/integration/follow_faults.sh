@@ -137,15 +137,6 @@ dbsyscheck: op=update table=fl.t pk=id=1 changed=v src=binlog by=- ;
 $(commit_rec 1)
 EOF
 
-# A change written as a statement into the log (the session's format):
-# the follower cannot see its rows, so it must say so.
-rm -f "$W/baseline.db" "$W/hmac.key"
-follow_first
-sql "SET SESSION binlog_format=STATEMENT;
-	UPDATE fl.t SET v='stmt' WHERE id=2"
-dbsc follow
-expect_follow_error 'statement|format|row'
-
 # --- (l) The account without REPLICATION SLAVE.
 rm -f "$W/baseline.db" "$W/hmac.key"
 follow_first
@@ -157,9 +148,27 @@ follow_account fl.t
 dbsc follow
 expect_rc 1
 
+# Without BINLOG MONITOR a first run cannot find the end of the log.
+rm -f "$W/baseline.db" "$W/hmac.key"
+sql "REVOKE BINLOG MONITOR ON *.* FROM 'dbsyscheck'@'localhost'"
+dbsc follow
+expect_follow_error 'BINLOG%20MONITOR'
+follow_account fl.t
+
 # --- A server without a binary log.
 db_stop
 db_start
 rm -f "$W/baseline.db" "$W/hmac.key"
 dbsc follow
 expect_follow_error 'binary%20log|log_bin'
+db_stop
+db_start_binlog
+
+# A change written as a statement into the log (the session's format):
+# the follower cannot see its rows, so it must say so.
+rm -f "$W/baseline.db" "$W/hmac.key"
+follow_first
+sql "SET SESSION binlog_format=STATEMENT;
+	UPDATE fl.t SET v='stmt' WHERE id=2"
+dbsc follow
+expect_follow_error 'statement|format|row'
