@@ -647,14 +647,20 @@ int
 binrow_next(struct binrow_rows *r, const struct binrow_map *map,
     struct binrow_image *before, struct binrow_image *after, char **cause)
 {
+	const unsigned char	*start;
+
 	if (r->p == NULL || r->p >= r->end)
 		return 0;
-	if (map->ncols != r->ncols)
-		return binrow_err(cause,
-		    "rows event has %zu columns, its table map %zu",
-		    r->ncols, map->ncols);
-	if (map->table_id != r->table_id)
-		return binrow_err(cause, "rows event of another table");
+	if (map->ncols != r->ncols) {
+		binrow_err(cause, "rows event has %zu columns, its table map "
+		    "%zu", r->ncols, map->ncols);
+		goto fail;
+	}
+	if (map->table_id != r->table_id) {
+		binrow_err(cause, "rows event of another table");
+		goto fail;
+	}
+	start = r->p;
 	switch (r->kind) {
 	case BINROW_WRITE:
 		if (read_image(r, map, r->present, after, cause) == -1)
@@ -669,6 +675,11 @@ binrow_next(struct binrow_rows *r, const struct binrow_map *map,
 		    read_image(r, map, r->present_after, after, cause) == -1)
 			goto fail;
 		break;
+	}
+	/* A row of no bytes (no column present) would never end. */
+	if (r->p == start) {
+		binrow_err(cause, "row image of no columns");
+		goto fail;
 	}
 	return 1;
 
@@ -1196,9 +1207,29 @@ enc:
 	    col->name);
 }
 
+static int	text_column(const struct binrow_map *,
+		    const struct binrow_image *, size_t, const struct column *,
+		    enum colenc, struct buf *, char **);
+
 /* The text of column i of an image under enc (see binrow.h). */
 int
 binrow_text(const struct binrow_map *map, const struct binrow_image *im,
+    size_t i, const struct column *col, enum colenc enc, struct buf *out,
+    char **cause)
+{
+	*cause = NULL;
+	buf_reset(out);
+	if (text_column(map, im, i, col, enc, out, cause) == 0 &&
+	    !buf_failed(out))
+		return 0;
+	if (*cause == NULL)
+		binrow_err(cause, "value too large");
+	buf_reset(out);
+	return -1;
+}
+
+static int
+text_column(const struct binrow_map *map, const struct binrow_image *im,
     size_t i, const struct column *col, enum colenc enc, struct buf *out,
     char **cause)
 {
@@ -1212,8 +1243,6 @@ binrow_text(const struct binrow_map *map, const struct binrow_image *im,
 	double			 d;
 	int			 r;
 
-	*cause = NULL;
-	buf_reset(out);
 	if (map == NULL || im == NULL || col == NULL || col->type == NULL ||
 	    i >= map->ncols || i >= im->ncols)
 		return binrow_err(cause, "no such column");
@@ -1402,17 +1431,7 @@ binrow_text(const struct binrow_map *map, const struct binrow_image *im,
 		return binrow_err(cause, "column %s: log type %u not supported",
 		    col->name, type);
 	}
-	if (r == -1) {
-		if (*cause == NULL && buf_failed(out))
-			return binrow_err(cause, "value too large");
-		buf_reset(out);
-		return -1;
-	}
-	if (buf_failed(out)) {
-		buf_reset(out);
-		return binrow_err(cause, "value too large");
-	}
-	return 0;
+	return r;
 
 shape:
 	return binrow_err(cause, "column %s is %s, the log has type %u",
