@@ -254,7 +254,8 @@ struct ddl_ctx {
 static int
 ddl_emit(const struct ddl_ctx *c, enum ddl_stmt kind, const struct ddl_name *n)
 {
-	if (n->toolong)
+	/* `` names nothing: no table or database has an empty name. */
+	if (n->toolong || n->namelen == 0 || (n->hasdb && n->dblen == 0))
 		return 0;
 	if (n->hasdb)
 		return c->cb(c->arg, kind, n->db, n->dblen, n->name,
@@ -369,7 +370,7 @@ ddl_parse(const char *stmt, size_t len, const char *defdb, size_t defdblen,
 		if (ddl_kw(&t, "DATABASE") || ddl_kw(&t, "SCHEMA")) {
 			ddl_next(&l, &t);
 			ddl_if(&l, &t);
-			if (!ddl_ident(&t) || t.toolong)
+			if (!ddl_ident(&t) || t.toolong || t.len == 0)
 				return 0;
 			return cb(arg, DDL_DROP, t.s, t.len, NULL, 0);
 		}

@@ -41,13 +41,15 @@ struct run {
 	unsigned char		 key[KEY_LEN];
 	int			 keyloaded;
 	int64_t			 after;		/* records after it: ours */
+	int			 warned;	/* said that records wait */
 };
 
 static void	 fail_record(const struct run_opts *, const char *, int);
 static void	 fail_start(const struct run *, const char *, int);
 static int	 key_present(const struct conf *);
 static char	*missing_msg(const struct conf *);
-static int	 drain(const struct run_opts *, struct baseline *, int64_t);
+static int	 drain(const struct run_opts *, struct baseline *, int64_t,
+		    int *);
 static void	 fail_queued(struct run *, const char *);
 static void	 show_progress(void *, const char *, const char *, uint64_t,
 		    int);
@@ -211,7 +213,8 @@ missing_msg(const struct conf *conf)
  * queue. 1 when records were printed on standard output, -1 on error.
  */
 static int
-drain(const struct run_opts *o, struct baseline *bl, int64_t after)
+drain(const struct run_opts *o, struct baseline *bl, int64_t after,
+    int *warned)
 {
 	const struct report_opts *ro = &o->report;
 	struct baseline_counts	 all, own;
@@ -227,11 +230,15 @@ drain(const struct run_opts *o, struct baseline *bl, int64_t after)
 		r = report_copy(bl, ro, after, &printed, &cause);
 	else if (r == 0 && sinks)
 		r = sink_drop_sunk(bl, &cause);
-	/* Not the consumer: say when earlier runs' records still wait. */
+	/*
+	 * Not the consumer: say when earlier runs' records still wait (a
+	 * follower, which delivers each batch, says it once).
+	 */
 	if (r == 0 && !o->deliver && !(o->noreport && sinks) &&
+	    (warned == NULL || !*warned) &&
 	    (r = baseline_outbox_counts(bl, 0, &all, &cause)) == 0 &&
 	    (r = baseline_outbox_counts(bl, after, &own, &cause)) == 0 &&
-	    all.total > own.total)
+	    all.total > own.total) {
 		log_warnx("%llu record%s queued by earlier runs still wait%s "
 		    "for the SIEM's consumer, a run with --deliver or with "
 		    "--no-report and --log (dbsyscheck status counts them, "
@@ -239,6 +246,9 @@ drain(const struct run_opts *o, struct baseline *bl, int64_t after)
 		    (unsigned long long)(all.total - own.total),
 		    all.total - own.total == 1 ? "" : "s",
 		    all.total - own.total == 1 ? "s" : "");
+		if (warned != NULL)
+			*warned = 1;
+	}
 	if (r == -1) {
 		log_warnx("%s", cause);
 		free(cause);
@@ -251,7 +261,7 @@ drain(const struct run_opts *o, struct baseline *bl, int64_t after)
 int
 run_deliver(struct run *run)
 {
-	return drain(&run->opts, run->bl, run->after);
+	return drain(&run->opts, run->bl, run->after, &run->warned);
 }
 
 /*
@@ -441,7 +451,7 @@ fail_queued(struct run *run, const char *msg)
 		return;
 	}
 	log_warnx("%s", msg);
-	drain(&run->opts, run->bl, run->after);
+	drain(&run->opts, run->bl, run->after, &run->warned);
 }
 
 /*
@@ -722,7 +732,7 @@ run_report(struct run *run)
 		run_fail_direct(&run->opts, cause);
 		goto out;
 	}
-	if ((r = drain(&run->opts, run->bl, 0)) != -1 && !noted)
+	if ((r = drain(&run->opts, run->bl, 0, NULL)) != -1 && !noted)
 		rc = r == 1 ? RUN_CHANGES : RUN_NOCHANGE;
 out:
 	free(cause);

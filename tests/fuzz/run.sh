@@ -23,6 +23,7 @@ out=$top_builddir/tests/fuzz/build
 all_targets="fuzz_conf fuzz_rowenc fuzz_record fuzz_records fuzz_udf"
 all_targets="$all_targets fuzz_block"
 all_targets="$all_targets fuzz_binrow"
+all_targets="$all_targets fuzz_ddl"
 [ $# -gt 0 ] || set -- $all_targets
 
 # The src/ files each target links (besides fuzz_check.c).
@@ -38,6 +39,7 @@ sources()
 			    secret token ;;
 	fuzz_block)	echo block diff buf xmalloc ;;
 	fuzz_binrow)	echo binrow buf ;;
+	fuzz_ddl)	echo ddl buf ;;
 	*)		echo "fuzz: unknown target $1" >&2; return 1 ;;
 	esac
 }

@@ -12,7 +12,9 @@ sql_db acme "CREATE TABLE users (
 	password VARCHAR(60) NOT NULL,
 	seen INT NOT NULL DEFAULT 0)"
 sql_db acme "INSERT INTO users VALUES (1, 'alice', 'a1', 0)"
-dbsc_conf "acme.users ignore=seen"
+sql_db acme "CREATE TABLE k (a BIGINT, b VARCHAR(20), c DATETIME(3),
+	PRIMARY KEY (a, b, c))"
+dbsc_conf "acme.users ignore=seen" "acme.k"
 
 # Without follow-server-id: refused, an error record.
 dbsc follow
@@ -124,6 +126,21 @@ bg_wait "$bg"
 [ "$st" -eq 1 ] || fail "follow -f exited $st after SIGTERM, not 1"
 dbsc follow
 expect_rc 0
+
+# A composite key of hostile bytes: the follower's pk= is the scanner's.
+dbsc scan
+sql "INSERT INTO acme.k VALUES (-5, 'x;y z%=\\n', '2026-01-02 03:04:05.678')"
+dbsc follow
+expect_rc 1
+grep '^dbsyscheck: op=insert table=acme.k ' "$W/out" |
+    sed 's/ src=binlog / src=SRC /' >"$W/k.follow"
+[ -s "$W/k.follow" ] || fail "no insert into acme.k"
+dbsc scan
+expect_rc 1
+grep '^dbsyscheck: op=insert table=acme.k ' "$W/out" |
+    sed 's/ src=scan / src=SRC /' >"$W/k.scan"
+cmp -s "$W/k.follow" "$W/k.scan" ||
+    fail "pk= differs: $(cat "$W/k.follow") / $(cat "$W/k.scan")"
 
 # ALTER: op=ddl, and the table is described again for the rows after it.
 sql "ALTER TABLE acme.users ADD extra INT NULL"

@@ -140,6 +140,9 @@ test_quoting(void **state)
 	check("TRUNCATE `\303\251t\303\251`.t", NULL,
 	    "truncate \303\251t\303\251.t\n");
 	check("TRUNCATE 'acme'.users", NULL, "");
+	check("TRUNCATE ``.users", NULL, "");
+	check("TRUNCATE ``", "acme", "");
+	check("DROP DATABASE ``", NULL, "");
 }
 
 /* Ensure that cut, empty and malformed statements name nothing. */
