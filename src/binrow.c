@@ -299,6 +299,7 @@ rows_inflate(struct binrow_rows *r, const unsigned char *p, size_t len,
     char **cause)
 {
 	z_stream	 z;
+	unsigned char	 chunk[16384];
 	size_t		 lenlen, want;
 	int		 zr;
 
@@ -312,26 +313,36 @@ rows_inflate(struct binrow_rows *r, const unsigned char *p, size_t len,
 		return binrow_err(cause, "compressed rows: too large");
 	p += 1 + lenlen;
 	len -= 1 + lenlen;
-	/* One byte more than announced, to see a stream that is longer. */
+	if (len > UINT_MAX)
+		return binrow_err(cause, "compressed rows: too large");
+	/*
+	 * Grown as the stream inflates, never to more than announced: a
+	 * few hostile bytes cannot make us allocate what they claim.
+	 */
 	buf_free(&r->inflated);
-	buf_init(&r->inflated, BUF_NOCAP);
-	if ((r->inflated.data = malloc(want + 1)) == NULL)
-		return binrow_err(cause, "out of memory");
-	r->inflated.alloc = want + 1;
+	buf_init(&r->inflated, want);
 	memset(&z, 0, sizeof z);
 	if (inflateInit(&z) != Z_OK)
 		return binrow_err(cause, "compressed rows: inflateInit failed");
 	z.next_in = (unsigned char *)(uintptr_t)p;
-	z.avail_in = (uInt)(len > UINT_MAX ? UINT_MAX : len);
-	z.next_out = (unsigned char *)r->inflated.data;
-	z.avail_out = (uInt)(want + 1);
-	zr = inflate(&z, Z_FINISH);
+	z.avail_in = (uInt)len;
+	do {
+		z.next_out = chunk;
+		z.avail_out = sizeof chunk;
+		zr = inflate(&z, Z_NO_FLUSH);
+		if (zr != Z_OK && zr != Z_STREAM_END)
+			break;
+		if (buf_add(&r->inflated, chunk, sizeof chunk -
+		    z.avail_out) == -1)
+			break;
+	} while (zr == Z_OK && (z.avail_out == 0 || z.avail_in != 0));
 	inflateEnd(&z);
-	if (zr != Z_STREAM_END || z.total_out != want ||
-	    z.total_in != len)
+	if (buf_failed(&r->inflated) || zr != Z_STREAM_END ||
+	    z.avail_in != 0 || r->inflated.len != want) {
+		buf_free(&r->inflated);
+		buf_init(&r->inflated, BUF_NOCAP);
 		return binrow_err(cause, "compressed rows: bad zlib stream");
-	r->inflated.len = want;
-	r->inflated.data[want] = '\0';
+	}
 	return 0;
 }
 
