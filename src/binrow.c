@@ -517,15 +517,12 @@ field_len(unsigned char type, uint16_t meta, const unsigned char *p,
 	case T_INT24:
 	case T_DATE:
 	case T_NEWDATE:
-	case T_TIME:
 		need = 3;
 		break;
 	case T_LONG:
-	case T_TIMESTAMP:
 		need = 4;
 		break;
 	case T_LONGLONG:
-	case T_DATETIME:
 		need = 8;
 		break;
 	case T_FLOAT:
@@ -641,6 +638,12 @@ read_image(struct binrow_rows *r, const struct binrow_map *map,
 			im->null[i] = 1;
 			continue;
 		}
+		if (map->types[i] == T_TIME || map->types[i] == T_DATETIME ||
+		    map->types[i] == T_TIMESTAMP)
+			return binrow_err(cause, "row image: column %zu is an "
+			    "old-format TIME, DATETIME or TIMESTAMP, whose "
+			    "length the log does not give (ALTER TABLE ... "
+			    "FORCE converts it)", i + 1);
 		if (field_len(map->types[i], map->meta[i], r->p,
 		    (size_t)(r->end - r->p), &n) == -1)
 			return binrow_err(cause,
@@ -1342,59 +1345,26 @@ text_column(const struct binrow_map *map, const struct binrow_image *im,
 		    (unsigned int)((u >> 5) & 15), (unsigned int)(u & 31));
 		break;
 	case T_TIME2:
-	case T_TIME:
 		if (!col_is(col, "time"))
 			goto shape;
 		if (enc != COLENC_TEXT)
 			goto enc;
-		if (type == T_TIME2) {
-			r = text_time2(meta, raw, out, cause);
-			break;
-		}
-		{
-			int64_t	 v = (int64_t)le(raw, 3);
-
-			if (v & 0x800000)
-				v -= 0x1000000;
-			u = (uint64_t)(v < 0 ? -v : v);
-			if (u % 100 > 59 || u / 100 % 100 > 59 ||
-			    u / 10000 > 838)
-				return binrow_err(cause, "time out of range");
-			r = buf_printf(out, "%s%02u:%02u:%02u",
-			    v < 0 ? "-" : "", (unsigned int)(u / 10000),
-			    (unsigned int)(u / 100 % 100),
-			    (unsigned int)(u % 100));
-		}
+		r = text_time2(meta, raw, out, cause);
 		break;
 	case T_DATETIME2:
-	case T_DATETIME:
 		if (!col_is(col, "datetime"))
 			goto shape;
 		if (enc != COLENC_TEXT)
 			goto enc;
-		if (type == T_DATETIME2) {
-			r = text_datetime2(meta, raw, out, cause);
-			break;
-		}
-		u = le(raw, 8);
-		r = text_datetime(out, (unsigned int)(u / 10000000000ULL),
-		    (unsigned int)(u / 100000000 % 100),
-		    (unsigned int)(u / 1000000 % 100),
-		    (unsigned int)(u / 10000 % 100),
-		    (unsigned int)(u / 100 % 100), (unsigned int)(u % 100), 0,
-		    0, cause);
+		r = text_datetime2(meta, raw, out, cause);
 		break;
 	case T_TIMESTAMP2:
-	case T_TIMESTAMP:
 		if (!col_is(col, "timestamp"))
 			goto shape;
 		if (enc != COLENC_TEXT)
 			goto enc;
-		if (type == T_TIMESTAMP)
-			r = text_timestamp(le(raw, 4), 0, 0, out, cause);
-		else
-			r = text_timestamp(be(raw, 4),
-			    frac_unsigned(raw + 4, meta), meta, out, cause);
+		r = text_timestamp(be(raw, 4), frac_unsigned(raw + 4, meta),
+		    meta, out, cause);
 		break;
 	case T_BIT:
 		if (!col_is(col, "bit"))
