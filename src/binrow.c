@@ -299,6 +299,7 @@ rows_inflate(struct binrow_rows *r, const unsigned char *p, size_t len,
     char **cause)
 {
 	z_stream	 z;
+	unsigned char	 chunk[16384];
 	size_t		 lenlen, want;
 	int		 zr;
 
@@ -312,26 +313,36 @@ rows_inflate(struct binrow_rows *r, const unsigned char *p, size_t len,
 		return binrow_err(cause, "compressed rows: too large");
 	p += 1 + lenlen;
 	len -= 1 + lenlen;
-	/* One byte more than announced, to see a stream that is longer. */
+	if (len > UINT_MAX)
+		return binrow_err(cause, "compressed rows: too large");
+	/*
+	 * Grown as the stream inflates, never to more than announced: a
+	 * few hostile bytes cannot make us allocate what they claim.
+	 */
 	buf_free(&r->inflated);
-	buf_init(&r->inflated, BUF_NOCAP);
-	if ((r->inflated.data = malloc(want + 1)) == NULL)
-		return binrow_err(cause, "out of memory");
-	r->inflated.alloc = want + 1;
+	buf_init(&r->inflated, want);
 	memset(&z, 0, sizeof z);
 	if (inflateInit(&z) != Z_OK)
 		return binrow_err(cause, "compressed rows: inflateInit failed");
 	z.next_in = (unsigned char *)(uintptr_t)p;
-	z.avail_in = (uInt)(len > UINT_MAX ? UINT_MAX : len);
-	z.next_out = (unsigned char *)r->inflated.data;
-	z.avail_out = (uInt)(want + 1);
-	zr = inflate(&z, Z_FINISH);
+	z.avail_in = (uInt)len;
+	do {
+		z.next_out = chunk;
+		z.avail_out = sizeof chunk;
+		zr = inflate(&z, Z_NO_FLUSH);
+		if (zr != Z_OK && zr != Z_STREAM_END)
+			break;
+		if (buf_add(&r->inflated, chunk, sizeof chunk -
+		    z.avail_out) == -1)
+			break;
+	} while (zr == Z_OK && (z.avail_out == 0 || z.avail_in != 0));
 	inflateEnd(&z);
-	if (zr != Z_STREAM_END || z.total_out != want ||
-	    z.total_in != len)
+	if (buf_failed(&r->inflated) || zr != Z_STREAM_END ||
+	    z.avail_in != 0 || r->inflated.len != want) {
+		buf_free(&r->inflated);
+		buf_init(&r->inflated, BUF_NOCAP);
 		return binrow_err(cause, "compressed rows: bad zlib stream");
-	r->inflated.len = want;
-	r->inflated.data[want] = '\0';
+	}
 	return 0;
 }
 
@@ -506,15 +517,12 @@ field_len(unsigned char type, uint16_t meta, const unsigned char *p,
 	case T_INT24:
 	case T_DATE:
 	case T_NEWDATE:
-	case T_TIME:
 		need = 3;
 		break;
 	case T_LONG:
-	case T_TIMESTAMP:
 		need = 4;
 		break;
 	case T_LONGLONG:
-	case T_DATETIME:
 		need = 8;
 		break;
 	case T_FLOAT:
@@ -630,6 +638,12 @@ read_image(struct binrow_rows *r, const struct binrow_map *map,
 			im->null[i] = 1;
 			continue;
 		}
+		if (map->types[i] == T_TIME || map->types[i] == T_DATETIME ||
+		    map->types[i] == T_TIMESTAMP)
+			return binrow_err(cause, "row image: column %zu is an "
+			    "old-format TIME, DATETIME or TIMESTAMP, whose "
+			    "length the log does not give (ALTER TABLE ... "
+			    "FORCE converts it)", i + 1);
 		if (field_len(map->types[i], map->meta[i], r->p,
 		    (size_t)(r->end - r->p), &n) == -1)
 			return binrow_err(cause,
@@ -1331,59 +1345,26 @@ text_column(const struct binrow_map *map, const struct binrow_image *im,
 		    (unsigned int)((u >> 5) & 15), (unsigned int)(u & 31));
 		break;
 	case T_TIME2:
-	case T_TIME:
 		if (!col_is(col, "time"))
 			goto shape;
 		if (enc != COLENC_TEXT)
 			goto enc;
-		if (type == T_TIME2) {
-			r = text_time2(meta, raw, out, cause);
-			break;
-		}
-		{
-			int64_t	 v = (int64_t)le(raw, 3);
-
-			if (v & 0x800000)
-				v -= 0x1000000;
-			u = (uint64_t)(v < 0 ? -v : v);
-			if (u % 100 > 59 || u / 100 % 100 > 59 ||
-			    u / 10000 > 838)
-				return binrow_err(cause, "time out of range");
-			r = buf_printf(out, "%s%02u:%02u:%02u",
-			    v < 0 ? "-" : "", (unsigned int)(u / 10000),
-			    (unsigned int)(u / 100 % 100),
-			    (unsigned int)(u % 100));
-		}
+		r = text_time2(meta, raw, out, cause);
 		break;
 	case T_DATETIME2:
-	case T_DATETIME:
 		if (!col_is(col, "datetime"))
 			goto shape;
 		if (enc != COLENC_TEXT)
 			goto enc;
-		if (type == T_DATETIME2) {
-			r = text_datetime2(meta, raw, out, cause);
-			break;
-		}
-		u = le(raw, 8);
-		r = text_datetime(out, (unsigned int)(u / 10000000000ULL),
-		    (unsigned int)(u / 100000000 % 100),
-		    (unsigned int)(u / 1000000 % 100),
-		    (unsigned int)(u / 10000 % 100),
-		    (unsigned int)(u / 100 % 100), (unsigned int)(u % 100), 0,
-		    0, cause);
+		r = text_datetime2(meta, raw, out, cause);
 		break;
 	case T_TIMESTAMP2:
-	case T_TIMESTAMP:
 		if (!col_is(col, "timestamp"))
 			goto shape;
 		if (enc != COLENC_TEXT)
 			goto enc;
-		if (type == T_TIMESTAMP)
-			r = text_timestamp(le(raw, 4), 0, 0, out, cause);
-		else
-			r = text_timestamp(be(raw, 4),
-			    frac_unsigned(raw + 4, meta), meta, out, cause);
+		r = text_timestamp(be(raw, 4), frac_unsigned(raw + 4, meta),
+		    meta, out, cause);
 		break;
 	case T_BIT:
 		if (!col_is(col, "bit"))

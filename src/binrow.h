@@ -30,6 +30,18 @@ struct binrow_map {
 	unsigned char	*nullable;	/* bitmap, (ncols + 7) / 8 bytes */
 };
 
+/*
+ * meta as MariaDB's rpl_utility keeps it: FLOAT, DOUBLE the byte length;
+ * BLOB, GEOMETRY, JSON the length's bytes; TIME2, DATETIME2, TIMESTAMP2
+ * the fraction digits; VARCHAR the maximum byte length; BIT the bits % 8
+ * in the low byte and the whole bytes in the high; NEWDECIMAL the
+ * precision in the high byte and the scale in the low; STRING (and ENUM,
+ * SET) the real type in the high byte, the length in the low (CHAR over
+ * 255 bytes folded in the log's way). The post-header lengths are the
+ * ones MariaDB and MySQL 5.6+ write (TABLE_MAP and ROWS v1 8, ROWS v2 10,
+ * a 6-byte table id): the reader checks the format description's.
+ */
+
 int	 binrow_map_parse(struct binrow_map *, const unsigned char *, size_t,
 	    char **);
 void	 binrow_map_clear(struct binrow_map *);
@@ -65,8 +77,10 @@ void	 binrow_rows_clear(struct binrow_rows *);
 /*
  * One row image: for each of the map's ncols columns whether it is in the
  * image, whether it is NULL, and its bytes as the log holds them (for
- * comparing two images: equal bytes, equal values). Arrays of ncols,
- * owned by the image (binrow_image_free), reused across rows.
+ * comparing two images: equal bytes, equal values; a length prefix
+ * included, raw NULL for an absent or NULL column). Arrays of ncols,
+ * owned by the image (binrow_image_free), reused across rows. A struct
+ * binrow_image starts zeroed.
  */
 struct binrow_image {
 	size_t			 ncols;
@@ -82,7 +96,9 @@ void	 binrow_image_free(struct binrow_image *);
  * binrow_next reads the next row: an insert's after image into after, a
  * delete's before image into before, an update's both. It returns 1 for
  * a row, 0 at the end of the event, -1 on bytes that do not decode
- * against the map (or a map whose column count differs from the event's).
+ * against the map (or a map whose column count or table id differs from
+ * the event's, or an old-format TIME, DATETIME, TIMESTAMP column, whose
+ * length the map does not give); after -1 the event is over (0).
  */
 int	 binrow_next(struct binrow_rows *, const struct binrow_map *,
 	    struct binrow_image *, struct binrow_image *, char **);

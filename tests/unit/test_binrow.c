@@ -220,12 +220,13 @@ static const struct tcase cases[] = {
 	    "1970-01-01 00:00:01.000001", 0 },
 	{ 17, "01", "0000000032", "timestamp(1)", NULL, TXT,
 	    "1970-01-01 00:00:00.5", 0 },
-	{ 11, "", "590a80", "time", NULL, TXT, "-838:59:59", 0 },
-	{ 11, "", "000000", "time", NULL, TXT, "00:00:00", 0 },
-	{ 12, "", "80c5aa8b68120000", "datetime", NULL, TXT,
-	    "2024-02-29 12:34:56", 0 },
-	{ 7, "", "01000000", "timestamp", NULL, TXT,
-	    "1970-01-01 00:00:01", 0 },
+	/*
+	 * The old formats: TIME(3) is 5 bytes, TIME 3, and the map does not
+	 * tell them apart.
+	 */
+	{ 11, "", "590a80", "time", NULL, TXT, NULL, 0 },
+	{ 12, "", "80c5aa8b68120000", "datetime", NULL, TXT, NULL, 0 },
+	{ 7, "", "01000000", "timestamp", NULL, TXT, NULL, 0 },
 	{ 17, "00", "00000001", "datetime", NULL, TXT, NULL, 0 },
 
 	/* BIT: the stored bytes. */
