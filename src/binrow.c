@@ -760,6 +760,80 @@ text_int(const struct column *col, const unsigned char *p, size_t n,
 	return buf_printf(out, "%lld", (long long)s);
 }
 
+/* The double that 0.DIGITSe<decpt> reads as. */
+static double
+digits_value(const char *digits, int len, int decpt)
+{
+	char	 tmp[48];
+
+	snprintf(tmp, sizeof tmp, "0.%.*se%d", len, digits, decpt);
+	return strtod(tmp, NULL);
+}
+
+/*
+ * The shortest digits that read back as d (> 0), and among those the
+ * closest to d, as dtoa's mode 0 gives them (MariaDB's my_gcvt): for each
+ * length the correctly rounded digits, or, where d is a power of two and
+ * its interval is lopsided, their neighbour one unit up or down. At most
+ * 17 digits, no trailing zeros; decpt is the decimal point's place.
+ */
+static int
+shortest(double d, char *digits, int *len, int *decpt)
+{
+	char	 tmp[40], o[20], c[20];
+	int	 p, i, n, dp, odp;
+
+	for (p = 1; p <= 17; p++) {
+		snprintf(tmp, sizeof tmp, "%.*e", p - 1, d);
+		for (i = 0, n = 0; tmp[i] != 'e' && tmp[i] != '\0'; i++) {
+			if (tmp[i] >= '0' && tmp[i] <= '9' && n < p)
+				o[n++] = tmp[i];
+		}
+		if (tmp[i] != 'e' || n != p || o[0] == '0')
+			return -1;
+		odp = (int)strtol(tmp + i + 1, NULL, 10) + 1;
+		memcpy(c, o, (size_t)p);
+		n = p;
+		dp = odp;
+		if (digits_value(c, n, dp) == d)
+			goto found;
+		/* One unit up. */
+		for (i = n - 1; i >= 0 && c[i] == '9'; i--)
+			c[i] = '0';
+		if (i < 0) {
+			memmove(c + 1, c, (size_t)n);
+			c[0] = '1';
+			n++;
+			dp++;
+		} else
+			c[i]++;
+		if (digits_value(c, n, dp) == d)
+			goto found;
+		/* One unit down (o[0] is not '0': there is a digit to take). */
+		memcpy(c, o, (size_t)p);
+		n = p;
+		dp = odp;
+		for (i = n - 1; c[i] == '0'; i--)
+			c[i] = '9';
+		c[i]--;
+		if (c[0] == '0') {
+			memmove(c, c + 1, (size_t)--n);
+			dp--;
+		}
+		if (n > 0 && digits_value(c, n, dp) == d)
+			goto found;
+	}
+	return -1;
+
+found:
+	while (n > 1 && c[n - 1] == '0')
+		n--;
+	memcpy(digits, c, (size_t)n);
+	*len = n;
+	*decpt = dp;
+	return 0;
+}
+
 /*
  * The text of a double as MariaDB's my_gcvt writes it for a DOUBLE
  * (String::set_real with no fixed decimals): the shortest digits that
@@ -770,9 +844,8 @@ text_int(const struct column *col, const unsigned char *p, size_t n,
 static int
 text_double(double d, struct buf *out, char **cause)
 {
-	char	 tmp[40], digits[20], *e;
-	int	 prec, decpt, len, i, neg;
-	double	 back;
+	char	 digits[20];
+	int	 decpt, len, i;
 
 	if (!isfinite(d))
 		return binrow_err(cause, "not a finite number");
@@ -781,25 +854,9 @@ text_double(double d, struct buf *out, char **cause)
 			return binrow_err(cause, "negative zero");
 		return buf_adds(out, "0");
 	}
-	for (prec = 1; prec <= 17; prec++) {
-		snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
-		back = strtod(tmp, NULL);
-		if (back == d)
-			break;
-	}
-	if (prec > 17)
+	if (shortest(fabs(d), digits, &len, &decpt) == -1)
 		return binrow_err(cause, "double does not print");
-	neg = tmp[0] == '-';
-	/* tmp is [-]d[.ddd]e(+|-)xx */
-	len = 0;
-	for (i = neg; tmp[i] != 'e'; i++) {
-		if (tmp[i] != '.')
-			digits[len++] = tmp[i];
-	}
-	decpt = (int)strtol(tmp + i + 1, &e, 10) + 1;
-	while (len > 1 && digits[len - 1] == '0')
-		len--;
-	if (neg && buf_addc(out, '-') == -1)
+	if (d < 0 && buf_addc(out, '-') == -1)
 		return -1;
 	if (decpt >= -14 && (decpt <= 15 || len > decpt)) {
 		if (decpt <= 0) {
