@@ -1260,14 +1260,17 @@ text_string(const struct binrow_map *map, size_t i, const struct column *col,
 		    "is not supported", col->name);
 	if (!col_is(col, "char"))
 		goto shape;
-	if (col->charset != NULL && (strncmp(col->charset, "ucs2", 4) == 0 ||
-	    strncmp(col->charset, "utf16", 5) == 0 ||
-	    strncmp(col->charset, "utf32", 5) == 0))
-		return binrow_err(cause, "CHAR in %s not supported",
-		    col->charset);
-	/* The text protocol cuts CHAR's trailing spaces. */
-	while (n > 0 && raw[n - 1] == ' ')
-		n--;
+	/*
+	 * The log cuts CHAR's trailing spaces as the text protocol does
+	 * (the character set's lengthsp); cut them again where a space is
+	 * the byte 0x20, to be sure, never in UCS-2, UTF-16 or UTF-32.
+	 */
+	if (col->charset == NULL || (strncmp(col->charset, "ucs2", 4) != 0 &&
+	    strncmp(col->charset, "utf16", 5) != 0 &&
+	    strncmp(col->charset, "utf32", 5) != 0)) {
+		while (n > 0 && raw[n - 1] == ' ')
+			n--;
+	}
 	return buf_add(out, raw, n);
 
 shape:

@@ -16,7 +16,19 @@ dump=$top_builddir/tests/binrow_dump
 [ -x "$dump" ] || fail "$dump is not built (make check builds it)"
 
 # The tables: NAME, then the column list (after id).
-tables="ti tr td tt ts te tf"
+tables="ti tr td tt ts te tf tc"
+# tc: CHAR in the character sets whose space is not the byte 0x20.
+cols_tc='a char(4) CHARACTER SET ucs2, b char(4) CHARACTER SET utf32,
+	c char(4) CHARACTER SET utf16, d char(4) CHARACTER SET latin1,
+	e varchar(4) CHARACTER SET utf32, f char(3) CHARACTER SET utf16le'
+rows_tc_a="(1,'ab  ',' a','','x ','y ','a  '),
+	(2,NULL,NULL,NULL,NULL,NULL,NULL),
+	(3,'a b','    ',X'00E9',X'E920',' b ',X'2000'),
+	(4,X'0020',X'00000020',X'00200020','  ',' ',X'4100')"
+rows_tc_b="(1,'b','b','b','b','b','b'),
+	(2,' ',' ',' ',' ',' ',' '),
+	(3,NULL,NULL,NULL,NULL,NULL,NULL),
+	(4,'a  b','a  b','a  b','a  b','a  b','a  ')"
 # tf: random bit patterns of DOUBLE and FLOAT (the shortest digits and
 # where fixed notation turns into exponents), written as the shortest
 # decimal that reads back as the same value.

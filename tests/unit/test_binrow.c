@@ -266,7 +266,7 @@ static const struct tcase cases[] = {
 	{ 254, "fe0c", "03616220", "char(3)", "utf8mb4", TXT, "ab", 0 },
 	{ 254, "fe0c", "00", "char(3)", "utf8mb4", TXT, "", 0 },
 	{ 254, "fe0c", "03616220", "char(3)", "utf8mb4", NUM, NULL, 0 },
-	{ 254, "fe0c", "0461626364", "char(3)", "utf16", TXT, NULL, 0 },
+	{ 254, "fe0c", "0400610020", "char(3)", "utf16", TXT, "\0a\0 ", 4 },
 	{ 254, "ee90", "02006162", "char(100)", "utf8mb4", TXT, "ab", 0 },
 	{ 254, "fe04", "0161", "binary(4)", NULL, TXT, "a\0\0\0", 4 },
 	{ 254, "fe04", "0400000000", "binary(4)", NULL, TXT,
