@@ -214,13 +214,14 @@ int
 binrow_map_parse(struct binrow_map *map, const unsigned char *buf,
     size_t len, char **cause)
 {
-	const unsigned char	*p = buf, *end = buf + len, *mend;
+	const unsigned char	*p = buf, *end, *mend;
 	uint64_t		 ncols, mlen;
 	size_t			 i, nb;
 
 	memset(map, 0, sizeof *map);
 	if (buf == NULL || len < 8)
 		return binrow_err(cause, "table map event too short");
+	end = buf + len;
 	map->table_id = le(p, 6);
 	p += 8;
 	if (map_name(&p, end, &map->db) == -1 ||
@@ -351,41 +352,35 @@ int
 binrow_rows_parse(struct binrow_rows *r, int type, const unsigned char *buf,
     size_t len, char **cause)
 {
-	const unsigned char	*p = buf, *end = buf + len;
+	static const enum binrow_kind kinds[] = { BINROW_WRITE, BINROW_UPDATE,
+	    BINROW_DELETE };
+	const unsigned char	*p = buf, *end;
 	uint64_t		 ncols, extra;
 	size_t			 nb;
 	int			 v2 = 0, compressed = 0;
 
 	memset(r, 0, sizeof *r);
 	buf_init(&r->inflated, BUF_NOCAP);
-	switch (type) {
-	case 30: case 31: case 32:
+	/*
+	 * v1 23-25 and v2 30-32 (write, update, delete); MariaDB's
+	 * compressed v1 166-168 and v2 169-171.
+	 */
+	if (type >= 23 && type <= 25)
+		r->kind = kinds[type - 23];
+	else if (type >= 30 && type <= 32) {
+		r->kind = kinds[type - 30];
 		v2 = 1;
-		/* FALLTHROUGH */
-	case 23: case 24: case 25:
-		break;
-	case 169: case 170: case 171:
-		v2 = 1;
-		/* FALLTHROUGH */
-	case 166: case 167: case 168:
+	} else if (type >= 166 && type <= 168) {
+		r->kind = kinds[type - 166];
 		compressed = 1;
-		break;
-	default:
+	} else if (type >= 169 && type <= 171) {
+		r->kind = kinds[type - 169];
+		v2 = compressed = 1;
+	} else
 		return binrow_err(cause, "not a rows event: type %d", type);
-	}
-	switch (type) {
-	case 23: case 30: case 166: case 169:
-		r->kind = BINROW_WRITE;
-		break;
-	case 24: case 31: case 167: case 170:
-		r->kind = BINROW_UPDATE;
-		break;
-	default:
-		r->kind = BINROW_DELETE;
-		break;
-	}
 	if (buf == NULL || len < 8)
 		return binrow_err(cause, "rows event too short");
+	end = buf + len;
 	r->table_id = le(p, 6);
 	r->flags = (uint16_t)le(p + 6, 2);
 	p += 8;
