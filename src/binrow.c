@@ -214,13 +214,14 @@ int
 binrow_map_parse(struct binrow_map *map, const unsigned char *buf,
     size_t len, char **cause)
 {
-	const unsigned char	*p = buf, *end = buf + len, *mend;
+	const unsigned char	*p = buf, *end, *mend;
 	uint64_t		 ncols, mlen;
 	size_t			 i, nb;
 
 	memset(map, 0, sizeof *map);
 	if (buf == NULL || len < 8)
 		return binrow_err(cause, "table map event too short");
+	end = buf + len;
 	map->table_id = le(p, 6);
 	p += 8;
 	if (map_name(&p, end, &map->db) == -1 ||
@@ -351,41 +352,35 @@ int
 binrow_rows_parse(struct binrow_rows *r, int type, const unsigned char *buf,
     size_t len, char **cause)
 {
-	const unsigned char	*p = buf, *end = buf + len;
+	static const enum binrow_kind kinds[] = { BINROW_WRITE, BINROW_UPDATE,
+	    BINROW_DELETE };
+	const unsigned char	*p = buf, *end;
 	uint64_t		 ncols, extra;
 	size_t			 nb;
 	int			 v2 = 0, compressed = 0;
 
 	memset(r, 0, sizeof *r);
 	buf_init(&r->inflated, BUF_NOCAP);
-	switch (type) {
-	case 30: case 31: case 32:
+	/*
+	 * v1 23-25 and v2 30-32 (write, update, delete); MariaDB's
+	 * compressed v1 166-168 and v2 169-171.
+	 */
+	if (type >= 23 && type <= 25)
+		r->kind = kinds[type - 23];
+	else if (type >= 30 && type <= 32) {
+		r->kind = kinds[type - 30];
 		v2 = 1;
-		/* FALLTHROUGH */
-	case 23: case 24: case 25:
-		break;
-	case 169: case 170: case 171:
-		v2 = 1;
-		/* FALLTHROUGH */
-	case 166: case 167: case 168:
+	} else if (type >= 166 && type <= 168) {
+		r->kind = kinds[type - 166];
 		compressed = 1;
-		break;
-	default:
+	} else if (type >= 169 && type <= 171) {
+		r->kind = kinds[type - 169];
+		v2 = compressed = 1;
+	} else
 		return binrow_err(cause, "not a rows event: type %d", type);
-	}
-	switch (type) {
-	case 23: case 30: case 166: case 169:
-		r->kind = BINROW_WRITE;
-		break;
-	case 24: case 31: case 167: case 170:
-		r->kind = BINROW_UPDATE;
-		break;
-	default:
-		r->kind = BINROW_DELETE;
-		break;
-	}
 	if (buf == NULL || len < 8)
 		return binrow_err(cause, "rows event too short");
+	end = buf + len;
 	r->table_id = le(p, 6);
 	r->flags = (uint16_t)le(p + 6, 2);
 	p += 8;
@@ -760,6 +755,80 @@ text_int(const struct column *col, const unsigned char *p, size_t n,
 	return buf_printf(out, "%lld", (long long)s);
 }
 
+/* The double that 0.DIGITSe<decpt> reads as. */
+static double
+digits_value(const char *digits, int len, int decpt)
+{
+	char	 tmp[48];
+
+	snprintf(tmp, sizeof tmp, "0.%.*se%d", len, digits, decpt);
+	return strtod(tmp, NULL);
+}
+
+/*
+ * The shortest digits that read back as d (> 0), and among those the
+ * closest to d, as dtoa's mode 0 gives them (MariaDB's my_gcvt): for each
+ * length the correctly rounded digits, or, where d is a power of two and
+ * its interval is lopsided, their neighbour one unit up or down. At most
+ * 17 digits, no trailing zeros; decpt is the decimal point's place.
+ */
+static int
+shortest(double d, char *digits, int *len, int *decpt)
+{
+	char	 tmp[40], o[20], c[20];
+	int	 p, i, n, dp, odp;
+
+	for (p = 1; p <= 17; p++) {
+		snprintf(tmp, sizeof tmp, "%.*e", p - 1, d);
+		for (i = 0, n = 0; tmp[i] != 'e' && tmp[i] != '\0'; i++) {
+			if (tmp[i] >= '0' && tmp[i] <= '9' && n < p)
+				o[n++] = tmp[i];
+		}
+		if (tmp[i] != 'e' || n != p || o[0] == '0')
+			return -1;
+		odp = (int)strtol(tmp + i + 1, NULL, 10) + 1;
+		memcpy(c, o, (size_t)p);
+		n = p;
+		dp = odp;
+		if (digits_value(c, n, dp) == d)
+			goto found;
+		/* One unit up. */
+		for (i = n - 1; i >= 0 && c[i] == '9'; i--)
+			c[i] = '0';
+		if (i < 0) {
+			memmove(c + 1, c, (size_t)n);
+			c[0] = '1';
+			n++;
+			dp++;
+		} else
+			c[i]++;
+		if (digits_value(c, n, dp) == d)
+			goto found;
+		/* One unit down (o[0] is not '0': there is a digit to take). */
+		memcpy(c, o, (size_t)p);
+		n = p;
+		dp = odp;
+		for (i = n - 1; c[i] == '0'; i--)
+			c[i] = '9';
+		c[i]--;
+		if (c[0] == '0') {
+			memmove(c, c + 1, (size_t)--n);
+			dp--;
+		}
+		if (n > 0 && digits_value(c, n, dp) == d)
+			goto found;
+	}
+	return -1;
+
+found:
+	while (n > 1 && c[n - 1] == '0')
+		n--;
+	memcpy(digits, c, (size_t)n);
+	*len = n;
+	*decpt = dp;
+	return 0;
+}
+
 /*
  * The text of a double as MariaDB's my_gcvt writes it for a DOUBLE
  * (String::set_real with no fixed decimals): the shortest digits that
@@ -770,9 +839,8 @@ text_int(const struct column *col, const unsigned char *p, size_t n,
 static int
 text_double(double d, struct buf *out, char **cause)
 {
-	char	 tmp[40], digits[20], *e;
-	int	 prec, decpt, len, i, neg;
-	double	 back;
+	char	 digits[20];
+	int	 decpt, len, i;
 
 	if (!isfinite(d))
 		return binrow_err(cause, "not a finite number");
@@ -781,25 +849,9 @@ text_double(double d, struct buf *out, char **cause)
 			return binrow_err(cause, "negative zero");
 		return buf_adds(out, "0");
 	}
-	for (prec = 1; prec <= 17; prec++) {
-		snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
-		back = strtod(tmp, NULL);
-		if (back == d)
-			break;
-	}
-	if (prec > 17)
+	if (shortest(fabs(d), digits, &len, &decpt) == -1)
 		return binrow_err(cause, "double does not print");
-	neg = tmp[0] == '-';
-	/* tmp is [-]d[.ddd]e(+|-)xx */
-	len = 0;
-	for (i = neg; tmp[i] != 'e'; i++) {
-		if (tmp[i] != '.')
-			digits[len++] = tmp[i];
-	}
-	decpt = (int)strtol(tmp + i + 1, &e, 10) + 1;
-	while (len > 1 && digits[len - 1] == '0')
-		len--;
-	if (neg && buf_addc(out, '-') == -1)
+	if (d < 0 && buf_addc(out, '-') == -1)
 		return -1;
 	if (decpt >= -14 && (decpt <= 15 || len > decpt)) {
 		if (decpt <= 0) {
@@ -1203,14 +1255,17 @@ text_string(const struct binrow_map *map, size_t i, const struct column *col,
 		    "is not supported", col->name);
 	if (!col_is(col, "char"))
 		goto shape;
-	if (col->charset != NULL && (strncmp(col->charset, "ucs2", 4) == 0 ||
-	    strncmp(col->charset, "utf16", 5) == 0 ||
-	    strncmp(col->charset, "utf32", 5) == 0))
-		return binrow_err(cause, "CHAR in %s not supported",
-		    col->charset);
-	/* The text protocol cuts CHAR's trailing spaces. */
-	while (n > 0 && raw[n - 1] == ' ')
-		n--;
+	/*
+	 * The log cuts CHAR's trailing spaces as the text protocol does
+	 * (the character set's lengthsp); cut them again where a space is
+	 * the byte 0x20, to be sure, never in UCS-2, UTF-16 or UTF-32.
+	 */
+	if (col->charset == NULL || (strncmp(col->charset, "ucs2", 4) != 0 &&
+	    strncmp(col->charset, "utf16", 5) != 0 &&
+	    strncmp(col->charset, "utf32", 5) != 0)) {
+		while (n > 0 && raw[n - 1] == ' ')
+			n--;
+	}
 	return buf_add(out, raw, n);
 
 shape:
