@@ -742,6 +742,49 @@ bad:
 	return -1;
 }
 
+/*
+ * The post-header lengths binrow.c reads TABLE_MAP and ROWS events with
+ * (8, and 10 for the version 2 ROWS events): a log that announces others
+ * is refused rather than misread. A type the description does not list
+ * has the standard length.
+ */
+static int
+binlog_fde_rows(const struct binlog *b, char **cause)
+{
+	static const struct {
+		int		 type;
+		unsigned char	 len;
+	} want[] = {
+		{ TABLE_MAP_EVENT, 8 },
+		{ WRITE_ROWS_EVENT_V1, 8 },
+		{ UPDATE_ROWS_EVENT_V1, 8 },
+		{ DELETE_ROWS_EVENT_V1, 8 },
+		{ WRITE_ROWS_EVENT, 10 },
+		{ UPDATE_ROWS_EVENT, 10 },
+		{ DELETE_ROWS_EVENT, 10 },
+		{ WRITE_ROWS_COMPRESSED_EVENT_V1, 8 },
+		{ UPDATE_ROWS_COMPRESSED_EVENT_V1, 8 },
+		{ DELETE_ROWS_COMPRESSED_EVENT_V1, 8 },
+		{ WRITE_ROWS_COMPRESSED_EVENT, 10 },
+		{ UPDATE_ROWS_COMPRESSED_EVENT, 10 },
+		{ DELETE_ROWS_COMPRESSED_EVENT, 10 },
+	};
+	size_t	 i;
+	int	 t;
+
+	for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+		t = want[i].type;
+		if (b->phl[t - 1] != 0 && b->phl[t - 1] != want[i].len) {
+			*cause = xasprintf("the format description of %s gives "
+			    "event type %d a post-header of %u bytes, not %u: "
+			    "a binary log of another format", b->pos.file, t,
+			    b->phl[t - 1], want[i].len);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* A format description: the checksum and the post-header lengths. */
 static int
 binlog_fde(struct binlog *b, const unsigned char *p, size_t n, char **cause)
@@ -773,6 +816,8 @@ binlog_fde(struct binlog *b, const unsigned char *p, size_t n, char **cause)
 		nphl = sizeof b->phl;
 	memset(b->phl, 0, sizeof b->phl);
 	memcpy(b->phl, body + BINLOG_FDE_FIXED, nphl);
+	if (binlog_fde_rows(b, cause) == -1)
+		return -1;
 	b->crc = alg;
 	b->fde = 1;
 	return 0;
