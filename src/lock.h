@@ -12,10 +12,13 @@
 
 #define LOCK_POLL_MS	50	/* how often a waiting run tries again */
 #define LOCK_WAIT	2	/* seconds a scan or a report waits for it */
+#define LOCK_WAIT_BATCH	600	/* ... in all, behind a follower's batch */
 
 int	 baseline_lock(const char *, long long *, char **);
 int	 baseline_lock_wait(const char *, int, volatile sig_atomic_t *,
 	    long long *, char **);
+int	 baseline_lock_follow(const char *, int, volatile sig_atomic_t *,
+	    char **);
 void	 baseline_unlock(int);
 int	 baseline_check_side(const char *, char **);
 

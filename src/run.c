@@ -409,17 +409,18 @@ run_unlock(struct run *run)
 }
 
 /*
- * Take the lock again for a batch, waiting up to wait seconds (-1: until
- * a signal); with mark, what is queued after this is the batch's own
- * (its delivery prints it), else the run's since run_open.
+ * Take the lock again for a batch, as a follower (behind the runs
+ * waiting for it), waiting up to wait seconds (-1: until a signal); with
+ * mark, what is queued after this is the batch's own (its delivery
+ * prints it), else the run's since run_open.
  */
 int
 run_lock(struct run *run, int wait, int mark, char **cause)
 {
 	if (run->lock != -1)
 		return 0;
-	if ((run->lock = baseline_lock_wait(run->conf->baseline, wait,
-	    run->opts.stop, NULL, cause)) == -1)
+	if ((run->lock = baseline_lock_follow(run->conf->baseline, wait,
+	    run->opts.stop, cause)) == -1)
 		return -1;
 	if (mark &&
 	    baseline_outbox_last(run->bl, &run->after, cause) == -1) {
