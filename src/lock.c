@@ -291,12 +291,19 @@ fail:
 	return -1;
 }
 
-/* Release the run lock. */
+/*
+ * Release the run lock, emptying the lock file first: a holder that
+ * writes no word of its own (another program's flock) must not be taken
+ * for a follower.
+ */
 void
 baseline_unlock(int fd)
 {
-	if (fd != -1)
-		close(fd);
+	if (fd == -1)
+		return;
+	while (ftruncate(fd, 0) == -1 && errno == EINTR)
+		continue;
+	close(fd);
 }
 
 /*
