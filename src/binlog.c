@@ -295,6 +295,31 @@ binlog_check(struct binlog *b, char **cause)
 	res = NULL;
 
 	/*
+	 * Each TABLE_MAP must name its columns (optional metadata): rows
+	 * logged before an ALTER are otherwise read with the table's shape
+	 * of now. MariaDB 10.5 and MySQL 8.0 have binlog_row_metadata.
+	 */
+	r = binlog_row(b, "SELECT @@GLOBAL.binlog_row_metadata", 1, &res,
+	    &row, cause);
+	if (r == -1 && mysql_errno(b->my) == 1193) {
+		free(*cause);
+		*cause = xstrdup("binlog_row_metadata is unknown to the server "
+		    "(MariaDB 10.5 or later is needed): the binary log does "
+		    "not name the columns of its rows");
+		goto fail;
+	}
+	if (r == -1)
+		goto fail;
+	if (r == 0 || row[0] == NULL || strcasecmp(row[0], "FULL") != 0) {
+		*cause = xasprintf("binlog_row_metadata is %.32s, not FULL: the "
+		    "binary log does not name the columns of its rows",
+		    r == 1 && row[0] != NULL ? row[0] : "NULL");
+		goto fail;
+	}
+	mysql_free_result(res);
+	res = NULL;
+
+	/*
 	 * Connector/C 3.3 refuses a compressed row event without a checksum
 	 * as a malformed packet: say why before it does (MariaDB only).
 	 */

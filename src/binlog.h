@@ -11,9 +11,10 @@
  * (binlog_close). Only this file includes mariadb_rpl.h. It connects with
  * the MySQL option file and group (as source_mysql.c), checks that the
  * server can be followed (the binary log on, binlog_format ROW,
- * binlog_row_image FULL, the privileges; each refusal names its cause),
- * and asks for the log from a position. Built without Connector/C's
- * replication API (mysqlclient), binlog_open fails saying so.
+ * binlog_row_image FULL, binlog_row_metadata FULL, the privileges; each
+ * refusal names its cause), and asks for the log from a position. Built
+ * without Connector/C's replication API (mysqlclient), binlog_open fails
+ * saying so.
  */
 struct binlog;
 

@@ -42,6 +42,7 @@ struct ftable {
 	struct schema		*s;		/* NULL until described */
 	int			 gone;		/* the server has no such */
 	const char		**names;	/* changed=, ncols long */
+	time_t			 when;		/* described then */
 };
 
 /* A TABLE_MAP of the current group that maps a watched table. */
@@ -209,6 +210,7 @@ follow_describe(struct follow *f, struct ftable *ft, char **cause)
 		c->keyenc = schema_keyenc(c, ft->s->encver);
 	}
 	ft->names = xcalloc(ft->s->ncols + 1, sizeof *ft->names);
+	ft->when = time(NULL);
 	return 0;
 }
 
@@ -382,6 +384,39 @@ follow_row(struct follow *f, const struct fmap *fm, enum binrow_kind kind,
 	return r == -1 ? -1 : 1;
 }
 
+/*
+ * The map's columns must be the description's (names in order, types):
+ * never decode rows logged before an ALTER against the table of now.
+ * A description older than a second may be older than the map (an
+ * ALTER hidden from ddl.c): described once more before refusing.
+ */
+static void
+follow_shape(struct follow *f, struct fmap *fm, char **why)
+{
+	char	*c = NULL;
+	int	 r;
+
+	if (binrow_map_check(&fm->map, fm->ft->s, &c) == 0)
+		return;
+	if (time(NULL) - fm->ft->when >= 1) {
+		free(c);
+		c = NULL;
+		follow_forget(fm->ft);
+		if ((r = follow_describe(f, fm->ft, why)) == -1)
+			return;
+		if (r == 1) {
+			*why = xstrdup("the table is gone: its changes in the "
+			    "binary log cannot be read");
+			return;
+		}
+		if (binrow_map_check(&fm->map, fm->ft->s, &c) == 0)
+			return;
+	}
+	*why = xasprintf("the table changed shape since this event was "
+	    "logged (%s)", c != NULL ? c : "unknown");
+	free(c);
+}
+
 /* A ROWS event of a followed table: a record per row change. */
 static int
 follow_rows(struct follow *f, const struct binlog_event *ev, char **cause)
@@ -411,13 +446,8 @@ follow_rows(struct follow *f, const struct binlog_event *ev, char **cause)
 			why = xstrdup("the table is gone: its changes in the "
 			    "binary log cannot be read");
 		}
-		if (r == 0 && fm->map.ncols != fm->ft->s->ncols) {
-			why = xasprintf("the table changed shape: the binary "
-			    "log has %zu columns, the table %zu", fm->map.ncols,
-			    fm->ft->s->ncols);
-			/* Described again at the next statement on it. */
-			follow_forget(fm->ft);
-		}
+		if (r == 0)
+			follow_shape(f, fm, &why);
 		if (why != NULL) {
 			fm->bad = 1;
 			r = follow_table_error(f, fm->ft->ct, why, cause);

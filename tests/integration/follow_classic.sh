@@ -4,7 +4,8 @@
 # op=commit after each transaction, and a run with nothing new exits 0.
 . "$(dirname "$0")/setup"
 
-db_start --log-bin="$W/binlog" --binlog-format=ROW --server-id=1
+db_start --log-bin="$W/binlog" --binlog-format=ROW --server-id=1 \
+    --binlog-row-metadata=FULL
 sql "CREATE DATABASE acme"
 sql_db acme "CREATE TABLE users (
 	id INT PRIMARY KEY AUTO_INCREMENT,
