@@ -77,6 +77,9 @@ static const char *const stmt_sql[STORE_MAX] = {
 	    "ON CONFLICT (id) DO UPDATE SET file = excluded.file, "
 	    "offset = excluded.offset, gtid = excluded.gtid, "
 	    "updated = excluded.updated",
+	[STORE_FOLLOW_SERVER_GET] = "SELECT server_id FROM follow WHERE id = 1",
+	[STORE_FOLLOW_SERVER_PUT] = "UPDATE follow SET server_id = ?1 "
+	    "WHERE id = 1",
 };
 
 /*
@@ -86,7 +89,20 @@ static const char *const stmt_sql[STORE_MAX] = {
 static const char baseline_added_sql[] =
     "CREATE TABLE IF NOT EXISTS follow (id INTEGER PRIMARY KEY CHECK "
     "(id = 1), file BLOB NOT NULL, offset INTEGER NOT NULL, gtid BLOB NOT "
-    "NULL, updated INTEGER NOT NULL)";
+    "NULL, updated INTEGER NOT NULL, server_id INTEGER)";
+
+/*
+ * Columns added to a table of baseline_added_sql since it was first made
+ * (a follow table without the server's identity): added on open.
+ */
+static const struct {
+	const char	*table;
+	const char	*column;
+	const char	*add;
+} baseline_added_cols[] = {
+	{ "follow", "server_id",
+	    "ALTER TABLE follow ADD COLUMN server_id INTEGER" },
+};
 
 /* A statement handed to the modules of store.h: its baseline and slot. */
 struct store_stmt {
@@ -696,6 +712,57 @@ out:
 	return r;
 }
 
+/* 1 when table has column, 0 when not, -1 on error. */
+static int
+baseline_has_column(struct baseline *bl, const char *table,
+    const char *column, char **cause)
+{
+	sqlite3_stmt	*st = NULL;
+	const char	*name;
+	char		*sql;
+	int		 rc, found = 0;
+
+	sql = xasprintf("PRAGMA table_info(%s)", table);
+	rc = sqlite3_prepare_v2(bl->db, sql, -1, &st, NULL);
+	free(sql);
+	if (rc != SQLITE_OK) {
+		*cause = baseline_err(bl, "reading a table's columns");
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(st, 1);
+		if (name != NULL && strcmp(name, column) == 0)
+			found = 1;
+	}
+	if (rc != SQLITE_DONE) {
+		*cause = baseline_err(bl, "reading a table's columns");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* Add the columns of baseline_added_cols a table made earlier lacks. */
+static int
+baseline_add_columns(struct baseline *bl, char **cause)
+{
+	size_t	 i;
+	int	 r;
+
+	for (i = 0; i < sizeof baseline_added_cols /
+	    sizeof baseline_added_cols[0]; i++) {
+		r = baseline_has_column(bl, baseline_added_cols[i].table,
+		    baseline_added_cols[i].column, cause);
+		if (r == -1)
+			return -1;
+		if (r == 0 && baseline_exec(bl, baseline_added_cols[i].add,
+		    cause) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * Open the baseline at path; with BASELINE_CREATE make it when missing.
  * keycheck (may be NULL when reading only) must match the stored value.
@@ -755,7 +822,8 @@ baseline_open(const char *path, int flags,
 		bl->format = BASELINE_FORMAT;
 	}
 	if (!(flags & BASELINE_READONLY) &&
-	    baseline_exec(bl, baseline_added_sql, cause) == -1) {
+	    (baseline_exec(bl, baseline_added_sql, cause) == -1 ||
+	    baseline_add_columns(bl, cause) == -1)) {
 		baseline_close(bl);
 		return NULL;
 	}
@@ -827,6 +895,60 @@ baseline_follow_set(struct baseline *bl, const char *file, uint64_t offset,
 	store_bind_blob(st, 1, file, strlen(file));
 	store_bind_int64(st, 2, (int64_t)offset);
 	store_bind_blob(st, 3, gtid, strlen(gtid));
+	return store_done(st, "storing the follow position", cause);
+}
+
+/*
+ * The server the follow position was read from (its server_id): 1 and
+ * the id, 0 when no position is stored or it was stored without one.
+ */
+int
+baseline_follow_server_get(struct baseline *bl, uint64_t *server_id,
+    char **cause)
+{
+	struct store_stmt	*st;
+	int64_t			 v;
+	int			 rc;
+
+	if ((st = store_stmt(bl, STORE_FOLLOW_SERVER_GET, cause)) == NULL)
+		return -1;
+	if ((rc = store_step(st, "reading the follow position", cause)) != 1)
+		return rc;
+	if (store_isnull(st, 0)) {
+		store_reset(st);
+		return 0;
+	}
+	v = store_int64(st, 0);
+	store_reset(st);
+	if (v < 0 || v > UINT32_MAX) {
+		*cause = xasprintf("baseline %s: the follow position's server "
+		    "is malformed", bl->path);
+		return -1;
+	}
+	*server_id = (uint64_t)v;
+	return 1;
+}
+
+/* Store the position's server, after baseline_follow_set. */
+int
+baseline_follow_server_set(struct baseline *bl, uint64_t server_id,
+    char **cause)
+{
+	struct store_stmt	*st;
+
+	if (!bl->intxn) {
+		*cause = xasprintf("baseline %s: the follow position is "
+		    "stored only inside a transaction", bl->path);
+		return -1;
+	}
+	if (server_id > UINT32_MAX) {
+		*cause = xasprintf("baseline %s: no server id to store",
+		    bl->path);
+		return -1;
+	}
+	if ((st = store_stmt(bl, STORE_FOLLOW_SERVER_PUT, cause)) == NULL)
+		return -1;
+	store_bind_int64(st, 1, (int64_t)server_id);
 	return store_done(st, "storing the follow position", cause);
 }
 

@@ -54,4 +54,13 @@ int	 baseline_follow_set(struct baseline *, const char *, uint64_t,
 	    const char *, char **);
 int	 baseline_follow_clear(struct baseline *, char **);
 
+/*
+ * The server the position was read from, stored beside it (the follow
+ * table's server_id, added on open to a table made without it): get
+ * returns 1 and the id, 0 when none is stored; set, after
+ * baseline_follow_set in the same transaction, stores it.
+ */
+int	 baseline_follow_server_get(struct baseline *, uint64_t *, char **);
+int	 baseline_follow_server_set(struct baseline *, uint64_t, char **);
+
 #endif

@@ -348,6 +348,96 @@ test_follow_migrate(void **state)
 	assert_int_equal(baseline_begin(f->bl, &cause), 0);
 }
 
+/* Ensure that the position's server is stored beside it, read back. */
+static void
+test_follow_server(void **state)
+{
+	struct fixture	*f = *state;
+	char		*cause = NULL;
+	uint64_t	 sid = 7;
+
+	/* No position, no server. */
+	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &cause), 0);
+	assert_int_equal(sid, 7);
+	assert_int_equal(baseline_follow_set(f->bl, "binlog.000001", 100,
+	    "0-1-1", &cause), 0);
+	/* A position stored without its server (an earlier release). */
+	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &cause), 0);
+	assert_int_equal(baseline_follow_server_set(f->bl, 4242, &cause), 0);
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &cause), 1);
+	assert_int_equal(sid, 4242);
+	/* The position moves: the server stays until set again. */
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+	assert_int_equal(baseline_follow_set(f->bl, "binlog.000001", 200,
+	    "0-1-2", &cause), 0);
+	assert_int_equal(baseline_follow_server_set(f->bl, 1, &cause), 0);
+	baseline_rollback(f->bl);
+	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &cause), 1);
+	assert_int_equal(sid, 4242);
+	/* Out of range, outside a transaction: refused. */
+	assert_int_equal(baseline_follow_server_set(f->bl, 1, &cause), -1);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+	assert_int_equal(baseline_follow_server_set(f->bl,
+	    (uint64_t)UINT32_MAX + 1, &cause), -1);
+	free(cause);
+}
+
+/*
+ * Ensure that a follow table made before the server was stored (no
+ * server_id column, a position in it) gets the column on a read-write
+ * open, keeps its position, and stores the server.
+ */
+static void
+test_follow_migrate_server(void **state)
+{
+	struct fixture	*f = *state;
+	char		 file[512], gtid[64], *cause = NULL, *cmd;
+	uint64_t	 off = 0, sid = 0;
+
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	baseline_close(f->bl);
+	f->bl = NULL;
+	cmd = xasprintf("sqlite3 '%s' \"DROP TABLE follow; CREATE TABLE "
+	    "follow (id INTEGER PRIMARY KEY CHECK (id = 1), file BLOB NOT "
+	    "NULL, offset INTEGER NOT NULL, gtid BLOB NOT NULL, updated "
+	    "INTEGER NOT NULL); INSERT INTO follow VALUES (1, "
+	    "CAST('binlog.000005' AS BLOB), 5315, CAST('0-1-13' AS BLOB), "
+	    "0)\"", f->path);
+	if (system(cmd) != 0)
+		skip();
+	free(cmd);
+	/* Read-only: as it is. */
+	f->bl = baseline_open(f->path, BASELINE_READONLY, keycheck, &cause);
+	assert_non_null(f->bl);
+	assert_int_equal(baseline_follow_get(f->bl, file, sizeof file, &off,
+	    gtid, sizeof gtid, &cause), 1);
+	baseline_close(f->bl);
+	f->bl = baseline_open(f->path, 0, keycheck, &cause);
+	assert_non_null(f->bl);
+	assert_int_equal(baseline_follow_get(f->bl, file, sizeof file, &off,
+	    gtid, sizeof gtid, &cause), 1);
+	assert_string_equal(file, "binlog.000005");
+	assert_int_equal(off, 5315);
+	assert_string_equal(gtid, "0-1-13");
+	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &cause), 0);
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+	assert_int_equal(baseline_follow_server_set(f->bl, 9, &cause), 0);
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &cause), 1);
+	assert_int_equal(sid, 9);
+	/* Opened again: the column is there, nothing added twice. */
+	baseline_close(f->bl);
+	f->bl = baseline_open(f->path, 0, keycheck, &cause);
+	if (f->bl == NULL)
+		fail_msg("open: %s", cause);
+	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &cause), 1);
+	assert_int_equal(sid, 9);
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+}
+
 int
 main(void)
 {
@@ -375,6 +465,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_follow_migrate, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_follow_server, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_follow_migrate_server,
+		    setup, teardown),
 	};
 
 	/* Their files go where dbsyscheck accepts them (tests/testdir.sh). */
