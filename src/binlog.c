@@ -76,6 +76,19 @@ binlog_next(struct binlog *b, struct binlog_event *ev,
 	return -1;
 }
 
+int
+binlog_origin(struct binlog *b, const struct binlog_pos *pos,
+    uint64_t *server_id, char *gtid, size_t gtidsz, char **cause)
+{
+	(void)b;
+	(void)pos;
+	(void)server_id;
+	(void)gtid;
+	(void)gtidsz;
+	*cause = binlog_unsupported();
+	return -1;
+}
+
 #else /* BINLOG_RPL */
 
 #include <errmsg.h>
@@ -595,6 +608,96 @@ binlog_end(struct binlog *b, struct binlog_pos *pos, char *gtid,
 	}
 	mysql_free_result(res);
 	return 0;
+
+fail:
+	if (res != NULL)
+		mysql_free_result(res);
+	return -1;
+}
+
+/* A GTID list of the server's (digits, '-', ','), copied; -1 if not. */
+static int
+binlog_gtid_copy(const char *s, char *gtid, size_t gtidsz)
+{
+	size_t	 n;
+
+	n = strspn(s, "0123456789-,");
+	if (s[n] != '\0' || n >= gtidsz)
+		return -1;
+	memcpy(gtid, s, n + 1);
+	return 0;
+}
+
+/*
+ * The server's @@server_id and the GTID state its log has at pos
+ * (BINLOG_GTID_POS), for checking a stored position before reading from
+ * it. 1 and both; 0 when the server holds no file pos->file (purged:
+ * the dump says so); 2 when it holds the file but pos is not where one of
+ * its events starts (beyond its end, or inside an event). Only on a
+ * connection that is not reading the log.
+ */
+int
+binlog_origin(struct binlog *b, const struct binlog_pos *pos,
+    uint64_t *server_id, char *gtid, size_t gtidsz, char **cause)
+{
+	MYSQL_RES	*res = NULL;
+	MYSQL_ROW	 row;
+	char		 esc[BINLOG_FILE_MAX * 2 + 1], *sql;
+	size_t		 len;
+	int		 r, found = 0;
+
+	if (b->dumping) {
+		*cause = xstrdup("binlog_origin: the connection is reading the "
+		    "binary log");
+		return -1;
+	}
+	len = strnlen(pos->file, sizeof pos->file);
+	if (len == 0 || len > BINLOG_FILE_MAX || gtidsz == 0) {
+		*cause = xstrdup("binlog_origin: not a position");
+		return -1;
+	}
+	mysql_real_escape_string(b->my, esc, pos->file, (unsigned long)len);
+	sql = xasprintf("SELECT @@GLOBAL.server_id, BINLOG_GTID_POS('%s', "
+	    "%llu)", esc, (unsigned long long)pos->offset);
+	r = binlog_row(b, sql, 2, &res, &row, cause);
+	free(sql);
+	if (r == 0)
+		*cause = xstrdup("BINLOG_GTID_POS: no result");
+	if (r != 1)
+		goto fail;
+	if (binlog_number(row[0], server_id) == -1) {
+		*cause = xstrdup("@@server_id is not a number");
+		goto fail;
+	}
+	if (row[1] != NULL) {
+		if (binlog_gtid_copy(row[1], gtid, gtidsz) == -1) {
+			*cause = xstrdup("BINLOG_GTID_POS is not a list of "
+			    "GTIDs that fits");
+			goto fail;
+		}
+		mysql_free_result(res);
+		return 1;
+	}
+	mysql_free_result(res);
+	res = NULL;
+
+	/* No state there: is it the file that is gone, or the position? */
+	if (binlog_query(b, "SHOW BINARY LOGS", &res, cause) == -1)
+		goto fail;
+	if (res == NULL || mysql_num_fields(res) < 1) {
+		*cause = xstrdup("SHOW BINARY LOGS: unexpected result");
+		goto fail;
+	}
+	while ((row = mysql_fetch_row(res)) != NULL) {
+		if (row[0] != NULL && strcmp(row[0], pos->file) == 0)
+			found = 1;
+	}
+	if (mysql_errno(b->my) != 0) {
+		*cause = binlog_err(b, "SHOW BINARY LOGS");
+		goto fail;
+	}
+	mysql_free_result(res);
+	return found ? 2 : 0;
 
 fail:
 	if (res != NULL)

@@ -80,6 +80,8 @@ int		 binlog_end(struct binlog *, struct binlog_pos *, char *,
 		    size_t, char **);
 int		 binlog_next(struct binlog *, struct binlog_event *,
 		    volatile sig_atomic_t *, char **);
+int		 binlog_origin(struct binlog *, const struct binlog_pos *,
+		    uint64_t *, char *, size_t, char **);
 
 /*
  * binlog_open: defaults file, group, the position to read from (NULL:
@@ -93,6 +95,11 @@ int		 binlog_next(struct binlog *, struct binlog_event *,
  * transaction written (gtid_binlog_pos, one GTID a replication domain,
  * comma-separated; "" if none), for a first run; only on a struct binlog
  * opened without a position (the connection of a dump is the server's).
+ * binlog_origin: the server's @@server_id and the GTID state its log
+ * has at a position (BINLOG_GTID_POS: one GTID a domain, comma-separated,
+ * "" before any), for checking a stored position: 1; 0 when the server
+ * holds no such file (purged); 2 when it holds the file but no event
+ * starts at the offset; only on a struct binlog opened without a position.
  * binlog_next: 1 and an event; 0 at the end of the log (without
  * BINLOG_BLOCK), or when *stop was set while waiting; -1 and *cause on an
  * error: the position purged, a lost connection, an event that cannot be

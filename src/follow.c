@@ -73,6 +73,8 @@ struct follow {
 
 	struct binlog_pos	 pos;		/* after the last group */
 	char			 gtid[BINLOG_GTID_MAX + 1];
+	uint64_t		 server_id;	/* the server's, stored too */
+	int			 have_sid;
 	int			 unstored;	/* pos not yet stored */
 	size_t			 ngroups;	/* unstored groups */
 	time_t			 stored;	/* when pos was last stored */
@@ -545,7 +547,8 @@ static int
 follow_commit(struct follow *f, char **cause)
 {
 	if (baseline_follow_set(f->bl, f->pos.file, f->pos.offset, f->gtid,
-	    cause) == -1 || run_commit(f->run, cause) == -1) {
+	    cause) == -1 || (f->have_sid && baseline_follow_server_set(f->bl,
+	    f->server_id, cause) == -1) || run_commit(f->run, cause) == -1) {
 		f->intxn = 0;
 		return -1;
 	}
@@ -664,10 +667,20 @@ follow_start(struct follow *f, char **cause)
 	if ((bl = binlog_open(f->conf->defaults_file, f->conf->group, NULL,
 	    sid, 0, cause)) == NULL)
 		return -1;
-	if (binlog_end(bl, &f->pos, f->gtid, sizeof f->gtid, cause) == -1) {
+	/*
+	 * The GTID state at that very position (gtid_binlog_pos may have
+	 * moved on since), which the next run checks the log against.
+	 */
+	if (binlog_end(bl, &f->pos, f->gtid, sizeof f->gtid, cause) == -1 ||
+	    binlog_origin(bl, &f->pos, &f->server_id, f->gtid, sizeof f->gtid,
+	    cause) != 1) {
+		if (*cause == NULL)
+			*cause = xstrdup("the end of the binary log moved "
+			    "while it was read: run again");
 		binlog_close(bl);
 		return -1;
 	}
+	f->have_sid = 1;
 	binlog_close(bl);
 	f->unstored = 1;
 	if (follow_txn(f, cause) == -1 ||
@@ -745,6 +758,104 @@ follow_loop(struct follow *f, char **cause)
 	return follow_unended(f, cause);
 }
 
+/* 1 when every GTID of the comma-separated list want is in list have. */
+static int
+follow_gtid_in(const char *want, const char *have)
+{
+	const char	*w, *h;
+	size_t		 wn, hn;
+
+	if (*want == '\0')
+		return *have == '\0';
+	for (w = want; *w != '\0'; w += wn + (w[wn] == ',')) {
+		wn = strcspn(w, ",");
+		for (h = have; *h != '\0'; h += hn + (h[hn] == ',')) {
+			hn = strcspn(h, ",");
+			if (hn == wn && memcmp(h, w, wn) == 0)
+				break;
+		}
+		if (*h == '\0')
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The stored position must be in the log it was read from: the same
+ * server (its server_id, once stored) and, at that offset, the GTID state
+ * stored with it. After RESET MASTER, or against another server at the
+ * same address, the same file and offset hold other events: never read
+ * from there. 0, or -1 and *cause naming why.
+ */
+static int
+follow_placed(struct follow *f, struct binlog *chk, const struct binlog_pos
+    *pos, int stored_sid, uint64_t sid, char **cause)
+{
+	char		 at[BINLOG_GTID_MAX + 1];
+	const char	*again = "; dbsyscheck reset starts over at the end "
+			    "of the log, and a scan covers what came before";
+	int		 r;
+
+	r = binlog_origin(chk, pos, &f->server_id, at, sizeof at, cause);
+	if (r == -1)
+		return -1;
+	if (stored_sid && f->server_id != sid) {
+		*cause = xasprintf("another server: the stored position %s:%llu "
+		    "was read from server_id %llu, this is server_id %llu%s",
+		    pos->file, (unsigned long long)pos->offset,
+		    (unsigned long long)sid,
+		    (unsigned long long)f->server_id, again);
+		return -1;
+	}
+	f->have_sid = 1;
+	if (r == 0)		/* the file is gone: the dump says purged */
+		return 0;
+	if (r == 2) {
+		*cause = xasprintf("binary log reset or another server: no "
+		    "event of the server's log starts at the stored position "
+		    "%s:%llu%s", pos->file, (unsigned long long)pos->offset,
+		    again);
+		return -1;
+	}
+	if (!follow_gtid_in(f->gtid, at)) {
+		*cause = xasprintf("binary log reset or another server: at the "
+		    "stored position %s:%llu the log's GTID state is %s, not "
+		    "%s as stored%s", pos->file,
+		    (unsigned long long)pos->offset, *at != '\0' ? at : "empty",
+		    *f->gtid != '\0' ? f->gtid : "empty", again);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Open the log at the stored position, checked before the dump and again
+ * once it started (a reset in between).
+ */
+static int
+follow_open(struct follow *f, const struct binlog_pos *start, int stored_sid,
+    uint64_t sid, char **cause)
+{
+	struct binlog	*chk;
+	int		 r = -1;
+
+	if ((chk = binlog_open(f->conf->defaults_file, f->conf->group, NULL,
+	    (uint32_t)f->conf->follow_server_id, 0, cause)) == NULL)
+		return -1;
+	if (follow_placed(f, chk, start, stored_sid, sid, cause) == -1)
+		goto out;
+	if ((f->bl_log = binlog_open(f->conf->defaults_file, f->conf->group,
+	    start, (uint32_t)f->conf->follow_server_id,
+	    (f->flags & FOLLOW_BLOCK) ? BINLOG_BLOCK : 0, cause)) == NULL)
+		goto out;
+	if (follow_placed(f, chk, start, stored_sid, sid, cause) == -1)
+		goto out;
+	r = 0;
+out:
+	binlog_close(chk);
+	return r;
+}
+
 /* follow: see follow.h. */
 enum run_result
 follow_run(struct run *run, int flags, int argc, char **argv)
@@ -754,7 +865,8 @@ follow_run(struct run *run, int flags, int argc, char **argv)
 	struct binlog_pos	  start;
 	char			 *cause = NULL;
 	size_t			  nsel, i;
-	int			  r;
+	uint64_t		  sid = 0;
+	int			  r, stored_sid = 0;
 	enum run_result		  rc = RUN_ERROR;
 
 	memset(&f, 0, sizeof f);
@@ -789,7 +901,9 @@ follow_run(struct run *run, int flags, int argc, char **argv)
 	f.stored = time(NULL);
 	/* run_open took the lock: the batches take it again each. */
 	if ((r = baseline_follow_get(f.bl, start.file, sizeof start.file,
-	    &start.offset, f.gtid, sizeof f.gtid, &cause)) == -1) {
+	    &start.offset, f.gtid, sizeof f.gtid, &cause)) == -1 ||
+	    (r == 1 && (stored_sid = baseline_follow_server_get(f.bl, &sid,
+	    &cause)) == -1)) {
 		follow_fatal(&f, cause);
 		goto out;
 	}
@@ -804,9 +918,7 @@ follow_run(struct run *run, int flags, int argc, char **argv)
 		start = f.pos;
 	} else
 		f.pos = start;
-	if ((f.bl_log = binlog_open(f.conf->defaults_file, f.conf->group,
-	    &start, (uint32_t)f.conf->follow_server_id,
-	    (flags & FOLLOW_BLOCK) ? BINLOG_BLOCK : 0, &cause)) == NULL) {
+	if (follow_open(&f, &start, stored_sid, sid, &cause) == -1) {
 		follow_fatal(&f, cause);
 		goto out;
 	}
