@@ -42,7 +42,14 @@ struct ftable {
 	struct schema		*s;		/* NULL until described */
 	int			 gone;		/* the server has no such */
 	const char		**names;	/* changed=, ncols long */
+	int			 textchanged;	/* said in this group */
 };
+
+/* A change the log holds as a statement: what it cannot say. */
+#define FOLLOW_TEXT_MSG	"changed by a statement logged as text " \
+	"(binlog_format STATEMENT or MIXED in that session): the rows it " \
+	"changed cannot be read from the log; the next scan shows them"
+
 
 /* A TABLE_MAP of the current group that maps a watched table. */
 struct fmap {
@@ -223,6 +230,16 @@ follow_maps_clear(struct follow *f)
 	free(f->maps);
 	f->maps = NULL;
 	f->nmaps = 0;
+}
+
+/* A new group: its statements are said again. */
+static void
+follow_textchanged_clear(struct follow *f)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->ntables; i++)
+		f->tables[i].textchanged = 0;
 }
 
 /* A TABLE_MAP: kept when it maps a followed table. */
@@ -478,11 +495,23 @@ follow_ddl_one(void *arg, enum ddl_stmt kind, const char *db, size_t dblen,
 	follow_evtxn(d->ev, &t);
 	for (i = 0; i < f->ntables; i++) {
 		ct = f->tables[i].ct;
-		if (strlen(ct->db) != dblen || memcmp(ct->db, db, dblen) != 0)
+		/* db NULL: a statement that may have changed any table. */
+		if (db != NULL && (strlen(ct->db) != dblen ||
+		    memcmp(ct->db, db, dblen) != 0))
 			continue;
 		if (name != NULL && (strlen(ct->name) != namelen ||
 		    memcmp(ct->name, name, namelen) != 0))
 			continue;
+		if (kind == DDL_DML) {
+			/* Once a table and group: the statement named it. */
+			if (f->tables[i].textchanged)
+				continue;
+			f->tables[i].textchanged = 1;
+			if (follow_table_error(f, ct, FOLLOW_TEXT_MSG,
+			    d->cause) == -1)
+				return -1;
+			continue;
+		}
 		follow_forget(&f->tables[i]);
 		if (follow_txn(f, d->cause) == -1 ||
 		    follow_queue(f, "ddl", event_ddl(&f->rec, ct->db,
@@ -494,7 +523,10 @@ follow_ddl_one(void *arg, enum ddl_stmt kind, const char *db, size_t dblen,
 	return 0;
 }
 
-/* A statement: op=ddl for each followed table it changes; never its text. */
+/*
+ * A statement: op=ddl for each followed table it changes, op=error for
+ * each it may have written rows of (logged as text); never its text.
+ */
 static int
 follow_query(struct follow *f, const struct binlog_event *ev, char **cause)
 {
@@ -570,6 +602,7 @@ follow_group_end(struct follow *f, const struct binlog_event *ev,
 	struct event_txn	 t;
 
 	follow_maps_clear(f);
+	follow_textchanged_clear(f);
 	memcpy(&f->pos, &ev->next, sizeof f->pos);
 	snprintf(f->gtid, sizeof f->gtid, "%s", ev->gtid);
 	f->unstored = 1;
@@ -678,6 +711,7 @@ follow_loop(struct follow *f, char **cause)
 		case BINLOG_BEGIN:
 			r = follow_unended(f, cause);
 			follow_maps_clear(f);
+			follow_textchanged_clear(f);
 			f->ingroup = 1;
 			f->rowsseen = 0;
 			break;
