@@ -524,8 +524,9 @@ ddl_parse(const char *stmt, size_t len, const char *defdb, size_t defdblen,
 
 	if (stmt == NULL)
 		return 0;
-	c.defdb = defdb;
-	c.defdblen = defdb != NULL ? defdblen : 0;
+	/* A default longer than any name is no watched table's: none. */
+	c.defdb = defdblen <= DDL_IDENT_MAX ? defdb : NULL;
+	c.defdblen = c.defdb != NULL ? defdblen : 0;
 	c.cb = cb;
 	c.arg = arg;
 	l.p = stmt;

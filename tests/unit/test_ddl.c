@@ -173,6 +173,15 @@ test_malformed(void **state)
 	assert_int_equal(ddl_parse(big, sizeof big, "d", 1, collect, &b), 0);
 	assert_int_equal(b.len, 0);
 	buf_free(&b);
+	/* A default database longer than any name: none. */
+	buf_init(&b, BUF_NOCAP);
+	assert_int_equal(ddl_parse("TRUNCATE t", 10, big, sizeof big,
+	    collect, &b), 0);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(ddl_parse("CALL p()", 8, big, sizeof big, collect,
+	    &b), 0);
+	assert_string_equal(buf_str(&b), "dml *.*\n");
+	buf_free(&b);
 	/* Bytes not NUL-terminated: nothing read past len. */
 	check("TRUNCATE acme.users\0DROP TABLE x", NULL,
 	    "truncate acme.users\n");
