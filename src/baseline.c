@@ -798,6 +798,58 @@ baseline_follow_get(struct baseline *bl, char *file, size_t filesz,
 	return 1;
 }
 
+/* The table is in the file (a read-only open creates none). */
+static int
+baseline_has_table(struct baseline *bl, const char *name, char **cause)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(bl->db, "SELECT 1 FROM sqlite_master WHERE "
+	    "type = 'table' AND name = ?1", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK) {
+		*cause = baseline_err(bl, "reading the schema");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		*cause = baseline_err(bl, "reading the schema");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW;
+}
+
+/*
+ * When the follower's position was stored (seconds since the epoch): 1,
+ * or 0 when none is (the file may not have the table: read-only).
+ */
+int
+baseline_follow_stored(struct baseline *bl, int64_t *when, char **cause)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 rc;
+
+	if ((rc = baseline_has_table(bl, "follow", cause)) != 1)
+		return rc;
+	if (sqlite3_prepare_v2(bl->db, "SELECT updated FROM follow WHERE "
+	    "id = 1", -1, &st, NULL) != SQLITE_OK) {
+		*cause = baseline_err(bl, "reading the follow position");
+		return -1;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*when = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE)
+		*cause = baseline_err(bl, "reading the follow position");
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* Forget the follower's position, in the caller's transaction. */
 int
 baseline_follow_clear(struct baseline *bl, char **cause)

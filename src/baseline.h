@@ -46,12 +46,14 @@ int	 baseline_table_clear(struct baseline *, int64_t, char **);
  * and returns 1, or 0 when none is stored, -1 on error or a malformed
  * row; set stores it inside the caller's transaction (baseline_begin),
  * so that it advances with the records queued in it; clear forgets it
- * (reset), in the caller's transaction too.
+ * (reset), in the caller's transaction too; stored gives when it was
+ * stored, 1, or 0 when none is (status, on a file opened read-only).
  */
 int	 baseline_follow_get(struct baseline *, char *, size_t, uint64_t *,
 	    char *, size_t, char **);
 int	 baseline_follow_set(struct baseline *, const char *, uint64_t,
 	    const char *, char **);
 int	 baseline_follow_clear(struct baseline *, char **);
+int	 baseline_follow_stored(struct baseline *, int64_t *, char **);
 
 #endif

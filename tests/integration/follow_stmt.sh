@@ -21,7 +21,16 @@ sql_db fs "INSERT INTO t VALUES (1, 'a'), (2, 'b')"
 sql_db fs "INSERT INTO u VALUES (1, 'a'), (2, 'b')"
 follow_account fs.t
 follow_conf fs.t
+# status says whether and where the log is followed.
+dbsc --no-report scan
+dbsc status
+expect_rc 0
+grep -qx 'follow none' "$W/out" || fail "status does not say: follow none"
 follow_first
+dbsc status
+expect_rc 0
+grep -Eqx "follow pos=$(master_pos) gtid=$(gtid_pos) stored=[0-9-]+T[0-9:]+Z" \
+    "$W/out" || fail "status does not show the follow position"
 
 # stmt_error: the last run gave one op=error for fs.t naming the cause,
 # without the statement's text, and the next run nothing (the position
