@@ -29,8 +29,9 @@ status_name(struct buf *b, const char *db, const char *name)
 }
 
 /*
- * The follower's position: "follow pos=FILE:OFFSET gtid=G stored=TIME",
- * or "follow none" when the log is not followed.
+ * The follower's position: "follow pos=FILE:OFFSET gtid=G stored=TIME
+ * xa-prepared=N" (N prepared XA transactions whose records wait for
+ * their XA COMMIT), or "follow none" when the log is not followed.
  */
 static int
 status_follow(struct baseline *bl, char **cause)
@@ -38,7 +39,7 @@ status_follow(struct baseline *bl, char **cause)
 	struct buf	 b;
 	char		 file[BINLOG_FILE_MAX + 1], gtid[BINLOG_GTID_MAX + 1];
 	char		 when[32];
-	uint64_t	 off;
+	uint64_t	 off, nxa;
 	int64_t		 stored;
 	int		 r;
 
@@ -51,6 +52,8 @@ status_follow(struct baseline *bl, char **cause)
 		printf("follow none\n");
 		return 0;
 	}
+	if (baseline_xa_count(bl, &nxa, cause) == -1)
+		return -1;
 	run_time(stored, when, sizeof when);
 	buf_init(&b, BUF_NOCAP);
 	buf_adds(&b, "follow pos=");
@@ -60,7 +63,8 @@ status_follow(struct baseline *bl, char **cause)
 		buf_addc(&b, '-');
 	else
 		record_pct(&b, gtid, strlen(gtid), RECORD_TEXT);
-	buf_printf(&b, " stored=%s", when);
+	buf_printf(&b, " stored=%s xa-prepared=%llu", when,
+	    (unsigned long long)nxa);
 	if (buf_failed(&b) || b.data == NULL) {
 		buf_free(&b);
 		*cause = xstrdup("out of memory");

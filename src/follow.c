@@ -86,6 +86,9 @@ struct follow {
 	uint64_t		 records;
 	uint64_t		 errors;
 
+	int			 xa;		/* the group ends XA-prepared */
+	char			 xid[BINLOG_XID_MAX + 1];
+
 	struct binlog_event	 last;		/* next, gtid, thread, when */
 	int			 ingroup;	/* BEGIN seen, no end yet */
 	int			 rowsseen;	/* the group has row events */
@@ -130,12 +133,19 @@ follow_txn(struct follow *f, char **cause)
 	return 0;
 }
 
-/* Queue the record in rec, built with result r. */
+/*
+ * Queue the record in rec, built with result r. A row record of a group
+ * that ends XA-prepared is kept apart until its XA COMMIT.
+ */
 static int
 follow_queue(struct follow *f, const char *op, int r, char **cause)
 {
 	if (r == -1)
 		return -1;
+	if (f->xa && (strcmp(op, "insert") == 0 || strcmp(op, "update") ==
+	    0 || strcmp(op, "delete") == 0))
+		return baseline_xa_add(f->bl, f->xid, op, f->rec.data,
+		    f->rec.len, cause);
 	if (baseline_outbox_add(f->bl, op, f->rec.data, f->rec.len,
 	    cause) == -1)
 		return -1;
@@ -624,6 +634,42 @@ follow_group_end(struct follow *f, const struct binlog_event *ev,
 }
 
 /*
+ * The end of a group that XA PREPARE leaves waiting: its row records are
+ * kept (follow_queue), the position goes on, no op=commit yet.
+ */
+static int
+follow_xa_prepare(struct follow *f, const struct binlog_event *ev,
+    char **cause)
+{
+	f->grouprows = 0;
+	f->xa = 0;
+	return follow_group_end(f, ev, cause);
+}
+
+/*
+ * XA COMMIT xid: the kept records to the outbox and their op=commit, in
+ * the statement group's transaction; XA ROLLBACK xid: forgotten. The
+ * group's COMMIT (binlog.c makes one) stores the position.
+ */
+static int
+follow_xa_end(struct follow *f, const struct binlog_event *ev, int commit,
+    char **cause)
+{
+	struct event_txn	 t;
+	uint64_t		 n;
+
+	if (follow_txn(f, cause) == -1 ||
+	    baseline_xa_end(f->bl, ev->xid, commit, &n, cause) == -1)
+		return -1;
+	if (n == 0)
+		return 0;
+	f->records += n;
+	follow_evtxn(ev, &t);
+	return follow_queue(f, "commit", event_commit(&f->rec, n, &t, cause),
+	    cause);
+}
+
+/*
  * A statement outside a transaction (DDL: MariaDB writes it as a group
  * of its own, without COMMIT) ends where it is: its records and the
  * position after it are stored at once.
@@ -714,6 +760,8 @@ follow_loop(struct follow *f, char **cause)
 			follow_textchanged_clear(f);
 			f->ingroup = 1;
 			f->rowsseen = 0;
+			f->xa = ev.xid[0] != '\0';
+			snprintf(f->xid, sizeof f->xid, "%s", ev.xid);
 			break;
 		case BINLOG_TABLE_MAP:
 			f->rowsseen = 1;
@@ -729,7 +777,17 @@ follow_loop(struct follow *f, char **cause)
 		case BINLOG_COMMIT:
 		case BINLOG_ROLLBACK:
 			f->ingroup = 0;
+			f->xa = 0;
 			r = follow_group_end(f, &ev, cause);
+			break;
+		case BINLOG_XA_PREPARE:
+			f->ingroup = 0;
+			r = follow_xa_prepare(f, &ev, cause);
+			break;
+		case BINLOG_XA_COMMIT:
+		case BINLOG_XA_ROLLBACK:
+			r = follow_xa_end(f, &ev, ev.type == BINLOG_XA_COMMIT,
+			    cause);
 			break;
 		default:
 			r = 0;

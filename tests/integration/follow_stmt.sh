@@ -29,7 +29,7 @@ grep -qx 'follow none' "$W/out" || fail "status does not say: follow none"
 follow_first
 dbsc status
 expect_rc 0
-grep -Eqx "follow pos=$(master_pos) gtid=$(gtid_pos) stored=[0-9-]+T[0-9:]+Z" \
+grep -Eqx "follow pos=$(master_pos) gtid=$(gtid_pos) stored=[0-9-]+T[0-9:]+Z xa-prepared=0" \
     "$W/out" || fail "status does not show the follow position"
 
 # stmt_error: the last run gave one op=error for fs.t naming the cause,
