@@ -854,8 +854,8 @@ binlog_query_event(struct binlog *b, struct binlog_event *ev, int type,
 		return 1;
 	}
 	/* XA COMMIT or ROLLBACK of a prepared group: the GTID's xid. */
-	if (slen >= 2 && strncasecmp(s, "XA", 2) == 0 && (binlog_xa_is(s, slen,
-	    "COMMIT") || binlog_xa_is(s, slen, "ROLLBACK"))) {
+	if (binlog_xa_is(s, slen, "COMMIT") ||
+	    binlog_xa_is(s, slen, "ROLLBACK")) {
 		if (b->xa != BINLOG_COMPLETED_XA) {
 			*cause = xasprintf("an XA COMMIT or ROLLBACK at %s:%llu "
 			    "without the xid of its transaction",

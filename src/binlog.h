@@ -114,9 +114,11 @@ int		 binlog_next(struct binlog *, struct binlog_event *,
  * BINLOG_BLOCK), or when *stop was set while waiting; -1 and *cause on an
  * error: the position purged, a lost connection, an event that cannot be
  * read, a gap between two events, a checksum mismatch, an incident
- * event, an XA event or statement whose xid cannot be read. Events that carry nothing the
- * follower uses (format description, rotation, heartbeats, GTID lists,
- * checkpoints, annotations, INTVAR/RAND/USER_VAR) are consumed inside; a
+ * event, an XA event or statement whose xid cannot be read, an XA
+ * PREPARE that ends another group than it prepared. Events that carry
+ * nothing the follower uses (format description, rotation, heartbeats,
+ * GTID lists, checkpoints, annotations, INTVAR/RAND/USER_VAR) are
+ * consumed inside; a
  * rotation is seen in next.file. After -1 the struct binlog only closes.
  * Waiting with BINLOG_BLOCK, the server's heartbeat (one a second while
  * the log is idle) wakes the read so that *stop is seen.

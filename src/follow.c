@@ -50,7 +50,6 @@ struct ftable {
 	"(binlog_format STATEMENT or MIXED in that session): the rows it " \
 	"changed cannot be read from the log; the next scan shows them"
 
-
 /* A TABLE_MAP of the current group that maps a watched table. */
 struct fmap {
 	struct binrow_map	 map;
