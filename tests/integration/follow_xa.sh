@@ -4,7 +4,8 @@
 # as a statement of its own, maybe after other runs or a restart. The
 # rows are kept in the baseline until then: XA COMMIT gives them and an
 # op=commit, XA ROLLBACK nothing; XA COMMIT ... ONE PHASE is an ordinary
-# transaction. Never an error that stops following.
+# transaction. Never an error that stops following; follow -f and a
+# SIGKILL between XA PREPARE and XA COMMIT lose nothing.
 . "$(dirname "$0")/setup"
 
 db_start_binlog
@@ -120,6 +121,45 @@ $(summary 0 0 1)
 dbsyscheck: op=delete table=fx.t pk=id=4 changed=- src=binlog by=- ;
 $(commit_rec 1)
 EOF
+
+# follow -f: a prepared transaction prints nothing; killed (SIGKILL) with
+# it prepared, the kept records survive for the bounded run after XA
+# COMMIT; one prepared and committed while -f runs comes out at the commit.
+wait_line()
+{
+	_wl_n=0
+	while ! grep -q -F -e "$2" "$1" 2>/dev/null; do
+		_wl_n=$((_wl_n + 1))
+		[ "$_wl_n" -le 200 ] || fail "no '$2' in $(basename "$1") after 20 s"
+		_alive "$bg" || fail "follow -f exited while waiting for '$2'"
+		sleep 0.1
+	done
+}
+dbsc_bg follow -f
+sql_db fx "XA START 'j'; INSERT INTO t VALUES (6, 'x'); XA END 'j';
+	XA PREPARE 'j'"
+sql_db fx "INSERT INTO t VALUES (7, 'x')"
+wait_line "$W/bg.out" "op=insert table=fx.t pk=id=7 "
+! grep -q 'pk=id=6 ' "$W/bg.out" ||
+    fail "follow -f printed a prepared transaction's row"
+bg_kill "$bg"
+sql_db fx "XA COMMIT 'j'"
+dbsc follow
+expect_rc 1
+expect_norm <<EOF
+$(summary 1 0 0)
+dbsyscheck: op=insert table=fx.t pk=id=6 changed=- src=binlog by=- ;
+$(commit_rec 1)
+EOF
+dbsc_bg follow -f
+sql_db fx "XA START 'k'; UPDATE t SET v = 'k' WHERE id = 6; XA END 'k';
+	XA PREPARE 'k'"
+sql_db fx "XA COMMIT 'k'"
+wait_line "$W/bg.out" "op=update table=fx.t pk=id=6 changed=v "
+wait_line "$W/bg.out" "op=commit rows=1 "
+kill -TERM "$bg"
+bg_wait "$bg"
+[ "$st" = 1 ] || fail "follow -f exited $st on SIGTERM"
 
 # reset without table names forgets the position and what was kept.
 sql_db fx "XA START 'i'; DELETE FROM t WHERE id = 3; XA END 'i';
