@@ -472,8 +472,9 @@ ddl_dml(const struct ddl_ctx *c, const char *stmt, size_t len,
 	if (first->type == DDL_T_END || ddl_oneof(first, none))
 		return 0;
 	/*
-	 * SET var = ... writes no row, unless SET STATEMENT ... FOR (a
-	 * stored function's call from SET is logged as SELECT f()).
+	 * SET var = ... writes no row, but SET STATEMENT without FOR (not
+	 * SQL) may: read as any (a stored function's call from SET is
+	 * logged as SELECT f()).
 	 */
 	if (ddl_kw(first, "SET")) {
 		ddl_next(l, &t);
@@ -487,6 +488,37 @@ ddl_dml(const struct ddl_ctx *c, const char *stmt, size_t len,
 	if (c->defdb != NULL && c->defdblen > 0)
 		return c->cb(c->arg, DDL_DML, c->defdb, c->defdblen, NULL, 0);
 	return c->cb(c->arg, DDL_DML, NULL, 0, NULL, 0);
+}
+
+/*
+ * SET STATEMENT var = value, ... FOR stmt: where stmt starts, or NULL
+ * when the statement is not one (or has no FOR).
+ */
+static const char *
+ddl_setstmt(const char *stmt, size_t len)
+{
+	struct ddl_lex	 l;
+	struct ddl_tok	 t;
+	size_t		 depth = 0;
+
+	l.p = stmt;
+	l.end = stmt + len;
+	l.inexec = 0;
+	ddl_next(&l, &t);
+	if (!ddl_kw(&t, "SET"))
+		return NULL;
+	ddl_next(&l, &t);
+	if (!ddl_kw(&t, "STATEMENT"))
+		return NULL;
+	for (ddl_next(&l, &t); t.type != DDL_T_END; ddl_next(&l, &t)) {
+		if (ddl_punct(&t, '('))
+			depth++;
+		else if (ddl_punct(&t, ')') && depth > 0)
+			depth--;
+		else if (depth == 0 && ddl_kw(&t, "FOR"))
+			return l.p;
+	}
+	return NULL;
 }
 
 /* The name of a kind, as stmt= says it. */
@@ -521,9 +553,15 @@ ddl_parse(const char *stmt, size_t len, const char *defdb, size_t defdblen,
 	struct ddl_lex	 l;
 	struct ddl_tok	 t;
 	struct ddl_name	 n;
+	const char	*p;
 
 	if (stmt == NULL)
 		return 0;
+	/* SET STATEMENT ... FOR stmt is stmt (a loop: nested ones too). */
+	while ((p = ddl_setstmt(stmt, len)) != NULL) {
+		len -= (size_t)(p - stmt);
+		stmt = p;
+	}
 	/* A default longer than any name is no watched table's: none. */
 	c.defdb = defdblen <= DDL_IDENT_MAX ? defdb : NULL;
 	c.defdblen = c.defdb != NULL ? defdblen : 0;

@@ -112,3 +112,18 @@ $(summary 0 1 0)
 dbsyscheck: op=update table=fs.t pk=id=1 changed=v src=binlog by=- ;
 $(commit_rec 1)
 EOF2
+
+# SET STATEMENT ... FOR: the statement after FOR, DDL or not.
+sql_db fs "SET STATEMENT max_statement_time=100 FOR
+	ALTER TABLE t ADD COLUMN w INT"
+dbsc follow
+expect_rc 1
+expect_norm <<EOF2
+$(summary 0 0 0)
+$(ddl_rec fs.t alter)
+EOF2
+sql_db fs "SET SESSION binlog_format=STATEMENT;
+	SET STATEMENT max_statement_time=100 FOR
+	UPDATE t SET v = '$secret' WHERE id = 1"
+dbsc follow
+stmt_error

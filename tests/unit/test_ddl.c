@@ -239,7 +239,14 @@ test_dml_unknown(void **state)
 	check("WITH x AS (SELECT 1) UPDATE fl.t SET v = 1", NULL,
 	    "dml fl.t\ndml *.*\n");
 	check("SET STATEMENT max_statement_time=1 FOR UPDATE fl.t SET v=1",
-	    NULL, "dml fl.t\ndml *.*\n");
+	    NULL, "dml fl.t\n");
+	check("SET STATEMENT a=1, b=(SELECT 1 FOR UPDATE) FOR "
+	    "set statement c='for' for TRUNCATE fl.t", NULL,
+	    "truncate fl.t\n");
+	check("SET STATEMENT a=1 FOR CALL p()", "fl",
+	    "dml fl.p\ndml fl.*\n");
+	check("SET STATEMENT a=1", "fl",
+	    "dml fl.STATEMENT\ndml fl.a\ndml fl.*\n");
 	check("(SELECT f())", "fl", "dml fl.f\ndml fl.*\n");
 }
 
