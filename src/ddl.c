@@ -51,6 +51,16 @@ ddl_space(unsigned char c)
 	    c == '\v';
 }
 
+/*
+ * What may follow "--" for the server to read a comment: a space or any
+ * control byte (its my_isspace or my_iscntrl), not only the blanks.
+ */
+static int
+ddl_cntrl(unsigned char c)
+{
+	return c <= 0x20 || c == 0x7f;
+}
+
 /* Skip what is not a token: blanks and comments. */
 static void
 ddl_skip(struct ddl_lex *l)
@@ -80,7 +90,7 @@ ddl_skip(struct ddl_lex *l)
 			l->p = e + 1 < l->end ? e + 2 : l->end;
 		} else if (*l->p == '#' || (n >= 2 && l->p[0] == '-' &&
 		    l->p[1] == '-' && (n == 2 ||
-		    ddl_space((unsigned char)l->p[2])))) {
+		    ddl_cntrl((unsigned char)l->p[2])))) {
 			while (l->p < l->end && *l->p != '\n')
 				l->p++;
 		} else
@@ -314,6 +324,82 @@ ddl_rename(const struct ddl_ctx *c, struct ddl_lex *l, struct ddl_tok *t)
 	}
 }
 
+/*
+ * ALTER TABLE n ...: its clauses say more than "alter". TRUNCATE or DROP
+ * PARTITION empties part of n (truncate); RENAME [TO | AS] m moves n
+ * onto m (rename, both); EXCHANGE PARTITION p WITH TABLE m swaps the
+ * rows of n's partition and of m (exchange, both). Parentheses (partition
+ * definitions) are skipped.
+ */
+static int
+ddl_alter(const struct ddl_ctx *c, struct ddl_lex *l, struct ddl_tok *t,
+    const struct ddl_name *table)
+{
+	enum ddl_stmt	 kind = DDL_ALTER;
+	struct ddl_name	 m;
+	size_t		 depth = 0;
+
+	while (t->type != DDL_T_END) {
+		if (ddl_punct(t, '(')) {
+			depth++;
+			ddl_next(l, t);
+			continue;
+		}
+		if (ddl_punct(t, ')')) {
+			if (depth > 0)
+				depth--;
+			ddl_next(l, t);
+			continue;
+		}
+		if (depth > 0 || t->type != DDL_T_WORD) {
+			ddl_next(l, t);
+			continue;
+		}
+		if (ddl_kw(t, "TRUNCATE") || ddl_kw(t, "DROP")) {
+			ddl_next(l, t);
+			if (ddl_kw(t, "PARTITION") && kind == DDL_ALTER)
+				kind = DDL_TRUNCATE;
+			continue;
+		}
+		if (ddl_kw(t, "RENAME")) {
+			ddl_next(l, t);
+			if (ddl_kw(t, "COLUMN") || ddl_kw(t, "INDEX") ||
+			    ddl_kw(t, "KEY") || ddl_kw(t, "CONSTRAINT"))
+				continue;
+			if (ddl_kw(t, "TO") || ddl_kw(t, "AS"))
+				ddl_next(l, t);
+			else if (ddl_punct(t, '='))
+				ddl_next(l, t);
+			if (ddl_tname(l, t, &m) &&
+			    ddl_emit(c, DDL_RENAME, &m) == -1)
+				return -1;
+			if (kind != DDL_EXCHANGE)
+				kind = DDL_RENAME;
+			continue;
+		}
+		if (ddl_kw(t, "EXCHANGE")) {
+			ddl_next(l, t);
+			if (!ddl_kw(t, "PARTITION"))
+				continue;
+			/* The partition's name, then WITH TABLE m. */
+			ddl_next(l, t);
+			ddl_next(l, t);
+			if (!ddl_kw(t, "WITH"))
+				continue;
+			ddl_next(l, t);
+			if (ddl_kw(t, "TABLE"))
+				ddl_next(l, t);
+			if (ddl_tname(l, t, &m) &&
+			    ddl_emit(c, DDL_EXCHANGE, &m) == -1)
+				return -1;
+			kind = DDL_EXCHANGE;
+			continue;
+		}
+		ddl_next(l, t);
+	}
+	return ddl_emit(c, kind, table);
+}
+
 /* The first word is one of the list's. */
 static int
 ddl_oneof(const struct ddl_tok *t, const char *const *kws)
@@ -536,6 +622,8 @@ ddl_name(enum ddl_stmt kind)
 		return "alter";
 	case DDL_CREATE:
 		return "create";
+	case DDL_EXCHANGE:
+		return "exchange";
 	case DDL_DML:
 		return "dml";
 	}
@@ -614,7 +702,7 @@ ddl_parse(const char *stmt, size_t len, const char *defdb, size_t defdblen,
 		ddl_if(&l, &t);
 		if (!ddl_tname(&l, &t, &n))
 			return 0;
-		return ddl_emit(&c, DDL_ALTER, &n);
+		return ddl_alter(&c, &l, &t, &n);
 	}
 	if (ddl_kw(&t, "CREATE")) {
 		ddl_next(&l, &t);

@@ -31,6 +31,7 @@ enum ddl_stmt {
 	DDL_RENAME,
 	DDL_ALTER,
 	DDL_CREATE,
+	DDL_EXCHANGE,		/* ALTER ... EXCHANGE PARTITION: rows swapped */
 	DDL_DML,		/* rows written by a statement logged as text */
 };
 

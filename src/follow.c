@@ -490,6 +490,34 @@ struct follow_ddl {
 	char				**cause;
 };
 
+/*
+ * A name in a statement's text is the configured one also in another
+ * ASCII case: with lower_case_table_names (or a case-insensitive file
+ * system) the server takes ACME.USERS for acme.users. Where it does not,
+ * the fold may name a watched table for another one: an alert too many,
+ * never one missed.
+ */
+static int
+follow_samename(const char *conf, const char *s, size_t len)
+{
+	size_t		 i;
+	unsigned char	 a, b;
+
+	if (strlen(conf) != len)
+		return 0;
+	for (i = 0; i < len; i++) {
+		a = (unsigned char)conf[i];
+		b = (unsigned char)s[i];
+		if (a >= 'A' && a <= 'Z')
+			a = (unsigned char)(a - 'A' + 'a');
+		if (b >= 'A' && b <= 'Z')
+			b = (unsigned char)(b - 'A' + 'a');
+		if (a != b)
+			return 0;
+	}
+	return 1;
+}
+
 /* A table a statement names: op=ddl when it is followed. */
 static int
 follow_ddl_one(void *arg, enum ddl_stmt kind, const char *db, size_t dblen,
@@ -505,11 +533,9 @@ follow_ddl_one(void *arg, enum ddl_stmt kind, const char *db, size_t dblen,
 	for (i = 0; i < f->ntables; i++) {
 		ct = f->tables[i].ct;
 		/* db NULL: a statement that may have changed any table. */
-		if (db != NULL && (strlen(ct->db) != dblen ||
-		    memcmp(ct->db, db, dblen) != 0))
+		if (db != NULL && !follow_samename(ct->db, db, dblen))
 			continue;
-		if (name != NULL && (strlen(ct->name) != namelen ||
-		    memcmp(ct->name, name, namelen) != 0))
+		if (name != NULL && !follow_samename(ct->name, name, namelen))
 			continue;
 		if (kind == DDL_DML) {
 			/* Once a table and group: the statement named it. */

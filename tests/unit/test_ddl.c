@@ -116,6 +116,35 @@ test_alter_create(void **state)
 	check("ALTER DATABASE acme CHARACTER SET utf8mb4", NULL, "");
 }
 
+/*
+ * Ensure that ALTER's clauses that move rows are named: partitions
+ * truncated or dropped, a rename onto another name, an exchange.
+ */
+static void
+test_alter_rows(void **state)
+{
+	(void)state;
+	check("ALTER TABLE acme.users TRUNCATE PARTITION p0", NULL,
+	    "truncate acme.users\n");
+	check("alter table users add column x int, drop partition p1",
+	    "acme", "truncate acme.users\n");
+	check("ALTER TABLE acme.users DROP COLUMN `partition`", NULL,
+	    "alter acme.users\n");
+	check("ALTER TABLE acme.evil RENAME TO acme.users", NULL,
+	    "rename acme.users\nrename acme.evil\n");
+	check("ALTER TABLE evil RENAME users", "acme",
+	    "rename acme.users\nrename acme.evil\n");
+	check("ALTER TABLE acme.users RENAME COLUMN a TO b", NULL,
+	    "alter acme.users\n");
+	check("ALTER TABLE acme.part EXCHANGE PARTITION p0 WITH TABLE "
+	    "acme.users", NULL, "exchange acme.users\nexchange acme.part\n");
+	check("ALTER TABLE part PARTITION BY RANGE (id) (PARTITION p0 "
+	    "VALUES LESS THAN (10) COMMENT 'DROP PARTITION')", "acme",
+	    "alter acme.part\n");
+	check("SET STATEMENT lock_wait_timeout=60 FOR ALTER TABLE acme.users "
+	    "ADD c INT", NULL, "alter acme.users\n");
+}
+
 /* Ensure that comments are skipped and executable comments read. */
 static void
 test_comments(void **state)
@@ -131,6 +160,15 @@ test_comments(void **state)
 	check("acme /* TRUNCATE acme.users */", NULL, "dml *.*\n");
 	check("--TRUNCATE acme.users", NULL, "dml acme.users\ndml *.*\n");
 	check("-- TRUNCATE acme.users", NULL, "");
+	/* "--" and any control byte is a comment to the server too. */
+	check("TRUNCATE --\001 x\n acme.users", NULL,
+	    "truncate acme.users\n");
+	check("TRUNCATE --\177 x\n acme.users", NULL,
+	    "truncate acme.users\n");
+	check("RENAME --\001\n TABLE acme.users TO acme.u3", NULL,
+	    "rename acme.users\nrename acme.u3\n");
+	check("SET STATEMENT max_statement_time=1000 FOR TRUNCATE acme.users",
+	    NULL, "truncate acme.users\n");
 }
 
 /* Ensure that quoting gives raw names: `` and "" doubled, spaces, dots. */
@@ -305,6 +343,7 @@ main(void)
 		cmocka_unit_test(test_drop_database),
 		cmocka_unit_test(test_rename),
 		cmocka_unit_test(test_alter_create),
+		cmocka_unit_test(test_alter_rows),
 		cmocka_unit_test(test_comments),
 		cmocka_unit_test(test_quoting),
 		cmocka_unit_test(test_malformed),
