@@ -84,3 +84,15 @@ CREATE TABLE IF NOT EXISTS follow (
 	updated		INTEGER NOT NULL,	-- Unix time it was stored
 	server_id	INTEGER			-- the server's @@server_id
 );
+
+-- The row records of prepared XA transactions (XA PREPARE seen, XA COMMIT
+-- or XA ROLLBACK not yet), by xid as binlog.c spells it, kept in the
+-- transaction that advances the position: moved to the outbox at XA
+-- COMMIT, deleted at XA ROLLBACK and by reset. Added on open as follow.
+CREATE TABLE IF NOT EXISTS follow_xa (
+	seq		INTEGER PRIMARY KEY AUTOINCREMENT,
+	xid		BLOB NOT NULL,
+	op		TEXT NOT NULL,
+	body		TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS follow_xa_xid ON follow_xa (xid, seq);

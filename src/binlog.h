@@ -34,7 +34,13 @@ enum binlog_evtype {
 	BINLOG_QUERY,		/* a statement other than BEGIN/COMMIT */
 	BINLOG_COMMIT,		/* the transaction committed (XID, COMMIT) */
 	BINLOG_ROLLBACK,	/* a non-transactional group's ROLLBACK */
+	BINLOG_XA_PREPARE,	/* the group ends prepared (XA PREPARE) */
+	BINLOG_XA_COMMIT,	/* XA COMMIT xid of a prepared group */
+	BINLOG_XA_ROLLBACK,	/* XA ROLLBACK xid of a prepared group */
 };
+
+/* An XA transaction's id as binlog.c spells it: X'gtrid',X'bqual',fmt. */
+#define BINLOG_XID_MAX	300
 
 /*
  * One event, borrowed until the next binlog_next. body and len are the
@@ -54,6 +60,17 @@ enum binlog_evtype {
  * query and the COMMIT query ending a non-transactional group carry it,
  * so a group's COMMIT holds it where the log does. when is the event's
  * time stamp (seconds since the epoch, UTC).
+ *
+ * XA: MariaDB writes a prepared XA transaction's rows as a group whose
+ * GTID event is flagged prepared and holds the xid, ended by an
+ * XA_PREPARE event instead of a commit; XA COMMIT xid or XA ROLLBACK xid
+ * comes later (maybe after a restart) as a statement group of its own.
+ * xid is set ("" otherwise) on such a group's BINLOG_BEGIN, on
+ * BINLOG_XA_PREPARE (which ends it: no BINLOG_COMMIT follows), and on
+ * the BINLOG_XA_COMMIT and BINLOG_XA_ROLLBACK statements, each followed
+ * by the BINLOG_COMMIT of its group; an xid always has the same
+ * spelling: X'hex gtrid',X'hex bqual',formatID, hex in lower case. XA
+ * COMMIT ... ONE PHASE is logged as an ordinary transaction.
  */
 struct binlog_event {
 	enum binlog_evtype	 type;
@@ -68,6 +85,7 @@ struct binlog_event {
 	size_t			 dblen;		/* database and the statement */
 	const char		*stmt;		/* (never printed: it may hold */
 	size_t			 stmtlen;	/* masked values) */
+	char			 xid[BINLOG_XID_MAX + 1];
 };
 
 /* How binlog_open starts and how binlog_next ends. */
@@ -104,9 +122,11 @@ int		 binlog_origin(struct binlog *, const struct binlog_pos *,
  * BINLOG_BLOCK), or when *stop was set while waiting; -1 and *cause on an
  * error: the position purged, a lost connection, an event that cannot be
  * read, a gap between two events, a checksum mismatch, an incident
- * event, an XA PREPARE (not supported yet). Events that carry nothing the
- * follower uses (format description, rotation, heartbeats, GTID lists,
- * checkpoints, annotations, INTVAR/RAND/USER_VAR) are consumed inside; a
+ * event, an XA event or statement whose xid cannot be read, an XA
+ * PREPARE that ends another group than it prepared. Events that carry
+ * nothing the follower uses (format description, rotation, heartbeats,
+ * GTID lists, checkpoints, annotations, INTVAR/RAND/USER_VAR) are
+ * consumed inside; a
  * rotation is seen in next.file. After -1 the struct binlog only closes.
  * Waiting with BINLOG_BLOCK, the server's heartbeat (one a second while
  * the log is idle) wakes the read so that *stop is seen.

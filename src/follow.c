@@ -43,7 +43,13 @@ struct ftable {
 	int			 gone;		/* the server has no such */
 	const char		**names;	/* changed=, ncols long */
 	time_t			 when;		/* described then */
+	int			 textchanged;	/* said in this group */
 };
+
+/* A change the log holds as a statement: what it cannot say. */
+#define FOLLOW_TEXT_MSG	"changed by a statement logged as text " \
+	"(binlog_format STATEMENT or MIXED in that session): the rows it " \
+	"changed cannot be read from the log; the next scan shows them"
 
 /* A TABLE_MAP of the current group that maps a watched table. */
 struct fmap {
@@ -81,6 +87,9 @@ struct follow {
 
 	uint64_t		 records;
 	uint64_t		 errors;
+
+	int			 xa;		/* the group ends XA-prepared */
+	char			 xid[BINLOG_XID_MAX + 1];
 
 	struct binlog_event	 last;		/* next, gtid, thread, when */
 	int			 ingroup;	/* BEGIN seen, no end yet */
@@ -126,12 +135,19 @@ follow_txn(struct follow *f, char **cause)
 	return 0;
 }
 
-/* Queue the record in rec, built with result r. */
+/*
+ * Queue the record in rec, built with result r. A row record of a group
+ * that ends XA-prepared is kept apart until its XA COMMIT.
+ */
 static int
 follow_queue(struct follow *f, const char *op, int r, char **cause)
 {
 	if (r == -1)
 		return -1;
+	if (f->xa && (strcmp(op, "insert") == 0 || strcmp(op, "update") ==
+	    0 || strcmp(op, "delete") == 0))
+		return baseline_xa_add(f->bl, f->xid, op, f->rec.data,
+		    f->rec.len, cause);
 	if (baseline_outbox_add(f->bl, op, f->rec.data, f->rec.len,
 	    cause) == -1)
 		return -1;
@@ -227,6 +243,16 @@ follow_maps_clear(struct follow *f)
 	free(f->maps);
 	f->maps = NULL;
 	f->nmaps = 0;
+}
+
+/* A new group: its statements are said again. */
+static void
+follow_textchanged_clear(struct follow *f)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->ntables; i++)
+		f->tables[i].textchanged = 0;
 }
 
 /* A TABLE_MAP: kept when it maps a followed table. */
@@ -496,6 +522,34 @@ struct follow_ddl {
 	char				**cause;
 };
 
+/*
+ * A name in a statement's text is the configured one also in another
+ * ASCII case: with lower_case_table_names (or a case-insensitive file
+ * system) the server takes ACME.USERS for acme.users. Where it does not,
+ * the fold may name a watched table for another one: an alert too many,
+ * never one missed.
+ */
+static int
+follow_samename(const char *conf, const char *s, size_t len)
+{
+	size_t		 i;
+	unsigned char	 a, b;
+
+	if (strlen(conf) != len)
+		return 0;
+	for (i = 0; i < len; i++) {
+		a = (unsigned char)conf[i];
+		b = (unsigned char)s[i];
+		if (a >= 'A' && a <= 'Z')
+			a = (unsigned char)(a - 'A' + 'a');
+		if (b >= 'A' && b <= 'Z')
+			b = (unsigned char)(b - 'A' + 'a');
+		if (a != b)
+			return 0;
+	}
+	return 1;
+}
+
 /* A table a statement names: op=ddl when it is followed. */
 static int
 follow_ddl_one(void *arg, enum ddl_stmt kind, const char *db, size_t dblen,
@@ -510,11 +564,21 @@ follow_ddl_one(void *arg, enum ddl_stmt kind, const char *db, size_t dblen,
 	follow_evtxn(d->ev, &t);
 	for (i = 0; i < f->ntables; i++) {
 		ct = f->tables[i].ct;
-		if (strlen(ct->db) != dblen || memcmp(ct->db, db, dblen) != 0)
+		/* db NULL: a statement that may have changed any table. */
+		if (db != NULL && !follow_samename(ct->db, db, dblen))
 			continue;
-		if (name != NULL && (strlen(ct->name) != namelen ||
-		    memcmp(ct->name, name, namelen) != 0))
+		if (name != NULL && !follow_samename(ct->name, name, namelen))
 			continue;
+		if (kind == DDL_DML) {
+			/* Once a table and group: the statement named it. */
+			if (f->tables[i].textchanged)
+				continue;
+			f->tables[i].textchanged = 1;
+			if (follow_table_error(f, ct, FOLLOW_TEXT_MSG,
+			    d->cause) == -1)
+				return -1;
+			continue;
+		}
 		follow_forget(&f->tables[i]);
 		if (follow_txn(f, d->cause) == -1 ||
 		    follow_queue(f, "ddl", event_ddl(&f->rec, ct->db,
@@ -526,7 +590,10 @@ follow_ddl_one(void *arg, enum ddl_stmt kind, const char *db, size_t dblen,
 	return 0;
 }
 
-/* A statement: op=ddl for each followed table it changes; never its text. */
+/*
+ * A statement: op=ddl for each followed table it changes, op=error for
+ * each it may have written rows of (logged as text); never its text.
+ */
 static int
 follow_query(struct follow *f, const struct binlog_event *ev, char **cause)
 {
@@ -603,6 +670,7 @@ follow_group_end(struct follow *f, const struct binlog_event *ev,
 	struct event_txn	 t;
 
 	follow_maps_clear(f);
+	follow_textchanged_clear(f);
 	memcpy(&f->pos, &ev->next, sizeof f->pos);
 	snprintf(f->gtid, sizeof f->gtid, "%s", ev->gtid);
 	f->unstored = 1;
@@ -621,6 +689,42 @@ follow_group_end(struct follow *f, const struct binlog_event *ev,
 	    time(NULL) - f->stored >= FOLLOW_STORE_SECS))
 		return follow_store(f, cause);
 	return 0;
+}
+
+/*
+ * The end of a group that XA PREPARE leaves waiting: its row records are
+ * kept (follow_queue), the position goes on, no op=commit yet.
+ */
+static int
+follow_xa_prepare(struct follow *f, const struct binlog_event *ev,
+    char **cause)
+{
+	f->grouprows = 0;
+	f->xa = 0;
+	return follow_group_end(f, ev, cause);
+}
+
+/*
+ * XA COMMIT xid: the kept records to the outbox and their op=commit, in
+ * the statement group's transaction; XA ROLLBACK xid: forgotten. The
+ * group's COMMIT (binlog.c makes one) stores the position.
+ */
+static int
+follow_xa_end(struct follow *f, const struct binlog_event *ev, int commit,
+    char **cause)
+{
+	struct event_txn	 t;
+	uint64_t		 n;
+
+	if (follow_txn(f, cause) == -1 ||
+	    baseline_xa_end(f->bl, ev->xid, commit, &n, cause) == -1)
+		return -1;
+	if (n == 0)
+		return 0;
+	f->records += n;
+	follow_evtxn(ev, &t);
+	return follow_queue(f, "commit", event_commit(&f->rec, n, &t, cause),
+	    cause);
 }
 
 /*
@@ -721,8 +825,11 @@ follow_loop(struct follow *f, char **cause)
 		case BINLOG_BEGIN:
 			r = follow_unended(f, cause);
 			follow_maps_clear(f);
+			follow_textchanged_clear(f);
 			f->ingroup = 1;
 			f->rowsseen = 0;
+			f->xa = ev.xid[0] != '\0';
+			snprintf(f->xid, sizeof f->xid, "%s", ev.xid);
 			break;
 		case BINLOG_TABLE_MAP:
 			f->rowsseen = 1;
@@ -738,7 +845,17 @@ follow_loop(struct follow *f, char **cause)
 		case BINLOG_COMMIT:
 		case BINLOG_ROLLBACK:
 			f->ingroup = 0;
+			f->xa = 0;
 			r = follow_group_end(f, &ev, cause);
+			break;
+		case BINLOG_XA_PREPARE:
+			f->ingroup = 0;
+			r = follow_xa_prepare(f, &ev, cause);
+			break;
+		case BINLOG_XA_COMMIT:
+		case BINLOG_XA_ROLLBACK:
+			r = follow_xa_end(f, &ev, ev.type == BINLOG_XA_COMMIT,
+			    cause);
 			break;
 		default:
 			r = 0;

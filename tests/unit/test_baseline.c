@@ -250,6 +250,82 @@ test_follow_set_get(void **state)
 	assert_int_equal(baseline_begin(f->bl, &cause), 0);
 }
 
+/* Collect the queued records' bodies, one a line. */
+static int
+xa_collect(void *arg, const struct baseline_outrec *r)
+{
+	char	*b = arg;
+	size_t	 n = strlen(b);
+
+	snprintf(b + n, 256 - n, "%s %.*s\n", r->op, (int)r->len, r->body);
+	return 0;
+}
+
+/*
+ * Ensure that a prepared XA transaction's records are kept apart until
+ * XA COMMIT moves them to the outbox in order, counted; XA ROLLBACK and
+ * reset forget them; adding them needs a transaction.
+ */
+static void
+test_follow_xa(void **state)
+{
+	struct fixture	*f = *state;
+	char		 out[256] = "", *cause = NULL;
+	uint64_t	 n = 9;
+
+	assert_int_equal(baseline_xa_add(f->bl, "X'61',X'',1", "insert",
+	    "a1 ;", 4, &cause), 0);
+	assert_int_equal(baseline_xa_add(f->bl, "X'62',X'',1", "delete",
+	    "b1 ;", 4, &cause), 0);
+	assert_int_equal(baseline_xa_add(f->bl, "X'61',X'',1", "update",
+	    "a2 ;", 4, &cause), 0);
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	assert_int_equal(baseline_xa_count(f->bl, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(baseline_outbox_fetch(f->bl, 0, 10, xa_collect, out,
+	    &cause), 0);
+	assert_string_equal(out, "");
+
+	/* Outside a transaction: refused. */
+	assert_int_equal(baseline_xa_add(f->bl, "X'63',X'',1", "insert",
+	    "c ;", 3, &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(baseline_xa_end(f->bl, "X'61',X'',1", 1, &n,
+	    &cause), -1);
+	free(cause);
+	cause = NULL;
+
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+	assert_int_equal(baseline_xa_end(f->bl, "X'61',X'',1", 1, &n,
+	    &cause), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(baseline_xa_end(f->bl, "X'62',X'',1", 0, &n,
+	    &cause), 0);
+	assert_int_equal(n, 0);
+	/* An xid never prepared: nothing. */
+	assert_int_equal(baseline_xa_end(f->bl, "X'64',X'',1", 1, &n,
+	    &cause), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	assert_int_equal(baseline_outbox_fetch(f->bl, 0, 10, xa_collect, out,
+	    &cause), 2);
+	assert_string_equal(out, "insert a1 ;\nupdate a2 ;\n");
+	assert_int_equal(baseline_xa_count(f->bl, &n, &cause), 0);
+	assert_int_equal(n, 0);
+
+	/* reset forgets what is kept. */
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+	assert_int_equal(baseline_xa_add(f->bl, "X'65',X'',1", "insert",
+	    "e ;", 3, &cause), 0);
+	assert_int_equal(baseline_follow_clear(f->bl, &cause), 0);
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	assert_int_equal(baseline_xa_count(f->bl, &n, &cause), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+}
+
 /*
  * Ensure that a rolled-back transaction (a kill before the commit) leaves
  * neither its records nor its position: nothing lost, nothing repeated.
@@ -456,6 +532,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_follow_none, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_follow_set_get, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_follow_xa, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_follow_rollback, setup,
 		    teardown),
