@@ -42,7 +42,9 @@ struct ftable {
 	struct schema		*s;		/* NULL until described */
 	int			 gone;		/* the server has no such */
 	const char		**names;	/* changed=, ncols long */
-	time_t			 when;		/* described then */
+	int			 redescribed;	/* a map did not match it, */
+						/* described again: until a
+						   map matches, refuse */
 	int			 textchanged;	/* said in this group */
 };
 
@@ -228,7 +230,6 @@ follow_describe(struct follow *f, struct ftable *ft, char **cause)
 		c->keyenc = schema_keyenc(c, ft->s->encver);
 	}
 	ft->names = xcalloc(ft->s->ncols + 1, sizeof *ft->names);
-	ft->when = time(NULL);
 	return 0;
 }
 
@@ -415,8 +416,10 @@ follow_row(struct follow *f, const struct fmap *fm, enum binrow_kind kind,
 /*
  * The map's columns must be the description's (names in order, types):
  * never decode rows logged before an ALTER against the table of now.
- * A description older than a second may be older than the map (an
- * ALTER hidden from ddl.c): described once more before refusing.
+ * The description may be older than the map (an ALTER that ddl.c did
+ * not see, with -f): described once more before refusing, and not again
+ * until a map matches (a follower behind reads many maps of the old
+ * shape, each refused without a connection of its own).
  */
 static void
 follow_shape(struct follow *f, struct fmap *fm, char **why)
@@ -424,9 +427,11 @@ follow_shape(struct follow *f, struct fmap *fm, char **why)
 	char	*c = NULL;
 	int	 r;
 
-	if (binrow_map_check(&fm->map, fm->ft->s, &c) == 0)
+	if (binrow_map_check(&fm->map, fm->ft->s, &c) == 0) {
+		fm->ft->redescribed = 0;
 		return;
-	if (time(NULL) - fm->ft->when >= 1) {
+	}
+	if (!fm->ft->redescribed) {
 		free(c);
 		c = NULL;
 		follow_forget(fm->ft);
@@ -439,6 +444,7 @@ follow_shape(struct follow *f, struct fmap *fm, char **why)
 		}
 		if (binrow_map_check(&fm->map, fm->ft->s, &c) == 0)
 			return;
+		fm->ft->redescribed = 1;
 	}
 	*why = xasprintf("the table changed shape since this event was "
 	    "logged (%s)", c != NULL ? c : "unknown");

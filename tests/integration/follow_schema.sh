@@ -106,7 +106,7 @@ dbsc_bg --log "$W/f.log" follow -f
 sleep 2
 sql_db acme "UPDATE users SET b = 302 WHERE id = 3"
 wait_out "$upd3"
-# Described more than a second before the ALTER.
+# The description is older than the ALTER.
 sleep 2
 printf 'ALTER --\001\n TABLE acme.users MODIFY b INT FIRST' |
     _sql_run --comments -D acme
