@@ -72,17 +72,21 @@ CREATE TABLE outbox (
 -- The binary-log follower's position (dbsyscheck follow, issue 15): one
 -- row, the file and the offset after the last event group it has taken
 -- and the GTID of that group (empty if none), advanced in the transaction
--- that queues the group's records, and the server's @@server_id it was
--- read from (NULL in a table made before it was stored: the column is
--- added on open). Added on open to an older baseline: releases before
--- follow never read it, so the format stays 4.
+-- that queues the group's records, the server's @@server_id it was read
+-- from and the time stamp of the format description event of the file
+-- (when the server opened it), which tell the log it was read from from
+-- another (RESET MASTER, another server); NULL in a table made before
+-- they were stored, whose columns are added on open. Added on open to
+-- an older baseline: releases before follow never read it, so the format
+-- stays 4.
 CREATE TABLE IF NOT EXISTS follow (
 	id		INTEGER PRIMARY KEY CHECK (id = 1),
 	file		BLOB NOT NULL,
 	offset		INTEGER NOT NULL,
 	gtid		BLOB NOT NULL,
 	updated		INTEGER NOT NULL,	-- Unix time it was stored
-	server_id	INTEGER			-- the server's @@server_id
+	server_id	INTEGER,		-- the server's @@server_id
+	created		INTEGER			-- its file's FDE time stamp
 );
 
 -- The row records of prepared XA transactions (XA PREPARE seen, XA COMMIT

@@ -77,9 +77,10 @@ static const char *const stmt_sql[STORE_MAX] = {
 	    "ON CONFLICT (id) DO UPDATE SET file = excluded.file, "
 	    "offset = excluded.offset, gtid = excluded.gtid, "
 	    "updated = excluded.updated",
-	[STORE_FOLLOW_SERVER_GET] = "SELECT server_id FROM follow WHERE id = 1",
-	[STORE_FOLLOW_SERVER_PUT] = "UPDATE follow SET server_id = ?1 "
+	[STORE_FOLLOW_SERVER_GET] = "SELECT server_id, created FROM follow "
 	    "WHERE id = 1",
+	[STORE_FOLLOW_SERVER_PUT] = "UPDATE follow SET server_id = ?1, "
+	    "created = nullif(?2, 0) WHERE id = 1",
 	[STORE_XA_ADD] = "INSERT INTO follow_xa (xid, op, body) "
 	    "VALUES (?1, ?2, ?3)",
 	[STORE_XA_MOVE] = "INSERT INTO outbox (op, body) SELECT op, body "
@@ -94,7 +95,7 @@ static const char *const stmt_sql[STORE_MAX] = {
 static const char baseline_added_sql[] =
     "CREATE TABLE IF NOT EXISTS follow (id INTEGER PRIMARY KEY CHECK "
     "(id = 1), file BLOB NOT NULL, offset INTEGER NOT NULL, gtid BLOB NOT "
-    "NULL, updated INTEGER NOT NULL, server_id INTEGER); "
+    "NULL, updated INTEGER NOT NULL, server_id INTEGER, created INTEGER); "
     "CREATE TABLE IF NOT EXISTS follow_xa (seq INTEGER PRIMARY KEY "
     "AUTOINCREMENT, xid BLOB NOT NULL, op TEXT NOT NULL, body TEXT NOT "
     "NULL); "
@@ -111,6 +112,8 @@ static const struct {
 } baseline_added_cols[] = {
 	{ "follow", "server_id",
 	    "ALTER TABLE follow ADD COLUMN server_id INTEGER" },
+	{ "follow", "created",
+	    "ALTER TABLE follow ADD COLUMN created INTEGER" },
 };
 
 /* A statement handed to the modules of store.h: its baseline and slot. */
@@ -1037,15 +1040,16 @@ baseline_follow_set(struct baseline *bl, const char *file, uint64_t offset,
 }
 
 /*
- * The server the follow position was read from (its server_id): 1 and
- * the id, 0 when no position is stored or it was stored without one.
+ * The server the follow position was read from (its server_id) and the
+ * time stamp of its file's format description (0 when not stored): 1,
+ * 0 when no position is stored or it was stored without a server.
  */
 int
 baseline_follow_server_get(struct baseline *bl, uint64_t *server_id,
-    char **cause)
+    uint64_t *created, char **cause)
 {
 	struct store_stmt	*st;
-	int64_t			 v;
+	int64_t			 v, c;
 	int			 rc;
 
 	if ((st = store_stmt(bl, STORE_FOLLOW_SERVER_GET, cause)) == NULL)
@@ -1057,20 +1061,22 @@ baseline_follow_server_get(struct baseline *bl, uint64_t *server_id,
 		return 0;
 	}
 	v = store_int64(st, 0);
+	c = store_isnull(st, 1) ? 0 : store_int64(st, 1);
 	store_reset(st);
-	if (v < 0 || v > UINT32_MAX) {
+	if (v < 0 || v > UINT32_MAX || c < 0 || c > UINT32_MAX) {
 		*cause = xasprintf("baseline %s: the follow position's server "
 		    "is malformed", bl->path);
 		return -1;
 	}
 	*server_id = (uint64_t)v;
+	*created = (uint64_t)c;
 	return 1;
 }
 
 /* Store the position's server, after baseline_follow_set. */
 int
 baseline_follow_server_set(struct baseline *bl, uint64_t server_id,
-    char **cause)
+    uint64_t created, char **cause)
 {
 	struct store_stmt	*st;
 
@@ -1079,7 +1085,7 @@ baseline_follow_server_set(struct baseline *bl, uint64_t server_id,
 		    "stored only inside a transaction", bl->path);
 		return -1;
 	}
-	if (server_id > UINT32_MAX) {
+	if (server_id > UINT32_MAX || created > UINT32_MAX) {
 		*cause = xasprintf("baseline %s: no server id to store",
 		    bl->path);
 		return -1;
@@ -1087,6 +1093,7 @@ baseline_follow_server_set(struct baseline *bl, uint64_t server_id,
 	if ((st = store_stmt(bl, STORE_FOLLOW_SERVER_PUT, cause)) == NULL)
 		return -1;
 	store_bind_int64(st, 1, (int64_t)server_id);
+	store_bind_int64(st, 2, (int64_t)created);
 	return store_done(st, "storing the follow position", cause);
 }
 

@@ -71,12 +71,16 @@ int	 baseline_xa_end(struct baseline *, const char *, int, uint64_t *,
 int	 baseline_xa_count(struct baseline *, uint64_t *, char **);
 
 /*
- * The server the position was read from, stored beside it (the follow
- * table's server_id, added on open to a table made without it): get
- * returns 1 and the id, 0 when none is stored; set, after
- * baseline_follow_set in the same transaction, stores it.
+ * The log the position was read from, stored beside it: the server's
+ * server_id and the time stamp of the format description of the
+ * position's file (0: not known), columns added on open to a follow
+ * table made without them. get returns 1 and both, 0 when no server is
+ * stored; set, after baseline_follow_set in the same transaction, stores
+ * them.
  */
-int	 baseline_follow_server_get(struct baseline *, uint64_t *, char **);
-int	 baseline_follow_server_set(struct baseline *, uint64_t, char **);
+int	 baseline_follow_server_get(struct baseline *, uint64_t *, uint64_t *,
+	    char **);
+int	 baseline_follow_server_set(struct baseline *, uint64_t, uint64_t,
+	    char **);
 
 #endif

@@ -76,6 +76,13 @@ binlog_next(struct binlog *b, struct binlog_event *ev,
 	return -1;
 }
 
+uint32_t
+binlog_created(const struct binlog *b)
+{
+	(void)b;
+	return 0;
+}
+
 int
 binlog_origin(struct binlog *b, const struct binlog_pos *pos,
     uint64_t *server_id, char *gtid, size_t gtidsz, char **cause)
@@ -146,6 +153,8 @@ struct binlog {
 	char			 gtid[BINLOG_GTID_MAX + 1];
 	uint32_t		 thread_id;
 	uint32_t		 when;
+	uint32_t		 created;	/* the file's FDE time stamp */
+	uint32_t		 created0;	/* that of the dump's first */
 	struct binlog_pos	 qnext;		/* the queued COMMIT's next */
 	int			 xa;		/* BINLOG_PREPARED_XA, _COMPLETED_XA */
 	char			 xid[BINLOG_XID_MAX + 1];
@@ -528,6 +537,13 @@ binlog_close(struct binlog *b)
 	source_close(b->src);
 	free(b->inflated);
 	free(b);
+}
+
+/* The time stamp of the format description of the file read first. */
+uint32_t
+binlog_created(const struct binlog *b)
+{
+	return b->created0;
 }
 
 /*
@@ -916,6 +932,7 @@ binlog_fill(struct binlog *b, struct binlog_event *ev, enum binlog_evtype t,
 	memcpy(ev->gtid, b->gtid, sizeof ev->gtid);
 	ev->thread_id = b->thread_id;
 	ev->when = b->when;
+	ev->created = b->created;
 }
 
 /* The group ends with this event: what follows belongs to no group. */
@@ -1139,6 +1156,10 @@ binlog_event(struct binlog *b, struct binlog_event *ev, char **cause)
 		if (binlog_fde(b, p, n, cause) == -1)
 			goto fail;
 		crc = 1;	/* its CRC field, checked or not */
+		/* When the server opened the file: its generation. */
+		b->created = binlog_le32(p);
+		if (b->created0 == 0)
+			b->created0 = b->created;
 	} else {
 		/* Before the first one: the algorithm asked for at connect. */
 		crc = b->fde ? b->crc : b->crc_connect;

@@ -59,7 +59,10 @@ enum binlog_evtype {
  * transactional engine (GTID, TABLE_MAP, ROWS, XID); a DDL statement's
  * query and the COMMIT query ending a non-transactional group carry it,
  * so a group's COMMIT holds it where the log does. when is the event's
- * time stamp (seconds since the epoch, UTC).
+ * time stamp (seconds since the epoch, UTC). created is the time stamp of
+ * the format description at the start of the file the event is in (when
+ * the server opened it: after RESET MASTER, or on another server, a file
+ * of the same name has another), 0 until the dump has sent it.
  *
  * XA: MariaDB writes a prepared XA transaction's rows as a group whose
  * GTID event is flagged prepared and holds the xid, ended by an
@@ -81,6 +84,7 @@ struct binlog_event {
 	char			 gtid[BINLOG_GTID_MAX + 1];
 	uint32_t		 thread_id;
 	uint32_t		 when;
+	uint32_t		 created;
 	const char		*db;		/* BINLOG_QUERY: the default */
 	size_t			 dblen;		/* database and the statement */
 	const char		*stmt;		/* (never printed: it may hold */
@@ -100,6 +104,7 @@ int		 binlog_next(struct binlog *, struct binlog_event *,
 		    volatile sig_atomic_t *, char **);
 int		 binlog_origin(struct binlog *, const struct binlog_pos *,
 		    uint64_t *, char *, size_t, char **);
+uint32_t	 binlog_created(const struct binlog *);
 
 /*
  * binlog_open: defaults file, group, the position to read from (NULL:
@@ -118,6 +123,9 @@ int		 binlog_origin(struct binlog *, const struct binlog_pos *,
  * "" before any), for checking a stored position: 1; 0 when the server
  * holds no such file (purged); 2 when it holds the file but no event
  * starts at the offset; only on a struct binlog opened without a position.
+ * binlog_created: the time stamp of the format description of the file
+ * the dump started in (when the server opened that file), once
+ * binlog_next has returned; 0 before.
  * binlog_next: 1 and an event; 0 at the end of the log (without
  * BINLOG_BLOCK), or when *stop was set while waiting; -1 and *cause on an
  * error: the position purged, a lost connection, an event that cannot be

@@ -82,6 +82,9 @@ struct follow {
 	struct binlog_pos	 pos;		/* after the last group */
 	char			 gtid[BINLOG_GTID_MAX + 1];
 	uint64_t		 server_id;	/* the server's, stored too */
+	uint32_t		 created;	/* pos's file's FDE time, or 0 */
+	uint64_t		 want_created;	/* as stored: checked once */
+	int			 created_checked;
 	int			 have_sid;
 	int			 unstored;	/* pos not yet stored */
 	size_t			 ngroups;	/* unstored groups */
@@ -621,7 +624,8 @@ follow_commit(struct follow *f, char **cause)
 {
 	if (baseline_follow_set(f->bl, f->pos.file, f->pos.offset, f->gtid,
 	    cause) == -1 || (f->have_sid && baseline_follow_server_set(f->bl,
-	    f->server_id, cause) == -1) || run_commit(f->run, cause) == -1) {
+	    f->server_id, f->created, cause) == -1) ||
+	    run_commit(f->run, cause) == -1) {
 		f->intxn = 0;
 		return -1;
 	}
@@ -679,6 +683,7 @@ follow_group_end(struct follow *f, const struct binlog_event *ev,
 	follow_textchanged_clear(f);
 	memcpy(&f->pos, &ev->next, sizeof f->pos);
 	snprintf(f->gtid, sizeof f->gtid, "%s", ev->gtid);
+	f->created = ev->created;
 	f->unstored = 1;
 	f->ngroups++;
 	if (f->intxn) {
@@ -819,6 +824,50 @@ follow_free(struct follow *f)
 	binlog_close(f->bl_log);
 }
 
+/* A time stamp of the log as UTC text. */
+static void
+follow_utc(uint64_t t, char *buf, size_t len)
+{
+	struct tm	 tm;
+	time_t		 tt = (time_t)t;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, len, "%llu", (unsigned long long)t);
+}
+
+/*
+ * Once the dump has sent the format description of the stored position's
+ * file: when the server opened that file must be when it had opened it
+ * as the position was stored. A file of the same name made since (RESET
+ * MASTER, another server) has another, whatever its GTIDs say.
+ */
+static int
+follow_created(struct follow *f, char **cause)
+{
+	char		 now[32], then[32];
+	uint32_t	 c;
+
+	if (f->created_checked || (c = binlog_created(f->bl_log)) == 0)
+		return 0;
+	f->created_checked = 1;
+	if (f->want_created == 0) {
+		/* Stored without it: learnt now, for the next run. */
+		f->created = c;
+		return 0;
+	}
+	if (c == f->want_created)
+		return 0;
+	follow_utc(c, now, sizeof now);
+	follow_utc(f->want_created, then, sizeof then);
+	*cause = xasprintf("binary log reset or another server: %s was "
+	    "opened by the server at %s, not at %s as when the position "
+	    "%s:%llu was stored; dbsyscheck reset starts over at the end of "
+	    "the log, and a scan covers what came before", f->pos.file, now,
+	    then, f->pos.file, (unsigned long long)f->pos.offset);
+	return -1;
+}
+
 /* The events after the stored position, until the end or a signal. */
 static int
 follow_loop(struct follow *f, char **cause)
@@ -827,6 +876,8 @@ follow_loop(struct follow *f, char **cause)
 	int			 r;
 
 	while ((r = binlog_next(f->bl_log, &ev, f->stop, cause)) == 1) {
+		if (follow_created(f, cause) == -1)
+			return -1;
 		switch (ev.type) {
 		case BINLOG_BEGIN:
 			r = follow_unended(f, cause);
@@ -876,7 +927,7 @@ follow_loop(struct follow *f, char **cause)
 		if (*f->stop)
 			return 0;
 	}
-	if (r == -1)
+	if (r == -1 || follow_created(f, cause) == -1)
 		return -1;
 	return follow_unended(f, cause);
 }
@@ -1026,7 +1077,7 @@ follow_run(struct run *run, int flags, int argc, char **argv)
 	if ((r = baseline_follow_get(f.bl, start.file, sizeof start.file,
 	    &start.offset, f.gtid, sizeof f.gtid, &cause)) == -1 ||
 	    (r == 1 && (stored_sid = baseline_follow_server_get(f.bl, &sid,
-	    &cause)) == -1)) {
+	    &f.want_created, &cause)) == -1)) {
 		follow_fatal(&f, cause);
 		goto out;
 	}
@@ -1039,8 +1090,10 @@ follow_run(struct run *run, int flags, int argc, char **argv)
 		if (!(flags & FOLLOW_BLOCK))
 			goto deliver;
 		start = f.pos;
-	} else
+	} else {
 		f.pos = start;
+		f.created = (uint32_t)f.want_created;
+	}
 	if (follow_open(&f, &start, stored_sid, sid, &cause) == -1) {
 		follow_fatal(&f, cause);
 		goto out;

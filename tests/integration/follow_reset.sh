@@ -128,3 +128,44 @@ $(summary 0 1 0)
 dbsyscheck: op=update table=acme.users pk=id=1 changed=pw src=binlog by=- ;
 $(commit_rec 1)
 EOF
+
+# (7) The reset hidden from the GTID check too: the last padding
+# transaction given the stored GTID's sequence number (gtid_seq_no, a
+# privileged session's), so that BINLOG_GTID_POS at the stored offset is
+# the stored GTID. The file's format description, written when the server
+# opened it, tells the new binlog.000001 from the old one.
+# The restart of (6) rotated to binlog.000002: start again in a new
+# binlog.000001, a second before the attack's.
+sql "RESET MASTER"
+dbsc reset
+expect_rc 0
+follow_first
+sleep 1
+for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+	sql_db acme "INSERT INTO pad (v) VALUES (REPEAT('x', 200))"
+done
+dbsc follow
+expect_rc 0
+[ -n "$(sqlite3 "$W/baseline.db" 'SELECT created FROM follow')" ] ||
+    fail "the file's time is not stored with the position"
+target=$(master_pos | cut -d: -f2)
+stored=$(sqlite3 "$W/baseline.db" 'SELECT CAST(gtid AS TEXT) FROM follow')
+seq=${stored##*-}
+sql "RESET MASTER"
+sql_db acme "UPDATE users SET pw = 'evil3' WHERE id = 1"
+base=$(master_pos | cut -d: -f2)
+pad 0
+c0=$(( $(master_pos | cut -d: -f2) - base ))
+gap=$(( target - $(master_pos | cut -d: -f2) ))
+[ "$gap" -ge "$c0" ] || fail "the stored offset is too small for (7)"
+_sql_run -D acme -e "SET SESSION binlog_annotate_row_events=0;
+    SET SESSION gtid_seq_no=$seq;
+    INSERT INTO pad (v) VALUES (REPEAT('w', $((gap - c0))))"
+[ "$(master_pos | cut -d: -f2)" = "$target" ] ||
+    fail "(7): the padding did not land on $target ($(master_pos))"
+[ "$(sql "SELECT BINLOG_GTID_POS('binlog.000001', $target)")" = "$stored" ] ||
+    fail "(7): the GTID state at $target is not the stored $stored"
+dbsc follow
+expect_follow_error 'opened%20by%20the%20server'
+dbsc follow
+expect_follow_error 'opened%20by%20the%20server'

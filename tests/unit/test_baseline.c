@@ -430,33 +430,52 @@ test_follow_server(void **state)
 {
 	struct fixture	*f = *state;
 	char		*cause = NULL;
-	uint64_t	 sid = 7;
+	uint64_t	 sid = 7, created = 7;
 
 	/* No position, no server. */
-	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &cause), 0);
+	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &created,
+	    &cause), 0);
 	assert_int_equal(sid, 7);
 	assert_int_equal(baseline_follow_set(f->bl, "binlog.000001", 100,
 	    "0-1-1", &cause), 0);
 	/* A position stored without its server (an earlier release). */
-	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &cause), 0);
-	assert_int_equal(baseline_follow_server_set(f->bl, 4242, &cause), 0);
+	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &created,
+	    &cause), 0);
+	assert_int_equal(baseline_follow_server_set(f->bl, 4242, 1700000000,
+	    &cause), 0);
 	assert_int_equal(baseline_commit(f->bl, &cause), 0);
-	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &cause), 1);
+	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &created,
+	    &cause), 1);
 	assert_int_equal(sid, 4242);
+	assert_int_equal(created, 1700000000);
 	/* The position moves: the server stays until set again. */
 	assert_int_equal(baseline_begin(f->bl, &cause), 0);
 	assert_int_equal(baseline_follow_set(f->bl, "binlog.000001", 200,
 	    "0-1-2", &cause), 0);
-	assert_int_equal(baseline_follow_server_set(f->bl, 1, &cause), 0);
+	assert_int_equal(baseline_follow_server_set(f->bl, 1, 0, &cause), 0);
 	baseline_rollback(f->bl);
-	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &cause), 1);
+	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &created,
+	    &cause), 1);
 	assert_int_equal(sid, 4242);
+	assert_int_equal(created, 1700000000);
+	/* A file's time not known: stored as such. */
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+	assert_int_equal(baseline_follow_server_set(f->bl, 5, 0, &cause), 0);
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &created,
+	    &cause), 1);
+	assert_int_equal(sid, 5);
+	assert_int_equal(created, 0);
 	/* Out of range, outside a transaction: refused. */
-	assert_int_equal(baseline_follow_server_set(f->bl, 1, &cause), -1);
+	assert_int_equal(baseline_follow_server_set(f->bl, 1, 0, &cause), -1);
 	free(cause);
 	cause = NULL;
 	assert_int_equal(baseline_begin(f->bl, &cause), 0);
 	assert_int_equal(baseline_follow_server_set(f->bl,
+	    (uint64_t)UINT32_MAX + 1, 0, &cause), -1);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(baseline_follow_server_set(f->bl, 1,
 	    (uint64_t)UINT32_MAX + 1, &cause), -1);
 	free(cause);
 }
@@ -471,7 +490,7 @@ test_follow_migrate_server(void **state)
 {
 	struct fixture	*f = *state;
 	char		 file[512], gtid[64], *cause = NULL, *cmd;
-	uint64_t	 off = 0, sid = 0;
+	uint64_t	 off = 0, sid = 0, created = 7;
 
 	assert_int_equal(baseline_commit(f->bl, &cause), 0);
 	baseline_close(f->bl);
@@ -498,18 +517,21 @@ test_follow_migrate_server(void **state)
 	assert_string_equal(file, "binlog.000005");
 	assert_int_equal(off, 5315);
 	assert_string_equal(gtid, "0-1-13");
-	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &cause), 0);
+	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &created,
+	    &cause), 0);
 	assert_int_equal(baseline_begin(f->bl, &cause), 0);
-	assert_int_equal(baseline_follow_server_set(f->bl, 9, &cause), 0);
+	assert_int_equal(baseline_follow_server_set(f->bl, 9, 0, &cause), 0);
 	assert_int_equal(baseline_commit(f->bl, &cause), 0);
-	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &cause), 1);
+	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &created,
+	    &cause), 1);
 	assert_int_equal(sid, 9);
 	/* Opened again: the column is there, nothing added twice. */
 	baseline_close(f->bl);
 	f->bl = baseline_open(f->path, 0, keycheck, &cause);
 	if (f->bl == NULL)
 		fail_msg("open: %s", cause);
-	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &cause), 1);
+	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &created,
+	    &cause), 1);
 	assert_int_equal(sid, 9);
 	assert_int_equal(baseline_begin(f->bl, &cause), 0);
 }
