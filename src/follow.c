@@ -16,6 +16,7 @@
 #include "ddl.h"
 #include "event.h"
 #include "follow.h"
+#include "lock.h"
 #include "log.h"
 #include "record.h"
 #include "rowenc.h"
@@ -63,6 +64,7 @@ struct fmap {
 
 struct follow {
 	struct run		*run;
+	int			 flock;		/* one follower: PATH.follow */
 	const struct conf	*conf;
 	struct baseline		*bl;
 	volatile sig_atomic_t	*stop;
@@ -822,6 +824,7 @@ follow_free(struct follow *f)
 	buf_free(&f->ka);
 	buf_free(&f->txt);
 	binlog_close(f->bl_log);
+	baseline_unlock(f->flock);
 }
 
 /* A time stamp of the log as UTC text. */
@@ -1032,10 +1035,11 @@ out:
 
 /* follow: see follow.h. */
 enum run_result
-follow_run(struct run *run, int flags, int argc, char **argv)
+follow_run(struct run *run, int flags)
 {
 	const struct conf_table	**sel = NULL;
 	struct follow		  f;
+	char			 *lpath, *msg;
 	struct binlog_pos	  start;
 	char			 *cause = NULL;
 	size_t			  nsel, i;
@@ -1044,6 +1048,7 @@ follow_run(struct run *run, int flags, int argc, char **argv)
 	enum run_result		  rc = RUN_ERROR;
 
 	memset(&f, 0, sizeof f);
+	f.flock = -1;
 	f.run = run;
 	f.conf = run_conf(run);
 	f.stop = run_stop(run);
@@ -1052,7 +1057,7 @@ follow_run(struct run *run, int flags, int argc, char **argv)
 	buf_init(&f.kb, BUF_NOCAP);
 	buf_init(&f.ka, BUF_NOCAP);
 	buf_init(&f.txt, BUF_NOCAP);
-	if (conf_select(f.conf, argc, argv, &sel, &nsel, &cause) == -1) {
+	if (conf_select(f.conf, 0, NULL, &sel, &nsel, &cause) == -1) {
 		run_fail(run, cause);
 		goto out;
 	}
@@ -1069,6 +1074,21 @@ follow_run(struct run *run, int flags, int argc, char **argv)
 		f.byconf[sel[i] - f.conf->tables] = &f.tables[i];
 	}
 	f.ntables = nsel;
+	/*
+	 * One follower at a time: a second one on the same baseline would
+	 * present the same server id, and the server ends the first one's
+	 * dump. The lock is PATH.follow.lock beside the run lock.
+	 */
+	lpath = xasprintf("%s.follow", f.conf->baseline);
+	f.flock = baseline_lock(lpath, NULL, &cause);
+	free(lpath);
+	if (f.flock == -1) {
+		msg = xasprintf("one follower at a time on a baseline: %s",
+		    cause);
+		run_fail(run, msg);
+		free(msg);
+		goto out;
+	}
 	if (run_open(run, 0) == -1)
 		goto out;
 	f.bl = run_baseline(run);
@@ -1081,6 +1101,9 @@ follow_run(struct run *run, int flags, int argc, char **argv)
 		follow_fatal(&f, cause);
 		goto out;
 	}
+	/* -f: what earlier runs queued goes out now, not at the next batch. */
+	if (r == 1 && (flags & FOLLOW_BLOCK) && run_deliver(run) == -1)
+		f.errors++;
 	run_unlock(run);
 	if (r == 0) {
 		if (follow_start(&f, &cause) == -1) {

@@ -166,11 +166,19 @@ grep -q '^dbsyscheck: op=ddl table=acme.users stmt=alter ' "$W/out" ||
 dbsc follow
 expect_rc 0
 
-# The binary log off: an error naming it.
+# -t checks the follower's server settings too (follow-server-id set).
+dbsc -t
+expect_rc 0
+
+# The binary log off: an error naming it, from follow and from -t.
 db_stop
 db_start
 dbsc follow
 expect_rc 2
 grep -q '^dbsyscheck: op=error .*src=binlog ;$' "$W/out" ||
     fail "no op=error src=binlog with the binary log off"
+dbsc -t
+expect_rc 2
+grep -q 'follow: the binary log is off' "$W/errout" ||
+    fail "-t did not say the binary log is off"
 exit 0
