@@ -61,8 +61,9 @@ saw()
 # error-log time with a space).
 db_tz=$(tz_hour 4)
 # A row-based binary log for the follower's records.
-udf_server_args="--log-bin=$W/binlog --binlog-format=ROW --binlog-row-metadata=FULL --server-id=1"
+udf_server_args="--log-bin=$W/binlog --binlog-format=ROW --server-id=1"
 udf_server_args="$udf_server_args --binlog-row-image=FULL"
+udf_server_args="$udf_server_args --binlog-row-metadata=FULL"
 udf_start "acme.users mask=password" "acme.orders" "acme.alt" "acme.keyed" \
     "acme.big" "acme.strkey" "acme.nokey" "mysql.global_priv"
 echo "follow-server-id 4242" >>"$W/dbsyscheck.conf"
