@@ -72,12 +72,31 @@ CREATE TABLE outbox (
 -- The binary-log follower's position (dbsyscheck follow, issue 15): one
 -- row, the file and the offset after the last event group it has taken
 -- and the GTID of that group (empty if none), advanced in the transaction
--- that queues the group's records. Added on open to an older baseline:
--- releases before follow never read it, so the format stays 4.
+-- that queues the group's records, the server's @@server_id it was read
+-- from and the time stamp of the format description event of the file
+-- (when the server opened it), which tell the log it was read from from
+-- another (RESET MASTER, another server); NULL in a table made before
+-- they were stored, whose columns are added on open. Added on open to
+-- an older baseline: releases before follow never read it, so the format
+-- stays 4.
 CREATE TABLE IF NOT EXISTS follow (
 	id		INTEGER PRIMARY KEY CHECK (id = 1),
 	file		BLOB NOT NULL,
 	offset		INTEGER NOT NULL,
 	gtid		BLOB NOT NULL,
-	updated		INTEGER NOT NULL	-- Unix time it was stored
+	updated		INTEGER NOT NULL,	-- Unix time it was stored
+	server_id	INTEGER,		-- the server's @@server_id
+	created		INTEGER			-- its file's FDE time stamp
 );
+
+-- The row records of prepared XA transactions (XA PREPARE seen, XA COMMIT
+-- or XA ROLLBACK not yet), by xid as binlog.c spells it, kept in the
+-- transaction that advances the position: moved to the outbox at XA
+-- COMMIT, deleted at XA ROLLBACK and by reset. Added on open as follow.
+CREATE TABLE IF NOT EXISTS follow_xa (
+	seq		INTEGER PRIMARY KEY AUTOINCREMENT,
+	xid		BLOB NOT NULL,
+	op		TEXT NOT NULL,
+	body		TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS follow_xa_xid ON follow_xa (xid, seq);

@@ -77,6 +77,15 @@ static const char *const stmt_sql[STORE_MAX] = {
 	    "ON CONFLICT (id) DO UPDATE SET file = excluded.file, "
 	    "offset = excluded.offset, gtid = excluded.gtid, "
 	    "updated = excluded.updated",
+	[STORE_FOLLOW_SERVER_GET] = "SELECT server_id, created FROM follow "
+	    "WHERE id = 1",
+	[STORE_FOLLOW_SERVER_PUT] = "UPDATE follow SET server_id = ?1, "
+	    "created = nullif(?2, 0) WHERE id = 1",
+	[STORE_XA_ADD] = "INSERT INTO follow_xa (xid, op, body) "
+	    "VALUES (?1, ?2, ?3)",
+	[STORE_XA_MOVE] = "INSERT INTO outbox (op, body) SELECT op, body "
+	    "FROM follow_xa WHERE xid = ?1 ORDER BY seq",
+	[STORE_XA_DROP] = "DELETE FROM follow_xa WHERE xid = ?1",
 };
 
 /*
@@ -86,7 +95,26 @@ static const char *const stmt_sql[STORE_MAX] = {
 static const char baseline_added_sql[] =
     "CREATE TABLE IF NOT EXISTS follow (id INTEGER PRIMARY KEY CHECK "
     "(id = 1), file BLOB NOT NULL, offset INTEGER NOT NULL, gtid BLOB NOT "
-    "NULL, updated INTEGER NOT NULL)";
+    "NULL, updated INTEGER NOT NULL, server_id INTEGER, created INTEGER); "
+    "CREATE TABLE IF NOT EXISTS follow_xa (seq INTEGER PRIMARY KEY "
+    "AUTOINCREMENT, xid BLOB NOT NULL, op TEXT NOT NULL, body TEXT NOT "
+    "NULL); "
+    "CREATE INDEX IF NOT EXISTS follow_xa_xid ON follow_xa (xid, seq)";
+
+/*
+ * Columns added to a table of baseline_added_sql since it was first made
+ * (a follow table without the server's identity): added on open.
+ */
+static const struct {
+	const char	*table;
+	const char	*column;
+	const char	*add;
+} baseline_added_cols[] = {
+	{ "follow", "server_id",
+	    "ALTER TABLE follow ADD COLUMN server_id INTEGER" },
+	{ "follow", "created",
+	    "ALTER TABLE follow ADD COLUMN created INTEGER" },
+};
 
 /* A statement handed to the modules of store.h: its baseline and slot. */
 struct store_stmt {
@@ -696,6 +724,57 @@ out:
 	return r;
 }
 
+/* 1 when table has column, 0 when not, -1 on error. */
+static int
+baseline_has_column(struct baseline *bl, const char *table,
+    const char *column, char **cause)
+{
+	sqlite3_stmt	*st = NULL;
+	const char	*name;
+	char		*sql;
+	int		 rc, found = 0;
+
+	sql = xasprintf("PRAGMA table_info(%s)", table);
+	rc = sqlite3_prepare_v2(bl->db, sql, -1, &st, NULL);
+	free(sql);
+	if (rc != SQLITE_OK) {
+		*cause = baseline_err(bl, "reading a table's columns");
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(st, 1);
+		if (name != NULL && strcmp(name, column) == 0)
+			found = 1;
+	}
+	if (rc != SQLITE_DONE) {
+		*cause = baseline_err(bl, "reading a table's columns");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* Add the columns of baseline_added_cols a table made earlier lacks. */
+static int
+baseline_add_columns(struct baseline *bl, char **cause)
+{
+	size_t	 i;
+	int	 r;
+
+	for (i = 0; i < sizeof baseline_added_cols /
+	    sizeof baseline_added_cols[0]; i++) {
+		r = baseline_has_column(bl, baseline_added_cols[i].table,
+		    baseline_added_cols[i].column, cause);
+		if (r == -1)
+			return -1;
+		if (r == 0 && baseline_exec(bl, baseline_added_cols[i].add,
+		    cause) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * Open the baseline at path; with BASELINE_CREATE make it when missing.
  * keycheck (may be NULL when reading only) must match the stored value.
@@ -755,7 +834,8 @@ baseline_open(const char *path, int flags,
 		bl->format = BASELINE_FORMAT;
 	}
 	if (!(flags & BASELINE_READONLY) &&
-	    baseline_exec(bl, baseline_added_sql, cause) == -1) {
+	    (baseline_exec(bl, baseline_added_sql, cause) == -1 ||
+	    baseline_add_columns(bl, cause) == -1)) {
 		baseline_close(bl);
 		return NULL;
 	}
@@ -798,11 +878,140 @@ baseline_follow_get(struct baseline *bl, char *file, size_t filesz,
 	return 1;
 }
 
+/* The table is in the file (a read-only open creates none). */
+static int
+baseline_has_table(struct baseline *bl, const char *name, char **cause)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(bl->db, "SELECT 1 FROM sqlite_master WHERE "
+	    "type = 'table' AND name = ?1", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK) {
+		*cause = baseline_err(bl, "reading the schema");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		*cause = baseline_err(bl, "reading the schema");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW;
+}
+
+/*
+ * When the follower's position was stored (seconds since the epoch): 1,
+ * or 0 when none is (the file may not have the table: read-only).
+ */
+int
+baseline_follow_stored(struct baseline *bl, int64_t *when, char **cause)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 rc;
+
+	if ((rc = baseline_has_table(bl, "follow", cause)) != 1)
+		return rc;
+	if (sqlite3_prepare_v2(bl->db, "SELECT updated FROM follow WHERE "
+	    "id = 1", -1, &st, NULL) != SQLITE_OK) {
+		*cause = baseline_err(bl, "reading the follow position");
+		return -1;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*when = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE)
+		*cause = baseline_err(bl, "reading the follow position");
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* Forget the follower's position, in the caller's transaction. */
 int
 baseline_follow_clear(struct baseline *bl, char **cause)
 {
-	return baseline_exec(bl, "DELETE FROM follow", cause);
+	return baseline_exec(bl, "DELETE FROM follow; DELETE FROM follow_xa",
+	    cause);
+}
+
+/* Keep a record of a prepared XA transaction, in the caller's transaction. */
+int
+baseline_xa_add(struct baseline *bl, const char *xid, const char *op,
+    const char *body, size_t len, char **cause)
+{
+	struct store_stmt	*st;
+
+	if (!bl->intxn) {
+		*cause = xasprintf("baseline %s: an XA record is kept only "
+		    "inside a transaction", bl->path);
+		return -1;
+	}
+	if ((st = store_stmt(bl, STORE_XA_ADD, cause)) == NULL)
+		return -1;
+	store_bind_blob(st, 1, xid, strlen(xid));
+	store_bind_text(st, 2, op, strlen(op));
+	store_bind_text(st, 3, body, len);
+	return store_done(st, "keeping a prepared XA record", cause);
+}
+
+/*
+ * XA COMMIT: the transaction's records to the outbox, in their order, and
+ * how many; XA ROLLBACK (commit 0): forgotten. In the caller's
+ * transaction.
+ */
+int
+baseline_xa_end(struct baseline *bl, const char *xid, int commit,
+    uint64_t *n, char **cause)
+{
+	struct store_stmt	*st;
+
+	*n = 0;
+	if (!bl->intxn) {
+		*cause = xasprintf("baseline %s: an XA transaction ends only "
+		    "inside a transaction", bl->path);
+		return -1;
+	}
+	if (commit) {
+		if ((st = store_stmt(bl, STORE_XA_MOVE, cause)) == NULL)
+			return -1;
+		store_bind_blob(st, 1, xid, strlen(xid));
+		if (store_done(st, "queueing a prepared XA transaction",
+		    cause) == -1)
+			return -1;
+		*n = (uint64_t)sqlite3_changes(bl->db);
+	}
+	if ((st = store_stmt(bl, STORE_XA_DROP, cause)) == NULL)
+		return -1;
+	store_bind_blob(st, 1, xid, strlen(xid));
+	return store_done(st, "forgetting a prepared XA transaction", cause);
+}
+
+/* How many prepared XA transactions have records kept (0: no table). */
+int
+baseline_xa_count(struct baseline *bl, uint64_t *n, char **cause)
+{
+	sqlite3_stmt	*st = NULL;
+	int		 rc;
+
+	*n = 0;
+	if ((rc = baseline_has_table(bl, "follow_xa", cause)) != 1)
+		return rc;
+	if (sqlite3_prepare_v2(bl->db, "SELECT count(DISTINCT xid) FROM "
+	    "follow_xa", -1, &st, NULL) != SQLITE_OK) {
+		*cause = baseline_err(bl, "counting prepared XA transactions");
+		return -1;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = (uint64_t)sqlite3_column_int64(st, 0);
+	else
+		*cause = baseline_err(bl, "counting prepared XA transactions");
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
 }
 
 /* Store the follower's position in the caller's transaction. */
@@ -827,6 +1036,64 @@ baseline_follow_set(struct baseline *bl, const char *file, uint64_t offset,
 	store_bind_blob(st, 1, file, strlen(file));
 	store_bind_int64(st, 2, (int64_t)offset);
 	store_bind_blob(st, 3, gtid, strlen(gtid));
+	return store_done(st, "storing the follow position", cause);
+}
+
+/*
+ * The server the follow position was read from (its server_id) and the
+ * time stamp of its file's format description (0 when not stored): 1,
+ * 0 when no position is stored or it was stored without a server.
+ */
+int
+baseline_follow_server_get(struct baseline *bl, uint64_t *server_id,
+    uint64_t *created, char **cause)
+{
+	struct store_stmt	*st;
+	int64_t			 v, c;
+	int			 rc;
+
+	if ((st = store_stmt(bl, STORE_FOLLOW_SERVER_GET, cause)) == NULL)
+		return -1;
+	if ((rc = store_step(st, "reading the follow position", cause)) != 1)
+		return rc;
+	if (store_isnull(st, 0)) {
+		store_reset(st);
+		return 0;
+	}
+	v = store_int64(st, 0);
+	c = store_isnull(st, 1) ? 0 : store_int64(st, 1);
+	store_reset(st);
+	if (v < 0 || v > UINT32_MAX || c < 0 || c > UINT32_MAX) {
+		*cause = xasprintf("baseline %s: the follow position's server "
+		    "is malformed", bl->path);
+		return -1;
+	}
+	*server_id = (uint64_t)v;
+	*created = (uint64_t)c;
+	return 1;
+}
+
+/* Store the position's server, after baseline_follow_set. */
+int
+baseline_follow_server_set(struct baseline *bl, uint64_t server_id,
+    uint64_t created, char **cause)
+{
+	struct store_stmt	*st;
+
+	if (!bl->intxn) {
+		*cause = xasprintf("baseline %s: the follow position is "
+		    "stored only inside a transaction", bl->path);
+		return -1;
+	}
+	if (server_id > UINT32_MAX || created > UINT32_MAX) {
+		*cause = xasprintf("baseline %s: no server id to store",
+		    bl->path);
+		return -1;
+	}
+	if ((st = store_stmt(bl, STORE_FOLLOW_SERVER_PUT, cause)) == NULL)
+		return -1;
+	store_bind_int64(st, 1, (int64_t)server_id);
+	store_bind_int64(st, 2, (int64_t)created);
 	return store_done(st, "storing the follow position", cause);
 }
 

@@ -46,12 +46,41 @@ int	 baseline_table_clear(struct baseline *, int64_t, char **);
  * and returns 1, or 0 when none is stored, -1 on error or a malformed
  * row; set stores it inside the caller's transaction (baseline_begin),
  * so that it advances with the records queued in it; clear forgets it
- * (reset), in the caller's transaction too.
+ * (reset), in the caller's transaction too; stored gives when it was
+ * stored, 1, or 0 when none is (status, on a file opened read-only).
  */
 int	 baseline_follow_get(struct baseline *, char *, size_t, uint64_t *,
 	    char *, size_t, char **);
 int	 baseline_follow_set(struct baseline *, const char *, uint64_t,
 	    const char *, char **);
 int	 baseline_follow_clear(struct baseline *, char **);
+int	 baseline_follow_stored(struct baseline *, int64_t *, char **);
+
+/*
+ * A prepared XA transaction's records (follow_xa), kept until its XA
+ * COMMIT or XA ROLLBACK, which may come much later: add keeps one in the
+ * caller's transaction; end with commit set moves them, in order, to the
+ * outbox and gives how many, without it forgets them; count gives how
+ * many transactions have records kept (0 when the file, opened
+ * read-only, has no such table). clear (above) forgets them all.
+ */
+int	 baseline_xa_add(struct baseline *, const char *, const char *,
+	    const char *, size_t, char **);
+int	 baseline_xa_end(struct baseline *, const char *, int, uint64_t *,
+	    char **);
+int	 baseline_xa_count(struct baseline *, uint64_t *, char **);
+
+/*
+ * The log the position was read from, stored beside it: the server's
+ * server_id and the time stamp of the format description of the
+ * position's file (0: not known), columns added on open to a follow
+ * table made without them. get returns 1 and both, 0 when no server is
+ * stored; set, after baseline_follow_set in the same transaction, stores
+ * them.
+ */
+int	 baseline_follow_server_get(struct baseline *, uint64_t *, uint64_t *,
+	    char **);
+int	 baseline_follow_server_set(struct baseline *, uint64_t, uint64_t,
+	    char **);
 
 #endif

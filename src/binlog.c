@@ -76,6 +76,26 @@ binlog_next(struct binlog *b, struct binlog_event *ev,
 	return -1;
 }
 
+uint32_t
+binlog_created(const struct binlog *b)
+{
+	(void)b;
+	return 0;
+}
+
+int
+binlog_origin(struct binlog *b, const struct binlog_pos *pos,
+    uint64_t *server_id, char *gtid, size_t gtidsz, char **cause)
+{
+	(void)b;
+	(void)pos;
+	(void)server_id;
+	(void)gtid;
+	(void)gtidsz;
+	*cause = binlog_unsupported();
+	return -1;
+}
+
 #else /* BINLOG_RPL */
 
 #include <errmsg.h>
@@ -92,7 +112,11 @@ binlog_next(struct binlog *b, struct binlog_event *ev,
 #define BINLOG_ARTIFICIAL	0x0020	/* LOG_EVENT_ARTIFICIAL_F */
 #define BINLOG_IGNORABLE	0x0080	/* LOG_EVENT_IGNORABLE_F */
 #define BINLOG_STANDALONE	0x01	/* FL_STANDALONE of a GTID event */
-#define BINLOG_XA_PREPARE	38	/* XA_PREPARE_LOG_EVENT */
+#define BINLOG_XA_PREPARE_EV	38	/* XA_PREPARE_LOG_EVENT */
+#define BINLOG_GROUP_COMMIT_ID	0x02	/* FL_GROUP_COMMIT_ID: 8 bytes more */
+#define BINLOG_PREPARED_XA	0x40	/* FL_PREPARED_XA: ends prepared */
+#define BINLOG_COMPLETED_XA	0x80	/* FL_COMPLETED_XA: XA COMMIT/ROLLBACK */
+#define BINLOG_XID_PART_MAX	64	/* MAXGTRIDSIZE, MAXBQUALSIZE */
 #define BINLOG_INFLATE_MAX	(1ULL << 30)	/* max_allowed_packet's cap */
 
 /*
@@ -129,7 +153,11 @@ struct binlog {
 	char			 gtid[BINLOG_GTID_MAX + 1];
 	uint32_t		 thread_id;
 	uint32_t		 when;
+	uint32_t		 created;	/* the file's FDE time stamp */
+	uint32_t		 created0;	/* that of the dump's first */
 	struct binlog_pos	 qnext;		/* the queued COMMIT's next */
+	int			 xa;		/* BINLOG_PREPARED_XA, _COMPLETED_XA */
+	char			 xid[BINLOG_XID_MAX + 1];
 
 	unsigned char		*inflated;	/* a compressed statement */
 };
@@ -291,6 +319,31 @@ binlog_check(struct binlog *b, char **cause)
 	if (binlog_number(row[4], &b->maxpkt) == -1 ||
 	    b->maxpkt > BINLOG_INFLATE_MAX)
 		b->maxpkt = BINLOG_INFLATE_MAX;
+	mysql_free_result(res);
+	res = NULL;
+
+	/*
+	 * Each TABLE_MAP must name its columns (optional metadata): rows
+	 * logged before an ALTER are otherwise read with the table's shape
+	 * of now. MariaDB 10.5 and MySQL 8.0 have binlog_row_metadata.
+	 */
+	r = binlog_row(b, "SELECT @@GLOBAL.binlog_row_metadata", 1, &res,
+	    &row, cause);
+	if (r == -1 && mysql_errno(b->my) == 1193) {
+		free(*cause);
+		*cause = xstrdup("binlog_row_metadata is unknown to the server "
+		    "(MariaDB 10.5 or later is needed): the binary log does "
+		    "not name the columns of its rows");
+		goto fail;
+	}
+	if (r == -1)
+		goto fail;
+	if (r == 0 || row[0] == NULL || strcasecmp(row[0], "FULL") != 0) {
+		*cause = xasprintf("binlog_row_metadata is %.32s, not FULL: the "
+		    "binary log does not name the columns of its rows",
+		    r == 1 && row[0] != NULL ? row[0] : "NULL");
+		goto fail;
+	}
 	mysql_free_result(res);
 	res = NULL;
 
@@ -486,6 +539,13 @@ binlog_close(struct binlog *b)
 	free(b);
 }
 
+/* The time stamp of the format description of the file read first. */
+uint32_t
+binlog_created(const struct binlog *b)
+{
+	return b->created0;
+}
+
 /*
  * The current end of the log (SHOW BINLOG STATUS, which MariaDB 10.5 and
  * later allow with BINLOG MONITOR; SHOW MASTER STATUS elsewhere) and
@@ -577,6 +637,96 @@ fail:
 	return -1;
 }
 
+/* A GTID list of the server's (digits, '-', ','), copied; -1 if not. */
+static int
+binlog_gtid_copy(const char *s, char *gtid, size_t gtidsz)
+{
+	size_t	 n;
+
+	n = strspn(s, "0123456789-,");
+	if (s[n] != '\0' || n >= gtidsz)
+		return -1;
+	memcpy(gtid, s, n + 1);
+	return 0;
+}
+
+/*
+ * The server's @@server_id and the GTID state its log has at pos
+ * (BINLOG_GTID_POS), for checking a stored position before reading from
+ * it. 1 and both; 0 when the server holds no file pos->file (purged:
+ * the dump says so); 2 when it holds the file but pos is not where one of
+ * its events starts (beyond its end, or inside an event). Only on a
+ * connection that is not reading the log.
+ */
+int
+binlog_origin(struct binlog *b, const struct binlog_pos *pos,
+    uint64_t *server_id, char *gtid, size_t gtidsz, char **cause)
+{
+	MYSQL_RES	*res = NULL;
+	MYSQL_ROW	 row;
+	char		 esc[BINLOG_FILE_MAX * 2 + 1], *sql;
+	size_t		 len;
+	int		 r, found = 0;
+
+	if (b->dumping) {
+		*cause = xstrdup("binlog_origin: the connection is reading the "
+		    "binary log");
+		return -1;
+	}
+	len = strnlen(pos->file, sizeof pos->file);
+	if (len == 0 || len > BINLOG_FILE_MAX || gtidsz == 0) {
+		*cause = xstrdup("binlog_origin: not a position");
+		return -1;
+	}
+	mysql_real_escape_string(b->my, esc, pos->file, (unsigned long)len);
+	sql = xasprintf("SELECT @@GLOBAL.server_id, BINLOG_GTID_POS('%s', "
+	    "%llu)", esc, (unsigned long long)pos->offset);
+	r = binlog_row(b, sql, 2, &res, &row, cause);
+	free(sql);
+	if (r == 0)
+		*cause = xstrdup("BINLOG_GTID_POS: no result");
+	if (r != 1)
+		goto fail;
+	if (binlog_number(row[0], server_id) == -1) {
+		*cause = xstrdup("@@server_id is not a number");
+		goto fail;
+	}
+	if (row[1] != NULL) {
+		if (binlog_gtid_copy(row[1], gtid, gtidsz) == -1) {
+			*cause = xstrdup("BINLOG_GTID_POS is not a list of "
+			    "GTIDs that fits");
+			goto fail;
+		}
+		mysql_free_result(res);
+		return 1;
+	}
+	mysql_free_result(res);
+	res = NULL;
+
+	/* No state there: is it the file that is gone, or the position? */
+	if (binlog_query(b, "SHOW BINARY LOGS", &res, cause) == -1)
+		goto fail;
+	if (res == NULL || mysql_num_fields(res) < 1) {
+		*cause = xstrdup("SHOW BINARY LOGS: unexpected result");
+		goto fail;
+	}
+	while ((row = mysql_fetch_row(res)) != NULL) {
+		if (row[0] != NULL && strcmp(row[0], pos->file) == 0)
+			found = 1;
+	}
+	if (mysql_errno(b->my) != 0) {
+		*cause = binlog_err(b, "SHOW BINARY LOGS");
+		goto fail;
+	}
+	mysql_free_result(res);
+	return found ? 2 : 0;
+
+fail:
+	if (res != NULL)
+		mysql_free_result(res);
+	return -1;
+}
+
 /* 1 when the last four bytes of p are the CRC32 of the ones before. */
 static int
 binlog_crc_ok(const unsigned char *p, size_t len)
@@ -640,6 +790,22 @@ binlog_is(const char *stmt, size_t len, const char *word)
 	return (len == n && strncasecmp(stmt, word, n) == 0);
 }
 
+/* "XA word ..." (a blank between, any case). */
+static int
+binlog_xa_is(const char *s, size_t len, const char *word)
+{
+	size_t	 i = 2, n = strlen(word);
+
+	if (len < 2 || strncasecmp(s, "XA", 2) != 0)
+		return 0;
+	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'))
+		i++;
+	if (i == 2 || len - i < n || strncasecmp(s + i, word, n) != 0)
+		return 0;
+	return (len - i == n || s[i + n] == ' ' || s[i + n] == '\t' ||
+	    s[i + n] == '\n');
+}
+
 /* Start of an event group (a GTID event, or a BEGIN without one). */
 static void
 binlog_group(struct binlog *b, const char *gtid, int standalone)
@@ -647,7 +813,112 @@ binlog_group(struct binlog *b, const char *gtid, int standalone)
 	b->ingroup = 1;
 	b->standalone = standalone;
 	b->thread_id = 0;
+	b->xa = 0;
+	b->xid[0] = '\0';
 	snprintf(b->gtid, sizeof b->gtid, "%s", gtid);
+}
+
+/*
+ * An xid as the follower spells it, from its parts: 0, or -1 when a part
+ * is longer than XA allows.
+ */
+static int
+binlog_xid(char *out, int32_t fmt, const unsigned char *data, size_t glen,
+    size_t blen)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t	 i, o = 0;
+
+	if (glen > BINLOG_XID_PART_MAX || blen > BINLOG_XID_PART_MAX)
+		return -1;
+	out[o++] = 'X';
+	out[o++] = '\'';
+	for (i = 0; i < glen + blen; i++) {
+		if (i == glen) {
+			memcpy(out + o, "',X'", 4);
+			o += 4;
+		}
+		out[o++] = hex[data[i] >> 4];
+		out[o++] = hex[data[i] & 0xf];
+	}
+	if (blen == 0) {
+		memcpy(out + o, "',X'", 4);
+		o += 4;
+	}
+	/* 4 + 2 * 128 + 4 + 12 fit BINLOG_XID_MAX. */
+	snprintf(out + o, BINLOG_XID_MAX + 1 - o, "',%ld", (long)fmt);
+	return 0;
+}
+
+/*
+ * The XA part of a GTID event after its flags, at off: formatID (4),
+ * gtrid and bqual lengths (1 each), their bytes. 0, -1 when malformed.
+ */
+static int
+binlog_gtid_xa(struct binlog *b, const unsigned char *body, size_t blen,
+    int flags)
+{
+	size_t	 off = BINLOG_GTID_PHL, glen, qlen;
+
+	if (flags & BINLOG_GROUP_COMMIT_ID)
+		off += 8;
+	if (blen < off + 6)
+		return -1;
+	glen = body[off + 4];
+	qlen = body[off + 5];
+	if (blen - off - 6 < glen + qlen ||
+	    binlog_xid(b->xid, (int32_t)binlog_le32(body + off), body + off + 6,
+	    glen, qlen) == -1)
+		return -1;
+	b->xa = flags & (BINLOG_PREPARED_XA | BINLOG_COMPLETED_XA);
+	return 0;
+}
+
+static void	 binlog_fill(struct binlog *, struct binlog_event *,
+		    enum binlog_evtype, int);
+static void	 binlog_ungroup(struct binlog *);
+
+/*
+ * XA_PREPARE_LOG_EVENT: one_phase (1), formatID (4), gtrid and bqual
+ * lengths (4 each), their bytes. It ends the group its GTID event said
+ * would be prepared, with the same xid; one phase is a commit.
+ */
+static int
+binlog_xa_prepare(struct binlog *b, struct binlog_event *ev,
+    const unsigned char *body, size_t blen, char **cause)
+{
+	char		 xid[BINLOG_XID_MAX + 1];
+	uint32_t	 glen, qlen;
+
+	if (blen < 13)
+		goto bad;
+	glen = binlog_le32(body + 5);
+	qlen = binlog_le32(body + 9);
+	if (glen > BINLOG_XID_PART_MAX || qlen > BINLOG_XID_PART_MAX ||
+	    blen - 13 < glen + qlen || binlog_xid(xid,
+	    (int32_t)binlog_le32(body + 1), body + 13, glen, qlen) == -1)
+		goto bad;
+	if (body[0] != 0) {
+		binlog_fill(b, ev, BINLOG_COMMIT, BINLOG_XA_PREPARE_EV);
+		binlog_ungroup(b);
+		return 1;
+	}
+	if (!b->ingroup || b->xa != BINLOG_PREPARED_XA ||
+	    strcmp(xid, b->xid) != 0) {
+		*cause = xasprintf("an XA PREPARE at %s:%llu ends a group "
+		    "that was not begun as the same prepared XA transaction",
+		    b->pos.file, (unsigned long long)b->pos.offset);
+		return -1;
+	}
+	binlog_fill(b, ev, BINLOG_XA_PREPARE, BINLOG_XA_PREPARE_EV);
+	memcpy(ev->xid, xid, sizeof ev->xid);
+	binlog_ungroup(b);
+	return 1;
+
+bad:
+	*cause = xasprintf("an XA PREPARE event at %s:%llu cannot be read",
+	    b->pos.file, (unsigned long long)b->pos.offset);
+	return -1;
 }
 
 static void
@@ -661,6 +932,7 @@ binlog_fill(struct binlog *b, struct binlog_event *ev, enum binlog_evtype t,
 	memcpy(ev->gtid, b->gtid, sizeof ev->gtid);
 	ev->thread_id = b->thread_id;
 	ev->when = b->when;
+	ev->created = b->created;
 }
 
 /* The group ends with this event: what follows belongs to no group. */
@@ -671,6 +943,8 @@ binlog_ungroup(struct binlog *b)
 	b->standalone = 0;
 	b->gtid[0] = '\0';
 	b->thread_id = 0;
+	b->xa = 0;
+	b->xid[0] = '\0';
 }
 
 /* A query event: BEGIN, COMMIT, ROLLBACK, or a statement. */
@@ -722,6 +996,24 @@ binlog_query_event(struct binlog *b, struct binlog_event *ev, int type,
 	if (binlog_is(s, slen, "ROLLBACK")) {
 		binlog_fill(b, ev, BINLOG_ROLLBACK, type);
 		binlog_ungroup(b);
+		return 1;
+	}
+	/* XA COMMIT or ROLLBACK of a prepared group: the GTID's xid. */
+	if (binlog_xa_is(s, slen, "COMMIT") ||
+	    binlog_xa_is(s, slen, "ROLLBACK")) {
+		if (b->xa != BINLOG_COMPLETED_XA) {
+			*cause = xasprintf("an XA COMMIT or ROLLBACK at %s:%llu "
+			    "without the xid of its transaction",
+			    b->pos.file, (unsigned long long)b->pos.offset);
+			return -1;
+		}
+		binlog_fill(b, ev, binlog_xa_is(s, slen, "COMMIT") ?
+		    BINLOG_XA_COMMIT : BINLOG_XA_ROLLBACK, type);
+		memcpy(ev->xid, b->xid, sizeof ev->xid);
+		if (b->standalone) {
+			b->queued = 1;
+			b->qnext = b->pos;
+		}
 		return 1;
 	}
 	binlog_fill(b, ev, BINLOG_QUERY, type);
@@ -864,6 +1156,10 @@ binlog_event(struct binlog *b, struct binlog_event *ev, char **cause)
 		if (binlog_fde(b, p, n, cause) == -1)
 			goto fail;
 		crc = 1;	/* its CRC field, checked or not */
+		/* When the server opened the file: its generation. */
+		b->created = binlog_le32(p);
+		if (b->created0 == 0)
+			b->created0 = b->created;
 	} else {
 		/* Before the first one: the algorithm asked for at connect. */
 		crc = b->fde ? b->crc : b->crc_connect;
@@ -929,7 +1225,17 @@ binlog_event(struct binlog *b, struct binlog_event *ev, char **cause)
 		    (unsigned)binlog_le32(body + 8), (unsigned)sid,
 		    (unsigned long long)seq);
 		binlog_group(b, gtid, (body[12] & BINLOG_STANDALONE) != 0);
+		if ((body[12] & (BINLOG_PREPARED_XA | BINLOG_COMPLETED_XA)) &&
+		    binlog_gtid_xa(b, body, blen, body[12]) == -1) {
+			*cause = xasprintf("the xid of an XA transaction at "
+			    "%s:%llu cannot be read", b->pos.file,
+			    (unsigned long long)b->pos.offset);
+			goto fail;
+		}
 		binlog_fill(b, ev, BINLOG_BEGIN, type);
+		/* Its rows wait for XA COMMIT: say so at its start. */
+		if (b->xa == BINLOG_PREPARED_XA)
+			memcpy(ev->xid, b->xid, sizeof ev->xid);
 		return 1;
 	case QUERY_EVENT:
 	case QUERY_COMPRESSED_EVENT:
@@ -980,11 +1286,10 @@ binlog_event(struct binlog *b, struct binlog_event *ev, char **cause)
 		    "%s:%llu: events may be missing", b->pos.file,
 		    (unsigned long long)b->pos.offset);
 		goto fail;
-	case BINLOG_XA_PREPARE:
-		*cause = xasprintf("an XA transaction prepared at %s:%llu: "
-		    "not supported", b->pos.file,
-		    (unsigned long long)b->pos.offset);
-		goto fail;
+	case BINLOG_XA_PREPARE_EV:
+		if ((r = binlog_xa_prepare(b, ev, body, blen, cause)) == -1)
+			goto fail;
+		return r;
 	default:
 		if (fl & BINLOG_IGNORABLE)
 			return 0;

@@ -11,9 +11,10 @@
  * (binlog_close). Only this file includes mariadb_rpl.h. It connects with
  * the MySQL option file and group (as source_mysql.c), checks that the
  * server can be followed (the binary log on, binlog_format ROW,
- * binlog_row_image FULL, the privileges; each refusal names its cause),
- * and asks for the log from a position. Built without Connector/C's
- * replication API (mysqlclient), binlog_open fails saying so.
+ * binlog_row_image FULL, binlog_row_metadata FULL, the privileges; each
+ * refusal names its cause), and asks for the log from a position. Built
+ * without Connector/C's replication API (mysqlclient), binlog_open fails
+ * saying so.
  */
 struct binlog;
 
@@ -33,7 +34,13 @@ enum binlog_evtype {
 	BINLOG_QUERY,		/* a statement other than BEGIN/COMMIT */
 	BINLOG_COMMIT,		/* the transaction committed (XID, COMMIT) */
 	BINLOG_ROLLBACK,	/* a non-transactional group's ROLLBACK */
+	BINLOG_XA_PREPARE,	/* the group ends prepared (XA PREPARE) */
+	BINLOG_XA_COMMIT,	/* XA COMMIT xid of a prepared group */
+	BINLOG_XA_ROLLBACK,	/* XA ROLLBACK xid of a prepared group */
 };
+
+/* An XA transaction's id as binlog.c spells it: X'gtrid',X'bqual',fmt. */
+#define BINLOG_XID_MAX	300
 
 /*
  * One event, borrowed until the next binlog_next. body and len are the
@@ -52,7 +59,21 @@ enum binlog_evtype {
  * transactional engine (GTID, TABLE_MAP, ROWS, XID); a DDL statement's
  * query and the COMMIT query ending a non-transactional group carry it,
  * so a group's COMMIT holds it where the log does. when is the event's
- * time stamp (seconds since the epoch, UTC).
+ * time stamp (seconds since the epoch, UTC). created is the time stamp of
+ * the format description at the start of the file the event is in (when
+ * the server opened it: after RESET MASTER, or on another server, a file
+ * of the same name has another), 0 until the dump has sent it.
+ *
+ * XA: MariaDB writes a prepared XA transaction's rows as a group whose
+ * GTID event is flagged prepared and holds the xid, ended by an
+ * XA_PREPARE event instead of a commit; XA COMMIT xid or XA ROLLBACK xid
+ * comes later (maybe after a restart) as a statement group of its own.
+ * xid is set ("" otherwise) on such a group's BINLOG_BEGIN, on
+ * BINLOG_XA_PREPARE (which ends it: no BINLOG_COMMIT follows), and on
+ * the BINLOG_XA_COMMIT and BINLOG_XA_ROLLBACK statements, each followed
+ * by the BINLOG_COMMIT of its group; an xid always has the same
+ * spelling: X'hex gtrid',X'hex bqual',formatID, hex in lower case. XA
+ * COMMIT ... ONE PHASE is logged as an ordinary transaction.
  */
 struct binlog_event {
 	enum binlog_evtype	 type;
@@ -63,10 +84,12 @@ struct binlog_event {
 	char			 gtid[BINLOG_GTID_MAX + 1];
 	uint32_t		 thread_id;
 	uint32_t		 when;
+	uint32_t		 created;
 	const char		*db;		/* BINLOG_QUERY: the default */
 	size_t			 dblen;		/* database and the statement */
 	const char		*stmt;		/* (never printed: it may hold */
 	size_t			 stmtlen;	/* masked values) */
+	char			 xid[BINLOG_XID_MAX + 1];
 };
 
 /* How binlog_open starts and how binlog_next ends. */
@@ -79,6 +102,9 @@ int		 binlog_end(struct binlog *, struct binlog_pos *, char *,
 		    size_t, char **);
 int		 binlog_next(struct binlog *, struct binlog_event *,
 		    volatile sig_atomic_t *, char **);
+int		 binlog_origin(struct binlog *, const struct binlog_pos *,
+		    uint64_t *, char *, size_t, char **);
+uint32_t	 binlog_created(const struct binlog *);
 
 /*
  * binlog_open: defaults file, group, the position to read from (NULL:
@@ -92,13 +118,23 @@ int		 binlog_next(struct binlog *, struct binlog_event *,
  * transaction written (gtid_binlog_pos, one GTID a replication domain,
  * comma-separated; "" if none), for a first run; only on a struct binlog
  * opened without a position (the connection of a dump is the server's).
+ * binlog_origin: the server's @@server_id and the GTID state its log
+ * has at a position (BINLOG_GTID_POS: one GTID a domain, comma-separated,
+ * "" before any), for checking a stored position: 1; 0 when the server
+ * holds no such file (purged); 2 when it holds the file but no event
+ * starts at the offset; only on a struct binlog opened without a position.
+ * binlog_created: the time stamp of the format description of the file
+ * the dump started in (when the server opened that file), once
+ * binlog_next has returned; 0 before.
  * binlog_next: 1 and an event; 0 at the end of the log (without
  * BINLOG_BLOCK), or when *stop was set while waiting; -1 and *cause on an
  * error: the position purged, a lost connection, an event that cannot be
  * read, a gap between two events, a checksum mismatch, an incident
- * event, an XA PREPARE (not supported yet). Events that carry nothing the
- * follower uses (format description, rotation, heartbeats, GTID lists,
- * checkpoints, annotations, INTVAR/RAND/USER_VAR) are consumed inside; a
+ * event, an XA event or statement whose xid cannot be read, an XA
+ * PREPARE that ends another group than it prepared. Events that carry
+ * nothing the follower uses (format description, rotation, heartbeats,
+ * GTID lists, checkpoints, annotations, INTVAR/RAND/USER_VAR) are
+ * consumed inside; a
  * rotation is seen in next.file. After -1 the struct binlog only closes.
  * Waiting with BINLOG_BLOCK, the server's heartbeat (one a second while
  * the log is idle) wakes the read so that *stop is seen.

@@ -209,6 +209,110 @@ map_meta(unsigned char type, const unsigned char **pp,
 	return 0;
 }
 
+/* The types whose signedness the optional metadata gives, one bit each. */
+static int
+map_numeric(unsigned char type)
+{
+	switch (type) {
+	case T_TINY:
+	case T_SHORT:
+	case T_INT24:
+	case T_LONG:
+	case T_LONGLONG:
+	case T_NEWDECIMAL:
+	case T_FLOAT:
+	case T_DOUBLE:
+		return 1;
+	}
+	return 0;
+}
+
+/* COLUMN_NAME: one length-encoded name a column, nothing else. */
+static int
+map_colnames(struct binrow_map *map, const unsigned char *p,
+    const unsigned char *end, char **cause)
+{
+	uint64_t	 n;
+	size_t		 i;
+
+	if (map->colnames != NULL)
+		return binrow_err(cause, "table map event: column names twice");
+	if ((map->colnames = calloc(map->ncols, sizeof *map->colnames)) == NULL)
+		return binrow_err(cause, "out of memory");
+	for (i = 0; i < map->ncols; i++) {
+		if (lenenc(&p, end, &n) == -1 || (uint64_t)(end - p) < n ||
+		    n == 0 || memchr(p, '\0', (size_t)n) != NULL)
+			return binrow_err(cause,
+			    "table map event: malformed column name");
+		if ((map->colnames[i] = malloc((size_t)n + 1)) == NULL)
+			return binrow_err(cause, "out of memory");
+		memcpy(map->colnames[i], p, (size_t)n);
+		map->colnames[i][n] = '\0';
+		p += n;
+	}
+	if (p != end)
+		return binrow_err(cause,
+		    "table map event: column names do not match its columns");
+	return 0;
+}
+
+/* SIGNEDNESS: a bit a numeric column, the first in the high bit. */
+static int
+map_signedness(struct binrow_map *map, const unsigned char *p, size_t len,
+    char **cause)
+{
+	size_t	 i, k = 0;
+
+	if (map->unsig != NULL)
+		return binrow_err(cause, "table map event: signedness twice");
+	for (i = 0; i < map->ncols; i++)
+		k += map_numeric(map->types[i]);
+	if (len != (k + 7) / 8)
+		return binrow_err(cause,
+		    "table map event: signedness does not match its columns");
+	if ((map->unsig = calloc(map->ncols, 1)) == NULL)
+		return binrow_err(cause, "out of memory");
+	for (i = 0, k = 0; i < map->ncols; i++) {
+		if (!map_numeric(map->types[i]))
+			continue;
+		map->unsig[i] = (p[k / 8] >> (7 - k % 8)) & 1;
+		k++;
+	}
+	return 0;
+}
+
+/*
+ * The optional metadata after the null bitmap (binlog_row_metadata MINIMAL
+ * or FULL): fields of a type byte, a length-encoded length and as many
+ * bytes. Column names and signedness are kept; other fields skipped.
+ */
+static int
+map_optional(struct binrow_map *map, const unsigned char *p,
+    const unsigned char *end, char **cause)
+{
+	unsigned char	 type;
+	uint64_t	 n;
+
+	while (p < end) {
+		type = *p++;
+		if (lenenc(&p, end, &n) == -1 || (uint64_t)(end - p) < n)
+			return binrow_err(cause,
+			    "table map event: optional metadata cut short");
+		switch (type) {
+		case 1:		/* SIGNEDNESS */
+			if (map_signedness(map, p, (size_t)n, cause) == -1)
+				return -1;
+			break;
+		case 4:		/* COLUMN_NAME */
+			if (map_colnames(map, p, p + n, cause) == -1)
+				return -1;
+			break;
+		}
+		p += n;
+	}
+	return 0;
+}
+
 /* Parse a TABLE_MAP body into map. */
 int
 binrow_map_parse(struct binrow_map *map, const unsigned char *buf,
@@ -272,7 +376,11 @@ binrow_map_parse(struct binrow_map *map, const unsigned char *buf,
 		return binrow_err(cause, "table map event: no null bitmap");
 	}
 	memcpy(map->nullable, p, nb);
-	/* Optional metadata (binlog_row_metadata) may follow: not needed. */
+	p += nb;
+	if (map_optional(map, p, end, cause) == -1) {
+		binrow_map_clear(map);
+		return -1;
+	}
 	return 0;
 }
 
@@ -280,6 +388,8 @@ binrow_map_parse(struct binrow_map *map, const unsigned char *buf,
 void
 binrow_map_clear(struct binrow_map *map)
 {
+	size_t	 i;
+
 	if (map == NULL)
 		return;
 	free(map->db);
@@ -287,6 +397,12 @@ binrow_map_clear(struct binrow_map *map)
 	free(map->types);
 	free(map->meta);
 	free(map->nullable);
+	if (map->colnames != NULL) {
+		for (i = 0; i < map->ncols; i++)
+			free(map->colnames[i]);
+		free(map->colnames);
+	}
+	free(map->unsig);
 	memset(map, 0, sizeof *map);
 }
 
@@ -1475,4 +1591,117 @@ shape:
 enc:
 	return binrow_err(cause, "column %s: encoding not applicable",
 	    col->name);
+}
+
+/* Whether a column of the map's type i can be the schema's column col. */
+static int
+map_fits(const struct binrow_map *map, size_t i, const struct column *col)
+{
+	unsigned int	 real, slen;
+
+	switch (map->types[i]) {
+	case T_TINY:
+		return col_is(col, "tinyint");
+	case T_SHORT:
+		return col_is(col, "smallint");
+	case T_INT24:
+		return col_is(col, "mediumint");
+	case T_LONG:
+		return col_is(col, "int");
+	case T_LONGLONG:
+		return col_is(col, "bigint");
+	case T_FLOAT:
+		return col_is(col, "float");
+	case T_DOUBLE:
+		return col_is(col, "double");
+	case T_DECIMAL:
+	case T_NEWDECIMAL:
+		return col_is(col, "decimal");
+	case T_YEAR:
+		return col_is(col, "year");
+	case T_DATE:
+	case T_NEWDATE:
+		return col_is(col, "date");
+	case T_TIME:
+	case T_TIME2:
+		return col_is(col, "time");
+	case T_DATETIME:
+	case T_DATETIME2:
+		return col_is(col, "datetime");
+	case T_TIMESTAMP:
+	case T_TIMESTAMP2:
+		return col_is(col, "timestamp");
+	case T_BIT:
+		return col_is(col, "bit");
+	case T_VARCHAR:
+	case T_VAR_STRING:
+		return col_is(col, "varchar") || col_is(col, "varbinary");
+	case T_TINY_BLOB:
+	case T_MEDIUM_BLOB:
+	case T_LONG_BLOB:
+	case T_BLOB:
+	case T_GEOMETRY:
+	case T_JSON:
+		return col_is(col, "tinytext") || col_is(col, "text") ||
+		    col_is(col, "mediumtext") || col_is(col, "longtext") ||
+		    col_is(col, "tinyblob") || col_is(col, "blob") ||
+		    col_is(col, "mediumblob") || col_is(col, "longblob") ||
+		    col_is(col, "json") || col_is(col, "geometry") ||
+		    col_is(col, "point") || col_is(col, "linestring") ||
+		    col_is(col, "polygon") || col_is(col, "multipoint") ||
+		    col_is(col, "multilinestring") ||
+		    col_is(col, "multipolygon") ||
+		    col_is(col, "geometrycollection");
+	case T_STRING:
+	case T_ENUM:
+	case T_SET:
+		string_meta(map->meta[i], &real, &slen);
+		if (real == T_ENUM)
+			return col_is(col, "enum");
+		if (real == T_SET)
+			return col_is(col, "set");
+		return col_is(col, "char") || col_is(col, "binary") ||
+		    col_is(col, "inet4") || col_is(col, "inet6") ||
+		    col_is(col, "uuid");
+	}
+	return 0;
+}
+
+/* binrow_map_check: see binrow.h. */
+int
+binrow_map_check(const struct binrow_map *map, const struct schema *s,
+    char **cause)
+{
+	const struct column	*col;
+	size_t			 i;
+
+	*cause = NULL;
+	if (map == NULL || s == NULL)
+		return binrow_err(cause, "no table map");
+	if (map->ncols != s->ncols)
+		return binrow_err(cause, "the binary log has %zu columns, the "
+		    "table %zu", map->ncols, s->ncols);
+	if (map->colnames == NULL)
+		return binrow_err(cause, "the table map names no columns "
+		    "(binlog_row_metadata must be FULL)");
+	for (i = 0; i < map->ncols; i++) {
+		col = &s->cols[i];
+		if (col->name == NULL || col->type == NULL)
+			return binrow_err(cause, "column %zu undescribed",
+			    i + 1);
+		if (strcmp(map->colnames[i], col->name) != 0)
+			return binrow_err(cause, "column %zu is %.64s in the "
+			    "binary log, %.64s in the table", i + 1,
+			    map->colnames[i], col->name);
+		if (!map_fits(map, i, col))
+			return binrow_err(cause, "column %.64s has type %u in "
+			    "the binary log, is %.64s in the table", col->name,
+			    map->types[i], col->type);
+		if (map->unsig != NULL && map_numeric(map->types[i]) &&
+		    map->unsig[i] != (col_unsigned(col) ? 1 : 0))
+			return binrow_err(cause, "column %.64s is %s in the "
+			    "binary log, %.64s in the table", col->name,
+			    map->unsig[i] ? "unsigned" : "signed", col->type);
+	}
+	return 0;
 }

@@ -28,6 +28,11 @@ struct binrow_map {
 	unsigned char	*types;		/* ncols column types (MYSQL_TYPE_*) */
 	uint16_t	*meta;		/* ncols, each column's metadata */
 	unsigned char	*nullable;	/* bitmap, (ncols + 7) / 8 bytes */
+	char		**colnames;	/* ncols names (raw bytes, NUL-
+					   terminated), NULL when the map
+					   has none (optional metadata) */
+	unsigned char	*unsig;		/* ncols, 1 for an unsigned numeric
+					   column; NULL when not given */
 };
 
 /*
@@ -45,6 +50,17 @@ struct binrow_map {
 int	 binrow_map_parse(struct binrow_map *, const unsigned char *, size_t,
 	    char **);
 void	 binrow_map_clear(struct binrow_map *);
+
+/*
+ * binrow_map_check: 0 when the map's columns are the described table's,
+ * in order: the same count, each named the same (the map's optional
+ * metadata, binlog_row_metadata FULL; a map without names fails), of a
+ * type the column has, signedness equal where the map gives it. -1 and
+ * *cause naming the first difference: the table changed shape since the
+ * event was logged, and its rows must not be decoded against s.
+ */
+int	 binrow_map_check(const struct binrow_map *, const struct schema *,
+	    char **);
 
 enum binrow_kind {
 	BINROW_WRITE,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "baseline.h"
+#include "binlog.h"
 #include "buf.h"
 #include "cmd.h"
 #include "conf.h"
@@ -17,6 +18,7 @@
 #include "xmalloc.h"
 
 static void	 status_name(struct buf *, const char *, const char *);
+static int	 status_follow(struct baseline *, char **);
 
 static void
 status_name(struct buf *b, const char *db, const char *name)
@@ -24,6 +26,53 @@ status_name(struct buf *b, const char *db, const char *name)
 	record_pct(b, db, strlen(db), RECORD_IDENT);
 	buf_addc(b, '.');
 	record_pct(b, name, strlen(name), RECORD_IDENT);
+}
+
+/*
+ * The follower's position: "follow pos=FILE:OFFSET gtid=G stored=TIME
+ * xa-prepared=N" (N prepared XA transactions whose records wait for
+ * their XA COMMIT), or "follow none" when the log is not followed.
+ */
+static int
+status_follow(struct baseline *bl, char **cause)
+{
+	struct buf	 b;
+	char		 file[BINLOG_FILE_MAX + 1], gtid[BINLOG_GTID_MAX + 1];
+	char		 when[32];
+	uint64_t	 off, nxa;
+	int64_t		 stored;
+	int		 r;
+
+	if ((r = baseline_follow_stored(bl, &stored, cause)) == -1)
+		return -1;
+	if (r == 1 && (r = baseline_follow_get(bl, file, sizeof file, &off,
+	    gtid, sizeof gtid, cause)) == -1)
+		return -1;
+	if (r == 0) {
+		printf("follow none\n");
+		return 0;
+	}
+	if (baseline_xa_count(bl, &nxa, cause) == -1)
+		return -1;
+	run_time(stored, when, sizeof when);
+	buf_init(&b, BUF_NOCAP);
+	buf_adds(&b, "follow pos=");
+	record_pct(&b, file, strlen(file), RECORD_TEXT);
+	buf_printf(&b, ":%llu gtid=", (unsigned long long)off);
+	if (*gtid == '\0')
+		buf_addc(&b, '-');
+	else
+		record_pct(&b, gtid, strlen(gtid), RECORD_TEXT);
+	buf_printf(&b, " stored=%s xa-prepared=%llu", when,
+	    (unsigned long long)nxa);
+	if (buf_failed(&b) || b.data == NULL) {
+		buf_free(&b);
+		*cause = xstrdup("out of memory");
+		return -1;
+	}
+	printf("%s\n", buf_str(&b));
+	buf_free(&b);
+	return 0;
 }
 
 /* status: per watched table, what the baseline holds. */
@@ -91,6 +140,10 @@ cmd_status(struct conf *conf, const struct run_opts *ro, int argc,
 	}
 	printf("queued records=%llu\n", (unsigned long long)q.total);
 	printf("max-threads-running=%lu\n", conf->max_threads_running);
+	if (status_follow(bl, &cause) == -1) {
+		log_warnx("%s", cause);
+		goto out;
+	}
 	/* A scan that could not start since the last that did: an error. */
 	if ((noted = failnote_read(conf->baseline, &note, &cause)) == -1) {
 		log_warnx("%s", cause);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "baseline.h"
+#include "binlog.h"
 #include "cmd.h"
 #include "conf.h"
 #include "key.h"
@@ -72,6 +73,29 @@ check_state_dir(const char *baseline, char **cause)
 }
 
 /* -t: the configuration parses, files are safe, every table is usable. */
+/*
+ * With follow-server-id set, the follower's checks too: the server's
+ * binary log settings (binlog_open) and reading the log's end, which
+ * needs BINLOG MONITOR. REPLICATION SLAVE shows only when a dump starts,
+ * which would end a running follower's (the same server id): the first
+ * follow checks it.
+ */
+static int
+test_follow(const struct conf *conf, char **cause)
+{
+	struct binlog		*b;
+	struct binlog_pos	 end;
+	char			 gtid[BINLOG_GTID_MAX + 1];
+	int			 r;
+
+	if ((b = binlog_open(conf->defaults_file, conf->group, NULL,
+	    (uint32_t)conf->follow_server_id, 0, cause)) == NULL)
+		return -1;
+	r = binlog_end(b, &end, gtid, sizeof gtid, cause);
+	binlog_close(b);
+	return r;
+}
+
 int
 cmd_test(struct conf *conf)
 {
@@ -124,6 +148,13 @@ cmd_test(struct conf *conf)
 			bad = 1;
 		}
 		schema_free(s);
+	}
+	if (!bad && conf->follow_server_id != 0 &&
+	    test_follow(conf, &cause) == -1) {
+		log_warnx("%s: follow: %s", conf->path, cause);
+		free(cause);
+		cause = NULL;
+		bad = 1;
 	}
 	if (!bad) {
 		log_warnx("%s: configuration OK, server %s, %zu table%s",

@@ -12,7 +12,8 @@
  * statement), quoted identifiers (`x`, and "x" where a name is expected,
  * for ANSI_QUOTES), strings, words and single punctuation bytes. It only
  * has to find the table names of five statements; the rest of a
- * statement is never looked at.
+ * statement is never looked at, except in a statement that may write
+ * rows, where every identifier is a table it may have changed.
  */
 enum ddl_ttype {
 	DDL_T_END,
@@ -50,6 +51,16 @@ ddl_space(unsigned char c)
 	    c == '\v';
 }
 
+/*
+ * What may follow "--" for the server to read a comment: a space or any
+ * control byte (its my_isspace or my_iscntrl), not only the blanks.
+ */
+static int
+ddl_cntrl(unsigned char c)
+{
+	return c <= 0x20 || c == 0x7f;
+}
+
 /* Skip what is not a token: blanks and comments. */
 static void
 ddl_skip(struct ddl_lex *l)
@@ -79,7 +90,7 @@ ddl_skip(struct ddl_lex *l)
 			l->p = e + 1 < l->end ? e + 2 : l->end;
 		} else if (*l->p == '#' || (n >= 2 && l->p[0] == '-' &&
 		    l->p[1] == '-' && (n == 2 ||
-		    ddl_space((unsigned char)l->p[2])))) {
+		    ddl_cntrl((unsigned char)l->p[2])))) {
 			while (l->p < l->end && *l->p != '\n')
 				l->p++;
 		} else
@@ -313,6 +324,289 @@ ddl_rename(const struct ddl_ctx *c, struct ddl_lex *l, struct ddl_tok *t)
 	}
 }
 
+/*
+ * ALTER TABLE n ...: its clauses say more than "alter". TRUNCATE or DROP
+ * PARTITION empties part of n (truncate); RENAME [TO | AS] m moves n
+ * onto m (rename, both); EXCHANGE PARTITION p WITH TABLE m swaps the
+ * rows of n's partition and of m (exchange, both). Parentheses (partition
+ * definitions) are skipped.
+ */
+static int
+ddl_alter(const struct ddl_ctx *c, struct ddl_lex *l, struct ddl_tok *t,
+    const struct ddl_name *table)
+{
+	enum ddl_stmt	 kind = DDL_ALTER;
+	struct ddl_name	 m;
+	size_t		 depth = 0;
+
+	while (t->type != DDL_T_END) {
+		if (ddl_punct(t, '(')) {
+			depth++;
+			ddl_next(l, t);
+			continue;
+		}
+		if (ddl_punct(t, ')')) {
+			if (depth > 0)
+				depth--;
+			ddl_next(l, t);
+			continue;
+		}
+		if (depth > 0 || t->type != DDL_T_WORD) {
+			ddl_next(l, t);
+			continue;
+		}
+		if (ddl_kw(t, "TRUNCATE") || ddl_kw(t, "DROP")) {
+			ddl_next(l, t);
+			if (ddl_kw(t, "PARTITION") && kind == DDL_ALTER)
+				kind = DDL_TRUNCATE;
+			continue;
+		}
+		if (ddl_kw(t, "RENAME")) {
+			ddl_next(l, t);
+			if (ddl_kw(t, "COLUMN") || ddl_kw(t, "INDEX") ||
+			    ddl_kw(t, "KEY") || ddl_kw(t, "CONSTRAINT"))
+				continue;
+			if (ddl_kw(t, "TO") || ddl_kw(t, "AS"))
+				ddl_next(l, t);
+			else if (ddl_punct(t, '='))
+				ddl_next(l, t);
+			if (ddl_tname(l, t, &m) &&
+			    ddl_emit(c, DDL_RENAME, &m) == -1)
+				return -1;
+			if (kind != DDL_EXCHANGE)
+				kind = DDL_RENAME;
+			continue;
+		}
+		if (ddl_kw(t, "EXCHANGE")) {
+			ddl_next(l, t);
+			if (!ddl_kw(t, "PARTITION"))
+				continue;
+			/* The partition's name, then WITH TABLE m. */
+			ddl_next(l, t);
+			ddl_next(l, t);
+			if (!ddl_kw(t, "WITH"))
+				continue;
+			ddl_next(l, t);
+			if (ddl_kw(t, "TABLE"))
+				ddl_next(l, t);
+			if (ddl_tname(l, t, &m) &&
+			    ddl_emit(c, DDL_EXCHANGE, &m) == -1)
+				return -1;
+			kind = DDL_EXCHANGE;
+			continue;
+		}
+		ddl_next(l, t);
+	}
+	return ddl_emit(c, kind, table);
+}
+
+/* The first word is one of the list's. */
+static int
+ddl_oneof(const struct ddl_tok *t, const char *const *kws)
+{
+	for (; *kws != NULL; kws++)
+		if (ddl_kw(t, *kws))
+			return 1;
+	return 0;
+}
+
+/* Digits only: a number, never an unquoted name. */
+static int
+ddl_number(const struct ddl_tok *t)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->len; i++)
+		if (t->s[i] < '0' || t->s[i] > '9')
+			return 0;
+	return t->len > 0;
+}
+
+/*
+ * Every identifier of a statement that may write rows, as a table name:
+ * db.name, or name in the default database (a.b.c is a column of db a's
+ * table b). Strings and comments are no names, nor @variables.
+ */
+static int
+ddl_idents(const struct ddl_ctx *c, const char *stmt, size_t len)
+{
+	static const char *const reserved[] = { "SELECT", "INSERT", "UPDATE",
+	    "DELETE", "REPLACE", "INTO", "FROM", "WHERE", "SET", "VALUES",
+	    "AND", "OR", "NOT", "NULL", "IN", "IS", "JOIN", "ON", "USING",
+	    "AS", "LEFT", "RIGHT", "INNER", "OUTER", "CROSS", "LIMIT",
+	    "ORDER", "BY", "GROUP", "HAVING", "UNION", "ALL", "DISTINCT",
+	    "LOW_PRIORITY", "HIGH_PRIORITY", "DELAYED", "IGNORE", "CALL",
+	    "LOAD", "INFILE", "TABLE", "WITH", "FOR", "LIKE", "BETWEEN",
+	    "CASE", "WHEN", "THEN", "ELSE", "EXISTS", "INTERVAL", "DIV", "MOD",
+	    "XOR", "DEFAULT", "REGEXP", "KEY", "STRAIGHT_JOIN", "ASC", "DESC",
+	    "TRUE", "FALSE", NULL };
+	struct ddl_lex	 l;
+	struct ddl_tok	 t;
+	struct ddl_name	 n;
+	int		 var;
+
+	l.p = stmt;
+	l.end = stmt + len;
+	l.inexec = 0;
+	ddl_next(&l, &t);
+	while (t.type != DDL_T_END) {
+		var = 0;
+		while (ddl_punct(&t, '@')) {
+			var = 1;
+			ddl_next(&l, &t);
+		}
+		if (!ddl_ident(&t)) {
+			if (!var)
+				ddl_next(&l, &t);
+			continue;
+		}
+		/* A reserved word or a number unquoted is no table's name. */
+		if (t.type == DDL_T_WORD && (ddl_oneof(&t, reserved) ||
+		    ddl_number(&t))) {
+			ddl_next(&l, &t);
+			continue;
+		}
+		if (!ddl_tname(&l, &t, &n))
+			continue;
+		if (ddl_punct(&t, '.')) {
+			/* db.table.column */
+			ddl_next(&l, &t);
+			if (ddl_ident(&t))
+				ddl_next(&l, &t);
+		}
+		if (!var && ddl_emit(c, DDL_DML, &n) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* The target of INSERT, REPLACE, UPDATE, DELETE, LOAD: 1 when read. */
+static int
+ddl_target(const struct ddl_ctx *c, const char *stmt, size_t len)
+{
+	static const char *const ins_opt[] = { "LOW_PRIORITY", "DELAYED",
+	    "HIGH_PRIORITY", "IGNORE", "INTO", NULL };
+	static const char *const upd_opt[] = { "LOW_PRIORITY", "IGNORE",
+	    NULL };
+	static const char *const del_opt[] = { "LOW_PRIORITY", "QUICK",
+	    "IGNORE", "FROM", NULL };
+	static const char *const load_opt[] = { "LOW_PRIORITY", "CONCURRENT",
+	    "LOCAL", "INFILE", NULL };
+	static const char *const load_opt2[] = { "REPLACE", "IGNORE", "INTO",
+	    "TABLE", NULL };
+	struct ddl_lex	 l;
+	struct ddl_tok	 t;
+	struct ddl_name	 n;
+	int		 del = 0;
+
+	l.p = stmt;
+	l.end = stmt + len;
+	l.inexec = 0;
+	ddl_next(&l, &t);
+	if (ddl_kw(&t, "INSERT") || ddl_kw(&t, "REPLACE")) {
+		ddl_next(&l, &t);
+		ddl_opt(&l, &t, ins_opt);
+	} else if (ddl_kw(&t, "UPDATE")) {
+		ddl_next(&l, &t);
+		ddl_opt(&l, &t, upd_opt);
+	} else if (ddl_kw(&t, "DELETE")) {
+		del = 1;
+		ddl_next(&l, &t);
+		ddl_opt(&l, &t, del_opt);
+	} else if (ddl_kw(&t, "LOAD")) {
+		ddl_next(&l, &t);
+		if (!ddl_kw(&t, "DATA") && !ddl_kw(&t, "XML"))
+			return 0;
+		ddl_next(&l, &t);
+		ddl_opt(&l, &t, load_opt);
+		if (t.type != DDL_T_STRING)
+			return 0;
+		ddl_next(&l, &t);
+		ddl_opt(&l, &t, load_opt2);
+	} else
+		return 0;
+	if (!ddl_tname(&l, &t, &n))
+		return 0;
+	/* DELETE a, b FROM ...: the tables, maybe aliased, follow. */
+	if (del && (ddl_punct(&t, ',') || ddl_kw(&t, "FROM")))
+		return 1;
+	/* A name the callback can be given: qualified, or a default. */
+	if (n.toolong || n.namelen == 0 || (n.hasdb && n.dblen == 0))
+		return 0;
+	return n.hasdb || (c->defdb != NULL && c->defdblen > 0);
+}
+
+/*
+ * A statement other than the five: nothing for transaction control and
+ * administration; the identifiers of anything else, and the default
+ * database (or every database) when its target cannot be read.
+ */
+static int
+ddl_dml(const struct ddl_ctx *c, const char *stmt, size_t len,
+    const struct ddl_tok *first, struct ddl_lex *l)
+{
+	struct ddl_tok	 t;
+
+	static const char *const none[] = { "BEGIN", "COMMIT", "ROLLBACK",
+	    "XA", "SAVEPOINT", "RELEASE", "START", "GRANT", "REVOKE", "FLUSH",
+	    "ANALYZE", "OPTIMIZE", "REPAIR", "CHECK", "CHECKSUM", "INSTALL",
+	    "UNINSTALL", "PURGE", "RESET", "SHOW", "USE", "TRUNCATE", "DROP",
+	    "RENAME", "ALTER", "CREATE", NULL };
+	static const char *const target[] = { "INSERT", "REPLACE", "UPDATE",
+	    "DELETE", "LOAD", NULL };
+
+	if (first->type == DDL_T_END || ddl_oneof(first, none))
+		return 0;
+	/*
+	 * SET var = ... writes no row, but SET STATEMENT without FOR (not
+	 * SQL) may: read as any (a stored function's call from SET is
+	 * logged as SELECT f()).
+	 */
+	if (ddl_kw(first, "SET")) {
+		ddl_next(l, &t);
+		if (!ddl_kw(&t, "STATEMENT"))
+			return 0;
+	}
+	if (ddl_idents(c, stmt, len) == -1)
+		return -1;
+	if (ddl_oneof(first, target) && ddl_target(c, stmt, len))
+		return 0;
+	if (c->defdb != NULL && c->defdblen > 0)
+		return c->cb(c->arg, DDL_DML, c->defdb, c->defdblen, NULL, 0);
+	return c->cb(c->arg, DDL_DML, NULL, 0, NULL, 0);
+}
+
+/*
+ * SET STATEMENT var = value, ... FOR stmt: where stmt starts, or NULL
+ * when the statement is not one (or has no FOR).
+ */
+static const char *
+ddl_setstmt(const char *stmt, size_t len)
+{
+	struct ddl_lex	 l;
+	struct ddl_tok	 t;
+	size_t		 depth = 0;
+
+	l.p = stmt;
+	l.end = stmt + len;
+	l.inexec = 0;
+	ddl_next(&l, &t);
+	if (!ddl_kw(&t, "SET"))
+		return NULL;
+	ddl_next(&l, &t);
+	if (!ddl_kw(&t, "STATEMENT"))
+		return NULL;
+	for (ddl_next(&l, &t); t.type != DDL_T_END; ddl_next(&l, &t)) {
+		if (ddl_punct(&t, '('))
+			depth++;
+		else if (ddl_punct(&t, ')') && depth > 0)
+			depth--;
+		else if (depth == 0 && ddl_kw(&t, "FOR"))
+			return l.p;
+	}
+	return NULL;
+}
+
 /* The name of a kind, as stmt= says it. */
 const char *
 ddl_name(enum ddl_stmt kind)
@@ -328,6 +622,10 @@ ddl_name(enum ddl_stmt kind)
 		return "alter";
 	case DDL_CREATE:
 		return "create";
+	case DDL_EXCHANGE:
+		return "exchange";
+	case DDL_DML:
+		return "dml";
 	}
 	return "unknown";
 }
@@ -343,11 +641,18 @@ ddl_parse(const char *stmt, size_t len, const char *defdb, size_t defdblen,
 	struct ddl_lex	 l;
 	struct ddl_tok	 t;
 	struct ddl_name	 n;
+	const char	*p;
 
 	if (stmt == NULL)
 		return 0;
-	c.defdb = defdb;
-	c.defdblen = defdb != NULL ? defdblen : 0;
+	/* SET STATEMENT ... FOR stmt is stmt (a loop: nested ones too). */
+	while ((p = ddl_setstmt(stmt, len)) != NULL) {
+		len -= (size_t)(p - stmt);
+		stmt = p;
+	}
+	/* A default longer than any name is no watched table's: none. */
+	c.defdb = defdblen <= DDL_IDENT_MAX ? defdb : NULL;
+	c.defdblen = c.defdb != NULL ? defdblen : 0;
 	c.cb = cb;
 	c.arg = arg;
 	l.p = stmt;
@@ -397,7 +702,7 @@ ddl_parse(const char *stmt, size_t len, const char *defdb, size_t defdblen,
 		ddl_if(&l, &t);
 		if (!ddl_tname(&l, &t, &n))
 			return 0;
-		return ddl_emit(&c, DDL_ALTER, &n);
+		return ddl_alter(&c, &l, &t, &n);
 	}
 	if (ddl_kw(&t, "CREATE")) {
 		ddl_next(&l, &t);
@@ -412,5 +717,5 @@ ddl_parse(const char *stmt, size_t len, const char *defdb, size_t defdblen,
 			return 0;
 		return ddl_emit(&c, DDL_CREATE, &n);
 	}
-	return 0;
+	return ddl_dml(&c, stmt, len, &t, &l);
 }

@@ -13,6 +13,17 @@
  * name, raw bytes (unquoted: `a``b` is a`b) borrowed for the call; name
  * NULL is the whole database (DROP DATABASE). It returns 0, or -1 when a
  * callback did (its cause is the caller's).
+ *
+ * A statement that may write rows (DDL_DML: anything but the five DDL
+ * statements, transaction control, a few administrative statements and
+ * other CREATE/ALTER/DROP/RENAME forms) is logged as text, so the rows
+ * it changed are not in the log. For it the callback gets every
+ * identifier of the statement that could name a table (db.name, or the
+ * default database and name; strings, comments and @variables skipped),
+ * the same table maybe more than once, and, when its target cannot be
+ * read from the text (CALL, SELECT f(), DO, an unreadable INSERT...), the
+ * default database with name NULL, or db NULL and name NULL without a
+ * default database: every table may have changed.
  */
 enum ddl_stmt {
 	DDL_TRUNCATE,
@@ -20,6 +31,8 @@ enum ddl_stmt {
 	DDL_RENAME,
 	DDL_ALTER,
 	DDL_CREATE,
+	DDL_EXCHANGE,		/* ALTER ... EXCHANGE PARTITION: rows swapped */
+	DDL_DML,		/* rows written by a statement logged as text */
 };
 
 #define DDL_IDENT_MAX	256	/* longer names are no watched table's */

@@ -16,6 +16,7 @@
 #include "ddl.h"
 #include "event.h"
 #include "follow.h"
+#include "lock.h"
 #include "log.h"
 #include "record.h"
 #include "rowenc.h"
@@ -42,7 +43,16 @@ struct ftable {
 	struct schema		*s;		/* NULL until described */
 	int			 gone;		/* the server has no such */
 	const char		**names;	/* changed=, ncols long */
+	int			 redescribed;	/* a map did not match it, */
+						/* described again: until a
+						   map matches, refuse */
+	int			 textchanged;	/* said in this group */
 };
+
+/* A change the log holds as a statement: what it cannot say. */
+#define FOLLOW_TEXT_MSG	"changed by a statement logged as text " \
+	"(binlog_format STATEMENT or MIXED in that session): the rows it " \
+	"changed cannot be read from the log; the next scan shows them"
 
 /* A TABLE_MAP of the current group that maps a watched table. */
 struct fmap {
@@ -54,6 +64,7 @@ struct fmap {
 
 struct follow {
 	struct run		*run;
+	int			 flock;		/* one follower: PATH.follow */
 	const struct conf	*conf;
 	struct baseline		*bl;
 	volatile sig_atomic_t	*stop;
@@ -72,12 +83,20 @@ struct follow {
 
 	struct binlog_pos	 pos;		/* after the last group */
 	char			 gtid[BINLOG_GTID_MAX + 1];
+	uint64_t		 server_id;	/* the server's, stored too */
+	uint32_t		 created;	/* pos's file's FDE time, or 0 */
+	uint64_t		 want_created;	/* as stored: checked once */
+	int			 created_checked;
+	int			 have_sid;
 	int			 unstored;	/* pos not yet stored */
 	size_t			 ngroups;	/* unstored groups */
 	time_t			 stored;	/* when pos was last stored */
 
 	uint64_t		 records;
 	uint64_t		 errors;
+
+	int			 xa;		/* the group ends XA-prepared */
+	char			 xid[BINLOG_XID_MAX + 1];
 
 	struct binlog_event	 last;		/* next, gtid, thread, when */
 	int			 ingroup;	/* BEGIN seen, no end yet */
@@ -123,12 +142,19 @@ follow_txn(struct follow *f, char **cause)
 	return 0;
 }
 
-/* Queue the record in rec, built with result r. */
+/*
+ * Queue the record in rec, built with result r. A row record of a group
+ * that ends XA-prepared is kept apart until its XA COMMIT.
+ */
 static int
 follow_queue(struct follow *f, const char *op, int r, char **cause)
 {
 	if (r == -1)
 		return -1;
+	if (f->xa && (strcmp(op, "insert") == 0 || strcmp(op, "update") ==
+	    0 || strcmp(op, "delete") == 0))
+		return baseline_xa_add(f->bl, f->xid, op, f->rec.data,
+		    f->rec.len, cause);
 	if (baseline_outbox_add(f->bl, op, f->rec.data, f->rec.len,
 	    cause) == -1)
 		return -1;
@@ -223,6 +249,16 @@ follow_maps_clear(struct follow *f)
 	free(f->maps);
 	f->maps = NULL;
 	f->nmaps = 0;
+}
+
+/* A new group: its statements are said again. */
+static void
+follow_textchanged_clear(struct follow *f)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->ntables; i++)
+		f->tables[i].textchanged = 0;
 }
 
 /* A TABLE_MAP: kept when it maps a followed table. */
@@ -382,6 +418,44 @@ follow_row(struct follow *f, const struct fmap *fm, enum binrow_kind kind,
 	return r == -1 ? -1 : 1;
 }
 
+/*
+ * The map's columns must be the description's (names in order, types):
+ * never decode rows logged before an ALTER against the table of now.
+ * The description may be older than the map (an ALTER that ddl.c did
+ * not see, with -f): described once more before refusing, and not again
+ * until a map matches (a follower behind reads many maps of the old
+ * shape, each refused without a connection of its own).
+ */
+static void
+follow_shape(struct follow *f, struct fmap *fm, char **why)
+{
+	char	*c = NULL;
+	int	 r;
+
+	if (binrow_map_check(&fm->map, fm->ft->s, &c) == 0) {
+		fm->ft->redescribed = 0;
+		return;
+	}
+	if (!fm->ft->redescribed) {
+		free(c);
+		c = NULL;
+		follow_forget(fm->ft);
+		if ((r = follow_describe(f, fm->ft, why)) == -1)
+			return;
+		if (r == 1) {
+			*why = xstrdup("the table is gone: its changes in the "
+			    "binary log cannot be read");
+			return;
+		}
+		if (binrow_map_check(&fm->map, fm->ft->s, &c) == 0)
+			return;
+		fm->ft->redescribed = 1;
+	}
+	*why = xasprintf("the table changed shape since this event was "
+	    "logged (%s)", c != NULL ? c : "unknown");
+	free(c);
+}
+
 /* A ROWS event of a followed table: a record per row change. */
 static int
 follow_rows(struct follow *f, const struct binlog_event *ev, char **cause)
@@ -411,13 +485,8 @@ follow_rows(struct follow *f, const struct binlog_event *ev, char **cause)
 			why = xstrdup("the table is gone: its changes in the "
 			    "binary log cannot be read");
 		}
-		if (r == 0 && fm->map.ncols != fm->ft->s->ncols) {
-			why = xasprintf("the table changed shape: the binary "
-			    "log has %zu columns, the table %zu", fm->map.ncols,
-			    fm->ft->s->ncols);
-			/* Described again at the next statement on it. */
-			follow_forget(fm->ft);
-		}
+		if (r == 0)
+			follow_shape(f, fm, &why);
 		if (why != NULL) {
 			fm->bad = 1;
 			r = follow_table_error(f, fm->ft->ct, why, cause);
@@ -464,6 +533,34 @@ struct follow_ddl {
 	char				**cause;
 };
 
+/*
+ * A name in a statement's text is the configured one also in another
+ * ASCII case: with lower_case_table_names (or a case-insensitive file
+ * system) the server takes ACME.USERS for acme.users. Where it does not,
+ * the fold may name a watched table for another one: an alert too many,
+ * never one missed.
+ */
+static int
+follow_samename(const char *conf, const char *s, size_t len)
+{
+	size_t		 i;
+	unsigned char	 a, b;
+
+	if (strlen(conf) != len)
+		return 0;
+	for (i = 0; i < len; i++) {
+		a = (unsigned char)conf[i];
+		b = (unsigned char)s[i];
+		if (a >= 'A' && a <= 'Z')
+			a = (unsigned char)(a - 'A' + 'a');
+		if (b >= 'A' && b <= 'Z')
+			b = (unsigned char)(b - 'A' + 'a');
+		if (a != b)
+			return 0;
+	}
+	return 1;
+}
+
 /* A table a statement names: op=ddl when it is followed. */
 static int
 follow_ddl_one(void *arg, enum ddl_stmt kind, const char *db, size_t dblen,
@@ -478,11 +575,21 @@ follow_ddl_one(void *arg, enum ddl_stmt kind, const char *db, size_t dblen,
 	follow_evtxn(d->ev, &t);
 	for (i = 0; i < f->ntables; i++) {
 		ct = f->tables[i].ct;
-		if (strlen(ct->db) != dblen || memcmp(ct->db, db, dblen) != 0)
+		/* db NULL: a statement that may have changed any table. */
+		if (db != NULL && !follow_samename(ct->db, db, dblen))
 			continue;
-		if (name != NULL && (strlen(ct->name) != namelen ||
-		    memcmp(ct->name, name, namelen) != 0))
+		if (name != NULL && !follow_samename(ct->name, name, namelen))
 			continue;
+		if (kind == DDL_DML) {
+			/* Once a table and group: the statement named it. */
+			if (f->tables[i].textchanged)
+				continue;
+			f->tables[i].textchanged = 1;
+			if (follow_table_error(f, ct, FOLLOW_TEXT_MSG,
+			    d->cause) == -1)
+				return -1;
+			continue;
+		}
 		follow_forget(&f->tables[i]);
 		if (follow_txn(f, d->cause) == -1 ||
 		    follow_queue(f, "ddl", event_ddl(&f->rec, ct->db,
@@ -494,7 +601,10 @@ follow_ddl_one(void *arg, enum ddl_stmt kind, const char *db, size_t dblen,
 	return 0;
 }
 
-/* A statement: op=ddl for each followed table it changes; never its text. */
+/*
+ * A statement: op=ddl for each followed table it changes, op=error for
+ * each it may have written rows of (logged as text); never its text.
+ */
 static int
 follow_query(struct follow *f, const struct binlog_event *ev, char **cause)
 {
@@ -515,7 +625,9 @@ static int
 follow_commit(struct follow *f, char **cause)
 {
 	if (baseline_follow_set(f->bl, f->pos.file, f->pos.offset, f->gtid,
-	    cause) == -1 || run_commit(f->run, cause) == -1) {
+	    cause) == -1 || (f->have_sid && baseline_follow_server_set(f->bl,
+	    f->server_id, f->created, cause) == -1) ||
+	    run_commit(f->run, cause) == -1) {
 		f->intxn = 0;
 		return -1;
 	}
@@ -570,8 +682,10 @@ follow_group_end(struct follow *f, const struct binlog_event *ev,
 	struct event_txn	 t;
 
 	follow_maps_clear(f);
+	follow_textchanged_clear(f);
 	memcpy(&f->pos, &ev->next, sizeof f->pos);
 	snprintf(f->gtid, sizeof f->gtid, "%s", ev->gtid);
+	f->created = ev->created;
 	f->unstored = 1;
 	f->ngroups++;
 	if (f->intxn) {
@@ -588,6 +702,42 @@ follow_group_end(struct follow *f, const struct binlog_event *ev,
 	    time(NULL) - f->stored >= FOLLOW_STORE_SECS))
 		return follow_store(f, cause);
 	return 0;
+}
+
+/*
+ * The end of a group that XA PREPARE leaves waiting: its row records are
+ * kept (follow_queue), the position goes on, no op=commit yet.
+ */
+static int
+follow_xa_prepare(struct follow *f, const struct binlog_event *ev,
+    char **cause)
+{
+	f->grouprows = 0;
+	f->xa = 0;
+	return follow_group_end(f, ev, cause);
+}
+
+/*
+ * XA COMMIT xid: the kept records to the outbox and their op=commit, in
+ * the statement group's transaction; XA ROLLBACK xid: forgotten. The
+ * group's COMMIT (binlog.c makes one) stores the position.
+ */
+static int
+follow_xa_end(struct follow *f, const struct binlog_event *ev, int commit,
+    char **cause)
+{
+	struct event_txn	 t;
+	uint64_t		 n;
+
+	if (follow_txn(f, cause) == -1 ||
+	    baseline_xa_end(f->bl, ev->xid, commit, &n, cause) == -1)
+		return -1;
+	if (n == 0)
+		return 0;
+	f->records += n;
+	follow_evtxn(ev, &t);
+	return follow_queue(f, "commit", event_commit(&f->rec, n, &t, cause),
+	    cause);
 }
 
 /*
@@ -634,10 +784,20 @@ follow_start(struct follow *f, char **cause)
 	if ((bl = binlog_open(f->conf->defaults_file, f->conf->group, NULL,
 	    sid, 0, cause)) == NULL)
 		return -1;
-	if (binlog_end(bl, &f->pos, f->gtid, sizeof f->gtid, cause) == -1) {
+	/*
+	 * The GTID state at that very position (gtid_binlog_pos may have
+	 * moved on since), which the next run checks the log against.
+	 */
+	if (binlog_end(bl, &f->pos, f->gtid, sizeof f->gtid, cause) == -1 ||
+	    binlog_origin(bl, &f->pos, &f->server_id, f->gtid, sizeof f->gtid,
+	    cause) != 1) {
+		if (*cause == NULL)
+			*cause = xstrdup("the end of the binary log moved "
+			    "while it was read: run again");
 		binlog_close(bl);
 		return -1;
 	}
+	f->have_sid = 1;
 	binlog_close(bl);
 	f->unstored = 1;
 	if (follow_txn(f, cause) == -1 ||
@@ -664,6 +824,51 @@ follow_free(struct follow *f)
 	buf_free(&f->ka);
 	buf_free(&f->txt);
 	binlog_close(f->bl_log);
+	baseline_unlock(f->flock);
+}
+
+/* A time stamp of the log as UTC text. */
+static void
+follow_utc(uint64_t t, char *buf, size_t len)
+{
+	struct tm	 tm;
+	time_t		 tt = (time_t)t;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, len, "%llu", (unsigned long long)t);
+}
+
+/*
+ * Once the dump has sent the format description of the stored position's
+ * file: when the server opened that file must be when it had opened it
+ * as the position was stored. A file of the same name made since (RESET
+ * MASTER, another server) has another, whatever its GTIDs say.
+ */
+static int
+follow_created(struct follow *f, char **cause)
+{
+	char		 now[32], then[32];
+	uint32_t	 c;
+
+	if (f->created_checked || (c = binlog_created(f->bl_log)) == 0)
+		return 0;
+	f->created_checked = 1;
+	if (f->want_created == 0) {
+		/* Stored without it: learnt now, for the next run. */
+		f->created = c;
+		return 0;
+	}
+	if (c == f->want_created)
+		return 0;
+	follow_utc(c, now, sizeof now);
+	follow_utc(f->want_created, then, sizeof then);
+	*cause = xasprintf("binary log reset or another server: %s was "
+	    "opened by the server at %s, not at %s as when the position "
+	    "%s:%llu was stored; dbsyscheck reset starts over at the end of "
+	    "the log, and a scan covers what came before", f->pos.file, now,
+	    then, f->pos.file, (unsigned long long)f->pos.offset);
+	return -1;
 }
 
 /* The events after the stored position, until the end or a signal. */
@@ -674,12 +879,17 @@ follow_loop(struct follow *f, char **cause)
 	int			 r;
 
 	while ((r = binlog_next(f->bl_log, &ev, f->stop, cause)) == 1) {
+		if (follow_created(f, cause) == -1)
+			return -1;
 		switch (ev.type) {
 		case BINLOG_BEGIN:
 			r = follow_unended(f, cause);
 			follow_maps_clear(f);
+			follow_textchanged_clear(f);
 			f->ingroup = 1;
 			f->rowsseen = 0;
+			f->xa = ev.xid[0] != '\0';
+			snprintf(f->xid, sizeof f->xid, "%s", ev.xid);
 			break;
 		case BINLOG_TABLE_MAP:
 			f->rowsseen = 1;
@@ -695,7 +905,17 @@ follow_loop(struct follow *f, char **cause)
 		case BINLOG_COMMIT:
 		case BINLOG_ROLLBACK:
 			f->ingroup = 0;
+			f->xa = 0;
 			r = follow_group_end(f, &ev, cause);
+			break;
+		case BINLOG_XA_PREPARE:
+			f->ingroup = 0;
+			r = follow_xa_prepare(f, &ev, cause);
+			break;
+		case BINLOG_XA_COMMIT:
+		case BINLOG_XA_ROLLBACK:
+			r = follow_xa_end(f, &ev, ev.type == BINLOG_XA_COMMIT,
+			    cause);
 			break;
 		default:
 			r = 0;
@@ -710,24 +930,125 @@ follow_loop(struct follow *f, char **cause)
 		if (*f->stop)
 			return 0;
 	}
-	if (r == -1)
+	if (r == -1 || follow_created(f, cause) == -1)
 		return -1;
 	return follow_unended(f, cause);
 }
 
+/* 1 when every GTID of the comma-separated list want is in list have. */
+static int
+follow_gtid_in(const char *want, const char *have)
+{
+	const char	*w, *h;
+	size_t		 wn, hn;
+
+	if (*want == '\0')
+		return *have == '\0';
+	for (w = want; *w != '\0'; w += wn + (w[wn] == ',')) {
+		wn = strcspn(w, ",");
+		for (h = have; *h != '\0'; h += hn + (h[hn] == ',')) {
+			hn = strcspn(h, ",");
+			if (hn == wn && memcmp(h, w, wn) == 0)
+				break;
+		}
+		if (*h == '\0')
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The stored position must be in the log it was read from: the same
+ * server (its server_id, once stored) and, at that offset, the GTID state
+ * stored with it. After RESET MASTER, or against another server at the
+ * same address, the same file and offset hold other events: never read
+ * from there. 0, or -1 and *cause naming why.
+ */
+static int
+follow_placed(struct follow *f, struct binlog *chk, const struct binlog_pos
+    *pos, int stored_sid, uint64_t sid, char **cause)
+{
+	char		 at[BINLOG_GTID_MAX + 1];
+	const char	*again = "; dbsyscheck reset starts over at the end "
+			    "of the log, and a scan covers what came before";
+	int		 r;
+
+	r = binlog_origin(chk, pos, &f->server_id, at, sizeof at, cause);
+	if (r == -1)
+		return -1;
+	if (stored_sid && f->server_id != sid) {
+		*cause = xasprintf("another server: the stored position %s:%llu "
+		    "was read from server_id %llu, this is server_id %llu%s",
+		    pos->file, (unsigned long long)pos->offset,
+		    (unsigned long long)sid,
+		    (unsigned long long)f->server_id, again);
+		return -1;
+	}
+	f->have_sid = 1;
+	if (r == 0)		/* the file is gone: the dump says purged */
+		return 0;
+	if (r == 2) {
+		*cause = xasprintf("binary log reset or another server: no "
+		    "event of the server's log starts at the stored position "
+		    "%s:%llu%s", pos->file, (unsigned long long)pos->offset,
+		    again);
+		return -1;
+	}
+	if (!follow_gtid_in(f->gtid, at)) {
+		*cause = xasprintf("binary log reset or another server: at the "
+		    "stored position %s:%llu the log's GTID state is %s, not "
+		    "%s as stored%s", pos->file,
+		    (unsigned long long)pos->offset, *at != '\0' ? at : "empty",
+		    *f->gtid != '\0' ? f->gtid : "empty", again);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Open the log at the stored position, checked before the dump and again
+ * once it started (a reset in between).
+ */
+static int
+follow_open(struct follow *f, const struct binlog_pos *start, int stored_sid,
+    uint64_t sid, char **cause)
+{
+	struct binlog	*chk;
+	int		 r = -1;
+
+	if ((chk = binlog_open(f->conf->defaults_file, f->conf->group, NULL,
+	    (uint32_t)f->conf->follow_server_id, 0, cause)) == NULL)
+		return -1;
+	if (follow_placed(f, chk, start, stored_sid, sid, cause) == -1)
+		goto out;
+	if ((f->bl_log = binlog_open(f->conf->defaults_file, f->conf->group,
+	    start, (uint32_t)f->conf->follow_server_id,
+	    (f->flags & FOLLOW_BLOCK) ? BINLOG_BLOCK : 0, cause)) == NULL)
+		goto out;
+	if (follow_placed(f, chk, start, stored_sid, sid, cause) == -1)
+		goto out;
+	r = 0;
+out:
+	binlog_close(chk);
+	return r;
+}
+
 /* follow: see follow.h. */
 enum run_result
-follow_run(struct run *run, int flags, int argc, char **argv)
+follow_run(struct run *run, int flags)
 {
 	const struct conf_table	**sel = NULL;
 	struct follow		  f;
+	char			 *lpath, *msg;
 	struct binlog_pos	  start;
 	char			 *cause = NULL;
 	size_t			  nsel, i;
-	int			  r;
+	uint64_t		  sid = 0;
+	int			  r, stored_sid = 0;
 	enum run_result		  rc = RUN_ERROR;
 
 	memset(&f, 0, sizeof f);
+	f.flock = -1;
 	f.run = run;
 	f.conf = run_conf(run);
 	f.stop = run_stop(run);
@@ -736,7 +1057,7 @@ follow_run(struct run *run, int flags, int argc, char **argv)
 	buf_init(&f.kb, BUF_NOCAP);
 	buf_init(&f.ka, BUF_NOCAP);
 	buf_init(&f.txt, BUF_NOCAP);
-	if (conf_select(f.conf, argc, argv, &sel, &nsel, &cause) == -1) {
+	if (conf_select(f.conf, 0, NULL, &sel, &nsel, &cause) == -1) {
 		run_fail(run, cause);
 		goto out;
 	}
@@ -753,16 +1074,36 @@ follow_run(struct run *run, int flags, int argc, char **argv)
 		f.byconf[sel[i] - f.conf->tables] = &f.tables[i];
 	}
 	f.ntables = nsel;
+	/*
+	 * One follower at a time: a second one on the same baseline would
+	 * present the same server id, and the server ends the first one's
+	 * dump. The lock is PATH.follow.lock beside the run lock.
+	 */
+	lpath = xasprintf("%s.follow", f.conf->baseline);
+	f.flock = baseline_lock(lpath, NULL, &cause);
+	free(lpath);
+	if (f.flock == -1) {
+		msg = xasprintf("one follower at a time on a baseline: %s",
+		    cause);
+		run_fail(run, msg);
+		free(msg);
+		goto out;
+	}
 	if (run_open(run, 0) == -1)
 		goto out;
 	f.bl = run_baseline(run);
 	f.stored = time(NULL);
 	/* run_open took the lock: the batches take it again each. */
 	if ((r = baseline_follow_get(f.bl, start.file, sizeof start.file,
-	    &start.offset, f.gtid, sizeof f.gtid, &cause)) == -1) {
+	    &start.offset, f.gtid, sizeof f.gtid, &cause)) == -1 ||
+	    (r == 1 && (stored_sid = baseline_follow_server_get(f.bl, &sid,
+	    &f.want_created, &cause)) == -1)) {
 		follow_fatal(&f, cause);
 		goto out;
 	}
+	/* -f: what earlier runs queued goes out now, not at the next batch. */
+	if (r == 1 && (flags & FOLLOW_BLOCK) && run_deliver(run) == -1)
+		f.errors++;
 	run_unlock(run);
 	if (r == 0) {
 		if (follow_start(&f, &cause) == -1) {
@@ -772,11 +1113,11 @@ follow_run(struct run *run, int flags, int argc, char **argv)
 		if (!(flags & FOLLOW_BLOCK))
 			goto deliver;
 		start = f.pos;
-	} else
+	} else {
 		f.pos = start;
-	if ((f.bl_log = binlog_open(f.conf->defaults_file, f.conf->group,
-	    &start, (uint32_t)f.conf->follow_server_id,
-	    (flags & FOLLOW_BLOCK) ? BINLOG_BLOCK : 0, &cause)) == NULL) {
+		f.created = (uint32_t)f.want_created;
+	}
+	if (follow_open(&f, &start, stored_sid, sid, &cause) == -1) {
 		follow_fatal(&f, cause);
 		goto out;
 	}

@@ -12,10 +12,12 @@
  * transaction of the records, then delivers them. Bounded, it stops at
  * the end of the log; with FOLLOW_BLOCK it waits for new events until
  * the run's stop flag is set. The run (run.h) is borrowed and reports
- * its own errors; the tables named (all when none) are followed.
+ * its own errors. Every watched table is followed: there is one stored
+ * position, which a run over some tables would move past the others'
+ * changes.
  */
 #define FOLLOW_BLOCK	0x1	/* -f: wait for new events */
 
-enum run_result	 follow_run(struct run *, int, int, char **);
+enum run_result	 follow_run(struct run *, int);
 
 #endif

@@ -74,7 +74,7 @@ static const struct cmd_entry {
 	{ "reset", CMD_TABLES|CMD_DELIVER|CMD_RECORDS|CMD_NOTE, cmd_reset },
 	{ "status", CMD_TABLES, main_status },
 	{ "report", CMD_DELIVER|CMD_RECORDS, cmd_report },
-	{ "follow", CMD_TABLES|CMD_DELIVER|CMD_RECORDS|CMD_FOLLOW, cmd_follow },
+	{ "follow", CMD_DELIVER|CMD_RECORDS|CMD_FOLLOW, cmd_follow },
 	{ "token", 0, main_token },
 	{ "triggers", CMD_TABLES|CMD_TRIGGERS, main_triggers },
 };
@@ -88,7 +88,7 @@ usage(FILE *f)
 	    "[--syslog]\n"
 	    "                  [scan | reset | status | report] "
 	    "[db.table ...]\n"
-	    "       dbsyscheck [options] follow [-f] [db.table ...]\n"
+	    "       dbsyscheck [options] follow [-f]\n"
 	    "       dbsyscheck [-c file] token\n"
 	    "       dbsyscheck [-c file] triggers [--install "
 	    "[--admin-file file]]\n"
@@ -113,6 +113,7 @@ run_opts(struct options *o)
 	ro->report.fd = STDOUT_FILENO;
 	ro->report.format = o->format;
 	ro->report.logfd = o->logfd;
+	ro->report.logpath = o->logfile;
 	ro->report.use_syslog = o->use_syslog;
 	ro->report.host = o->host;
 	if (o->max_bytes >= 0)
@@ -223,8 +224,9 @@ cmd_follow(struct options *o, struct conf *conf, int argc, char **argv)
 
 	o->run.src = "binlog";
 	run = run_create(conf, &o->run);
-	rc = exit_code(follow_run(run, o->followf ? FOLLOW_BLOCK : 0, argc,
-	    argv));
+	(void)argc;
+	(void)argv;
+	rc = exit_code(follow_run(run, o->followf ? FOLLOW_BLOCK : 0));
 	run_free(run);
 	return rc;
 }
@@ -375,7 +377,14 @@ main(int argc, char **argv)
 	}
 	ce = &cmd_table[i];
 	if (!(ce->flags & CMD_TABLES) && argc > 0) {
-		log_warnx("%s takes no table names", ce->name);
+		/* One stored position: a subset would skip the others. */
+		if (ce->flags & CMD_FOLLOW)
+			log_warnx("follow takes no table names: it follows "
+			    "every watched table from one position in the "
+			    "binary log, which a run over some of them would "
+			    "move past the others' changes");
+		else
+			log_warnx("%s takes no table names", ce->name);
 		return EXIT_ERROR;
 	}
 	if ((o.trig.uninstall || o.trig.install || o.trig.token_only ||

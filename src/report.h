@@ -24,6 +24,8 @@ struct report_opts {
 	size_t			 max_bytes;	/* 0: unlimited */
 	enum report_format	 format;
 	int			 logfd;		/* --log, or -1 */
+	const char		*logpath;	/* its path: reopened when
+						   rotated (sink.c) */
 	int			 use_syslog;	/* --syslog */
 	const char		*host;
 };

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
 
@@ -194,6 +195,39 @@ sink_one(const struct report_opts *opts, const struct baseline_outrec *r,
 }
 
 /*
+ * A long run (follow -f) outlives the --log file's rotation: when the
+ * path no longer names the file the descriptor holds (renamed or removed
+ * by logrotate), the path is opened anew, as at the start, onto the same
+ * descriptor. The records still go to the old file until then, and none
+ * is lost between: every delivery checks first.
+ */
+static int
+sink_reopen_log(const struct report_opts *opts, char **cause)
+{
+	struct stat	 sfd, spath;
+	int		 fd;
+
+	if (opts->logfd == -1 || opts->logpath == NULL)
+		return 0;
+	if (fstat(opts->logfd, &sfd) == -1) {
+		*cause = xasprintf("%s: %s", opts->logpath, strerror(errno));
+		return -1;
+	}
+	if (stat(opts->logpath, &spath) == 0 && spath.st_dev == sfd.st_dev &&
+	    spath.st_ino == sfd.st_ino)
+		return 0;
+	if ((fd = sink_open_log(opts->logpath, cause)) == -1)
+		return -1;
+	if (dup3(fd, opts->logfd, O_CLOEXEC) == -1) {
+		*cause = xasprintf("%s: %s", opts->logpath, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/*
  * Give every record not yet given to a sink (--log, --syslog) to the sinks,
  * uncapped, after a summary of them; then remember how far the sinks got
  * (meta "sunk"), after the log file was synced.
@@ -216,6 +250,8 @@ sink_outbox(struct baseline *bl, const struct report_opts *opts,
 	if (c.total == 0)
 		return 0;
 	if (opts->use_syslog && sink_syslog_ready(cause) == -1)
+		return -1;
+	if (sink_reopen_log(opts, cause) == -1)
 		return -1;
 	memset(&k, 0, sizeof k);
 	k.opts = opts;
@@ -296,6 +332,11 @@ sink_direct(const struct report_opts *opts, const char *body, size_t len,
 
 	if (opts->logfd == -1 && !opts->use_syslog)
 		return 0;
+	/* Rotated and cannot be opened anew: the old file still takes it. */
+	if (sink_reopen_log(opts, &more) == -1) {
+		free(more);
+		more = NULL;
+	}
 	memset(&c, 0, sizeof c);
 	c.errors = c.total = 1;
 	buf_init(&sum, BUF_NOCAP);

@@ -43,6 +43,12 @@ type_name(enum binlog_evtype t)
 		return "commit";
 	case BINLOG_ROLLBACK:
 		return "rollback";
+	case BINLOG_XA_PREPARE:
+		return "xa_prepare";
+	case BINLOG_XA_COMMIT:
+		return "xa_commit";
+	case BINLOG_XA_ROLLBACK:
+		return "xa_rollback";
 	}
 	return "?";
 }

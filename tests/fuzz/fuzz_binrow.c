@@ -105,6 +105,42 @@ check_image(const struct binrow_map *map, const struct binrow_image *im,
 	buf_free(&out);
 }
 
+/*
+ * The optional metadata's names: one a column, and binrow_map_check
+ * against a description of those names and one type answers either way
+ * without reading past them.
+ */
+static void
+check_names(const struct binrow_map *map, unsigned int sel)
+{
+	struct schema	 s;
+	struct column	*cols;
+	char		*cause = NULL;
+	size_t		 i;
+	int		 r;
+
+	memset(&s, 0, sizeof s);
+	if ((cols = calloc(map->ncols, sizeof *cols)) == NULL)
+		return;
+	for (i = 0; i < map->ncols; i++) {
+		if (map->colnames != NULL) {
+			FUZZ_ASSERT(map->colnames[i] != NULL &&
+			    map->colnames[i][0] != '\0', "column %zu unnamed",
+			    i);
+			cols[i].name = map->colnames[i];
+		} else
+			cols[i].name = (char *)"c";
+		cols[i].type = (char *)coltypes[(i + sel) % NCOLTYPES].ctype;
+	}
+	s.cols = cols;
+	s.ncols = map->ncols;
+	r = binrow_map_check(map, &s, &cause);
+	FUZZ_ASSERT((r == 0 && cause == NULL) || (r == -1 && cause != NULL),
+	    "binrow_map_check returned %d", r);
+	free(cause);
+	free(cols);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -135,6 +171,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    map.ncols);
 	FUZZ_ASSERT(strlen(map.db) < 256 && strlen(map.name) < 256,
 	    "long names");
+	check_names(&map, sel);
 
 	/* The rows body alone on the heap: an overread shows. */
 	rp = malloc(in.left == 0 ? 1 : in.left);

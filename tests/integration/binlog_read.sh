@@ -77,7 +77,8 @@ last_next()
 	grep ' next=' "$W/ev" | tail -n 1 | sed 's/.* next=\([^ ]*\).*/\1/'
 }
 
-db_start --log-bin="$W/binlog" --binlog-format=ROW --server-id=1
+db_start --log-bin="$W/binlog" --binlog-format=ROW --server-id=1 \
+    --binlog-row-metadata=FULL
 dbsc_conf
 sql "CREATE DATABASE acme"
 sql_db acme "CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(400))
@@ -235,6 +236,7 @@ grep -q "^error: .*lost connection" "$W/block" ||
 # where binlog.c inflates (statements) and left for binrow (rows).
 db_stop
 db_start --log-bin="$W/binlog" --binlog-format=ROW --server-id=1 \
+    --binlog-row-metadata=FULL \
     --log-bin-compress=ON --log-bin-compress-min-len=10
 ev_end
 long=$(printf '%0300d' 7)

@@ -4,7 +4,8 @@
 # op=commit after each transaction, and a run with nothing new exits 0.
 . "$(dirname "$0")/setup"
 
-db_start --log-bin="$W/binlog" --binlog-format=ROW --server-id=1
+db_start --log-bin="$W/binlog" --binlog-format=ROW --server-id=1 \
+    --binlog-row-metadata=FULL
 sql "CREATE DATABASE acme"
 sql_db acme "CREATE TABLE users (
 	id INT PRIMARY KEY AUTO_INCREMENT,
@@ -165,11 +166,19 @@ grep -q '^dbsyscheck: op=ddl table=acme.users stmt=alter ' "$W/out" ||
 dbsc follow
 expect_rc 0
 
-# The binary log off: an error naming it.
+# -t checks the follower's server settings too (follow-server-id set).
+dbsc -t
+expect_rc 0
+
+# The binary log off: an error naming it, from follow and from -t.
 db_stop
 db_start
 dbsc follow
 expect_rc 2
 grep -q '^dbsyscheck: op=error .*src=binlog ;$' "$W/out" ||
     fail "no op=error src=binlog with the binary log off"
+dbsc -t
+expect_rc 2
+grep -q 'follow: the binary log is off' "$W/errout" ||
+    fail "-t did not say the binary log is off"
 exit 0

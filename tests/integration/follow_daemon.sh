@@ -108,3 +108,41 @@ kill -INT "$bg"
 bg_wait "$bg"
 [ "$st" = 0 ] || fail "follow -f stopped by SIGINT with nothing read exited $st"
 [ ! -s "$W/bg.out" ] || fail "follow -f with nothing to read printed something"
+
+# follow takes no table names: one stored position serves every table.
+dbsc follow fm.t
+expect_rc 2
+grep -q 'follow takes no table names' "$W/errout" ||
+    fail "follow with a table name was not refused"
+
+# One follower at a time: a second one (bounded or -f) is refused while
+# the first runs, which goes on undisturbed. The first gives its --log
+# file at start what was queued before it (a --no-report run's records;
+# standard output has only its own records).
+sql "UPDATE fm.t SET v = 'r' WHERE id = 8"
+dbsc --no-report follow
+expect_rc 1
+expect_empty
+dbsc_bg --log "$W/rot.log" follow -f
+wait_line "$W/rot.log" "op=update table=fm.t pk=id=8 changed=v src=binlog"
+first=$bg
+dbsc follow
+expect_rc 2
+grep -q 'one follower at a time on a baseline: another dbsyscheck run holds the lock .*follow.lock' "$W/errout" ||
+    fail "a second follower was not refused"
+_alive "$first" || fail "follow -f exited beside a second follower"
+
+# The --log file rotated under it (renamed, then removed): the next
+# records go to a new file at the path, as logrotate expects.
+mv "$W/rot.log" "$W/rot.log.1"
+sql "INSERT INTO fm.t VALUES (9, 'n')"
+wait_line "$W/rot.log" "op=insert table=fm.t pk=id=9 changed=- src=binlog"
+rm -f "$W/rot.log"
+sql "DELETE FROM fm.t WHERE id = 9"
+wait_line "$W/rot.log" "op=delete table=fm.t pk=id=9 changed=- src=binlog"
+! grep -q 'pk=id=9' "$W/rot.log.1" ||
+    fail "records went to the rotated log file"
+bg=$first
+kill -TERM "$bg"
+bg_wait "$bg"
+[ "$st" = 1 ] || fail "follow -f exited $st on SIGTERM after records"

@@ -81,6 +81,44 @@ expect_rc 1
 grep -q "^dbsyscheck: op=ddl table=fd.t1 stmt=truncate gtid=$gtid conn=[0-9]* time=[^ ]* pos=$pos src=binlog by=- ;\$" \
     "$W/out" || fail "op=ddl does not carry gtid=$gtid pos=$pos"
 
+# Statements written to slip past the parser (the hostile review's): a
+# "--" comment ended by a control byte, SET STATEMENT ... FOR, the rows of a partition exchanged into a watched table, a
+# partition truncated, a table renamed onto a watched name by ALTER.
+sql_db fd "CREATE TABLE part (id INT PRIMARY KEY, v VARCHAR(60))
+    PARTITION BY RANGE (id) (PARTITION p0 VALUES LESS THAN (100),
+    PARTITION p1 VALUES LESS THAN MAXVALUE)"
+sql_db fd "CREATE TABLE evil (id INT PRIMARY KEY, v VARCHAR(60))"
+sql_db fd "$(printf 'TRUNCATE --\001 x\n fd.t1')"
+sql_db fd "SET STATEMENT max_statement_time=1000 FOR TRUNCATE fd.t2"
+sql_db fd "ALTER TABLE part EXCHANGE PARTITION p0 WITH TABLE t1"
+sql_db fd "DROP TABLE t5"
+sql_db fd "ALTER TABLE evil RENAME TO t5"
+dbsc follow
+expect_rc 1
+expect_norm <<EOF
+$(summary 0 0 0)
+$(ddl_rec fd.t1 truncate)
+$(ddl_rec fd.t2 truncate)
+$(ddl_rec fd.t1 exchange)
+$(ddl_rec fd.t5 drop)
+$(ddl_rec fd.t5 rename)
+EOF
+sql_db fd "ALTER TABLE part TRUNCATE PARTITION p1"
+sql_db fd "RENAME TABLE t5 TO evil"
+sql_db fd "CREATE TABLE t5 (id INT PRIMARY KEY, v VARCHAR(60))"
+sql_db fd "ALTER TABLE t5 PARTITION BY RANGE (id) (PARTITION p0 VALUES
+    LESS THAN (100), PARTITION p1 VALUES LESS THAN MAXVALUE)"
+sql_db fd "ALTER TABLE t5 DROP PARTITION p1"
+dbsc follow
+expect_rc 1
+expect_norm <<EOF
+$(summary 0 0 0)
+$(ddl_rec fd.t5 rename)
+$(ddl_rec fd.t5 create)
+$(ddl_rec fd.t5 alter)
+$(ddl_rec fd.t5 truncate)
+EOF
+
 # Unwatched tables and a table of the same name in another database:
 # nothing.
 sql_db fd "TRUNCATE u1"

@@ -42,7 +42,7 @@ status_is()
 	expect_rc 0
 	grep -E -v -e '^table [^ ]+ rows=[0-9]+ last-scan=[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z state=present fingerprint=[0-9a-f]{16} ' \
 	    -e '^table [^ ]+ never-scanned$' -e '^queued records=' \
-	    -e '^max-threads-running=' "$W/out" &&
+	    -e '^max-threads-running=' -e '^follow ' "$W/out" &&
 	    fail "a status line in an unexpected form"
 	sed -e 's/last-scan=[^ ]*/last-scan=T/' \
 	    -e 's/fingerprint=[0-9a-f]*/fingerprint=F/' "$W/out" >"$W/status"
@@ -62,6 +62,7 @@ table ld.narrow rows=3000 last-scan=T state=present fingerprint=F chunk=0 max-ro
 table ld.wide rows=3000 last-scan=T state=present fingerprint=F chunk=0 max-rows-per-second=0
 queued records=0
 max-threads-running=0
+follow none
 EOF
 echo "=== case status_defaults: PASS"
 
@@ -98,6 +99,7 @@ table ld.narrow rows=3000 last-scan=T state=present fingerprint=F chunk=0 max-ro
 table ld.wide rows=3000 last-scan=T state=present fingerprint=F chunk=0 max-rows-per-second=600
 queued records=0
 max-threads-running=1
+follow none
 EOF
 echo "=== case paced_scan: PASS"
 

@@ -250,6 +250,82 @@ test_follow_set_get(void **state)
 	assert_int_equal(baseline_begin(f->bl, &cause), 0);
 }
 
+/* Collect the queued records' bodies, one a line. */
+static int
+xa_collect(void *arg, const struct baseline_outrec *r)
+{
+	char	*b = arg;
+	size_t	 n = strlen(b);
+
+	snprintf(b + n, 256 - n, "%s %.*s\n", r->op, (int)r->len, r->body);
+	return 0;
+}
+
+/*
+ * Ensure that a prepared XA transaction's records are kept apart until
+ * XA COMMIT moves them to the outbox in order, counted; XA ROLLBACK and
+ * reset forget them; adding them needs a transaction.
+ */
+static void
+test_follow_xa(void **state)
+{
+	struct fixture	*f = *state;
+	char		 out[256] = "", *cause = NULL;
+	uint64_t	 n = 9;
+
+	assert_int_equal(baseline_xa_add(f->bl, "X'61',X'',1", "insert",
+	    "a1 ;", 4, &cause), 0);
+	assert_int_equal(baseline_xa_add(f->bl, "X'62',X'',1", "delete",
+	    "b1 ;", 4, &cause), 0);
+	assert_int_equal(baseline_xa_add(f->bl, "X'61',X'',1", "update",
+	    "a2 ;", 4, &cause), 0);
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	assert_int_equal(baseline_xa_count(f->bl, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(baseline_outbox_fetch(f->bl, 0, 10, xa_collect, out,
+	    &cause), 0);
+	assert_string_equal(out, "");
+
+	/* Outside a transaction: refused. */
+	assert_int_equal(baseline_xa_add(f->bl, "X'63',X'',1", "insert",
+	    "c ;", 3, &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(baseline_xa_end(f->bl, "X'61',X'',1", 1, &n,
+	    &cause), -1);
+	free(cause);
+	cause = NULL;
+
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+	assert_int_equal(baseline_xa_end(f->bl, "X'61',X'',1", 1, &n,
+	    &cause), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(baseline_xa_end(f->bl, "X'62',X'',1", 0, &n,
+	    &cause), 0);
+	assert_int_equal(n, 0);
+	/* An xid never prepared: nothing. */
+	assert_int_equal(baseline_xa_end(f->bl, "X'64',X'',1", 1, &n,
+	    &cause), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	assert_int_equal(baseline_outbox_fetch(f->bl, 0, 10, xa_collect, out,
+	    &cause), 2);
+	assert_string_equal(out, "insert a1 ;\nupdate a2 ;\n");
+	assert_int_equal(baseline_xa_count(f->bl, &n, &cause), 0);
+	assert_int_equal(n, 0);
+
+	/* reset forgets what is kept. */
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+	assert_int_equal(baseline_xa_add(f->bl, "X'65',X'',1", "insert",
+	    "e ;", 3, &cause), 0);
+	assert_int_equal(baseline_follow_clear(f->bl, &cause), 0);
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	assert_int_equal(baseline_xa_count(f->bl, &n, &cause), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+}
+
 /*
  * Ensure that a rolled-back transaction (a kill before the commit) leaves
  * neither its records nor its position: nothing lost, nothing repeated.
@@ -348,6 +424,118 @@ test_follow_migrate(void **state)
 	assert_int_equal(baseline_begin(f->bl, &cause), 0);
 }
 
+/* Ensure that the position's server is stored beside it, read back. */
+static void
+test_follow_server(void **state)
+{
+	struct fixture	*f = *state;
+	char		*cause = NULL;
+	uint64_t	 sid = 7, created = 7;
+
+	/* No position, no server. */
+	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &created,
+	    &cause), 0);
+	assert_int_equal(sid, 7);
+	assert_int_equal(baseline_follow_set(f->bl, "binlog.000001", 100,
+	    "0-1-1", &cause), 0);
+	/* A position stored without its server (an earlier release). */
+	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &created,
+	    &cause), 0);
+	assert_int_equal(baseline_follow_server_set(f->bl, 4242, 1700000000,
+	    &cause), 0);
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &created,
+	    &cause), 1);
+	assert_int_equal(sid, 4242);
+	assert_int_equal(created, 1700000000);
+	/* The position moves: the server stays until set again. */
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+	assert_int_equal(baseline_follow_set(f->bl, "binlog.000001", 200,
+	    "0-1-2", &cause), 0);
+	assert_int_equal(baseline_follow_server_set(f->bl, 1, 0, &cause), 0);
+	baseline_rollback(f->bl);
+	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &created,
+	    &cause), 1);
+	assert_int_equal(sid, 4242);
+	assert_int_equal(created, 1700000000);
+	/* A file's time not known: stored as such. */
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+	assert_int_equal(baseline_follow_server_set(f->bl, 5, 0, &cause), 0);
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &created,
+	    &cause), 1);
+	assert_int_equal(sid, 5);
+	assert_int_equal(created, 0);
+	/* Out of range, outside a transaction: refused. */
+	assert_int_equal(baseline_follow_server_set(f->bl, 1, 0, &cause), -1);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+	assert_int_equal(baseline_follow_server_set(f->bl,
+	    (uint64_t)UINT32_MAX + 1, 0, &cause), -1);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(baseline_follow_server_set(f->bl, 1,
+	    (uint64_t)UINT32_MAX + 1, &cause), -1);
+	free(cause);
+}
+
+/*
+ * Ensure that a follow table made before the server was stored (no
+ * server_id column, a position in it) gets the column on a read-write
+ * open, keeps its position, and stores the server.
+ */
+static void
+test_follow_migrate_server(void **state)
+{
+	struct fixture	*f = *state;
+	char		 file[512], gtid[64], *cause = NULL, *cmd;
+	uint64_t	 off = 0, sid = 0, created = 7;
+
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	baseline_close(f->bl);
+	f->bl = NULL;
+	cmd = xasprintf("sqlite3 '%s' \"DROP TABLE follow; CREATE TABLE "
+	    "follow (id INTEGER PRIMARY KEY CHECK (id = 1), file BLOB NOT "
+	    "NULL, offset INTEGER NOT NULL, gtid BLOB NOT NULL, updated "
+	    "INTEGER NOT NULL); INSERT INTO follow VALUES (1, "
+	    "CAST('binlog.000005' AS BLOB), 5315, CAST('0-1-13' AS BLOB), "
+	    "0)\"", f->path);
+	if (system(cmd) != 0)
+		skip();
+	free(cmd);
+	/* Read-only: as it is. */
+	f->bl = baseline_open(f->path, BASELINE_READONLY, keycheck, &cause);
+	assert_non_null(f->bl);
+	assert_int_equal(baseline_follow_get(f->bl, file, sizeof file, &off,
+	    gtid, sizeof gtid, &cause), 1);
+	baseline_close(f->bl);
+	f->bl = baseline_open(f->path, 0, keycheck, &cause);
+	assert_non_null(f->bl);
+	assert_int_equal(baseline_follow_get(f->bl, file, sizeof file, &off,
+	    gtid, sizeof gtid, &cause), 1);
+	assert_string_equal(file, "binlog.000005");
+	assert_int_equal(off, 5315);
+	assert_string_equal(gtid, "0-1-13");
+	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &created,
+	    &cause), 0);
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+	assert_int_equal(baseline_follow_server_set(f->bl, 9, 0, &cause), 0);
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &created,
+	    &cause), 1);
+	assert_int_equal(sid, 9);
+	/* Opened again: the column is there, nothing added twice. */
+	baseline_close(f->bl);
+	f->bl = baseline_open(f->path, 0, keycheck, &cause);
+	if (f->bl == NULL)
+		fail_msg("open: %s", cause);
+	assert_int_equal(baseline_follow_server_get(f->bl, &sid, &created,
+	    &cause), 1);
+	assert_int_equal(sid, 9);
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+}
+
 int
 main(void)
 {
@@ -367,6 +555,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_follow_set_get, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_follow_xa, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_follow_rollback, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_follow_outside, setup,
@@ -375,6 +565,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_follow_migrate, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_follow_server, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_follow_migrate_server,
+		    setup, teardown),
 	};
 
 	/* Their files go where dbsyscheck accepts them (tests/testdir.sh). */

@@ -402,7 +402,7 @@ test_map(void **state)
 
 	(void)state;
 	make_map(&b, types, 5, "2c01" "fe0c" "0502" "06");
-	buf_add(&b, "\001\002\003", 3);	/* optional metadata */
+	buf_add(&b, "\143\001\003", 3);	/* optional metadata, unknown */
 	assert_int_equal(binrow_map_parse(&map, (unsigned char *)b.data,
 	    b.len, &cause), 0);
 	assert_true(map.table_id == TABLE_ID);
@@ -416,6 +416,8 @@ test_map(void **state)
 	assert_int_equal(map.meta[3], 0x0502);
 	assert_int_equal(map.meta[4], 6);
 	assert_int_equal(map.nullable[0], 0xff);
+	assert_null(map.colnames);
+	assert_null(map.unsig);
 	binrow_map_clear(&map);
 	assert_null(map.db);
 	binrow_map_clear(&map);
@@ -492,6 +494,180 @@ test_map_malformed(void **state)
 	cause = NULL;
 	assert_int_equal(binrow_map_parse(&map, NULL, 0, &cause), -1);
 	free(cause);
+}
+
+/*
+ * A map of (id INT, a INT UNSIGNED, v VARCHAR(20)) with its optional
+ * metadata (signedness, column names, one field of an unknown type)
+ * appended as opthex.
+ */
+static void
+make_map_opt(struct buf *b, const char *opthex)
+{
+	static const unsigned char types[] = { 3, 3, 15 };
+
+	make_map(b, types, 3, "1400");
+	addhex(b, opthex);
+	assert_false(buf_failed(b));
+}
+
+#define OPT_SIGN	"010140"
+#define OPT_NAMES	"0407" "02696401610176"
+#define OPT_OTHER	"080100"
+
+/* Ensure that the optional metadata gives the names and signedness. */
+static void
+test_map_optional(void **state)
+{
+	struct binrow_map	 map;
+	struct buf		 b;
+	char			*cause = NULL;
+
+	(void)state;
+	make_map_opt(&b, OPT_SIGN OPT_OTHER OPT_NAMES);
+	assert_int_equal(binrow_map_parse(&map, (unsigned char *)b.data,
+	    b.len, &cause), 0);
+	assert_non_null(map.colnames);
+	assert_string_equal(map.colnames[0], "id");
+	assert_string_equal(map.colnames[1], "a");
+	assert_string_equal(map.colnames[2], "v");
+	assert_non_null(map.unsig);
+	assert_int_equal(map.unsig[0], 0);
+	assert_int_equal(map.unsig[1], 1);
+	assert_int_equal(map.unsig[2], 0);
+	binrow_map_clear(&map);
+	assert_null(map.colnames);
+	buf_free(&b);
+}
+
+/* Ensure that malformed or cut optional metadata is refused. */
+static void
+test_map_optional_malformed(void **state)
+{
+	static const char *bad[] = {
+		OPT_NAMES OPT_NAMES,		/* names twice */
+		OPT_SIGN OPT_SIGN,		/* signedness twice */
+		"0405" "0269640161",		/* a name short */
+		"0409" "026964016101760177",	/* a name too many */
+		"0407" "02696400610176",	/* a NUL in a name */
+		"0406" "026964000161",		/* an empty name */
+		"020540",			/* a field cut short */
+		"0102c000",			/* signedness too long */
+		"0100",				/* signedness too short */
+		"04fb",				/* a NULL length */
+		"04",				/* a type without length */
+	};
+	struct binrow_map	 map;
+	struct buf		 b;
+	unsigned char		*p;
+	char			*cause;
+	size_t			 i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		make_map_opt(&b, bad[i]);
+		cause = NULL;
+		assert_int_equal(binrow_map_parse(&map,
+		    (unsigned char *)b.data, b.len, &cause), -1);
+		assert_non_null(cause);
+		assert_null(map.colnames);
+		free(cause);
+		buf_free(&b);
+	}
+	/*
+	 * Cut anywhere inside the optional metadata: never read past; only
+	 * a cut between two fields is a map (with fewer of them).
+	 */
+	make_map_opt(&b, OPT_SIGN OPT_NAMES);
+	for (n = b.len - 12; n < b.len; n++) {
+		cause = NULL;
+		p = exact(b.data, n);
+		if (n == b.len - 12 || n == b.len - 9) {
+			assert_int_equal(binrow_map_parse(&map, p, n, &cause),
+			    0);
+			assert_null(map.colnames);
+			binrow_map_clear(&map);
+		} else
+			assert_int_equal(binrow_map_parse(&map, p, n, &cause),
+			    -1);
+		free(cause);
+		free(p);
+	}
+	buf_free(&b);
+}
+
+/* Ensure that a map is checked against a description, name and type. */
+static void
+test_map_check(void **state)
+{
+	struct column		 cols[3];
+	struct schema		 s;
+	struct binrow_map	 map;
+	struct buf		 b;
+	char			*cause = NULL;
+
+	(void)state;
+	memset(cols, 0, sizeof cols);
+	memset(&s, 0, sizeof s);
+	cols[0].name = (char *)"id";
+	cols[0].type = (char *)"int(11)";
+	cols[1].name = (char *)"a";
+	cols[1].type = (char *)"int(10) unsigned";
+	cols[2].name = (char *)"v";
+	cols[2].type = (char *)"varchar(20)";
+	s.cols = cols;
+	s.ncols = 3;
+	make_map_opt(&b, OPT_SIGN OPT_NAMES);
+	assert_int_equal(binrow_map_parse(&map, (unsigned char *)b.data,
+	    b.len, &cause), 0);
+	assert_int_equal(binrow_map_check(&map, &s, &cause), 0);
+	assert_null(cause);
+
+	/* Reordered: names differ. */
+	cols[0].name = (char *)"a";
+	cols[1].name = (char *)"id";
+	assert_int_equal(binrow_map_check(&map, &s, &cause), -1);
+	assert_non_null(strstr(cause, "column 1 is id"));
+	free(cause);
+	cols[0].name = (char *)"id";
+	cols[1].name = (char *)"a";
+
+	/* Retyped, the name kept. */
+	cols[0].type = (char *)"bigint(20)";
+	assert_int_equal(binrow_map_check(&map, &s, &cause), -1);
+	free(cause);
+	cols[0].type = (char *)"int(11)";
+	cols[2].type = (char *)"text";
+	assert_int_equal(binrow_map_check(&map, &s, &cause), -1);
+	free(cause);
+	cols[2].type = (char *)"varchar(20)";
+
+	/* Signedness changed. */
+	cols[1].type = (char *)"int(11)";
+	assert_int_equal(binrow_map_check(&map, &s, &cause), -1);
+	assert_non_null(strstr(cause, "unsigned"));
+	free(cause);
+	cols[1].type = (char *)"int(10) unsigned";
+
+	/* A column more. */
+	s.ncols = 2;
+	assert_int_equal(binrow_map_check(&map, &s, &cause), -1);
+	free(cause);
+	s.ncols = 3;
+	assert_int_equal(binrow_map_check(&map, NULL, &cause), -1);
+	free(cause);
+	binrow_map_clear(&map);
+	buf_free(&b);
+
+	/* A map without names: never trusted. */
+	make_map_opt(&b, OPT_SIGN);
+	assert_int_equal(binrow_map_parse(&map, (unsigned char *)b.data,
+	    b.len, &cause), 0);
+	assert_int_equal(binrow_map_check(&map, &s, &cause), -1);
+	assert_non_null(strstr(cause, "binlog_row_metadata"));
+	free(cause);
+	binrow_map_clear(&map);
+	buf_free(&b);
 }
 
 /* Ensure that an update gives both images, some columns NULL. */
@@ -925,6 +1101,9 @@ main(void)
 		cmocka_unit_test(test_types),
 		cmocka_unit_test(test_map),
 		cmocka_unit_test(test_map_malformed),
+		cmocka_unit_test(test_map_optional),
+		cmocka_unit_test(test_map_optional_malformed),
+		cmocka_unit_test(test_map_check),
 		cmocka_unit_test(test_update),
 		cmocka_unit_test(test_partial),
 		cmocka_unit_test(test_mismatch),

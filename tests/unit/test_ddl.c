@@ -14,7 +14,7 @@
 #include "buf.h"
 #include "ddl.h"
 
-/* Collect "kind db.name" (db "*" for a whole database), one a line. */
+/* Collect "kind db.name" ("*" for a whole database or all), one a line. */
 static int
 collect(void *arg, enum ddl_stmt kind, const char *db, size_t dblen,
     const char *name, size_t namelen)
@@ -22,7 +22,10 @@ collect(void *arg, enum ddl_stmt kind, const char *db, size_t dblen,
 	struct buf	*b = arg;
 
 	buf_printf(b, "%s ", ddl_name(kind));
-	buf_add(b, db, dblen);
+	if (db == NULL)
+		buf_addc(b, '*');
+	else
+		buf_add(b, db, dblen);
 	buf_addc(b, '.');
 	if (name == NULL)
 		buf_addc(b, '*');
@@ -113,6 +116,35 @@ test_alter_create(void **state)
 	check("ALTER DATABASE acme CHARACTER SET utf8mb4", NULL, "");
 }
 
+/*
+ * Ensure that ALTER's clauses that move rows are named: partitions
+ * truncated or dropped, a rename onto another name, an exchange.
+ */
+static void
+test_alter_rows(void **state)
+{
+	(void)state;
+	check("ALTER TABLE acme.users TRUNCATE PARTITION p0", NULL,
+	    "truncate acme.users\n");
+	check("alter table users add column x int, drop partition p1",
+	    "acme", "truncate acme.users\n");
+	check("ALTER TABLE acme.users DROP COLUMN `partition`", NULL,
+	    "alter acme.users\n");
+	check("ALTER TABLE acme.evil RENAME TO acme.users", NULL,
+	    "rename acme.users\nrename acme.evil\n");
+	check("ALTER TABLE evil RENAME users", "acme",
+	    "rename acme.users\nrename acme.evil\n");
+	check("ALTER TABLE acme.users RENAME COLUMN a TO b", NULL,
+	    "alter acme.users\n");
+	check("ALTER TABLE acme.part EXCHANGE PARTITION p0 WITH TABLE "
+	    "acme.users", NULL, "exchange acme.users\nexchange acme.part\n");
+	check("ALTER TABLE part PARTITION BY RANGE (id) (PARTITION p0 "
+	    "VALUES LESS THAN (10) COMMENT 'DROP PARTITION')", "acme",
+	    "alter acme.part\n");
+	check("SET STATEMENT lock_wait_timeout=60 FOR ALTER TABLE acme.users "
+	    "ADD c INT", NULL, "alter acme.users\n");
+}
+
 /* Ensure that comments are skipped and executable comments read. */
 static void
 test_comments(void **state)
@@ -124,9 +156,19 @@ test_comments(void **state)
 	    "truncate acme.users\n");
 	check("/*M!100000 DROP TABLE acme.users */", NULL,
 	    "drop acme.users\n");
-	check("acme /* TRUNCATE acme.users */", NULL, "");
-	check("--TRUNCATE acme.users", NULL, "");
+	/* Neither is DDL: statements that may write rows, conservatively. */
+	check("acme /* TRUNCATE acme.users */", NULL, "dml *.*\n");
+	check("--TRUNCATE acme.users", NULL, "dml acme.users\ndml *.*\n");
 	check("-- TRUNCATE acme.users", NULL, "");
+	/* "--" and any control byte is a comment to the server too. */
+	check("TRUNCATE --\001 x\n acme.users", NULL,
+	    "truncate acme.users\n");
+	check("TRUNCATE --\177 x\n acme.users", NULL,
+	    "truncate acme.users\n");
+	check("RENAME --\001\n TABLE acme.users TO acme.u3", NULL,
+	    "rename acme.users\nrename acme.u3\n");
+	check("SET STATEMENT max_statement_time=1000 FOR TRUNCATE acme.users",
+	    NULL, "truncate acme.users\n");
 }
 
 /* Ensure that quoting gives raw names: `` and "" doubled, spaces, dots. */
@@ -169,9 +211,100 @@ test_malformed(void **state)
 	assert_int_equal(ddl_parse(big, sizeof big, "d", 1, collect, &b), 0);
 	assert_int_equal(b.len, 0);
 	buf_free(&b);
+	/* A default database longer than any name: none. */
+	buf_init(&b, BUF_NOCAP);
+	assert_int_equal(ddl_parse("TRUNCATE t", 10, big, sizeof big,
+	    collect, &b), 0);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(ddl_parse("CALL p()", 8, big, sizeof big, collect,
+	    &b), 0);
+	assert_string_equal(buf_str(&b), "dml *.*\n");
+	buf_free(&b);
 	/* Bytes not NUL-terminated: nothing read past len. */
 	check("TRUNCATE acme.users\0DROP TABLE x", NULL,
 	    "truncate acme.users\n");
+}
+
+/* Ensure that a row-writing statement names its target, however written. */
+static void
+test_dml_target(void **state)
+{
+	(void)state;
+	check("UPDATE fl.t SET v='stmt' WHERE id=2", NULL, "dml fl.t\n");
+	check("INSERT INTO `fl`.`t` (id, v) VALUES (1, 'fl.u')", NULL,
+	    "dml fl.t\n");
+	check("insert ignore t values (1)", "fl", "dml fl.t\n");
+	check("DELETE FROM t WHERE id = 3 /* fl.u */ -- fl.u\n", "fl",
+	    "dml fl.t\ndml fl.id\n");
+	check("REPLACE LOW_PRIORITY INTO fl.t SELECT * FROM fl.u", NULL,
+	    "dml fl.t\ndml fl.u\n");
+	check("LOAD DATA LOCAL INFILE '/tmp/fl.u' REPLACE INTO TABLE fl.t",
+	    NULL, "dml fl.t\n");
+	check("/*!40000 INSERT INTO fl.t VALUES (1) */", NULL, "dml fl.t\n");
+	check("UPDATE \"fl\".`t``x` SET v = \"a\"", NULL,
+	    "dml fl.t`x\n");
+}
+
+/* Ensure that a watched table named anywhere in the statement is found. */
+static void
+test_dml_anywhere(void **state)
+{
+	(void)state;
+	check("UPDATE fl.u a JOIN fl.t b ON a.id = b.id SET b.v = a.v", NULL,
+	    "dml fl.u\ndml fl.t\ndml a.id\ndml b.id\ndml b.v\ndml a.v\n");
+	check("DELETE FROM u WHERE id IN (SELECT id FROM `t`)", "fl",
+	    "dml fl.u\ndml fl.id\ndml fl.id\ndml fl.t\n");
+	check("DELETE a FROM fl.t a", NULL, "dml fl.t\n");
+	check("UPDATE fl.u SET fl.u.v = 1.5, w = 'fl.t' \"x\"", NULL,
+	    "dml fl.u\ndml fl.u\n");
+	check("UPDATE fl.u SET v = @t, w = @@session.t, x = @`t`", NULL,
+	    "dml fl.u\n");
+	check("INSERT INTO fl.u SELECT * FROM fl.t WHERE v = 'it''s fl.t' "
+	    "OR v = 'a\\'fl.t'", NULL, "dml fl.u\ndml fl.t\n");
+}
+
+/* Ensure that a statement whose target is not in its text names all. */
+static void
+test_dml_unknown(void **state)
+{
+	(void)state;
+	check("CALL p(1)", "fl", "dml fl.p\ndml fl.*\n");
+	check("SELECT `fl`.`f`(2)", NULL, "dml fl.f\ndml *.*\n");
+	check("DO f()", "fl", "dml fl.DO\ndml fl.f\ndml fl.*\n");
+	check("INSERT INTO", "fl", "dml fl.*\n");
+	check("UPDATE 'x' SET v = 1", NULL, "dml *.*\n");
+	check("INSERT INTO t VALUES (1)", NULL, "dml *.*\n");
+	check("WITH x AS (SELECT 1) UPDATE fl.t SET v = 1", NULL,
+	    "dml fl.t\ndml *.*\n");
+	check("SET STATEMENT max_statement_time=1 FOR UPDATE fl.t SET v=1",
+	    NULL, "dml fl.t\n");
+	check("SET STATEMENT a=1, b=(SELECT 1 FOR UPDATE) FOR "
+	    "set statement c='for' for TRUNCATE fl.t", NULL,
+	    "truncate fl.t\n");
+	check("SET STATEMENT a=1 FOR CALL p()", "fl",
+	    "dml fl.p\ndml fl.*\n");
+	check("SET STATEMENT a=1", "fl",
+	    "dml fl.STATEMENT\ndml fl.a\ndml fl.*\n");
+	check("(SELECT f())", "fl", "dml fl.f\ndml fl.*\n");
+}
+
+/* Ensure that transaction control and administration name nothing. */
+static void
+test_dml_none(void **state)
+{
+	static const char *const none[] = { "BEGIN", "COMMIT", "ROLLBACK",
+	    "XA START 'x'", "XA END 'x'", "XA PREPARE 'x'", "XA COMMIT 'x'",
+	    "XA ROLLBACK 'x'", "SAVEPOINT t", "ROLLBACK TO SAVEPOINT t",
+	    "RELEASE SAVEPOINT t", "GRANT SELECT ON fl.t TO u",
+	    "REVOKE ALL ON fl.t FROM u", "SET PASSWORD FOR u = 'fl.t'",
+	    "CREATE PROCEDURE p() UPDATE fl.t SET v = 1", "ALTER USER u",
+	    "DROP USER t", "FLUSH TABLES fl.t", "ANALYZE TABLE fl.t",
+	    "OPTIMIZE TABLE t", "set @t = 1", "", "  /* */ ", NULL };
+	const char *const *s;
+
+	(void)state;
+	for (s = none; *s != NULL; s++)
+		check(*s, "fl", "");
 }
 
 static int
@@ -210,9 +343,14 @@ main(void)
 		cmocka_unit_test(test_drop_database),
 		cmocka_unit_test(test_rename),
 		cmocka_unit_test(test_alter_create),
+		cmocka_unit_test(test_alter_rows),
 		cmocka_unit_test(test_comments),
 		cmocka_unit_test(test_quoting),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_dml_target),
+		cmocka_unit_test(test_dml_anywhere),
+		cmocka_unit_test(test_dml_unknown),
+		cmocka_unit_test(test_dml_none),
 		cmocka_unit_test(test_callback_fails),
 	};
 
