@@ -458,6 +458,11 @@ binlog_dump(struct binlog *b, const struct binlog_pos *pos, uint32_t sid,
 	 * leaves out those not asked for, a gap the position check refuses.
 	 */
 	dflags = MARIADB_RPL_BINLOG_SEND_ANNOTATE_ROWS;
+	/*
+	 * Every event's CRC32 is checked here (binlog_crc_ok), so the
+	 * library's check (MARIADB_RPL_VERIFY_CHECKSUM) is not asked for:
+	 * it computed each checksum a second time.
+	 */
 	if (!(b->flags & BINLOG_BLOCK))
 		dflags |= MARIADB_RPL_BINLOG_DUMP_NON_BLOCK;
 	if ((b->rpl = mariadb_rpl_init(b->my)) == NULL) {
@@ -470,9 +475,7 @@ binlog_dump(struct binlog *b, const struct binlog_pos *pos, uint32_t sid,
 	    (unsigned long)pos->offset) != 0 ||
 	    mariadb_rpl_optionsv(b->rpl, MARIADB_RPL_SERVER_ID,
 	    (unsigned int)sid) != 0 ||
-	    mariadb_rpl_optionsv(b->rpl, MARIADB_RPL_FLAGS, dflags) != 0 ||
-	    mariadb_rpl_optionsv(b->rpl, MARIADB_RPL_VERIFY_CHECKSUM,
-	    (uint32_t)1) != 0) {
+	    mariadb_rpl_optionsv(b->rpl, MARIADB_RPL_FLAGS, dflags) != 0) {
 		*cause = xstrdup("cannot set the replication options");
 		return -1;
 	}
@@ -1150,8 +1153,11 @@ binlog_event(struct binlog *b, struct binlog_event *ev, char **cause)
 	fl = binlog_le16(p + 17);
 	if (len != n)
 		goto bad;
-	if (type == HEARTBEAT_LOG_EVENT)
-		return 0;
+	/* The server had nothing new: the follower commits what it holds. */
+	if (type == HEARTBEAT_LOG_EVENT) {
+		binlog_fill(b, ev, BINLOG_IDLE, type);
+		return 1;
+	}
 	if (type == FORMAT_DESCRIPTION_EVENT) {
 		if (binlog_fde(b, p, n, cause) == -1)
 			goto fail;

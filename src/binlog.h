@@ -37,6 +37,8 @@ enum binlog_evtype {
 	BINLOG_XA_PREPARE,	/* the group ends prepared (XA PREPARE) */
 	BINLOG_XA_COMMIT,	/* XA COMMIT xid of a prepared group */
 	BINLOG_XA_ROLLBACK,	/* XA ROLLBACK xid of a prepared group */
+	BINLOG_IDLE,		/* BINLOG_BLOCK: nothing new for a
+				   heartbeat's period (a second) */
 };
 
 /* An XA transaction's id as binlog.c spells it: X'gtrid',X'bqual',fmt. */
@@ -132,12 +134,12 @@ uint32_t	 binlog_created(const struct binlog *);
  * read, a gap between two events, a checksum mismatch, an incident
  * event, an XA event or statement whose xid cannot be read, an XA
  * PREPARE that ends another group than it prepared. Events that carry
- * nothing the follower uses (format description, rotation, heartbeats,
- * GTID lists, checkpoints, annotations, INTVAR/RAND/USER_VAR) are
- * consumed inside; a
+ * nothing the follower uses (format description, rotation, GTID lists,
+ * checkpoints, annotations, INTVAR/RAND/USER_VAR) are consumed inside; a
  * rotation is seen in next.file. After -1 the struct binlog only closes.
  * Waiting with BINLOG_BLOCK, the server's heartbeat (one a second while
- * the log is idle) wakes the read so that *stop is seen.
+ * the log is idle) wakes the read so that *stop is seen, and is given as
+ * BINLOG_IDLE (next unchanged): the log has nothing new for now.
  */
 
 #endif

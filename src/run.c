@@ -298,7 +298,9 @@ out:
 /*
  * Take the lock, load (or on the first run create) the key, open (or
  * create) the baseline; with RUN_RESET a missing baseline is made anew
- * for an existing key. 0, or -1 with the failure reported.
+ * for an existing key. With RUN_PATIENT (the follower, run from cron or
+ * logcollector every minute beside scans that may take long) it waits
+ * longer for the lock than a scan would. 0, or -1 with the failure reported.
  */
 int
 run_open(struct run *run, int flags)
@@ -313,7 +315,8 @@ run_open(struct run *run, int flags)
 	if ((conf->defaults_file != NULL &&
 	    optfile_check(conf->defaults_file, &cause) == -1) ||
 	    util_mkdir_parent(conf->baseline, &cause) == -1 ||
-	    (run->lock = baseline_lock_wait(conf->baseline, LOCK_WAIT,
+	    (run->lock = baseline_lock_wait(conf->baseline,
+	    (flags & RUN_PATIENT) ? RUN_PATIENT_WAIT : LOCK_WAIT,
 	    run->opts.stop, NULL, &cause)) == -1 ||
 	    (exists = baseline_exists(conf->baseline, &cause)) == -1) {
 		fail_start(run, cause, 0);

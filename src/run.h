@@ -67,6 +67,9 @@ enum run_result {
 
 #define RUN_RESET	0x1	/* a missing baseline may be made anew */
 #define RUN_READONLY	0x2	/* status: no lock, no key, no records */
+#define RUN_PATIENT	0x4	/* the follower: wait RUN_PATIENT_WAIT for
+				   a scan's lock, not LOCK_WAIT */
+#define RUN_PATIENT_WAIT 600
 
 struct run	*run_create(const struct conf *, const struct run_opts *);
 void		 run_free(struct run *);

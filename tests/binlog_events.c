@@ -49,6 +49,8 @@ type_name(enum binlog_evtype t)
 		return "xa_commit";
 	case BINLOG_XA_ROLLBACK:
 		return "xa_rollback";
+	case BINLOG_IDLE:
+		return "idle";
 	}
 	return "?";
 }
@@ -115,6 +117,9 @@ main(int argc, char **argv)
 	    &cause)) == NULL)
 		goto fail;
 	while ((r = binlog_next(b, &ev, &stop, &cause)) == 1) {
+		/* As many as the seconds waited: not part of the log. */
+		if (ev.type == BINLOG_IDLE)
+			continue;
 		printf("%s raw=%d gtid=%s thread=%s next=%s:%llu len=%zu",
 		    type_name(ev.type), ev.rawtype,
 		    ev.gtid[0] ? ev.gtid : "-",

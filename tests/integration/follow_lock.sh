@@ -105,4 +105,22 @@ bg_wait "$bg"
 	sed 's/^/  bg.err| /' "$W/bg.err" >&2
 	fail "follow -f exited $st on SIGTERM"
 }
+
+# A bounded follow (cron, logcollector) that starts while a long scan
+# holds the lock waits for it, longer than a scan would wait for another
+# scan, instead of an op=error. (First the writer's rows the follower
+# had not yet read.)
+dbsc follow
+hold_lock "$W/baseline.db.lock" 30
+dbsc_bg follow
+sleep 4
+_alive "$bg" || fail "a bounded follow did not wait 4 s for a scan's lock"
+release_lock
+bg_wait "$bg"
+[ "$st" -eq 0 ] || [ "$st" -eq 1 ] || {
+	sed 's/^/  bg.err| /' "$W/bg.err" >&2
+	fail "a bounded follow behind a scan's lock exited $st"
+}
+! grep -q 'op=error' "$W/bg.out" ||
+    fail "a bounded follow behind a scan's lock said op=error"
 exit 0
