@@ -63,6 +63,7 @@ static const char *const stmt_sql[STORE_MAX] = {
 	[STORE_OUT_ADD] = "INSERT INTO outbox (op, body) VALUES (?1, ?2)",
 	[STORE_OUT_COUNTS] = "SELECT op, count(*) FROM outbox WHERE seq > ?1 "
 	    "GROUP BY op",
+	[STORE_OUT_UPTO] = "SELECT count(*) FROM outbox WHERE seq <= ?1",
 	[STORE_OUT_FETCH] = "SELECT seq, op, body FROM outbox WHERE seq > ?1 "
 	    "ORDER BY seq LIMIT ?2",
 	[STORE_OUT_ACK] = "DELETE FROM outbox WHERE seq <= ?1",

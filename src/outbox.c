@@ -55,6 +55,28 @@ baseline_outbox_counts(struct baseline *bl, int64_t after,
 }
 
 /*
+ * How many queued records are at or before seq: a range of the key, no
+ * grouping (drain asks it after every delivery).
+ */
+int
+baseline_outbox_upto(struct baseline *bl, int64_t seq, uint64_t *n,
+    char **cause)
+{
+	struct store_stmt	*st;
+	int			 rc;
+
+	*n = 0;
+	if ((st = store_stmt(bl, STORE_OUT_UPTO, cause)) == NULL)
+		return -1;
+	store_bind_int64(st, 1, seq);
+	if ((rc = store_step(st, "counting records", cause)) == 1) {
+		*n = (uint64_t)store_int64(st, 0);
+		rc = store_step(st, "counting records", cause);
+	}
+	return rc;
+}
+
+/*
  * Call cb for up to max queued records after seq, in order; cb returns 0
  * to go on, 1 to stop. Returns the number of records seen, -1 on error.
  */

@@ -31,6 +31,7 @@ int	 baseline_outbox_add(struct baseline *, const char *, const char *,
 	    size_t, char **);
 int	 baseline_outbox_counts(struct baseline *, int64_t,
 	    struct baseline_counts *, char **);
+int	 baseline_outbox_upto(struct baseline *, int64_t, uint64_t *, char **);
 int	 baseline_outbox_fetch(struct baseline *, int64_t, size_t,
 	    int (*)(void *, const struct baseline_outrec *), void *, char **);
 int	 baseline_outbox_ack(struct baseline *, int64_t, char **);

@@ -217,7 +217,7 @@ drain(const struct run_opts *o, struct baseline *bl, int64_t after,
     int *warned)
 {
 	const struct report_opts *ro = &o->report;
-	struct baseline_counts	 all, own;
+	uint64_t		 earlier = 0;
 	size_t			 printed = 0;
 	char			*cause = NULL;
 	int			 r, sinks;
@@ -236,16 +236,13 @@ drain(const struct run_opts *o, struct baseline *bl, int64_t after,
 	 */
 	if (r == 0 && !o->deliver && !(o->noreport && sinks) &&
 	    (warned == NULL || !*warned) &&
-	    (r = baseline_outbox_counts(bl, 0, &all, &cause)) == 0 &&
-	    (r = baseline_outbox_counts(bl, after, &own, &cause)) == 0 &&
-	    all.total > own.total) {
+	    (r = baseline_outbox_upto(bl, after, &earlier, &cause)) == 0 &&
+	    earlier > 0) {
 		log_warnx("%llu record%s queued by earlier runs still wait%s "
 		    "for the SIEM's consumer, a run with --deliver or with "
 		    "--no-report and --log (dbsyscheck status counts them, "
-		    "docs/OSSEC.md sets one up)",
-		    (unsigned long long)(all.total - own.total),
-		    all.total - own.total == 1 ? "" : "s",
-		    all.total - own.total == 1 ? "s" : "");
+		    "docs/OSSEC.md sets one up)", (unsigned long long)earlier,
+		    earlier == 1 ? "" : "s", earlier == 1 ? "s" : "");
 		if (warned != NULL)
 			*warned = 1;
 	}

@@ -78,6 +78,7 @@ test_outbox(void **state)
 	struct baseline_counts	 c;
 	char			*cause = NULL, seen[64] = "";
 	int64_t			 last = -1;
+	uint64_t		 n = 99;
 
 	assert_int_equal(baseline_outbox_last(f->bl, &last, &cause), 0);
 	assert_int_equal(last, 0);
@@ -91,6 +92,10 @@ test_outbox(void **state)
 	assert_int_equal(c.inserts, 2);
 	assert_int_equal(c.deletes, 1);
 	assert_int_equal(c.total, 3);
+	assert_int_equal(baseline_outbox_upto(f->bl, 2, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(baseline_outbox_upto(f->bl, 0, &n, &cause), 0);
+	assert_int_equal(n, 0);
 	assert_int_equal(baseline_outbox_fetch(f->bl, 0, 2, fetch_cb, seen,
 	    &cause), 2);
 	assert_string_equal(seen, "insert:a b delete:c ");
@@ -101,6 +106,8 @@ test_outbox(void **state)
 	assert_int_equal(baseline_outbox_fetch(f->bl, 0, 10, fetch_cb, seen,
 	    &cause), 1);
 	assert_string_equal(seen, "insert:d ");
+	assert_int_equal(baseline_outbox_upto(f->bl, 3, &n, &cause), 0);
+	assert_int_equal(n, 1);
 }
 
 static int
