@@ -196,6 +196,10 @@ function target(what, limit, measured, ok) {
 	    (ok == "" ? "n/a" : (ok ? "ok" : "MISSED"))
 }
 function timed(r, what, a, b, lim,    p) {
+	if (!have[r SUBSEP a] || !have[r SUBSEP b]) {
+		target(what, "<= " lim " x", "not measured", "")
+		return
+	}
 	p = paired(r, a, b)
 	target(what, "<= " lim " x", f(p, 2) " x (medians " f(wall[r SUBSEP a],
 	    2) " s / " f(wall[r SUBSEP b], 2) " s)", p <= lim)
@@ -279,6 +283,11 @@ END {
 	for (i = 1; i in sz; i++) {
 		split(sz[i], p, ":")
 		m = 0
+		if (!have[p[1] SUBSEP "follow"]) {
+			target("peak RSS of follow, transactions of " p[2] \
+			    " rows", "<= 32 MiB", "not measured", "")
+			continue
+		}
 		split("follow noreport unwatched", v, " ")
 		for (j = 1; j in v; j++)
 			if (rssmax[p[1] SUBSEP v[j]] > m)
@@ -290,6 +299,11 @@ END {
 	# Within noise: the rounds of none vary by the spread; follow
 	# within it when its median ratio is inside none'"'"'s own range.
 	k = "w" SUBSEP "none"
+	if (!have[k]) {
+		target("writers with follow -f running",
+		    "within noise of none", "not measured", "")
+		exit
+	}
 	nz = (wmax[k] - wmin[k]) / wall[k]
 	target("writers with follow -f running", "within noise of none",
 	    f(ratio["follow"], 3) " x [" f(rlo["follow"], 3) "-" \
@@ -495,8 +509,10 @@ range()
 		    >/dev/null 2>"$W/err.start" || [ $? = 1 ] ||
 		    fail "first follow run: $(cat "$W/err.start")"
 	done
-	cp "$W/f.db" "$W/f.$_r_name.db"
-	cp "$W/u.db" "$W/u.$_r_name.db"
+	for _r_c in f:follow u:unwatched; do
+		cp "$W/${_r_c%%:*}.db" "$W/${_r_c%%:*}.$_r_name.db"
+		cp "$W/${_r_c#*:}.key" "$W/${_r_c#*:}.$_r_name.key"
+	done
 	_r_start=$(master_pos)
 	sql_db bench "$2"
 	_r_end=$(master_pos)
@@ -532,6 +548,7 @@ run_variant()
 		;;
 	follow|noreport)
 		cp "$W/f.$1.db" "$W/f.db"
+		cp "$W/follow.$1.key" "$W/follow.key"
 		sync
 		_n=
 		[ "$2" = follow ] || _n=--no-report
@@ -542,6 +559,7 @@ run_variant()
 		;;
 	unwatched)
 		cp "$W/u.$1.db" "$W/u.db"
+		cp "$W/unwatched.$1.key" "$W/unwatched.key"
 		sync
 		m_out=$W/out.$2
 		measure "$1" "$2" "$3" 0 "$W/bin/dbsyscheck" -c \
