@@ -33,6 +33,8 @@
 #   none      no reader;
 #   follow    dbsyscheck --no-report --log FILE follow -f running, watching
 #             the table (started and caught up before the clock starts);
+#   reader    follow -f watching another table (every event read, no
+#             row decoded, nothing queued);
 #   triggers  no reader, the triggers "dbsyscheck triggers" generates on
 #             the table (dbsyscheck_log() loaded from the build);
 # BENCH_WREPS (7) rounds, the order rotated each round.
@@ -237,14 +239,17 @@ END {
 	    "had logged every record (median of the rounds where it did " \
 	    "within %s s; it was stopped then in the others); follower " \
 	    "rate: the records it logged a second, from the phase'"'"'s " \
-	    "start until it caught up or was stopped.",
+	    "start until it caught up or was stopped. reader: follow -f " \
+	    "watching another table: every event read and checked, no row " \
+	    "decoded, nothing queued (its position stored every 1,000 " \
+	    "groups or 5 s).",
 	    nrep["w" SUBSEP "none"], fact["w", "lagmax"]))
 	print ""
 	print "| writers | median s | min-max s | spread | us / UPDATE | " \
 	    "ratio to none | server CPU s | follower lag s | " \
 	    "follower rate / s |"
 	print "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-	split("none follow triggers", v, " ")
+	split("none follow reader triggers", v, " ")
 	for (i = 1; i in v; i++) {
 		k = "w" SUBSEP v[i]
 		if (!have[k]) continue
@@ -373,6 +378,7 @@ conf()
 conf follow "$W/f.db" bench.users
 conf unwatched "$W/u.db" bench.other
 conf writers "$W/w.db" bench.w_plain
+conf wreader "$W/wr.db" bench.other
 conf triggers "$W/t.db" bench.w_trig
 "$W/bin/dbsyscheck" -c "$W/triggers.conf" token >/dev/null ||
     fail "dbsyscheck token failed"
@@ -710,13 +716,16 @@ flog_count()
 }
 
 w_r=1
-set -- none follow triggers
+set -- none follow triggers reader
 while [ "$w_r" -le "$wreps" ]; do
 	echo "bench: writers: round $w_r of $wreps" >&2
 	for w_v in "$@"; do
-		if [ "$w_v" = follow ]; then
-			rm -f "$W/w.db" "$W/writers.key" "$W/follow.log"
-			"$W/bin/dbsyscheck" -c "$W/writers.conf" --no-report \
+		if [ "$w_v" = follow ] || [ "$w_v" = reader ]; then
+			_wc=writers
+			[ "$w_v" = follow ] || _wc=wreader
+			rm -f "$W/w.db" "$W/wr.db" "$W/writers.key" \
+			    "$W/wreader.key" "$W/follow.log"
+			"$W/bin/dbsyscheck" -c "$W/$_wc.conf" --no-report \
 			    --log "$W/follow.log" follow -f \
 			    >/dev/null 2>"$W/err.follow" &
 			w_pid=$!
@@ -758,6 +767,12 @@ while [ "$w_r" -le "$wreps" ]; do
 			}' >>"$raw"
 		else
 			printf -- '-\t-\n' >>"$raw"
+		fi
+		if [ "$w_v" = reader ]; then
+			kill -TERM "$w_pid"
+			wait "$w_pid" || [ $? = 1 ] ||
+			    fail "follow -f: $(cat "$W/err.follow")"
+			bg_kill "$w_pid"
 		fi
 		tail -n 1 "$raw" >&2
 	done
