@@ -234,7 +234,7 @@ END {
 	wrap(sprintf("A stored procedure loop of UPDATE ... WHERE id = i " \
 	    "(autocommit: one transaction and one binary log group each), " \
 	    "timed in the server with SYSDATE(6); %d rounds, the order of " \
-	    "the three rotated each round. ratio: median [lowest-highest] " \
+	    "the phases rotated each round. ratio: median [lowest-highest] " \
 	    "over the rounds of the phase time / none in the same round. " \
 	    "follower lag: seconds after the last UPDATE until follow -f " \
 	    "had logged every record (median of the rounds where it did " \
