@@ -11,14 +11,16 @@
 #include <mariadb_rpl.h>
 
 /*
- * usage: binlog_floor [-c] DEFAULTS-FILE FILE OFFSET SERVER-ID
+ * usage: binlog_floor [-c] [-f] DEFAULTS-FILE FILE OFFSET SERVER-ID
  * Connects with the option file (group client), tells the server what
  * src/binlog.c binlog_dump tells it (CRC32 checksums when the server
  * writes them, MariaDB's GTID capability, annotations sent), asks for a
  * non-blocking dump from FILE:OFFSET and fetches every event with
  * mariadb_rpl_fetch until the end of the log, touching nothing but each
  * event's length. -c: the library verifies each event's checksum, as the
- * follower asks it to. Prints the events and their bytes.
+ * follower asks it to. -f: a blocking dump, which waits for new events
+ * until the process is killed (the writers' benchmark: the cheapest
+ * reader). Prints the events and their bytes.
  */
 static int
 floor_query(MYSQL *my, const char *sql)
@@ -43,16 +45,20 @@ main(int argc, char **argv)
 	unsigned long long	 nev = 0, nbytes = 0;
 	unsigned long		 off, sid;
 	char			*end;
-	int			 verify = 0;
+	unsigned int		 flags;
+	int			 verify = 0, block = 0;
 
-	if (argc > 1 && strcmp(argv[1], "-c") == 0) {
-		verify = 1;
-		argc--;
-		argv++;
+	for (; argc > 1 && argv[1][0] == '-'; argc--, argv++) {
+		if (strcmp(argv[1], "-c") == 0)
+			verify = 1;
+		else if (strcmp(argv[1], "-f") == 0)
+			block = 1;
+		else
+			break;
 	}
 	if (argc != 5) {
-		fprintf(stderr, "usage: binlog_floor [-c] defaults-file file "
-		    "offset server-id\n");
+		fprintf(stderr, "usage: binlog_floor [-c] [-f] defaults-file "
+		    "file offset server-id\n");
 		return 2;
 	}
 	off = strtoul(argv[3], &end, 10);
@@ -78,15 +84,16 @@ main(int argc, char **argv)
 	if (floor_query(my, "SET @master_binlog_checksum = "
 	    "@@GLOBAL.binlog_checksum, @mariadb_slave_capability = 4") == -1)
 		return 2;
+	flags = MARIADB_RPL_BINLOG_SEND_ANNOTATE_ROWS;
+	if (!block)
+		flags |= MARIADB_RPL_BINLOG_DUMP_NON_BLOCK;
 	if ((rpl = mariadb_rpl_init(my)) == NULL ||
 	    mariadb_rpl_optionsv(rpl, MARIADB_RPL_FILENAME, argv[2],
 	    strlen(argv[2])) != 0 ||
 	    mariadb_rpl_optionsv(rpl, MARIADB_RPL_START, off) != 0 ||
 	    mariadb_rpl_optionsv(rpl, MARIADB_RPL_SERVER_ID,
 	    (unsigned int)sid) != 0 ||
-	    mariadb_rpl_optionsv(rpl, MARIADB_RPL_FLAGS,
-	    MARIADB_RPL_BINLOG_SEND_ANNOTATE_ROWS |
-	    MARIADB_RPL_BINLOG_DUMP_NON_BLOCK) != 0 ||
+	    mariadb_rpl_optionsv(rpl, MARIADB_RPL_FLAGS, flags) != 0 ||
 	    mariadb_rpl_optionsv(rpl, MARIADB_RPL_VERIFY_CHECKSUM,
 	    (uint32_t)verify) != 0) {
 		fprintf(stderr, "binlog_floor: cannot set up the dump\n");

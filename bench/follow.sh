@@ -35,6 +35,8 @@
 #             the table (started and caught up before the clock starts);
 #   reader    follow -f watching another table (every event read, no
 #             row decoded, nothing queued);
+#   floor     bench/binlog_floor -f: a blocking dump read and dropped,
+#             the cheapest reader there is;
 #   triggers  no reader, the triggers "dbsyscheck triggers" generates on
 #             the table (dbsyscheck_log() loaded from the build);
 # BENCH_WREPS (7) rounds, the order rotated each round.
@@ -243,14 +245,16 @@ END {
 	    "start until it caught up or was stopped. reader: follow -f " \
 	    "watching another table: every event read and checked, no row " \
 	    "decoded, nothing queued (its position stored every 1,000 " \
-	    "groups or 5 s).",
+	    "groups or 5 s). floor: bench/binlog_floor -f, a blocking " \
+	    "dump whose events are fetched and dropped: the cheapest " \
+	    "reader.",
 	    nrep["w" SUBSEP "none"], fact["w", "lagmax"]))
 	print ""
 	print "| writers | median s | min-max s | spread | us / UPDATE | " \
 	    "ratio to none | server CPU s | follower lag s | " \
 	    "follower rate / s |"
 	print "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-	split("none follow reader triggers", v, " ")
+	split("none follow reader floor triggers", v, " ")
 	for (i = 1; i in v; i++) {
 		k = "w" SUBSEP v[i]
 		if (!have[k]) continue
@@ -318,12 +322,13 @@ END {
 		exit
 	}
 	nz = (wmax[k] - wmin[k]) / wall[k]
-	split("follow reader", v, " ")
+	split("follow reader floor", v, " ")
 	for (i = 1; i in v; i++) {
 		if (!have["w" SUBSEP v[i]])
 			continue
 		target("writers with " (v[i] == "follow" ? "follow -f" :
-		    "follow -f of another table") " running",
+		    v[i] == "reader" ? "follow -f of another table" :
+		    "the bare reader (binlog_floor -f)") " running",
 		    "within noise of none (median ratio <= 1.05)",
 		    f(ratio[v[i]], 3) " x [" f(rlo[v[i]], 3) "-" \
 		    f(rhi[v[i]], 3) "], slower in " slower[v[i]] " of " \
@@ -733,7 +738,7 @@ flog_count()
 }
 
 w_r=1
-set -- none follow triggers reader
+set -- none follow triggers floor reader
 while [ "$w_r" -le "$wreps" ]; do
 	echo "bench: writers: round $w_r of $wreps" >&2
 	for w_v in "$@"; do
@@ -758,7 +763,28 @@ while [ "$w_r" -le "$wreps" ]; do
 				sleep 0.1
 			done
 		fi
+		if [ "$w_v" = floor ]; then
+			_fp=$(master_pos)
+			"$W/bin/binlog_floor" -f "$W/my.cnf" "${_fp%%:*}" \
+			    "${_fp##*:}" "$sid" >/dev/null 2>"$W/err.floor" &
+			w_pid=$!
+			bg_track "$w_pid"
+			_i=0
+			until [ "$(_sql_run -e "SELECT COUNT(*) FROM
+			    information_schema.PROCESSLIST WHERE COMMAND LIKE
+			    'Binlog Dump%'")" = 1 ]; do
+				_i=$((_i + 1))
+				[ "$_i" -lt 300 ] ||
+				    fail "binlog_floor -f did not start"
+				sleep 0.1
+			done
+		fi
 		phase "$w_v" "$w_r"
+		if [ "$w_v" = floor ]; then
+			_alive "$w_pid" ||
+			    fail "binlog_floor -f: $(cat "$W/err.floor")"
+			bg_kill "$w_pid"
+		fi
 		if [ "$w_v" = follow ]; then
 			# Let it catch up, for BENCH_LAGMAX seconds at most.
 			_i=0
