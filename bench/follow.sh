@@ -408,7 +408,8 @@ DBSYSCHECK_UDF_TOKEN=$W/trigger.token
 DBSYSCHECK_UDF_LOG=$W/udf.log
 export DBSYSCHECK_UDF_TOKEN DBSYSCHECK_UDF_LOG
 db_start --log-bin="$W/binlog" --binlog-format=ROW --server-id=1 \
-    --binlog-row-image=FULL --binlog-checksum=CRC32 --max-binlog-size=1G \
+    --binlog-row-image=FULL --binlog-row-metadata=FULL --binlog-checksum=CRC32 \
+    --max-binlog-size=1G \
     --innodb-buffer-pool-size=1G --innodb-log-file-size=512M \
     --max-allowed-packet=64M --plugin-dir="$W/plugin"
 sql <"$top_srcdir/sql/udf_install.sql"
