@@ -1172,6 +1172,11 @@ follow_run(struct run *run, int flags)
 	if (f.intxn && f.ingroup) {
 		baseline_rollback(f.bl);
 		f.intxn = 0;
+		/*
+		 * The position in memory moved past the batch's groups,
+		 * whose records are gone: it must not be stored.
+		 */
+		f.unstored = 0;
 		run_unlock(run);
 	}
 	/*
