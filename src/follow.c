@@ -61,8 +61,9 @@ struct ftable {
 };
 
 /* A change the log holds as a statement: what it cannot say. */
-#define FOLLOW_TEXT_MSG	"changed by a statement logged as text " \
-	"(binlog_format STATEMENT or MIXED in that session): the rows it " \
+#define FOLLOW_TEXT_MSG	"may have been changed by a statement logged " \
+	"as text (binlog_format STATEMENT or MIXED in that session), " \
+	"directly or through a trigger, a view or a function: the rows it " \
 	"changed cannot be read from the log; the next scan shows them"
 
 /* A TABLE_MAP of the current group that maps a watched table. */
@@ -603,6 +604,23 @@ follow_ddl_one(void *arg, enum ddl_stmt kind, const char *db, size_t dblen,
 	size_t			 i;
 
 	follow_evtxn(d->ev, &t);
+	/*
+	 * Rows written by a statement logged as text: through a trigger,
+	 * a view or a stored function it may have written any table,
+	 * whatever it names, so every followed table is said (once a
+	 * group).
+	 */
+	if (kind == DDL_DML) {
+		for (i = 0; i < f->ntables; i++) {
+			if (f->tables[i].textchanged)
+				continue;
+			f->tables[i].textchanged = 1;
+			if (follow_table_error(f, f->tables[i].ct,
+			    FOLLOW_TEXT_MSG, d->cause) == -1)
+				return -1;
+		}
+		return 0;
+	}
 	for (i = 0; i < f->ntables; i++) {
 		ct = f->tables[i].ct;
 		/* db NULL: a statement that may have changed any table. */
@@ -610,16 +628,6 @@ follow_ddl_one(void *arg, enum ddl_stmt kind, const char *db, size_t dblen,
 			continue;
 		if (name != NULL && !follow_samename(ct->name, name, namelen))
 			continue;
-		if (kind == DDL_DML) {
-			/* Once a table and group: the statement named it. */
-			if (f->tables[i].textchanged)
-				continue;
-			f->tables[i].textchanged = 1;
-			if (follow_table_error(f, ct, FOLLOW_TEXT_MSG,
-			    d->cause) == -1)
-				return -1;
-			continue;
-		}
 		follow_forget(&f->tables[i]);
 		if (follow_txn(f, d->cause) == -1 ||
 		    follow_queue(f, "ddl", event_ddl(&f->rec, ct->db,

@@ -1,12 +1,11 @@
 #!/bin/sh
 # dbsyscheck follow and changes the log holds as statements (a session's
 # binlog_format STATEMENT or MIXED, which BINLOG ADMIN lets an account
-# set): the rows are not in the log, so each watched table a statement
-# names (qualified, by the default database, backquoted, anywhere in it),
-# or that a statement whose target is not in its text may have written
-# (SELECT f(), an unreadable target), is an op=error table= naming the
-# cause, once a transaction, queued with the position; never the text.
-# Statements on unwatched tables give nothing.
+# set): the rows are not in the log, and through a trigger, a view or a
+# function any statement that may write rows may have written any table,
+# so each watched table is an op=error table= naming the cause, once a
+# transaction, queued with the position; never the text. Statements that
+# write no rows give nothing.
 . "$(dirname "$0")/setup"
 
 secret='STMT-secret-value-5e0d-never-shown'
@@ -71,11 +70,33 @@ sql_db fs "SET SESSION binlog_format=STATEMENT;
 dbsc follow
 stmt_error
 
-# Statements on unwatched tables, strings and comments naming fs.t: none.
-sql_db fs "SET SESSION binlog_format=STATEMENT;
+# Statements that write only unwatched tables by their text: still
+# reported, since a trigger, a view or a function may have written fs.t
+# (the second hostile review's: a trigger on another table, a view, a
+# function called from another database).
+sql_db fs "SET SESSION binlog_format=STATEMENT; BEGIN;
 	INSERT INTO u VALUES (3, 'fs.t'); UPDATE other.t SET v = 't' /* t */;
 	DELETE FROM \`u\` WHERE v = 't' -- fs.t
-	"
+	; COMMIT"
+dbsc follow
+stmt_error
+sql_db other "CREATE TRIGGER tr AFTER INSERT ON other.t FOR EACH ROW
+	UPDATE fs.t SET v = 'by-trigger' WHERE id = 1"
+sql_db fs "CREATE VIEW vw AS SELECT * FROM t"
+dbsc follow
+expect_rc 0
+sql_db other "SET SESSION binlog_format=STATEMENT;
+	INSERT INTO other.t VALUES (8, '$secret')"
+dbsc follow
+stmt_error
+sql "SET SESSION binlog_format=STATEMENT;
+	UPDATE fs.vw SET v = '$secret' WHERE id = 1"
+dbsc follow
+stmt_error
+
+# Statements that write no rows (administration) give nothing.
+sql "GRANT SELECT ON fs.u TO 'nobody'@'localhost' IDENTIFIED BY 'x'"
+sql "FLUSH PRIVILEGES"
 dbsc follow
 expect_rc 0
 expect_empty
@@ -90,8 +111,8 @@ dbsc follow
 stmt_error
 
 # A function that writes, called from SELECT: the log holds SELECT f(),
-# whose target is not in its text: every watched table of the default
-# database.
+# whose target is not in its text: every watched table, also from a
+# database without watched tables.
 sql_db fs <<EOF2
 DELIMITER //
 CREATE FUNCTION f() RETURNS INT
@@ -100,6 +121,9 @@ EOF2
 dbsc follow
 expect_rc 0
 sql_db fs "SET SESSION binlog_format=STATEMENT; SELECT f()" >/dev/null
+dbsc follow
+stmt_error
+sql_db other "SET SESSION binlog_format=STATEMENT; SELECT fs.f()" >/dev/null
 dbsc follow
 stmt_error
 
