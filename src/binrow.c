@@ -1842,7 +1842,7 @@ map_members_equal(const struct binrow_members *m, const struct column *col)
 
 	if (p == NULL)
 		return -1;
-	buf_init(&b, SIZE_MAX);
+	buf_init(&b, BUF_NOCAP);
 	for (k = 0, p++; *p == '\''; k++) {
 		buf_reset(&b);
 		if (member_next(&p, utf8, &b, &certain) == -1 || k >= m->n)
