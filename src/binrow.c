@@ -281,10 +281,114 @@ map_signedness(struct binrow_map *map, const unsigned char *p, size_t len,
 	return 0;
 }
 
+static void	string_meta(uint16_t, unsigned int *, unsigned int *);
+
+/* The real type of column i: ENUM and SET are logged as STRING. */
+static unsigned int
+map_real(const struct binrow_map *map, size_t i)
+{
+	unsigned int	 real, len;
+
+	if (map->types[i] != T_STRING)
+		return (map->types[i]);
+	string_meta(map->meta[i], &real, &len);
+	return (real);
+}
+
+/*
+ * ENUM_STR_VALUE, SET_STR_VALUE: for each ENUM (SET) column in order, a
+ * length-encoded count of members, then each member length-encoded.
+ */
+static int
+map_members(struct binrow_map *map, unsigned int kind,
+    const unsigned char *p, const unsigned char *end, char **cause)
+{
+	struct binrow_members	*m;
+	uint64_t		 n, len;
+	size_t			 i, k;
+
+	if (map->members == NULL &&
+	    (map->members = calloc(map->ncols, sizeof *map->members)) == NULL)
+		return binrow_err(cause, "out of memory");
+	for (i = 0; i < map->ncols; i++) {
+		if (map_real(map, i) != kind)
+			continue;
+		m = &map->members[i];
+		if (m->given)
+			return binrow_err(cause,
+			    "table map event: members twice");
+		m->given = 1;
+		/* Each member takes one byte at least: n is bounded. */
+		if (lenenc(&p, end, &n) == -1 || n > (uint64_t)(end - p))
+			return binrow_err(cause,
+			    "table map event: malformed members");
+		if ((m->str = calloc((size_t)n + 1, sizeof *m->str)) == NULL ||
+		    (m->len = calloc((size_t)n + 1, sizeof *m->len)) == NULL)
+			return binrow_err(cause, "out of memory");
+		for (k = 0; k < (size_t)n; k++) {
+			if (lenenc(&p, end, &len) == -1 ||
+			    (uint64_t)(end - p) < len)
+				return binrow_err(cause,
+				    "table map event: malformed members");
+			if ((m->str[k] = malloc((size_t)len + 1)) == NULL)
+				return binrow_err(cause, "out of memory");
+			memcpy(m->str[k], p, (size_t)len);
+			m->str[k][len] = '\0';
+			m->len[k] = (size_t)len;
+			m->n = k + 1;
+			p += len;
+		}
+	}
+	if (p != end)
+		return binrow_err(cause,
+		    "table map event: members do not match its columns");
+	return 0;
+}
+
+/*
+ * SIMPLE_PRIMARY_KEY: length-encoded column indexes; PRIMARY_KEY_WITH_PREFIX:
+ * pairs of a column index and a prefix length (0 for the whole column).
+ */
+static int
+map_pk(struct binrow_map *map, int prefix, const unsigned char *p,
+    const unsigned char *end, char **cause)
+{
+	uint64_t	 v, plen;
+	size_t		 i;
+
+	if (map->pk != NULL)
+		return binrow_err(cause, "table map event: primary key twice");
+	if (p == end)
+		return binrow_err(cause, "table map event: empty primary key");
+	if ((map->pk = calloc(map->ncols, sizeof *map->pk)) == NULL)
+		return binrow_err(cause, "out of memory");
+	while (p < end) {
+		if (lenenc(&p, end, &v) == -1 ||
+		    (prefix && lenenc(&p, end, &plen) == -1))
+			return binrow_err(cause,
+			    "table map event: malformed primary key");
+		if (v >= map->ncols)
+			return binrow_err(cause,
+			    "table map event: primary key column %llu of %zu",
+			    (unsigned long long)v + 1, map->ncols);
+		for (i = 0; i < map->npk; i++) {
+			if (map->pk[i] == v)
+				return binrow_err(cause,
+				    "table map event: primary key column twice");
+		}
+		/* Distinct indexes below ncols: npk stays within ncols. */
+		map->pk[map->npk++] = (size_t)v;
+	}
+	return 0;
+}
+
 /*
  * The optional metadata after the null bitmap (binlog_row_metadata MINIMAL
  * or FULL): fields of a type byte, a length-encoded length and as many
- * bytes. Column names and signedness are kept; other fields skipped.
+ * bytes. Column names, signedness, ENUM and SET members and the primary
+ * key are kept; other fields skipped (the members' character sets too:
+ * the check compares bytes with the table's COLUMN_TYPE, and a column
+ * whose character set changed is refused by those bytes or its type).
  */
 static int
 map_optional(struct binrow_map *map, const unsigned char *p,
@@ -305,6 +409,19 @@ map_optional(struct binrow_map *map, const unsigned char *p,
 			break;
 		case 4:		/* COLUMN_NAME */
 			if (map_colnames(map, p, p + n, cause) == -1)
+				return -1;
+			break;
+		case 5:		/* SET_STR_VALUE */
+			if (map_members(map, T_SET, p, p + n, cause) == -1)
+				return -1;
+			break;
+		case 6:		/* ENUM_STR_VALUE */
+			if (map_members(map, T_ENUM, p, p + n, cause) == -1)
+				return -1;
+			break;
+		case 8:		/* SIMPLE_PRIMARY_KEY */
+		case 9:		/* PRIMARY_KEY_WITH_PREFIX */
+			if (map_pk(map, type == 9, p, p + n, cause) == -1)
 				return -1;
 			break;
 		}
@@ -388,7 +505,8 @@ binrow_map_parse(struct binrow_map *map, const unsigned char *buf,
 void
 binrow_map_clear(struct binrow_map *map)
 {
-	size_t	 i;
+	struct binrow_members	*m;
+	size_t			 i, k;
 
 	if (map == NULL)
 		return;
@@ -403,6 +521,19 @@ binrow_map_clear(struct binrow_map *map)
 		free(map->colnames);
 	}
 	free(map->unsig);
+	if (map->members != NULL) {
+		for (i = 0; i < map->ncols; i++) {
+			m = &map->members[i];
+			if (m->str != NULL) {
+				for (k = 0; k < m->n; k++)
+					free(m->str[k]);
+			}
+			free(m->str);
+			free(m->len);
+		}
+		free(map->members);
+	}
+	free(map->pk);
 	memset(map, 0, sizeof *map);
 }
 
@@ -1196,44 +1327,72 @@ text_timestamp(uint64_t secs, uint32_t usec, unsigned int dec,
 	    (unsigned int)tm.tm_sec, dec, usec, cause);
 }
 
+/* 1 when COLUMN_TYPE's members, read in UTF-8, are col's bytes. */
+static int
+member_utf8(const struct column *col)
+{
+	return (col->charset != NULL &&
+	    (strncmp(col->charset, "utf8", 4) == 0 ||
+	    strcmp(col->charset, "ascii") == 0));
+}
+
+/*
+ * The member of an ENUM or SET COLUMN_TYPE at *pp (its opening quote) into
+ * out, a doubled quote undoubled; *pp is left after it and its comma, or
+ * at the closing parenthesis. *certain is 0 when its text is not certain
+ * (a backslash, whose quoting in COLUMN_TYPE is not one to one; non-ASCII
+ * bytes in a column whose character set is not the UTF-8 that COLUMN_TYPE
+ * is read in). -1 when malformed (or out fails).
+ */
+static int
+member_next(const char **pp, int utf8, struct buf *out, int *certain)
+{
+	const char	*p = *pp;
+
+	*certain = 1;
+	if (*p != '\'')
+		return -1;
+	for (p++; *p != '\0'; p++) {
+		if (*p == '\'' && p[1] == '\'')
+			p++;
+		else if (*p == '\'')
+			break;
+		if (*p == '\\' || ((unsigned char)*p >= 0x80 && !utf8))
+			*certain = 0;
+		if (out != NULL && buf_addc(out, *p) == -1)
+			return -1;
+	}
+	if (*p != '\'')
+		return -1;
+	p++;
+	if (*p == ',')
+		p++;
+	else if (*p != ')')
+		return -1;
+	*pp = p;
+	return 0;
+}
+
 /*
  * Member idx (1-based) of an ENUM or SET COLUMN_TYPE into out; -1 when
- * there is no such member or its text is not certain (a backslash, whose
- * quoting in COLUMN_TYPE is not one to one; non-ASCII bytes in a column
- * whose character set is not the UTF-8 that COLUMN_TYPE is read in).
+ * there is no such member or its text, or an earlier one's, is not
+ * certain (member_next).
  */
 static int
 member(const struct column *col, unsigned int idx, struct buf *out)
 {
 	const char	*p = strchr(col->type, '(');
 	unsigned int	 k;
-	int		 utf8;
+	int		 utf8 = member_utf8(col), certain;
 
-	utf8 = col->charset != NULL &&
-	    (strncmp(col->charset, "utf8", 4) == 0 ||
-	    strcmp(col->charset, "ascii") == 0);
 	if (p == NULL)
 		return -1;
 	for (k = 1, p++; *p == '\''; k++) {
-		for (p++; *p != '\0'; p++) {
-			if (*p == '\'' && p[1] == '\'')
-				p++;
-			else if (*p == '\'')
-				break;
-			if (*p == '\\' || ((unsigned char)*p >= 0x80 && !utf8))
-				return -1;
-			if (k == idx && buf_addc(out, *p) == -1)
-				return -1;
-		}
-		if (*p != '\'')
+		if (member_next(&p, utf8, k == idx ? out : NULL,
+		    &certain) == -1 || !certain)
 			return -1;
 		if (k == idx)
 			return 0;
-		p++;
-		if (*p == ',')
-			p++;
-		else
-			return -1;
 	}
 	return -1;
 }
@@ -1667,6 +1826,38 @@ map_fits(const struct binrow_map *map, size_t i, const struct column *col)
 	return 0;
 }
 
+/*
+ * 0 when the members the map gives for a column are those of col's
+ * COLUMN_TYPE, in order, with the same bytes. A member whose text there is
+ * not certain (member_next; binrow_text refuses it) matches any member:
+ * the count still has to be equal.
+ */
+static int
+map_members_equal(const struct binrow_members *m, const struct column *col)
+{
+	const char	*p = strchr(col->type, '(');
+	struct buf	 b;
+	size_t		 k;
+	int		 utf8 = member_utf8(col), certain, rc = -1;
+
+	if (p == NULL)
+		return -1;
+	buf_init(&b, BUF_NOCAP);
+	for (k = 0, p++; *p == '\''; k++) {
+		buf_reset(&b);
+		if (member_next(&p, utf8, &b, &certain) == -1 || k >= m->n)
+			goto out;
+		if (certain && (b.len != m->len[k] ||
+		    (b.len != 0 && memcmp(b.data, m->str[k], b.len) != 0)))
+			goto out;
+	}
+	if (*p == ')' && k == m->n)
+		rc = 0;
+out:
+	buf_free(&b);
+	return (rc);
+}
+
 /* binrow_map_check: see binrow.h. */
 int
 binrow_map_check(const struct binrow_map *map, const struct schema *s,
@@ -1702,6 +1893,27 @@ binrow_map_check(const struct binrow_map *map, const struct schema *s,
 			return binrow_err(cause, "column %.64s is %s in the "
 			    "binary log, %.64s in the table", col->name,
 			    map->unsig[i] ? "unsigned" : "signed", col->type);
+		if (map->members != NULL && map->members[i].given &&
+		    map_members_equal(&map->members[i], col) == -1)
+			return binrow_err(cause, "the members of %s column "
+			    "%.64s differ from the table's",
+			    map_real(map, i) == T_SET ? "SET" : "ENUM",
+			    col->name);
+	}
+	if (map->pk == NULL)
+		return 0;
+	if (map->npk != s->nkey)
+		return binrow_err(cause, "the primary key has %zu columns in "
+		    "the binary log, the table's key %zu", map->npk, s->nkey);
+	for (i = 0; i < map->npk; i++) {
+		if (s->key[i] >= s->ncols)
+			return binrow_err(cause, "key column %zu undescribed",
+			    i + 1);
+		if (map->pk[i] != s->key[i])
+			return binrow_err(cause, "the primary key's column %zu "
+			    "is %.64s in the binary log, %.64s in the table",
+			    i + 1, s->cols[map->pk[i]].name,
+			    s->cols[s->key[i]].name);
 	}
 	return 0;
 }

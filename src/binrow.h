@@ -19,6 +19,8 @@
  * events (docs/BINLOG.md cites them).
  */
 
+struct binrow_members;
+
 /* A TABLE_MAP event: binrow_map_parse fills it, binrow_map_clear frees. */
 struct binrow_map {
 	uint64_t	 table_id;
@@ -33,6 +35,21 @@ struct binrow_map {
 					   has none (optional metadata) */
 	unsigned char	*unsig;		/* ncols, 1 for an unsigned numeric
 					   column; NULL when not given */
+	struct binrow_members *members;	/* ncols, an ENUM or SET column's
+					   members (ENUM_STR_VALUE,
+					   SET_STR_VALUE), NULL when not
+					   given */
+	size_t		*pk;		/* the primary key's column indexes
+					   in key order, NULL when not given */
+	size_t		 npk;
+};
+
+/* The members of one ENUM or SET column as the log holds them. */
+struct binrow_members {
+	int		 given;		/* 1 for an ENUM or SET column */
+	size_t		 n;
+	char		**str;		/* n member byte strings */
+	size_t		*len;
 };
 
 /*
@@ -55,7 +72,9 @@ void	 binrow_map_clear(struct binrow_map *);
  * binrow_map_check: 0 when the map's columns are the described table's,
  * in order: the same count, each named the same (the map's optional
  * metadata, binlog_row_metadata FULL; a map without names fails), of a
- * type the column has, signedness equal where the map gives it. -1 and
+ * type the column has, signedness equal where the map gives it, ENUM and
+ * SET members equal where the map gives them, the primary key's columns
+ * the schema's key where the map gives one. -1 and
  * *cause naming the first difference: the table changed shape since the
  * event was logged, and its rows must not be decoded against s.
  */

@@ -2,13 +2,15 @@
 # dbsyscheck follow and a table that changed shape since its rows were
 # logged: a follower that is behind reads row events written before an
 # ALTER that reorders (the key column too), retypes (same names) or
-# changes the signedness of a column. Each such event is an op=error
+# changes the signedness of a column, reorders an ENUM's members or moves
+# the primary key to another column. Each such event is an op=error
 # table= "the table changed shape since this event was logged", never
 # records decoded against the table of now (no pk= of rows that never
 # existed, no wrong changed=); the events after the ALTER decode again.
 # follow -f, its description made before an ALTER that ddl.c does not
 # see, describes the table again. binlog_row_metadata other than FULL is
-# refused, naming it. (From the hostile review's hf_schema.sh.)
+# refused, naming it. (From the hostile reviews' hf_schema.sh
+# and hf2_schema.sh.)
 . "$(dirname "$0")/setup"
 
 db_start_binlog
@@ -19,17 +21,18 @@ follow_account acme.users
 follow_conf acme.users
 follow_first
 
-# shape_error: the last run reported the event before the ALTER as an
-# error of acme.users naming the change, and no row record.
+# shape_error [TABLE]: the last run reported the event before the ALTER
+# as an error of TABLE (acme.users) naming the change, and no row record.
 shape_error()
 {
+	_st=${1:-acme.users}
 	expect_rc 2
 	_se='the%20table%20changed%20shape%20since%20this%20event%20was%20logged'
-	grep -q "^dbsyscheck: op=error table=acme.users msg=$_se" "$W/out" ||
+	grep -q "^dbsyscheck: op=error table=$_st msg=$_se" "$W/out" ||
 	    fail "no op=error for the table that changed shape"
 	grep -q '^dbsyscheck: op=\(insert\|update\|delete\) ' "$W/out" &&
 	    fail "records from rows decoded against the wrong columns"
-	grep -q '^dbsyscheck: op=ddl table=acme.users stmt=alter ' "$W/out" ||
+	grep -q "^dbsyscheck: op=ddl table=$_st stmt=alter " "$W/out" ||
 	    fail "no op=ddl for the ALTER"
 	grep -q '^dbsyscheck: op=summary .* errors=1 ' "$W/out" ||
 	    fail "no summary with errors=1"
@@ -130,3 +133,46 @@ sql "SET GLOBAL binlog_row_metadata=FULL"
 dbsc follow
 expect_rc 0
 expect_empty
+
+# (5) An ENUM key's members reordered: the log holds the member's number,
+# so a row logged as k='guest' was reported as pk=k=admin.
+sql_db acme "CREATE TABLE roles (k ENUM('admin','guest') PRIMARY KEY, v INT)"
+sql_db acme "CREATE TABLE moved (a INT NOT NULL, b INT NOT NULL,
+    PRIMARY KEY (a))"
+follow_account acme.users acme.roles acme.moved
+follow_conf acme.users acme.roles acme.moved
+dbsc follow
+[ "$rc" != 2 ] || fail "follow failed after the configuration changed"
+sql_db acme "INSERT INTO roles VALUES ('guest', 1)"
+sql_db acme "ALTER TABLE roles MODIFY k ENUM('guest','admin')"
+dbsc follow
+shape_error acme.roles
+grep -q 'msg=.*the%20members%20of%20ENUM%20column%20k%20differ' "$W/out" ||
+    fail "the op=error does not name the ENUM column"
+grep -q 'pk=k=admin' "$W/out" && fail "k=guest reported as pk=k=admin"
+sql_db acme "INSERT INTO roles VALUES ('admin', 2)"
+dbsc follow
+expect_rc 1
+expect_norm <<EOF
+$(summary 1 0 0)
+dbsyscheck: op=insert table=acme.roles pk=k=admin changed=- src=binlog by=- ;
+$(commit_rec 1)
+EOF
+
+# (6) The primary key moved from a to b, names and types unchanged: a row
+# keyed a=1 was reported as pk=b=2.
+sql_db acme "INSERT INTO moved VALUES (1, 2)"
+sql_db acme "ALTER TABLE moved DROP PRIMARY KEY, ADD PRIMARY KEY (b)"
+dbsc follow
+shape_error acme.moved
+grep -q 'msg=.*the%20primary%20key.*column%201%20is%20a%20' "$W/out" ||
+    fail "the op=error does not name the key column"
+grep -q 'pk=b=2' "$W/out" && fail "a row keyed a=1 reported as pk=b=2"
+sql_db acme "INSERT INTO moved VALUES (3, 4)"
+dbsc follow
+expect_rc 1
+expect_norm <<EOF
+$(summary 1 0 0)
+dbsyscheck: op=insert table=acme.moved pk=b=4 changed=- src=binlog by=- ;
+$(commit_rec 1)
+EOF

@@ -670,6 +670,268 @@ test_map_check(void **state)
 	buf_free(&b);
 }
 
+/*
+ * A map of (id INT, k ENUM, s SET) with its column names and the optional
+ * metadata opthex (members, primary key) appended.
+ */
+static void
+make_map_es(struct buf *b, const char *opthex)
+{
+	static const unsigned char types[] = { 3, 254, 254 };
+
+	make_map(b, types, 3, "f701f801");
+	addhex(b, "0407026964016b0173");
+	addhex(b, opthex);
+	assert_false(buf_failed(b));
+}
+
+/* k: 'admin', 'guest'; s: 'a', 'b', 'c'; the primary key (id). */
+#define OPT_ENUM	"060d" "020561646d696e056775657374"
+#define OPT_SET		"0507" "03016101620163"
+#define OPT_PK		"080100"
+
+/* The description of (id INT, k ENUM, s SET), keyed on id. */
+static void
+es_schema(struct schema *s, struct column *cols, size_t *key)
+{
+	memset(cols, 0, 3 * sizeof *cols);
+	memset(s, 0, sizeof *s);
+	cols[0].name = (char *)"id";
+	cols[0].type = (char *)"int(11)";
+	cols[1].name = (char *)"k";
+	cols[1].type = (char *)"enum('admin','guest')";
+	cols[1].charset = (char *)"utf8mb4";
+	cols[2].name = (char *)"s";
+	cols[2].type = (char *)"set('a','b','c')";
+	cols[2].charset = (char *)"utf8mb4";
+	key[0] = 0;
+	key[1] = 1;
+	s->cols = cols;
+	s->ncols = 3;
+	s->key = key;
+	s->nkey = 1;
+}
+
+/* Check a map of opthex against s: its result, a cause holding want. */
+static void
+es_check(const char *opthex, const struct schema *s, int rc,
+    const char *want)
+{
+	struct binrow_map	 map;
+	struct buf		 b;
+	char			*cause = NULL;
+
+	make_map_es(&b, opthex);
+	assert_int_equal(binrow_map_parse(&map, (unsigned char *)b.data,
+	    b.len, &cause), 0);
+	assert_int_equal(binrow_map_check(&map, s, &cause), rc);
+	if (rc == 0)
+		assert_null(cause);
+	else {
+		assert_non_null(cause);
+		if (want != NULL && strstr(cause, want) == NULL)
+			fail_msg("cause \"%s\", not \"%s\"", cause, want);
+		free(cause);
+	}
+	binrow_map_clear(&map);
+	buf_free(&b);
+}
+
+/* Ensure that the ENUM and SET members and the primary key are kept. */
+static void
+test_map_members(void **state)
+{
+	struct binrow_map	 map;
+	struct buf		 b;
+	char			*cause = NULL;
+
+	(void)state;
+	make_map_es(&b, OPT_SET OPT_PK OPT_ENUM);
+	assert_int_equal(binrow_map_parse(&map, (unsigned char *)b.data,
+	    b.len, &cause), 0);
+	assert_non_null(map.members);
+	assert_false(map.members[0].given);
+	assert_true(map.members[1].given);
+	assert_int_equal(map.members[1].n, 2);
+	assert_int_equal(map.members[1].len[1], 5);
+	assert_memory_equal(map.members[1].str[1], "guest", 5);
+	assert_true(map.members[2].given);
+	assert_int_equal(map.members[2].n, 3);
+	assert_memory_equal(map.members[2].str[2], "c", 1);
+	assert_int_equal(map.npk, 1);
+	assert_int_equal(map.pk[0], 0);
+	binrow_map_clear(&map);
+	assert_null(map.members);
+	assert_null(map.pk);
+	buf_free(&b);
+
+	/* With prefixes: (k, s(3)). */
+	make_map_es(&b, "0904" "01000203");
+	assert_int_equal(binrow_map_parse(&map, (unsigned char *)b.data,
+	    b.len, &cause), 0);
+	assert_int_equal(map.npk, 2);
+	assert_int_equal(map.pk[0], 1);
+	assert_int_equal(map.pk[1], 2);
+	assert_null(map.members);
+	binrow_map_clear(&map);
+	buf_free(&b);
+}
+
+/* Ensure that members are checked against COLUMN_TYPE, in order. */
+static void
+test_map_check_members(void **state)
+{
+	struct column	 cols[3];
+	struct schema	 s;
+	size_t		 key[2];
+
+	(void)state;
+	es_schema(&s, cols, key);
+	es_check(OPT_ENUM OPT_SET, &s, 0, NULL);
+	es_check("", &s, 0, NULL);
+
+	/* Reordered. */
+	cols[1].type = (char *)"enum('guest','admin')";
+	es_check(OPT_ENUM OPT_SET, &s, -1,
+	    "the members of ENUM column k differ from the table's");
+	/* Added, removed. */
+	cols[1].type = (char *)"enum('admin','guest','root')";
+	es_check(OPT_ENUM, &s, -1, "ENUM column k");
+	cols[1].type = (char *)"enum('admin')";
+	es_check(OPT_ENUM, &s, -1, "ENUM column k");
+	cols[1].type = (char *)"enum('admin','guests')";
+	es_check(OPT_ENUM, &s, -1, "ENUM column k");
+	cols[1].type = (char *)"enum('admin','guest')";
+	cols[2].type = (char *)"set('c','b','a')";
+	es_check(OPT_ENUM OPT_SET, &s, -1,
+	    "the members of SET column s differ from the table's");
+	cols[2].type = (char *)"set('a','b','c')";
+
+	/* A quote, doubled in COLUMN_TYPE: k 'a''b', 'guest'. */
+	cols[1].type = (char *)"enum('a''b','guest')";
+	es_check("060b" "020361276205" "6775657374", &s, 0, NULL);
+	es_check(OPT_ENUM, &s, -1, "ENUM column k");
+	es_check("060b" "020361626205" "6775657374", &s, -1, NULL);
+	/* An empty member. */
+	cols[1].type = (char *)"enum('','guest')";
+	es_check("0608" "02000567756573" "74", &s, 0, NULL);
+	es_check(OPT_ENUM, &s, -1, NULL);
+
+	/*
+	 * Text that is not certain (a backslash; Latin-1 bytes): any member
+	 * matches it there, which binrow_text refuses to render; the others
+	 * and the count are still compared.
+	 */
+	cols[1].type = (char *)"enum('a\\b','guest')";
+	es_check(OPT_ENUM, &s, 0, NULL);
+	es_check("060d" "020561646d696e056775657378", &s, -1, NULL);
+	cols[1].type = (char *)"enum('a\\b','guest','x')";
+	es_check(OPT_ENUM, &s, -1, NULL);
+	cols[1].type = (char *)"enum('\xc3\xa9','guest')";
+	cols[1].charset = (char *)"latin1";
+	es_check("0609" "0201e9056775657374", &s, 0, NULL);
+	cols[1].charset = (char *)"utf8mb4";
+	es_check("0609" "0201e9056775657374", &s, -1, NULL);
+	es_check("060a" "0202c3a9056775657374", &s, 0, NULL);
+
+	/* A COLUMN_TYPE that does not parse. */
+	cols[1].type = (char *)"enum('admin','guest'";
+	es_check(OPT_ENUM, &s, -1, NULL);
+	cols[1].type = (char *)"enum";
+	es_check(OPT_ENUM, &s, -1, NULL);
+}
+
+/* Ensure that the map's primary key is checked against the table's key. */
+static void
+test_map_check_pk(void **state)
+{
+	struct column	 cols[3];
+	struct schema	 s;
+	size_t		 key[2];
+
+	(void)state;
+	es_schema(&s, cols, key);
+	es_check(OPT_PK, &s, 0, NULL);
+	es_check("0902" "0000", &s, 0, NULL);
+	/* No primary key in the map: not compared. */
+	s.nkey = 0;
+	es_check(OPT_ENUM, &s, 0, NULL);
+	es_check(OPT_PK, &s, -1, "the primary key has 1 columns");
+	/* Moved to another column. */
+	key[0] = 1;
+	s.nkey = 1;
+	es_check(OPT_PK, &s, -1,
+	    "the primary key's column 1 is id in the binary log, k in");
+	/* Extended, shortened, reordered. */
+	key[0] = 0;
+	es_check("0802" "0001", &s, -1, "the primary key has 2 columns");
+	s.nkey = 2;
+	es_check(OPT_PK, &s, -1, "the primary key has 1 columns");
+	es_check("0802" "0001", &s, 0, NULL);
+	es_check("0802" "0100", &s, -1, "column 1 is k");
+	es_check("0904" "00000103", &s, 0, NULL);
+}
+
+/* Ensure that malformed or cut members and primary keys are refused. */
+static void
+test_map_members_malformed(void **state)
+{
+	static const char *bad[] = {
+		OPT_ENUM OPT_ENUM,		/* members twice */
+		OPT_PK OPT_PK,			/* a primary key twice */
+		"0602" "0300",			/* more members than bytes */
+		"0603" "020100",		/* a member cut short */
+		"0604" "01030061",		/* a member cut short */
+		"060e" "020561646d696e05677565737400", /* a byte more */
+		"0600",				/* no count at all */
+		"0601" "fb",			/* a NULL count */
+		"0602" "01fb",			/* a NULL length */
+		"0605" "fcffff0000",		/* a huge count */
+		"0800",				/* an empty primary key */
+		"080103",			/* a column out of range */
+		"0801" "fc",			/* an index cut short */
+		"0802" "0000",			/* a column twice */
+		"090100",			/* a prefix missing */
+		"0903" "000001",		/* a prefix missing */
+		"0609" "fe0000000000000001",	/* a 64-bit count */
+	};
+	struct binrow_map	 map;
+	struct buf		 b;
+	unsigned char		*p;
+	char			*cause;
+	size_t			 i, n, start;
+
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		make_map_es(&b, bad[i]);
+		cause = NULL;
+		if (binrow_map_parse(&map, (unsigned char *)b.data, b.len,
+		    &cause) != -1)
+			fail_msg("bad[%zu] parsed", i);
+		assert_non_null(cause);
+		assert_null(map.members);
+		assert_null(map.pk);
+		free(cause);
+		buf_free(&b);
+	}
+	/* Cut anywhere inside: never read past (valgrind, ASan). */
+	make_map_es(&b, "");
+	start = b.len;
+	buf_free(&b);
+	make_map_es(&b, OPT_ENUM OPT_SET "0904" "01000203");
+	for (n = start; n < b.len; n++) {
+		cause = NULL;
+		p = exact(b.data, n);
+		if (binrow_map_parse(&map, p, n, &cause) == 0)
+			binrow_map_clear(&map);
+		else
+			assert_non_null(cause);
+		free(cause);
+		free(p);
+	}
+	buf_free(&b);
+}
+
 /* Ensure that an update gives both images, some columns NULL. */
 static void
 test_update(void **state)
@@ -1103,6 +1365,10 @@ main(void)
 		cmocka_unit_test(test_map_malformed),
 		cmocka_unit_test(test_map_optional),
 		cmocka_unit_test(test_map_optional_malformed),
+		cmocka_unit_test(test_map_members),
+		cmocka_unit_test(test_map_check_members),
+		cmocka_unit_test(test_map_check_pk),
+		cmocka_unit_test(test_map_members_malformed),
 		cmocka_unit_test(test_map_check),
 		cmocka_unit_test(test_update),
 		cmocka_unit_test(test_partial),
