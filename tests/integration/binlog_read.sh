@@ -209,16 +209,18 @@ ev_end
 tail -n 2 "$W/block" | grep -q "^commit .* next=${endpos%:*}:" ||
     fail "the waiting read did not follow the rotation to ${endpos%:*}"
 
-# A lost connection: the dump thread killed under a waiting read.
+# A lost connection: the dump thread killed under a waiting read (its
+# own: connection ids grow, and the earlier read's may still be going).
+before=$(_sql_run -e "SELECT MAX(ID) FROM information_schema.PROCESSLIST")
 "$ev" "$W/my.cnf" client read "${endpos%:*}" "${endpos#*:}" block \
     >"$W/block" 2>"$W/block.err" &
 bpid=$!
 bg_track "$bpid"
 n=0
 while :; do
-	dump=$(_sql_run -e "SELECT ID FROM information_schema.PROCESSLIST
-	    WHERE COMMAND = 'Binlog Dump'")
-	[ -z "$dump" ] || break
+	dump=$(_sql_run -e "SELECT MAX(ID) FROM information_schema.PROCESSLIST
+	    WHERE COMMAND = 'Binlog Dump' AND ID > $before")
+	[ -z "$dump" ] || [ "$dump" = NULL ] || break
 	n=$((n + 1))
 	[ "$n" -lt 100 ] || fail "no dump thread"
 	sleep 0.1

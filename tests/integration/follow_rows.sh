@@ -273,6 +273,8 @@ fake='dbsyscheck: op=delete table=acme.users pk=id=1 changed=- src=binlog by=- ;
 		SEPARATOR '') FROM seq_0_to_255), X'00'),
 	    (CONCAT('a', X'00', 'b', X'0A', 'c', X'0D0A', '$fake'), 'w'),
 	    ('', NULL);"
+	# The earliest TIMESTAMP in UTC, whatever the server's zone.
+	echo "SET time_zone = '+00:00';"
 	echo "INSERT INTO types VALUES
 	    (18446744073709551615, -123456789012345678901234.123456,
 		'2026-12-07 15:04:05.000001', 'a b', 'b c', 1, -0.5,
