@@ -42,6 +42,8 @@ static const char *const stmt_sql[STORE_MAX] = {
 	    "state, last_scan, mac, chunk FROM tables ORDER BY db, name",
 	[STORE_BLOCKS_NEXT] = "SELECT hi, data FROM blocks WHERE tid = ?1 "
 	    "AND hi > ?2 ORDER BY hi LIMIT ?3",
+	[STORE_BLOCK_BEFORE] = "SELECT hi FROM blocks WHERE tid = ?1 "
+	    "AND hi < ?2 ORDER BY hi DESC LIMIT 1",
 	[STORE_CHUNKS_GET] = "SELECT n, hi, nrows, agg, mac FROM chunks "
 	    "WHERE tid = ?1 ORDER BY n",
 	[STORE_CHUNKS_CLEAR] = "DELETE FROM chunks WHERE tid = ?1",
@@ -1207,6 +1209,44 @@ store_malformed(const struct baseline *bl, const char *what)
 {
 	return xasprintf("baseline %s: malformed row %s (a reset of the table "
 	    "makes a new baseline of it)", bl->path, what);
+}
+
+/*
+ * The bound of the block before the one whose bound is hi: 0 and a copy
+ * in *out (the caller frees it; NULL when hi's block is the first).
+ */
+int
+store_block_before(struct baseline *bl, int64_t tid, const void *hi,
+    size_t hilen, unsigned char **out, size_t *outlen, char **cause)
+{
+	sqlite3_stmt	*st;
+	const void	*p;
+	int		 rc;
+
+	*out = NULL;
+	*outlen = 0;
+	if ((st = baseline_stmt(bl, STORE_BLOCK_BEFORE, cause)) == NULL)
+		return -1;
+	bind_int64(bl, st, 1, tid);
+	bind_blob(bl, st, 2, hi, hilen);
+	if (baseline_bound(bl, st, "reading rows", cause) == -1)
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) != SQLITE_BLOB) {
+			*cause = store_malformed(bl, "block");
+			sqlite3_reset(st);
+			return -1;
+		}
+		*outlen = (size_t)sqlite3_column_bytes(st, 0);
+		p = sqlite3_column_blob(st, 0);
+		*out = (unsigned char *)xmemdup(p != NULL ? p : "", *outlen);
+	} else if (rc != SQLITE_DONE) {
+		*cause = baseline_err(bl, "reading rows");
+		sqlite3_reset(st);
+		return -1;
+	}
+	sqlite3_reset(st);
+	return 0;
 }
 
 /*

@@ -58,6 +58,7 @@ struct baseline_cursor {
 	int64_t			 tid;
 	struct buf		 lo;		/* rows up to lo are skipped */
 	int			 have_lo;
+	int			 from_lo;	/* first block: deltas from its start */
 	struct buf		 hi;		/* rows after hi end the range */
 	int			 have_hi;
 	int			 end;		/* the range is done */
@@ -270,6 +271,37 @@ cursor_dahead(struct baseline_cursor *c, char **cause)
 		c->have_dseek = 1;
 	}
 	return 0;
+}
+
+/*
+ * A cursor from lo takes in hand first the block whose range holds lo:
+ * its deltas are read from the start of that range (the bound of the
+ * block before), not from lo. Those up to lo apply to the block too, and
+ * a rewrite of the block (cursor_drop) must take them in and clear them:
+ * left behind, a delta past the block's new bound belonged to no block,
+ * and no cursor read it again (a stored row lost, reported as an insert
+ * at the next scan of its range).
+ */
+static int
+cursor_deltas_start(struct baseline_cursor *c, char **cause)
+{
+	unsigned char	*prev;
+	size_t		 prevlen;
+	int		 r = 0;
+
+	c->from_lo = 0;
+	if (store_block_before(c->bl, c->tid, c->stored.data, c->stored.len,
+	    &prev, &prevlen, cause) == -1)
+		return -1;
+	c->ndahead = c->nextdahead = 0;
+	c->dnomore = 0;
+	c->have_dseek = c->have_dpos = prev != NULL;
+	if (prev != NULL && (cursor_setkey(&c->dseek, prev, prevlen,
+	    cause) == -1 || cursor_setkey(&c->dpos, prev, prevlen,
+	    cause) == -1))
+		r = -1;
+	free(prev);
+	return r;
 }
 
 /*
@@ -536,6 +568,8 @@ cursor_load(struct baseline_cursor *c, char **cause)
 	c->have_loaded = 1;
 	free(b->hi);
 	b->hi = NULL;
+	if (c->from_lo && cursor_deltas_start(c, cause) == -1)
+		return -1;
 	if (cursor_deltas(c, cause) == -1)
 		return -1;
 	/* Rows up to lo are not the cursor's: step over them now. */
@@ -583,6 +617,7 @@ baseline_cursor(struct baseline *bl, int64_t tid, const void *lo,
 		    buf_add(&c->dpos, lo, lolen) == -1)
 			c->end = 1;
 		c->have_lo = c->have_seek = c->have_dseek = c->have_dpos = 1;
+		c->from_lo = 1;
 	}
 	if (hi != NULL) {
 		if (buf_add(&c->hi, hi, hilen) == -1)

@@ -32,6 +32,7 @@ enum store_sql {
 	STORE_TABLE_CLEAR,
 	STORE_TABLES_ALL,
 	STORE_BLOCKS_NEXT,
+	STORE_BLOCK_BEFORE,
 	STORE_CHUNKS_GET,
 	STORE_CHUNKS_CLEAR,
 	STORE_CHUNK_PUT,
@@ -100,6 +101,8 @@ struct store_delta {
 char	*store_malformed(const struct baseline *, const char *);
 int	 store_blocks_next(struct baseline *, int64_t, const void *, size_t,
 	    int, struct store_block *, size_t, size_t *, char **);
+int	 store_block_before(struct baseline *, int64_t, const void *, size_t,
+	    unsigned char **, size_t *, char **);
 int	 store_block_put(struct baseline *, int64_t, const void *, size_t,
 	    const void *, size_t, int, char **);
 int	 store_block_del(struct baseline *, int64_t, const void *, size_t,

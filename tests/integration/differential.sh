@@ -11,7 +11,12 @@
 #
 # DBSC_DIFF_SEEDS: how many random seeds (default 3, 6 with CI=true);
 # DBSC_SEED=S1[,S2...] runs exactly these (a failure prints the command);
-# DBSC_DIFF_ROUNDS: rounds per seed (default 20).
+# DBSC_DIFF_ROUNDS: rounds per seed (default 20). The seeds that once
+# found a bug run too, every time (the first seeds of the list): 2926525849, whose
+# round 19 reported a stored row as inserted in chunk mode (a range
+# starting inside a block took in hand the block without its deltas up
+# to the range's start; rewritten with a lower bound, it left one of them
+# past every block, where no cursor read it again).
 #
 # On the code before issue 12's exact encoding this FAILS: FLOAT changes
 # below the sixth significant digit are missed (the text protocol shows
@@ -26,7 +31,7 @@ else
 	true) n=${DBSC_DIFF_SEEDS:-6} ;;
 	*) n=${DBSC_DIFF_SEEDS:-3} ;;
 	esac
-	seeds=
+	seeds=2926525849
 	while [ "$n" -gt 0 ]; do
 		s=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 		seeds=${seeds:+$seeds,}$s
