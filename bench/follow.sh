@@ -62,6 +62,7 @@ fi
 : "${top_builddir:=$top_srcdir}"
 export top_srcdir top_builddir
 . "$top_srcdir/tests/integration/setup"
+. "$top_srcdir/bench/rows.sh"
 
 rows=${BENCH_ROWS:-1000000}
 reps=${BENCH_REPS:-3}
@@ -487,21 +488,7 @@ measure()
 	tail -n 1 "$raw" >&2
 }
 
-# The row data of bench/run.sh: about 177 bytes a row, notes NULL in every
-# fifth row.
-row_sql()
-{
-	cat <<EOF
-SELECT $1, CONCAT('user', $1),
-    CONCAT('\$2y\$10\$', LEFT(TO_BASE64(UNHEX(SHA2($1, 512))), 53)),
-    CONCAT('user', $1, '@example.com'),
-    TIMESTAMP'2015-01-01 00:00:00' + INTERVAL ($1 * 97) SECOND,
-    ($1 * 7919) % 10000000 / 100,
-    IF($1 % 5 = 0, NULL,
-        LEFT(CONCAT('note for user ', $1, ': ', SHA2($1, 512)),
-        36 + $1 % 63))
-EOF
-}
+# row_sql: bench/rows.sh, the rows of bench/run.sh.
 
 sql "CREATE DATABASE bench"
 sql_db bench "CREATE TABLE users (

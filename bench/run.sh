@@ -35,6 +35,7 @@ fi
 : "${top_builddir:=$top_srcdir}"
 export top_srcdir top_builddir
 . "$top_srcdir/tests/integration/setup"
+. "$top_srcdir/bench/rows.sh"
 
 rows=${BENCH_ROWS:-1000000}
 scaling=${BENCH_SCALING:-1}
@@ -518,22 +519,7 @@ measure()
 	tail -n 1 "$raw" >&2
 }
 
-# The row data: text of about 177 bytes a row (the values as the client
-# receives them), notes NULL in every fifth row.
-row_sql()
-{
-	# $1: the expression of the id
-	cat <<EOF
-SELECT $1, CONCAT('user', $1),
-    CONCAT('\$2y\$10\$', LEFT(TO_BASE64(UNHEX(SHA2($1, 512))), 53)),
-    CONCAT('user', $1, '@example.com'),
-    TIMESTAMP'2015-01-01 00:00:00' + INTERVAL ($1 * 97) SECOND,
-    ($1 * 7919) % 10000000 / 100,
-    IF($1 % 5 = 0, NULL,
-        LEFT(CONCAT('note for user ', $1, ': ', SHA2($1, 512)),
-        36 + $1 % 63))
-EOF
-}
+# row_sql: bench/rows.sh.
 
 # State a: the table; b: 1% of the rows updated (spread over the whole
 # key range), 0.1% deleted, 0.1% inserted at the end (auto-increment ids);
