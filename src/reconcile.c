@@ -926,6 +926,14 @@ recon_prepare(struct recon *rc, struct recon_table *rt, struct source *src,
 	else if (recon_pos_cmp(&rt->from, &rc->to) > 0)
 		why = xasprintf("its stored position is past the snapshot's "
 		    "(the binary log was reset)");
+	else if (strcmp(rt->from.file, rc->to.file) == 0 &&
+	    rt->st.created != 0 && rc->created != 0 &&
+	    rt->st.created != rc->created)
+		why = xasprintf("the binary log was reset or is another "
+		    "server's: %s was opened at %llu, not %llu as when its "
+		    "position was stored", rt->from.file,
+		    (unsigned long long)rc->created,
+		    (unsigned long long)rt->st.created);
 	else if ((r = recon_describe(rt, src, &why)) == 1)
 		return 0;	/* gone: the scan says op=missing */
 	if (why != NULL) {
@@ -1125,11 +1133,13 @@ int
 recon_unseen(struct recon_table *rt, recon_unseen_cb cb, void *arg,
     char **cause)
 {
-	struct recon	*rc;
-	sqlite3_stmt	*st;
-	struct buf	 key;
-	const char	*kind;
-	int		 r;
+	struct recon		*rc;
+	sqlite3_stmt		*st;
+	struct buf		 key;
+	const unsigned char	*before, *after;
+	unsigned char		 now[ROWENC_DIGEST_LEN];
+	const char		*kind;
+	int			 r, verify;
 
 	if (!recon_checking(rt))
 		return 0;
@@ -1138,10 +1148,20 @@ recon_unseen(struct recon_table *rt, recon_unseen_cb cb, void *arg,
 	buf_init(&key, BUF_NOCAP);
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)rt->idx);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		kind = recon_kind(recon_col_digest(st, 1),
-		    recon_col_digest(st, 2));
+		before = recon_col_digest(st, 1);
+		after = recon_col_digest(st, 2);
+		kind = recon_kind(before, after);
 		if (strcmp(kind, "same") == 0)
 			continue;
+		/*
+		 * After a TRUNCATE or DROP, a key whose first event inserts
+		 * it may have held that very row before: explained when the
+		 * row now (the stored one: the scan found it unchanged) is
+		 * the row after the events.
+		 */
+		verify = rt->truncated && before == NULL && after != NULL;
+		if (verify)
+			memcpy(now, after, sizeof now);
 		buf_reset(&key);
 		buf_add(&key, sqlite3_column_blob(st, 0),
 		    (size_t)sqlite3_column_bytes(st, 0));
@@ -1150,7 +1170,7 @@ recon_unseen(struct recon_table *rt, recon_unseen_cb cb, void *arg,
 			break;
 		}
 		if (cb(arg, (unsigned char *)key.data, key.len, rt->text ?
-		    "text" : kind, cause) == -1) {
+		    "text" : kind, verify ? now : NULL, cause) == -1) {
 			sqlite3_reset(st);
 			buf_free(&key);
 			return -1;

@@ -45,8 +45,10 @@ int		 recon_begin(struct recon *, struct source *,
  * recon_change for each change the scan finds (old NULL: inserted; new
  * NULL: deleted; digests of ROWENC_DIGEST_LEN bytes): 0 and *logged
  * NULL when the log explains it, else *logged the word for the record;
- * recon_unseen calls cb for each key the log changed and the scan found
- * unchanged; recon_finish, in the table's transaction, stores the new
+ * recon_unseen calls cb, in key order, for each key the log changed and
+ * the scan found unchanged, with the logged word and, when the change is
+ * explained if the stored row's digest is the one given (a TRUNCATE in
+ * the interval), that digest (else NULL); recon_finish, in the table's transaction, stores the new
  * position and sets *msg (allocated, NULL if none) to the op=error
  * message when a stored interval could not be checked. span gives the
  * from= and to= of the table's records.
@@ -59,7 +61,7 @@ int		 recon_change(struct recon_table *, const unsigned char *,
 		    size_t, const unsigned char *, const unsigned char *,
 		    const char **, char **);
 typedef int (*recon_unseen_cb)(void *, const unsigned char *, size_t,
-		    const char *, char **);
+		    const char *, const unsigned char *, char **);
 int		 recon_unseen(struct recon_table *, recon_unseen_cb, void *,
 		    char **);
 int		 recon_finish(struct recon_table *, int64_t, uint64_t, char **,

@@ -336,12 +336,51 @@ scan_untraced(void *arg, const unsigned char *key, size_t keylen,
 	    &t->rec, cause);
 }
 
-/* A key the log changed that the scan found as stored. */
+/*
+ * A key the log changed that the scan found as stored; with digest, a
+ * change explained if the stored row has that digest, which a cursor
+ * over the stored rows, moving with the keys (in key order), tells.
+ */
+struct scan_unseen_arg {
+	struct tscan		*t;
+	struct baseline_cursor	*cur;
+	struct diff_row		 row;
+	int			 state;		/* 0 none read, 1 row, 2 end */
+};
+
+static int
+scan_keycmp(const unsigned char *a, size_t alen, const unsigned char *b,
+    size_t blen)
+{
+	int	 c;
+
+	if ((c = memcmp(a, b, alen < blen ? alen : blen)) != 0)
+		return c;
+	return alen < blen ? -1 : alen > blen;
+}
+
 static int
 scan_unseen(void *arg, const unsigned char *key, size_t keylen,
-    const char *logged, char **cause)
+    const char *logged, const unsigned char *digest, char **cause)
 {
-	return scan_untraced(arg, key, keylen, logged, "none", cause);
+	struct scan_unseen_arg	*u = arg;
+	struct tscan		*t = u->t;
+	int			 r;
+
+	while (digest != NULL && u->state != 2 && (u->state == 0 ||
+	    scan_keycmp(u->row.key, u->row.keylen, key, keylen) < 0)) {
+		if (u->cur == NULL)
+			u->cur = baseline_cursor(t->run->bl, t->tid, NULL, 0,
+			    NULL, 0);
+		if ((r = baseline_cursor_next(u->cur, &u->row, cause)) == -1)
+			return -1;
+		u->state = r == 1 ? 1 : 2;
+	}
+	if (digest != NULL && u->state == 1 &&
+	    scan_keycmp(u->row.key, u->row.keylen, key, keylen) == 0 &&
+	    memcmp(u->row.digest, digest, ROWENC_DIGEST_LEN) == 0)
+		return 0;
+	return scan_untraced(t, key, keylen, logged, "none", cause);
 }
 
 /*
@@ -942,12 +981,17 @@ scan_stream(struct tscan *t, const struct conf_table *ct, struct tplan *p,
 static int
 scan_recon_finish(struct tscan *t, char **cause)
 {
-	char	*msg = NULL;
-	int	 r;
+	struct scan_unseen_arg	 u;
+	char			*msg = NULL;
+	int			 r;
 
 	if (t->rt == NULL)
 		return 0;
-	if (recon_unseen(t->rt, scan_unseen, t, cause) == -1 ||
+	memset(&u, 0, sizeof u);
+	u.t = t;
+	r = recon_unseen(t->rt, scan_unseen, &u, cause);
+	baseline_cursor_free(u.cur);
+	if (r == -1 ||
 	    recon_finish(t->rt, t->tid, t->untraced, &msg, cause) == -1)
 		return -1;
 	if (msg == NULL)
