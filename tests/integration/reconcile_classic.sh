@@ -35,18 +35,6 @@ rc_conf "acme.users ignore=seen mask=password" acme.orders acme.m
 U=acme.users
 O=acme.orders
 
-# either K C: status's untraced count, K if it counts the last interval's
-# untraced changes, C if all since the first scan (the contract does not
-# say which); the same number where both are.
-either()
-{
-	if [ "$1" = "$2" ]; then
-		echo "$1"
-	else
-		echo "($1|$2)"
-	fi
-}
-
 # The first scan stores the positions, checks nothing.
 rscan
 expect_rc 1
