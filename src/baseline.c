@@ -89,6 +89,13 @@ static const char *const stmt_sql[STORE_MAX] = {
 	[STORE_XA_MOVE] = "INSERT INTO outbox (op, body) SELECT op, body "
 	    "FROM follow_xa WHERE xid = ?1 ORDER BY seq",
 	[STORE_XA_DROP] = "DELETE FROM follow_xa WHERE xid = ?1",
+	[STORE_RECON_GET] = "SELECT file, offset, server_id, created, mac, "
+	    "from_file, from_offset, at, untraced, note FROM reconcile "
+	    "WHERE tid = ?1",
+	[STORE_RECON_PUT] = "INSERT OR REPLACE INTO reconcile (tid, file, "
+	    "offset, server_id, created, mac, from_file, from_offset, at, "
+	    "untraced, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+	    "?11)",
 };
 
 /*
@@ -102,7 +109,12 @@ static const char baseline_added_sql[] =
     "CREATE TABLE IF NOT EXISTS follow_xa (seq INTEGER PRIMARY KEY "
     "AUTOINCREMENT, xid BLOB NOT NULL, op TEXT NOT NULL, body TEXT NOT "
     "NULL); "
-    "CREATE INDEX IF NOT EXISTS follow_xa_xid ON follow_xa (xid, seq)";
+    "CREATE INDEX IF NOT EXISTS follow_xa_xid ON follow_xa (xid, seq); "
+    "CREATE TABLE IF NOT EXISTS reconcile (tid INTEGER PRIMARY KEY, "
+    "file BLOB NOT NULL, offset INTEGER NOT NULL, server_id INTEGER NOT "
+    "NULL, created INTEGER NOT NULL, mac BLOB NOT NULL, from_file BLOB "
+    "NOT NULL, from_offset INTEGER NOT NULL, at INTEGER NOT NULL, "
+    "untraced INTEGER NOT NULL, note BLOB NOT NULL)";
 
 /*
  * Columns added to a table of baseline_added_sql since it was first made
@@ -1452,4 +1464,113 @@ int
 store_limit_length(struct baseline *bl, int n)
 {
 	return sqlite3_limit(bl->db, SQLITE_LIMIT_LENGTH, n);
+}
+
+/* Copy a stored file name or note: 0, -1 when it is malformed. */
+static int
+baseline_recon_str(struct store_stmt *st, int col, char *out, size_t outsz)
+{
+	const void	*p;
+	size_t		 len;
+
+	p = store_blob(st, col, &len);
+	if (len >= outsz || (len > 0 && memchr(p, '\0', len) != NULL))
+		return -1;
+	if (len > 0)
+		memcpy(out, p, len);
+	out[len] = '\0';
+	return 0;
+}
+
+/*
+ * A table's reconciliation state (db/baseline.sql, reconcile): 1 and a
+ * copy, 0 when none is stored (or the file has no such table: a
+ * read-only open of an older baseline).
+ */
+int
+baseline_recon_get(struct baseline *bl, int64_t tid,
+    struct baseline_recon *r, char **cause)
+{
+	struct store_stmt	*st;
+	const void		*mac;
+	size_t			 maclen;
+	int64_t			 v[6];
+	int			 rc, i;
+
+	memset(r, 0, sizeof *r);
+	if ((rc = baseline_has_table(bl, "reconcile", cause)) != 1)
+		return rc;
+	if ((st = store_stmt(bl, STORE_RECON_GET, cause)) == NULL)
+		return -1;
+	store_bind_int64(st, 1, tid);
+	if ((rc = store_step(st, "reading the reconciliation state",
+	    cause)) != 1)
+		return rc;
+	v[0] = store_int64(st, 1);
+	v[1] = store_int64(st, 2);
+	v[2] = store_int64(st, 3);
+	v[3] = store_int64(st, 6);
+	v[4] = store_int64(st, 7);
+	v[5] = store_int64(st, 8);
+	mac = store_blob(st, 4, &maclen);
+	rc = 0;
+	for (i = 0; i < 6; i++)
+		if (v[i] < 0)
+			rc = -1;
+	if (v[1] > UINT32_MAX || v[2] > UINT32_MAX ||
+	    maclen != sizeof r->mac ||
+	    baseline_recon_str(st, 0, r->file, sizeof r->file) == -1 ||
+	    baseline_recon_str(st, 5, r->from, sizeof r->from) == -1 ||
+	    baseline_recon_str(st, 9, r->note, sizeof r->note) == -1)
+		rc = -1;
+	if (rc == -1) {
+		store_reset(st);
+		*cause = xasprintf("baseline %s: the reconciliation state of "
+		    "table %lld is malformed", bl->path, (long long)tid);
+		return -1;
+	}
+	memcpy(r->mac, mac, sizeof r->mac);
+	r->offset = (uint64_t)v[0];
+	r->server_id = (uint64_t)v[1];
+	r->created = (uint64_t)v[2];
+	r->from_offset = (uint64_t)v[3];
+	r->at = v[4];
+	r->untraced = (uint64_t)v[5];
+	store_reset(st);
+	return 1;
+}
+
+/* Store a table's reconciliation state in the caller's transaction. */
+int
+baseline_recon_put(struct baseline *bl, int64_t tid,
+    const struct baseline_recon *r, char **cause)
+{
+	struct store_stmt	*st;
+
+	if (!bl->intxn) {
+		*cause = xasprintf("baseline %s: the reconciliation state is "
+		    "stored only inside a transaction", bl->path);
+		return -1;
+	}
+	if (r->offset > INT64_MAX || r->from_offset > INT64_MAX ||
+	    r->untraced > INT64_MAX || r->server_id > UINT32_MAX ||
+	    r->created > UINT32_MAX) {
+		*cause = xasprintf("baseline %s: no reconciliation state to "
+		    "store", bl->path);
+		return -1;
+	}
+	if ((st = store_stmt(bl, STORE_RECON_PUT, cause)) == NULL)
+		return -1;
+	store_bind_int64(st, 1, tid);
+	store_bind_blob(st, 2, r->file, strlen(r->file));
+	store_bind_int64(st, 3, (int64_t)r->offset);
+	store_bind_int64(st, 4, (int64_t)r->server_id);
+	store_bind_int64(st, 5, (int64_t)r->created);
+	store_bind_blob(st, 6, r->mac, sizeof r->mac);
+	store_bind_blob(st, 7, r->from, strlen(r->from));
+	store_bind_int64(st, 8, (int64_t)r->from_offset);
+	store_bind_int64(st, 9, r->at);
+	store_bind_int64(st, 10, (int64_t)r->untraced);
+	store_bind_blob(st, 11, r->note, strlen(r->note));
+	return store_done(st, "storing the reconciliation state", cause);
 }

@@ -57,6 +57,34 @@ int	 baseline_follow_clear(struct baseline *, char **);
 int	 baseline_follow_stored(struct baseline *, int64_t *, char **);
 
 /*
+ * A table's reconciliation with the binary log (db/baseline.sql,
+ * reconcile; src/reconcile.c): the binary-log position of the snapshot
+ * of its last good scan ("" when not stored), the server and its file's
+ * creation time, a MAC over them (reconcile.c's), the start of the last
+ * interval checked ("" none), when it was stored, the op=untraced
+ * records of that interval, and why the last interval was not checked
+ * ("" when it was). get: 1, 0 when none is stored; put: in the caller's
+ * transaction.
+ */
+#define BASELINE_RECON_FILE_MAX	511
+struct baseline_recon {
+	char		 file[BASELINE_RECON_FILE_MAX + 1];
+	uint64_t	 offset;
+	uint64_t	 server_id;
+	uint64_t	 created;
+	unsigned char	 mac[32];
+	char		 from[BASELINE_RECON_FILE_MAX + 1];
+	uint64_t	 from_offset;
+	int64_t		 at;
+	uint64_t	 untraced;
+	char		 note[1024];
+};
+int	 baseline_recon_get(struct baseline *, int64_t,
+	    struct baseline_recon *, char **);
+int	 baseline_recon_put(struct baseline *, int64_t,
+	    const struct baseline_recon *, char **);
+
+/*
  * A prepared XA transaction's records (follow_xa), kept until its XA
  * COMMIT or XA ROLLBACK, which may come much later: add keeps one in the
  * caller's transaction; end with commit set moves them, in order, to the

@@ -145,6 +145,7 @@ struct binlog {
 	unsigned char		 phl[256];	/* post-header lengths */
 	uint64_t		 maxpkt;	/* cap of an inflated statement */
 	struct binlog_pos	 pos;		/* where the next event starts */
+	struct binlog_pos	 at;		/* where the last one started */
 
 	/* The event group being read. */
 	int			 ingroup;
@@ -932,6 +933,7 @@ binlog_fill(struct binlog *b, struct binlog_event *ev, enum binlog_evtype t,
 	ev->type = t;
 	ev->rawtype = rawtype;
 	ev->next = b->pos;
+	ev->at = b->at;
 	memcpy(ev->gtid, b->gtid, sizeof ev->gtid);
 	ev->thread_id = b->thread_id;
 	ev->when = b->when;
@@ -1194,6 +1196,7 @@ binlog_event(struct binlog *b, struct binlog_event *ev, char **cause)
 			    (unsigned long long)b->pos.offset, logpos);
 			goto fail;
 		}
+		b->at = b->pos;
 		b->pos.offset += len;
 	}
 	b->when = binlog_le32(p);

@@ -52,7 +52,9 @@ enum binlog_evtype {
  * A compressed statement (QUERY_COMPRESSED, 165) is inflated here: stmt
  * is its text. rawtype is the type the log holds (XID 16, QUERY 2 or 165
  * for COMMIT, GTID 162 for BEGIN...). next is the position after the
- * event (where a reader that stops after it resumes); a standalone
+ * event (where a reader that stops after it resumes), at where the
+ * last event the log holds (not one binlog.c makes) began: for a
+ * BINLOG_BEGIN, where its group begins; a standalone
  * group's COMMIT, which binlog.c makes, has its query's next. gtid and
  * thread_id are those of the transaction the event belongs to (gtid ""
  * where the log holds none). thread_id is the connection id
@@ -83,6 +85,7 @@ struct binlog_event {
 	const unsigned char	*body;
 	size_t			 len;
 	struct binlog_pos	 next;
+	struct binlog_pos	 at;
 	char			 gtid[BINLOG_GTID_MAX + 1];
 	uint32_t		 thread_id;
 	uint32_t		 when;

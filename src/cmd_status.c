@@ -75,6 +75,63 @@ status_follow(struct baseline *bl, char **cause)
 	return 0;
 }
 
+/*
+ * A table's reconciliation with the binary log (docs/BINLOG.md):
+ * "reconcile DB.NAME from=FILE:OFF to=FILE:OFF at=TIME untraced=N" for
+ * the last interval checked; "reconcile DB.NAME pos=FILE:OFF at=TIME
+ * msg=WHY" when the last scan stored a position without checking one;
+ * "reconcile DB.NAME off at=TIME msg=WHY"; "reconcile DB.NAME none".
+ */
+static int
+status_recon(struct baseline *bl, const struct conf_table *ct, int64_t tid,
+    char **cause)
+{
+	struct baseline_recon	 r;
+	struct buf		 b;
+	char			 when[32];
+	int			 got;
+
+	if ((got = baseline_recon_get(bl, tid, &r, cause)) == -1)
+		return -1;
+	buf_init(&b, BUF_NOCAP);
+	buf_adds(&b, "reconcile ");
+	status_name(&b, ct->db, ct->name);
+	if (got == 0)
+		buf_adds(&b, " none");
+	else {
+		run_time(r.at, when, sizeof when);
+		if (r.from[0] != '\0') {
+			buf_adds(&b, " from=");
+			record_pct(&b, r.from, strlen(r.from), RECORD_TEXT);
+			buf_printf(&b, ":%llu to=",
+			    (unsigned long long)r.from_offset);
+		} else if (r.file[0] != '\0')
+			buf_adds(&b, " pos=");
+		else
+			buf_adds(&b, " off");
+		if (r.file[0] != '\0') {
+			record_pct(&b, r.file, strlen(r.file), RECORD_TEXT);
+			buf_printf(&b, ":%llu", (unsigned long long)r.offset);
+		}
+		buf_printf(&b, " at=%s", when);
+		if (r.from[0] != '\0')
+			buf_printf(&b, " untraced=%llu",
+			    (unsigned long long)r.untraced);
+		if (r.note[0] != '\0') {
+			buf_adds(&b, " msg=");
+			record_pct(&b, r.note, strlen(r.note), RECORD_TEXT);
+		}
+	}
+	if (buf_failed(&b) || b.data == NULL) {
+		buf_free(&b);
+		*cause = xstrdup("out of memory");
+		return -1;
+	}
+	printf("%s\n", buf_str(&b));
+	buf_free(&b);
+	return 0;
+}
+
 /* status: per watched table, what the baseline holds. */
 int
 cmd_status(struct conf *conf, const struct run_opts *ro, int argc,
@@ -128,10 +185,18 @@ cmd_status(struct conf *conf, const struct run_opts *ro, int argc,
 		    tables[i]->max_rows_per_second : conf->max_rows_per_second;
 		buf_printf(&b, " chunk=%lu max-rows-per-second=%lu",
 		    tables[i]->chunk, rps);
-		baseline_entry_clear(&e);
-		if (buf_failed(&b))
+		if (buf_failed(&b)) {
+			baseline_entry_clear(&e);
 			goto nomem;
+		}
 		printf("%s\n", buf_str(&b));
+		r = status_recon(bl, tables[i], e.tid, &cause);
+		baseline_entry_clear(&e);
+		if (r == -1) {
+			buf_free(&b);
+			log_warnx("%s", cause);
+			goto out;
+		}
 	}
 	buf_free(&b);
 	if (baseline_outbox_counts(bl, 0, &q, &cause) == -1) {

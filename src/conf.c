@@ -338,6 +338,32 @@ conf_number(unsigned long *dst, const struct token *tok, size_t ntok,
 	return 0;
 }
 
+/* reconcile auto, yes or no (docs/BINLOG.md, "Reconciliation"). */
+static int
+conf_reconcile(struct conf *conf, const struct token *tok, size_t ntok,
+    char **cause)
+{
+	static const char *const words[] = { "auto", "yes", "no" };
+	static const int	 values[] = { CONF_RECONCILE_AUTO,
+				    CONF_RECONCILE_YES, CONF_RECONCILE_NO };
+	size_t			 i;
+
+	if (conf->reconcile_set) {
+		*cause = xstrdup("reconcile given twice");
+		return -1;
+	}
+	for (i = 0; ntok == 2 && i < sizeof words / sizeof words[0]; i++) {
+		if (tok[1].len != strlen(words[i]) ||
+		    memcmp(tok[1].p, words[i], tok[1].len) != 0)
+			continue;
+		conf->reconcile = values[i];
+		conf->reconcile_set = 1;
+		return 0;
+	}
+	*cause = xstrdup("reconcile takes auto, yes or no");
+	return -1;
+}
+
 static int
 conf_table_line(struct conf *conf, const struct token *tok, size_t ntok,
     int line, char **cause)
@@ -469,6 +495,8 @@ conf_line(struct conf *conf, const char *p, const char *end, int line,
 	else if (IS("follow-server-id"))
 		r = conf_number(&conf->follow_server_id, tok, ntok, 1,
 		    4294967295LL, cause);
+	else if (IS("reconcile"))
+		r = conf_reconcile(conf, tok, ntok, cause);
 	else if (IS("table"))
 		r = conf_table_line(conf, tok, ntok, line, cause);
 	else {

@@ -32,10 +32,17 @@ struct conf {
 	unsigned long		 max_rows_per_second;	/* 0: no limit */
 	unsigned long		 max_threads_running;	/* 0: no limit */
 	unsigned long		 follow_server_id;	/* 0: not set */
+	int			 reconcile;	/* CONF_RECONCILE_* */
+	int			 reconcile_set;
 	struct conf_table	*tables;
 	size_t			 ntables;
 	struct conf_index	*index;		/* private: finds tables */
 };
+
+/* reconcile: with the binary log (src/reconcile.c); AUTO is 0. */
+#define CONF_RECONCILE_AUTO	0
+#define CONF_RECONCILE_YES	1
+#define CONF_RECONCILE_NO	2
 
 #define CONF_IDENT_MAX	256	/* bytes of one identifier */
 

@@ -142,16 +142,64 @@ event_binlog_update(struct buf *b, const struct schema *s,
 	return r;
 }
 
-/* " pos=FILE:OFFSET", the file encoded. */
+/* " NAME=FILE:OFFSET", the file encoded. */
 static void
-event_pos(struct buf *b, const char *file, uint64_t offset)
+event_posname(struct buf *b, const char *name, const char *file,
+    uint64_t offset)
 {
-	buf_adds(b, " pos=");
+	buf_addc(b, ' ');
+	buf_adds(b, name);
+	buf_addc(b, '=');
 	if (*file == '\0')
 		buf_addc(b, '-');
 	else
 		record_pct(b, file, strlen(file), 0);
 	buf_printf(b, ":%llu", (unsigned long long)offset);
+}
+
+/* " pos=FILE:OFFSET". */
+static void
+event_pos(struct buf *b, const char *file, uint64_t offset)
+{
+	event_posname(b, "pos", file, offset);
+}
+
+/*
+ * op=untraced: a row whose change between two scans the binary log
+ * between their snapshots (from, to) does not explain.
+ */
+int
+event_untraced(struct buf *b, const struct schema *s,
+    const unsigned char *key, size_t keylen, const char *change,
+    const char *logged, const struct event_span *span, char **cause)
+{
+	struct buf	 pk;
+
+	buf_init(&pk, BUF_NOCAP);
+	if (rowenc_key_text(&pk, s, key, keylen, RECORD_PK_VALUE_MAX) == -1) {
+		buf_free(&pk);
+		*cause = xstrdup("stored key does not decode");
+		return -1;
+	}
+	buf_reset(b);
+	record_begin(b, "untraced");
+	record_table(b, s->db, strlen(s->db), s->name, strlen(s->name));
+	buf_adds(b, " pk=");
+	record_cut(b, buf_str(&pk), pk.len, RECORD_PK_MAX);
+	buf_free(&pk);
+	record_field(b, "change", change);
+	record_field(b, "logged", logged);
+	event_posname(b, "from", span->from, span->fromoff);
+	event_posname(b, "to", span->to, span->tooff);
+	record_field(b, "src", EVENT_SRC);
+	record_field(b, "by", "-");
+	record_end(b);
+	if (buf_failed(b) || b->data == NULL ||
+	    record_check(b->data, b->len) == -1) {
+		*cause = xstrdup("out of memory building a record");
+		return -1;
+	}
+	return 0;
 }
 
 /* " gtid= conn= time= pos=" of a transaction. */

@@ -84,6 +84,20 @@ int	 event_ddl(struct buf *, const char *, size_t, const char *, size_t,
 int	 event_start(struct buf *, const char *, uint64_t, const char *,
 	    char **);
 
+/*
+ * op=untraced change= logged= from= to=: a change of the row of key that
+ * the binary log between two scans' snapshots does not explain
+ * (src/reconcile.c); change and logged are words (docs/FORMAT.md).
+ */
+struct event_span {
+	const char	*from;
+	uint64_t	 fromoff;
+	const char	*to;
+	uint64_t	 tooff;
+};
+int	 event_untraced(struct buf *, const struct schema *,
+	    const unsigned char *, size_t, const char *, const char *,
+	    const struct event_span *, char **);
 /* op=summary: the counts of a report. */
 int	 event_summary(struct buf *, uint64_t, uint64_t, uint64_t, uint64_t,
 	    uint64_t, char **);

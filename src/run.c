@@ -21,6 +21,7 @@
 #include "log.h"
 #include "optfile.h"
 #include "record.h"
+#include "reconcile.h"
 #include "report.h"
 #include "run.h"
 #include "scan.h"
@@ -518,6 +519,7 @@ run_scan(struct run *run, enum scan_mode mode, int argc, char **argv)
 	const struct scan_stats	 *st;
 	struct source		 *src = NULL, *monitor = NULL;
 	struct scan		 *sc = NULL;
+	struct recon		 *recon = NULL;
 	struct scan_limits	  limits;
 	size_t			  ntables, i;
 	char			 *cause = NULL, *by = NULL, *msg;
@@ -550,12 +552,21 @@ run_scan(struct run *run, enum scan_mode mode, int argc, char **argv)
 	scan_set_limits(sc, &limits);
 	if (run->opts.progress)
 		scan_set_progress(sc, show_progress, &shown);
+	/*
+	 * The log between the last scan's snapshot and this one's, read
+	 * before any table (docs/BINLOG.md, "Reconciliation").
+	 */
+	recon = recon_create(conf, run->bl, run->key, sizeof run->key,
+	    run->opts.stop);
 	if (run_begin(run, &cause) == -1 ||
 	    scan_begin(sc, &cause) == -1 ||
-	    source_begin(src, &cause) == -1) {
+	    source_begin(src, &cause) == -1 ||
+	    recon_begin(recon, src, tables, ntables, mode == SCAN_REPORT,
+	    &cause) == -1) {
 		run_fail(run, cause);
 		goto out;
 	}
+	scan_set_recon(sc, recon);
 	for (i = 0; i < ntables; i++) {
 		r = scan_table(sc, tables[i], mode, &cause);
 		if (r == 0)
@@ -627,6 +638,7 @@ run_scan(struct run *run, enum scan_mode mode, int argc, char **argv)
 out:
 	/* The key is wiped by run_free, after the scan that borrows it. */
 	scan_free(sc);
+	recon_free(recon);
 	source_close(monitor);
 	source_close(src);
 	free(tables);

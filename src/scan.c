@@ -12,6 +12,7 @@
 #include "event.h"
 #include "pace.h"
 #include "record.h"
+#include "reconcile.h"
 #include "rowenc.h"
 #include "scan.h"
 #include "scan_int.h"
@@ -195,6 +196,13 @@ scan_set_limits(struct scan *sc, const struct scan_limits *l)
 	sc->limits = *l;
 }
 
+/* Compare each table's changes with the binary log (reconcile.c). */
+void
+scan_set_recon(struct scan *sc, struct recon *rc)
+{
+	sc->recon = rc;
+}
+
 /* Report progress through cb (about once a second and at each table end). */
 void
 scan_set_progress(struct scan *sc, scan_progress_cb cb, void *arg)
@@ -314,6 +322,48 @@ scan_changed(struct tscan *t, const struct diff_row *old,
 	return n;
 }
 
+/* op=untraced: a change of the row of key the log does not explain. */
+static int
+scan_untraced(void *arg, const unsigned char *key, size_t keylen,
+    const char *logged, const char *change, char **cause)
+{
+	struct tscan	*t = arg;
+
+	t->untraced++;
+	t->run->stats.events++;
+	return scan_queue(t->run->bl, "untraced", event_untraced(&t->rec,
+	    t->s, key, keylen, change, logged, recon_span(t->rt), cause),
+	    &t->rec, cause);
+}
+
+/* A key the log changed that the scan found as stored. */
+static int
+scan_unseen(void *arg, const unsigned char *key, size_t keylen,
+    const char *logged, char **cause)
+{
+	return scan_untraced(arg, key, keylen, logged, "none", cause);
+}
+
+/*
+ * A change the scan found, compared with the log's net effect on the
+ * key (old NULL: inserted, new NULL: deleted).
+ */
+static int
+scan_reconcile(struct tscan *t, const char *change, const unsigned char *key,
+    size_t keylen, const unsigned char *old, const unsigned char *new,
+    char **cause)
+{
+	const char	*logged;
+
+	if (!recon_checking(t->rt))
+		return 0;
+	if (recon_change(t->rt, key, keylen, old, new, &logged, cause) == -1)
+		return -1;
+	if (logged == NULL)
+		return 0;
+	return scan_untraced(t, key, keylen, logged, change, cause);
+}
+
 static int
 scan_emit(void *arg, enum diff_event ev, const struct diff_row *old,
     const struct diff_row *new, char **cause)
@@ -334,11 +384,16 @@ scan_emit(void *arg, enum diff_event ev, const struct diff_row *old,
 		if (baseline_cursor_del(t->cur, old->key, old->keylen,
 		    cause) == -1)
 			return -1;
-		if (!t->report)
-			return 0;
-		t->run->stats.deletes++;
-		return scan_queue(t->run->bl, "delete", event_delete(&t->rec,
-		    t->s, old->key, old->keylen, cause), &t->rec, cause);
+		if (t->report) {
+			t->run->stats.deletes++;
+			if (scan_queue(t->run->bl, "delete", event_delete(
+			    &t->rec, t->s, old->key, old->keylen, cause),
+			    &t->rec, cause) == -1)
+				return -1;
+		}
+		/* An emptied table's rows too: one op=schema said them. */
+		return scan_reconcile(t, "delete", old->key, old->keylen,
+		    old->digest, NULL, cause);
 	case DIFF_ADDED:
 	case DIFF_CHANGED:
 		break;
@@ -354,8 +409,11 @@ scan_emit(void *arg, enum diff_event ev, const struct diff_row *old,
 		return 0;
 	if (ev == DIFF_ADDED) {
 		t->run->stats.inserts++;
-		return scan_queue(t->run->bl, "insert", event_insert(&t->rec,
-		    t->s, new->key, new->keylen, cause), &t->rec, cause);
+		if (scan_queue(t->run->bl, "insert", event_insert(&t->rec,
+		    t->s, new->key, new->keylen, cause), &t->rec, cause) == -1)
+			return -1;
+		return scan_reconcile(t, "insert", new->key, new->keylen,
+		    NULL, t->digest, cause);
 	}
 	if (!t->updates)
 		return 0;
@@ -369,7 +427,10 @@ scan_emit(void *arg, enum diff_event ev, const struct diff_row *old,
 	r = scan_queue(t->run->bl, "update", event_update(&t->rec, t->s,
 	    new->key, new->keylen, names, n, cause), &t->rec, cause);
 	free(names);
-	return r;
+	if (r == -1)
+		return -1;
+	return scan_reconcile(t, "update", new->key, new->keylen, old->digest,
+	    t->digest, cause);
 }
 
 static int
@@ -873,6 +934,30 @@ scan_stream(struct tscan *t, const struct conf_table *ct, struct tplan *p,
 	return 0;
 }
 
+/*
+ * The end of a table's reconciliation: the keys the log changed that
+ * the scan found as stored, the new position; an interval that could
+ * not be checked is an op=error for the table.
+ */
+static int
+scan_recon_finish(struct tscan *t, char **cause)
+{
+	char	*msg = NULL;
+	int	 r;
+
+	if (t->rt == NULL)
+		return 0;
+	if (recon_unseen(t->rt, scan_unseen, t, cause) == -1 ||
+	    recon_finish(t->rt, t->tid, t->untraced, &msg, cause) == -1)
+		return -1;
+	if (msg == NULL)
+		return 0;
+	t->run->stats.errors++;
+	r = scan_error(t->run->bl, t->s->db, t->s->name, msg, cause);
+	free(msg);
+	return r;
+}
+
 /* Store the table's new entry and queue op=baseline or op=reset. */
 static int
 scan_finish(struct tscan *t, const struct conf_table *ct,
@@ -886,7 +971,8 @@ scan_finish(struct tscan *t, const struct conf_table *ct,
 		sc->progress(sc->progress_arg, t->s->db, t->s->name,
 		    sc->pace.seen, 1);
 	p->e.nrows = (int64_t)t->nrows;
-	if (scan_entry_put(sc, ct->db, ct->name, &p->e, cause) == -1)
+	if (scan_entry_put(sc, ct->db, ct->name, &p->e, cause) == -1 ||
+	    scan_recon_finish(t, cause) == -1)
 		return -1;
 	if (!p->first && mode != SCAN_RESET)
 		return 0;
@@ -917,7 +1003,19 @@ scan_table_body(struct tscan *t, const struct conf_table *ct,
 	memset(&p, 0, sizeof p);
 	buf_init(&p.enc, BUF_NOCAP);
 	if (scan_open(t, ct, cause) == -1 ||
-	    scan_prepare(t, ct, mode, &p, cause) == -1 ||
+	    scan_prepare(t, ct, mode, &p, cause) == -1)
+		r = -1;
+	else {
+		/*
+		 * The changes of a table compared under its stored
+		 * description and encoding are checked against the log.
+		 */
+		t->rt = recon_table(t->run->recon, ct->db, ct->name);
+		recon_check(t->rt, mode == SCAN_REPORT && p.stored &&
+		    !p.first && p.same && t->updates && t->nlegacy == 0 &&
+		    !p.rekey && p.oldenc == SCHEMA_ENC);
+	}
+	if (r == -1 ||
 	    scan_stream(t, ct, &p, cause) == -1 ||
 	    scan_finish(t, ct, mode, &p, cause) == -1)
 		r = -1;

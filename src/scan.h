@@ -8,6 +8,7 @@
 
 struct baseline;
 struct conf_table;
+struct recon;
 struct source;
 
 /* scan_create returns a struct scan that belongs to the caller. */
@@ -48,6 +49,7 @@ struct scan	*scan_create(struct source *, struct baseline *,
 void		 scan_free(struct scan *);
 void		 scan_set_limits(struct scan *, const struct scan_limits *);
 void		 scan_set_progress(struct scan *, scan_progress_cb, void *);
+void		 scan_set_recon(struct scan *, struct recon *);
 int		 scan_begin(struct scan *, char **);
 int		 scan_end(struct scan *, char **);
 int		 scan_table(struct scan *, const struct conf_table *,

@@ -17,6 +17,8 @@
 #include "source_mysql.h"
 
 struct diff;
+struct recon;
+struct recon_table;
 struct schema;
 
 /* A run (scan_create); the struct tscan of one table lives on the stack. */
@@ -36,6 +38,7 @@ struct scan {
 	int			 list_bad;	/* it failed authentication */
 	int			 streaming;	/* rows are streaming now */
 	struct pace		 pace;
+	struct recon		*recon;		/* NULL: not reconciled */
 };
 
 /* The state of one table's pass. */
@@ -75,6 +78,8 @@ struct tscan {
 	struct baseline_cursor	*cur;
 	struct diff		*diff;
 	char			*cause;
+	struct recon_table	*rt;		/* reconciliation, or NULL */
+	uint64_t		 untraced;	/* its op=untraced records */
 
 	/* Chunk mode: chunks being built (every chunk rows) and kept. */
 	unsigned long		 chunk;		/* 0: build none */

@@ -4,8 +4,10 @@
 #include <sys/socket.h>
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <mysql.h>
 #include <errmsg.h>
@@ -946,6 +948,108 @@ source_empty(struct source *src, const struct schema *s, int *empty,
 	if (res == NULL)
 		return -1;
 	*empty = mysql_num_rows(res) == 0;
+	mysql_free_result(res);
+	return 0;
+}
+
+/*
+ * The binary-log position of the run's snapshot (MariaDB's
+ * binlog_snapshot_file and binlog_snapshot_position, read in the
+ * snapshot's session after source_begin) and the server's @@server_id:
+ * 1; 0 when the server gives none (no binary log, or not MariaDB).
+ */
+int
+source_snapshot_pos(struct source *src, char *file, size_t filesz,
+    uint64_t *offset, uint64_t *server_id, char **cause)
+{
+	struct buf	 sql;
+	MYSQL_RES	*res;
+	MYSQL_ROW	 row;
+	unsigned long	*lens;
+	const char	*errstr;
+	long long	 n;
+	int		 found = 0, bad = 0;
+
+	file[0] = '\0';
+	*offset = 0;
+	buf_init(&sql, BUF_NOCAP);
+	buf_adds(&sql, "SHOW SESSION STATUS LIKE 'binlog\\_snapshot\\_%'");
+	res = source_small(src, &sql, cause);
+	if (res == NULL) {
+		buf_free(&sql);
+		return -1;
+	}
+	while (mysql_num_fields(res) == 2 &&
+	    (row = mysql_fetch_row(res)) != NULL) {
+		lens = mysql_fetch_lengths(res);
+		if (row[0] == NULL || row[1] == NULL)
+			continue;
+		if (strcmp(row[0], "Binlog_snapshot_file") == 0) {
+			if (lens[1] >= filesz ||
+			    memchr(row[1], '\0', lens[1]) != NULL)
+				bad = 1;
+			else {
+				memcpy(file, row[1], lens[1]);
+				file[lens[1]] = '\0';
+				found |= 1;
+			}
+		} else if (strcmp(row[0], "Binlog_snapshot_position") == 0) {
+			n = util_strtonum(row[1], 0, LLONG_MAX, &errstr);
+			if (errstr != NULL)
+				bad = 1;
+			else {
+				*offset = (uint64_t)n;
+				found |= 2;
+			}
+		}
+	}
+	mysql_free_result(res);
+	if (bad) {
+		buf_free(&sql);
+		*cause = xstrdup("the server's binlog_snapshot_file or "
+		    "binlog_snapshot_position is malformed");
+		return -1;
+	}
+	if (found != 3 || file[0] == '\0' || *offset < 4) {
+		buf_free(&sql);
+		file[0] = '\0';
+		return 0;
+	}
+	buf_reset(&sql);
+	buf_adds(&sql, "SELECT @@server_id");
+	if (source_number(src, &sql, 0, 0, UINT32_MAX, "@@server_id", &n,
+	    cause) == -1) {
+		buf_free(&sql);
+		return -1;
+	}
+	buf_free(&sql);
+	*server_id = (uint64_t)n;
+	return 1;
+}
+
+/*
+ * 1 in *snap when DB.NAME's rows are read in the snapshot (its engine is
+ * InnoDB), 0 otherwise (MyISAM, Aria, MEMORY...: changed while read).
+ */
+int
+source_snapshotted(struct source *src, const char *db, const char *name,
+    int *snap, char **cause)
+{
+	struct buf	 sql;
+	MYSQL_RES	*res;
+	MYSQL_ROW	 row;
+
+	*snap = 0;
+	buf_init(&sql, BUF_NOCAP);
+	buf_adds(&sql, "SELECT ENGINE FROM information_schema.TABLES");
+	source_where(&sql, db, name);
+	res = source_small(src, &sql, cause);
+	buf_free(&sql);
+	if (res == NULL)
+		return -1;
+	if (mysql_num_fields(res) == 1 && (row = mysql_fetch_row(res)) !=
+	    NULL && row[0] != NULL && strcasecmp(row[0], "InnoDB") == 0)
+		*snap = 1;
 	mysql_free_result(res);
 	return 0;
 }

@@ -53,6 +53,10 @@ int		 source_empty(struct source *, const struct schema *, int *,
 		    char **);
 int		 source_threads_running(struct source *, const struct source *,
 		    unsigned long *, char **);
+int		 source_snapshot_pos(struct source *, char *, size_t,
+		    uint64_t *, uint64_t *, char **);
+int		 source_snapshotted(struct source *, const char *,
+		    const char *, int *, char **);
 int		 source_lost(const struct source *);
 const char	*source_server(const struct source *);
 struct st_mysql	*source_conn(struct source *);

@@ -65,7 +65,7 @@ udf_server_args="--log-bin=$W/binlog --binlog-format=ROW --server-id=1"
 udf_server_args="$udf_server_args --binlog-row-image=FULL"
 udf_server_args="$udf_server_args --binlog-row-metadata=FULL"
 udf_start "acme.users mask=password" "acme.orders" "acme.alt" "acme.keyed" \
-    "acme.big" "acme.strkey" "acme.nokey" "mysql.global_priv"
+    "acme.big" "acme.strkey" "acme.nokey" "mysql.global_priv" "acme.rec"
 echo "follow-server-id 4242" >>"$W/dbsyscheck.conf"
 sed -e "s|^baseline .*|baseline $W/json.db|" -e "s|^key .*|key $W/json.key|" \
     "$W/dbsyscheck.conf" >"$W/json.conf"
@@ -96,6 +96,8 @@ sql_db acme "INSERT INTO big SELECT seq, seq FROM seq_1_to_150"
 sql_db acme "CREATE TABLE strkey (k VARCHAR(80) PRIMARY KEY, v INT NOT NULL)"
 sql_db acme "CREATE TABLE nokey (a INT, b INT)"
 sql_db acme "INSERT INTO nokey VALUES (1, 1)"
+sql_db acme "CREATE TABLE rec (id INT PRIMARY KEY, v INT NOT NULL) ENGINE=InnoDB"
+sql_db acme "INSERT INTO rec SELECT seq, seq FROM seq_1_to_9"
 # take_lines DIGITS PATTERN: append a few of the running server's own
 # lines to $W/server.lines (no rule of ours may take them); their hour
 # must have DIGITS digits (PATTERN, after the date).
@@ -257,6 +259,55 @@ expect_rc 2
 saw "op=error msg=binlog_row_image"
 sql "SET GLOBAL binlog_row_image=FULL"
 
+# --- A scan's reconciliation with the binary log (reconcile auto, the
+# default: the server writes a row-based log): op=untraced for changes
+# the log's row events do not explain, in every change=/logged= pair;
+# logged=text for a statement logged as text; the scan's table error
+# when the interval cannot be reconciled (a RENAME of the table in it).
+# acme.rec is on InnoDB and no other step touches it.
+run scan acme.rec
+expect_rc 1
+saw "op=baseline table=acme.rec rows=9 "
+# unlogged SQL: run SQL in a session that does not write the binary log.
+unlogged()
+{
+	sql_db acme "SET SESSION sql_log_bin=0; $1"
+}
+unlogged "UPDATE rec SET v = 10 WHERE id = 1"
+unlogged "INSERT INTO rec VALUES (10, 10)"
+unlogged "DELETE FROM rec WHERE id = 2"
+sql_db acme "UPDATE rec SET v = 30 WHERE id = 3"
+unlogged "UPDATE rec SET v = 3 WHERE id = 3"
+sql_db acme "UPDATE rec SET v = 40 WHERE id = 4"
+unlogged "UPDATE rec SET v = 41 WHERE id = 4"
+sql_db acme "UPDATE rec SET v = 50 WHERE id = 5"
+sql_db acme "UPDATE rec SET v = 5 WHERE id = 5"
+unlogged "UPDATE rec SET v = 51 WHERE id = 5"
+sql_db acme "INSERT INTO rec VALUES (11, 11)"
+unlogged "DELETE FROM rec WHERE id = 11"
+sql_db acme "DELETE FROM rec WHERE id = 6"
+unlogged "INSERT INTO rec VALUES (6, 6)"
+run scan acme.rec
+expect_rc 1
+saw "op=untraced table=acme.rec pk=id=1 change=update logged=none "
+saw "op=untraced table=acme.rec pk=id=10 change=insert logged=none "
+saw "op=untraced table=acme.rec pk=id=2 change=delete logged=none "
+saw "op=untraced table=acme.rec pk=id=3 change=none logged=update "
+saw "op=untraced table=acme.rec pk=id=4 change=update logged=update "
+saw "op=untraced table=acme.rec pk=id=5 change=update logged=same "
+saw "op=untraced table=acme.rec pk=id=11 change=none logged=insert "
+saw "op=untraced table=acme.rec pk=id=6 change=none logged=delete "
+saw " from=binlog.0"
+sql_db acme "SET SESSION binlog_format=STATEMENT; UPDATE rec SET v = 70 WHERE id = 7"
+run scan acme.rec
+expect_rc 1
+saw "op=untraced table=acme.rec pk=id=7 change=update logged=text "
+sql_db acme "RENAME TABLE rec TO rec_away, rec_away TO rec"
+sql_db acme "UPDATE rec SET v = 80 WHERE id = 8"
+run scan acme.rec
+expect_rc 2
+saw "op=error table=acme.rec msg=cannot%20reconcile"
+
 # --- The triggers: records in the trigger log.
 udf_new >/dev/null
 udf_triggers acme.users
@@ -350,6 +401,9 @@ CRED = re.compile(r"pass|pwd|secret", re.I)
 PRIV = ("mysql.global_priv", "mysql.user", "mysql.db", "mysql.tables_priv",
         "mysql.roles_mapping")
 ROW = {"insert": 100311, "update": 100312, "delete": 100313}
+# op=untraced: the logged= values that mean a row changed outside the
+# binary log (100337, JSON 100364); any other (text) is 100338 (100365).
+UNTRACED = ("none", "insert", "update", "delete", "same")
 JROW = {"insert": 100341, "update": 100342, "delete": 100343}
 SIMPLE = {"baseline": 100310, "missing": 100317, "schema": 100318,
           "reset": 100321, "forged": 100322}
@@ -379,6 +433,8 @@ def text_rules(f):
             c.append(100336)
     elif op == "commit":
         pass
+    elif op == "untraced":
+        c.append(100337 if f.get("logged") in UNTRACED else 100338)
     elif op == "start":
         c.append(100333)
     elif op == "ddl":
@@ -412,6 +468,8 @@ def json_rules(f):
             c.append(100363)
     elif op == "commit":
         c.append(100359)
+    elif op == "untraced":
+        c.append(100364 if f.get("logged") in UNTRACED else 100365)
     elif op == "start":
         c.append(100360)
     elif op == "ddl":
@@ -558,17 +616,17 @@ has()
 }
 has command 100310 100311 100312 100313 100314 100315 100316 100317 \
     100318 100319 100320 100321 100330 100331 100399 \
-    100332 100333 100334 100335 100336
+    100332 100333 100334 100335 100336 100337 100338
 has full_command 100310 100311 100313 100314 100315 100316 100317 100318 \
-    100319 100320 100321 100330 100331 100333 100335 100336
+    100319 100320 100321 100330 100331 100333 100335 100336 100337 100338
 has logfile 100310 100311 100312 100313 100315 100316 100317 100318 \
     100319 100320 100321 100330 100331 100399 \
-    100332 100333 100334 100335 100336
+    100332 100333 100334 100335 100336 100337 100338
 has triggerlog 100311 100312 100313 100315 100322 100330
 has errorlog none
 has wazuh_json 100340 100341 100342 100343 100344 100345 100346 100347 \
     100348 100349 100350 100351 100353 100354 100358 \
-    100359 100360 100361 100362 100363
+    100359 100360 100361 100362 100363 100364 100365
 for want in emptied= key=changed added= watch_added= baseline=tampered; do
 	grep -F -q -e " $want" "$W/all/command.txt" ||
 	    fail "no record with $want"

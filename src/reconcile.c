@@ -1,0 +1,1219 @@
+/*
+ * Reconciliation: every change a scan finds must be in the binary log.
+ *
+ * A scan notes the binary-log position of its snapshot, per table. The
+ * next scan of the table reads the log from that position to its own
+ * snapshot's, as a client that does not register as a replica (server
+ * id 0, not blocking), and keeps per key the row before the first row
+ * event and after the last, as keyed digests, in a scratch SQLite file.
+ * Each change the scan finds is then compared with that net effect; a
+ * key the log changed and the scan found unchanged is said too.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "baseline.h"
+#include "binlog.h"
+#include "binrow.h"
+#include "buf.h"
+#include "conf.h"
+#include "ddl.h"
+#include "entries.h"
+#include "event.h"
+#include "reconcile.h"
+#include "rowenc.h"
+#include "schema.h"
+#include "source_mysql.h"
+#include "util.h"
+#include "xmalloc.h"
+
+#define RECON_MAC_LABEL	"dbsyscheck reconcile v1"
+
+/* A watched table's part of the run. */
+struct recon_table {
+	struct recon		*rc;
+	const struct conf_table	*ct;
+	size_t			 idx;		/* its t in the scratch file */
+	struct baseline_recon	 st;		/* as stored */
+	int			 stored;	/* st.file holds a position */
+	int			 snap;		/* its rows are in the snapshot */
+	int			 read;		/* its interval is read */
+	int			 check;		/* recon_check */
+	struct schema		*s;		/* to read the log's rows */
+	struct rowenc		*re;
+	size_t			 nhashed;
+	struct buf		*vals;		/* a row's hashed values */
+	const char		**vp;
+	unsigned long		*vl;
+	struct binlog_pos	 from;
+	int			 idchecked;	/* from's file's creation */
+	int			 truncated;	/* TRUNCATE, DROP seen */
+	int			 text;		/* a statement logged as text */
+	char			*why;		/* the interval cannot be checked */
+	char			*note;		/* why it is not checked at all */
+	struct event_span	 span;
+};
+
+/* A table map of the group being read, of a table being read. */
+struct recon_map {
+	struct binrow_map	 map;
+	struct recon_table	*rt;
+	int			 bad;
+};
+
+struct recon {
+	const struct conf	*conf;
+	struct baseline		*bl;
+	const unsigned char	*key;
+	size_t			 keylen;
+	volatile sig_atomic_t	*stop;
+	int			 on;		/* to is known, the log read */
+	char			*off;		/* why not: every table */
+	int			 fatal;		/* off in yes mode: an error */
+	struct binlog_pos	 to;
+	uint64_t		 server_id;
+	uint64_t		 created;	/* to's file's, 0: not known */
+	struct recon_table	*tables;
+	size_t			 ntables;
+
+	sqlite3			*db;		/* the scratch file */
+	sqlite3_stmt		*put, *get, *del, *each, *trunc;
+	sqlite3_stmt		*xaput, *xaeach, *xadel;
+
+	/* Reading the log. */
+	struct recon_map	*maps;
+	size_t			 nmaps;
+	struct binlog_pos	 gstart;	/* where the group began */
+	char			 xid[BINLOG_XID_MAX + 1];	/* "" none */
+	struct binrow_image	 before, after;
+	struct buf		 kb, ka, txt;
+	unsigned char		 db_[ROWENC_DIGEST_LEN];
+	unsigned char		 da[ROWENC_DIGEST_LEN];
+	char			*xaunknown;	/* an XA COMMIT not prepared in it */
+};
+
+/* Binary log positions in log order: the files are NAME.NNNNNN. */
+static int
+recon_pos_cmp(const struct binlog_pos *a, const struct binlog_pos *b)
+{
+	size_t	 la = strlen(a->file), lb = strlen(b->file);
+	int	 c;
+
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	if ((c = strcmp(a->file, b->file)) != 0)
+		return c < 0 ? -1 : 1;
+	if (a->offset != b->offset)
+		return a->offset < b->offset ? -1 : 1;
+	return 0;
+}
+
+/* A digest, or NULL for no row. */
+static int
+recon_same(const unsigned char *a, const unsigned char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return memcmp(a, b, ROWENC_DIGEST_LEN) == 0;
+}
+
+/* The net effect of the row events on a key, as a word. */
+static const char *
+recon_kind(const unsigned char *before, const unsigned char *after)
+{
+	if (recon_same(before, after))
+		return "same";
+	if (before == NULL)
+		return "insert";
+	if (after == NULL)
+		return "delete";
+	return "update";
+}
+
+const char *
+recon_judge(int found, const unsigned char *before,
+    const unsigned char *after, const unsigned char *old,
+    const unsigned char *new, int truncated, int text)
+{
+	if (!found) {
+		/* TRUNCATE and DROP remove rows without a row event. */
+		if (new == NULL && truncated)
+			return NULL;
+		return text ? "text" : "none";
+	}
+	if (recon_same(after, new) && (truncated || recon_same(before, old)))
+		return NULL;
+	return text ? "text" : recon_kind(before, after);
+}
+
+/* The MAC of a stored position, under the key, for its table. */
+static int
+recon_mac(const struct recon *rc, const struct conf_table *ct,
+    const struct baseline_recon *st, unsigned char mac[ROWENC_MAC_LEN],
+    char **cause)
+{
+	struct buf	 b;
+	int		 r;
+
+	buf_init(&b, BUF_NOCAP);
+	buf_add(&b, ct->db, strlen(ct->db) + 1);
+	buf_add(&b, ct->name, strlen(ct->name) + 1);
+	buf_add(&b, st->file, strlen(st->file) + 1);
+	buf_printf(&b, "%llu %llu %llu", (unsigned long long)st->offset,
+	    (unsigned long long)st->server_id,
+	    (unsigned long long)st->created);
+	if (buf_failed(&b)) {
+		buf_free(&b);
+		*cause = xstrdup("out of memory");
+		return -1;
+	}
+	r = rowenc_mac(rc->key, rc->keylen, RECON_MAC_LABEL, b.data, b.len,
+	    mac, cause);
+	buf_free(&b);
+	return r;
+}
+
+struct recon *
+recon_create(const struct conf *conf, struct baseline *bl,
+    const unsigned char *key, size_t keylen, volatile sig_atomic_t *stop)
+{
+	struct recon	*rc;
+
+	rc = xcalloc(1, sizeof *rc);
+	rc->conf = conf;
+	rc->bl = bl;
+	rc->key = key;
+	rc->keylen = keylen;
+	rc->stop = stop;
+	buf_init(&rc->kb, BUF_NOCAP);
+	buf_init(&rc->ka, BUF_NOCAP);
+	buf_init(&rc->txt, BUF_NOCAP);
+	return rc;
+}
+
+static void
+recon_maps_clear(struct recon *rc)
+{
+	size_t	 i;
+
+	for (i = 0; i < rc->nmaps; i++)
+		binrow_map_clear(&rc->maps[i].map);
+	free(rc->maps);
+	rc->maps = NULL;
+	rc->nmaps = 0;
+}
+
+static void
+recon_scratch_close(struct recon *rc)
+{
+	sqlite3_finalize(rc->put);
+	sqlite3_finalize(rc->get);
+	sqlite3_finalize(rc->del);
+	sqlite3_finalize(rc->each);
+	sqlite3_finalize(rc->trunc);
+	sqlite3_finalize(rc->xaput);
+	sqlite3_finalize(rc->xaeach);
+	sqlite3_finalize(rc->xadel);
+	rc->put = rc->get = rc->del = rc->each = rc->trunc = NULL;
+	rc->xaput = rc->xaeach = rc->xadel = NULL;
+	if (rc->db != NULL)
+		sqlite3_close(rc->db);
+	rc->db = NULL;
+}
+
+void
+recon_free(struct recon *rc)
+{
+	struct recon_table	*rt;
+	size_t			 i, j;
+
+	if (rc == NULL)
+		return;
+	for (i = 0; i < rc->ntables; i++) {
+		rt = &rc->tables[i];
+		schema_free(rt->s);
+		rowenc_free(rt->re);
+		for (j = 0; j < rt->nhashed; j++)
+			buf_free(&rt->vals[j]);
+		free(rt->vals);
+		free(rt->vp);
+		free(rt->vl);
+		free(rt->why);
+		free(rt->note);
+	}
+	free(rc->tables);
+	recon_maps_clear(rc);
+	recon_scratch_close(rc);
+	binrow_image_free(&rc->before);
+	binrow_image_free(&rc->after);
+	buf_free(&rc->kb);
+	buf_free(&rc->ka);
+	buf_free(&rc->txt);
+	free(rc->off);
+	free(rc->xaunknown);
+	free(rc);
+}
+
+/* The scratch file's error. */
+static char *
+recon_sqlerr(struct recon *rc, const char *what)
+{
+	return xasprintf("reconciliation's scratch file: %s: %s", what,
+	    rc->db != NULL ? sqlite3_errmsg(rc->db) : "cannot open");
+}
+
+/*
+ * The scratch file: a temporary SQLite database (removed when closed),
+ * unjournalled, in one transaction that is never committed, its cache
+ * small: the net effects of any number of row events in bounded memory.
+ */
+static int
+recon_scratch(struct recon *rc, char **cause)
+{
+	static const char schema[] =
+	    "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+	    "PRAGMA cache_size = -4096; PRAGMA temp_store = FILE; "
+	    "CREATE TABLE net (t INTEGER NOT NULL, pk BLOB NOT NULL, "
+	    "before BLOB, after BLOB, PRIMARY KEY (t, pk)) WITHOUT ROWID; "
+	    "CREATE TABLE xa (seq INTEGER PRIMARY KEY, xid BLOB NOT NULL, "
+	    "t INTEGER NOT NULL, pk BLOB, before BLOB, after BLOB); "
+	    "CREATE INDEX xa_xid ON xa (xid, seq); BEGIN";
+	struct {
+		sqlite3_stmt	**st;
+		const char	 *sql;
+	} stmts[] = {
+		{ &rc->put, "INSERT INTO net (t, pk, before, after) VALUES "
+		    "(?1, ?2, ?3, ?4) ON CONFLICT (t, pk) DO UPDATE SET "
+		    "after = excluded.after" },
+		{ &rc->get, "SELECT before, after FROM net WHERE t = ?1 AND "
+		    "pk = ?2" },
+		{ &rc->del, "DELETE FROM net WHERE t = ?1 AND pk = ?2" },
+		{ &rc->each, "SELECT pk, before, after FROM net WHERE t = ?1 "
+		    "ORDER BY pk" },
+		{ &rc->trunc, "UPDATE net SET after = NULL WHERE t = ?1" },
+		{ &rc->xaput, "INSERT INTO xa (xid, t, pk, before, after) "
+		    "VALUES (?1, ?2, ?3, ?4, ?5)" },
+		{ &rc->xaeach, "SELECT t, pk, before, after FROM xa WHERE "
+		    "xid = ?1 ORDER BY seq" },
+		{ &rc->xadel, "DELETE FROM xa WHERE xid = ?1" },
+	};
+	size_t	 i;
+
+	if (sqlite3_open_v2("", &rc->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
+	    sqlite3_exec(rc->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
+		*cause = recon_sqlerr(rc, "creating it");
+		return -1;
+	}
+	for (i = 0; i < sizeof stmts / sizeof stmts[0]; i++) {
+		if (sqlite3_prepare_v2(rc->db, stmts[i].sql, -1, stmts[i].st,
+		    NULL) != SQLITE_OK) {
+			*cause = recon_sqlerr(rc, "preparing a statement");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Bind a digest, or NULL for no row. */
+static int
+recon_bind_digest(sqlite3_stmt *st, int i, const unsigned char *d)
+{
+	if (d == NULL)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_blob(st, i, d, ROWENC_DIGEST_LEN, SQLITE_STATIC);
+}
+
+/* A digest column: NULL, or ROWENC_DIGEST_LEN bytes. */
+static const unsigned char *
+recon_col_digest(sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL ||
+	    sqlite3_column_bytes(st, i) != ROWENC_DIGEST_LEN)
+		return NULL;
+	return sqlite3_column_blob(st, i);
+}
+
+/* Step a statement that returns no row, and reset it. */
+static int
+recon_done(struct recon *rc, sqlite3_stmt *st, char **cause)
+{
+	int	 r;
+
+	r = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (r != SQLITE_DONE) {
+		*cause = recon_sqlerr(rc, "writing");
+		return -1;
+	}
+	return 0;
+}
+
+/* One row event's effect on a key: the net effect, or kept for an XA. */
+static int
+recon_apply(struct recon *rc, size_t t, const struct buf *key,
+    const unsigned char *before, const unsigned char *after, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 n = 1;
+
+	if (rc->xid[0] != '\0') {
+		st = rc->xaput;
+		sqlite3_bind_blob(st, n++, rc->xid, (int)strlen(rc->xid),
+		    SQLITE_STATIC);
+	} else
+		st = rc->put;
+	sqlite3_bind_int64(st, n++, (sqlite3_int64)t);
+	sqlite3_bind_blob(st, n++, key->data, (int)key->len, SQLITE_STATIC);
+	recon_bind_digest(st, n++, before);
+	recon_bind_digest(st, n, after);
+	return recon_done(rc, st, cause);
+}
+
+/* A table being read whose name is db.name, or NULL. */
+static struct recon_table *
+recon_find(struct recon *rc, const char *db, const char *name)
+{
+	const struct conf_table	*ct;
+	size_t			 i;
+
+	if ((ct = conf_find_table(rc->conf, db, name)) == NULL)
+		return NULL;
+	for (i = 0; i < rc->ntables; i++)
+		if (rc->tables[i].ct == ct && rc->tables[i].read)
+			return &rc->tables[i];
+	return NULL;
+}
+
+/* The table's interval holds the group that began at rc->gstart. */
+static int
+recon_in(const struct recon *rc, const struct recon_table *rt)
+{
+	return rt->read && rt->why == NULL &&
+	    recon_pos_cmp(&rc->gstart, &rt->from) >= 0;
+}
+
+/* One table's interval cannot be checked: the first cause is kept. */
+static void
+recon_spoil(struct recon_table *rt, char *why)
+{
+	if (rt->why == NULL)
+		rt->why = why;
+	else
+		free(why);
+}
+
+/* A TABLE_MAP: kept when it maps a table being read. */
+static int
+recon_table_map(struct recon *rc, const struct binlog_event *ev,
+    char **cause)
+{
+	struct binrow_map	 map;
+	struct recon_table	*rt;
+	struct recon_map	*m;
+	char			*c = NULL;
+	size_t			 i;
+
+	memset(&map, 0, sizeof map);
+	if (binrow_map_parse(&map, ev->body, ev->len, cause) == -1)
+		return -1;
+	if ((rt = recon_find(rc, map.db, map.name)) == NULL ||
+	    !recon_in(rc, rt)) {
+		binrow_map_clear(&map);
+		return 0;
+	}
+	m = NULL;
+	for (i = 0; i < rc->nmaps; i++) {
+		if (rc->maps[i].map.table_id == map.table_id) {
+			m = &rc->maps[i];
+			binrow_map_clear(&m->map);
+		}
+	}
+	if (m == NULL) {
+		rc->maps = xreallocarray(rc->maps, rc->nmaps + 1,
+		    sizeof *rc->maps);
+		m = &rc->maps[rc->nmaps++];
+	}
+	memset(m, 0, sizeof *m);
+	m->map = map;
+	m->rt = rt;
+	if (binrow_map_check(&m->map, rt->s, &c) != 0) {
+		m->bad = 1;
+		recon_spoil(rt, xasprintf("a row event in it was logged for "
+		    "another shape of the table (%s)", c != NULL ? c :
+		    "unknown"));
+	}
+	free(c);
+	return 0;
+}
+
+/* The key of a row image, as the scanner builds it. */
+static int
+recon_key(struct recon *rc, const struct recon_map *m,
+    const struct binrow_image *im, struct buf *key, char **cause)
+{
+	const struct schema	*s = m->rt->s;
+	const struct column	*c;
+	size_t			 k, i;
+
+	buf_reset(key);
+	for (k = 0; k < s->nkey; k++) {
+		i = s->key[k];
+		c = &s->cols[i];
+		if (i >= im->ncols || !im->present[i] || im->null[i]) {
+			*cause = xasprintf("key column %s is not in the row "
+			    "image (binlog_row_image must be FULL)", c->name);
+			return -1;
+		}
+		if (binrow_text(&m->map, im, i, c, c->keyenc, &rc->txt,
+		    cause) == -1 ||
+		    rowenc_key(key, c->kclass, rc->txt.data != NULL ?
+		    rc->txt.data : "", (unsigned long)rc->txt.len,
+		    cause) == -1)
+			return -1;
+	}
+	if (key->data == NULL || buf_failed(key)) {
+		*cause = xstrdup("key too large");
+		return -1;
+	}
+	return 0;
+}
+
+/* The scanner's keyed digest of a row image. */
+static int
+recon_digest(const struct recon_map *m, const struct binrow_image *im,
+    unsigned char out[ROWENC_DIGEST_LEN], char **cause)
+{
+	struct recon_table	*rt = m->rt;
+	const struct schema	*s = rt->s;
+	const struct column	*c;
+	size_t			 i, n = 0;
+
+	for (i = 0; i < s->ncols; i++) {
+		c = &s->cols[i];
+		if (!c->hashed)
+			continue;
+		if (i >= im->ncols || !im->present[i]) {
+			*cause = xasprintf("column %s is not in the row image "
+			    "(binlog_row_image must be FULL)", c->name);
+			return -1;
+		}
+		if (im->null[i]) {
+			rt->vp[n] = NULL;
+			rt->vl[n++] = 0;
+			continue;
+		}
+		if (binrow_text(&m->map, im, i, c, c->enc, &rt->vals[n],
+		    cause) == -1)
+			return -1;
+		rt->vp[n] = rt->vals[n].data != NULL ? rt->vals[n].data : "";
+		rt->vl[n] = (unsigned long)rt->vals[n].len;
+		n++;
+	}
+	return rowenc_digest(rt->re, rt->vp, rt->vl, n, out, cause);
+}
+
+/* One row change of a ROWS event. */
+static int
+recon_row(struct recon *rc, const struct recon_map *m, enum binrow_kind kind,
+    char **why, char **cause)
+{
+	size_t	 t = m->rt->idx;
+
+	switch (kind) {
+	case BINROW_WRITE:
+		if (recon_key(rc, m, &rc->after, &rc->ka, why) == -1 ||
+		    recon_digest(m, &rc->after, rc->da, why) == -1)
+			return 1;
+		return recon_apply(rc, t, &rc->ka, NULL, rc->da, cause);
+	case BINROW_DELETE:
+		if (recon_key(rc, m, &rc->before, &rc->kb, why) == -1 ||
+		    recon_digest(m, &rc->before, rc->db_, why) == -1)
+			return 1;
+		return recon_apply(rc, t, &rc->kb, rc->db_, NULL, cause);
+	case BINROW_UPDATE:
+		if (recon_key(rc, m, &rc->before, &rc->kb, why) == -1 ||
+		    recon_key(rc, m, &rc->after, &rc->ka, why) == -1 ||
+		    recon_digest(m, &rc->before, rc->db_, why) == -1 ||
+		    recon_digest(m, &rc->after, rc->da, why) == -1)
+			return 1;
+		if (rc->kb.len != rc->ka.len ||
+		    memcmp(rc->kb.data, rc->ka.data, rc->kb.len) != 0) {
+			/* A new key: the old row went, a new one came. */
+			if (recon_apply(rc, t, &rc->kb, rc->db_, NULL,
+			    cause) == -1)
+				return -1;
+			return recon_apply(rc, t, &rc->ka, NULL, rc->da,
+			    cause);
+		}
+		return recon_apply(rc, t, &rc->ka, rc->db_, rc->da, cause);
+	}
+	return 0;
+}
+
+/* A ROWS event of a table being read. */
+static int
+recon_rows(struct recon *rc, const struct binlog_event *ev, char **cause)
+{
+	struct binrow_rows	 rows;
+	struct recon_map	*m = NULL;
+	char			*why = NULL;
+	size_t			 i;
+	int			 r;
+
+	memset(&rows, 0, sizeof rows);
+	if (binrow_rows_parse(&rows, ev->rawtype, ev->body, ev->len,
+	    cause) == -1)
+		return -1;
+	for (i = 0; i < rc->nmaps; i++)
+		if (rc->maps[i].map.table_id == rows.table_id)
+			m = &rc->maps[i];
+	r = 0;
+	while (m != NULL && !m->bad && m->rt->why == NULL &&
+	    (r = binrow_next(&rows, &m->map, &rc->before, &rc->after,
+	    &why)) == 1) {
+		if ((r = recon_row(rc, m, rows.kind, &why, cause)) != 0)
+			break;
+	}
+	if (r == 1 || (r == -1 && why != NULL)) {
+		/* A row that cannot be read: the interval is not checked. */
+		recon_spoil(m->rt, xasprintf("a row event in it cannot be "
+		    "read: %s", why != NULL ? why : "unknown"));
+		r = 0;
+	}
+	free(why);
+	binrow_rows_clear(&rows);
+	return r;
+}
+
+/* What a statement of the log does to the tables being read. */
+struct recon_stmt {
+	struct recon	*rc;
+	char		**cause;
+};
+
+static int
+recon_samename(const char *conf, const char *s, size_t len)
+{
+	size_t		 i;
+	unsigned char	 a, b;
+
+	if (strlen(conf) != len)
+		return 0;
+	for (i = 0; i < len; i++) {
+		a = (unsigned char)conf[i];
+		b = (unsigned char)s[i];
+		if (a >= 'A' && a <= 'Z')
+			a = (unsigned char)(a - 'A' + 'a');
+		if (b >= 'A' && b <= 'Z')
+			b = (unsigned char)(b - 'A' + 'a');
+		if (a != b)
+			return 0;
+	}
+	return 1;
+}
+
+static int
+recon_stmt_one(void *arg, enum ddl_stmt kind, const char *db, size_t dblen,
+    const char *name, size_t namelen)
+{
+	struct recon_stmt	*d = arg;
+	struct recon		*rc = d->rc;
+	struct recon_table	*rt;
+	size_t			 i;
+
+	for (i = 0; i < rc->ntables; i++) {
+		rt = &rc->tables[i];
+		if (!recon_in(rc, rt))
+			continue;
+		/*
+		 * Rows written by a statement logged as text: through a
+		 * trigger, a view or a function, any table (follow.c).
+		 */
+		if (kind == DDL_DML) {
+			rt->text = 1;
+			continue;
+		}
+		if (db != NULL && !recon_samename(rt->ct->db, db, dblen))
+			continue;
+		if (name != NULL && !recon_samename(rt->ct->name, name,
+		    namelen))
+			continue;
+		switch (kind) {
+		case DDL_TRUNCATE:
+		case DDL_DROP:
+			rt->truncated = 1;
+			sqlite3_bind_int64(rc->trunc, 1,
+			    (sqlite3_int64)rt->idx);
+			if (recon_done(rc, rc->trunc, d->cause) == -1)
+				return -1;
+			break;
+		case DDL_ALTER:
+			/* Rows of another shape are refused by their map. */
+			break;
+		default:
+			recon_spoil(rt, xasprintf("it holds a %s statement "
+			    "naming the table, whose rows the log does not "
+			    "give", ddl_name(kind)));
+			break;
+		}
+	}
+	return 0;
+}
+
+/* An XA COMMIT: the rows its XA PREPARE kept, applied in order. */
+static int
+recon_xa_end(struct recon *rc, const char *xid, int commit, char **cause)
+{
+	struct buf	 key;
+	sqlite3_stmt	*st = rc->xaeach;
+	int		 r, seen = 0;
+
+	buf_init(&key, BUF_NOCAP);
+	sqlite3_bind_blob(st, 1, xid, (int)strlen(xid), SQLITE_TRANSIENT);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		seen = 1;
+		if (!commit || sqlite3_column_type(st, 1) == SQLITE_NULL)
+			continue;	/* the PREPARE's mark */
+		buf_reset(&key);
+		buf_add(&key, sqlite3_column_blob(st, 1),
+		    (size_t)sqlite3_column_bytes(st, 1));
+		if (buf_failed(&key)) {
+			r = SQLITE_NOMEM;
+			break;
+		}
+		sqlite3_bind_int64(rc->put, 1, sqlite3_column_int64(st, 0));
+		sqlite3_bind_blob(rc->put, 2, key.data, (int)key.len,
+		    SQLITE_STATIC);
+		recon_bind_digest(rc->put, 3, recon_col_digest(st, 2));
+		recon_bind_digest(rc->put, 4, recon_col_digest(st, 3));
+		if (recon_done(rc, rc->put, cause) == -1) {
+			sqlite3_reset(st);
+			buf_free(&key);
+			return -1;
+		}
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	buf_free(&key);
+	if (r != SQLITE_DONE) {
+		*cause = recon_sqlerr(rc, "reading");
+		return -1;
+	}
+	if (!seen && commit && rc->xaunknown == NULL)
+		rc->xaunknown = xasprintf("it holds an XA COMMIT of %s, "
+		    "prepared before it: its rows are not in it", xid);
+	sqlite3_bind_blob(rc->xadel, 1, xid, (int)strlen(xid),
+	    SQLITE_TRANSIENT);
+	return recon_done(rc, rc->xadel, cause);
+}
+
+/* An XA PREPARE ends its group: its mark says it was prepared in it. */
+static int
+recon_xa_prepare(struct recon *rc, char **cause)
+{
+	sqlite3_stmt	*st = rc->xaput;
+
+	sqlite3_bind_blob(st, 1, rc->xid, (int)strlen(rc->xid),
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, -1);
+	return recon_done(rc, st, cause);
+}
+
+/* A table's from= file, first seen: opened when its position was taken. */
+static void
+recon_idcheck(struct recon *rc, const struct binlog_event *ev)
+{
+	struct recon_table	*rt;
+	size_t			 i;
+
+	for (i = 0; i < rc->ntables; i++) {
+		rt = &rc->tables[i];
+		if (!rt->read || rt->idchecked || ev->created == 0 ||
+		    strcmp(ev->at.file, rt->from.file) != 0)
+			continue;
+		rt->idchecked = 1;
+		if (rt->st.created != 0 && rt->st.created != ev->created)
+			recon_spoil(rt, xasprintf("the binary log was reset "
+			    "or is another server's: %s was opened at %u, "
+			    "not %llu as when its position was stored",
+			    rt->from.file, (unsigned)ev->created,
+			    (unsigned long long)rt->st.created));
+	}
+}
+
+/* The log from the earliest position to the snapshot's. */
+static int
+recon_loop(struct recon *rc, struct binlog *b, char **why, char **cause)
+{
+	struct binlog_event	 ev;
+	struct recon_stmt	 d;
+	int			 r;
+
+	while ((r = binlog_next(b, &ev, rc->stop, why)) == 1) {
+		recon_idcheck(rc, &ev);
+		switch (ev.type) {
+		case BINLOG_BEGIN:
+			if (recon_pos_cmp(&ev.at, &rc->to) >= 0)
+				return 0;
+			recon_maps_clear(rc);
+			rc->gstart = ev.at;
+			snprintf(rc->xid, sizeof rc->xid, "%s", ev.xid);
+			r = 0;
+			break;
+		case BINLOG_TABLE_MAP:
+			r = recon_table_map(rc, &ev, cause);
+			break;
+		case BINLOG_ROWS:
+			r = recon_rows(rc, &ev, cause);
+			break;
+		case BINLOG_QUERY:
+			d.rc = rc;
+			d.cause = cause;
+			r = ddl_parse(ev.stmt, ev.stmtlen, ev.db, ev.dblen,
+			    recon_stmt_one, &d);
+			break;
+		case BINLOG_XA_PREPARE:
+			r = recon_xa_prepare(rc, cause);
+			rc->xid[0] = '\0';
+			break;
+		case BINLOG_XA_COMMIT:
+		case BINLOG_XA_ROLLBACK:
+			/* A statement group of its own, its rows are kept. */
+			r = recon_xa_end(rc, ev.xid, ev.type ==
+			    BINLOG_XA_COMMIT, cause);
+			break;
+		case BINLOG_COMMIT:
+		case BINLOG_ROLLBACK:
+			/*
+			 * A ROLLBACK ends a group of non-transactional
+			 * changes, which stay (follow.c); no InnoDB rows.
+			 */
+			rc->xid[0] = '\0';
+			r = 0;
+			break;
+		default:
+			r = 0;
+			break;
+		}
+		if (r == -1)
+			return -1;
+		if (*rc->stop) {
+			*cause = xstrdup("interrupted by a signal");
+			return -1;
+		}
+	}
+	if (r == -1)
+		return 1;
+	if (*rc->stop) {
+		*cause = xstrdup("interrupted by a signal");
+		return -1;
+	}
+	/*
+	 * The end of the log as it was when the dump began, after the
+	 * snapshot: every group before the snapshot's position was read.
+	 */
+	return 0;
+}
+
+/* Describe a table as the scanner does, for the log's rows. */
+static int
+recon_describe(struct recon_table *rt, struct source *src, char **why)
+{
+	struct column	*c;
+	size_t		 i;
+	int		 r;
+
+	if ((r = source_describe(src, rt->ct->db, rt->ct->name, &rt->s,
+	    why)) != 0)
+		return r;
+	if (schema_apply_conf(rt->s, rt->ct, why) == -1)
+		return -1;
+	for (i = 0; i < rt->s->ncols; i++) {
+		c = &rt->s->cols[i];
+		c->enc = schema_colenc(c, rt->s->encver);
+		c->keyenc = schema_keyenc(c, rt->s->encver);
+	}
+	rt->nhashed = schema_nhashed(rt->s);
+	rt->vals = xcalloc(rt->nhashed + 1, sizeof *rt->vals);
+	for (i = 0; i < rt->nhashed; i++)
+		buf_init(&rt->vals[i], BUF_NOCAP);
+	rt->vp = xcalloc(rt->nhashed + 1, sizeof *rt->vp);
+	rt->vl = xcalloc(rt->nhashed + 1, sizeof *rt->vl);
+	rt->re = rowenc_create(rt->rc->key, rt->rc->keylen, rt->ct->db,
+	    rt->ct->name, why);
+	return rt->re == NULL ? -1 : 0;
+}
+
+/*
+ * A table's stored state and what keeps its interval from being read;
+ * 1 when it is to be read.
+ */
+static int
+recon_prepare(struct recon *rc, struct recon_table *rt, struct source *src,
+    char **cause)
+{
+	struct baseline_entry	 e;
+	unsigned char		 mac[ROWENC_MAC_LEN];
+	char			*why = NULL;
+	int			 r;
+
+	if ((r = baseline_table_get(rc->bl, rt->ct->db, rt->ct->name, &e,
+	    cause)) == -1)
+		return -1;
+	if (r == 1) {
+		r = baseline_recon_get(rc->bl, e.tid, &rt->st, cause);
+		baseline_entry_clear(&e);
+		if (r == -1)
+			return -1;
+		rt->stored = r == 1 && rt->st.file[0] != '\0';
+	}
+	if (source_snapshotted(src, rt->ct->db, rt->ct->name, &rt->snap,
+	    cause) == -1)
+		return -1;
+	if (!rt->snap) {
+		rt->note = xstrdup("its engine is not InnoDB: its rows are "
+		    "not read in the scan's snapshot");
+		return 0;
+	}
+	if (!rt->stored)
+		return 0;
+	snprintf(rt->from.file, sizeof rt->from.file, "%s", rt->st.file);
+	rt->from.offset = rt->st.offset;
+	rt->span.from = rt->from.file;
+	rt->span.fromoff = rt->from.offset;
+	if (recon_mac(rc, rt->ct, &rt->st, mac, cause) == -1)
+		return -1;
+	if (!util_timingsafe_eq(mac, rt->st.mac, sizeof mac))
+		why = xstrdup("its stored position fails authentication");
+	else if (rt->st.server_id != rc->server_id)
+		why = xasprintf("its position was stored on the server of "
+		    "server_id %llu, this is %llu",
+		    (unsigned long long)rt->st.server_id,
+		    (unsigned long long)rc->server_id);
+	else if (recon_pos_cmp(&rt->from, &rc->to) > 0)
+		why = xasprintf("its stored position is past the snapshot's "
+		    "(the binary log was reset)");
+	else if ((r = recon_describe(rt, src, &why)) == 1)
+		return 0;	/* gone: the scan says op=missing */
+	if (why != NULL) {
+		recon_spoil(rt, xasprintf("%s", why));
+		free(why);
+		return 0;
+	}
+	rt->read = 1;
+	return 1;
+}
+
+/*
+ * The snapshot's file's creation time and whether the log can be read at
+ * all (the settings, the privileges): a dump from the snapshot's
+ * position, one event long.
+ */
+static int
+recon_probe(struct recon *rc, char **why)
+{
+	struct binlog		*b;
+	struct binlog_event	 ev;
+
+	b = binlog_open(rc->conf->defaults_file, rc->conf->group, &rc->to, 0,
+	    0, why);
+	if (b == NULL)
+		return -1;
+	if (binlog_next(b, &ev, rc->stop, why) == -1) {
+		binlog_close(b);
+		return -1;
+	}
+	rc->created = binlog_created(b);
+	binlog_close(b);
+	return 0;
+}
+
+/* Off for every table: why, an error in yes mode. */
+static void
+recon_off(struct recon *rc, char *why)
+{
+	free(rc->off);
+	rc->off = why;
+	rc->fatal = rc->conf->reconcile == CONF_RECONCILE_YES;
+}
+
+int
+recon_begin(struct recon *rc, struct source *src,
+    const struct conf_table *const *tables, size_t ntables, int compare,
+    char **cause)
+{
+	struct recon_table	*rt;
+	struct binlog		*b;
+	struct binlog_pos	 min;
+	char			*why = NULL;
+	size_t			 i, nread = 0;
+	int			 r;
+
+	rc->tables = xcalloc(ntables + 1, sizeof *rc->tables);
+	rc->ntables = ntables;
+	for (i = 0; i < ntables; i++) {
+		rc->tables[i].rc = rc;
+		rc->tables[i].ct = tables[i];
+		rc->tables[i].idx = i;
+	}
+	if (rc->conf->reconcile == CONF_RECONCILE_NO) {
+		recon_off(rc, xstrdup("reconcile no in the configuration"));
+		return 0;
+	}
+	r = source_snapshot_pos(src, rc->to.file, sizeof rc->to.file,
+	    &rc->to.offset, &rc->server_id, cause);
+	if (r == -1)
+		return -1;
+	if (r == 0) {
+		recon_off(rc, xstrdup("the server gives no binary log "
+		    "position for the scan's snapshot (binlog_snapshot_file: "
+		    "the binary log is off, or the server is not MariaDB)"));
+		return 0;
+	}
+	if (recon_probe(rc, &why) == -1) {
+		recon_off(rc, xasprintf("the binary log cannot be read: %s",
+		    why));
+		free(why);
+		return 0;
+	}
+	rc->on = 1;
+	memset(&min, 0, sizeof min);
+	for (i = 0; i < ntables; i++) {
+		rt = &rc->tables[i];
+		rt->span.to = rc->to.file;
+		rt->span.tooff = rc->to.offset;
+		if ((r = recon_prepare(rc, rt, src, cause)) == -1)
+			return -1;
+		if (r == 0)
+			continue;
+		if (!compare) {
+			/* A reset: only the new position is stored. */
+			rt->read = 0;
+			continue;
+		}
+		if (nread++ == 0 || recon_pos_cmp(&rt->from, &min) < 0)
+			min = rt->from;
+	}
+	if (nread == 0)
+		return 0;
+	if (recon_scratch(rc, cause) == -1)
+		return -1;
+	b = binlog_open(rc->conf->defaults_file, rc->conf->group, &min, 0, 0,
+	    &why);
+	r = b == NULL ? 1 : recon_loop(rc, b, &why, cause);
+	binlog_close(b);
+	recon_maps_clear(rc);
+	if (r == -1)
+		return -1;
+	for (i = 0; i < ntables; i++) {
+		rt = &rc->tables[i];
+		if (!rt->read)
+			continue;
+		if (r == 1)
+			recon_spoil(rt, xasprintf("reading the binary log "
+			    "from %s:%llu: %s", min.file,
+			    (unsigned long long)min.offset, why));
+		else if (rc->xaunknown != NULL)
+			recon_spoil(rt, xstrdup(rc->xaunknown));
+	}
+	free(why);
+	return 0;
+}
+
+struct recon_table *
+recon_table(struct recon *rc, const char *db, const char *name)
+{
+	size_t	 i;
+
+	if (rc == NULL)
+		return NULL;
+	for (i = 0; i < rc->ntables; i++)
+		if (strcmp(rc->tables[i].ct->db, db) == 0 &&
+		    strcmp(rc->tables[i].ct->name, name) == 0)
+			return &rc->tables[i];
+	return NULL;
+}
+
+void
+recon_check(struct recon_table *rt, int check)
+{
+	if (rt != NULL)
+		rt->check = check;
+}
+
+/* The scan's changes of this table are compared with the log. */
+int
+recon_checking(const struct recon_table *rt)
+{
+	return rt != NULL && rt->check && rt->read && rt->why == NULL;
+}
+
+const struct event_span *
+recon_span(const struct recon_table *rt)
+{
+	return &rt->span;
+}
+
+int
+recon_change(struct recon_table *rt, const unsigned char *key, size_t keylen,
+    const unsigned char *old, const unsigned char *new, const char **logged,
+    char **cause)
+{
+	struct recon	*rc;
+	sqlite3_stmt	*st;
+	int		 r, found;
+
+	*logged = NULL;
+	if (!recon_checking(rt))
+		return 0;
+	rc = rt->rc;
+	st = rc->get;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)rt->idx);
+	sqlite3_bind_blob(st, 2, key, (int)keylen, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE) {
+		sqlite3_reset(st);
+		*cause = recon_sqlerr(rc, "reading");
+		return -1;
+	}
+	found = r == SQLITE_ROW;
+	*logged = recon_judge(found, found ? recon_col_digest(st, 0) : NULL,
+	    found ? recon_col_digest(st, 1) : NULL, old, new, rt->truncated,
+	    rt->text);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (!found)
+		return 0;
+	/* Said: what is left after the scan is what it did not see. */
+	sqlite3_bind_int64(rc->del, 1, (sqlite3_int64)rt->idx);
+	sqlite3_bind_blob(rc->del, 2, key, (int)keylen, SQLITE_STATIC);
+	return recon_done(rc, rc->del, cause);
+}
+
+int
+recon_unseen(struct recon_table *rt, recon_unseen_cb cb, void *arg,
+    char **cause)
+{
+	struct recon	*rc;
+	sqlite3_stmt	*st;
+	struct buf	 key;
+	const char	*kind;
+	int		 r;
+
+	if (!recon_checking(rt))
+		return 0;
+	rc = rt->rc;
+	st = rc->each;
+	buf_init(&key, BUF_NOCAP);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)rt->idx);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		kind = recon_kind(recon_col_digest(st, 1),
+		    recon_col_digest(st, 2));
+		if (strcmp(kind, "same") == 0)
+			continue;
+		buf_reset(&key);
+		buf_add(&key, sqlite3_column_blob(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0));
+		if (buf_failed(&key) || key.data == NULL) {
+			r = SQLITE_NOMEM;
+			break;
+		}
+		if (cb(arg, (unsigned char *)key.data, key.len, rt->text ?
+		    "text" : kind, cause) == -1) {
+			sqlite3_reset(st);
+			buf_free(&key);
+			return -1;
+		}
+	}
+	sqlite3_reset(st);
+	buf_free(&key);
+	if (r != SQLITE_DONE) {
+		*cause = recon_sqlerr(rc, "reading");
+		return -1;
+	}
+	return 0;
+}
+
+int
+recon_finish(struct recon_table *rt, int64_t tid, uint64_t untraced,
+    char **msg, char **cause)
+{
+	struct recon		*rc;
+	struct baseline_recon	 st;
+	const char		*note = NULL;
+	int			 loud;
+
+	*msg = NULL;
+	if (rt == NULL)
+		return 0;
+	rc = rt->rc;
+	memset(&st, 0, sizeof st);
+	st.at = (int64_t)time(NULL);
+	if (!rc->on) {
+		/*
+		 * Off: said as an error in yes mode, and once a position
+		 * was stored (unless the configuration turned it off), so
+		 * that taking the account's privilege away is not silent.
+		 * The snapshot's position, when known, is where the next
+		 * interval starts.
+		 */
+		loud = rc->fatal || (rt->stored &&
+		    rc->conf->reconcile != CONF_RECONCILE_NO);
+		if (loud) {
+			*msg = xasprintf("cannot reconcile with the binary "
+			    "log: %s", rc->off);
+			if (rc->to.file[0] != '\0') {
+				snprintf(st.file, sizeof st.file, "%s",
+				    rc->to.file);
+				st.offset = rc->to.offset;
+				st.server_id = rc->server_id;
+				st.created = rc->created;
+			} else if (rt->stored) {
+				memcpy(st.file, rt->st.file, sizeof st.file);
+				st.offset = rt->st.offset;
+				st.server_id = rt->st.server_id;
+				st.created = rt->st.created;
+			}
+		}
+		snprintf(st.note, sizeof st.note, "off: %s", rc->off);
+	} else if (rt->note != NULL)
+		note = rt->note;
+	else {
+		snprintf(st.file, sizeof st.file, "%s", rc->to.file);
+		st.offset = rc->to.offset;
+		st.server_id = rc->server_id;
+		st.created = rc->created;
+		if (recon_checking(rt)) {
+			snprintf(st.from, sizeof st.from, "%s",
+			    rt->from.file);
+			st.from_offset = rt->from.offset;
+			st.untraced = untraced;
+		} else if (rt->why != NULL) {
+			*msg = xasprintf("cannot reconcile with the binary "
+			    "log between %s:%llu and %s:%llu: %s",
+			    rt->from.file,
+			    (unsigned long long)rt->from.offset, rc->to.file,
+			    (unsigned long long)rc->to.offset, rt->why);
+			note = *msg;
+		} else if (!rt->stored)
+			note = "first position stored";
+		else
+			note = "not compared: a first scan, a reset, or a new "
+			    "description or encoding of the table";
+	}
+	if (note != NULL)
+		snprintf(st.note, sizeof st.note, "%s", note);
+	if (st.file[0] != '\0' && recon_mac(rc, rt->ct, &st, st.mac,
+	    cause) == -1)
+		return -1;
+	return baseline_recon_put(rc->bl, tid, &st, cause);
+}
