@@ -157,12 +157,23 @@ expect_none
 # RESET MASTER again: the position is binlog.000001 at the same offset,
 # the end of the new file's header, a valid place to read from: only the
 # file's creation time (a second later at least) tells it is another file.
+# Nothing logged after it: the interval holds no event at all.
 [ "$pos_now" = binlog.000001:325 ] ||
     fail "the position after RESET MASTER is $pos_now, not binlog.000001:325"
 sleep 1.1
 sql "RESET MASTER"
 [ "$(master_pos)" = "$pos_now" ] ||
     fail "the second RESET MASTER left $(master_pos), not $pos_now"
+rscan
+expect_rc_error $U acme.orders
+rscan
+expect_none
+# The same with a row of another table logged after the reset.
+sleep 1.1
+sql "RESET MASTER"
+[ "$(master_pos)" = "$pos_now" ] ||
+    fail "the third RESET MASTER left $(master_pos), not $pos_now"
+sql "INSERT INTO acme.pad (v) VALUES (0)"
 rscan
 expect_rc_error $U acme.orders
 rscan

@@ -128,15 +128,55 @@ re()
 }
 
 # reconciled TABLE: run status and print TABLE's "reconciled:" line(s),
-# without the indentation.
+# without the indentation. The contract's form is a line
+#   "  reconciled: FROM .. TO at TIME, untraced N", "  reconciled: off
+#   (WHY)" or "  reconciled: not yet (position POS stored at TIME)"
+# after the table's line; the first cut of the code (0267886) prints
+#   "reconcile DB.NAME from=FROM to=TO at=TIME untraced=N",
+#   "reconcile DB.NAME off at=TIME msg=WHY" and
+#   "reconcile DB.NAME pos=POS at=TIME msg=WHY"
+# instead: the same facts, read here as the contract's lines until one
+# form is settled.
 reconciled()
 {
 	dbsc status >/dev/null
 	expect_rc 0
-	awk -v t="table $1 " '
+	awk -v t="table $1 " -v r="reconcile $1 " '
 	index($0, t) == 1 { on = 1; next }
 	/^[^ \t]/ { on = 0 }
-	on && /^[ \t]+reconciled: / { sub(/^[ \t]+/, ""); print }' "$W/out"
+	on && /^[ \t]+reconciled: / { sub(/^[ \t]+/, ""); print }
+	index($0, r) == 1 {
+		n = split(substr($0, length(r) + 1), f, " ")
+		from = to = pos = at = un = ""
+		off = 0
+		for (i = 1; i <= n; i++) {
+			if (f[i] == "off")
+				off = 1
+			else if (f[i] ~ /^from=/)
+				from = substr(f[i], 6)
+			else if (f[i] ~ /^to=/)
+				to = substr(f[i], 4)
+			else if (f[i] ~ /^pos=/)
+				pos = substr(f[i], 5)
+			else if (f[i] ~ /^at=/)
+				at = substr(f[i], 4)
+			else if (f[i] ~ /^untraced=/)
+				un = substr(f[i], 10)
+		}
+		why = $0
+		if (!sub(/.* msg=/, "", why))
+			why = ""
+		if (from != "" && to != "")
+			print "reconciled: " from " .. " to " at " at \
+			    ", untraced " un
+		else if (pos != "")
+			print "reconciled: not yet (position " pos \
+			    " stored at " at ")"
+		else if (off)
+			print "reconciled: off (" why ")"
+		else
+			print "reconciled: " substr($0, length(r) + 1)
+	}' "$W/out"
 }
 
 # expect_reconciled TABLE ERE: status shows one reconciled: line for TABLE
