@@ -100,3 +100,27 @@ CREATE TABLE IF NOT EXISTS follow_xa (
 	body		TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS follow_xa_xid ON follow_xa (xid, seq);
+
+-- Reconciliation with the binary log (src/reconcile.c, docs/BINLOG.md):
+-- per watched table, the binary-log position of the snapshot of its last
+-- good scan (file empty when none is stored: reconciliation off, or a
+-- table not on InnoDB), the server's @@server_id and the time stamp of the
+-- format description event of that file, mac an HMAC-SHA-256 over them
+-- and the table's name under the key; the start of the last interval
+-- checked (from_file empty: that scan checked none), when it was stored,
+-- the op=untraced records of that interval, and why the last scan did not
+-- check (note, empty when it did). Stored in the run's transaction; added
+-- on open as follow.
+CREATE TABLE IF NOT EXISTS reconcile (
+	tid		INTEGER PRIMARY KEY,
+	file		BLOB NOT NULL,
+	offset		INTEGER NOT NULL,
+	server_id	INTEGER NOT NULL,
+	created		INTEGER NOT NULL,
+	mac		BLOB NOT NULL,
+	from_file	BLOB NOT NULL,
+	from_offset	INTEGER NOT NULL,
+	at		INTEGER NOT NULL,	-- Unix time it was stored
+	untraced	INTEGER NOT NULL,
+	note		BLOB NOT NULL
+);

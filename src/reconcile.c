@@ -77,6 +77,7 @@ struct recon {
 	int			 on;		/* to is known, the log read */
 	char			*off;		/* why not: every table */
 	int			 fatal;		/* off in yes mode: an error */
+	int			 compare;	/* a scan, not a reset */
 	struct binlog_pos	 to;
 	uint64_t		 server_id;
 	uint64_t		 created;	/* to's file's, 0: not known */
@@ -857,25 +858,33 @@ recon_describe(struct recon_table *rt, struct source *src, char **why)
  * A table's stored state and what keeps its interval from being read;
  * 1 when it is to be read.
  */
+/* A table's stored state. */
+static int
+recon_stored(struct recon *rc, struct recon_table *rt, char **cause)
+{
+	struct baseline_entry	 e;
+	int			 r;
+
+	if ((r = baseline_table_get(rc->bl, rt->ct->db, rt->ct->name, &e,
+	    cause)) != 1)
+		return r;
+	r = baseline_recon_get(rc->bl, e.tid, &rt->st, cause);
+	baseline_entry_clear(&e);
+	if (r == -1)
+		return -1;
+	rt->stored = r == 1 && rt->st.file[0] != '\0';
+	return 0;
+}
+
+/* What keeps a table's interval from being read; 1 when it is read. */
 static int
 recon_prepare(struct recon *rc, struct recon_table *rt, struct source *src,
     char **cause)
 {
-	struct baseline_entry	 e;
 	unsigned char		 mac[ROWENC_MAC_LEN];
 	char			*why = NULL;
 	int			 r;
 
-	if ((r = baseline_table_get(rc->bl, rt->ct->db, rt->ct->name, &e,
-	    cause)) == -1)
-		return -1;
-	if (r == 1) {
-		r = baseline_recon_get(rc->bl, e.tid, &rt->st, cause);
-		baseline_entry_clear(&e);
-		if (r == -1)
-			return -1;
-		rt->stored = r == 1 && rt->st.file[0] != '\0';
-	}
 	if (source_snapshotted(src, rt->ct->db, rt->ct->name, &rt->snap,
 	    cause) == -1)
 		return -1;
@@ -884,7 +893,8 @@ recon_prepare(struct recon *rc, struct recon_table *rt, struct source *src,
 		    "not read in the scan's snapshot");
 		return 0;
 	}
-	if (!rt->stored)
+	/* A reset stores the new position, whatever the old one was. */
+	if (!rt->stored || !rc->compare)
 		return 0;
 	snprintf(rt->from.file, sizeof rt->from.file, "%s", rt->st.file);
 	rt->from.offset = rt->st.offset;
@@ -958,12 +968,15 @@ recon_begin(struct recon *rc, struct source *src,
 	size_t			 i, nread = 0;
 	int			 r;
 
+	rc->compare = compare;
 	rc->tables = xcalloc(ntables + 1, sizeof *rc->tables);
 	rc->ntables = ntables;
 	for (i = 0; i < ntables; i++) {
 		rc->tables[i].rc = rc;
 		rc->tables[i].ct = tables[i];
 		rc->tables[i].idx = i;
+		if (recon_stored(rc, &rc->tables[i], cause) == -1)
+			return -1;
 	}
 	if (rc->conf->reconcile == CONF_RECONCILE_NO) {
 		recon_off(rc, xstrdup("reconcile no in the configuration"));
@@ -995,11 +1008,6 @@ recon_begin(struct recon *rc, struct source *src,
 			return -1;
 		if (r == 0)
 			continue;
-		if (!compare) {
-			/* A reset: only the new position is stored. */
-			rt->read = 0;
-			continue;
-		}
 		if (nread++ == 0 || recon_pos_cmp(&rt->from, &min) < 0)
 			min = rt->from;
 	}
@@ -1150,7 +1158,7 @@ recon_finish(struct recon_table *rt, int64_t tid, uint64_t untraced,
 	struct recon		*rc;
 	struct baseline_recon	 st;
 	const char		*note = NULL;
-	int			 loud;
+	int			 loud, keep;
 
 	*msg = NULL;
 	if (rt == NULL)
@@ -1166,23 +1174,21 @@ recon_finish(struct recon_table *rt, int64_t tid, uint64_t untraced,
 		 * The snapshot's position, when known, is where the next
 		 * interval starts.
 		 */
-		loud = rc->fatal || (rt->stored &&
-		    rc->conf->reconcile != CONF_RECONCILE_NO);
-		if (loud) {
+		keep = rt->stored && rc->conf->reconcile != CONF_RECONCILE_NO;
+		loud = rc->compare && (rc->fatal || keep);
+		if (loud)
 			*msg = xasprintf("cannot reconcile with the binary "
 			    "log: %s", rc->off);
-			if (rc->to.file[0] != '\0') {
-				snprintf(st.file, sizeof st.file, "%s",
-				    rc->to.file);
-				st.offset = rc->to.offset;
-				st.server_id = rc->server_id;
-				st.created = rc->created;
-			} else if (rt->stored) {
-				memcpy(st.file, rt->st.file, sizeof st.file);
-				st.offset = rt->st.offset;
-				st.server_id = rt->st.server_id;
-				st.created = rt->st.created;
-			}
+		if ((loud || keep) && rc->to.file[0] != '\0') {
+			snprintf(st.file, sizeof st.file, "%s", rc->to.file);
+			st.offset = rc->to.offset;
+			st.server_id = rc->server_id;
+			st.created = rc->created;
+		} else if (keep) {
+			memcpy(st.file, rt->st.file, sizeof st.file);
+			st.offset = rt->st.offset;
+			st.server_id = rt->st.server_id;
+			st.created = rt->st.created;
 		}
 		snprintf(st.note, sizeof st.note, "off: %s", rc->off);
 	} else if (rt->note != NULL)
