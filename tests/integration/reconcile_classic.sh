@@ -2,8 +2,9 @@
 # Reconciliation of the scan against the binary log, the ordinary cases:
 # every change made through the log (insert, update, delete, a key change,
 # multi-row statements, transactions committed, rolled back and rolled
-# back to a savepoint, TRUNCATE, DROP and CREATE) is explained and gives
-# only the scan's usual records, never op=untraced; changes made with
+# back to a savepoint, TRUNCATE) is explained and gives only the scan's
+# usual records, never op=untraced (DROP and CREATE of the table in the
+# interval: an op=error for it, docs/BINLOG.md); changes made with
 # sql_log_bin=0 are op=untraced where the scan sees them (a masked column),
 # not where it does not (an ignored column); a table not on InnoDB is not
 # reconciled; status shows each table's interval. The scan account has the
@@ -186,7 +187,7 @@ dbsyscheck: op=delete table=acme.orders pk=id=2 changed=- src=scan by=- ;
 $(untraced $O id=2 delete none)
 EOF
 expect_interval $O "$pos_prev" "$pos_now" 1
-expect_interval $U "$pos_prev" "$pos_now" "$(either 0 1)"
+expect_interval $U "$pos_prev" "$pos_now" 0
 
 # TRUNCATE (the log has no row events for it) explains the deletions.
 sql_db acme "TRUNCATE TABLE orders"
@@ -196,7 +197,7 @@ expect_recs 0 0 2 <<EOF
 dbsyscheck: op=delete table=acme.orders pk=id=1 changed=- src=scan by=- ;
 dbsyscheck: op=delete table=acme.orders pk=id=3 changed=- src=scan by=- ;
 EOF
-expect_interval $O "$pos_prev" "$pos_now" "$(either 0 1)"
+expect_interval $O "$pos_prev" "$pos_now" 0
 
 # TRUNCATE, then rows inserted again, one with other values, one as it
 # was: the stored row went with the TRUNCATE, the insert after it is the
@@ -218,19 +219,34 @@ dbsyscheck: op=update table=acme.orders pk=id=1 changed=amount src=scan by=- ;
 dbsyscheck: op=delete table=acme.orders pk=id=3 changed=- src=scan by=- ;
 dbsyscheck: op=insert table=acme.orders pk=id=5 changed=- src=scan by=- ;
 EOF
-expect_interval $O "$pos_prev" "$pos_now" "$(either 0 1)"
+expect_interval $O "$pos_prev" "$pos_now" 0
 
-# DROP and CREATE of the table (the same definition), rows inserted again.
+# DROP and CREATE of the table (the same definition), rows inserted again:
+# the interval holds a CREATE naming the table, whose rows may have come
+# from elsewhere (docs/BINLOG.md, departing from the first contract, which
+# had CREATE explain them): an error for the table, no op=untraced; the
+# scan's records of its rows are said once (in that run or the next) and
+# the next run reconciles from the new position.
 sql_db acme "DROP TABLE orders; $orders_def;
 	INSERT INTO orders VALUES (1, 1, 99.00), (7, 7, 70.00)"
 rscan
-expect_rc 1
-expect_recs 1 0 2 <<EOF
+expect_rc_error $O
+grep -E '^dbsyscheck: op=(insert|delete|update) ' "$W/out" >"$W/drop.recs" ||
+    true
+rscan
+[ "$rc" = 0 ] || [ "$rc" = 1 ] || fail "the run after the error exited $rc"
+! grep -q 'op=error' "$W/out" || fail "an op=error again after the CREATE"
+no_untraced
+grep -E '^dbsyscheck: op=(insert|delete|update) ' "$W/out" >>"$W/drop.recs" ||
+    true
+sort "$W/drop.recs" >"$W/got"
+cat >"$W/want" <<EOF
 dbsyscheck: op=delete table=acme.orders pk=id=2 changed=- src=scan by=- ;
 dbsyscheck: op=delete table=acme.orders pk=id=5 changed=- src=scan by=- ;
 dbsyscheck: op=insert table=acme.orders pk=id=7 changed=- src=scan by=- ;
 EOF
-expect_interval $O "$pos_prev" "$pos_now" "$(either 0 1)"
+diff -u "$W/want" "$W/got" || fail "the rows' records were not said once"
+expect_interval $O "$pos_prev" "$pos_now" 0
 
 # A TRUNCATE that is not in the log explains nothing.
 unlogged "TRUNCATE TABLE acme.orders"
@@ -242,7 +258,7 @@ dbsyscheck: op=delete table=acme.orders pk=id=7 changed=- src=scan by=- ;
 $(untraced $O id=1 delete none)
 $(untraced $O id=7 delete none)
 EOF
-expect_interval $O "$pos_prev" "$pos_now" "$(either 2 3)"
+expect_interval $O "$pos_prev" "$pos_now" 2
 
 # A table on Aria: its rows are not in the snapshot, it is not reconciled,
 # changes with and without the log are the scan's records only.
@@ -261,6 +277,6 @@ expect_off acme.m
 # Each untraced change once: the stored position moved on with the scan.
 rscan
 expect_none
-expect_interval $U "$pos_prev" "$pos_now" "$(either 0 1)"
-expect_interval $O "$pos_prev" "$pos_now" "$(either 0 3)"
+expect_interval $U "$pos_prev" "$pos_now" 0
+expect_interval $O "$pos_prev" "$pos_now" 0
 exit 0
