@@ -271,7 +271,7 @@ recon_sqlerr(struct recon *rc, const char *what)
 }
 
 /*
- * The scratch file: a temporary SQLite database (removed when closed),
+ * The scratch file: a temporary SQLite database (never named on disk),
  * unjournalled, in one transaction that is never committed, its cache
  * small: the net effects of any number of row events in bounded memory.
  */
@@ -305,8 +305,22 @@ recon_scratch(struct recon *rc, char **cause)
 		    "xid = ?1 ORDER BY seq" },
 		{ &rc->xadel, "DELETE FROM xa WHERE xid = ?1" },
 	};
+	char	*dir, *slash;
 	size_t	 i;
 
+	/*
+	 * Its pages spill to a file SQLite unlinks as soon as it made it:
+	 * in the baseline's directory (0700), not /var/tmp, so that no
+	 * one catches the keys between the two.
+	 */
+	if (sqlite3_temp_directory == NULL) {
+		dir = xstrdup(rc->conf->baseline);
+		if ((slash = strrchr(dir, '/')) != NULL)
+			slash[slash == dir ? 1 : 0] = '\0';
+		sqlite3_temp_directory = sqlite3_mprintf("%s",
+		    slash != NULL ? dir : ".");
+		free(dir);
+	}
 	if (sqlite3_open_v2("", &rc->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
 	    sqlite3_exec(rc->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
