@@ -97,7 +97,6 @@ struct recon {
 	struct buf		 kb, ka, txt;
 	unsigned char		 db_[ROWENC_DIGEST_LEN];
 	unsigned char		 da[ROWENC_DIGEST_LEN];
-	char			*xaunknown;	/* an XA COMMIT not prepared in it */
 };
 
 /* Binary log positions in log order: the files are NAME.NNNNNN. */
@@ -258,7 +257,6 @@ recon_free(struct recon *rc)
 	buf_free(&rc->ka);
 	buf_free(&rc->txt);
 	free(rc->off);
-	free(rc->xaunknown);
 	free(rc);
 }
 
@@ -690,6 +688,7 @@ recon_xa_end(struct recon *rc, const char *xid, int commit, char **cause)
 {
 	struct buf	 key;
 	sqlite3_stmt	*st = rc->xaeach;
+	size_t		 i;
 	int		 r, seen = 0;
 
 	buf_init(&key, BUF_NOCAP);
@@ -723,9 +722,12 @@ recon_xa_end(struct recon *rc, const char *xid, int commit, char **cause)
 		*cause = recon_sqlerr(rc, "reading");
 		return -1;
 	}
-	if (!seen && commit && rc->xaunknown == NULL)
-		rc->xaunknown = xasprintf("it holds an XA COMMIT of %s, "
-		    "prepared before it: its rows are not in it", xid);
+	/* Prepared before the interval (of each table it is in). */
+	for (i = 0; !seen && commit && i < rc->ntables; i++)
+		if (recon_in(rc, &rc->tables[i]))
+			recon_spoil(&rc->tables[i], xasprintf("it holds an "
+			    "XA COMMIT of %s, prepared before it: its rows "
+			    "are not in it", xid));
 	sqlite3_bind_blob(rc->xadel, 1, xid, (int)strlen(xid),
 	    SQLITE_TRANSIENT);
 	return recon_done(rc, rc->xadel, cause);
@@ -1052,8 +1054,6 @@ recon_begin(struct recon *rc, struct source *src,
 			recon_spoil(rt, xasprintf("reading the binary log "
 			    "from %s:%llu: %s", min.file,
 			    (unsigned long long)min.offset, why));
-		else if (rc->xaunknown != NULL)
-			recon_spoil(rt, xstrdup(rc->xaunknown));
 	}
 	free(why);
 	return 0;
