@@ -404,6 +404,9 @@ ROW = {"insert": 100311, "update": 100312, "delete": 100313}
 # op=untraced: the logged= values that mean a row changed outside the
 # binary log (100337, JSON 100364); any other (text) is 100338 (100365).
 UNTRACED = ("none", "insert", "update", "delete", "same")
+# A scan's table error whose message begins so: an interval that cannot
+# be reconciled with the binary log (100339, JSON 100366).
+RECON = "cannot%20reconcile%20with%20the%20binary%20log"
 JROW = {"insert": 100341, "update": 100342, "delete": 100343}
 SIMPLE = {"baseline": 100310, "missing": 100317, "schema": 100318,
           "reset": 100321, "forged": 100322}
@@ -431,6 +434,9 @@ def text_rules(f):
         c.append(100315 if "table" in f else 100316)
         if f.get("src") == "binlog":
             c.append(100336)
+        if ("table" in f and f.get("src") == "scan" and
+                f.get("msg", "").startswith(RECON)):
+            c.append(100339)
     elif op == "commit":
         pass
     elif op == "untraced":
@@ -466,6 +472,9 @@ def json_rules(f):
         c.append(100346 if "table" in f else 100345)
         if f.get("src") == "binlog":
             c.append(100363)
+        if ("table" in f and f.get("src") == "scan" and
+                f.get("msg", "").startswith(RECON)):
+            c.append(100366)
     elif op == "commit":
         c.append(100359)
     elif op == "untraced":
