@@ -536,6 +536,281 @@ test_follow_migrate_server(void **state)
 	assert_int_equal(baseline_begin(f->bl, &cause), 0);
 }
 
+/* A full reconciliation state, every field set. */
+static void
+recon_fill(struct baseline_recon *r)
+{
+	size_t	 i;
+
+	memset(r, 0, sizeof *r);
+	snprintf(r->file, sizeof r->file, "binlog.000004");
+	r->offset = 567;
+	r->server_id = UINT32_MAX;
+	r->created = 1796655845;
+	for (i = 0; i < sizeof r->mac; i++)
+		r->mac[i] = (unsigned char)(0xff - i);
+	snprintf(r->from, sizeof r->from, "bin log.000003");
+	r->from_offset = (uint64_t)INT64_MAX;
+	r->at = 1796670000;
+	r->untraced = 3;
+	snprintf(r->note, sizeof r->note, "binlog_format is STATEMENT");
+}
+
+/* Ensure that two reconciliation states are field by field the same. */
+static void
+recon_equal(const struct baseline_recon *a, const struct baseline_recon *b)
+{
+	assert_string_equal(a->file, b->file);
+	assert_int_equal(a->offset, b->offset);
+	assert_int_equal(a->server_id, b->server_id);
+	assert_int_equal(a->created, b->created);
+	assert_memory_equal(a->mac, b->mac, sizeof a->mac);
+	assert_string_equal(a->from, b->from);
+	assert_int_equal(a->from_offset, b->from_offset);
+	assert_int_equal(a->at, b->at);
+	assert_int_equal(a->untraced, b->untraced);
+	assert_string_equal(a->note, b->note);
+}
+
+/*
+ * Ensure that a table's reconciliation state is stored in the caller's
+ * transaction and read back as stored, per table; a second one replaces
+ * it; a rolled back one is not stored; an unknown table has none.
+ */
+static void
+test_recon_put_get(void **state)
+{
+	struct fixture		*f = *state;
+	struct baseline_recon	 r, got, empty;
+	char			*cause = NULL;
+
+	memset(&empty, 0, sizeof empty);
+	memset(&got, 0x55, sizeof got);
+	assert_int_equal(baseline_recon_get(f->bl, 1, &got, &cause), 0);
+	assert_null(cause);
+	recon_equal(&got, &empty);
+
+	recon_fill(&r);
+	assert_int_equal(baseline_recon_put(f->bl, 1, &r, &cause), 0);
+	/* Seen inside the transaction already. */
+	assert_int_equal(baseline_recon_get(f->bl, 1, &got, &cause), 1);
+	recon_equal(&got, &r);
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	assert_null(cause);
+	memset(&got, 0, sizeof got);
+	assert_int_equal(baseline_recon_get(f->bl, 1, &got, &cause), 1);
+	recon_equal(&got, &r);
+	assert_int_equal(baseline_recon_get(f->bl, 2, &got, &cause), 0);
+	assert_int_equal(baseline_recon_get(f->bl, -1, &got, &cause), 0);
+	assert_int_equal(baseline_recon_get(f->bl, INT64_MAX, &got, &cause),
+	    0);
+	assert_null(cause);
+
+	/* Not stored (file ""), nothing checked: replaces it. */
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+	memset(&empty, 0, sizeof empty);
+	empty.at = 1;
+	snprintf(empty.note, sizeof empty.note, "not on InnoDB");
+	assert_int_equal(baseline_recon_put(f->bl, 1, &empty, &cause), 0);
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	assert_int_equal(baseline_recon_get(f->bl, 1, &got, &cause), 1);
+	recon_equal(&got, &empty);
+
+	/* Rolled back: the last committed one stays. */
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+	assert_int_equal(baseline_recon_put(f->bl, 1, &r, &cause), 0);
+	baseline_rollback(f->bl);
+	assert_int_equal(baseline_recon_get(f->bl, 1, &got, &cause), 1);
+	recon_equal(&got, &empty);
+	assert_null(cause);
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+}
+
+/*
+ * Ensure that the longest file name and note fit and are read back
+ * whole.
+ */
+static void
+test_recon_longest(void **state)
+{
+	struct fixture		*f = *state;
+	struct baseline_recon	 r, got;
+	char			*cause = NULL;
+
+	recon_fill(&r);
+	memset(r.file, 'f', sizeof r.file - 1);
+	r.file[sizeof r.file - 1] = '\0';
+	memset(r.from, 'g', sizeof r.from - 1);
+	r.from[sizeof r.from - 1] = '\0';
+	memset(r.note, 'n', sizeof r.note - 1);
+	r.note[sizeof r.note - 1] = '\0';
+	assert_int_equal(baseline_recon_put(f->bl, 7, &r, &cause), 0);
+	assert_int_equal(baseline_recon_get(f->bl, 7, &got, &cause), 1);
+	assert_null(cause);
+	recon_equal(&got, &r);
+}
+
+/* Ensure that the state is stored only inside a transaction. */
+static void
+test_recon_outside(void **state)
+{
+	struct fixture		*f = *state;
+	struct baseline_recon	 r, got;
+	char			*cause = NULL;
+
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	recon_fill(&r);
+	assert_int_equal(baseline_recon_put(f->bl, 1, &r, &cause), -1);
+	assert_non_null(strstr(cause, "only inside a transaction"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(baseline_recon_get(f->bl, 1, &got, &cause), 0);
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+}
+
+/* Ensure that values the baseline cannot hold are refused, not cut. */
+static void
+test_recon_range(void **state)
+{
+	struct fixture		*f = *state;
+	struct baseline_recon	 r, got;
+	char			*cause = NULL;
+	int			 i;
+
+	for (i = 0; i < 5; i++) {
+		recon_fill(&r);
+		switch (i) {
+		case 0:
+			r.offset = (uint64_t)INT64_MAX + 1;
+			break;
+		case 1:
+			r.from_offset = UINT64_MAX;
+			break;
+		case 2:
+			r.untraced = (uint64_t)INT64_MAX + 1;
+			break;
+		case 3:
+			r.server_id = (uint64_t)UINT32_MAX + 1;
+			break;
+		case 4:
+			r.created = (uint64_t)UINT32_MAX + 1;
+			break;
+		}
+		assert_int_equal(baseline_recon_put(f->bl, 1, &r, &cause), -1);
+		assert_non_null(cause);
+		free(cause);
+		cause = NULL;
+	}
+	assert_int_equal(baseline_recon_get(f->bl, 1, &got, &cause), 0);
+}
+
+/*
+ * Ensure that a stored state that is not one baseline_recon_put could
+ * have written (changed behind dbsyscheck's back with the sqlite3
+ * shell) is refused as malformed, not read as a position.
+ */
+static void
+test_recon_malformed(void **state)
+{
+	static const char *const bad[] = {
+		"offset = -1",
+		"server_id = -1",
+		"server_id = 4294967296",
+		"created = -5",
+		"created = 4294967296",
+		"from_offset = -1",
+		"at = -1",
+		"untraced = -1",
+		"mac = zeroblob(1)",
+		"mac = zeroblob(33)",
+		"file = zeroblob(512)",
+		"file = CAST(char(97, 0, 98) AS BLOB)",
+		"from_file = zeroblob(600)",
+		"note = zeroblob(1024)",
+	};
+	struct baseline_recon	 r, got;
+	struct fixture		*f = *state;
+	char			*cause = NULL, *cmd, *want;
+	size_t			 i;
+
+	recon_fill(&r);
+	assert_int_equal(baseline_recon_put(f->bl, 3, &r, &cause), 0);
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	baseline_close(f->bl);
+	f->bl = NULL;
+	cmd = xasprintf("sqlite3 '%s' 'CREATE TABLE good AS SELECT * FROM "
+	    "reconcile'", f->path);
+	if (system(cmd) != 0)
+		skip();
+	free(cmd);
+	want = xasprintf("baseline %s: the reconciliation state of table 3 "
+	    "is malformed", f->path);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cmd = xasprintf("sqlite3 '%s' 'DELETE FROM reconcile; INSERT "
+		    "INTO reconcile SELECT * FROM good; UPDATE reconcile SET "
+		    "%s'", f->path, bad[i]);
+		assert_int_equal(system(cmd), 0);
+		free(cmd);
+		f->bl = baseline_open(f->path, 0, keycheck, &cause);
+		if (f->bl == NULL)
+			fail_msg("open: %s", cause);
+		if (baseline_recon_get(f->bl, 3, &got, &cause) != -1)
+			fail_msg("%s: read as good", bad[i]);
+		assert_string_equal(cause, want);
+		free(cause);
+		cause = NULL;
+		baseline_close(f->bl);
+		f->bl = NULL;
+	}
+	free(want);
+	/* As it was stored, it is read again. */
+	cmd = xasprintf("sqlite3 '%s' 'DELETE FROM reconcile; INSERT INTO "
+	    "reconcile SELECT * FROM good; DROP TABLE good'", f->path);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	f->bl = baseline_open(f->path, 0, keycheck, &cause);
+	assert_non_null(f->bl);
+	assert_int_equal(baseline_recon_get(f->bl, 3, &got, &cause), 1);
+	recon_equal(&got, &r);
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+}
+
+/*
+ * Ensure that a baseline made before reconciliation (no reconcile
+ * table) reads as none stored, read-only, and gets the table on a
+ * read-write open.
+ */
+static void
+test_recon_migrate(void **state)
+{
+	struct fixture		*f = *state;
+	struct baseline_recon	 r, got;
+	char			*cause = NULL, *cmd;
+
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	baseline_close(f->bl);
+	f->bl = NULL;
+	cmd = xasprintf("sqlite3 '%s' 'DROP TABLE reconcile'", f->path);
+	if (system(cmd) != 0)
+		skip();
+	free(cmd);
+	f->bl = baseline_open(f->path, BASELINE_READONLY, keycheck, &cause);
+	assert_non_null(f->bl);
+	assert_int_equal(baseline_recon_get(f->bl, 1, &got, &cause), 0);
+	assert_null(cause);
+	baseline_close(f->bl);
+	f->bl = baseline_open(f->path, 0, keycheck, &cause);
+	assert_non_null(f->bl);
+	assert_int_equal(baseline_recon_get(f->bl, 1, &got, &cause), 0);
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+	recon_fill(&r);
+	assert_int_equal(baseline_recon_put(f->bl, 1, &r, &cause), 0);
+	assert_int_equal(baseline_commit(f->bl, &cause), 0);
+	assert_int_equal(baseline_recon_get(f->bl, 1, &got, &cause), 1);
+	recon_equal(&got, &r);
+	assert_int_equal(baseline_begin(f->bl, &cause), 0);
+}
+
 int
 main(void)
 {
@@ -569,6 +844,18 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_follow_migrate_server,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_recon_put_get, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_recon_longest, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_recon_outside, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_recon_range, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_recon_malformed, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_recon_migrate, setup,
+		    teardown),
 	};
 
 	/* Their files go where dbsyscheck accepts them (tests/testdir.sh). */

@@ -109,6 +109,68 @@ test_parse_follow_server_id(void **state)
 	    ":2: follow-server-id given twice");
 }
 
+/* Ensure that reconcile takes auto, yes or no, once; auto by default. */
+static void
+test_parse_reconcile(void **state)
+{
+	static const struct {
+		const char	*text;
+		int		 want;
+	} ok[] = {
+		{ "baseline /b\nkey /k\nreconcile auto\n", CONF_RECONCILE_AUTO },
+		{ "baseline /b\nkey /k\nreconcile yes\n", CONF_RECONCILE_YES },
+		{ "baseline /b\nkey /k\nreconcile no  # never\n",
+		    CONF_RECONCILE_NO },
+		{ "baseline /b\nkey /k\n", CONF_RECONCILE_AUTO },
+	};
+	struct conf	*conf;
+	size_t		 i;
+
+	(void)state;
+	assert_int_equal(CONF_RECONCILE_AUTO, 0);
+	for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		conf = parse_ok(ok[i].text);
+		assert_int_equal(conf->reconcile, ok[i].want);
+		conf_free(conf);
+	}
+}
+
+/* Ensure that reconcile given twice is refused, even with the same word. */
+static void
+test_err_reconcile_twice(void **state)
+{
+	static const char	 same[] = "reconcile no\nreconcile no\n";
+	static const char	 other[] = "reconcile yes\n\nreconcile auto\n";
+
+	(void)state;
+	parse_err(same, sizeof same - 1, NAME ":2: reconcile given twice");
+	parse_err(other, sizeof other - 1, NAME ":3: reconcile given twice");
+}
+
+/* Ensure that reconcile with a bad word, none or two is refused. */
+static void
+test_err_reconcile_word(void **state)
+{
+	static const char *const bad[] = {
+		"reconcile maybe\n",
+		"reconcile YES\n",
+		"reconcile Auto\n",
+		"reconcile yess\n",
+		"reconcile ye\n",
+		"reconcile 1\n",
+		"reconcile\n",
+		"reconcile   # none\n",
+		"reconcile yes no\n",
+		"reconcile `yes`x\n",
+	};
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		parse_err(bad[i], strlen(bad[i]), NAME ":1: reconcile takes "
+		    "auto, yes or no");
+}
+
 /* Ensure that the path and option directives are stored verbatim. */
 static void
 test_parse_paths(void **state)
@@ -1047,6 +1109,9 @@ main(void)
 	const char	*dir;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_follow_server_id),
+		cmocka_unit_test(test_parse_reconcile),
+		cmocka_unit_test(test_err_reconcile_twice),
+		cmocka_unit_test(test_err_reconcile_word),
 		cmocka_unit_test(test_parse_paths),
 		cmocka_unit_test(test_parse_tables),
 		cmocka_unit_test(test_parse_quoted_names),

@@ -294,6 +294,189 @@ test_bad_key(void **state)
 	schema_free(s);
 }
 
+/* acme.users: an INT key id. */
+static struct schema *
+users_schema(void)
+{
+	struct schema	*s;
+	struct column	*c;
+
+	s = schema_create("acme", "users");
+	c = schema_add_column(s, "id", "int(11)", NULL, NULL, 0, "int");
+	c->keypos = 1;
+	schema_add_column(s, "password", "varchar(64)", "utf8mb4",
+	    "utf8mb4_bin", 1, "varchar");
+	s->key = xcalloc(1, sizeof *s->key);
+	s->key[0] = 0;
+	s->nkey = 1;
+	return s;
+}
+
+/* The key id=a. */
+static void
+users_key(struct buf *b, const char *a)
+{
+	char	*cause = NULL;
+
+	if (rowenc_key(b, KEYCLASS_INT, a, strlen(a), &cause) == -1)
+		abort();
+}
+
+/*
+ * Ensure that op=untraced is written as docs/FORMAT.md shows it, fields
+ * in order, and that record_check accepts it.
+ */
+static void
+test_untraced(void **state)
+{
+	struct event_span span = { "binlog.000003", 1234, "binlog.000003",
+			    5678 };
+	struct schema	*s;
+	struct buf	 rec, key;
+	char		*cause = NULL;
+
+	(void)state;
+	s = users_schema();
+	buf_init(&rec, RECORD_MAX);
+	buf_init(&key, BUF_NOCAP);
+	users_key(&key, "7");
+	assert_int_equal(event_untraced(&rec, s, (unsigned char *)key.data,
+	    key.len, "update", "none", &span, &cause), 0);
+	assert_null(cause);
+	assert_string_equal(buf_str(&rec), "op=untraced table=acme.users "
+	    "pk=id=7 change=update logged=none from=binlog.000003:1234 "
+	    "to=binlog.000003:5678 src=scan by=- ;");
+	assert_int_equal(record_check(rec.data, rec.len), 0);
+
+	span.to = "binlog.000004";
+	span.tooff = 389;
+	buf_reset(&key);
+	users_key(&key, "-8");
+	assert_int_equal(event_untraced(&rec, s, (unsigned char *)key.data,
+	    key.len, "none", "insert", &span, &cause), 0);
+	assert_string_equal(buf_str(&rec), "op=untraced table=acme.users "
+	    "pk=id=-8 change=none logged=insert from=binlog.000003:1234 "
+	    "to=binlog.000004:389 src=scan by=- ;");
+	assert_int_equal(record_check(rec.data, rec.len), 0);
+	buf_free(&rec);
+	buf_free(&key);
+	schema_free(s);
+}
+
+/*
+ * Ensure that op=untraced percent-encodes the file names of from= and
+ * to= (space, '%', ';', '=', newline, a byte over 0x7e), writes the
+ * greatest offset whole, and a file not known as "-".
+ */
+static void
+test_untraced_files(void **state)
+{
+	struct event_span span = { "bin log%.000001", 4,
+			    "a;b=c\n\377.000002", UINT64_MAX };
+	struct schema	*s;
+	struct buf	 rec, key;
+	char		*cause = NULL;
+
+	(void)state;
+	s = users_schema();
+	buf_init(&rec, RECORD_MAX);
+	buf_init(&key, BUF_NOCAP);
+	users_key(&key, "7");
+	assert_int_equal(event_untraced(&rec, s, (unsigned char *)key.data,
+	    key.len, "delete", "text", &span, &cause), 0);
+	assert_string_equal(buf_str(&rec), "op=untraced table=acme.users "
+	    "pk=id=7 change=delete logged=text from=bin%20log%25.000001:4 "
+	    "to=a%3Bb%3Dc%0A%FF.000002:18446744073709551615 src=scan by=- ;");
+	assert_int_equal(record_check(rec.data, rec.len), 0);
+
+	span.from = "";
+	span.fromoff = 0;
+	assert_int_equal(event_untraced(&rec, s, (unsigned char *)key.data,
+	    key.len, "insert", "same", &span, &cause), 0);
+	assert_string_equal(buf_str(&rec), "op=untraced table=acme.users "
+	    "pk=id=7 change=insert logged=same from=-:0 "
+	    "to=a%3Bb%3Dc%0A%FF.000002:18446744073709551615 src=scan by=- ;");
+	assert_int_equal(record_check(rec.data, rec.len), 0);
+	buf_free(&rec);
+	buf_free(&key);
+	schema_free(s);
+}
+
+/*
+ * Ensure that op=untraced escapes a hostile table and key as the row
+ * records do (the same table= and pk= text as op=delete of the key).
+ */
+static void
+test_untraced_hostile(void **state)
+{
+	struct event_span span = { "binlog.000001", 4, "binlog.000002", 4 };
+	struct schema	*s;
+	struct buf	 rec, del, key;
+	char		*cause = NULL, *longkey;
+	const char	*p, *q;
+
+	(void)state;
+	s = ev_schema();
+	buf_init(&rec, RECORD_MAX);
+	buf_init(&del, RECORD_MAX);
+	buf_init(&key, BUF_NOCAP);
+	longkey = ev_longkey();
+	ev_key(&key, "9223372036854775807", longkey, EV_LONGKEY_LEN);
+	assert_int_equal(event_untraced(&rec, s, (unsigned char *)key.data,
+	    key.len, "delete", "update", &span, &cause), 0);
+	assert_int_equal(record_check(rec.data, rec.len), 0);
+	assert_int_equal(event_delete(&del, s, (unsigned char *)key.data,
+	    key.len, &cause), 0);
+	/* " table=... pk=... " alike, up to change= and changed=. */
+	p = strstr(buf_str(&rec), " change=");
+	q = strstr(buf_str(&del), " changed=");
+	assert_non_null(p);
+	assert_non_null(q);
+	assert_int_equal(p - buf_str(&rec) - (sizeof "op=untraced" - 1),
+	    q - buf_str(&del) - (sizeof "op=delete" - 1));
+	assert_memory_equal(buf_str(&rec) + sizeof "op=untraced" - 1,
+	    buf_str(&del) + sizeof "op=delete" - 1,
+	    (size_t)(p - buf_str(&rec)) - (sizeof "op=untraced" - 1));
+	assert_non_null(strstr(buf_str(&rec), " change=delete logged=update "
+	    "from=binlog.000001:4 to=binlog.000002:4 src=scan by=- ;"));
+	buf_free(&rec);
+	buf_free(&del);
+	buf_free(&key);
+	free(longkey);
+	schema_free(s);
+}
+
+/* Ensure that op=untraced fails cleanly: a bad key, a small buffer. */
+static void
+test_untraced_fails(void **state)
+{
+	struct event_span span = { "binlog.000001", 4, "binlog.000002", 4 };
+	struct schema	*s;
+	struct buf	 rec, key;
+	char		*cause = NULL;
+
+	(void)state;
+	s = users_schema();
+	buf_init(&rec, RECORD_MAX);
+	assert_int_equal(event_untraced(&rec, s, (const unsigned char *)"\001",
+	    1, "update", "none", &span, &cause), -1);
+	assert_string_equal(cause, "stored key does not decode");
+	free(cause);
+	cause = NULL;
+	buf_free(&rec);
+	buf_init(&rec, 40);
+	buf_init(&key, BUF_NOCAP);
+	users_key(&key, "7");
+	assert_int_equal(event_untraced(&rec, s, (unsigned char *)key.data,
+	    key.len, "update", "none", &span, &cause), -1);
+	assert_string_equal(cause, "out of memory building a record");
+	assert_true(buf_failed(&rec));
+	free(cause);
+	buf_free(&rec);
+	buf_free(&key);
+	schema_free(s);
+}
+
 int
 main(void)
 {
@@ -305,6 +488,10 @@ main(void)
 		cmocka_unit_test(test_binlog_golden),
 		cmocka_unit_test(test_error_src_default),
 		cmocka_unit_test(test_binlog_buffer_fails),
+		cmocka_unit_test(test_untraced),
+		cmocka_unit_test(test_untraced_files),
+		cmocka_unit_test(test_untraced_hostile),
+		cmocka_unit_test(test_untraced_fails),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
