@@ -56,6 +56,9 @@ struct recon_table {
 	int			 idchecked;	/* from's file's creation */
 	int			 truncated;	/* TRUNCATE, DROP seen */
 	int			 text;		/* a statement logged as text */
+	char			**parents;	/* cascading foreign keys' */
+	size_t			 nparents;	/* tables: db, name pairs */
+	int			 cascade;	/* rows of one changed */
 	char			*why;		/* the interval cannot be checked */
 	char			*note;		/* why it is not checked at all */
 	struct event_span	 span;
@@ -247,6 +250,9 @@ recon_free(struct recon *rc)
 		free(rt->vl);
 		free(rt->why);
 		free(rt->note);
+		for (j = 0; j < rt->nparents * 2; j++)
+			free(rt->parents[j]);
+		free(rt->parents);
 	}
 	free(rc->tables);
 	recon_maps_clear(rc);
@@ -280,7 +286,8 @@ recon_scratch(struct recon *rc, char **cause)
 	    "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
 	    "PRAGMA cache_size = -4096; PRAGMA temp_store = FILE; "
 	    "CREATE TABLE net (t INTEGER NOT NULL, pk BLOB NOT NULL, "
-	    "before BLOB, after BLOB, PRIMARY KEY (t, pk)) WITHOUT ROWID; "
+	    "before BLOB, after BLOB, gap INTEGER NOT NULL, "
+	    "PRIMARY KEY (t, pk)) WITHOUT ROWID; "
 	    "CREATE TABLE xa (seq INTEGER PRIMARY KEY, xid BLOB NOT NULL, "
 	    "t INTEGER NOT NULL, pk BLOB, before BLOB, after BLOB); "
 	    "CREATE INDEX xa_xid ON xa (xid, seq); BEGIN";
@@ -288,14 +295,19 @@ recon_scratch(struct recon *rc, char **cause)
 		sqlite3_stmt	**st;
 		const char	 *sql;
 	} stmts[] = {
-		{ &rc->put, "INSERT INTO net (t, pk, before, after) VALUES "
-		    "(?1, ?2, ?3, ?4) ON CONFLICT (t, pk) DO UPDATE SET "
+		/*
+		 * A row event that does not start from the row the last
+		 * one left (gap): a change around the log between them.
+		 */
+		{ &rc->put, "INSERT INTO net (t, pk, before, after, gap) "
+		    "VALUES (?1, ?2, ?3, ?4, 0) ON CONFLICT (t, pk) DO UPDATE "
+		    "SET gap = gap OR excluded.before IS NOT after, "
 		    "after = excluded.after" },
-		{ &rc->get, "SELECT before, after FROM net WHERE t = ?1 AND "
-		    "pk = ?2" },
+		{ &rc->get, "SELECT before, after, gap FROM net WHERE t = ?1 "
+		    "AND pk = ?2" },
 		{ &rc->del, "DELETE FROM net WHERE t = ?1 AND pk = ?2" },
-		{ &rc->each, "SELECT pk, before, after FROM net WHERE t = ?1 "
-		    "ORDER BY pk" },
+		{ &rc->each, "SELECT pk, before, after, gap FROM net WHERE "
+		    "t = ?1 ORDER BY pk" },
 		{ &rc->trunc, "UPDATE net SET after = NULL WHERE t = ?1" },
 		{ &rc->xaput, "INSERT INTO xa (xid, t, pk, before, after) "
 		    "VALUES (?1, ?2, ?3, ?4, ?5)" },
@@ -424,6 +436,27 @@ recon_spoil(struct recon_table *rt, char *why)
 		free(why);
 }
 
+static int	 recon_samename(const char *, const char *, size_t);
+
+/* Rows of db.name changed: a parent's cascade may change its children. */
+static void
+recon_cascade_seen(struct recon *rc, const char *db, const char *name)
+{
+	struct recon_table	*rt;
+	size_t			 i, j;
+
+	for (i = 0; i < rc->ntables; i++) {
+		rt = &rc->tables[i];
+		if (rt->cascade || !recon_in(rc, rt))
+			continue;
+		for (j = 0; j < rt->nparents; j++)
+			if (recon_samename(rt->parents[2 * j], db,
+			    strlen(db)) && recon_samename(
+			    rt->parents[2 * j + 1], name, strlen(name)))
+				rt->cascade = 1;
+	}
+}
+
 /* A TABLE_MAP: kept when it maps a table being read. */
 static int
 recon_table_map(struct recon *rc, const struct binlog_event *ev,
@@ -438,6 +471,7 @@ recon_table_map(struct recon *rc, const struct binlog_event *ev,
 	memset(&map, 0, sizeof map);
 	if (binrow_map_parse(&map, ev->body, ev->len, cause) == -1)
 		return -1;
+	recon_cascade_seen(rc, map.db, map.name);
 	if ((rt = recon_find(rc, map.db, map.name)) == NULL ||
 	    !recon_in(rc, rt)) {
 		binrow_map_clear(&map);
@@ -892,13 +926,55 @@ recon_stored(struct recon *rc, struct recon_table *rt, char **cause)
 	return 0;
 }
 
+#define RECON_PARENTS_MAX	64
+
+/* A parent of a cascading foreign key, once. */
+static void
+recon_parent_add(void *arg, const char *db, const char *name)
+{
+	struct recon_table	*rt = arg;
+	size_t			 j;
+
+	for (j = 0; j < rt->nparents; j++)
+		if (strcmp(rt->parents[2 * j], db) == 0 &&
+		    strcmp(rt->parents[2 * j + 1], name) == 0)
+			return;
+	if (rt->nparents == RECON_PARENTS_MAX)
+		return;
+	rt->parents = xreallocarray(rt->parents, 2 * (rt->nparents + 1),
+	    sizeof *rt->parents);
+	rt->parents[2 * rt->nparents] = xstrdup(db);
+	rt->parents[2 * rt->nparents + 1] = xstrdup(name);
+	rt->nparents++;
+}
+
+/*
+ * The tables whose changes may change the table's rows through foreign
+ * keys that cascade, the parents' parents too.
+ */
+static int
+recon_parents(struct recon_table *rt, struct source *src, char **cause)
+{
+	size_t	 j;
+
+	if (source_cascades(src, rt->ct->db, rt->ct->name, recon_parent_add,
+	    rt, cause) == -1)
+		return -1;
+	for (j = 0; j < rt->nparents; j++)
+		if (source_cascades(src, rt->parents[2 * j],
+		    rt->parents[2 * j + 1], recon_parent_add, rt,
+		    cause) == -1)
+			return -1;
+	return 0;
+}
+
 /* What keeps a table's interval from being read; 1 when it is read. */
 static int
 recon_prepare(struct recon *rc, struct recon_table *rt, struct source *src,
     char **cause)
 {
 	unsigned char		 mac[ROWENC_MAC_LEN];
-	char			*why = NULL;
+	char			*why = NULL, *err = NULL;
 	int			 r;
 
 	if (source_snapshotted(src, rt->ct->db, rt->ct->name, &rt->snap,
@@ -909,16 +985,37 @@ recon_prepare(struct recon *rc, struct recon_table *rt, struct source *src,
 		    "not read in the scan's snapshot");
 		return 0;
 	}
-	/* A reset stores the new position, whatever the old one was. */
-	if (!rt->stored || !rc->compare)
+	/* A log that does not hold the table's changes: never compared. */
+	if (source_binlog_holes(src, rt->ct->db, &why, &err) == -1) {
+		if (source_lost(src)) {
+			*cause = err;
+			return -1;
+		}
+		why = xasprintf("the server's binary log filters cannot be "
+		    "read (SHOW MASTER STATUS needs BINLOG MONITOR): %s",
+		    err);
+		free(err);
+	}
+	if (why != NULL && !rt->stored) {
+		rt->note = why;
 		return 0;
+	}
+	/* A reset stores the new position, whatever the old one was. */
+	if (!rt->stored || !rc->compare) {
+		free(why);
+		return 0;
+	}
 	snprintf(rt->from.file, sizeof rt->from.file, "%s", rt->st.file);
 	rt->from.offset = rt->st.offset;
 	rt->span.from = rt->from.file;
 	rt->span.fromoff = rt->from.offset;
-	if (recon_mac(rc, rt->ct, &rt->st, mac, cause) == -1)
+	if (recon_mac(rc, rt->ct, &rt->st, mac, cause) == -1) {
+		free(why);
 		return -1;
-	if (!util_timingsafe_eq(mac, rt->st.mac, sizeof mac))
+	}
+	if (why != NULL)
+		;	/* once compared, a log that lost it is an error */
+	else if (!util_timingsafe_eq(mac, rt->st.mac, sizeof mac))
 		why = xstrdup("its stored position fails authentication");
 	else if (rt->st.server_id != rc->server_id)
 		why = xasprintf("its position was stored on the server of "
@@ -938,6 +1035,14 @@ recon_prepare(struct recon *rc, struct recon_table *rt, struct source *src,
 		    (unsigned long long)rt->st.created);
 	else if ((r = recon_describe(rt, src, &why)) == 1)
 		return 0;	/* gone: the scan says op=missing */
+	else if (r == 0 && recon_parents(rt, src, &err) == -1) {
+		if (source_lost(src)) {
+			*cause = err;
+			return -1;
+		}
+		why = xasprintf("its foreign keys cannot be read: %s", err);
+		free(err);
+	}
 	if (why != NULL) {
 		recon_spoil(rt, xasprintf("%s", why));
 		free(why);
@@ -1098,9 +1203,10 @@ recon_change(struct recon_table *rt, const unsigned char *key, size_t keylen,
     const unsigned char *old, const unsigned char *new, const char **logged,
     char **cause)
 {
-	struct recon	*rc;
-	sqlite3_stmt	*st;
-	int		 r, found;
+	struct recon		*rc;
+	sqlite3_stmt		*st;
+	const unsigned char	*before, *after;
+	int			 r, found;
 
 	*logged = NULL;
 	if (!recon_checking(rt))
@@ -1116,9 +1222,17 @@ recon_change(struct recon_table *rt, const unsigned char *key, size_t keylen,
 		return -1;
 	}
 	found = r == SQLITE_ROW;
-	*logged = recon_judge(found, found ? recon_col_digest(st, 0) : NULL,
-	    found ? recon_col_digest(st, 1) : NULL, old, new, rt->truncated,
-	    rt->text);
+	before = found ? recon_col_digest(st, 0) : NULL;
+	after = found ? recon_col_digest(st, 1) : NULL;
+	if (found && sqlite3_column_int(st, 2) != 0)
+		/* A net effect that bridges a change around the log. */
+		*logged = rt->text ? "text" : recon_kind(before, after);
+	else
+		*logged = recon_judge(found, before, after, old, new,
+		    rt->truncated, rt->text);
+	/* Deletes and updates: maybe a parent's cascade, not logged. */
+	if (*logged != NULL && rt->cascade && !rt->text && old != NULL)
+		*logged = "cascade";
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (!found)
@@ -1139,7 +1253,7 @@ recon_unseen(struct recon_table *rt, recon_unseen_cb cb, void *arg,
 	const unsigned char	*before, *after;
 	unsigned char		 now[ROWENC_DIGEST_LEN];
 	const char		*kind;
-	int			 r, verify;
+	int			 r, verify, gap;
 
 	if (!recon_checking(rt))
 		return 0;
@@ -1150,8 +1264,9 @@ recon_unseen(struct recon_table *rt, recon_unseen_cb cb, void *arg,
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		before = recon_col_digest(st, 1);
 		after = recon_col_digest(st, 2);
+		gap = sqlite3_column_int(st, 3) != 0;
 		kind = recon_kind(before, after);
-		if (strcmp(kind, "same") == 0)
+		if (strcmp(kind, "same") == 0 && !gap)
 			continue;
 		/*
 		 * After a TRUNCATE or DROP, a key whose first event inserts
@@ -1159,7 +1274,8 @@ recon_unseen(struct recon_table *rt, recon_unseen_cb cb, void *arg,
 		 * row now (the stored one: the scan found it unchanged) is
 		 * the row after the events.
 		 */
-		verify = rt->truncated && before == NULL && after != NULL;
+		verify = rt->truncated && !gap && before == NULL &&
+		    after != NULL;
 		if (verify)
 			memcpy(now, after, sizeof now);
 		buf_reset(&key);

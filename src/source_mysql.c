@@ -1053,3 +1053,112 @@ source_snapshotted(struct source *src, const char *db, const char *name,
 	mysql_free_result(res);
 	return 0;
 }
+
+/*
+ * The tables whose rows a change of DB.NAME's may be made by: the parents
+ * of its foreign keys, which may cascade (ON DELETE or ON UPDATE CASCADE,
+ * SET NULL, SET DEFAULT: the binary log does not hold the cascaded
+ * changes); cb gets each parent's database and name.
+ */
+int
+source_cascades(struct source *src, const char *db, const char *name,
+    void (*cb)(void *, const char *, const char *), void *arg,
+    char **cause)
+{
+	struct buf	 sql;
+	MYSQL_RES	*res;
+	MYSQL_ROW	 row;
+
+	buf_init(&sql, BUF_NOCAP);
+	/*
+	 * REFERENTIAL_CONSTRAINTS, which has the rules, shows an account
+	 * with SELECT on the child nothing (MariaDB 10.11): every parent.
+	 */
+	buf_adds(&sql, "SELECT DISTINCT REFERENCED_TABLE_SCHEMA, "
+	    "REFERENCED_TABLE_NAME FROM information_schema.KEY_COLUMN_USAGE "
+	    "WHERE TABLE_SCHEMA = ");
+	sqltext_hex(&sql, db, strlen(db), 0);
+	buf_adds(&sql, " AND TABLE_NAME = ");
+	sqltext_hex(&sql, name, strlen(name), 0);
+	buf_adds(&sql, " AND REFERENCED_TABLE_NAME IS NOT NULL");
+	res = source_small(src, &sql, cause);
+	buf_free(&sql);
+	if (res == NULL)
+		return -1;
+	while (mysql_num_fields(res) == 2 &&
+	    (row = mysql_fetch_row(res)) != NULL)
+		if (row[0] != NULL && row[1] != NULL)
+			cb(arg, row[0], row[1]);
+	mysql_free_result(res);
+	return 0;
+}
+
+/* 1 when the comma-separated list names db. */
+static int
+source_inlist(const char *list, const char *db)
+{
+	const char	*p, *e;
+	size_t		 n = strlen(db);
+
+	for (p = list; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		e = p + strcspn(p, ",");
+		if ((size_t)(e - p) == n && memcmp(p, db, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Why the server's binary log may lack changes of database db that it
+ * makes (NULL if none known): binlog_do_db or binlog_ignore_db (SHOW
+ * MASTER STATUS, with BINLOG MONITOR), or a replica that does not log what
+ * it applies (log_slave_updates off, gtid_slave_pos not empty). -1 when
+ * the server does not say.
+ */
+int
+source_binlog_holes(struct source *src, const char *db, char **why,
+    char **cause)
+{
+	struct buf	 sql;
+	MYSQL_RES	*res;
+	MYSQL_ROW	 row;
+
+	*why = NULL;
+	buf_init(&sql, BUF_NOCAP);
+	buf_adds(&sql, "SHOW MASTER STATUS");
+	res = source_small(src, &sql, cause);
+	if (res == NULL) {
+		buf_free(&sql);
+		return -1;
+	}
+	if (mysql_num_fields(res) >= 4 && (row = mysql_fetch_row(res)) !=
+	    NULL) {
+		if (row[2] != NULL && row[2][0] != '\0' &&
+		    !source_inlist(row[2], db))
+			*why = xstrdup("the server's binlog_do_db does not name "
+			    "its database: its changes are not logged");
+		else if (row[3] != NULL && source_inlist(row[3], db))
+			*why = xstrdup("the server's binlog_ignore_db names "
+			    "its database: its changes are not logged");
+	}
+	mysql_free_result(res);
+	if (*why != NULL) {
+		buf_free(&sql);
+		return 0;
+	}
+	buf_reset(&sql);
+	buf_adds(&sql, "SELECT @@global.log_slave_updates, "
+	    "@@global.gtid_slave_pos");
+	res = source_small(src, &sql, cause);
+	buf_free(&sql);
+	if (res == NULL)
+		return -1;
+	if (mysql_num_fields(res) == 2 && (row = mysql_fetch_row(res)) !=
+	    NULL && row[0] != NULL && strcmp(row[0], "0") == 0 &&
+	    row[1] != NULL && row[1][0] != '\0')
+		*why = xstrdup("the server applies replicated changes "
+		    "(gtid_slave_pos is set) without logging them "
+		    "(log_slave_updates off)");
+	mysql_free_result(res);
+	return 0;
+}

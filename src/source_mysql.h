@@ -57,6 +57,11 @@ int		 source_snapshot_pos(struct source *, char *, size_t,
 		    uint64_t *, uint64_t *, char **);
 int		 source_snapshotted(struct source *, const char *,
 		    const char *, int *, char **);
+int		 source_cascades(struct source *, const char *, const char *,
+		    void (*)(void *, const char *, const char *), void *,
+		    char **);
+int		 source_binlog_holes(struct source *, const char *, char **,
+		    char **);
 int		 source_lost(const struct source *);
 const char	*source_server(const struct source *);
 struct st_mysql	*source_conn(struct source *);
