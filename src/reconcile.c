@@ -43,7 +43,6 @@ struct recon_table {
 	size_t			 idx;		/* its t in the scratch file */
 	struct baseline_recon	 st;		/* as stored */
 	int			 stored;	/* st.file holds a position */
-	int			 snap;		/* its rows are in the snapshot */
 	int			 read;		/* its interval is read */
 	int			 check;		/* recon_check */
 	struct schema		*s;		/* to read the log's rows */
@@ -977,14 +976,11 @@ recon_prepare(struct recon *rc, struct recon_table *rt, struct source *src,
 	char			*why = NULL, *err = NULL;
 	int			 r;
 
-	if (source_snapshotted(src, rt->ct->db, rt->ct->name, &rt->snap,
+	if (source_snapshotted(src, rt->ct->db, rt->ct->name, &rt->note,
 	    cause) == -1)
 		return -1;
-	if (!rt->snap) {
-		rt->note = xstrdup("its engine is not InnoDB: its rows are "
-		    "not read in the scan's snapshot");
+	if (rt->note != NULL)
 		return 0;
-	}
 	/* A log that does not hold the table's changes: never compared. */
 	if (source_binlog_holes(src, rt->ct->db, &why, &err) == -1) {
 		if (source_lost(src)) {

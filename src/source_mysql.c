@@ -1028,28 +1028,36 @@ source_snapshot_pos(struct source *src, char *file, size_t filesz,
 }
 
 /*
- * 1 in *snap when DB.NAME's rows are read in the snapshot (its engine is
- * InnoDB), 0 otherwise (MyISAM, Aria, MEMORY...: changed while read).
+ * Whether DB.NAME's rows are all read in the snapshot and all its rows
+ * the scan reads: *why NULL, or (allocated) why not: an engine other
+ * than InnoDB (MyISAM, Aria, MEMORY...: changed while read), a
+ * system-versioned table (its history rows are in the log, not in the
+ * scan).
  */
 int
 source_snapshotted(struct source *src, const char *db, const char *name,
-    int *snap, char **cause)
+    char **why, char **cause)
 {
 	struct buf	 sql;
 	MYSQL_RES	*res;
 	MYSQL_ROW	 row;
 
-	*snap = 0;
+	*why = NULL;
 	buf_init(&sql, BUF_NOCAP);
-	buf_adds(&sql, "SELECT ENGINE FROM information_schema.TABLES");
+	buf_adds(&sql, "SELECT ENGINE, TABLE_TYPE FROM "
+	    "information_schema.TABLES");
 	source_where(&sql, db, name);
 	res = source_small(src, &sql, cause);
 	buf_free(&sql);
 	if (res == NULL)
 		return -1;
-	if (mysql_num_fields(res) == 1 && (row = mysql_fetch_row(res)) !=
-	    NULL && row[0] != NULL && strcasecmp(row[0], "InnoDB") == 0)
-		*snap = 1;
+	if (mysql_num_fields(res) != 2 || (row = mysql_fetch_row(res)) ==
+	    NULL || row[0] == NULL || strcasecmp(row[0], "InnoDB") != 0)
+		*why = xstrdup("its engine is not InnoDB: its rows are not "
+		    "read in the scan's snapshot");
+	else if (row[1] != NULL && strcasecmp(row[1], "BASE TABLE") != 0)
+		*why = xasprintf("it is a %s table: the log holds rows the "
+		    "scan does not read", row[1]);
 	mysql_free_result(res);
 	return 0;
 }

@@ -56,7 +56,7 @@ int		 source_threads_running(struct source *, const struct source *,
 int		 source_snapshot_pos(struct source *, char *, size_t,
 		    uint64_t *, uint64_t *, char **);
 int		 source_snapshotted(struct source *, const char *,
-		    const char *, int *, char **);
+		    const char *, char **, char **);
 int		 source_cascades(struct source *, const char *, const char *,
 		    void (*)(void *, const char *, const char *), void *,
 		    char **);
