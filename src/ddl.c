@@ -719,3 +719,31 @@ ddl_parse(const char *stmt, size_t len, const char *defdb, size_t defdblen,
 	}
 	return ddl_dml(&c, stmt, len, &t, &l);
 }
+
+/*
+ * A name in a statement's text is the configured one also in another
+ * ASCII case: with lower_case_table_names (or a case-insensitive file
+ * system) the server takes ACME.USERS for acme.users. Where it does not,
+ * the fold may name a watched table for another one: an alert too many,
+ * never one missed.
+ */
+int
+ddl_samename(const char *conf, const char *s, size_t len)
+{
+	size_t		 i;
+	unsigned char	 a, b;
+
+	if (strlen(conf) != len)
+		return 0;
+	for (i = 0; i < len; i++) {
+		a = (unsigned char)conf[i];
+		b = (unsigned char)s[i];
+		if (a >= 'A' && a <= 'Z')
+			a = (unsigned char)(a - 'A' + 'a');
+		if (b >= 'A' && b <= 'Z')
+			b = (unsigned char)(b - 'A' + 'a');
+		if (a != b)
+			return 0;
+	}
+	return 1;
+}

@@ -43,5 +43,7 @@ typedef int (*ddl_cb)(void *, enum ddl_stmt, const char *, size_t,
 int		 ddl_parse(const char *, size_t, const char *, size_t, ddl_cb,
 		    void *);
 const char	*ddl_name(enum ddl_stmt);
+/* 1 when the name len bytes at s is conf in any ASCII case. */
+int		 ddl_samename(const char *, const char *, size_t);
 
 #endif

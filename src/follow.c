@@ -18,6 +18,7 @@
 #include "follow.h"
 #include "lock.h"
 #include "log.h"
+#include "logrow.h"
 #include "record.h"
 #include "rowenc.h"
 #include "run.h"
@@ -327,39 +328,12 @@ follow_table_map(struct follow *f, const struct binlog_event *ev,
 	return 0;
 }
 
-/*
- * The key of a row image, built as the scanner builds it: each key
- * column's value in its key encoding (binrow_text), rowenc_key.
- */
+/* The key of a row image, built as the scanner builds it. */
 static int
 follow_key(struct follow *f, const struct fmap *fm,
     const struct binrow_image *img, struct buf *key, char **cause)
 {
-	const struct schema	*s = fm->ft->s;
-	const struct column	*c;
-	size_t			 k, i;
-
-	buf_reset(key);
-	for (k = 0; k < s->nkey; k++) {
-		i = s->key[k];
-		c = &s->cols[i];
-		if (i >= img->ncols || !img->present[i] || img->null[i]) {
-			*cause = xasprintf("key column %s is not in the row "
-			    "image (binlog_row_image must be FULL)", c->name);
-			return -1;
-		}
-		if (binrow_text(&fm->map, img, i, c, c->keyenc, &f->txt,
-		    cause) == -1)
-			return -1;
-		if (rowenc_key(key, c->kclass, f->txt.data != NULL ?
-		    f->txt.data : "", (unsigned long)f->txt.len, cause) == -1)
-			return -1;
-	}
-	if (key->data == NULL || buf_failed(key)) {
-		*cause = xstrdup("key too large");
-		return -1;
-	}
-	return 0;
+	return logrow_key(&fm->map, img, fm->ft->s, &f->txt, key, cause);
 }
 
 /*
@@ -564,34 +538,6 @@ struct follow_ddl {
 	char				**cause;
 };
 
-/*
- * A name in a statement's text is the configured one also in another
- * ASCII case: with lower_case_table_names (or a case-insensitive file
- * system) the server takes ACME.USERS for acme.users. Where it does not,
- * the fold may name a watched table for another one: an alert too many,
- * never one missed.
- */
-static int
-follow_samename(const char *conf, const char *s, size_t len)
-{
-	size_t		 i;
-	unsigned char	 a, b;
-
-	if (strlen(conf) != len)
-		return 0;
-	for (i = 0; i < len; i++) {
-		a = (unsigned char)conf[i];
-		b = (unsigned char)s[i];
-		if (a >= 'A' && a <= 'Z')
-			a = (unsigned char)(a - 'A' + 'a');
-		if (b >= 'A' && b <= 'Z')
-			b = (unsigned char)(b - 'A' + 'a');
-		if (a != b)
-			return 0;
-	}
-	return 1;
-}
-
 /* A table a statement names: op=ddl when it is followed. */
 static int
 follow_ddl_one(void *arg, enum ddl_stmt kind, const char *db, size_t dblen,
@@ -624,9 +570,9 @@ follow_ddl_one(void *arg, enum ddl_stmt kind, const char *db, size_t dblen,
 	for (i = 0; i < f->ntables; i++) {
 		ct = f->tables[i].ct;
 		/* db NULL: a statement that may have changed any table. */
-		if (db != NULL && !follow_samename(ct->db, db, dblen))
+		if (db != NULL && !ddl_samename(ct->db, db, dblen))
 			continue;
-		if (name != NULL && !follow_samename(ct->name, name, namelen))
+		if (name != NULL && !ddl_samename(ct->name, name, namelen))
 			continue;
 		follow_forget(&f->tables[i]);
 		if (follow_txn(f, d->cause) == -1 ||

@@ -27,6 +27,7 @@
 #include "ddl.h"
 #include "entries.h"
 #include "event.h"
+#include "logrow.h"
 #include "reconcile.h"
 #include "rowenc.h"
 #include "schema.h"
@@ -55,11 +56,12 @@ struct recon_table {
 	int			 idchecked;	/* from's file's creation */
 	int			 truncated;	/* TRUNCATE, DROP seen */
 	int			 text;		/* a statement logged as text */
-	char			**parents;	/* cascading foreign keys' */
-	size_t			 nparents;	/* tables: db, name pairs */
+	char			**parents;	/* its foreign keys' tables */
+	size_t			 nparents;	/* (db, name pairs) */
 	int			 cascade;	/* rows of one changed */
-	char			*why;		/* the interval cannot be checked */
-	char			*note;		/* why it is not checked at all */
+	char			*why;		/* its interval cannot be */
+						/* checked: why */
+	char			*note;		/* never checked: why */
 	struct event_span	 span;
 };
 
@@ -435,8 +437,6 @@ recon_spoil(struct recon_table *rt, char *why)
 		free(why);
 }
 
-static int	 recon_samename(const char *, const char *, size_t);
-
 /* Rows of db.name changed: a parent's cascade may change its children. */
 static void
 recon_cascade_seen(struct recon *rc, const char *db, const char *name)
@@ -449,8 +449,8 @@ recon_cascade_seen(struct recon *rc, const char *db, const char *name)
 		if (rt->cascade || !recon_in(rc, rt))
 			continue;
 		for (j = 0; j < rt->nparents; j++)
-			if (recon_samename(rt->parents[2 * j], db,
-			    strlen(db)) && recon_samename(
+			if (ddl_samename(rt->parents[2 * j], db,
+			    strlen(db)) && ddl_samename(
 			    rt->parents[2 * j + 1], name, strlen(name)))
 				rt->cascade = 1;
 	}
@@ -501,38 +501,6 @@ recon_table_map(struct recon *rc, const struct binlog_event *ev,
 	return 0;
 }
 
-/* The key of a row image, as the scanner builds it. */
-static int
-recon_key(struct recon *rc, const struct recon_map *m,
-    const struct binrow_image *im, struct buf *key, char **cause)
-{
-	const struct schema	*s = m->rt->s;
-	const struct column	*c;
-	size_t			 k, i;
-
-	buf_reset(key);
-	for (k = 0; k < s->nkey; k++) {
-		i = s->key[k];
-		c = &s->cols[i];
-		if (i >= im->ncols || !im->present[i] || im->null[i]) {
-			*cause = xasprintf("key column %s is not in the row "
-			    "image (binlog_row_image must be FULL)", c->name);
-			return -1;
-		}
-		if (binrow_text(&m->map, im, i, c, c->keyenc, &rc->txt,
-		    cause) == -1 ||
-		    rowenc_key(key, c->kclass, rc->txt.data != NULL ?
-		    rc->txt.data : "", (unsigned long)rc->txt.len,
-		    cause) == -1)
-			return -1;
-	}
-	if (key->data == NULL || buf_failed(key)) {
-		*cause = xstrdup("key too large");
-		return -1;
-	}
-	return 0;
-}
-
 /* The scanner's keyed digest of a row image. */
 static int
 recon_digest(const struct recon_map *m, const struct binrow_image *im,
@@ -565,6 +533,14 @@ recon_digest(const struct recon_map *m, const struct binrow_image *im,
 		n++;
 	}
 	return rowenc_digest(rt->re, rt->vp, rt->vl, n, out, cause);
+}
+
+/* The key of a row image, as the scanner builds it. */
+static int
+recon_key(struct recon *rc, const struct recon_map *m,
+    const struct binrow_image *im, struct buf *key, char **why)
+{
+	return logrow_key(&m->map, im, m->rt->s, &rc->txt, key, why);
 }
 
 /* One row change of a ROWS event. */
@@ -646,26 +622,6 @@ struct recon_stmt {
 	char		**cause;
 };
 
-static int
-recon_samename(const char *conf, const char *s, size_t len)
-{
-	size_t		 i;
-	unsigned char	 a, b;
-
-	if (strlen(conf) != len)
-		return 0;
-	for (i = 0; i < len; i++) {
-		a = (unsigned char)conf[i];
-		b = (unsigned char)s[i];
-		if (a >= 'A' && a <= 'Z')
-			a = (unsigned char)(a - 'A' + 'a');
-		if (b >= 'A' && b <= 'Z')
-			b = (unsigned char)(b - 'A' + 'a');
-		if (a != b)
-			return 0;
-	}
-	return 1;
-}
 
 static int
 recon_stmt_one(void *arg, enum ddl_stmt kind, const char *db, size_t dblen,
@@ -688,9 +644,9 @@ recon_stmt_one(void *arg, enum ddl_stmt kind, const char *db, size_t dblen,
 			rt->text = 1;
 			continue;
 		}
-		if (db != NULL && !recon_samename(rt->ct->db, db, dblen))
+		if (db != NULL && !ddl_samename(rt->ct->db, db, dblen))
 			continue;
-		if (name != NULL && !recon_samename(rt->ct->name, name,
+		if (name != NULL && !ddl_samename(rt->ct->name, name,
 		    namelen))
 			continue;
 		switch (kind) {

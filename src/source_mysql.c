@@ -1143,8 +1143,8 @@ source_binlog_holes(struct source *src, const char *db, char **why,
 	    NULL) {
 		if (row[2] != NULL && row[2][0] != '\0' &&
 		    !source_inlist(row[2], db))
-			*why = xstrdup("the server's binlog_do_db does not name "
-			    "its database: its changes are not logged");
+			*why = xstrdup("the server's binlog_do_db does not "
+			    "name its database: its changes are not logged");
 		else if (row[3] != NULL && source_inlist(row[3], db))
 			*why = xstrdup("the server's binlog_ignore_db names "
 			    "its database: its changes are not logged");
