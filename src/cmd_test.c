@@ -16,6 +16,7 @@
 #include "key.h"
 #include "log.h"
 #include "optfile.h"
+#include "reconcile.h"
 #include "schema.h"
 #include "source_mysql.h"
 #include "util.h"
@@ -155,6 +156,23 @@ cmd_test(struct conf *conf)
 		free(cause);
 		cause = NULL;
 		bad = 1;
+	}
+	/*
+	 * Reconciliation: with yes, a log a scan cannot read is an error;
+	 * with auto, said (status says it again after a scan).
+	 */
+	if (!bad && conf->reconcile != CONF_RECONCILE_NO) {
+		if (recon_test(conf, &cause) == -1) {
+			log_warnx("%s: reconcile %s: %s%s", conf->path,
+			    conf->reconcile == CONF_RECONCILE_YES ? "yes" :
+			    "auto", conf->reconcile == CONF_RECONCILE_YES ?
+			    "" : "off: ", cause);
+			bad = conf->reconcile == CONF_RECONCILE_YES;
+		} else
+			log_warnx("%s: reconcile: on (the binary log can "
+			    "be read)", conf->path);
+		free(cause);
+		cause = NULL;
 	}
 	if (!bad) {
 		log_warnx("%s: configuration OK, server %s, %zu table%s",

@@ -30,6 +30,7 @@
 #include "logrow.h"
 #include "reconcile.h"
 #include "rowenc.h"
+#include "run.h"
 #include "schema.h"
 #include "source_mysql.h"
 #include "util.h"
@@ -46,6 +47,7 @@ struct recon_table {
 	int			 stored;	/* st.file holds a position */
 	int			 read;		/* its interval is read */
 	int			 check;		/* recon_check */
+	const char		*nocheck;	/* why not */
 	struct schema		*s;		/* to read the log's rows */
 	struct rowenc		*re;
 	size_t			 nhashed;
@@ -661,10 +663,23 @@ recon_stmt_one(void *arg, enum ddl_stmt kind, const char *db, size_t dblen,
 		case DDL_ALTER:
 			/* Rows of another shape are refused by their map. */
 			break;
+		case DDL_CREATE:
+			/*
+			 * Made anew after a DROP in the interval: empty, its
+			 * rows logged after. Without one, CREATE ... IF NOT
+			 * EXISTS may have left the table as it was.
+			 */
+			if (rt->truncated)
+				break;
+			recon_spoil(rt, xstrdup("it holds a CREATE statement "
+			    "naming the table with no DROP of it before: "
+			    "what it left in the table is not in the log"));
+			break;
 		default:
 			recon_spoil(rt, xasprintf("it holds a %s statement "
-			    "naming the table, whose rows the log does not "
-			    "give", ddl_name(kind)));
+			    "naming the table, which brings it rows from "
+			    "another table, not in the log as its rows",
+			    ddl_name(kind)));
 			break;
 		}
 	}
@@ -734,6 +749,19 @@ recon_xa_prepare(struct recon *rc, char **cause)
 	return recon_done(rc, st, cause);
 }
 
+/* The log was reset: its file was opened at another time. */
+static char *
+recon_reset_msg(const char *file, uint64_t now, uint64_t then)
+{
+	char	 a[32], b[32];
+
+	run_time((int64_t)now, a, sizeof a);
+	run_time((int64_t)then, b, sizeof b);
+	return xasprintf("the binary log was reset or is another server's: "
+	    "%s was opened at %s, not at %s as when the position was "
+	    "stored", file, a, b);
+}
+
 /* A table's from= file, first seen: opened when its position was taken. */
 static void
 recon_idcheck(struct recon *rc, const struct binlog_event *ev)
@@ -748,11 +776,8 @@ recon_idcheck(struct recon *rc, const struct binlog_event *ev)
 			continue;
 		rt->idchecked = 1;
 		if (rt->st.created != 0 && rt->st.created != ev->created)
-			recon_spoil(rt, xasprintf("the binary log was reset "
-			    "or is another server's: %s was opened at %u, "
-			    "not %llu as when its position was stored",
-			    rt->from.file, (unsigned)ev->created,
-			    (unsigned long long)rt->st.created));
+			recon_spoil(rt, recon_reset_msg(rt->from.file,
+			    ev->created, rt->st.created));
 	}
 }
 
@@ -932,11 +957,23 @@ recon_prepare(struct recon *rc, struct recon_table *rt, struct source *src,
 	char			*why = NULL, *err = NULL;
 	int			 r;
 
-	if (source_snapshotted(src, rt->ct->db, rt->ct->name, &rt->note,
+	if (source_snapshotted(src, rt->ct->db, rt->ct->name, &why,
 	    cause) == -1)
 		return -1;
-	if (rt->note != NULL)
+	/*
+	 * Never reconciled: said by status. Once reconciled (or with
+	 * reconcile yes), an engine changed away from InnoDB is an error
+	 * until a reset takes it: no silent way out of reconciliation.
+	 */
+	if (why != NULL && ((!rt->stored &&
+	    rc->conf->reconcile != CONF_RECONCILE_YES) || !rc->compare)) {
+		rt->note = why;
 		return 0;
+	}
+	if (why != NULL) {
+		recon_spoil(rt, why);
+		return 0;
+	}
 	/* A log that does not hold the table's changes: never compared. */
 	if (source_binlog_holes(src, rt->ct->db, &why, &err) == -1) {
 		if (source_lost(src)) {
@@ -948,8 +985,13 @@ recon_prepare(struct recon *rc, struct recon_table *rt, struct source *src,
 		    err);
 		free(err);
 	}
-	if (why != NULL && !rt->stored) {
+	if (why != NULL && ((!rt->stored &&
+	    rc->conf->reconcile != CONF_RECONCILE_YES) || !rc->compare)) {
 		rt->note = why;
+		return 0;
+	}
+	if (why != NULL && !rt->stored) {
+		recon_spoil(rt, why);
 		return 0;
 	}
 	/* A reset stores the new position, whatever the old one was. */
@@ -980,11 +1022,8 @@ recon_prepare(struct recon *rc, struct recon_table *rt, struct source *src,
 	else if (strcmp(rt->from.file, rc->to.file) == 0 &&
 	    rt->st.created != 0 && rc->created != 0 &&
 	    rt->st.created != rc->created)
-		why = xasprintf("the binary log was reset or is another "
-		    "server's: %s was opened at %llu, not %llu as when its "
-		    "position was stored", rt->from.file,
-		    (unsigned long long)rc->created,
-		    (unsigned long long)rt->st.created);
+		why = recon_reset_msg(rt->from.file, rc->created,
+		    rt->st.created);
 	else if ((r = recon_describe(rt, src, &why)) == 1)
 		return 0;	/* gone: the scan says op=missing */
 	else if (r == 0 && recon_parents(rt, src, &err) == -1) {
@@ -1026,6 +1065,35 @@ recon_probe(struct recon *rc, char **why)
 	rc->created = binlog_created(b);
 	binlog_close(b);
 	return 0;
+}
+
+/*
+ * dbsyscheck -t: whether a scan could read the log (the server's
+ * settings, the privileges): a dump from the log's current end.
+ */
+int
+recon_test(const struct conf *conf, char **why)
+{
+	struct binlog		*b;
+	struct binlog_event	 ev;
+	struct binlog_pos	 end;
+	char			 gtid[BINLOG_GTID_MAX + 1];
+	volatile sig_atomic_t	 stop = 0;
+	int			 r;
+
+	if ((b = binlog_open(conf->defaults_file, conf->group, NULL, 0, 0,
+	    why)) == NULL)
+		return -1;
+	r = binlog_end(b, &end, gtid, sizeof gtid, why);
+	binlog_close(b);
+	if (r == -1)
+		return -1;
+	if ((b = binlog_open(conf->defaults_file, conf->group, &end, 0, 0,
+	    why)) == NULL)
+		return -1;
+	r = binlog_next(b, &ev, &stop, why);
+	binlog_close(b);
+	return r == -1 ? -1 : 0;
 }
 
 /* Off for every table: why, an error in yes mode. */
@@ -1074,9 +1142,7 @@ recon_begin(struct recon *rc, struct source *src,
 		return 0;
 	}
 	if (recon_probe(rc, &why) == -1) {
-		recon_off(rc, xasprintf("the binary log cannot be read: %s",
-		    why));
-		free(why);
+		recon_off(rc, why);
 		return 0;
 	}
 	rc->on = 1;
@@ -1131,10 +1197,12 @@ recon_table(struct recon *rc, const char *db, const char *name)
 }
 
 void
-recon_check(struct recon_table *rt, int check)
+recon_check(struct recon_table *rt, const char *nocheck)
 {
-	if (rt != NULL)
-		rt->check = check;
+	if (rt == NULL)
+		return;
+	rt->check = nocheck == NULL;
+	rt->nocheck = nocheck;
 }
 
 /* The scan's changes of this table are compared with the log. */
@@ -1305,6 +1373,10 @@ recon_finish(struct recon_table *rt, int64_t tid, uint64_t untraced,
 			    rt->from.file);
 			st.from_offset = rt->from.offset;
 			st.untraced = untraced;
+		} else if (rt->why != NULL && rt->from.file[0] == '\0') {
+			*msg = xasprintf("cannot reconcile with the binary "
+			    "log: %s", rt->why);
+			note = *msg;
 		} else if (rt->why != NULL) {
 			*msg = xasprintf("cannot reconcile with the binary "
 			    "log between %s:%llu and %s:%llu: %s",
@@ -1314,9 +1386,10 @@ recon_finish(struct recon_table *rt, int64_t tid, uint64_t untraced,
 			note = *msg;
 		} else if (!rt->stored)
 			note = "first position stored";
+		else if (rt->nocheck != NULL)
+			note = rt->nocheck;
 		else
-			note = "not compared: a first scan, a reset, or a new "
-			    "description or encoding of the table";
+			note = "not compared";
 	}
 	if (note != NULL)
 		snprintf(st.note, sizeof st.note, "%s", note);

@@ -39,9 +39,10 @@ int		 recon_begin(struct recon *, struct source *,
 
 /*
  * A table's part: recon_table (NULL when the run does not reconcile),
- * then recon_check(rt, 1) when its changes are compared with what is
- * stored (a report of a table of the same description and encoding;
- * not a first scan, a reset or a table whose description changed).
+ * then recon_check(rt, NULL) when its changes are compared with what is
+ * stored (a report of a table of the same description and encoding),
+ * else recon_check(rt, why not) (a static string: a first scan, a
+ * reset, a table whose description changed...).
  * recon_change for each change the scan finds (old NULL: inserted; new
  * NULL: deleted; digests of ROWENC_DIGEST_LEN bytes): 0 and *logged
  * NULL when the log explains it, else *logged the word for the record;
@@ -54,7 +55,7 @@ int		 recon_begin(struct recon *, struct source *,
  * from= and to= of the table's records.
  */
 struct recon_table *recon_table(struct recon *, const char *, const char *);
-void		 recon_check(struct recon_table *, int);
+void		 recon_check(struct recon_table *, const char *);
 int		 recon_checking(const struct recon_table *);
 const struct event_span *recon_span(const struct recon_table *);
 int		 recon_change(struct recon_table *, const unsigned char *,
@@ -66,6 +67,9 @@ int		 recon_unseen(struct recon_table *, recon_unseen_cb, void *,
 		    char **);
 int		 recon_finish(struct recon_table *, int64_t, uint64_t, char **,
 		    char **);
+
+/* dbsyscheck -t: 0 when a scan can read the log, else -1 and why. */
+int		 recon_test(const struct conf *, char **);
 
 /*
  * recon_judge is pure: the word for the record of a key, or NULL when

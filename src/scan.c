@@ -1031,6 +1031,28 @@ scan_finish(struct tscan *t, const struct conf_table *ct,
 	    cause);
 }
 
+/*
+ * Why a table's changes are not compared with the binary log, or NULL:
+ * they are for a report of a table of the same description and
+ * encoding.
+ */
+static const char *
+scan_nocheck(const struct tscan *t, const struct tplan *p,
+    enum scan_mode mode)
+{
+	if (mode != SCAN_REPORT)
+		return "not compared: a reset";
+	if (!p->stored || p->first)
+		return "not compared: the table's first scan";
+	if (!p->same || !t->updates)
+		return "not compared: the table's description changed "
+		    "(op=schema)";
+	if (t->nlegacy != 0 || p->rekey || p->oldenc != SCHEMA_ENC)
+		return "not compared: its rows were stored under an older "
+		    "encoding";
+	return NULL;
+}
+
 /* One table: describe, plan, stream, finish. */
 static int
 scan_table_body(struct tscan *t, const struct conf_table *ct,
@@ -1055,9 +1077,7 @@ scan_table_body(struct tscan *t, const struct conf_table *ct,
 		 * description and encoding are checked against the log.
 		 */
 		t->rt = recon_table(t->run->recon, ct->db, ct->name);
-		recon_check(t->rt, mode == SCAN_REPORT && p.stored &&
-		    !p.first && p.same && t->updates && t->nlegacy == 0 &&
-		    !p.rekey && p.oldenc == SCHEMA_ENC);
+		recon_check(t->rt, scan_nocheck(t, &p, mode));
 	}
 	if (r == -1 ||
 	    scan_stream(t, ct, &p, cause) == -1 ||
