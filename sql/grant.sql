@@ -7,7 +7,8 @@
 -- variables, runs START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY,
 -- then only SELECT statements (on the watched tables, information_schema
 -- and mysql.func), and COMMIT. It never writes, locks or creates anything
--- on the server, so SELECT on each watched table is all it needs.
+-- on the server, so SELECT on each watched table is all it needs to scan
+-- (reconciling with the binary log needs two more, below).
 --
 -- information_schema needs no grant of its own: the server shows an
 -- account the COLUMNS and STATISTICS rows (column names and types, primary
@@ -38,17 +39,23 @@ GRANT SELECT ON acme.orders TO 'dbsyscheck'@'localhost';
 -- When a table is added to dbsyscheck.conf, grant SELECT on it too, then
 -- check with: dbsyscheck -t
 
--- dbsyscheck follow (the binary-log follower, MariaDB 10.5 and later)
--- reads the binary log as a replica does, with the same account: it sets
--- only its own session's user variables, then asks for the log from a
--- position. It needs two global privileges, and nothing else:
+-- Reading the binary log: dbsyscheck follow (the binary-log follower,
+-- MariaDB 10.5 and later) and the scan's reconciliation (reconcile auto,
+-- the default, docs/BINLOG.md: each scan checks the changes it finds
+-- against the log) read it as a replica or mariadb-binlog does, with the
+-- same account: they set only their own session's user variables, then
+-- ask for the log from a position. They need two global privileges, and
+-- nothing else:
 --   REPLICATION SLAVE  to read the binary log (COM_BINLOG_DUMP). It lets
 --                      the account read every change the log holds, of
 --                      every table, not only the watched ones, and the
 --                      text of every statement logged (a CREATE USER's
 --                      password as typed among them);
 --   BINLOG MONITOR     to find where the log ends (SHOW BINLOG STATUS, and
---                      @@gtid_binlog_pos) on a first run.
--- Grant them only where the log is followed: remove the "-- " below. (On
--- MariaDB before 10.5, BINLOG MONITOR is REPLICATION CLIENT.)
+--                      @@gtid_binlog_pos) on a first run, and the
+--                      log's filters (SHOW MASTER STATUS).
+-- Grant them where the log is followed or scans are to be reconciled with
+-- it: remove the "-- " below. Without them, reconcile auto is off (dbsyscheck
+-- status and -t say why) and the scan needs SELECT only. (On MariaDB
+-- before 10.5, BINLOG MONITOR is REPLICATION CLIENT.)
 -- GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO 'dbsyscheck'@'localhost';
