@@ -333,9 +333,9 @@ ddl_rename(const struct ddl_ctx *c, struct ddl_lex *l, struct ddl_tok *t)
  */
 static int
 ddl_alter(const struct ddl_ctx *c, struct ddl_lex *l, struct ddl_tok *t,
-    const struct ddl_name *table)
+    const struct ddl_name *table, int ignore)
 {
-	enum ddl_stmt	 kind = DDL_ALTER;
+	enum ddl_stmt	 kind = ignore ? DDL_PARTIAL : DDL_ALTER;
 	struct ddl_name	 m;
 	size_t		 depth = 0;
 
@@ -358,7 +358,25 @@ ddl_alter(const struct ddl_ctx *c, struct ddl_lex *l, struct ddl_tok *t,
 		if (ddl_kw(t, "TRUNCATE") || ddl_kw(t, "DROP")) {
 			ddl_next(l, t);
 			if (ddl_kw(t, "PARTITION") && kind == DDL_ALTER)
-				kind = DDL_TRUNCATE;
+				kind = DDL_PARTIAL;
+			continue;
+		}
+		/*
+		 * CONVERT PARTITION p TO TABLE m moves rows out (some rows
+		 * removed); CONVERT TABLE m TO PARTITION p brings m's in
+		 * (an exchange, both).
+		 */
+		if (ddl_kw(t, "CONVERT")) {
+			ddl_next(l, t);
+			if (ddl_kw(t, "PARTITION") && kind == DDL_ALTER)
+				kind = DDL_PARTIAL;
+			else if (ddl_kw(t, "TABLE")) {
+				ddl_next(l, t);
+				if (ddl_tname(l, t, &m) &&
+				    ddl_emit(c, DDL_EXCHANGE, &m) == -1)
+					return -1;
+				kind = DDL_EXCHANGE;
+			}
 			continue;
 		}
 		if (ddl_kw(t, "RENAME")) {
@@ -624,6 +642,8 @@ ddl_name(enum ddl_stmt kind)
 		return "create";
 	case DDL_EXCHANGE:
 		return "exchange";
+	case DDL_PARTIAL:
+		return "truncate";
 	case DDL_DML:
 		return "dml";
 	}
@@ -642,6 +662,7 @@ ddl_parse(const char *stmt, size_t len, const char *defdb, size_t defdblen,
 	struct ddl_tok	 t;
 	struct ddl_name	 n;
 	const char	*p;
+	int		 ignore;
 
 	if (stmt == NULL)
 		return 0;
@@ -695,14 +716,20 @@ ddl_parse(const char *stmt, size_t len, const char *defdb, size_t defdblen,
 	}
 	if (ddl_kw(&t, "ALTER")) {
 		ddl_next(&l, &t);
-		ddl_opt(&l, &t, alter_opt);
+		/* ALTER IGNORE drops the rows a new unique key refuses. */
+		ignore = 0;
+		while (ddl_oneof(&t, alter_opt)) {
+			if (ddl_kw(&t, "IGNORE"))
+				ignore = 1;
+			ddl_next(&l, &t);
+		}
 		if (!ddl_kw(&t, "TABLE"))
 			return 0;
 		ddl_next(&l, &t);
 		ddl_if(&l, &t);
 		if (!ddl_tname(&l, &t, &n))
 			return 0;
-		return ddl_alter(&c, &l, &t, &n);
+		return ddl_alter(&c, &l, &t, &n, ignore);
 	}
 	if (ddl_kw(&t, "CREATE")) {
 		ddl_next(&l, &t);

@@ -32,6 +32,9 @@ enum ddl_stmt {
 	DDL_ALTER,
 	DDL_CREATE,
 	DDL_EXCHANGE,		/* ALTER ... EXCHANGE PARTITION: rows swapped */
+	DDL_PARTIAL,		/* some rows removed: TRUNCATE or DROP
+				   PARTITION, CONVERT PARTITION TO TABLE,
+				   ALTER IGNORE; named "truncate" */
 	DDL_DML,		/* rows written by a statement logged as text */
 };
 

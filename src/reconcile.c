@@ -11,12 +11,14 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "baseline.h"
@@ -74,6 +76,17 @@ struct recon_map {
 	int			 bad;
 };
 
+/*
+ * A savepoint of the group being read: its name (case-insensitive) and
+ * how many of the group's rows came before it.
+ */
+#define RECON_SP_MAX		32
+#define RECON_SP_NAME_MAX	64
+struct recon_sp {
+	char			 name[RECON_SP_NAME_MAX + 1];
+	int64_t			 seq;
+};
+
 struct recon {
 	const struct conf	*conf;
 	struct baseline		*bl;
@@ -84,6 +97,7 @@ struct recon {
 	char			*off;		/* why not: every table */
 	int			 fatal;		/* off in yes mode: an error */
 	int			 compare;	/* a scan, not a reset */
+	int			 foldcase;	/* lower_case_table_names */
 	struct binlog_pos	 to;
 	uint64_t		 server_id;
 	uint64_t		 created;	/* to's file's, 0: not known */
@@ -93,12 +107,16 @@ struct recon {
 	sqlite3			*db;		/* the scratch file */
 	sqlite3_stmt		*put, *get, *del, *each, *trunc;
 	sqlite3_stmt		*xaput, *xaeach, *xadel;
+	sqlite3_stmt		*gput, *gcommit, *gdrop;
 
 	/* Reading the log. */
 	struct recon_map	*maps;
 	size_t			 nmaps;
 	struct binlog_pos	 gstart;	/* where the group began */
 	char			 xid[BINLOG_XID_MAX + 1];	/* "" none */
+	int64_t			 gseq;		/* the group's rows so far */
+	struct recon_sp		 sps[RECON_SP_MAX];	/* its savepoints */
+	size_t			 nsps;
 	struct binrow_image	 before, after;
 	struct buf		 kb, ka, txt;
 	unsigned char		 db_[ROWENC_DIGEST_LEN];
@@ -227,8 +245,12 @@ recon_scratch_close(struct recon *rc)
 	sqlite3_finalize(rc->xaput);
 	sqlite3_finalize(rc->xaeach);
 	sqlite3_finalize(rc->xadel);
+	sqlite3_finalize(rc->gput);
+	sqlite3_finalize(rc->gcommit);
+	sqlite3_finalize(rc->gdrop);
 	rc->put = rc->get = rc->del = rc->each = rc->trunc = NULL;
 	rc->xaput = rc->xaeach = rc->xadel = NULL;
+	rc->gput = rc->gcommit = rc->gdrop = NULL;
 	if (rc->db != NULL)
 		sqlite3_close(rc->db);
 	rc->db = NULL;
@@ -293,7 +315,9 @@ recon_scratch(struct recon *rc, char **cause)
 	    "PRIMARY KEY (t, pk)) WITHOUT ROWID; "
 	    "CREATE TABLE xa (seq INTEGER PRIMARY KEY, xid BLOB NOT NULL, "
 	    "t INTEGER NOT NULL, pk BLOB, before BLOB, after BLOB); "
-	    "CREATE INDEX xa_xid ON xa (xid, seq); BEGIN";
+	    "CREATE INDEX xa_xid ON xa (xid, seq); "
+	    "CREATE TABLE grp (seq INTEGER PRIMARY KEY, t INTEGER NOT NULL, "
+	    "pk BLOB NOT NULL, before BLOB, after BLOB); BEGIN";
 	struct {
 		sqlite3_stmt	**st;
 		const char	 *sql;
@@ -317,6 +341,14 @@ recon_scratch(struct recon *rc, char **cause)
 		{ &rc->xaeach, "SELECT t, pk, before, after FROM xa WHERE "
 		    "xid = ?1 ORDER BY seq" },
 		{ &rc->xadel, "DELETE FROM xa WHERE xid = ?1" },
+		{ &rc->gput, "INSERT INTO grp (seq, t, pk, before, after) "
+		    "VALUES (?1, ?2, ?3, ?4, ?5)" },
+		/* A group's rows at its COMMIT, in order (WHERE: upsert). */
+		{ &rc->gcommit, "INSERT INTO net (t, pk, before, after, gap) "
+		    "SELECT t, pk, before, after, 0 FROM grp WHERE true "
+		    "ORDER BY seq ON CONFLICT (t, pk) DO UPDATE SET gap = gap "
+		    "OR excluded.before IS NOT after, after = excluded.after" },
+		{ &rc->gdrop, "DELETE FROM grp WHERE seq > ?1" },
 	};
 	char	*dir, *slash;
 	size_t	 i;
@@ -393,12 +425,18 @@ recon_apply(struct recon *rc, size_t t, const struct buf *key,
 	sqlite3_stmt	*st;
 	int		 n = 1;
 
+	/*
+	 * Kept with the group until its COMMIT (a ROLLBACK, or ROLLBACK
+	 * TO a savepoint, drops them), or with the xid until XA COMMIT.
+	 */
 	if (rc->xid[0] != '\0') {
 		st = rc->xaput;
 		sqlite3_bind_blob(st, n++, rc->xid, (int)strlen(rc->xid),
 		    SQLITE_STATIC);
-	} else
-		st = rc->put;
+	} else {
+		st = rc->gput;
+		sqlite3_bind_int64(st, n++, (sqlite3_int64)++rc->gseq);
+	}
 	sqlite3_bind_int64(st, n++, (sqlite3_int64)t);
 	sqlite3_bind_blob(st, n++, key->data, (int)key->len, SQLITE_STATIC);
 	recon_bind_digest(st, n++, before);
@@ -430,6 +468,19 @@ recon_in(const struct recon *rc, const struct recon_table *rt)
 }
 
 /* One table's interval cannot be checked: the first cause is kept. */
+static void	 recon_spoil(struct recon_table *, char *);
+
+/* Every table whose interval holds the group being read. */
+static void
+recon_spoil_group(struct recon *rc, const char *why)
+{
+	size_t	 i;
+
+	for (i = 0; i < rc->ntables; i++)
+		if (recon_in(rc, &rc->tables[i]))
+			recon_spoil(&rc->tables[i], xstrdup(why));
+}
+
 static void
 recon_spoil(struct recon_table *rt, char *why)
 {
@@ -451,9 +502,8 @@ recon_cascade_seen(struct recon *rc, const char *db, const char *name)
 		if (rt->cascade || !recon_in(rc, rt))
 			continue;
 		for (j = 0; j < rt->nparents; j++)
-			if (ddl_samename(rt->parents[2 * j], db,
-			    strlen(db)) && ddl_samename(
-			    rt->parents[2 * j + 1], name, strlen(name)))
+			if (strcmp(rt->parents[2 * j], db) == 0 &&
+			    strcmp(rt->parents[2 * j + 1], name) == 0)
 				rt->cascade = 1;
 	}
 }
@@ -625,6 +675,20 @@ struct recon_stmt {
 };
 
 
+/*
+ * A name in a statement is the configured one: in any ASCII case where
+ * the server folds names (lower_case_table_names), byte for byte where
+ * it does not (a DROP of ACME.USERS is then no DROP of acme.users).
+ */
+static int
+recon_samename(const struct recon *rc, const char *conf, const char *s,
+    size_t len)
+{
+	if (rc->foldcase)
+		return ddl_samename(conf, s, len);
+	return strlen(conf) == len && memcmp(conf, s, len) == 0;
+}
+
 static int
 recon_stmt_one(void *arg, enum ddl_stmt kind, const char *db, size_t dblen,
     const char *name, size_t namelen)
@@ -646,9 +710,9 @@ recon_stmt_one(void *arg, enum ddl_stmt kind, const char *db, size_t dblen,
 			rt->text = 1;
 			continue;
 		}
-		if (db != NULL && !ddl_samename(rt->ct->db, db, dblen))
+		if (db != NULL && !recon_samename(rc, rt->ct->db, db, dblen))
 			continue;
-		if (name != NULL && !ddl_samename(rt->ct->name, name,
+		if (name != NULL && !recon_samename(rc, rt->ct->name, name,
 		    namelen))
 			continue;
 		switch (kind) {
@@ -662,6 +726,12 @@ recon_stmt_one(void *arg, enum ddl_stmt kind, const char *db, size_t dblen,
 			break;
 		case DDL_ALTER:
 			/* Rows of another shape are refused by their map. */
+			break;
+		case DDL_PARTIAL:
+			recon_spoil(rt, xstrdup("it holds a statement that "
+			    "removes some of the table's rows without row "
+			    "events (TRUNCATE or DROP PARTITION, CONVERT "
+			    "PARTITION, ALTER IGNORE)"));
 			break;
 		case DDL_CREATE:
 			/*
@@ -737,11 +807,37 @@ recon_xa_end(struct recon *rc, const char *xid, int commit, char **cause)
 	return recon_done(rc, rc->xadel, cause);
 }
 
-/* An XA PREPARE ends its group: its mark says it was prepared in it. */
+/*
+ * An XA PREPARE ends its group: its mark says it was prepared in it. An
+ * xid prepared again while its first prepare is kept was ended around
+ * the log (an XA ROLLBACK or COMMIT with sql_log_bin=0): which rows
+ * stand is not in the log.
+ */
 static int
 recon_xa_prepare(struct recon *rc, char **cause)
 {
-	sqlite3_stmt	*st = rc->xaput;
+	sqlite3_stmt	*st = rc->xaeach;
+	size_t		 i;
+	int		 r, marks = 0;
+
+	sqlite3_bind_blob(st, 1, rc->xid, (int)strlen(rc->xid),
+	    SQLITE_STATIC);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW)
+		if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+			marks++;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (r != SQLITE_DONE) {
+		*cause = recon_sqlerr(rc, "reading");
+		return -1;
+	}
+	for (i = 0; marks > 0 && i < rc->ntables; i++)
+		if (recon_in(rc, &rc->tables[i]))
+			recon_spoil(&rc->tables[i], xasprintf("it holds XA "
+			    "PREPARE of %s twice with no XA COMMIT or XA "
+			    "ROLLBACK between: the first was ended around "
+			    "the log", rc->xid));
+	st = rc->xaput;
 
 	sqlite3_bind_blob(st, 1, rc->xid, (int)strlen(rc->xid),
 	    SQLITE_STATIC);
@@ -781,6 +877,133 @@ recon_idcheck(struct recon *rc, const struct binlog_event *ev)
 	}
 }
 
+/* The end of a group: its rows to the net effects (commit) or dropped. */
+static int
+recon_group_end(struct recon *rc, int commit, char **cause)
+{
+	if (commit && recon_done(rc, rc->gcommit, cause) == -1)
+		return -1;
+	sqlite3_bind_int64(rc->gdrop, 1, 0);
+	rc->gseq = 0;
+	rc->nsps = 0;
+	return recon_done(rc, rc->gdrop, cause);
+}
+
+/*
+ * SAVEPOINT name, ROLLBACK [WORK] TO [SAVEPOINT] name, RELEASE SAVEPOINT
+ * name: the group's rows after a savepoint rolled back to are dropped.
+ * 0 for another statement; 1 when handled; 2 when a rollback names a
+ * savepoint not kept (too many, a name too long): which rows stand is
+ * not known.
+ */
+static int
+recon_word(const char **p, const char *end, const char *w)
+{
+	size_t	 n = strlen(w);
+
+	while (*p < end && (**p == ' ' || **p == '\t' || **p == '\n' ||
+	    **p == '\r'))
+		(*p)++;
+	if ((size_t)(end - *p) < n || strncasecmp(*p, w, n) != 0 ||
+	    ((size_t)(end - *p) > n && (isalnum((unsigned char)(*p)[n]) ||
+	    (*p)[n] == '_' || (*p)[n] == '$')))
+		return 0;
+	*p += n;
+	return 1;
+}
+
+static int
+recon_spname(const char **p, const char *end, char *name, size_t namesz)
+{
+	size_t	 n = 0;
+
+	while (*p < end && (**p == ' ' || **p == '\t' || **p == '\n' ||
+	    **p == '\r'))
+		(*p)++;
+	if (*p < end && **p == '`') {
+		for ((*p)++; *p < end; (*p)++) {
+			if (**p == '`') {
+				if (*p + 1 < end && (*p)[1] == '`')
+					(*p)++;
+				else
+					break;
+			}
+			if (n + 1 >= namesz)
+				return -1;
+			name[n++] = (char)tolower((unsigned char)**p);
+		}
+	} else {
+		for (; *p < end && (isalnum((unsigned char)**p) ||
+		    **p == '_' || **p == '$'); (*p)++) {
+			if (n + 1 >= namesz)
+				return -1;
+			name[n++] = (char)tolower((unsigned char)**p);
+		}
+	}
+	name[n] = '\0';
+	return n > 0 ? 0 : -1;
+}
+
+static int
+recon_savepoint(struct recon *rc, const char *stmt, size_t len,
+    char **cause)
+{
+	const char	*p = stmt, *end = stmt + len;
+	char		 name[RECON_SP_NAME_MAX + 2];
+	size_t		 i;
+	int		 kind;
+
+	if (stmt == NULL)
+		return 0;
+	if (recon_word(&p, end, "SAVEPOINT"))
+		kind = 0;
+	else if (recon_word(&p, end, "ROLLBACK")) {
+		recon_word(&p, end, "WORK");
+		if (!recon_word(&p, end, "TO"))
+			return 0;
+		recon_word(&p, end, "SAVEPOINT");
+		kind = 1;
+	} else if (recon_word(&p, end, "RELEASE")) {
+		if (!recon_word(&p, end, "SAVEPOINT"))
+			return 0;
+		kind = 2;
+	} else
+		return 0;
+	if (recon_spname(&p, end, name, sizeof name) == -1 ||
+	    strlen(name) > RECON_SP_NAME_MAX)
+		return kind == 1 ? 2 : 1;
+	for (i = rc->nsps; i > 0; i--)
+		if (strcmp(rc->sps[i - 1].name, name) == 0)
+			break;
+	switch (kind) {
+	case 0:
+		/* A savepoint set again moves: the old one goes. */
+		if (i > 0) {
+			memmove(&rc->sps[i - 1], &rc->sps[i],
+			    (rc->nsps - i) * sizeof rc->sps[0]);
+			rc->nsps--;
+		}
+		if (rc->nsps == RECON_SP_MAX)
+			return 1;
+		snprintf(rc->sps[rc->nsps].name, sizeof rc->sps[0].name,
+		    "%s", name);
+		rc->sps[rc->nsps++].seq = rc->gseq;
+		return 1;
+	case 1:
+		if (i == 0)
+			return 2;
+		/* The savepoint stays; those after it go. */
+		rc->nsps = i;
+		sqlite3_bind_int64(rc->gdrop, 1,
+		    (sqlite3_int64)rc->sps[i - 1].seq);
+		return recon_done(rc, rc->gdrop, cause) == -1 ? -1 : 1;
+	default:
+		if (i > 0)
+			rc->nsps = i - 1;
+		return 1;
+	}
+}
+
 /* The log from the earliest position to the snapshot's. */
 static int
 recon_loop(struct recon *rc, struct binlog *b, char **why, char **cause)
@@ -798,7 +1021,7 @@ recon_loop(struct recon *rc, struct binlog *b, char **why, char **cause)
 			recon_maps_clear(rc);
 			rc->gstart = ev.at;
 			snprintf(rc->xid, sizeof rc->xid, "%s", ev.xid);
-			r = 0;
+			r = recon_group_end(rc, 0, cause);
 			break;
 		case BINLOG_TABLE_MAP:
 			r = recon_table_map(rc, &ev, cause);
@@ -807,6 +1030,15 @@ recon_loop(struct recon *rc, struct binlog *b, char **why, char **cause)
 			r = recon_rows(rc, &ev, cause);
 			break;
 		case BINLOG_QUERY:
+			if ((r = recon_savepoint(rc, ev.stmt, ev.stmtlen,
+			    cause)) == 2) {
+				recon_spoil_group(rc, "it holds a ROLLBACK TO "
+				    "a savepoint this reader did not keep: "
+				    "which rows stand is not known");
+				r = 0;
+			}
+			if (r != 0)
+				break;
 			d.rc = rc;
 			d.cause = cause;
 			r = ddl_parse(ev.stmt, ev.stmtlen, ev.db, ev.dblen,
@@ -825,11 +1057,14 @@ recon_loop(struct recon *rc, struct binlog *b, char **why, char **cause)
 		case BINLOG_COMMIT:
 		case BINLOG_ROLLBACK:
 			/*
-			 * A ROLLBACK ends a group of non-transactional
-			 * changes, which stay (follow.c); no InnoDB rows.
+			 * A ROLLBACK ends a group whose non-transactional
+			 * changes stay (a temporary table, a MyISAM table
+			 * written in a transaction rolled back): its InnoDB
+			 * rows, logged with them, were rolled back.
 			 */
 			rc->xid[0] = '\0';
-			r = 0;
+			r = recon_group_end(rc, ev.type == BINLOG_COMMIT,
+			    cause);
 			break;
 		default:
 			r = 0;
@@ -1025,7 +1260,8 @@ recon_prepare(struct recon *rc, struct recon_table *rt, struct source *src,
 		why = recon_reset_msg(rt->from.file, rc->created,
 		    rt->st.created);
 	else if ((r = recon_describe(rt, src, &why)) == 1)
-		return 0;	/* gone: the scan says op=missing */
+		why = xstrdup("the table could not be found when the log "
+		    "was read");
 	else if (r == 0 && recon_parents(rt, src, &err) == -1) {
 		if (source_lost(src)) {
 			*cause = err;
@@ -1141,6 +1377,8 @@ recon_begin(struct recon *rc, struct source *src,
 		    "the binary log is off, or the server is not MariaDB)"));
 		return 0;
 	}
+	if (source_foldcase(src, &rc->foldcase, cause) == -1)
+		return -1;
 	if (recon_probe(rc, &why) == -1) {
 		recon_off(rc, why);
 		return 0;
@@ -1368,7 +1606,10 @@ recon_finish(struct recon_table *rt, int64_t tid, uint64_t untraced,
 		st.offset = rc->to.offset;
 		st.server_id = rc->server_id;
 		st.created = rc->created;
-		if (recon_checking(rt)) {
+		if (rt->nocheck != NULL) {
+			/* The scan compared nothing: nothing to explain. */
+			note = rt->nocheck;
+		} else if (recon_checking(rt)) {
 			snprintf(st.from, sizeof st.from, "%s",
 			    rt->from.file);
 			st.from_offset = rt->from.offset;
@@ -1386,8 +1627,6 @@ recon_finish(struct recon_table *rt, int64_t tid, uint64_t untraced,
 			note = *msg;
 		} else if (!rt->stored)
 			note = "first position stored";
-		else if (rt->nocheck != NULL)
-			note = rt->nocheck;
 		else
 			note = "not compared";
 	}

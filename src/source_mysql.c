@@ -1170,3 +1170,22 @@ source_binlog_holes(struct source *src, const char *db, char **why,
 	mysql_free_result(res);
 	return 0;
 }
+
+/* 1 in *fold when the server folds table names (lower_case_table_names). */
+int
+source_foldcase(struct source *src, int *fold, char **cause)
+{
+	struct buf	 sql;
+	long long	 n;
+	int		 r;
+
+	buf_init(&sql, BUF_NOCAP);
+	buf_adds(&sql, "SELECT @@lower_case_table_names");
+	r = source_number(src, &sql, 0, 0, 2, "lower_case_table_names", &n,
+	    cause);
+	buf_free(&sql);
+	if (r == -1)
+		return -1;
+	*fold = n != 0;
+	return 0;
+}

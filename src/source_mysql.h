@@ -62,6 +62,7 @@ int		 source_cascades(struct source *, const char *, const char *,
 		    char **);
 int		 source_binlog_holes(struct source *, const char *, char **,
 		    char **);
+int		 source_foldcase(struct source *, int *, char **);
 int		 source_lost(const struct source *);
 const char	*source_server(const struct source *);
 struct st_mysql	*source_conn(struct source *);
