@@ -162,9 +162,10 @@ $(untraced $I id=50 insert none)
 EOF
 
 # The price of the guard: a child row deleted without the log while a
-# parent had row events is logged=cascade too (level 5, not 15:
-# docs/OSSEC.md): the log does not say which rows a cascade changed.
-sql "UPDATE acme.orders SET v=50 WHERE id=5"
+# parent row was deleted through it is logged=cascade too (level 5, not
+# 15: docs/OSSEC.md), even when that parent row had no child left: the
+# log does not say which rows a cascade changed.
+sql "DELETE FROM acme.orders WHERE id=2"
 unlogged "DELETE FROM acme.items WHERE id=41"
 rscan
 expect_rc 1
