@@ -238,10 +238,14 @@ rscan
 expect_none
 expect_interval $O "$pos_prev" "$pos_now" 0
 
-# A CREATE of the table with no DROP of it before (CREATE TABLE IF NOT
-# EXISTS, a no-op the log holds): what the table holds is not explained by
-# it: an op=error for the table, and the next interval is reconciled.
-sql_db acme "CREATE TABLE IF NOT EXISTS orders (id INT PRIMARY KEY)"
+# A CREATE of the table with no DROP of it before in the interval (CREATE
+# OR REPLACE; CREATE TABLE IF NOT EXISTS of a table that exists is not
+# logged): what the table holds is not explained by it: an op=error for
+# the table, and the next interval is reconciled.
+sql_db acme "CREATE TABLE orders_copy LIKE orders;
+	INSERT INTO orders_copy SELECT * FROM orders;
+	CREATE OR REPLACE TABLE orders LIKE orders_copy;
+	INSERT INTO orders SELECT * FROM orders_copy"
 rscan
 expect_rc_error $O
 rscan

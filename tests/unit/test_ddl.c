@@ -116,6 +116,58 @@ test_alter_create(void **state)
 	check("ALTER DATABASE acme CHARACTER SET utf8mb4", NULL, "");
 }
 
+/* The kind of the last table named. */
+static int
+last_kind(void *arg, enum ddl_stmt kind, const char *db, size_t dblen,
+    const char *name, size_t namelen)
+{
+	(void)db;
+	(void)dblen;
+	(void)name;
+	(void)namelen;
+	*(enum ddl_stmt *)arg = kind;
+	return 0;
+}
+
+static enum ddl_stmt
+kind_of(const char *stmt)
+{
+	enum ddl_stmt	 k = DDL_DML;
+
+	assert_int_equal(ddl_parse(stmt, strlen(stmt), "acme", 4, last_kind,
+	    &k), 0);
+	return k;
+}
+
+/*
+ * Ensure that a statement removing some rows without row events is
+ * DDL_PARTIAL (named truncate), a whole table's TRUNCATE DDL_TRUNCATE.
+ */
+static void
+test_partial(void **state)
+{
+	(void)state;
+	assert_int_equal(kind_of("TRUNCATE TABLE users"), DDL_TRUNCATE);
+	assert_int_equal(kind_of("ALTER TABLE users TRUNCATE PARTITION p0"),
+	    DDL_PARTIAL);
+	assert_int_equal(kind_of("ALTER TABLE users DROP PARTITION p0"),
+	    DDL_PARTIAL);
+	assert_int_equal(kind_of("ALTER TABLE users CONVERT PARTITION p0 TO "
+	    "TABLE arch"), DDL_PARTIAL);
+	assert_int_equal(kind_of("ALTER IGNORE TABLE users ADD UNIQUE (a)"),
+	    DDL_PARTIAL);
+	assert_int_equal(kind_of("ALTER ONLINE IGNORE TABLE users ADD "
+	    "PRIMARY KEY (a)"), DDL_PARTIAL);
+	assert_int_equal(kind_of("ALTER IGNORE TABLE users ADD c INT"),
+	    DDL_ALTER);
+	assert_int_equal(kind_of("ALTER TABLE users ADD UNIQUE (a)"),
+	    DDL_ALTER);
+	assert_int_equal(kind_of("ALTER TABLE users CONVERT TABLE other TO "
+	    "PARTITION p9 VALUES LESS THAN (10)"), DDL_EXCHANGE);
+	assert_int_equal(kind_of("ALTER TABLE users CONVERT TO CHARACTER SET "
+	    "utf8mb4"), DDL_ALTER);
+}
+
 /*
  * Ensure that ALTER's clauses that move rows are named: partitions
  * truncated or dropped, a rename onto another name, an exchange.
@@ -344,6 +396,7 @@ main(void)
 		cmocka_unit_test(test_rename),
 		cmocka_unit_test(test_alter_create),
 		cmocka_unit_test(test_alter_rows),
+		cmocka_unit_test(test_partial),
 		cmocka_unit_test(test_comments),
 		cmocka_unit_test(test_quoting),
 		cmocka_unit_test(test_malformed),
