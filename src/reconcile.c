@@ -40,6 +40,17 @@
 
 #define RECON_MAC_LABEL	"dbsyscheck reconcile v1"
 
+/* A parent of a foreign key that cascades into a watched table. */
+struct recon_parent {
+	char			*db;
+	char			*name;
+	int			 fk;		/* SOURCE_FK_* */
+};
+
+/* What cascades may have done to a table's rows in the interval. */
+#define RECON_EFF_DEL	0x1	/* deleted rows */
+#define RECON_EFF_UPD	0x2	/* changed rows (a key too) */
+
 /* A watched table's part of the run. */
 struct recon_table {
 	struct recon		*rc;
@@ -60,9 +71,12 @@ struct recon_table {
 	int			 idchecked;	/* from's file's creation */
 	int			 truncated;	/* TRUNCATE, DROP seen */
 	int			 text;		/* a statement logged as text */
-	char			**parents;	/* its foreign keys' tables */
-	size_t			 nparents;	/* (db, name pairs) */
-	int			 cascade;	/* rows of one changed */
+	struct recon_parent	*parents;	/* its cascading foreign */
+	size_t			 nparents;	/* keys' parents */
+	int			 gfk;		/* SOURCE_FK_* of those the */
+						/* group maps */
+	int			 cascade;	/* RECON_EFF_*: what */
+						/* cascades may have done */
 	char			*why;		/* its interval cannot be */
 						/* checked: why */
 	char			*note;		/* never checked: why */
@@ -115,6 +129,7 @@ struct recon {
 	struct binlog_pos	 gstart;	/* where the group began */
 	char			 xid[BINLOG_XID_MAX + 1];	/* "" none */
 	int64_t			 gseq;		/* the group's rows so far */
+	int			 gdel, gupd;	/* it deletes, updates rows */
 	struct recon_sp		 sps[RECON_SP_MAX];	/* its savepoints */
 	size_t			 nsps;
 	struct binrow_image	 before, after;
@@ -275,8 +290,10 @@ recon_free(struct recon *rc)
 		free(rt->vl);
 		free(rt->why);
 		free(rt->note);
-		for (j = 0; j < rt->nparents * 2; j++)
-			free(rt->parents[j]);
+		for (j = 0; j < rt->nparents; j++) {
+			free(rt->parents[j].db);
+			free(rt->parents[j].name);
+		}
 		free(rt->parents);
 	}
 	free(rc->tables);
@@ -490,22 +507,62 @@ recon_spoil(struct recon_table *rt, char *why)
 		free(why);
 }
 
-/* Rows of db.name changed: a parent's cascade may change its children. */
+/*
+ * A table of the group: a parent of a cascading foreign key? MariaDB
+ * maps every table a cascade reaches, and logs only the rows of the
+ * statement's own table: a mapped parent in a group that deletes or
+ * updates rows may have changed the child (recon_cascade_end).
+ */
 static void
-recon_cascade_seen(struct recon *rc, const char *db, const char *name)
+recon_cascade_map(struct recon *rc, const char *db, const char *name)
 {
 	struct recon_table	*rt;
 	size_t			 i, j;
 
 	for (i = 0; i < rc->ntables; i++) {
 		rt = &rc->tables[i];
-		if (rt->cascade || !recon_in(rc, rt))
+		if (!recon_in(rc, rt))
 			continue;
 		for (j = 0; j < rt->nparents; j++)
-			if (strcmp(rt->parents[2 * j], db) == 0 &&
-			    strcmp(rt->parents[2 * j + 1], name) == 0)
-				rt->cascade = 1;
+			if (strcmp(rt->parents[j].db, db) == 0 &&
+			    strcmp(rt->parents[j].name, name) == 0)
+				rt->gfk |= rt->parents[j].fk;
 	}
+}
+
+/* The group's end: what its deletes and updates may have cascaded to. */
+static void
+recon_cascade_end(struct recon *rc, int commit)
+{
+	struct recon_table	*rt;
+	size_t			 i;
+
+	for (i = 0; i < rc->ntables; i++) {
+		rt = &rc->tables[i];
+		if (commit && rc->gdel && (rt->gfk & SOURCE_FK_DEL_DELETES))
+			rt->cascade |= RECON_EFF_DEL;
+		if (commit && (rc->gdel || rc->gupd) &&
+		    (rt->gfk & (SOURCE_FK_DEL_UPDATES | SOURCE_FK_UPD_UPDATES)))
+			rt->cascade |= RECON_EFF_UPD;
+		rt->gfk = 0;
+	}
+	rc->gdel = rc->gupd = 0;
+}
+
+/*
+ * An unexplained change (change: "insert", "update", "delete", "none")
+ * that a cascade may have made: deletes where one deleted, any where
+ * one changed rows (a key among them: a delete and an insert).
+ */
+static int
+recon_cascaded(const struct recon_table *rt, const char *change)
+{
+	if (rt->text)
+		return 0;
+	if (rt->cascade & RECON_EFF_UPD)
+		return 1;
+	return (rt->cascade & RECON_EFF_DEL) &&
+	    (strcmp(change, "delete") == 0 || strcmp(change, "none") == 0);
 }
 
 /* A TABLE_MAP: kept when it maps a table being read. */
@@ -522,7 +579,7 @@ recon_table_map(struct recon *rc, const struct binlog_event *ev,
 	memset(&map, 0, sizeof map);
 	if (binrow_map_parse(&map, ev->body, ev->len, cause) == -1)
 		return -1;
-	recon_cascade_seen(rc, map.db, map.name);
+	recon_cascade_map(rc, map.db, map.name);
 	if ((rt = recon_find(rc, map.db, map.name)) == NULL ||
 	    !recon_in(rc, rt)) {
 		binrow_map_clear(&map);
@@ -647,6 +704,10 @@ recon_rows(struct recon *rc, const struct binlog_event *ev, char **cause)
 	if (binrow_rows_parse(&rows, ev->rawtype, ev->body, ev->len,
 	    cause) == -1)
 		return -1;
+	if (rows.kind == BINROW_DELETE)
+		rc->gdel = 1;
+	else if (rows.kind == BINROW_UPDATE)
+		rc->gupd = 1;
 	for (i = 0; i < rc->nmaps; i++)
 		if (rc->maps[i].map.table_id == rows.table_id)
 			m = &rc->maps[i];
@@ -881,6 +942,7 @@ recon_idcheck(struct recon *rc, const struct binlog_event *ev)
 static int
 recon_group_end(struct recon *rc, int commit, char **cause)
 {
+	recon_cascade_end(rc, commit);
 	if (commit && recon_done(rc, rc->gcommit, cause) == -1)
 		return -1;
 	sqlite3_bind_int64(rc->gdrop, 1, 0);
@@ -1143,44 +1205,39 @@ recon_stored(struct recon *rc, struct recon_table *rt, char **cause)
 
 #define RECON_PARENTS_MAX	64
 
-/* A parent of a cascading foreign key, once. */
+/* A parent of a cascading foreign key, once (its bits or'ed). */
 static void
-recon_parent_add(void *arg, const char *db, const char *name)
+recon_parent_add(void *arg, const char *db, const char *name, int fk)
 {
 	struct recon_table	*rt = arg;
 	size_t			 j;
 
-	for (j = 0; j < rt->nparents; j++)
-		if (strcmp(rt->parents[2 * j], db) == 0 &&
-		    strcmp(rt->parents[2 * j + 1], name) == 0)
+	for (j = 0; j < rt->nparents; j++) {
+		if (strcmp(rt->parents[j].db, db) == 0 &&
+		    strcmp(rt->parents[j].name, name) == 0) {
+			rt->parents[j].fk |= fk;
 			return;
-	if (rt->nparents == RECON_PARENTS_MAX)
+		}
+	}
+	if (rt->nparents == RECON_PARENTS_MAX) {
+		/* More: any delete or update may have cascaded. */
+		rt->cascade = RECON_EFF_DEL | RECON_EFF_UPD;
 		return;
-	rt->parents = xreallocarray(rt->parents, 2 * (rt->nparents + 1),
+	}
+	rt->parents = xreallocarray(rt->parents, rt->nparents + 1,
 	    sizeof *rt->parents);
-	rt->parents[2 * rt->nparents] = xstrdup(db);
-	rt->parents[2 * rt->nparents + 1] = xstrdup(name);
+	rt->parents[rt->nparents].db = xstrdup(db);
+	rt->parents[rt->nparents].name = xstrdup(name);
+	rt->parents[rt->nparents].fk = fk;
 	rt->nparents++;
 }
 
-/*
- * The tables whose changes may change the table's rows through foreign
- * keys that cascade, the parents' parents too.
- */
+/* The table's foreign keys that cascade: their parents. */
 static int
 recon_parents(struct recon_table *rt, struct source *src, char **cause)
 {
-	size_t	 j;
-
-	if (source_cascades(src, rt->ct->db, rt->ct->name, recon_parent_add,
-	    rt, cause) == -1)
-		return -1;
-	for (j = 0; j < rt->nparents; j++)
-		if (source_cascades(src, rt->parents[2 * j],
-		    rt->parents[2 * j + 1], recon_parent_add, rt,
-		    cause) == -1)
-			return -1;
-	return 0;
+	return source_cascades(src, rt->ct->db, rt->ct->name,
+	    recon_parent_add, rt, cause);
 }
 
 /* What keeps a table's interval from being read; 1 when it is read. */
@@ -1488,8 +1545,9 @@ recon_change(struct recon_table *rt, const unsigned char *key, size_t keylen,
 	else
 		*logged = recon_judge(found, before, after, old, new,
 		    rt->truncated, rt->text);
-	/* Deletes and updates: maybe a parent's cascade, not logged. */
-	if (*logged != NULL && rt->cascade && !rt->text && old != NULL)
+	/* Maybe a parent's cascade, whose rows the log does not hold. */
+	if (*logged != NULL && recon_cascaded(rt, old == NULL ? "insert" :
+	    new == NULL ? "delete" : "update"))
 		*logged = "cascade";
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -1544,7 +1602,8 @@ recon_unseen(struct recon_table *rt, recon_unseen_cb cb, void *arg,
 			break;
 		}
 		if (cb(arg, (unsigned char *)key.data, key.len, rt->text ?
-		    "text" : kind, verify ? now : NULL, cause) == -1) {
+		    "text" : recon_cascaded(rt, "none") ? "cascade" : kind,
+		    verify ? now : NULL, cause) == -1) {
 			sqlite3_reset(st);
 			buf_free(&key);
 			return -1;

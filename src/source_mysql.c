@@ -1062,41 +1062,121 @@ source_snapshotted(struct source *src, const char *db, const char *name,
 	return 0;
 }
 
+/* A backquoted identifier of SHOW CREATE TABLE at *p, unquoted. */
+static int
+source_bqident(const char **p, const char *end, struct buf *out)
+{
+	buf_reset(out);
+	if (*p >= end || **p != '`')
+		return -1;
+	for ((*p)++; *p < end; (*p)++) {
+		if (**p == '`') {
+			if (*p + 1 < end && (*p)[1] == '`')
+				(*p)++;
+			else {
+				(*p)++;
+				return buf_addc(out, '\0');
+			}
+		}
+		buf_addc(out, **p);
+	}
+	return -1;
+}
+
+/* The action of ON what ... in a foreign key's line [p, end). */
+static int
+source_fk_action(const char *p, const char *end, const char *what)
+{
+	const char	*q;
+	size_t		 n = strlen(what);
+
+	for (q = p; q + n <= end; q++) {
+		if (memcmp(q, what, n) != 0)
+			continue;
+		q += n;
+		if ((size_t)(end - q) >= 7 && memcmp(q, "CASCADE", 7) == 0)
+			return 1;
+		if ((size_t)(end - q) >= 4 && memcmp(q, "SET ", 4) == 0)
+			return 2;
+		return 0;
+	}
+	return 0;
+}
+
 /*
- * The tables whose rows a change of DB.NAME's may be made by: the parents
- * of its foreign keys, which may cascade (ON DELETE or ON UPDATE CASCADE,
- * SET NULL, SET DEFAULT: the binary log does not hold the cascaded
- * changes); cb gets each parent's database and name.
+ * The foreign keys of DB.NAME that change its rows when their parent's
+ * change (ON DELETE or ON UPDATE CASCADE, SET NULL, SET DEFAULT), whose
+ * changes the binary log does not hold: cb gets each parent's database,
+ * name and SOURCE_FK_* bits. Read from SHOW CREATE TABLE, which SELECT
+ * allows (information_schema's REFERENTIAL_CONSTRAINTS shows such an
+ * account nothing).
  */
 int
 source_cascades(struct source *src, const char *db, const char *name,
-    void (*cb)(void *, const char *, const char *), void *arg,
+    void (*cb)(void *, const char *, const char *, int), void *arg,
     char **cause)
 {
-	struct buf	 sql;
+	struct buf	 sql, pdb, pname;
 	MYSQL_RES	*res;
 	MYSQL_ROW	 row;
+	unsigned long	*lens;
+	const char	*p, *end, *eol, *q;
+	int		 flags, a;
 
 	buf_init(&sql, BUF_NOCAP);
-	/*
-	 * REFERENTIAL_CONSTRAINTS, which has the rules, shows an account
-	 * with SELECT on the child nothing (MariaDB 10.11): every parent.
-	 */
-	buf_adds(&sql, "SELECT DISTINCT REFERENCED_TABLE_SCHEMA, "
-	    "REFERENCED_TABLE_NAME FROM information_schema.KEY_COLUMN_USAGE "
-	    "WHERE TABLE_SCHEMA = ");
-	sqltext_hex(&sql, db, strlen(db), 0);
-	buf_adds(&sql, " AND TABLE_NAME = ");
-	sqltext_hex(&sql, name, strlen(name), 0);
-	buf_adds(&sql, " AND REFERENCED_TABLE_NAME IS NOT NULL");
+	buf_adds(&sql, "SHOW CREATE TABLE ");
+	sqltext_ident(&sql, db);
+	buf_addc(&sql, '.');
+	sqltext_ident(&sql, name);
 	res = source_small(src, &sql, cause);
 	buf_free(&sql);
 	if (res == NULL)
 		return -1;
-	while (mysql_num_fields(res) == 2 &&
-	    (row = mysql_fetch_row(res)) != NULL)
-		if (row[0] != NULL && row[1] != NULL)
-			cb(arg, row[0], row[1]);
+	buf_init(&pdb, BUF_NOCAP);
+	buf_init(&pname, BUF_NOCAP);
+	if (mysql_num_fields(res) >= 2 && (row = mysql_fetch_row(res)) !=
+	    NULL && row[1] != NULL) {
+		lens = mysql_fetch_lengths(res);
+		end = row[1] + lens[1];
+		for (p = row[1]; p < end; p = eol + 1) {
+			if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+				eol = end;
+			/* "  CONSTRAINT `c` FOREIGN KEY (...) REFERENCES" */
+			for (q = p; q < eol && *q == ' '; q++)
+				;
+			if ((size_t)(eol - q) < 11 ||
+			    memcmp(q, "CONSTRAINT ", 11) != 0 ||
+			    (q = memmem(q, (size_t)(eol - q), " REFERENCES ",
+			    12)) == NULL)
+				continue;
+			q += 12;
+			if (source_bqident(&q, eol, &pname) == -1)
+				continue;
+			if (q < eol && *q == '.') {
+				q++;
+				buf_reset(&pdb);
+				buf_add(&pdb, pname.data, pname.len);
+				if (source_bqident(&q, eol, &pname) == -1)
+					continue;
+			} else {
+				buf_reset(&pdb);
+				buf_add(&pdb, db, strlen(db) + 1);
+			}
+			flags = 0;
+			a = source_fk_action(q, eol, " ON DELETE ");
+			if (a == 1)
+				flags |= SOURCE_FK_DEL_DELETES;
+			else if (a == 2)
+				flags |= SOURCE_FK_DEL_UPDATES;
+			if (source_fk_action(q, eol, " ON UPDATE ") != 0)
+				flags |= SOURCE_FK_UPD_UPDATES;
+			if (flags != 0 && !buf_failed(&pdb) &&
+			    !buf_failed(&pname))
+				cb(arg, pdb.data, pname.data, flags);
+		}
+	}
+	buf_free(&pdb);
+	buf_free(&pname);
 	mysql_free_result(res);
 	return 0;
 }

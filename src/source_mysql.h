@@ -57,8 +57,12 @@ int		 source_snapshot_pos(struct source *, char *, size_t,
 		    uint64_t *, uint64_t *, char **);
 int		 source_snapshotted(struct source *, const char *,
 		    const char *, char **, char **);
+/* What a parent's change does to the rows of a child (source_cascades). */
+#define SOURCE_FK_DEL_DELETES	0x1	/* ON DELETE CASCADE */
+#define SOURCE_FK_DEL_UPDATES	0x2	/* ON DELETE SET NULL, SET DEFAULT */
+#define SOURCE_FK_UPD_UPDATES	0x4	/* ON UPDATE CASCADE, SET ... */
 int		 source_cascades(struct source *, const char *, const char *,
-		    void (*)(void *, const char *, const char *), void *,
+		    void (*)(void *, const char *, const char *, int), void *,
 		    char **);
 int		 source_binlog_holes(struct source *, const char *, char **,
 		    char **);
