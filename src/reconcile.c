@@ -329,7 +329,8 @@ recon_scratch(struct recon *rc, char **cause)
 	    "PRAGMA cache_size = -4096; PRAGMA temp_store = FILE; "
 	    "CREATE TABLE net (t INTEGER NOT NULL, pk BLOB NOT NULL, "
 	    "before BLOB, after BLOB, gap INTEGER NOT NULL, "
-	    "PRIMARY KEY (t, pk)) WITHOUT ROWID; "
+	    "seen INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (t, pk)) "
+	    "WITHOUT ROWID; "
 	    "CREATE TABLE xa (seq INTEGER PRIMARY KEY, xid BLOB NOT NULL, "
 	    "t INTEGER NOT NULL, pk BLOB, before BLOB, after BLOB); "
 	    "CREATE INDEX xa_xid ON xa (xid, seq); "
@@ -349,9 +350,9 @@ recon_scratch(struct recon *rc, char **cause)
 		    "after = excluded.after" },
 		{ &rc->get, "SELECT before, after, gap FROM net WHERE t = ?1 "
 		    "AND pk = ?2" },
-		{ &rc->del, "DELETE FROM net WHERE t = ?1 AND pk = ?2" },
+		{ &rc->del, "UPDATE net SET seen = 1 WHERE t = ?1 AND pk = ?2" },
 		{ &rc->each, "SELECT pk, before, after, gap FROM net WHERE "
-		    "t = ?1 ORDER BY pk" },
+		    "t = ?1 AND seen = 0 ORDER BY pk" },
 		{ &rc->trunc, "UPDATE net SET after = NULL WHERE t = ?1" },
 		{ &rc->xaput, "INSERT INTO xa (xid, t, pk, before, after) "
 		    "VALUES (?1, ?2, ?3, ?4, ?5)" },
@@ -1553,10 +1554,44 @@ recon_change(struct recon_table *rt, const unsigned char *key, size_t keylen,
 	sqlite3_clear_bindings(st);
 	if (!found)
 		return 0;
-	/* Said: what is left after the scan is what it did not see. */
+	/* Judged: what is left after the scan is what it did not see. */
 	sqlite3_bind_int64(rc->del, 1, (sqlite3_int64)rt->idx);
 	sqlite3_bind_blob(rc->del, 2, key, (int)keylen, SQLITE_STATIC);
 	return recon_done(rc, rc->del, cause);
+}
+
+/*
+ * After a TRUNCATE or DROP in the interval, a row the table holds must
+ * have been inserted by a row event after it: 1 when the key has row
+ * events (its net effect was judged by recon_change or recon_unseen), 0
+ * when none: the row is there around the log.
+ */
+int
+recon_truncated(const struct recon_table *rt)
+{
+	return recon_checking(rt) && rt->truncated && !rt->text &&
+	    !(rt->cascade & RECON_EFF_UPD);
+}
+
+int
+recon_logged(struct recon_table *rt, const unsigned char *key,
+    size_t keylen, int *logged, char **cause)
+{
+	struct recon	*rc = rt->rc;
+	sqlite3_stmt	*st = rc->get;
+	int		 r;
+
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)rt->idx);
+	sqlite3_bind_blob(st, 2, key, (int)keylen, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE) {
+		*cause = recon_sqlerr(rc, "reading");
+		return -1;
+	}
+	*logged = r == SQLITE_ROW;
+	return 0;
 }
 
 int

@@ -68,6 +68,15 @@ int		 recon_unseen(struct recon_table *, recon_unseen_cb, void *,
 int		 recon_finish(struct recon_table *, int64_t, uint64_t, char **,
 		    char **);
 
+/*
+ * recon_truncated: the interval truncated or dropped the table, so every
+ * row it holds now must have row events (recon_logged sets *logged 1),
+ * or it came back around the log.
+ */
+int		 recon_truncated(const struct recon_table *);
+int		 recon_logged(struct recon_table *, const unsigned char *,
+		    size_t, int *, char **);
+
 /* dbsyscheck -t: 0 when a scan can read the log, else -1 and why. */
 int		 recon_test(const struct conf *, char **);
 

@@ -974,6 +974,31 @@ scan_stream(struct tscan *t, const struct conf_table *ct, struct tplan *p,
 }
 
 /*
+ * The interval truncated or dropped the table: each row it holds must
+ * have come back through the log (a row event on its key), else it was
+ * put back around it (op=untraced change=none logged=delete).
+ */
+static int
+scan_untruncated(struct tscan *t, char **cause)
+{
+	struct baseline_cursor	*cur;
+	struct diff_row		 row;
+	int			 r, logged;
+
+	cur = baseline_cursor(t->run->bl, t->tid, NULL, 0, NULL, 0);
+	while ((r = baseline_cursor_next(cur, &row, cause)) == 1) {
+		if ((r = recon_logged(t->rt, row.key, row.keylen, &logged,
+		    cause)) == -1)
+			break;
+		if (!logged && (r = scan_untraced(t, row.key, row.keylen,
+		    "delete", "none", cause)) == -1)
+			break;
+	}
+	baseline_cursor_free(cur);
+	return r == -1 ? -1 : 0;
+}
+
+/*
  * The end of a table's reconciliation: the keys the log changed that
  * the scan found as stored, the new position; an interval that could
  * not be checked is an op=error for the table.
@@ -991,6 +1016,8 @@ scan_recon_finish(struct tscan *t, char **cause)
 	u.t = t;
 	r = recon_unseen(t->rt, scan_unseen, &u, cause);
 	baseline_cursor_free(u.cur);
+	if (r == 0 && recon_truncated(t->rt))
+		r = scan_untruncated(t, cause);
 	if (r == -1 ||
 	    recon_finish(t->rt, t->tid, t->untraced, &msg, cause) == -1)
 		return -1;
