@@ -119,7 +119,7 @@ struct recon {
 	size_t			 ntables;
 
 	sqlite3			*db;		/* the scratch file */
-	sqlite3_stmt		*put, *get, *del, *each, *trunc;
+	sqlite3_stmt		*put, *get, *mark, *each, *trunc;
 	sqlite3_stmt		*xaput, *xaeach, *xadel;
 	sqlite3_stmt		*gput, *gcommit, *gdrop;
 
@@ -134,8 +134,8 @@ struct recon {
 	size_t			 nsps;
 	struct binrow_image	 before, after;
 	struct buf		 kb, ka, txt;
-	unsigned char		 db_[ROWENC_DIGEST_LEN];
-	unsigned char		 da[ROWENC_DIGEST_LEN];
+	unsigned char		 dbef[ROWENC_DIGEST_LEN];
+	unsigned char		 daft[ROWENC_DIGEST_LEN];
 };
 
 /* Binary log positions in log order: the files are NAME.NNNNNN. */
@@ -254,7 +254,7 @@ recon_scratch_close(struct recon *rc)
 {
 	sqlite3_finalize(rc->put);
 	sqlite3_finalize(rc->get);
-	sqlite3_finalize(rc->del);
+	sqlite3_finalize(rc->mark);
 	sqlite3_finalize(rc->each);
 	sqlite3_finalize(rc->trunc);
 	sqlite3_finalize(rc->xaput);
@@ -263,7 +263,7 @@ recon_scratch_close(struct recon *rc)
 	sqlite3_finalize(rc->gput);
 	sqlite3_finalize(rc->gcommit);
 	sqlite3_finalize(rc->gdrop);
-	rc->put = rc->get = rc->del = rc->each = rc->trunc = NULL;
+	rc->put = rc->get = rc->mark = rc->each = rc->trunc = NULL;
 	rc->xaput = rc->xaeach = rc->xadel = NULL;
 	rc->gput = rc->gcommit = rc->gdrop = NULL;
 	if (rc->db != NULL)
@@ -350,7 +350,8 @@ recon_scratch(struct recon *rc, char **cause)
 		    "after = excluded.after" },
 		{ &rc->get, "SELECT before, after, gap FROM net WHERE t = ?1 "
 		    "AND pk = ?2" },
-		{ &rc->del, "UPDATE net SET seen = 1 WHERE t = ?1 AND pk = ?2" },
+		{ &rc->mark, "UPDATE net SET seen = 1 WHERE t = ?1 AND "
+		    "pk = ?2" },
 		{ &rc->each, "SELECT pk, before, after, gap FROM net WHERE "
 		    "t = ?1 AND seen = 0 ORDER BY pk" },
 		{ &rc->trunc, "UPDATE net SET after = NULL WHERE t = ?1" },
@@ -663,30 +664,30 @@ recon_row(struct recon *rc, const struct recon_map *m, enum binrow_kind kind,
 	switch (kind) {
 	case BINROW_WRITE:
 		if (recon_key(rc, m, &rc->after, &rc->ka, why) == -1 ||
-		    recon_digest(m, &rc->after, rc->da, why) == -1)
+		    recon_digest(m, &rc->after, rc->daft, why) == -1)
 			return 1;
-		return recon_apply(rc, t, &rc->ka, NULL, rc->da, cause);
+		return recon_apply(rc, t, &rc->ka, NULL, rc->daft, cause);
 	case BINROW_DELETE:
 		if (recon_key(rc, m, &rc->before, &rc->kb, why) == -1 ||
-		    recon_digest(m, &rc->before, rc->db_, why) == -1)
+		    recon_digest(m, &rc->before, rc->dbef, why) == -1)
 			return 1;
-		return recon_apply(rc, t, &rc->kb, rc->db_, NULL, cause);
+		return recon_apply(rc, t, &rc->kb, rc->dbef, NULL, cause);
 	case BINROW_UPDATE:
 		if (recon_key(rc, m, &rc->before, &rc->kb, why) == -1 ||
 		    recon_key(rc, m, &rc->after, &rc->ka, why) == -1 ||
-		    recon_digest(m, &rc->before, rc->db_, why) == -1 ||
-		    recon_digest(m, &rc->after, rc->da, why) == -1)
+		    recon_digest(m, &rc->before, rc->dbef, why) == -1 ||
+		    recon_digest(m, &rc->after, rc->daft, why) == -1)
 			return 1;
 		if (rc->kb.len != rc->ka.len ||
 		    memcmp(rc->kb.data, rc->ka.data, rc->kb.len) != 0) {
 			/* A new key: the old row went, a new one came. */
-			if (recon_apply(rc, t, &rc->kb, rc->db_, NULL,
+			if (recon_apply(rc, t, &rc->kb, rc->dbef, NULL,
 			    cause) == -1)
 				return -1;
-			return recon_apply(rc, t, &rc->ka, NULL, rc->da,
+			return recon_apply(rc, t, &rc->ka, NULL, rc->daft,
 			    cause);
 		}
-		return recon_apply(rc, t, &rc->ka, rc->db_, rc->da, cause);
+		return recon_apply(rc, t, &rc->ka, rc->dbef, rc->daft, cause);
 	}
 	return 0;
 }
@@ -1555,9 +1556,9 @@ recon_change(struct recon_table *rt, const unsigned char *key, size_t keylen,
 	if (!found)
 		return 0;
 	/* Judged: what is left after the scan is what it did not see. */
-	sqlite3_bind_int64(rc->del, 1, (sqlite3_int64)rt->idx);
-	sqlite3_bind_blob(rc->del, 2, key, (int)keylen, SQLITE_STATIC);
-	return recon_done(rc, rc->del, cause);
+	sqlite3_bind_int64(rc->mark, 1, (sqlite3_int64)rt->idx);
+	sqlite3_bind_blob(rc->mark, 2, key, (int)keylen, SQLITE_STATIC);
+	return recon_done(rc, rc->mark, cause);
 }
 
 /*

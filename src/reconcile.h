@@ -49,9 +49,10 @@ int		 recon_begin(struct recon *, struct source *,
  * recon_unseen calls cb, in key order, for each key the log changed and
  * the scan found unchanged, with the logged word and, when the change is
  * explained if the stored row's digest is the one given (a TRUNCATE in
- * the interval), that digest (else NULL); recon_finish, in the table's transaction, stores the new
- * position and sets *msg (allocated, NULL if none) to the op=error
- * message when a stored interval could not be checked. span gives the
+ * the interval), that digest (else NULL); recon_finish, in the table's
+ * transaction, stores the new position and sets *msg (allocated, NULL if
+ * none) to the op=error message when an interval could not be checked
+ * (or the table can no longer be reconciled). span gives the
  * from= and to= of the table's records.
  */
 struct recon_table *recon_table(struct recon *, const char *, const char *);
