@@ -110,6 +110,7 @@ binlog_origin(struct binlog *b, const struct binlog_pos *pos,
 #define BINLOG_QUERY_PHL	13	/* a query event's post-header, at least */
 #define BINLOG_GTID_PHL		13	/* seq_no, domain, flags */
 #define BINLOG_ARTIFICIAL	0x0020	/* LOG_EVENT_ARTIFICIAL_F */
+#define BINLOG_THREAD_SPECIFIC	0x0004	/* LOG_EVENT_THREAD_SPECIFIC_F */
 #define BINLOG_IGNORABLE	0x0080	/* LOG_EVENT_IGNORABLE_F */
 #define BINLOG_STANDALONE	0x01	/* FL_STANDALONE of a GTID event */
 #define BINLOG_XA_PREPARE_EV	38	/* XA_PREPARE_LOG_EVENT */
@@ -146,6 +147,7 @@ struct binlog {
 	uint64_t		 maxpkt;	/* cap of an inflated statement */
 	struct binlog_pos	 pos;		/* where the next event starts */
 	struct binlog_pos	 at;		/* where the last one started */
+	uint16_t		 evflags;	/* the last one's header flags */
 
 	/* The event group being read. */
 	int			 ingroup;
@@ -934,6 +936,7 @@ binlog_fill(struct binlog *b, struct binlog_event *ev, enum binlog_evtype t,
 	ev->rawtype = rawtype;
 	ev->next = b->pos;
 	ev->at = b->at;
+	ev->temporary = (b->evflags & BINLOG_THREAD_SPECIFIC) != 0;
 	memcpy(ev->gtid, b->gtid, sizeof ev->gtid);
 	ev->thread_id = b->thread_id;
 	ev->when = b->when;
@@ -1153,6 +1156,7 @@ binlog_event(struct binlog *b, struct binlog_event *ev, char **cause)
 	len = binlog_le32(p + 9);
 	logpos = binlog_le32(p + 13);
 	fl = binlog_le16(p + 17);
+	b->evflags = fl;
 	if (len != n)
 		goto bad;
 	/* The server had nothing new: the follower commits what it holds. */

@@ -54,7 +54,9 @@ enum binlog_evtype {
  * for COMMIT, GTID 162 for BEGIN...). next is the position after the
  * event (where a reader that stops after it resumes), at where the
  * last event the log holds (not one binlog.c makes) began: for a
- * BINLOG_BEGIN, where its group begins; a standalone
+ * BINLOG_BEGIN, where its group begins; temporary is set on a statement
+ * that uses a temporary table (LOG_EVENT_THREAD_SPECIFIC_F: its names
+ * may be a temporary table's, not the table of that name); a standalone
  * group's COMMIT, which binlog.c makes, has its query's next. gtid and
  * thread_id are those of the transaction the event belongs to (gtid ""
  * where the log holds none). thread_id is the connection id
@@ -86,6 +88,7 @@ struct binlog_event {
 	size_t			 len;
 	struct binlog_pos	 next;
 	struct binlog_pos	 at;
+	int			 temporary;	/* LOG_EVENT_THREAD_SPECIFIC_F */
 	char			 gtid[BINLOG_GTID_MAX + 1];
 	uint32_t		 thread_id;
 	uint32_t		 when;

@@ -338,7 +338,6 @@ ddl_alter(const struct ddl_ctx *c, struct ddl_lex *l, struct ddl_tok *t,
 	enum ddl_stmt	 kind = DDL_ALTER;
 	struct ddl_name	 m;
 	size_t		 depth = 0;
-	int		 unique = 0;
 
 	while (t->type != DDL_T_END) {
 		if (ddl_punct(t, '(')) {
@@ -356,9 +355,6 @@ ddl_alter(const struct ddl_ctx *c, struct ddl_lex *l, struct ddl_tok *t,
 			ddl_next(l, t);
 			continue;
 		}
-		/* ALTER IGNORE ... ADD UNIQUE, PRIMARY KEY: rows dropped. */
-		if (ddl_kw(t, "UNIQUE") || ddl_kw(t, "PRIMARY"))
-			unique = 1;
 		if (ddl_kw(t, "TRUNCATE") || ddl_kw(t, "DROP")) {
 			ddl_next(l, t);
 			if (ddl_kw(t, "PARTITION") && kind == DDL_ALTER)
@@ -419,7 +415,8 @@ ddl_alter(const struct ddl_ctx *c, struct ddl_lex *l, struct ddl_tok *t,
 		}
 		ddl_next(l, t);
 	}
-	if (ignore && unique && kind == DDL_ALTER)
+	/* ALTER IGNORE drops the rows a key or a CHECK refuses. */
+	if (ignore && kind == DDL_ALTER)
 		kind = DDL_PARTIAL;
 	return ddl_emit(c, kind, table);
 }

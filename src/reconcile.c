@@ -70,6 +70,8 @@ struct recon_table {
 	struct binlog_pos	 from;
 	int			 idchecked;	/* from's file's creation */
 	int			 truncated;	/* TRUNCATE, DROP seen */
+	int			 altered;	/* ALTER seen */
+	int64_t			 ntrunc;	/* how many */
 	int			 text;		/* a statement logged as text */
 	struct recon_parent	*parents;	/* its cascading foreign */
 	size_t			 nparents;	/* keys' parents */
@@ -120,7 +122,7 @@ struct recon {
 
 	sqlite3			*db;		/* the scratch file */
 	sqlite3_stmt		*put, *get, *mark, *each, *trunc;
-	sqlite3_stmt		*xaput, *xaeach, *xadel;
+	sqlite3_stmt		*xaput, *xamove, *xaeach, *xadel;
 	sqlite3_stmt		*gput, *gcommit, *gdrop;
 
 	/* Reading the log. */
@@ -260,11 +262,12 @@ recon_scratch_close(struct recon *rc)
 	sqlite3_finalize(rc->xaput);
 	sqlite3_finalize(rc->xaeach);
 	sqlite3_finalize(rc->xadel);
+	sqlite3_finalize(rc->xamove);
 	sqlite3_finalize(rc->gput);
 	sqlite3_finalize(rc->gcommit);
 	sqlite3_finalize(rc->gdrop);
 	rc->put = rc->get = rc->mark = rc->each = rc->trunc = NULL;
-	rc->xaput = rc->xaeach = rc->xadel = NULL;
+	rc->xaput = rc->xamove = rc->xaeach = rc->xadel = NULL;
 	rc->gput = rc->gcommit = rc->gdrop = NULL;
 	if (rc->db != NULL)
 		sqlite3_close(rc->db);
@@ -329,13 +332,15 @@ recon_scratch(struct recon *rc, char **cause)
 	    "PRAGMA cache_size = -4096; PRAGMA temp_store = FILE; "
 	    "CREATE TABLE net (t INTEGER NOT NULL, pk BLOB NOT NULL, "
 	    "before BLOB, after BLOB, gap INTEGER NOT NULL, "
-	    "seen INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (t, pk)) "
-	    "WITHOUT ROWID; "
+	    "seen INTEGER NOT NULL DEFAULT 0, tr INTEGER NOT NULL, "
+	    "PRIMARY KEY (t, pk)) WITHOUT ROWID; "
 	    "CREATE TABLE xa (seq INTEGER PRIMARY KEY, xid BLOB NOT NULL, "
-	    "t INTEGER NOT NULL, pk BLOB, before BLOB, after BLOB); "
+	    "t INTEGER NOT NULL, pk BLOB, before BLOB, after BLOB, "
+	    "tr INTEGER NOT NULL DEFAULT 0); "
 	    "CREATE INDEX xa_xid ON xa (xid, seq); "
 	    "CREATE TABLE grp (seq INTEGER PRIMARY KEY, t INTEGER NOT NULL, "
-	    "pk BLOB NOT NULL, before BLOB, after BLOB); BEGIN";
+	    "pk BLOB NOT NULL, before BLOB, after BLOB, tr INTEGER NOT "
+	    "NULL); BEGIN";
 	struct {
 		sqlite3_stmt	**st;
 		const char	 *sql;
@@ -344,27 +349,30 @@ recon_scratch(struct recon *rc, char **cause)
 		 * A row event that does not start from the row the last
 		 * one left (gap): a change around the log between them.
 		 */
-		{ &rc->put, "INSERT INTO net (t, pk, before, after, gap) "
-		    "VALUES (?1, ?2, ?3, ?4, 0) ON CONFLICT (t, pk) DO UPDATE "
-		    "SET gap = gap OR excluded.before IS NOT after, "
+		{ &rc->put, "INSERT INTO net (t, pk, before, after, gap, tr) "
+		    "VALUES (?1, ?2, ?3, ?4, 0, ?5) ON CONFLICT (t, pk) DO "
+		    "UPDATE SET gap = gap OR excluded.before IS NOT after, "
 		    "after = excluded.after" },
-		{ &rc->get, "SELECT before, after, gap FROM net WHERE t = ?1 "
-		    "AND pk = ?2" },
+		{ &rc->get, "SELECT before, after, gap, tr FROM net WHERE "
+		    "t = ?1 AND pk = ?2" },
 		{ &rc->mark, "UPDATE net SET seen = 1 WHERE t = ?1 AND "
 		    "pk = ?2" },
-		{ &rc->each, "SELECT pk, before, after, gap FROM net WHERE "
-		    "t = ?1 AND seen = 0 ORDER BY pk" },
+		{ &rc->each, "SELECT pk, before, after, gap, tr FROM net "
+		    "WHERE t = ?1 AND seen = 0 ORDER BY pk" },
 		{ &rc->trunc, "UPDATE net SET after = NULL WHERE t = ?1" },
-		{ &rc->xaput, "INSERT INTO xa (xid, t, pk, before, after) "
-		    "VALUES (?1, ?2, ?3, ?4, ?5)" },
-		{ &rc->xaeach, "SELECT t, pk, before, after FROM xa WHERE "
+		{ &rc->xaput, "INSERT INTO xa (xid, t) VALUES (?1, -1)" },
+		/* An XA PREPARE: its group's rows wait for XA COMMIT. */
+		{ &rc->xamove, "INSERT INTO xa (xid, t, pk, before, after, tr) "
+		    "SELECT ?1, t, pk, before, after, tr FROM grp ORDER BY "
+		    "seq" },
+		{ &rc->xaeach, "SELECT t, pk, before, after, tr FROM xa WHERE "
 		    "xid = ?1 ORDER BY seq" },
 		{ &rc->xadel, "DELETE FROM xa WHERE xid = ?1" },
-		{ &rc->gput, "INSERT INTO grp (seq, t, pk, before, after) "
-		    "VALUES (?1, ?2, ?3, ?4, ?5)" },
+		{ &rc->gput, "INSERT INTO grp (seq, t, pk, before, after, tr) "
+		    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)" },
 		/* A group's rows at its COMMIT, in order (WHERE: upsert). */
-		{ &rc->gcommit, "INSERT INTO net (t, pk, before, after, gap) "
-		    "SELECT t, pk, before, after, 0 FROM grp WHERE true "
+		{ &rc->gcommit, "INSERT INTO net (t, pk, before, after, gap, "
+		    "tr) SELECT t, pk, before, after, 0, tr FROM grp WHERE true "
 		    "ORDER BY seq ON CONFLICT (t, pk) DO UPDATE SET gap = gap "
 		    "OR excluded.before IS NOT after, after = excluded.after" },
 		{ &rc->gdrop, "DELETE FROM grp WHERE seq > ?1" },
@@ -436,30 +444,24 @@ recon_done(struct recon *rc, sqlite3_stmt *st, char **cause)
 	return 0;
 }
 
-/* One row event's effect on a key: the net effect, or kept for an XA. */
+/*
+ * One row event's effect on a key, kept with its group until its COMMIT
+ * (a ROLLBACK, or ROLLBACK TO a savepoint, drops it; an XA PREPARE moves
+ * it to its xid until XA COMMIT), with how many times the table was
+ * truncated before it.
+ */
 static int
 recon_apply(struct recon *rc, size_t t, const struct buf *key,
     const unsigned char *before, const unsigned char *after, char **cause)
 {
-	sqlite3_stmt	*st;
-	int		 n = 1;
+	sqlite3_stmt	*st = rc->gput;
 
-	/*
-	 * Kept with the group until its COMMIT (a ROLLBACK, or ROLLBACK
-	 * TO a savepoint, drops them), or with the xid until XA COMMIT.
-	 */
-	if (rc->xid[0] != '\0') {
-		st = rc->xaput;
-		sqlite3_bind_blob(st, n++, rc->xid, (int)strlen(rc->xid),
-		    SQLITE_STATIC);
-	} else {
-		st = rc->gput;
-		sqlite3_bind_int64(st, n++, (sqlite3_int64)++rc->gseq);
-	}
-	sqlite3_bind_int64(st, n++, (sqlite3_int64)t);
-	sqlite3_bind_blob(st, n++, key->data, (int)key->len, SQLITE_STATIC);
-	recon_bind_digest(st, n++, before);
-	recon_bind_digest(st, n, after);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)++rc->gseq);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)t);
+	sqlite3_bind_blob(st, 3, key->data, (int)key->len, SQLITE_STATIC);
+	recon_bind_digest(st, 4, before);
+	recon_bind_digest(st, 5, after);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)rc->tables[t].ntrunc);
 	return recon_done(rc, st, cause);
 }
 
@@ -559,7 +561,7 @@ recon_cascade_end(struct recon *rc, int commit)
 static int
 recon_cascaded(const struct recon_table *rt, const char *change)
 {
-	if (rt->text)
+	if (rt->text || rt->altered)
 		return 0;
 	if (rt->cascade & RECON_EFF_UPD)
 		return 1;
@@ -734,6 +736,7 @@ recon_rows(struct recon *rc, const struct binlog_event *ev, char **cause)
 /* What a statement of the log does to the tables being read. */
 struct recon_stmt {
 	struct recon	*rc;
+	int		 temporary;	/* the event's: temporary tables */
 	char		**cause;
 };
 
@@ -781,14 +784,27 @@ recon_stmt_one(void *arg, enum ddl_stmt kind, const char *db, size_t dblen,
 		switch (kind) {
 		case DDL_TRUNCATE:
 		case DDL_DROP:
+			if (d->temporary) {
+				recon_spoil(rt, xasprintf("it holds a %s of a "
+				    "table of that name in a session with "
+				    "temporary tables: which table it was is "
+				    "not in the log", ddl_name(kind)));
+				break;
+			}
 			rt->truncated = 1;
+			rt->ntrunc++;
 			sqlite3_bind_int64(rc->trunc, 1,
 			    (sqlite3_int64)rt->idx);
 			if (recon_done(rc, rc->trunc, d->cause) == -1)
 				return -1;
 			break;
 		case DDL_ALTER:
-			/* Rows of another shape are refused by their map. */
+			/*
+			 * Rows of another shape are refused by their map. A
+			 * foreign key it added is not the interval's: no
+			 * cascade is taken for the table's changes.
+			 */
+			rt->altered = 1;
 			break;
 		case DDL_PARTIAL:
 			recon_spoil(rt, xstrdup("it holds a statement that "
@@ -832,7 +848,7 @@ recon_xa_end(struct recon *rc, const char *xid, int commit, char **cause)
 	sqlite3_bind_blob(st, 1, xid, (int)strlen(xid), SQLITE_TRANSIENT);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		seen = 1;
-		if (!commit || sqlite3_column_type(st, 1) == SQLITE_NULL)
+		if (!commit || sqlite3_column_int64(st, 0) < 0)
 			continue;	/* the PREPARE's mark */
 		buf_reset(&key);
 		buf_add(&key, sqlite3_column_blob(st, 1),
@@ -846,6 +862,7 @@ recon_xa_end(struct recon *rc, const char *xid, int commit, char **cause)
 		    SQLITE_STATIC);
 		recon_bind_digest(rc->put, 3, recon_col_digest(st, 2));
 		recon_bind_digest(rc->put, 4, recon_col_digest(st, 3));
+		sqlite3_bind_int64(rc->put, 5, sqlite3_column_int64(st, 4));
 		if (recon_done(rc, rc->put, cause) == -1) {
 			sqlite3_reset(st);
 			buf_free(&key);
@@ -886,7 +903,7 @@ recon_xa_prepare(struct recon *rc, char **cause)
 	sqlite3_bind_blob(st, 1, rc->xid, (int)strlen(rc->xid),
 	    SQLITE_STATIC);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW)
-		if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+		if (sqlite3_column_int64(st, 0) < 0)
 			marks++;
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -900,11 +917,18 @@ recon_xa_prepare(struct recon *rc, char **cause)
 			    "PREPARE of %s twice with no XA COMMIT or XA "
 			    "ROLLBACK between: the first was ended around "
 			    "the log", rc->xid));
+	sqlite3_bind_blob(rc->xamove, 1, rc->xid, (int)strlen(rc->xid),
+	    SQLITE_STATIC);
+	if (recon_done(rc, rc->xamove, cause) == -1)
+		return -1;
+	rc->gseq = 0;
+	rc->nsps = 0;
+	sqlite3_bind_int64(rc->gdrop, 1, 0);
+	if (recon_done(rc, rc->gdrop, cause) == -1)
+		return -1;
 	st = rc->xaput;
-
 	sqlite3_bind_blob(st, 1, rc->xid, (int)strlen(rc->xid),
 	    SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, -1);
 	return recon_done(rc, st, cause);
 }
 
@@ -965,8 +989,7 @@ recon_word(const char **p, const char *end, const char *w)
 {
 	size_t	 n = strlen(w);
 
-	while (*p < end && (**p == ' ' || **p == '\t' || **p == '\n' ||
-	    **p == '\r'))
+	while (*p < end && isspace((unsigned char)**p))
 		(*p)++;
 	if ((size_t)(end - *p) < n || strncasecmp(*p, w, n) != 0 ||
 	    ((size_t)(end - *p) > n && (isalnum((unsigned char)(*p)[n]) ||
@@ -976,36 +999,50 @@ recon_word(const char **p, const char *end, const char *w)
 	return 1;
 }
 
+/*
+ * A savepoint's name, lowered (ASCII): quoted with backquotes or double
+ * quotes (ANSI_QUOTES), or bare; then only blanks and semicolons to the
+ * end. 0; 1 for a name with non-ASCII bytes (the server compares those
+ * without accents: not matched here); -1 for none or what follows.
+ */
 static int
 recon_spname(const char **p, const char *end, char *name, size_t namesz)
 {
-	size_t	 n = 0;
+	size_t		 n = 0;
+	int		 q = 0, wide = 0;
+	unsigned char	 c;
 
-	while (*p < end && (**p == ' ' || **p == '\t' || **p == '\n' ||
-	    **p == '\r'))
+	while (*p < end && isspace((unsigned char)**p))
 		(*p)++;
-	if (*p < end && **p == '`') {
-		for ((*p)++; *p < end; (*p)++) {
-			if (**p == '`') {
-				if (*p + 1 < end && (*p)[1] == '`')
-					(*p)++;
-				else
-					break;
+	if (*p < end && (**p == '`' || **p == '"'))
+		q = *(*p)++;
+	for (; *p < end; (*p)++) {
+		c = (unsigned char)**p;
+		if (q != 0 && c == q) {
+			if (*p + 1 < end && (*p)[1] == q)
+				(*p)++;
+			else {
+				(*p)++;
+				q = -1;
+				break;
 			}
-			if (n + 1 >= namesz)
-				return -1;
-			name[n++] = (char)tolower((unsigned char)**p);
-		}
-	} else {
-		for (; *p < end && (isalnum((unsigned char)**p) ||
-		    **p == '_' || **p == '$'); (*p)++) {
-			if (n + 1 >= namesz)
-				return -1;
-			name[n++] = (char)tolower((unsigned char)**p);
-		}
+		} else if (q == 0 && !isalnum(c) && c != '_' && c != '$' &&
+		    c < 0x80)
+			break;
+		if (c >= 0x80)
+			wide = 1;
+		if (n + 1 >= namesz)
+			return -1;
+		name[n++] = (char)tolower(c);
 	}
 	name[n] = '\0';
-	return n > 0 ? 0 : -1;
+	if (n == 0 || q > 0)
+		return -1;
+	while (*p < end && (isspace((unsigned char)**p) || **p == ';'))
+		(*p)++;
+	if (*p != end)
+		return -1;
+	return wide;
 }
 
 static int
@@ -1033,7 +1070,8 @@ recon_savepoint(struct recon *rc, const char *stmt, size_t len,
 		kind = 2;
 	} else
 		return 0;
-	if (recon_spname(&p, end, name, sizeof name) == -1 ||
+	/* A name not matched: a rollback to it is not followed. */
+	if (recon_spname(&p, end, name, sizeof name) != 0 ||
 	    strlen(name) > RECON_SP_NAME_MAX)
 		return kind == 1 ? 2 : 1;
 	for (i = rc->nsps; i > 0; i--)
@@ -1104,6 +1142,7 @@ recon_loop(struct recon *rc, struct binlog *b, char **why, char **cause)
 			if (r != 0)
 				break;
 			d.rc = rc;
+			d.temporary = ev.temporary;
 			d.cause = cause;
 			r = ddl_parse(ev.stmt, ev.stmtlen, ev.db, ev.dblen,
 			    recon_stmt_one, &d);
@@ -1523,7 +1562,7 @@ recon_change(struct recon_table *rt, const unsigned char *key, size_t keylen,
 	struct recon		*rc;
 	sqlite3_stmt		*st;
 	const unsigned char	*before, *after;
-	int			 r, found;
+	int			 r, found, trk;
 
 	*logged = NULL;
 	if (!recon_checking(rt))
@@ -1541,12 +1580,19 @@ recon_change(struct recon_table *rt, const unsigned char *key, size_t keylen,
 	found = r == SQLITE_ROW;
 	before = found ? recon_col_digest(st, 0) : NULL;
 	after = found ? recon_col_digest(st, 1) : NULL;
-	if (found && sqlite3_column_int(st, 2) != 0)
+	/*
+	 * First seen after a TRUNCATE or DROP: its row events start from
+	 * no row (else it was put back around the log), and the stored row
+	 * is not compared with the row before them.
+	 */
+	trk = found ? sqlite3_column_int64(st, 3) > 0 : rt->truncated;
+	if (found && (sqlite3_column_int(st, 2) != 0 ||
+	    (trk && before != NULL)))
 		/* A net effect that bridges a change around the log. */
 		*logged = rt->text ? "text" : recon_kind(before, after);
 	else
-		*logged = recon_judge(found, before, after, old, new,
-		    rt->truncated, rt->text);
+		*logged = recon_judge(found, before, after, old, new, trk,
+		    rt->text);
 	/* Maybe a parent's cascade, whose rows the log does not hold. */
 	if (*logged != NULL && recon_cascaded(rt, old == NULL ? "insert" :
 	    new == NULL ? "delete" : "update"))
@@ -1605,7 +1651,7 @@ recon_unseen(struct recon_table *rt, recon_unseen_cb cb, void *arg,
 	const unsigned char	*before, *after;
 	unsigned char		 now[ROWENC_DIGEST_LEN];
 	const char		*kind;
-	int			 r, verify, gap;
+	int			 r, verify, gap, trk;
 
 	if (!recon_checking(rt))
 		return 0;
@@ -1616,7 +1662,9 @@ recon_unseen(struct recon_table *rt, recon_unseen_cb cb, void *arg,
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		before = recon_col_digest(st, 1);
 		after = recon_col_digest(st, 2);
-		gap = sqlite3_column_int(st, 3) != 0;
+		trk = sqlite3_column_int64(st, 4) > 0;
+		gap = sqlite3_column_int(st, 3) != 0 ||
+		    (trk && before != NULL);
 		kind = recon_kind(before, after);
 		if (strcmp(kind, "same") == 0 && !gap)
 			continue;
@@ -1626,8 +1674,7 @@ recon_unseen(struct recon_table *rt, recon_unseen_cb cb, void *arg,
 		 * row now (the stored one: the scan found it unchanged) is
 		 * the row after the events.
 		 */
-		verify = rt->truncated && !gap && before == NULL &&
-		    after != NULL;
+		verify = trk && !gap && before == NULL && after != NULL;
 		if (verify)
 			memcpy(now, after, sizeof now);
 		buf_reset(&key);

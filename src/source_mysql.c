@@ -74,7 +74,7 @@ static const char *const source_pinned[] = {
 	    "character_set_results = binary, "
 	    "net_write_timeout = 3600, net_read_timeout = 3600, "
 	    "wait_timeout = 28800, lock_wait_timeout = 3600, "
-	    "autocommit = 1, "
+	    "autocommit = 1, sql_quote_show_create = 1, "
 	    "sql_select_limit = 18446744073709551615, "
 	    "max_join_size = 18446744073709551615, sql_big_selects = 1, "
 	    "max_sort_length = 8388608, "
