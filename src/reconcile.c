@@ -79,6 +79,9 @@ struct recon_table {
 						/* group maps */
 	int			 cascade;	/* RECON_EFF_*: what */
 						/* cascades may have done */
+	struct buf		 cascols;	/* the columns keys that */
+						/* update it name (NULs) */
+	int			 cascadekey;	/* one of them is a key's */
 	char			*why;		/* its interval cannot be */
 						/* checked: why */
 	char			*note;		/* never checked: why */
@@ -298,6 +301,7 @@ recon_free(struct recon *rc)
 			free(rt->parents[j].name);
 		}
 		free(rt->parents);
+		buf_free(&rt->cascols);
 	}
 	free(rc->tables);
 	recon_maps_clear(rc);
@@ -559,14 +563,41 @@ recon_cascade_end(struct recon *rc, int commit)
  * one changed rows (a key among them: a delete and an insert).
  */
 static int
-recon_cascaded(const struct recon_table *rt, const char *change)
+recon_cascaded(const struct recon_table *rt, const char *change,
+    const char *const *names, size_t n, int found)
 {
+	const char	*p, *end;
+	size_t		 i;
+	int		 in;
+
 	if (rt->text || rt->altered)
 		return 0;
-	if (rt->cascade & RECON_EFF_UPD)
+	if ((rt->cascade & RECON_EFF_DEL) && (strcmp(change, "delete") == 0 ||
+	    strcmp(change, "none") == 0))
 		return 1;
-	return (rt->cascade & RECON_EFF_DEL) &&
-	    (strcmp(change, "delete") == 0 || strcmp(change, "none") == 0);
+	if (!(rt->cascade & RECON_EFF_UPD))
+		return 0;
+	/* An update by a key's action changes only the key's columns. */
+	if (strcmp(change, "update") == 0) {
+		if (n == 0)
+			return 0;
+		end = rt->cascols.data + rt->cascols.len;
+		for (i = 0; i < n; i++) {
+			in = 0;
+			for (p = rt->cascols.data; p != NULL && p < end;
+			    p += strlen(p) + 1)
+				if (strcasecmp(p, names[i]) == 0)
+					in = 1;
+			if (!in)
+				return 0;
+		}
+		return 1;
+	}
+	/* A row the log inserted, its key's columns set by an action. */
+	if (strcmp(change, "insert") == 0 && found)
+		return 1;
+	/* Else a key's column changed: a row gone, a row come. */
+	return rt->cascadekey;
 }
 
 /* A TABLE_MAP: kept when it maps a table being read. */
@@ -1254,11 +1285,22 @@ recon_stored(struct recon *rc, struct recon_table *rt, char **cause)
 
 /* A parent of a cascading foreign key, once (its bits or'ed). */
 static void
-recon_parent_add(void *arg, const char *db, const char *name, int fk)
+recon_parent_add(void *arg, const char *db, const char *name, int fk,
+    const char *cols, size_t colslen)
 {
 	struct recon_table	*rt = arg;
-	size_t			 j;
+	const char		*p;
+	size_t			 j, k;
 
+	/* The columns an update by it may change; a key's among them? */
+	if (fk & (SOURCE_FK_DEL_UPDATES | SOURCE_FK_UPD_UPDATES)) {
+		buf_add(&rt->cascols, cols, colslen);
+		for (p = cols; p < cols + colslen; p += strlen(p) + 1)
+			for (k = 0; rt->s != NULL && k < rt->s->nkey; k++)
+				if (strcasecmp(rt->s->cols[rt->s->key[k]].name,
+				    p) == 0)
+					rt->cascadekey = 1;
+	}
 	for (j = 0; j < rt->nparents; j++) {
 		if (strcmp(rt->parents[j].db, db) == 0 &&
 		    strcmp(rt->parents[j].name, name) == 0) {
@@ -1463,6 +1505,7 @@ recon_begin(struct recon *rc, struct source *src,
 	for (i = 0; i < ntables; i++) {
 		rc->tables[i].rc = rc;
 		rc->tables[i].ct = tables[i];
+		buf_init(&rc->tables[i].cascols, BUF_NOCAP);
 		rc->tables[i].idx = i;
 		if (recon_stored(rc, &rc->tables[i], cause) == -1)
 			return -1;
@@ -1562,8 +1605,8 @@ recon_span(const struct recon_table *rt)
 
 int
 recon_change(struct recon_table *rt, const unsigned char *key, size_t keylen,
-    const unsigned char *old, const unsigned char *new, const char **logged,
-    char **cause)
+    const unsigned char *old, const unsigned char *new,
+    const char *const *names, size_t n, const char **logged, char **cause)
 {
 	struct recon		*rc;
 	sqlite3_stmt		*st;
@@ -1601,7 +1644,7 @@ recon_change(struct recon_table *rt, const unsigned char *key, size_t keylen,
 		    rt->text);
 	/* Maybe a parent's cascade, whose rows the log does not hold. */
 	if (*logged != NULL && recon_cascaded(rt, old == NULL ? "insert" :
-	    new == NULL ? "delete" : "update"))
+	    new == NULL ? "delete" : "update", names, n, found))
 		*logged = "cascade";
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -1691,7 +1734,8 @@ recon_unseen(struct recon_table *rt, recon_unseen_cb cb, void *arg,
 			break;
 		}
 		if (cb(arg, (unsigned char *)key.data, key.len, rt->text ?
-		    "text" : recon_cascaded(rt, "none") ? "cascade" : kind,
+		    "text" : recon_cascaded(rt, "none", NULL, 0, 1) ? "cascade" :
+		    kind,
 		    verify ? now : NULL, cause) == -1) {
 			sqlite3_reset(st);
 			buf_free(&key);

@@ -44,7 +44,8 @@ int		 recon_begin(struct recon *, struct source *,
  * else recon_check(rt, why not) (a static string: a first scan, a
  * reset, a table whose description changed...).
  * recon_change for each change the scan finds (old NULL: inserted; new
- * NULL: deleted; digests of ROWENC_DIGEST_LEN bytes): 0 and *logged
+ * NULL: deleted; digests of ROWENC_DIGEST_LEN bytes; an update's n
+ * changed columns' names, none known when 0): 0 and *logged
  * NULL when the log explains it, else *logged the word for the record;
  * recon_unseen calls cb, in key order, for each key the log changed and
  * the scan found unchanged, with the logged word and, when the change is
@@ -61,7 +62,7 @@ int		 recon_checking(const struct recon_table *);
 const struct event_span *recon_span(const struct recon_table *);
 int		 recon_change(struct recon_table *, const unsigned char *,
 		    size_t, const unsigned char *, const unsigned char *,
-		    const char **, char **);
+		    const char *const *, size_t, const char **, char **);
 typedef int (*recon_unseen_cb)(void *, const unsigned char *, size_t,
 		    const char *, const unsigned char *, char **);
 int		 recon_unseen(struct recon_table *, recon_unseen_cb, void *,

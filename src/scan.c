@@ -390,13 +390,14 @@ scan_unseen(void *arg, const unsigned char *key, size_t keylen,
 static int
 scan_reconcile(struct tscan *t, const char *change, const unsigned char *key,
     size_t keylen, const unsigned char *old, const unsigned char *new,
-    char **cause)
+    const char *const *names, size_t n, char **cause)
 {
 	const char	*logged;
 
 	if (!recon_checking(t->rt))
 		return 0;
-	if (recon_change(t->rt, key, keylen, old, new, &logged, cause) == -1)
+	if (recon_change(t->rt, key, keylen, old, new, names, n, &logged,
+	    cause) == -1)
 		return -1;
 	if (logged == NULL)
 		return 0;
@@ -432,7 +433,7 @@ scan_emit(void *arg, enum diff_event ev, const struct diff_row *old,
 		}
 		/* An emptied table's rows too: one op=schema said them. */
 		return scan_reconcile(t, "delete", old->key, old->keylen,
-		    old->digest, NULL, cause);
+		    old->digest, NULL, NULL, 0, cause);
 	case DIFF_ADDED:
 	case DIFF_CHANGED:
 		break;
@@ -452,7 +453,7 @@ scan_emit(void *arg, enum diff_event ev, const struct diff_row *old,
 		    t->s, new->key, new->keylen, cause), &t->rec, cause) == -1)
 			return -1;
 		return scan_reconcile(t, "insert", new->key, new->keylen,
-		    NULL, t->digest, cause);
+		    NULL, t->digest, NULL, 0, cause);
 	}
 	if (!t->updates)
 		return 0;
@@ -465,11 +466,11 @@ scan_emit(void *arg, enum diff_event ev, const struct diff_row *old,
 	n = scan_changed(t, old, t->nlegacy != 0 ? t->otags : t->tags, names);
 	r = scan_queue(t->run->bl, "update", event_update(&t->rec, t->s,
 	    new->key, new->keylen, names, n, cause), &t->rec, cause);
+	if (r != -1)
+		r = scan_reconcile(t, "update", new->key, new->keylen,
+		    old->digest, t->digest, names, n, cause);
 	free(names);
-	if (r == -1)
-		return -1;
-	return scan_reconcile(t, "update", new->key, new->keylen, old->digest,
-	    t->digest, cause);
+	return r;
 }
 
 static int

@@ -1107,16 +1107,17 @@ source_fk_action(const char *p, const char *end, const char *what)
  * The foreign keys of DB.NAME that change its rows when their parent's
  * change (ON DELETE or ON UPDATE CASCADE, SET NULL, SET DEFAULT), whose
  * changes the binary log does not hold: cb gets each parent's database,
- * name and SOURCE_FK_* bits. Read from SHOW CREATE TABLE, which SELECT
+ * name and SOURCE_FK_* bits, and the key's columns in the child (names,
+ * each NUL-terminated, len bytes in all). Read from SHOW CREATE TABLE, which SELECT
  * allows (information_schema's REFERENTIAL_CONSTRAINTS shows such an
  * account nothing).
  */
 int
 source_cascades(struct source *src, const char *db, const char *name,
-    void (*cb)(void *, const char *, const char *, int), void *arg,
-    char **cause)
+    void (*cb)(void *, const char *, const char *, int, const char *,
+    size_t), void *arg, char **cause)
 {
-	struct buf	 sql, pdb, pname;
+	struct buf	 sql, pdb, pname, cols, col;
 	MYSQL_RES	*res;
 	MYSQL_ROW	 row;
 	unsigned long	*lens;
@@ -1134,6 +1135,8 @@ source_cascades(struct source *src, const char *db, const char *name,
 		return -1;
 	buf_init(&pdb, BUF_NOCAP);
 	buf_init(&pname, BUF_NOCAP);
+	buf_init(&cols, BUF_NOCAP);
+	buf_init(&col, BUF_NOCAP);
 	if (mysql_num_fields(res) >= 2 && (row = mysql_fetch_row(res)) !=
 	    NULL && row[1] != NULL) {
 		lens = mysql_fetch_lengths(res);
@@ -1145,11 +1148,25 @@ source_cascades(struct source *src, const char *db, const char *name,
 			for (q = p; q < eol && *q == ' '; q++)
 				;
 			if ((size_t)(eol - q) < 11 ||
-			    memcmp(q, "CONSTRAINT ", 11) != 0 ||
-			    (q = memmem(q, (size_t)(eol - q), " REFERENCES ",
-			    12)) == NULL)
+			    memcmp(q, "CONSTRAINT ", 11) != 0)
 				continue;
-			q += 12;
+			/* The child's columns: FOREIGN KEY (`a`, `b`). */
+			q += 11;
+			if (source_bqident(&q, eol, &col) == -1 ||
+			    (size_t)(eol - q) < 14 ||
+			    memcmp(q, " FOREIGN KEY (", 14) != 0)
+				continue;
+			q += 14;
+			buf_reset(&cols);
+			while (source_bqident(&q, eol, &col) == 0) {
+				buf_add(&cols, col.data, col.len);
+				if (q + 2 <= eol && memcmp(q, ", ", 2) == 0)
+					q += 2;
+			}
+			if ((size_t)(eol - q) < 13 ||
+			    memcmp(q, ") REFERENCES ", 13) != 0)
+				continue;
+			q += 13;
 			if (source_bqident(&q, eol, &pname) == -1)
 				continue;
 			if (q < eol && *q == '.') {
@@ -1171,12 +1188,16 @@ source_cascades(struct source *src, const char *db, const char *name,
 			if (source_fk_action(q, eol, " ON UPDATE ") != 0)
 				flags |= SOURCE_FK_UPD_UPDATES;
 			if (flags != 0 && !buf_failed(&pdb) &&
-			    !buf_failed(&pname))
-				cb(arg, pdb.data, pname.data, flags);
+			    !buf_failed(&pname) && !buf_failed(&cols) &&
+			    cols.len > 0)
+				cb(arg, pdb.data, pname.data, flags,
+				    cols.data, cols.len);
 		}
 	}
 	buf_free(&pdb);
 	buf_free(&pname);
+	buf_free(&cols);
+	buf_free(&col);
 	mysql_free_result(res);
 	return 0;
 }

@@ -62,8 +62,8 @@ int		 source_snapshotted(struct source *, const char *,
 #define SOURCE_FK_DEL_UPDATES	0x2	/* ON DELETE SET NULL, SET DEFAULT */
 #define SOURCE_FK_UPD_UPDATES	0x4	/* ON UPDATE CASCADE, SET ... */
 int		 source_cascades(struct source *, const char *, const char *,
-		    void (*)(void *, const char *, const char *, int), void *,
-		    char **);
+		    void (*)(void *, const char *, const char *, int,
+		    const char *, size_t), void *, char **);
 int		 source_binlog_holes(struct source *, const char *, char **,
 		    char **);
 int		 source_foldcase(struct source *, int *, char **);
