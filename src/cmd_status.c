@@ -18,6 +18,7 @@
 #include "xmalloc.h"
 
 static void	 status_name(struct buf *, const char *, const char *);
+static int	 status_line(struct buf *, char **);
 static int	 status_follow(struct baseline *, char **);
 
 static void
@@ -26,6 +27,20 @@ status_name(struct buf *b, const char *db, const char *name)
 	record_pct(b, db, strlen(db), RECORD_IDENT);
 	buf_addc(b, '.');
 	record_pct(b, name, strlen(name), RECORD_IDENT);
+}
+
+/* Print a line built in b, whole or not at all, and free b. */
+static int
+status_line(struct buf *b, char **cause)
+{
+	if (buf_failed(b) || b->data == NULL) {
+		buf_free(b);
+		*cause = xstrdup("out of memory");
+		return -1;
+	}
+	printf("%s\n", buf_str(b));
+	buf_free(b);
+	return 0;
 }
 
 /*
@@ -65,14 +80,7 @@ status_follow(struct baseline *bl, char **cause)
 		record_pct(&b, gtid, strlen(gtid), RECORD_TEXT);
 	buf_printf(&b, " stored=%s xa-prepared=%llu", when,
 	    (unsigned long long)nxa);
-	if (buf_failed(&b) || b.data == NULL) {
-		buf_free(&b);
-		*cause = xstrdup("out of memory");
-		return -1;
-	}
-	printf("%s\n", buf_str(&b));
-	buf_free(&b);
-	return 0;
+	return status_line(&b, cause);
 }
 
 /*
@@ -122,14 +130,7 @@ status_recon(struct baseline *bl, const struct conf_table *ct, int64_t tid,
 			record_pct(&b, r.note, strlen(r.note), RECORD_TEXT);
 		}
 	}
-	if (buf_failed(&b) || b.data == NULL) {
-		buf_free(&b);
-		*cause = xstrdup("out of memory");
-		return -1;
-	}
-	printf("%s\n", buf_str(&b));
-	buf_free(&b);
-	return 0;
+	return status_line(&b, cause);
 }
 
 /* status: per watched table, what the baseline holds. */

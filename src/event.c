@@ -142,6 +142,22 @@ event_binlog_update(struct buf *b, const struct schema *s,
 	return r;
 }
 
+/* The end of a record built field by field: src, by=- (by), " ;". */
+static int
+event_tail(struct buf *b, const char *src, int by, char **cause)
+{
+	record_field(b, "src", src);
+	if (by)
+		record_field(b, "by", "-");
+	record_end(b);
+	if (buf_failed(b) || b->data == NULL ||
+	    record_check(b->data, b->len) == -1) {
+		*cause = xstrdup("out of memory building a record");
+		return -1;
+	}
+	return 0;
+}
+
 /* " NAME=FILE:OFFSET", the file encoded. */
 static void
 event_posname(struct buf *b, const char *name, const char *file,
@@ -191,15 +207,7 @@ event_untraced(struct buf *b, const struct schema *s,
 	record_field(b, "logged", logged);
 	event_posname(b, "from", span->from, span->fromoff);
 	event_posname(b, "to", span->to, span->tooff);
-	record_field(b, "src", EVENT_SRC);
-	record_field(b, "by", "-");
-	record_end(b);
-	if (buf_failed(b) || b->data == NULL ||
-	    record_check(b->data, b->len) == -1) {
-		*cause = xstrdup("out of memory building a record");
-		return -1;
-	}
-	return 0;
+	return event_tail(b, EVENT_SRC, 1, cause);
 }
 
 /* " gtid= conn= time= pos=" of a transaction. */
@@ -227,16 +235,7 @@ event_txn(struct buf *b, const struct event_txn *t)
 static int
 event_binlog_end(struct buf *b, int by, char **cause)
 {
-	record_field(b, "src", EVENT_SRC_BINLOG);
-	if (by)
-		record_field(b, "by", "-");
-	record_end(b);
-	if (buf_failed(b) || b->data == NULL ||
-	    record_check(b->data, b->len) == -1) {
-		*cause = xstrdup("out of memory building a record");
-		return -1;
-	}
-	return 0;
+	return event_tail(b, EVENT_SRC_BINLOG, by, cause);
 }
 
 /* op=commit rows=n: a transaction that changed watched rows committed. */
