@@ -63,6 +63,7 @@ fi
 export top_srcdir top_builddir
 . "$top_srcdir/tests/integration/setup"
 . "$top_srcdir/bench/rows.sh"
+. "$top_srcdir/bench/idle.sh"
 
 rows=${BENCH_ROWS:-1000000}
 reps=${BENCH_REPS:-3}
@@ -414,43 +415,6 @@ db_start --log-bin="$W/binlog" --binlog-format=ROW --server-id=1 \
     --innodb-buffer-pool-size=1G --innodb-log-file-size=512M \
     --max-allowed-packet=64M --plugin-dir="$W/plugin"
 sql <"$top_srcdir/sql/udf_install.sql"
-
-server_ticks()
-{
-	awk '{ print $14 + $15 }' "/proc/$db_pid/stat"
-}
-
-machine_ticks()
-{
-	awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
-}
-
-# Wait (up to 20 s) until the server is idle: at most 2 ticks in 0.25 s.
-settle()
-{
-	_st_i=0
-	while [ "$_st_i" -lt 80 ]; do
-		_st_a=$(server_ticks)
-		sleep 0.25
-		_st_b=$(server_ticks)
-		[ $((_st_b - _st_a)) -gt 2 ] || return 0
-		_st_i=$((_st_i + 1))
-	done
-	echo "bench: server not idle after 20 s, measuring anyway" >&2
-}
-
-# Wait up to BENCH_QUIET seconds for the machine to be 80% idle.
-quiet()
-{
-	_q_i=0
-	while [ "$_q_i" -lt $((2 * ${BENCH_QUIET:-10})) ]; do
-		_q_a=$(machine_ticks)
-		sleep 0.5
-		_q_b=$(machine_ticks)
-		[ $((_q_b - _q_a)) -gt $((ncpu * tck / 10)) ] || return 0
-		_q_i=$((_q_i + 1))
-	done
-}
 
 # measure RANGE VARIANT REP EXPECTED-EXITS COMMAND...: one timed run, its
 # standard output to $m_out, appended to $raw as: range variant rep

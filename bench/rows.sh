@@ -1,7 +1,8 @@
-# The row data of the benchmarks (bench/run.sh, bench/follow.sh), sourced
-# by both: row_sql ID prints a SELECT of one row of bench.users for the id
-# expression ID, text of about 177 bytes a row (the values as the client
-# receives them), notes NULL in every fifth row.
+# The row data of the benchmarks (bench/run.sh, bench/follow.sh,
+# bench/reconcile.sh), sourced by each: row_sql ID prints a SELECT of one
+# row of bench.users for the id expression ID, text of about 177 bytes a
+# row (the values as the client receives them), notes NULL in every fifth
+# row.
 row_sql()
 {
 	# $1: the expression of the id
