@@ -117,6 +117,8 @@ struct recon {
 	int			 fatal;		/* off in yes mode: an error */
 	int			 compare;	/* a scan, not a reset */
 	int			 foldcase;	/* lower_case_table_names */
+	struct source_holes	 holes;		/* what the log leaves out */
+	char			*holes_err;	/* or why that is not known */
 	struct binlog_pos	 to;
 	uint64_t		 server_id;
 	uint64_t		 created;	/* to's file's, 0: not known */
@@ -312,6 +314,8 @@ recon_free(struct recon *rc)
 	buf_free(&rc->ka);
 	buf_free(&rc->txt);
 	free(rc->off);
+	source_holes_clear(&rc->holes);
+	free(rc->holes_err);
 	free(rc);
 }
 
@@ -1356,16 +1360,10 @@ recon_prepare(struct recon *rc, struct recon_table *rt, struct source *src,
 		return 0;
 	}
 	/* A log that does not hold the table's changes: never compared. */
-	if (source_binlog_holes(src, rt->ct->db, &why, &err) == -1) {
-		if (source_lost(src)) {
-			*cause = err;
-			return -1;
-		}
-		why = xasprintf("the server's binary log filters cannot be "
-		    "read (SHOW MASTER STATUS needs BINLOG MONITOR): %s",
-		    err);
-		free(err);
-	}
+	if (rc->holes_err != NULL)
+		why = xstrdup(rc->holes_err);
+	else
+		why = source_holes_why(&rc->holes, rt->ct->db);
 	if (why != NULL && ((!rt->stored &&
 	    rc->conf->reconcile != CONF_RECONCILE_YES) || !rc->compare)) {
 		rt->note = why;
@@ -1531,6 +1529,17 @@ recon_begin(struct recon *rc, struct source *src,
 		return 0;
 	}
 	rc->on = 1;
+	if (source_binlog_holes(src, &rc->holes, &why) == -1) {
+		if (source_lost(src)) {
+			*cause = why;
+			return -1;
+		}
+		rc->holes_err = xasprintf("the server's binary log filters "
+		    "cannot be read (SHOW MASTER STATUS needs BINLOG "
+		    "MONITOR): %s", why);
+		free(why);
+		why = NULL;
+	}
 	memset(&min, 0, sizeof min);
 	for (i = 0; i < ntables; i++) {
 		rt = &rc->tables[i];

@@ -1218,21 +1218,21 @@ source_inlist(const char *list, const char *db)
 }
 
 /*
- * Why the server's binary log may lack changes of database db that it
- * makes (NULL if none known): binlog_do_db or binlog_ignore_db (SHOW
- * MASTER STATUS, with BINLOG MONITOR), or a replica that does not log what
- * it applies (log_slave_updates off, gtid_slave_pos not empty). -1 when
- * the server does not say.
+ * What of its own changes the server's binary log leaves out, read once:
+ * binlog_do_db and binlog_ignore_db (SHOW MASTER STATUS, with BINLOG
+ * MONITOR), and whether it applies replicated changes without logging
+ * them (log_slave_updates off, gtid_slave_pos not empty). -1 when the
+ * server does not say.
  */
 int
-source_binlog_holes(struct source *src, const char *db, char **why,
+source_binlog_holes(struct source *src, struct source_holes *h,
     char **cause)
 {
 	struct buf	 sql;
 	MYSQL_RES	*res;
 	MYSQL_ROW	 row;
 
-	*why = NULL;
+	memset(h, 0, sizeof *h);
 	buf_init(&sql, BUF_NOCAP);
 	buf_adds(&sql, "SHOW MASTER STATUS");
 	res = source_small(src, &sql, cause);
@@ -1242,34 +1242,52 @@ source_binlog_holes(struct source *src, const char *db, char **why,
 	}
 	if (mysql_num_fields(res) >= 4 && (row = mysql_fetch_row(res)) !=
 	    NULL) {
-		if (row[2] != NULL && row[2][0] != '\0' &&
-		    !source_inlist(row[2], db))
-			*why = xstrdup("the server's binlog_do_db does not "
-			    "name its database: its changes are not logged");
-		else if (row[3] != NULL && source_inlist(row[3], db))
-			*why = xstrdup("the server's binlog_ignore_db names "
-			    "its database: its changes are not logged");
+		if (row[2] != NULL && row[2][0] != '\0')
+			h->do_db = xstrdup(row[2]);
+		if (row[3] != NULL && row[3][0] != '\0')
+			h->ignore_db = xstrdup(row[3]);
 	}
 	mysql_free_result(res);
-	if (*why != NULL) {
-		buf_free(&sql);
-		return 0;
-	}
 	buf_reset(&sql);
 	buf_adds(&sql, "SELECT @@global.log_slave_updates, "
 	    "@@global.gtid_slave_pos");
 	res = source_small(src, &sql, cause);
 	buf_free(&sql);
-	if (res == NULL)
+	if (res == NULL) {
+		source_holes_clear(h);
 		return -1;
+	}
 	if (mysql_num_fields(res) == 2 && (row = mysql_fetch_row(res)) !=
 	    NULL && row[0] != NULL && strcmp(row[0], "0") == 0 &&
 	    row[1] != NULL && row[1][0] != '\0')
-		*why = xstrdup("the server applies replicated changes "
-		    "(gtid_slave_pos is set) without logging them "
-		    "(log_slave_updates off)");
+		h->unlogged_replica = 1;
 	mysql_free_result(res);
 	return 0;
+}
+
+/* Why the log leaves out the changes of database db, or NULL. */
+char *
+source_holes_why(const struct source_holes *h, const char *db)
+{
+	if (h->do_db != NULL && !source_inlist(h->do_db, db))
+		return xstrdup("the server's binlog_do_db does not name its "
+		    "database: its changes are not logged");
+	if (h->ignore_db != NULL && source_inlist(h->ignore_db, db))
+		return xstrdup("the server's binlog_ignore_db names its "
+		    "database: its changes are not logged");
+	if (h->unlogged_replica)
+		return xstrdup("the server applies replicated changes "
+		    "(gtid_slave_pos is set) without logging them "
+		    "(log_slave_updates off)");
+	return NULL;
+}
+
+void
+source_holes_clear(struct source_holes *h)
+{
+	free(h->do_db);
+	free(h->ignore_db);
+	memset(h, 0, sizeof *h);
 }
 
 /* 1 in *fold when the server folds table names (lower_case_table_names). */

@@ -64,8 +64,16 @@ int		 source_snapshotted(struct source *, const char *,
 int		 source_cascades(struct source *, const char *, const char *,
 		    void (*)(void *, const char *, const char *, int,
 		    const char *, size_t), void *, char **);
-int		 source_binlog_holes(struct source *, const char *, char **,
+/* What the binary log leaves out (source_binlog_holes). */
+struct source_holes {
+	char		*do_db;		/* binlog_do_db, NULL: none */
+	char		*ignore_db;	/* binlog_ignore_db, NULL: none */
+	int		 unlogged_replica;
+};
+int		 source_binlog_holes(struct source *, struct source_holes *,
 		    char **);
+char		*source_holes_why(const struct source_holes *, const char *);
+void		 source_holes_clear(struct source_holes *);
 int		 source_foldcase(struct source *, int *, char **);
 int		 source_lost(const struct source *);
 const char	*source_server(const struct source *);
