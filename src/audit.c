@@ -1,0 +1,1088 @@
+/* MariaDB server_audit's file output: who ran a connection or a statement. */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "audit.h"
+#include "xmalloc.h"
+
+/*
+ * The line, as server_audit 10.11 writes it (plugin/server_audit):
+ *   YYYYMMDD HH:MM:SS,SERVERHOST,USER,HOST,CONNID,QUERYID,OP,REST
+ * REST is DB,,STATUS for connection events, DB,TABLE, for table events
+ * and DB,'TEXT',RETCODE for QUERY, where TEXT escapes ' \ and newline,
+ * carriage return and tab (\' \\ \n \r \t) and leaves every other byte,
+ * NUL included, as it is. USER, HOST and DB are not escaped at all.
+ */
+
+#define AUDIT_ROTATIONS_MAX	999	/* server_audit_file_rotations */
+#define AUDIT_CHUNK		65536
+#define AUDIT_HASH_SIZE		(2 * AUDIT_CONNS_MAX)	/* a power of 2 */
+#define AUDIT_ACCT_BUCKETS	4096
+
+/* An account, interned: QUERY records and lifetimes hold references. */
+struct acct {
+	struct acct	*next;
+	uint32_t	 hash;
+	unsigned int	 refs;
+	size_t		 len;
+	char		 s[];
+};
+
+/* A QUERY record: the text as a digest, never whole. */
+struct aquery {
+	int64_t		 t;
+	uint64_t	 conn;
+	struct acct	*acct;
+	size_t		 len;		/* of the unescaped text */
+	int		 cut;		/* the server may have cut it */
+	unsigned char	 d[AUDIT_DIGEST_LEN];
+};
+
+/* One account's stretch of a connection: CONNECT or CHANGEUSER to the
+ * next CHANGEUSER, DISCONNECT or CONNECT of the same id. */
+struct alife {
+	uint64_t	 conn;
+	int64_t		 start;
+	int64_t		 end;		/* INT64_MAX while open */
+	struct acct	*acct;		/* NULL: not yet known (CHANGEUSER) */
+	int		 conflict;	/* lines of two accounts in it */
+	int32_t		 prev;		/* older lifetime of the id, or -1 */
+};
+
+struct audit {
+	char		*path;
+	long		 offset;
+	size_t		 limit;
+
+	int		 started;
+	int		 fd;
+	dev_t		 dev;
+	ino_t		 ino;
+	int		 files;
+	uint64_t	 rejected;
+	int64_t		 newest;
+
+	char		*line;		/* the line being read */
+	size_t		 linelen;
+	int		 skipping;	/* in an over-long line */
+	char		*ubuf;		/* unescaped text */
+	char		*chunk;
+
+	struct aquery	*q;		/* ring of AUDIT_QUERIES_MAX */
+	size_t		 qhead;
+	size_t		 qcount;
+	int64_t		 horizon;	/* windows starting at or before: 0 */
+
+	struct alife	*lives;		/* in the order read */
+	size_t		 nlives;
+	int32_t		*hash;		/* conn id -> newest lifetime */
+
+	struct acct	*accts[AUDIT_ACCT_BUCKETS];
+};
+
+static const struct {
+	const char	*name;
+	enum audit_op	 op;
+} audit_ops[] = {
+	{ "CONNECT", AUDIT_CONNECT },
+	{ "FAILED_CONNECT", AUDIT_FAILED_CONNECT },
+	{ "DISCONNECT", AUDIT_DISCONNECT },
+	{ "CHANGEUSER", AUDIT_CHANGEUSER },
+	{ "QUERY", AUDIT_QUERY },
+	{ "READ", AUDIT_READ },
+	{ "WRITE", AUDIT_WRITE },
+	{ "CREATE", AUDIT_CREATE },
+	{ "DROP", AUDIT_DROP },
+	{ "ALTER", AUDIT_ALTER },
+	{ "RENAME", AUDIT_RENAME },
+};
+
+static int
+is_digit(char c)
+{
+	return (c >= '0' && c <= '9');
+}
+
+/* Days from 1970-01-01 to a civil date (proleptic Gregorian). */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t	era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (era * 146097 + doe - 719468);
+}
+
+static int
+num2(const char *p)
+{
+	return ((p[0] - '0') * 10 + (p[1] - '0'));
+}
+
+/* "YYYYMMDD HH:MM:SS" (17 bytes) as UTC seconds, or -1. */
+static int
+parse_time(const char *p, long offset, int64_t *t)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	static const char shape[] = "dddddddd dd:dd:dd";
+	int		  i, y, m, d, hh, mm, ss, leap;
+
+	for (i = 0; i < 17; i++) {
+		if (shape[i] == 'd' ? !is_digit(p[i]) : p[i] != shape[i])
+			return (-1);
+	}
+	y = num2(p) * 100 + num2(p + 2);
+	m = num2(p + 4);
+	d = num2(p + 6);
+	hh = num2(p + 9);
+	mm = num2(p + 12);
+	ss = num2(p + 15);
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
+	    (m == 2 && d == 29 && !leap) || hh > 23 || mm > 59 || ss > 59)
+		return (-1);
+	*t = days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss -
+	    offset;
+	return (0);
+}
+
+/* Digits from p (at most 20, fitting 64 bits): the count, or 0. */
+static size_t
+parse_u64(const char *p, const char *end, uint64_t *v)
+{
+	size_t	n = 0;
+
+	*v = 0;
+	while (p + n < end && is_digit(p[n])) {
+		if (n == 20 || *v > (UINT64_MAX - (p[n] - '0')) / 10)
+			return (0);
+		*v = *v * 10 + (uint64_t)(p[n] - '0');
+		n++;
+	}
+	return (n);
+}
+
+/*
+ * At the comma p: ",CONNID,QUERYID,OP," with OP a known word. Returns the
+ * length matched, or 0.
+ */
+static size_t
+match_ids(const char *p, const char *end, uint64_t *conn, uint64_t *query,
+    enum audit_op *op)
+{
+	const char	*s = p;
+	size_t		 n, i, w;
+
+	if (s >= end || *s++ != ',')
+		return (0);
+	if ((n = parse_u64(s, end, conn)) == 0 || s + n >= end || s[n] != ',')
+		return (0);
+	s += n + 1;
+	if ((n = parse_u64(s, end, query)) == 0 || s + n >= end || s[n] != ',')
+		return (0);
+	s += n + 1;
+	for (w = 0; s + w < end && ((s[w] >= 'A' && s[w] <= 'Z') ||
+	    s[w] == '_'); w++)
+		;
+	if (w == 0 || s + w >= end || s[w] != ',')
+		return (0);
+	for (i = 0; i < sizeof audit_ops / sizeof audit_ops[0]; i++) {
+		if (strlen(audit_ops[i].name) == w &&
+		    memcmp(audit_ops[i].name, s, w) == 0) {
+			*op = audit_ops[i].op;
+			return ((size_t)(s + w + 1 - p));
+		}
+	}
+	return (0);
+}
+
+/* A number at the end of [p, end), maybe negative: its start, or NULL. */
+static const char *
+tail_code(const char *p, const char *end, long *code)
+{
+	const char	*s = end;
+	long		 v = 0, mul = 1;
+
+	while (s > p && is_digit(s[-1])) {
+		if (end - s >= 9)
+			return (NULL);
+		v += (s[-1] - '0') * mul;
+		mul *= 10;
+		s--;
+	}
+	if (s == end)
+		return (NULL);
+	if (s > p && s[-1] == '-') {
+		v = -v;
+		s--;
+	}
+	*code = v;
+	return (s);
+}
+
+/* The escaped body [p, end) reads whole: 1, else 0. */
+static int
+body_valid(const char *p, const char *end)
+{
+	while (p < end) {
+		if (*p == '\\') {
+			if (p + 1 >= end)
+				return (0);
+			switch (p[1]) {
+			case '\'': case '\\': case 'n': case 'r': case 't':
+				break;
+			default:
+				return (0);
+			}
+			p += 2;
+		} else if (*p == '\'')
+			return (0);
+		else
+			p++;
+	}
+	return (1);
+}
+
+int
+audit_parse(const char *line, size_t len, long offset, struct audit_line *l)
+{
+	const char	*end = line + len, *p, *c1, *m = NULL, *k = NULL;
+	const char	*r, *s, *q, *j, *found = NULL;
+	uint64_t	 conn, query;
+	enum audit_op	 op;
+	size_t		 n, mn = 0;
+	int		 count = 0;
+
+	memset(l, 0, sizeof *l);
+	if (line == NULL || len < 18 || line[17] != ',' ||
+	    parse_time(line, offset, &l->t) != 0)
+		return (-1);
+	if ((c1 = memchr(line + 18, ',', len - 18)) == NULL)
+		return (-1);
+
+	/* ",CONNID,QUERYID,OP," must occur exactly once in the line. */
+	for (p = c1; p < end; p++) {
+		if (*p != ',' || (n = match_ids(p, end, &conn, &query,
+		    &op)) == 0)
+			continue;
+		if (++count > 1)
+			return (-1);
+		m = p;
+		mn = n;
+		l->conn = conn;
+		l->query = query;
+		l->op = op;
+	}
+	if (count != 1)
+		return (-1);
+
+	/* USER,HOST between: exactly one comma, or it splits two ways. */
+	for (p = c1 + 1; p < m; p++) {
+		if (*p != ',')
+			continue;
+		if (k != NULL)
+			return (-1);
+		k = p;
+	}
+	if (k == NULL)
+		return (-1);
+	l->user = c1 + 1;
+	l->userlen = (size_t)(k - (c1 + 1));
+	l->host = k + 1;
+	l->hostlen = (size_t)(m - (k + 1));
+
+	r = m + mn;
+	switch (l->op) {
+	case AUDIT_CONNECT:
+	case AUDIT_FAILED_CONNECT:
+	case AUDIT_DISCONNECT:
+	case AUDIT_CHANGEUSER:
+		/* DB,,STATUS: anchored at the end, so one split only. */
+		if ((s = tail_code(r, end, &l->code)) == NULL ||
+		    s - r < 2 || s[-1] != ',' || s[-2] != ',')
+			return (-1);
+		l->db = r;
+		l->dblen = (size_t)(s - 2 - r);
+		l->obj = s - 1;
+		l->objlen = 0;
+		return (0);
+	case AUDIT_QUERY:
+		break;
+	default:
+		/* DB,TABLE, with exactly one comma inside. */
+		if (end == r || end[-1] != ',')
+			return (-1);
+		k = NULL;
+		for (p = r; p < end - 1; p++) {
+			if (*p != ',')
+				continue;
+			if (k != NULL)
+				return (-1);
+			k = p;
+		}
+		if (k == NULL)
+			return (-1);
+		l->db = r;
+		l->dblen = (size_t)(k - r);
+		l->obj = k + 1;
+		l->objlen = (size_t)(end - 1 - (k + 1));
+		return (0);
+	}
+
+	/*
+	 * DB,'TEXT',RETCODE. DB may hold ",'": every ",'" before the closing
+	 * quote is a candidate start, and exactly one must read as a whole
+	 * escaped text. (A candidate's scan stops at the next candidate,
+	 * which it reads as a bare quote, so this is linear.)
+	 */
+	if ((s = tail_code(r, end, &l->code)) == NULL || s - r < 3 ||
+	    s[-1] != ',' || s[-2] != '\'')
+		return (-1);
+	q = s - 2;		/* the closing quote */
+	count = 0;
+	for (j = r + 1; j < q; j++) {
+		if (*j != '\'' || j[-1] != ',')
+			continue;
+		if (!body_valid(j + 1, q))
+			continue;
+		if (++count > 1)
+			return (-1);
+		found = j;
+	}
+	if (count != 1)
+		return (-1);
+	l->db = r;
+	l->dblen = (size_t)(found - 1 - r);
+	l->obj = found;
+	l->objlen = (size_t)(q + 1 - found);
+	return (0);
+}
+
+ssize_t
+audit_unescape(const char *obj, size_t objlen, char *dst)
+{
+	const char	*p, *end;
+	size_t		 n = 0;
+
+	if (obj == NULL || objlen < 2 || obj[0] != '\'' ||
+	    obj[objlen - 1] != '\'' || objlen > SSIZE_MAX)
+		return (-1);
+	end = obj + objlen - 1;
+	for (p = obj + 1; p < end; p++) {
+		if (*p == '\'')
+			return (-1);
+		if (*p != '\\') {
+			dst[n++] = *p;
+			continue;
+		}
+		if (++p >= end)
+			return (-1);
+		switch (*p) {
+		case '\'':
+		case '\\':
+			dst[n++] = *p;
+			break;
+		case 'n':
+			dst[n++] = '\n';
+			break;
+		case 'r':
+			dst[n++] = '\r';
+			break;
+		case 't':
+			dst[n++] = '\t';
+			break;
+		default:
+			return (-1);
+		}
+	}
+	return ((ssize_t)n);
+}
+
+/*
+ * The server escapes the text into a buffer (log_statement_ex,
+ * escape_string) and stops before the first character whose escape does
+ * not fit: with limit L the text is L or L - 1 escaped bytes long when cut
+ * (seen on 10.11). The buffer is also bounded by the 1024-byte message
+ * buffer less the line's head (off) for a short text, or by a 4 KiB
+ * multiple for a long one; a text that nearly fills either may be cut too.
+ */
+int
+audit_truncated(size_t esclen, size_t off, size_t limit)
+{
+	size_t	used = esclen + off;
+
+	if (limit > 0 && esclen + 1 >= limit)
+		return (1);
+	if (used + 3 >= 1024 && used + 2 <= 1024)
+		return (1);
+	if ((used + 3) % 4096 <= 1)
+		return (1);
+	return (0);
+}
+
+static uint32_t
+hash_bytes(const char *s, size_t len)
+{
+	uint32_t	h = 2166136261u;
+	size_t		i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return (h);
+}
+
+/* A new reference to the account user@host. */
+static struct acct *
+acct_get(struct audit *a, const struct audit_line *l)
+{
+	struct acct	*ac;
+	char		*s;
+	size_t		 len;
+	uint32_t	 h;
+
+	len = l->userlen + 1 + l->hostlen;
+	s = xmalloc(len + 1);
+	memcpy(s, l->user, l->userlen);
+	s[l->userlen] = '@';
+	memcpy(s + l->userlen + 1, l->host, l->hostlen);
+	s[len] = '\0';
+	h = hash_bytes(s, len);
+	for (ac = a->accts[h % AUDIT_ACCT_BUCKETS]; ac != NULL; ac = ac->next) {
+		if (ac->hash == h && ac->len == len &&
+		    memcmp(ac->s, s, len) == 0) {
+			free(s);
+			ac->refs++;
+			return (ac);
+		}
+	}
+	ac = xmalloc(sizeof *ac + len + 1);
+	memcpy(ac->s, s, len + 1);
+	free(s);
+	ac->len = len;
+	ac->hash = h;
+	ac->refs = 1;
+	ac->next = a->accts[h % AUDIT_ACCT_BUCKETS];
+	a->accts[h % AUDIT_ACCT_BUCKETS] = ac;
+	return (ac);
+}
+
+static struct acct *
+acct_ref(struct acct *ac)
+{
+	if (ac != NULL)
+		ac->refs++;
+	return (ac);
+}
+
+static void
+acct_put(struct audit *a, struct acct *ac)
+{
+	struct acct	**pp;
+
+	if (ac == NULL || --ac->refs > 0)
+		return;
+	for (pp = &a->accts[ac->hash % AUDIT_ACCT_BUCKETS]; *pp != NULL;
+	    pp = &(*pp)->next) {
+		if (*pp == ac) {
+			*pp = ac->next;
+			break;
+		}
+	}
+	free(ac);
+}
+
+static int
+digest(const char *s, size_t len, unsigned char *out)
+{
+	unsigned char	md[EVP_MAX_MD_SIZE];
+	unsigned int	n;
+
+	if (EVP_Digest(s, len, md, &n, EVP_sha256(), NULL) != 1 ||
+	    n < AUDIT_DIGEST_LEN)
+		return (-1);
+	memcpy(out, md, AUDIT_DIGEST_LEN);
+	return (0);
+}
+
+static size_t
+hash_slot(uint64_t conn)
+{
+	conn ^= conn >> 33;
+	conn *= 0xff51afd7ed558ccdULL;
+	conn ^= conn >> 33;
+	return ((size_t)conn & (AUDIT_HASH_SIZE - 1));
+}
+
+/* The hash slot of conn (holding its newest lifetime or -1). */
+static int32_t *
+life_slot(struct audit *a, uint64_t conn)
+{
+	size_t	i = hash_slot(conn);
+
+	while (a->hash[i] != -1 && a->lives[a->hash[i]].conn != conn)
+		i = (i + 1) & (AUDIT_HASH_SIZE - 1);
+	return (&a->hash[i]);
+}
+
+/* Keep the lifetimes keep() says, in order; rebuild the chains. */
+static void
+life_compact(struct audit *a, int64_t before, size_t drop)
+{
+	int32_t		*map;
+	size_t		 i, n = 0;
+	struct alife	*lf;
+
+	map = xreallocarray(NULL, a->nlives + 1, sizeof *map);
+	for (i = 0; i < a->nlives; i++) {
+		lf = &a->lives[i];
+		if (i < drop || lf->end < before) {
+			acct_put(a, lf->acct);
+			map[i] = -1;
+			continue;
+		}
+		map[i] = (int32_t)n;
+		lf->prev = lf->prev == -1 ? -1 : map[lf->prev];
+		a->lives[n++] = *lf;
+	}
+	a->nlives = n;
+	for (i = 0; i < AUDIT_HASH_SIZE; i++)
+		a->hash[i] = -1;
+	for (i = 0; i < n; i++)
+		*life_slot(a, a->lives[i].conn) = (int32_t)i;
+	free(map);
+}
+
+/* A new lifetime of conn from t, account ac (a reference taken). */
+static void
+life_new(struct audit *a, uint64_t conn, int64_t t, struct acct *ac)
+{
+	struct alife	*lf;
+	int32_t		*slot;
+
+	if (a->nlives == AUDIT_CONNS_MAX)
+		life_compact(a, INT64_MIN, AUDIT_CONNS_MAX / 2);
+	slot = life_slot(a, conn);
+	lf = &a->lives[a->nlives];
+	lf->conn = conn;
+	lf->start = t;
+	lf->end = INT64_MAX;
+	lf->acct = acct_ref(ac);
+	lf->conflict = 0;
+	lf->prev = *slot;
+	*slot = (int32_t)a->nlives++;
+}
+
+/* The newest lifetime of conn when it is still open, else NULL. */
+static struct alife *
+life_open(struct audit *a, uint64_t conn)
+{
+	int32_t	i = *life_slot(a, conn);
+
+	if (i == -1 || a->lives[i].end != INT64_MAX)
+		return (NULL);
+	return (&a->lives[i]);
+}
+
+/* A line of conn names account ac: learn it, or note the conflict. */
+static void
+life_seen(struct alife *lf, struct acct *ac, size_t acctlen)
+{
+	if (lf == NULL || acctlen == 1)	/* "@": no account on the line */
+		return;
+	if (lf->acct == NULL)
+		lf->acct = acct_ref(ac);
+	else if (lf->acct != ac)
+		lf->conflict = 1;
+}
+
+static void
+query_add(struct audit *a, const struct audit_line *l, struct acct *ac,
+    size_t len, int cut, const unsigned char *d)
+{
+	struct aquery	*q;
+
+	if (a->qcount == AUDIT_QUERIES_MAX) {
+		q = &a->q[a->qhead];
+		if (q->t > a->horizon)
+			a->horizon = q->t;
+		acct_put(a, q->acct);
+		a->qhead = (a->qhead + 1) % AUDIT_QUERIES_MAX;
+		a->qcount--;
+	}
+	q = &a->q[(a->qhead + a->qcount) % AUDIT_QUERIES_MAX];
+	q->t = l->t;
+	q->conn = l->conn;
+	q->acct = acct_ref(ac);
+	q->len = len;
+	q->cut = cut;
+	memcpy(q->d, d, AUDIT_DIGEST_LEN);
+	a->qcount++;
+}
+
+/* One whole line of the file. */
+static int
+audit_line(struct audit *a, const char *line, size_t len, char **cause)
+{
+	struct audit_line	 l;
+	struct acct		*ac;
+	struct alife		*lf;
+	unsigned char		 d[AUDIT_DIGEST_LEN] = { 0 };
+	ssize_t			 n = 0;
+	int			 cut;
+
+	if (audit_parse(line, len, a->offset, &l) != 0) {
+		a->rejected++;
+		return (0);
+	}
+	if (l.op == AUDIT_FAILED_CONNECT)
+		return (0);
+	if (l.op == AUDIT_QUERY) {
+		if ((n = audit_unescape(l.obj, l.objlen, a->ubuf)) == -1) {
+			a->rejected++;
+			return (0);
+		}
+		if (digest(a->ubuf, (size_t)n, d) != 0) {
+			*cause = xstrdup("audit: SHA-256 failed");
+			return (-1);
+		}
+	}
+	if (l.t > a->newest)
+		a->newest = l.t;
+	ac = acct_get(a, &l);
+	lf = life_open(a, l.conn);
+	switch (l.op) {
+	case AUDIT_CONNECT:
+		if (lf != NULL)
+			lf->end = l.t;
+		life_new(a, l.conn, l.t, ac);
+		break;
+	case AUDIT_CHANGEUSER:
+		/* The line names no account (10.11): the next line will. */
+		if (lf != NULL)
+			lf->end = l.t;
+		life_new(a, l.conn, l.t, NULL);
+		break;
+	case AUDIT_DISCONNECT:
+		life_seen(lf, ac, ac->len);
+		if (lf != NULL)
+			lf->end = l.t;
+		break;
+	case AUDIT_QUERY:
+		life_seen(lf, ac, ac->len);
+		cut = audit_truncated(l.objlen - 2, (size_t)(l.obj + 1 - line),
+		    a->limit);
+		query_add(a, &l, ac, (size_t)n, cut, d);
+		break;
+	default:
+		life_seen(lf, ac, ac->len);
+		break;
+	}
+	acct_put(a, ac);
+	return (0);
+}
+
+/* Bytes read from a file: whole lines go to audit_line. */
+static int
+audit_feed(struct audit *a, const char *p, size_t len, char **cause)
+{
+	const char	*nl;
+	size_t		 n;
+
+	while (len > 0) {
+		nl = memchr(p, '\n', len);
+		n = nl != NULL ? (size_t)(nl - p) : len;
+		if (!a->skipping) {
+			if (n > AUDIT_LINE_MAX - a->linelen) {
+				a->skipping = 1;
+				a->rejected++;
+				a->linelen = 0;
+			} else {
+				memcpy(a->line + a->linelen, p, n);
+				a->linelen += n;
+			}
+		}
+		if (nl == NULL)
+			break;
+		if (!a->skipping && audit_line(a, a->line, a->linelen,
+		    cause) != 0)
+			return (-1);
+		a->skipping = 0;
+		a->linelen = 0;
+		p += n + 1;
+		len -= n + 1;
+	}
+	return (0);
+}
+
+/* A partial line at the end of a file that will not grow: dropped. */
+static void
+audit_endfile(struct audit *a)
+{
+	if (a->linelen > 0 && !a->skipping)
+		a->rejected++;
+	a->linelen = 0;
+	a->skipping = 0;
+}
+
+/*
+ * Open path: 1 and *fd, 0 when it does not exist, -1 with cause when it
+ * cannot be read or anyone could have written its lines.
+ */
+static int
+audit_open(const char *path, int *fd, struct stat *st, char **cause)
+{
+	if ((*fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			return (0);
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	if (fstat(*fd, st) == -1) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		*cause = xasprintf("%s: not a regular file", path);
+		goto fail;
+	}
+	if (st->st_mode & S_IWOTH) {
+		*cause = xasprintf("%s: writable by others (anyone could "
+		    "forge its lines)", path);
+		goto fail;
+	}
+	return (1);
+fail:
+	close(*fd);
+	*fd = -1;
+	return (-1);
+}
+
+/* Read fd to its end. */
+static int
+audit_drain(struct audit *a, int fd, const char *path, char **cause)
+{
+	ssize_t	n;
+
+	for (;;) {
+		n = read(fd, a->chunk, AUDIT_CHUNK);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			*cause = xasprintf("%s: %s", path, strerror(errno));
+			return (-1);
+		}
+		if (n == 0)
+			return (0);
+		if (audit_feed(a, a->chunk, (size_t)n, cause) != 0)
+			return (-1);
+	}
+}
+
+/* A rotated file, read whole (when it exists). */
+static int
+audit_whole(struct audit *a, const char *path, char **cause)
+{
+	struct stat	st;
+	int		fd, r;
+
+	if ((r = audit_open(path, &fd, &st, cause)) <= 0)
+		return (r);
+	a->files++;
+	r = audit_drain(a, fd, path, cause);
+	close(fd);
+	audit_endfile(a);
+	return (r);
+}
+
+static char *
+audit_rotname(const struct audit *a, int k)
+{
+	return (xasprintf("%s.%d", a->path, k));
+}
+
+/* Open FILE (when it exists) and read it. */
+static int
+audit_current(struct audit *a, char **cause)
+{
+	struct stat	st;
+	int		r;
+
+	if ((r = audit_open(a->path, &a->fd, &st, cause)) <= 0)
+		return (r);
+	a->dev = st.st_dev;
+	a->ino = st.st_ino;
+	a->files++;
+	return (audit_drain(a, a->fd, a->path, cause));
+}
+
+/* The open file was renamed away: its end, the newer rotated files, the
+ * new FILE. */
+static int
+audit_rotated(struct audit *a, char **cause)
+{
+	struct stat	 st;
+	char		*name;
+	int		 k, found = 0, r = 0;
+
+	if (audit_drain(a, a->fd, a->path, cause) != 0)
+		return (-1);
+	audit_endfile(a);
+	close(a->fd);
+	a->fd = -1;
+	for (k = 1; k <= AUDIT_ROTATIONS_MAX; k++) {
+		name = audit_rotname(a, k);
+		r = stat(name, &st);
+		free(name);
+		if (r == -1)
+			break;
+		if (st.st_dev == a->dev && st.st_ino == a->ino) {
+			found = k;
+			break;
+		}
+	}
+	/* Not found (removed, or rotated past the last): FILE.1 at least. */
+	if (found == 0)
+		found = 2;
+	for (k = found - 1; k >= 1; k--) {
+		name = audit_rotname(a, k);
+		r = stat(name, &st) == 0 && st.st_dev == a->dev &&
+		    st.st_ino == a->ino ? 0 : audit_whole(a, name, cause);
+		free(name);
+		if (r != 0)
+			return (-1);
+	}
+	return (audit_current(a, cause));
+}
+
+int
+audit_read(struct audit *a, int64_t since, char **cause)
+{
+	struct stat	 st;
+	char		*name;
+	int		 k, n, r;
+	off_t		 pos;
+
+	if (!a->started) {
+		a->started = 1;
+		for (n = 0; n < AUDIT_ROTATIONS_MAX; n++) {
+			name = audit_rotname(a, n + 1);
+			r = stat(name, &st);
+			free(name);
+			if (r == -1)
+				break;
+		}
+		for (k = n; k >= 1; k--) {
+			name = audit_rotname(a, k);
+			r = 0;
+			if (stat(name, &st) == 0 && st.st_mtime >= since)
+				r = audit_whole(a, name, cause);
+			free(name);
+			if (r != 0)
+				return (-1);
+		}
+		return (audit_current(a, cause));
+	}
+	if (a->fd == -1)
+		return (audit_current(a, cause));
+	if (audit_drain(a, a->fd, a->path, cause) != 0)
+		return (-1);
+	if (stat(a->path, &st) == 0 && st.st_dev == a->dev &&
+	    st.st_ino == a->ino) {
+		/* Cut short in place (copytruncate): read it anew. */
+		pos = lseek(a->fd, 0, SEEK_CUR);
+		if (pos != -1 && st.st_size < pos) {
+			audit_endfile(a);
+			if (lseek(a->fd, 0, SEEK_SET) == -1) {
+				*cause = xasprintf("%s: %s", a->path,
+				    strerror(errno));
+				return (-1);
+			}
+			return (audit_drain(a, a->fd, a->path, cause));
+		}
+		return (0);
+	}
+	return (audit_rotated(a, cause));
+}
+
+struct audit *
+audit_create(const char *path, long offset, size_t limit)
+{
+	struct audit	*a;
+	size_t		 i;
+
+	a = xcalloc(1, sizeof *a);
+	a->path = xstrdup(path);
+	a->offset = offset;
+	a->limit = limit;
+	a->fd = -1;
+	a->newest = INT64_MIN;
+	a->horizon = INT64_MIN;
+	a->line = xmalloc(AUDIT_LINE_MAX);
+	a->ubuf = xmalloc(AUDIT_LINE_MAX);
+	a->chunk = xmalloc(AUDIT_CHUNK);
+	a->q = xreallocarray(NULL, AUDIT_QUERIES_MAX, sizeof *a->q);
+	a->lives = xreallocarray(NULL, AUDIT_CONNS_MAX, sizeof *a->lives);
+	a->hash = xreallocarray(NULL, AUDIT_HASH_SIZE, sizeof *a->hash);
+	for (i = 0; i < AUDIT_HASH_SIZE; i++)
+		a->hash[i] = -1;
+	return (a);
+}
+
+void
+audit_free(struct audit *a)
+{
+	size_t	i;
+
+	if (a == NULL)
+		return;
+	if (a->fd != -1)
+		close(a->fd);
+	for (i = 0; i < a->qcount; i++)
+		acct_put(a, a->q[(a->qhead + i) % AUDIT_QUERIES_MAX].acct);
+	for (i = 0; i < a->nlives; i++)
+		acct_put(a, a->lives[i].acct);
+	free(a->hash);
+	free(a->lives);
+	free(a->q);
+	free(a->chunk);
+	free(a->ubuf);
+	free(a->line);
+	free(a->path);
+	free(a);
+}
+
+int
+audit_files(const struct audit *a)
+{
+	return (a->files);
+}
+
+uint64_t
+audit_rejected(const struct audit *a)
+{
+	return (a->rejected);
+}
+
+int64_t
+audit_newest(const struct audit *a)
+{
+	return (a->newest);
+}
+
+/*
+ * The one account that held conn at t: 1, or 0 when none did, when it is
+ * not known, or when two did (a boundary second, or lines that disagree).
+ */
+static int
+conn_account(struct audit *a, uint64_t conn, int64_t t, struct acct **acct)
+{
+	struct acct	*found = NULL;
+	int32_t		 i;
+	struct alife	*lf;
+
+	for (i = *life_slot(a, conn); i != -1; i = lf->prev) {
+		lf = &a->lives[i];
+		if (lf->start > t || lf->end < t)
+			continue;
+		if (lf->acct == NULL || lf->conflict ||
+		    (found != NULL && found != lf->acct))
+			return (0);
+		found = lf->acct;
+	}
+	if (found == NULL)
+		return (0);
+	*acct = found;
+	return (1);
+}
+
+int
+audit_conn(struct audit *a, uint64_t conn, int64_t t, const char **account)
+{
+	struct acct	*ac;
+
+	if (conn_account(a, conn, t, &ac) != 1)
+		return (0);
+	*account = ac->s;
+	return (1);
+}
+
+int
+audit_stmt(struct audit *a, const char *text, size_t len, int64_t t0,
+    int64_t t1, uint64_t *conn, const char **account)
+{
+	struct aquery	*q, *first = NULL;
+	struct acct	*lac;
+	unsigned char	 full[AUDIT_DIGEST_LEN], pre[AUDIT_DIGEST_LEN];
+	size_t		 i, prelen = SIZE_MAX;
+
+	if (t0 <= a->horizon || t0 > t1)
+		return (0);
+	if (digest(text, len, full) != 0)
+		return (-1);
+	for (i = 0; i < a->qcount; i++) {
+		q = &a->q[(a->qhead + i) % AUDIT_QUERIES_MAX];
+		if (q->t < t0 || q->t > t1)
+			continue;
+		if (q->len == len) {
+			if (memcmp(q->d, full, AUDIT_DIGEST_LEN) != 0)
+				continue;
+		} else if (q->cut && q->len < len) {
+			if (q->len != prelen) {
+				if (digest(text, q->len, pre) != 0)
+					return (-1);
+				prelen = q->len;
+			}
+			if (memcmp(q->d, pre, AUDIT_DIGEST_LEN) != 0)
+				continue;
+		} else
+			continue;
+		/* A connection whose lifetime names another account. */
+		if (conn_account(a, q->conn, q->t, &lac) == 1 &&
+		    lac != q->acct)
+			return (2);
+		if (first == NULL)
+			first = q;
+		else if (first->conn != q->conn || first->acct != q->acct)
+			return (2);
+	}
+	if (first == NULL)
+		return (0);
+	*conn = first->conn;
+	*account = first->acct->s;
+	return (1);
+}
+
+void
+audit_prune(struct audit *a, int64_t t)
+{
+	struct aquery	*q;
+
+	while (a->qcount > 0) {
+		q = &a->q[a->qhead];
+		if (q->t >= t)
+			break;
+		acct_put(a, q->acct);
+		a->qhead = (a->qhead + 1) % AUDIT_QUERIES_MAX;
+		a->qcount--;
+	}
+	if (t != INT64_MIN && t - 1 > a->horizon)
+		a->horizon = t - 1;
+	life_compact(a, t, 0);
+}

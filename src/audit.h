@@ -1,0 +1,95 @@
+/* MariaDB server_audit's file output: who ran a connection or a statement. */
+#ifndef AUDIT_H
+#define AUDIT_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * What audit_create returns belongs to the caller (audit_free; NULL does
+ * nothing). An account handed back ("USER@HOST", raw bytes, NUL-ended)
+ * is borrowed until the next audit_read or audit_prune.
+ *
+ * Every byte of the file is hostile: USER, HOST and DB may hold commas,
+ * quotes and newlines, so a line is taken only when it splits one way
+ * (audit_parse); a line that does not is counted (audit_rejected), never
+ * guessed at.
+ */
+#define AUDIT_LINE_MAX		(1024 * 1024)
+#define AUDIT_QUERIES_MAX	131072
+#define AUDIT_CONNS_MAX		131072
+#define AUDIT_DIGEST_LEN	16
+
+enum audit_op {
+	AUDIT_CONNECT,
+	AUDIT_FAILED_CONNECT,
+	AUDIT_DISCONNECT,
+	AUDIT_CHANGEUSER,	/* USER and HOST empty, DB garbage (10.11) */
+	AUDIT_QUERY,
+	AUDIT_READ,
+	AUDIT_WRITE,
+	AUDIT_CREATE,
+	AUDIT_DROP,
+	AUDIT_ALTER,
+	AUDIT_RENAME,		/* object "table|newdb.newtable" */
+};
+
+struct audit;
+
+/*
+ * One parsed line. Pointers are into the line. obj is the QUERY text as
+ * logged ('...' with the quotes, escaped), the table for a TABLE event,
+ * empty for a connection event; code is the last field (RETCODE of a
+ * QUERY, the status of a connection event, 0 for a TABLE event).
+ */
+struct audit_line {
+	int64_t		 t;
+	const char	*user;
+	size_t		 userlen;
+	const char	*host;
+	size_t		 hostlen;
+	uint64_t	 conn;
+	uint64_t	 query;
+	enum audit_op	 op;
+	const char	*db;
+	size_t		 dblen;
+	const char	*obj;
+	size_t		 objlen;
+	long		 code;
+};
+
+/* path: the audit file; offset: server local time minus UTC (seconds);
+ * limit: server_audit_query_log_limit (0: none). */
+struct audit	*audit_create(const char *, long, size_t);
+void		 audit_free(struct audit *);
+/* Read what the files now hold (rotated files modified at or after since
+ * on the first call, then FILE, then what is appended, following
+ * rotations). 0, or -1 with *cause. */
+int		 audit_read(struct audit *, int64_t, char **);
+/* How many files audit_read had open so far (0: FILE missing). */
+int		 audit_files(const struct audit *);
+/* Lines refused as malformed or ambiguous, and over-long lines skipped. */
+uint64_t	 audit_rejected(const struct audit *);
+/* 1 and *account when exactly one account held connection conn at t. */
+int		 audit_conn(struct audit *, uint64_t, int64_t, const char **);
+/* Distinct connections (0, 1, 2 for two or more) whose QUERY records in
+ * [t0, t1] carry the text; when 1, *conn and *account. */
+int		 audit_stmt(struct audit *, const char *, size_t, int64_t,
+		    int64_t, uint64_t *, const char **);
+/* Forget QUERY records and ended connections older than t. */
+void		 audit_prune(struct audit *, int64_t);
+/* UTC time of the newest record read, or INT64_MIN when none. */
+int64_t		 audit_newest(const struct audit *);
+
+/* Parse one line (no '\n'): 0, or -1 when malformed or ambiguous. */
+int		 audit_parse(const char *, size_t, long, struct audit_line *);
+/* Unescape a QUERY object ('...' with the quotes) into dst (room for
+ * objlen bytes): the length, or -1 when malformed. */
+ssize_t		 audit_unescape(const char *, size_t, char *);
+/* 1 when the server may have cut a QUERY text of esclen escaped bytes
+ * that starts off bytes into its line, with this query log limit. */
+int		 audit_truncated(size_t, size_t, size_t);
+
+#endif
