@@ -24,6 +24,7 @@ all_targets="fuzz_conf fuzz_rowenc fuzz_record fuzz_records fuzz_udf"
 all_targets="$all_targets fuzz_block"
 all_targets="$all_targets fuzz_binrow"
 all_targets="$all_targets fuzz_ddl"
+all_targets="$all_targets fuzz_audit"
 [ $# -gt 0 ] || set -- $all_targets
 
 # The src/ files each target links (besides fuzz_check.c).
@@ -40,6 +41,7 @@ sources()
 	fuzz_block)	echo block diff buf xmalloc ;;
 	fuzz_binrow)	echo binrow buf ;;
 	fuzz_ddl)	echo ddl buf ;;
+	fuzz_audit)	echo audit buf xmalloc ;;
 	*)		echo "fuzz: unknown target $1" >&2; return 1 ;;
 	esac
 }
