@@ -671,7 +671,7 @@ audit_line(struct audit *a, const char *line, size_t len, char **cause)
 	case AUDIT_CONNECT:
 		if (lf != NULL)
 			lf->end = l.t;
-		life_new(a, l.conn, l.t, ac);
+		life_new(a, l.conn, l.t, ac->len > 1 ? ac : NULL);
 		break;
 	case AUDIT_CHANGEUSER:
 		/* The line names no account (10.11): the next line will. */
@@ -987,8 +987,9 @@ audit_newest(const struct audit *a)
 }
 
 /*
- * The one account that held conn at t: 1, or 0 when none did, when it is
- * not known, or when two did (a boundary second, or lines that disagree).
+ * The one account that held conn at t: 1, 0 when no lifetime held it, -1
+ * when one did but its account is not known for sure (not learnt yet,
+ * lines of two accounts in it, or two lifetimes of two accounts).
  */
 static int
 conn_account(struct audit *a, uint64_t conn, int64_t t, struct acct **acct)
@@ -1003,7 +1004,7 @@ conn_account(struct audit *a, uint64_t conn, int64_t t, struct acct **acct)
 			continue;
 		if (lf->acct == NULL || lf->conflict ||
 		    (found != NULL && found != lf->acct))
-			return (0);
+			return (-1);
 		found = lf->acct;
 	}
 	if (found == NULL)
@@ -1031,6 +1032,7 @@ audit_stmt(struct audit *a, const char *text, size_t len, int64_t t0,
 	struct acct	*lac;
 	unsigned char	 full[AUDIT_DIGEST_LEN], pre[AUDIT_DIGEST_LEN];
 	size_t		 i, prelen = SIZE_MAX;
+	int		 r;
 
 	if (t0 <= a->horizon || t0 > t1)
 		return (0);
@@ -1053,9 +1055,10 @@ audit_stmt(struct audit *a, const char *text, size_t len, int64_t t0,
 				continue;
 		} else
 			continue;
-		/* A connection whose lifetime names another account. */
-		if (conn_account(a, q->conn, q->t, &lac) == 1 &&
-		    lac != q->acct)
+		/* A connection whose lifetime names another account, or
+		 * whose lines disagree: which one ran it is not known. */
+		r = conn_account(a, q->conn, q->t, &lac);
+		if (r == -1 || (r == 1 && lac != q->acct))
 			return (2);
 		if (first == NULL)
 			first = q;

@@ -299,6 +299,29 @@ test_conn_conflict(void **state)
 	audit_free(a);
 }
 
+/* Ensure that a statement of a connection whose lines disagree is no one's. */
+static void
+test_stmt_conflict(void **state)
+{
+	struct audit	*a;
+	const char	*acct;
+	uint64_t	 conn;
+
+	(void)state;
+	a = load(L("20", "root,localhost,5,0,CONNECT,,,0")
+	    L("21", "app,localhost,5,7,QUERY,,'delete from t',0")
+	    L("22", "root,localhost,5,8,QUERY,,'delete from u',0")
+	    L("23", ",,9,0,CONNECT,,,0")
+	    L("23", ",,9,9,QUERY,,'delete from v',0"), 1024);
+	assert_int_equal(audit_stmt(a, "delete from t", 13, T0, T0 + 9, &conn,
+	    &acct), 2);
+	assert_int_equal(audit_stmt(a, "delete from u", 13, T0, T0 + 9, &conn,
+	    &acct), 2);
+	/* No account on a CONNECT line: not known, never "@". */
+	assert_int_equal(audit_conn(a, 9, T0 + 3, &acct), 0);
+	audit_free(a);
+}
+
 /* Ensure that a statement names its one connection, and two are two. */
 static void
 test_stmt(void **state)
@@ -592,6 +615,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_conn_conflict,
 		    testdir_setup, testdir_teardown),
 		cmocka_unit_test_setup_teardown(test_stmt,
+		    testdir_setup, testdir_teardown),
+		cmocka_unit_test_setup_teardown(test_stmt_conflict,
 		    testdir_setup, testdir_teardown),
 		cmocka_unit_test_setup_teardown(test_stmt_truncated,
 		    testdir_setup, testdir_teardown),
