@@ -75,7 +75,9 @@ uint64_t	 audit_rejected(const struct audit *);
 /* 1 and *account when exactly one account held connection conn at t. */
 int		 audit_conn(struct audit *, uint64_t, int64_t, const char **);
 /* Distinct connections (0, 1, 2 for two or more) whose QUERY records in
- * [t0, t1] carry the text; when 1, *conn and *account. */
+ * [t0, t1] carry the text; when 1, *conn and *account. 2 also when a
+ * matching record's connection is not known to be one account's, 0 when
+ * t0 is at or before the horizon (records dropped); -1 if SHA-256 fails. */
 int		 audit_stmt(struct audit *, const char *, size_t, int64_t,
 		    int64_t, uint64_t *, const char **);
 /* Forget QUERY records and ended connections older than t. */
