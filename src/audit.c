@@ -30,6 +30,9 @@
 #define AUDIT_CHUNK		65536
 #define AUDIT_HASH_SIZE		(2 * AUDIT_CONNS_MAX)	/* a power of 2 */
 #define AUDIT_ACCT_BUCKETS	4096
+#define AUDIT_QBUCKETS		65536	/* a power of 2 */
+/* Read order is time order give or take this many seconds. */
+#define AUDIT_SKEW		60
 
 /* An account, interned: QUERY records and lifetimes hold references. */
 struct acct {
@@ -47,6 +50,7 @@ struct aquery {
 	struct acct	*acct;
 	size_t		 len;		/* of the unescaped text */
 	int		 cut;		/* the server may have cut it */
+	uint64_t	 older;		/* its chain's next, seq + 1, or 0 */
 	unsigned char	 d[AUDIT_DIGEST_LEN];
 };
 
@@ -83,6 +87,15 @@ struct audit {
 	struct aquery	*q;		/* ring of AUDIT_QUERIES_MAX */
 	size_t		 qhead;
 	size_t		 qcount;
+	/*
+	 * The records read are numbered (seq; a record's ring slot is
+	 * seq % AUDIT_QUERIES_MAX): chains by digest (qbuckets) and of the
+	 * cut texts (qcut) name the newest as seq + 1 and run from newer
+	 * to older, so a chain ends at 0 or at a record the ring dropped.
+	 */
+	uint64_t	 qseq;		/* the next record's */
+	uint64_t	*qbuckets;
+	uint64_t	 qcut;
 	int64_t		 horizon;	/* windows starting at or before: 0 */
 
 	struct alife	*lives;		/* in the order read */
@@ -260,6 +273,22 @@ body_valid(const char *p, const char *end)
 	return (1);
 }
 
+/* The one comma in [p, end), or NULL: none, or two or more. */
+static const char *
+one_comma(const char *p, const char *end)
+{
+	const char	*k = NULL;
+
+	for (; p < end; p++) {
+		if (*p != ',')
+			continue;
+		if (k != NULL)
+			return (NULL);
+		k = p;
+	}
+	return (k);
+}
+
 int
 audit_parse(const char *line, size_t len, long offset, struct audit_line *l)
 {
@@ -294,14 +323,7 @@ audit_parse(const char *line, size_t len, long offset, struct audit_line *l)
 		return (-1);
 
 	/* USER,HOST between: exactly one comma, or it splits two ways. */
-	for (p = c1 + 1; p < m; p++) {
-		if (*p != ',')
-			continue;
-		if (k != NULL)
-			return (-1);
-		k = p;
-	}
-	if (k == NULL)
+	if ((k = one_comma(c1 + 1, m)) == NULL)
 		return (-1);
 	l->user = c1 + 1;
 	l->userlen = (size_t)(k - (c1 + 1));
@@ -327,17 +349,8 @@ audit_parse(const char *line, size_t len, long offset, struct audit_line *l)
 		break;
 	default:
 		/* DB,TABLE, with exactly one comma inside. */
-		if (end == r || end[-1] != ',')
-			return (-1);
-		k = NULL;
-		for (p = r; p < end - 1; p++) {
-			if (*p != ',')
-				continue;
-			if (k != NULL)
-				return (-1);
-			k = p;
-		}
-		if (k == NULL)
+		if (end == r || end[-1] != ',' ||
+		    (k = one_comma(r, end - 1)) == NULL)
 			return (-1);
 		l->db = r;
 		l->dblen = (size_t)(k - r);
@@ -612,6 +625,23 @@ life_seen(struct alife *lf, struct acct *ac, size_t acctlen)
 		lf->conflict = 1;
 }
 
+/* The chain of a digest. */
+static size_t
+query_bucket(const unsigned char *d)
+{
+	return (((size_t)d[0] | (size_t)d[1] << 8 | (size_t)d[2] << 16) &
+	    (AUDIT_QBUCKETS - 1));
+}
+
+/* The record a chain names (seq + 1), or NULL: none, or dropped. */
+static struct aquery *
+query_at(struct audit *a, uint64_t link)
+{
+	if (link == 0 || link - 1 < a->qseq - a->qcount)
+		return (NULL);
+	return (&a->q[(link - 1) % AUDIT_QUERIES_MAX]);
+}
+
 static void
 query_add(struct audit *a, const struct audit_line *l, struct acct *ac,
     size_t len, int cut, const unsigned char *d)
@@ -633,6 +663,14 @@ query_add(struct audit *a, const struct audit_line *l, struct acct *ac,
 	q->len = len;
 	q->cut = cut;
 	memcpy(q->d, d, AUDIT_DIGEST_LEN);
+	if (cut) {
+		q->older = a->qcut;
+		a->qcut = a->qseq + 1;
+	} else {
+		q->older = a->qbuckets[query_bucket(d)];
+		a->qbuckets[query_bucket(d)] = a->qseq + 1;
+	}
+	a->qseq++;
 	a->qcount++;
 }
 
@@ -942,6 +980,7 @@ audit_create(const char *path, long offset, size_t limit)
 	a->hash = xreallocarray(NULL, AUDIT_HASH_SIZE, sizeof *a->hash);
 	for (i = 0; i < AUDIT_HASH_SIZE; i++)
 		a->hash[i] = -1;
+	a->qbuckets = xcalloc(AUDIT_QBUCKETS, sizeof *a->qbuckets);
 	return (a);
 }
 
@@ -959,6 +998,7 @@ audit_free(struct audit *a)
 	for (i = 0; i < a->nlives; i++)
 		acct_put(a, a->lives[i].acct);
 	free(a->hash);
+	free(a->qbuckets);
 	free(a->lives);
 	free(a->q);
 	free(a->chunk);
@@ -1024,45 +1064,63 @@ audit_conn(struct audit *a, uint64_t conn, int64_t t, const char **account)
 	return (1);
 }
 
+/*
+ * One record that may be the statement's (its chain's digest matched):
+ * 1 to go on, 2 when which connection ran it cannot be told.
+ */
+static int
+query_match(struct audit *a, struct aquery *q, struct aquery **first)
+{
+	struct acct	*lac;
+	int		 r;
+
+	/* A connection whose lifetime names another account, or whose
+	 * lines disagree: which one ran it is not known. */
+	r = conn_account(a, q->conn, q->t, &lac);
+	if (r == -1 || (r == 1 && lac != q->acct))
+		return (2);
+	if (*first == NULL)
+		*first = q;
+	else if ((*first)->conn != q->conn || (*first)->acct != q->acct)
+		return (2);
+	return (1);
+}
+
 int
 audit_stmt(struct audit *a, const char *text, size_t len, int64_t t0,
     int64_t t1, uint64_t *conn, const char **account)
 {
 	struct aquery	*q, *first = NULL;
-	struct acct	*lac;
 	unsigned char	 full[AUDIT_DIGEST_LEN], pre[AUDIT_DIGEST_LEN];
-	size_t		 i, prelen = SIZE_MAX;
-	int		 r;
+	size_t		 prelen = SIZE_MAX;
 
 	if (t0 <= a->horizon || t0 > t1)
 		return (0);
 	if (digest(text, len, full) != 0)
 		return (-1);
-	for (i = 0; i < a->qcount; i++) {
-		q = &a->q[(a->qhead + i) % AUDIT_QUERIES_MAX];
-		if (q->t < t0 || q->t > t1)
+	/* Whole texts: the digest's chain, newest first. */
+	for (q = query_at(a, a->qbuckets[query_bucket(full)]); q != NULL &&
+	    q->t >= t0 - AUDIT_SKEW; q = query_at(a, q->older)) {
+		if (q->t < t0 || q->t > t1 || q->len != len ||
+		    memcmp(q->d, full, AUDIT_DIGEST_LEN) != 0)
 			continue;
-		if (q->len == len) {
-			if (memcmp(q->d, full, AUDIT_DIGEST_LEN) != 0)
-				continue;
-		} else if (q->cut && q->len < len) {
-			if (q->len != prelen) {
-				if (digest(text, q->len, pre) != 0)
-					return (-1);
-				prelen = q->len;
-			}
-			if (memcmp(q->d, pre, AUDIT_DIGEST_LEN) != 0)
-				continue;
-		} else
-			continue;
-		/* A connection whose lifetime names another account, or
-		 * whose lines disagree: which one ran it is not known. */
-		r = conn_account(a, q->conn, q->t, &lac);
-		if (r == -1 || (r == 1 && lac != q->acct))
+		if (query_match(a, q, &first) == 2)
 			return (2);
-		if (first == NULL)
-			first = q;
-		else if (first->conn != q->conn || first->acct != q->acct)
+	}
+	/* Cut texts: any that begins the statement. */
+	for (q = query_at(a, a->qcut); q != NULL &&
+	    q->t >= t0 - AUDIT_SKEW; q = query_at(a, q->older)) {
+		if (q->t < t0 || q->t > t1 || q->len > len)
+			continue;
+		if (q->len < len && q->len != prelen) {
+			if (digest(text, q->len, pre) != 0)
+				return (-1);
+			prelen = q->len;
+		}
+		if (memcmp(q->d, q->len == len ? full : pre,
+		    AUDIT_DIGEST_LEN) != 0)
+			continue;
+		if (query_match(a, q, &first) == 2)
 			return (2);
 	}
 	if (first == NULL)
