@@ -96,6 +96,15 @@ binlog_origin(struct binlog *b, const struct binlog_pos *pos,
 	return -1;
 }
 
+int
+binlog_audit(struct binlog *b, struct binlog_audit *a, char **cause)
+{
+	(void)b;
+	memset(a, 0, sizeof *a);
+	*cause = binlog_unsupported();
+	return -1;
+}
+
 #else /* BINLOG_RPL */
 
 #include <errmsg.h>
@@ -640,6 +649,104 @@ binlog_end(struct binlog *b, struct binlog_pos *pos, char *gtid,
 fail:
 	if (res != NULL)
 		mysql_free_result(res);
+	return -1;
+}
+
+/* A word in a comma-separated list of the server's (any case). */
+static int
+binlog_listed(const char *list, const char *word)
+{
+	size_t	 n, w = strlen(word);
+
+	while (list != NULL && *list != '\0') {
+		n = strcspn(list, ",");
+		if (n == w && strncasecmp(list, word, n) == 0)
+			return 1;
+		list += n;
+		if (*list == ',')
+			list++;
+	}
+	return 0;
+}
+
+/*
+ * The audit plugin's settings. Its file path, when relative, is the
+ * server's data directory's; the offset is that of the server's SYSTEM
+ * time zone, the one server_audit writes its local times in.
+ */
+int
+binlog_audit(struct binlog *b, struct binlog_audit *a, char **cause)
+{
+	MYSQL_RES	*res = NULL;
+	MYSQL_ROW	 row;
+	const char	*dir;
+	uint64_t	 v;
+	long		 off;
+	int		 r, neg = 0;
+
+	memset(a, 0, sizeof *a);
+	r = binlog_row(b, "SELECT @@GLOBAL.server_audit_logging, "
+	    "@@GLOBAL.server_audit_output_type, @@GLOBAL.server_audit_events, "
+	    "@@GLOBAL.server_audit_file_path, "
+	    "@@GLOBAL.server_audit_query_log_limit, @@GLOBAL.datadir, "
+	    "TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), CONVERT_TZ("
+	    "UTC_TIMESTAMP(), '+00:00', 'SYSTEM')), "
+	    "@@GLOBAL.server_audit_excl_users, "
+	    "@@GLOBAL.server_audit_incl_users", 9, &res, &row, cause);
+	if (r == -1 && mysql_errno(b->my) == 1193) {	/* no such variable */
+		free(*cause);
+		*cause = NULL;
+		return 0;
+	}
+	if (r != 1) {
+		if (r == 0)
+			*cause = xstrdup("the audit plugin's settings cannot "
+			    "be read");
+		goto fail;
+	}
+	a->loaded = 1;
+	a->logging = row[0] != NULL && (strcmp(row[0], "1") == 0 ||
+	    strcasecmp(row[0], "ON") == 0);
+	a->file = row[1] != NULL && strcasecmp(row[1], "file") == 0;
+	/* No event named: the plugin logs every kind. */
+	a->connect = row[2] == NULL || row[2][0] == '\0' ||
+	    binlog_listed(row[2], "CONNECT");
+	a->query = row[2] == NULL || row[2][0] == '\0' ||
+	    binlog_listed(row[2], "QUERY") ||
+	    binlog_listed(row[2], "QUERY_DML") ||
+	    binlog_listed(row[2], "QUERY_DML_NO_SELECT");
+	if (row[3] == NULL || row[3][0] == '\0' || row[5] == NULL ||
+	    binlog_number(row[4], &v) == -1 || row[6] == NULL) {
+		*cause = xstrdup("the audit plugin's settings are not as "
+		    "expected");
+		goto fail;
+	}
+	a->limit = v;
+	if (row[3][0] == '/')
+		a->path = xstrdup(row[3]);
+	else {
+		dir = row[5];
+		a->path = xasprintf("%s%s%s", dir, dir[0] != '\0' &&
+		    dir[strlen(dir) - 1] == '/' ? "" : "/", row[3]);
+	}
+	if (row[6][0] == '-')
+		neg = 1;
+	if (binlog_number(row[6] + neg, &v) == -1 || v > 26 * 3600) {
+		*cause = xstrdup("the server's time zone offset is not as "
+		    "expected");
+		goto fail;
+	}
+	off = (long)v;
+	a->offset = neg ? -off : off;
+	a->excl = xstrdup(row[7] != NULL ? row[7] : "");
+	a->incl = xstrdup(row[8] != NULL ? row[8] : "");
+	mysql_free_result(res);
+	return 1;
+
+fail:
+	if (res != NULL)
+		mysql_free_result(res);
+	binlog_audit_clear(a);
 	return -1;
 }
 
@@ -1282,6 +1389,12 @@ binlog_event(struct binlog *b, struct binlog_event *ev, char **cause)
 		ev->body = body;
 		ev->len = blen;
 		return 1;
+	case ANNOTATE_ROWS_EVENT:
+		/* The statement's text, for the audit log's (follow.c). */
+		binlog_fill(b, ev, BINLOG_ANNOTATE, type);
+		ev->stmt = (const char *)body;
+		ev->stmtlen = blen;
+		return 1;
 	case FORMAT_DESCRIPTION_EVENT:
 	case STOP_EVENT:
 	case INTVAR_EVENT:
@@ -1289,7 +1402,6 @@ binlog_event(struct binlog *b, struct binlog_event *ev, char **cause)
 	case USER_VAR_EVENT:
 	case IGNORABLE_LOG_EVENT:
 	case ROWS_QUERY_LOG_EVENT:
-	case ANNOTATE_ROWS_EVENT:
 	case BINLOG_CHECKPOINT_EVENT:
 	case GTID_LIST_EVENT:
 	case START_ENCRYPTION_EVENT:
@@ -1358,3 +1470,13 @@ binlog_next(struct binlog *b, struct binlog_event *ev,
 }
 
 #endif /* BINLOG_RPL */
+
+/* Free what binlog_audit allocated. */
+void
+binlog_audit_clear(struct binlog_audit *a)
+{
+	free(a->path);
+	free(a->excl);
+	free(a->incl);
+	memset(a, 0, sizeof *a);
+}

@@ -39,6 +39,8 @@ enum binlog_evtype {
 	BINLOG_XA_ROLLBACK,	/* XA ROLLBACK xid of a prepared group */
 	BINLOG_IDLE,		/* BINLOG_BLOCK: nothing new for a
 				   heartbeat's period (a second) */
+	BINLOG_ANNOTATE,	/* stmt: the text of the statement whose
+				   row events follow (Annotate_rows) */
 };
 
 /* An XA transaction's id as binlog.c spells it: X'gtrid',X'bqual',fmt. */
@@ -114,6 +116,25 @@ int		 binlog_origin(struct binlog *, const struct binlog_pos *,
 		    uint64_t *, char *, size_t, char **);
 uint32_t	 binlog_created(const struct binlog *);
 
+/* What the server's audit plugin (server_audit) is set to write. */
+struct binlog_audit {
+	int		 loaded;	/* the plugin's variables exist */
+	int		 logging;	/* server_audit_logging ON */
+	int		 file;		/* server_audit_output_type file */
+	int		 connect;	/* server_audit_events: CONNECT, */
+	int		 query;		/* QUERY or QUERY_DML (or all) */
+	char		*path;		/* server_audit_file_path, made */
+					/* absolute with the datadir */
+	char		*excl;		/* server_audit_excl_users */
+	char		*incl;		/* server_audit_incl_users */
+	uint64_t	 limit;		/* server_audit_query_log_limit */
+	long		 offset;	/* the server's local time minus */
+					/* UTC, in seconds, now */
+};
+int		 binlog_audit(struct binlog *, struct binlog_audit *,
+		    char **);
+void		 binlog_audit_clear(struct binlog_audit *);
+
 /*
  * binlog_open: defaults file, group, the position to read from (NULL:
  * only connect and check, for binlog_end), the server id to present, and
@@ -131,6 +152,9 @@ uint32_t	 binlog_created(const struct binlog *);
  * "" before any), for checking a stored position: 1; 0 when the server
  * holds no such file (purged); 2 when it holds the file but no event
  * starts at the offset; only on a struct binlog opened without a position.
+ * binlog_audit: the audit plugin's settings, on a struct binlog opened
+ * without a position; loaded 0 when the server has no such plugin.
+ * binlog_audit_clear frees what binlog_audit allocated.
  * binlog_created: the time stamp of the format description of the file
  * the dump started in (when the server opened that file), once
  * binlog_next has returned; 0 before.

@@ -497,6 +497,8 @@ conf_line(struct conf *conf, const char *p, const char *end, int line,
 		    4294967295LL, cause);
 	else if (IS("reconcile"))
 		r = conf_reconcile(conf, tok, ntok, cause);
+	else if (IS("audit-log"))
+		r = conf_path(&conf->audit_log, tok, ntok, cause);
 	else if (IS("table"))
 		r = conf_table_line(conf, tok, ntok, line, cause);
 	else {
@@ -507,7 +509,7 @@ conf_line(struct conf *conf, const char *p, const char *end, int line,
 #undef IS
 	if (r == 0 && (IS_PATH(conf->baseline) || IS_PATH(conf->key) ||
 	    IS_PATH(conf->defaults_file) || IS_PATH(conf->trigger_token) ||
-	    IS_PATH(conf->trigger_admin_file))) {
+	    IS_PATH(conf->trigger_admin_file) || IS_PATH(conf->audit_log))) {
 		*cause = xstrdup("paths must be absolute");
 		r = -1;
 	}
@@ -613,6 +615,7 @@ conf_free(struct conf *conf)
 	free(conf->baseline);
 	free(conf->key);
 	free(conf->defaults_file);
+	free(conf->audit_log);
 	free(conf->group);
 	free(conf->trigger_token);
 	free(conf->trigger_admin_file);

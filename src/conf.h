@@ -32,6 +32,8 @@ struct conf {
 	unsigned long		 max_rows_per_second;	/* 0: no limit */
 	unsigned long		 max_threads_running;	/* 0: no limit */
 	unsigned long		 follow_server_id;	/* 0: not set */
+	char			*audit_log;	/* server_audit's file, */
+						/* or NULL: by=- */
 	int			 reconcile;	/* CONF_RECONCILE_* */
 	int			 reconcile_set;
 	struct conf_table	*tables;

@@ -31,11 +31,11 @@ event_done(struct buf *b, int r, char **cause)
 	return 0;
 }
 
-/* A row record: op, table, pk, changed ("-" when none), src, by=-. */
+/* A row record: op, table, pk, changed ("-" when none), src, by. */
 static int
 event_row(struct buf *b, const char *op, const struct schema *s,
     const unsigned char *key, size_t keylen, const struct buf *changed,
-    const char *src, char **cause)
+    const char *src, const struct event_who *who, char **cause)
 {
 	struct buf	 pk;
 	int		 r;
@@ -48,7 +48,8 @@ event_row(struct buf *b, const char *op, const struct schema *s,
 	}
 	r = record_row(b, op, s->db, s->name, buf_str(&pk), pk.len,
 	    changed != NULL ? buf_str(changed) : "",
-	    changed != NULL ? changed->len : 0, src, NULL);
+	    changed != NULL ? changed->len : 0, src,
+	    who != NULL ? who->account : NULL, who != NULL ? who->how : NULL);
 	buf_free(&pk);
 	return event_done(b, r, cause);
 }
@@ -58,7 +59,8 @@ int
 event_insert(struct buf *b, const struct schema *s, const unsigned char *key,
     size_t keylen, char **cause)
 {
-	return event_row(b, "insert", s, key, keylen, NULL, EVENT_SRC, cause);
+	return event_row(b, "insert", s, key, keylen, NULL, EVENT_SRC, NULL,
+	    cause);
 }
 
 /* op=delete. */
@@ -66,7 +68,8 @@ int
 event_delete(struct buf *b, const struct schema *s, const unsigned char *key,
     size_t keylen, char **cause)
 {
-	return event_row(b, "delete", s, key, keylen, NULL, EVENT_SRC, cause);
+	return event_row(b, "delete", s, key, keylen, NULL, EVENT_SRC, NULL,
+	    cause);
 }
 
 /* The changed= list: the names, comma-separated ("?" when none). */
@@ -102,7 +105,7 @@ event_update(struct buf *b, const struct schema *s, const unsigned char *key,
 	buf_init(&changed, BUF_NOCAP);
 	if (event_changed(&changed, names, n, cause) == 0)
 		r = event_row(b, "update", s, key, keylen, &changed,
-		    EVENT_SRC, cause);
+		    EVENT_SRC, NULL, cause);
 	buf_free(&changed);
 	return r;
 }
@@ -110,26 +113,28 @@ event_update(struct buf *b, const struct schema *s, const unsigned char *key,
 /* op=insert, src=binlog. */
 int
 event_binlog_insert(struct buf *b, const struct schema *s,
-    const unsigned char *key, size_t keylen, char **cause)
+    const unsigned char *key, size_t keylen, const struct event_who *who,
+    char **cause)
 {
 	return event_row(b, "insert", s, key, keylen, NULL, EVENT_SRC_BINLOG,
-	    cause);
+	    who, cause);
 }
 
 /* op=delete, src=binlog. */
 int
 event_binlog_delete(struct buf *b, const struct schema *s,
-    const unsigned char *key, size_t keylen, char **cause)
+    const unsigned char *key, size_t keylen, const struct event_who *who,
+    char **cause)
 {
 	return event_row(b, "delete", s, key, keylen, NULL, EVENT_SRC_BINLOG,
-	    cause);
+	    who, cause);
 }
 
 /* op=update, src=binlog: n is never 0 (no changed column, no record). */
 int
 event_binlog_update(struct buf *b, const struct schema *s,
     const unsigned char *key, size_t keylen, const char *const *names,
-    size_t n, char **cause)
+    size_t n, const struct event_who *who, char **cause)
 {
 	struct buf	 changed;
 	int		 r = -1;
@@ -137,18 +142,20 @@ event_binlog_update(struct buf *b, const struct schema *s,
 	buf_init(&changed, BUF_NOCAP);
 	if (event_changed(&changed, names, n, cause) == 0)
 		r = event_row(b, "update", s, key, keylen, &changed,
-		    EVENT_SRC_BINLOG, cause);
+		    EVENT_SRC_BINLOG, who, cause);
 	buf_free(&changed);
 	return r;
 }
 
-/* The end of a record built field by field: src, by=- (by), " ;". */
+/* The end of a record built field by field: src, by= (by), " ;". */
 static int
-event_tail(struct buf *b, const char *src, int by, char **cause)
+event_tail(struct buf *b, const char *src, int by,
+    const struct event_who *who, char **cause)
 {
 	record_field(b, "src", src);
 	if (by)
-		record_field(b, "by", "-");
+		record_by(b, who != NULL ? who->account : NULL,
+		    who != NULL ? who->how : NULL);
 	record_end(b);
 	if (buf_failed(b) || b->data == NULL ||
 	    record_check(b->data, b->len) == -1) {
@@ -207,7 +214,7 @@ event_untraced(struct buf *b, const struct schema *s,
 	record_field(b, "logged", logged);
 	event_posname(b, "from", span->from, span->fromoff);
 	event_posname(b, "to", span->to, span->tooff);
-	return event_tail(b, EVENT_SRC, 1, cause);
+	return event_tail(b, EVENT_SRC, 1, NULL, cause);
 }
 
 /* " gtid= conn= time= pos=" of a transaction. */
@@ -233,9 +240,10 @@ event_txn(struct buf *b, const struct event_txn *t)
 
 /* The end of a src=binlog record: src, by (unless none), " ;", checked. */
 static int
-event_binlog_end(struct buf *b, int by, char **cause)
+event_binlog_end(struct buf *b, int by, const struct event_who *who,
+    char **cause)
 {
-	return event_tail(b, EVENT_SRC_BINLOG, by, cause);
+	return event_tail(b, EVENT_SRC_BINLOG, by, who, cause);
 }
 
 /* op=commit rows=n: a transaction that changed watched rows committed. */
@@ -247,7 +255,7 @@ event_commit(struct buf *b, uint64_t rows, const struct event_txn *t,
 	record_begin(b, "commit");
 	record_field_num(b, "rows", rows);
 	event_txn(b, t);
-	return event_binlog_end(b, 1, cause);
+	return event_binlog_end(b, 1, t->who, cause);
 }
 
 /* op=ddl stmt=: a statement that truncates, drops, renames, ... a table. */
@@ -261,7 +269,7 @@ event_ddl(struct buf *b, const char *db, size_t dblen, const char *name,
 	record_table(b, db, dblen, name, namelen);
 	record_field_value(b, "stmt", stmt, strlen(stmt));
 	event_txn(b, t);
-	return event_binlog_end(b, 1, cause);
+	return event_binlog_end(b, 1, t->who, cause);
 }
 
 /* op=start: a follower's first run, from the end of the log. */
@@ -273,7 +281,7 @@ event_start(struct buf *b, const char *file, uint64_t offset,
 	record_begin(b, "start");
 	event_pos(b, file, offset);
 	record_field_value(b, "gtid", gtid, strlen(gtid));
-	return event_binlog_end(b, 0, cause);
+	return event_binlog_end(b, 0, NULL, cause);
 }
 
 /* op=error, the message cut at RECORD_MSG_MAX. */

@@ -59,21 +59,34 @@ int	 event_error_src(struct buf *, const char *, const char *, int,
  * by a struct event_txn: gtid "" for none, conn 0 for none, when 0 for
  * none, file and offset the position after the event.
  */
+/*
+ * Who made a change, as the audit log says (by=ACCOUNT,HOW): account the
+ * raw "user@host", how a word (docs/FORMAT.md); a NULL struct event_who
+ * or account: by=-.
+ */
+struct event_who {
+	const char	*account;
+	const char	*how;
+};
+
 struct event_txn {
-	const char	*gtid;
-	uint64_t	 conn;
-	int64_t		 when;
-	const char	*file;
-	uint64_t	 offset;
+	const char		*gtid;
+	uint64_t		 conn;
+	int64_t			 when;
+	const char		*file;
+	uint64_t		 offset;
+	const struct event_who	*who;
 };
 
 int	 event_binlog_insert(struct buf *, const struct schema *,
-	    const unsigned char *, size_t, char **);
+	    const unsigned char *, size_t, const struct event_who *,
+	    char **);
 int	 event_binlog_delete(struct buf *, const struct schema *,
-	    const unsigned char *, size_t, char **);
+	    const unsigned char *, size_t, const struct event_who *,
+	    char **);
 int	 event_binlog_update(struct buf *, const struct schema *,
 	    const unsigned char *, size_t, const char *const *, size_t,
-	    char **);
+	    const struct event_who *, char **);
 /* op=commit rows=n gtid= conn= time= pos=. */
 int	 event_commit(struct buf *, uint64_t, const struct event_txn *,
 	    char **);

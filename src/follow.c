@@ -1,6 +1,8 @@
 /* dbsyscheck follow: the watched tables' changes from the binary log. */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -8,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "audit.h"
 #include "baseline.h"
 #include "binlog.h"
 #include "binrow.h"
@@ -48,6 +51,30 @@
 #define FOLLOW_BATCH_MS		200
 /* A bounded run waits this long for a scan's lock; -f until a signal. */
 #define FOLLOW_LOCK_WAIT	RUN_PATIENT_WAIT
+
+/*
+ * Who made a change (docs/BINLOG.md "Who made the change"), from the
+ * server's audit log: a statement's QUERY record must lie within
+ * FOLLOW_AUDIT_WINDOW seconds after the statement's start; records are
+ * kept FOLLOW_AUDIT_KEEP seconds behind the newest statement read (a
+ * transaction's statements may be that much older than its commit);
+ * the record of a statement just written may lag the binary log (the
+ * plugin writes it once the statement has ended, after its commit): the
+ * follower waits up to FOLLOW_AUDIT_WAIT_MS for it while the statement
+ * is at most FOLLOW_AUDIT_LIVE seconds old: a follower that falls behind
+ * (statements that never match: an account the plugin skips) waits for
+ * none until it has caught up.
+ */
+#define FOLLOW_AUDIT_WINDOW	60
+#define FOLLOW_AUDIT_KEEP	600
+#define FOLLOW_AUDIT_WAIT_MS	500
+#define FOLLOW_AUDIT_LIVE	2
+
+/* An account and how it is known: a struct event_who that owns it. */
+struct fwho {
+	struct event_who	 w;
+	char			*account;
+};
 
 /* A watched table as the follower knows it: described once. */
 struct ftable {
@@ -117,6 +144,13 @@ struct follow {
 	int			 ingroup;	/* BEGIN seen, no end yet */
 	int			 rowsseen;	/* the group has row events */
 	int			 interrupted;	/* a signal while waiting */
+
+	struct audit		*audit;		/* NULL: by=- */
+	struct fwho		 gwho;		/* the group's connection */
+	struct fwho		 swho;		/* the statement's */
+	struct fwho		 cwho;		/* all the group's statements' */
+	int			 cwhoset;	/* a statement said one */
+	int64_t			 auditnewest;	/* newest statement's time */
 
 	struct binrow_image	 before;
 	struct binrow_image	 after;
@@ -205,6 +239,205 @@ follow_table_error(struct follow *f, const struct conf_table *ct,
 		return -1;
 	f->errors++;
 	return 0;
+}
+
+/* Set who to a copy of account, known by how; account NULL: none. */
+static void
+follow_who_set(struct fwho *who, const char *account, const char *how)
+{
+	free(who->account);
+	who->account = account != NULL ? xstrdup(account) : NULL;
+	who->w.account = who->account;
+	who->w.how = account != NULL ? how : NULL;
+}
+
+/* A record's by=: NULL for "-". */
+static const struct event_who *
+follow_who(const struct fwho *who)
+{
+	return who->account != NULL ? &who->w : NULL;
+}
+
+/*
+ * The audit log failed: said once (op=error, not fatal), and the rest of
+ * the run says by=-.
+ */
+static int
+follow_audit_fail(struct follow *f, const char *why, char **cause)
+{
+	char	*msg;
+	int	 r = -1;
+
+	audit_free(f->audit);
+	f->audit = NULL;
+	msg = xasprintf("audit-log %s: %s: the records name no account "
+	    "until the follower starts again", f->conf->audit_log, why);
+	log_warnx("%s", msg);
+	if (follow_txn(f, cause) == 0 && run_queue_error(f->run, NULL, NULL,
+	    msg, cause) == 0) {
+		f->errors++;
+		r = 0;
+	}
+	free(msg);
+	return r;
+}
+
+/* Read what the audit log holds now; since: see audit_read. */
+static int
+follow_audit_read(struct follow *f, int64_t since, char **cause)
+{
+	char	*why = NULL;
+	int	 r;
+
+	if (f->audit == NULL || audit_read(f->audit, since, &why) == 0)
+		return 0;
+	r = follow_audit_fail(f, why != NULL ? why : "cannot be read",
+	    cause);
+	free(why);
+	return r;
+}
+
+/*
+ * A connection id the log holds (a group's BEGIN, a statement): exact
+ * when the audit log's lifetime of that connection holds time t.
+ */
+static int
+follow_who_conn(struct follow *f, uint64_t conn, int64_t t, struct fwho *who,
+    char **cause)
+{
+	const char	*account;
+
+	follow_who_set(who, NULL, NULL);
+	if (f->audit == NULL || conn == 0)
+		return 0;
+	if (follow_audit_read(f, t - FOLLOW_AUDIT_KEEP, cause) == -1)
+		return -1;
+	if (f->audit != NULL && audit_conn(f->audit, conn, t, &account) == 1)
+		follow_who_set(who, account, "exact");
+	return 0;
+}
+
+/* 1 when a and b name the same account the same way (or none). */
+static int
+follow_who_same(const struct fwho *a, const struct fwho *b)
+{
+	if (a->account == NULL || b->account == NULL)
+		return a->account == b->account;
+	return strcmp(a->account, b->account) == 0 &&
+	    strcmp(a->w.how, b->w.how) == 0;
+}
+
+/*
+ * A statement's text (Annotate_rows), before its row events: who ran it.
+ * The group's connection when the log gives one; otherwise the one
+ * connection whose audit QUERY record has that text within the window
+ * (two or more, or none: unknown). A recent statement that matches none
+ * is waited for (FOLLOW_AUDIT_LIVE): its record may not be written yet.
+ */
+static int
+follow_who_stmt(struct follow *f, const struct binlog_event *ev,
+    char **cause)
+{
+	struct timespec	 ts = { 0, 5 * 1000000L };
+	const char	*account = NULL;
+	uint64_t	 conn;
+	int64_t		 t = ev->when;
+	long		 waited = 0;
+	int		 n = 0;
+
+	if (f->gwho.account != NULL)
+		follow_who_set(&f->swho, f->gwho.account, f->gwho.w.how);
+	else
+		follow_who_set(&f->swho, NULL, NULL);
+	if (f->gwho.account == NULL && f->audit != NULL) {
+		if (t > f->auditnewest) {
+			f->auditnewest = t;
+			audit_prune(f->audit, t - FOLLOW_AUDIT_KEEP);
+		}
+		for (;;) {
+			if (follow_audit_read(f, t - FOLLOW_AUDIT_KEEP,
+			    cause) == -1)
+				return -1;
+			if (f->audit == NULL)
+				break;
+			n = audit_stmt(f->audit, ev->stmt, ev->stmtlen, t - 1,
+			    t + FOLLOW_AUDIT_WINDOW, &conn, &account);
+			if (n == -1)
+				return follow_audit_fail(f, "a statement's "
+				    "digest cannot be computed", cause);
+			if (n != 0 || waited >= FOLLOW_AUDIT_WAIT_MS ||
+			    *f->stop ||
+			    t < (int64_t)time(NULL) - FOLLOW_AUDIT_LIVE)
+				break;
+			nanosleep(&ts, NULL);
+			waited += 5;
+		}
+		if (n == 1)
+			follow_who_set(&f->swho, account, "statement");
+	}
+	/* The commit's: the one account every statement names. */
+	if (f->cwhoset == 0) {
+		follow_who_set(&f->cwho, f->swho.account, f->swho.w.how);
+		f->cwhoset = 1;
+	} else if (f->cwhoset == 1 && !follow_who_same(&f->cwho, &f->swho)) {
+		follow_who_set(&f->cwho, NULL, NULL);
+		f->cwhoset = 2;
+	}
+	return 0;
+}
+
+/* 1 when paths a and b name the same file (or, unknown, are equal). */
+static int
+follow_samefile(const char *a, const char *b)
+{
+	struct stat	 sa, sb;
+
+	if (stat(a, &sa) == -1 || stat(b, &sb) == -1)
+		return strcmp(a, b) == 0;
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/*
+ * audit-log: the server must write there what attribution reads (the
+ * plugin on, to a file, connections and statements). Otherwise an
+ * op=error says why, and the run goes on with by=-.
+ */
+static int
+follow_audit_open(struct follow *f, struct binlog *chk, char **cause)
+{
+	struct binlog_audit	 a;
+	char			*why = NULL;
+	int			 r;
+
+	if (f->conf->audit_log == NULL)
+		return 0;
+	if (binlog_audit(chk, &a, &why) == -1) {
+		r = follow_audit_fail(f, why, cause);
+		free(why);
+		return r;
+	}
+	if (!a.loaded)
+		why = xstrdup("the server runs no audit plugin (server_audit)");
+	else if (!a.logging)
+		why = xstrdup("the server's server_audit_logging is OFF");
+	else if (!a.file)
+		why = xstrdup("the server's server_audit_output_type is not "
+		    "file");
+	else if (!a.connect || !a.query)
+		why = xstrdup("the server's server_audit_events must name "
+		    "CONNECT and QUERY (or QUERY_DML)");
+	else if (!follow_samefile(a.path, f->conf->audit_log))
+		why = xasprintf("the server writes its audit log to %s",
+		    a.path);
+	else
+		f->audit = audit_create(f->conf->audit_log, a.offset,
+		    (size_t)a.limit);
+	binlog_audit_clear(&a);
+	if (why == NULL)
+		return 0;
+	r = follow_audit_fail(f, why, cause);
+	free(why);
+	return r;
 }
 
 /* The followed table db.name (NUL-terminated raw bytes), or NULL. */
@@ -385,13 +618,15 @@ follow_row(struct follow *f, const struct fmap *fm, enum binrow_kind kind,
 			break;
 		f->grouprows++;
 		return follow_queue(f, "insert", event_binlog_insert(&f->rec,
-		    s, (unsigned char *)f->ka.data, f->ka.len, cause), cause);
+		    s, (unsigned char *)f->ka.data, f->ka.len,
+		    follow_who(&f->swho), cause), cause);
 	case BINROW_DELETE:
 		if (follow_key(f, fm, &f->before, &f->kb, &why) == -1)
 			break;
 		f->grouprows++;
 		return follow_queue(f, "delete", event_binlog_delete(&f->rec,
-		    s, (unsigned char *)f->kb.data, f->kb.len, cause), cause);
+		    s, (unsigned char *)f->kb.data, f->kb.len,
+		    follow_who(&f->swho), cause), cause);
 	case BINROW_UPDATE:
 		if (follow_key(f, fm, &f->before, &f->kb, &why) == -1 ||
 		    follow_key(f, fm, &f->after, &f->ka, &why) == -1)
@@ -402,11 +637,12 @@ follow_row(struct follow *f, const struct fmap *fm, enum binrow_kind kind,
 			f->grouprows += 2;
 			if (follow_queue(f, "delete", event_binlog_delete(
 			    &f->rec, s, (unsigned char *)f->kb.data,
-			    f->kb.len, cause), cause) == -1)
+			    f->kb.len, follow_who(&f->swho), cause),
+			    cause) == -1)
 				return -1;
 			return follow_queue(f, "insert", event_binlog_insert(
 			    &f->rec, s, (unsigned char *)f->ka.data,
-			    f->ka.len, cause), cause);
+			    f->ka.len, follow_who(&f->swho), cause), cause);
 		}
 		if (follow_changed(fm, &f->before, &f->after, &n, &why) == -1)
 			break;
@@ -416,7 +652,7 @@ follow_row(struct follow *f, const struct fmap *fm, enum binrow_kind kind,
 		f->grouprows++;
 		return follow_queue(f, "update", event_binlog_update(&f->rec,
 		    s, (unsigned char *)f->ka.data, f->ka.len, fm->ft->names,
-		    n, cause), cause);
+		    n, follow_who(&f->swho), cause), cause);
 	}
 	r = follow_table_error(f, fm->ft->ct, why, cause);
 	free(why);
@@ -530,11 +766,13 @@ follow_evtxn(const struct binlog_event *ev, struct event_txn *t)
 	t->when = ev->when;
 	t->file = ev->next.file;
 	t->offset = ev->next.offset;
+	t->who = NULL;
 }
 
 struct follow_ddl {
 	struct follow			*f;
 	const struct binlog_event	*ev;
+	const struct event_who		*who;
 	char				**cause;
 };
 
@@ -550,6 +788,7 @@ follow_ddl_one(void *arg, enum ddl_stmt kind, const char *db, size_t dblen,
 	size_t			 i;
 
 	follow_evtxn(d->ev, &t);
+	t.who = d->who;
 	/*
 	 * Rows written by a statement logged as text: through a trigger,
 	 * a view or a stored function it may have written any table,
@@ -593,12 +832,19 @@ static int
 follow_query(struct follow *f, const struct binlog_event *ev, char **cause)
 {
 	struct follow_ddl	 d;
+	struct fwho		 who = { { NULL, NULL }, NULL };
+	int			 r = -1;
 
-	d.f = f;
-	d.ev = ev;
-	d.cause = cause;
-	return ddl_parse(ev->stmt, ev->stmtlen, ev->db, ev->dblen,
-	    follow_ddl_one, &d);
+	if (follow_who_conn(f, ev->thread_id, ev->when, &who, cause) == 0) {
+		d.f = f;
+		d.ev = ev;
+		d.who = follow_who(&who);
+		d.cause = cause;
+		r = ddl_parse(ev->stmt, ev->stmtlen, ev->db, ev->dblen,
+		    follow_ddl_one, &d);
+	}
+	free(who.account);
+	return r;
 }
 
 /*
@@ -664,6 +910,8 @@ follow_group_end(struct follow *f, const struct binlog_event *ev,
     char **cause)
 {
 	struct event_txn	 t;
+	struct fwho		 who = { { NULL, NULL }, NULL };
+	int			 r;
 
 	follow_maps_clear(f);
 	follow_textchanged_clear(f);
@@ -674,9 +922,26 @@ follow_group_end(struct follow *f, const struct binlog_event *ev,
 	f->ngroups++;
 	if (f->intxn) {
 		follow_evtxn(ev, &t);
-		if (f->grouprows > 0 && follow_queue(f, "commit",
-		    event_commit(&f->rec, f->grouprows, &t, cause),
-		    cause) == -1)
+		/*
+		 * The connection of a COMMIT the log holds as a statement
+		 * (a non-transactional table's group); otherwise the one
+		 * every statement names, or the group's connection's.
+		 */
+		if (f->grouprows > 0 && follow_who_conn(f, ev->thread_id,
+		    ev->when, &who, cause) == -1)
+			return -1;
+		if (who.account != NULL)
+			t.who = follow_who(&who);
+		else if (f->cwhoset == 0)
+			t.who = follow_who(&f->gwho);
+		else
+			t.who = follow_who(&f->cwho);
+		r = 0;
+		if (f->grouprows > 0)
+			r = follow_queue(f, "commit", event_commit(&f->rec,
+			    f->grouprows, &t, cause), cause);
+		free(who.account);
+		if (r == -1)
 			return -1;
 		f->grouprows = 0;
 		f->groupddl = 0;
@@ -714,7 +979,9 @@ follow_xa_end(struct follow *f, const struct binlog_event *ev, int commit,
     char **cause)
 {
 	struct event_txn	 t;
+	struct fwho		 who = { { NULL, NULL }, NULL };
 	uint64_t		 n;
+	int			 r;
 
 	if (follow_txn(f, cause) == -1 ||
 	    baseline_xa_end(f->bl, ev->xid, commit, &n, cause) == -1)
@@ -723,8 +990,14 @@ follow_xa_end(struct follow *f, const struct binlog_event *ev, int commit,
 		return 0;
 	f->records += n;
 	follow_evtxn(ev, &t);
-	return follow_queue(f, "commit", event_commit(&f->rec, n, &t, cause),
+	/* The XA COMMIT's connection, which may not be the PREPARE's. */
+	if (follow_who_conn(f, ev->thread_id, ev->when, &who, cause) == -1)
+		return -1;
+	t.who = follow_who(&who);
+	r = follow_queue(f, "commit", event_commit(&f->rec, n, &t, cause),
 	    cause);
+	free(who.account);
+	return r;
 }
 
 /*
@@ -812,6 +1085,15 @@ follow_free(struct follow *f)
 	buf_free(&f->txt);
 	binlog_close(f->bl_log);
 	baseline_unlock(f->flock);
+	if (f->audit != NULL && audit_rejected(f->audit) > 0)
+		log_warnx("audit-log %s: %llu lines left out: they do not "
+		    "read exactly one way (a name with a comma or a newline) "
+		    "or are too long", f->conf->audit_log,
+		    (unsigned long long)audit_rejected(f->audit));
+	audit_free(f->audit);
+	follow_who_set(&f->gwho, NULL, NULL);
+	follow_who_set(&f->swho, NULL, NULL);
+	follow_who_set(&f->cwho, NULL, NULL);
 }
 
 /* A time stamp of the log as UTC text. */
@@ -877,6 +1159,18 @@ follow_loop(struct follow *f, char **cause)
 			f->rowsseen = 0;
 			f->xa = ev.xid[0] != '\0';
 			snprintf(f->xid, sizeof f->xid, "%s", ev.xid);
+			if (r == -1)
+				break;
+			/* Rows with no statement text: the group's. */
+			f->cwhoset = 0;
+			follow_who_set(&f->cwho, NULL, NULL);
+			r = follow_who_conn(f, ev.thread_id, ev.when, &f->gwho,
+			    cause);
+			follow_who_set(&f->swho, f->gwho.account,
+			    f->gwho.w.how);
+			break;
+		case BINLOG_ANNOTATE:
+			r = follow_who_stmt(f, &ev, cause);
 			break;
 		case BINLOG_TABLE_MAP:
 			f->rowsseen = 1;
@@ -1019,7 +1313,8 @@ follow_open(struct follow *f, const struct binlog_pos *start, int stored_sid,
 	    start, (uint32_t)f->conf->follow_server_id,
 	    (f->flags & FOLLOW_BLOCK) ? BINLOG_BLOCK : 0, cause)) == NULL)
 		goto out;
-	if (follow_placed(f, chk, start, stored_sid, sid, cause) == -1)
+	if (follow_placed(f, chk, start, stored_sid, sid, cause) == -1 ||
+	    follow_audit_open(f, chk, cause) == -1)
 		goto out;
 	r = 0;
 out:
@@ -1111,7 +1406,8 @@ follow_run(struct run *run, int flags)
 		f.pos = start;
 		f.created = (uint32_t)f.want_created;
 	}
-	if (follow_open(&f, &start, stored_sid, sid, &cause) == -1) {
+	if (follow_open(&f, &start, stored_sid, sid, &cause) == -1 ||
+	    (f.intxn && follow_commit(&f, &cause) == -1)) {
 		follow_fatal(&f, cause);
 		goto out;
 	}

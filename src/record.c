@@ -345,22 +345,46 @@ record_finish(struct buf *b)
 int
 record_row(struct buf *b, const char *op, const char *db, const char *name,
     const char *pk, size_t pklen, const char *changed, size_t changedlen,
-    const char *src, const char *by)
+    const char *src, const char *by, const char *how)
 {
 	if (record_start(b, op, db, name) == -1 ||
 	    buf_adds(b, " pk=") == -1 ||
 	    record_cut(b, pk, pklen, RECORD_PK_MAX) == -1 ||
 	    record_text_capped(b, "changed", changed, changedlen,
 	    RECORD_LIST_MAX) == -1 ||
-	    record_field(b, "src", src) == -1)
-		return -1;
-	if (by == NULL) {
-		if (record_field(b, "by", "-") == -1)
-			return -1;
-	} else if (record_value_capped(b, "by", by, strlen(by),
-	    RECORD_BY_MAX) == -1)
+	    record_field(b, "src", src) == -1 ||
+	    record_by(b, by, how) == -1)
 		return -1;
 	return record_finish(b);
+}
+
+/*
+ * Append " by=": the raw account percent-encoded and cut at
+ * RECORD_BY_MAX, "-" when account is NULL; how (a word, or NULL) follows
+ * a comma, which the encoding never leaves in the account, within the
+ * cap.
+ */
+int
+record_by(struct buf *b, const char *account, const char *how)
+{
+	size_t	 room;
+
+	if (account == NULL)
+		return record_field(b, "by", "-");
+	if (how == NULL)
+		return record_value_capped(b, "by", account, strlen(account),
+		    RECORD_BY_MAX);
+	room = RECORD_BY_MAX - 1 - strlen(how);
+	if (buf_adds(b, " by=") == -1)
+		return -1;
+	if (*account == '\0') {
+		if (buf_addc(b, '-') == -1)
+			return -1;
+	} else if (record_pct_capped(b, account, strlen(account), room) == -1)
+		return -1;
+	if (buf_addc(b, ',') == -1)
+		return -1;
+	return buf_adds(b, how);
 }
 
 /*

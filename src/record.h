@@ -37,11 +37,13 @@
  * less than RECORD_MAX, so a record always fits (docs/FORMAT.md). -1 only
  * when memory runs out; the buffer is then failed. db and name are the
  * raw database and table names (db NULL: no table= field); by is the raw
- * account (NULL: "-"); pk, changed and fields are already encoded.
+ * account (NULL: "-"), how the follower knows it (record_by: NULL for
+ * none); pk, changed and fields are already encoded.
  */
 int	 record_row(struct buf *, const char *, const char *, const char *,
 	    const char *, size_t, const char *, size_t, const char *,
-	    const char *);
+	    const char *, const char *);
+int	 record_by(struct buf *, const char *, const char *);
 int	 record_count(struct buf *, const char *, const char *, const char *,
 	    const char *, unsigned long long, const char *, const char *);
 int	 record_error(struct buf *, const char *, const char *, int,

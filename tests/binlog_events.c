@@ -51,6 +51,8 @@ type_name(enum binlog_evtype t)
 		return "xa_rollback";
 	case BINLOG_IDLE:
 		return "idle";
+	case BINLOG_ANNOTATE:
+		return "annotate";
 	}
 	return "?";
 }
@@ -128,6 +130,8 @@ main(int argc, char **argv)
 		if (ev.type == BINLOG_QUERY) {
 			printf(" db=");
 			print_bytes(ev.db, ev.dblen);
+		}
+		if (ev.type == BINLOG_QUERY || ev.type == BINLOG_ANNOTATE) {
 			printf(" stmt=");
 			print_bytes(ev.stmt, ev.stmtlen);
 		}

@@ -200,7 +200,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    record_name(&changed, col) == 0, "list");
 	FUZZ_ASSERT(record_row(&rec, "update", db, name, pk.data, pk.len,
 	    buf_str(&changed), changed.len, (f & 1) ? "trigger" : "scan",
-	    (f & 2) ? by : NULL) == 0, "record_row failed");
+	    (f & 2) ? by : NULL, (f & 10) == 10 ? "statement" : NULL) == 0,
+	    "record_row failed");
 	check_record(&rec, "update");
 	check_table(&rec, db, dblen, name, namelen);
 	FUZZ_ASSERT(record_get(rec.data, rec.len, "pk", &v, &vlen) == 0,
@@ -213,7 +214,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(changed.len == 0 ? vlen == 1 && *v == '-' :
 		    vlen == changed.len && memcmp(v, changed.data, vlen) == 0,
 		    "changed= differs");
-	if (f & 2)
+	if ((f & 10) == 10) {
+		/* The account, encoded (cut), then ",statement". */
+		FUZZ_ASSERT(record_get(rec.data, rec.len, "by", &v, &vlen) ==
+		    0 && vlen <= RECORD_BY_MAX && vlen > 10 &&
+		    memcmp(v + vlen - 10, ",statement", 10) == 0 &&
+		    memchr(v, ',', vlen - 10) == NULL, "by= with how");
+	} else if (f & 2)
 		check_field(&rec, "by", by, bylen, 1);
 	else
 		FUZZ_ASSERT(record_get(rec.data, rec.len, "by", &v, &vlen) ==

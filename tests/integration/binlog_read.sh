@@ -35,11 +35,12 @@ ev_read()
 	ev_read_as "$_cnf" client read "$@"
 }
 
-# ev_shape: the events without positions and lengths.
+# ev_shape: the events without positions and lengths, and without the
+# statements' texts (annotate: checked on their own below).
 ev_shape()
 {
-	sed -e 's/ next=[^ ]*//' -e 's/ len=[0-9]*//' -e 's/ tid=[0-9]*//' \
-	    "$W/ev"
+	sed -e '/^annotate /d' -e 's/ next=[^ ]*//' -e 's/ len=[0-9]*//' \
+	    -e 's/ tid=[0-9]*//' "$W/ev"
 }
 
 # expect_shape <<EOF: ev_shape is exactly this.
@@ -135,12 +136,27 @@ query raw=2 gtid=0-1-9 thread=set db=acme stmt=TRUNCATE t
 commit raw=2 gtid=0-1-9 thread=set
 eof
 EOF
+# Each statement's text before its row events (Annotate_rows), byte for
+# byte, for the audit log's (follow's by=); none for a rolled-back one.
+grep '^annotate ' "$W/ev" | sed -e 's/ next=[^ ]*//' -e 's/ len=[0-9]*//' \
+    >"$W/ann"
+cat >"$W/want" <<'EOF'
+annotate raw=160 gtid=0-1-4 thread=- stmt=INSERT INTO t VALUES (1, 'a')
+annotate raw=160 gtid=0-1-5 thread=- stmt=UPDATE t SET v = 'b' WHERE id = 1
+annotate raw=160 gtid=0-1-6 thread=- stmt=DELETE FROM t WHERE id = 1
+annotate raw=160 gtid=0-1-7 thread=- stmt=INSERT INTO t VALUES (2, 'b')
+annotate raw=160 gtid=0-1-7 thread=- stmt=UPDATE t SET v = 'c' WHERE id = 2
+annotate raw=160 gtid=0-1-7 thread=- stmt=DELETE FROM t WHERE id = 2
+annotate raw=160 gtid=0-1-8 thread=- stmt=INSERT INTO m VALUES (1, 'a')
+EOF
+diff -u "$W/want" "$W/ann" || fail "statement texts (annotate)"
 [ "$(last_next)" = "$endpos" ] ||
     fail "the last commit ends at $(last_next), the log at $endpos"
 [ "${end#* }" = 0-1-9 ] || fail "gtid_binlog_pos: ${end#* }"
 
 # Starting inside a file (after the first group): the same from there on.
-second=$(sed -n 4p "$W/ev" | sed 's/.* next=\([^ ]*\).*/\1/')
+second=$(grep -v '^annotate ' "$W/ev" | sed -n 4p |
+    sed 's/.* next=\([^ ]*\).*/\1/')
 ev_read "${second%:*}" "${second#*:}"
 [ "$rc" = 0 ] || fail "read from $second failed"
 [ "$(sed -n 1p "$W/ev" | cut -d ' ' -f 1,3)" = "begin gtid=0-1-5" ] ||

@@ -127,33 +127,50 @@ test_binlog_golden(void **state)
 	static const char *const names[] = EV_CHANGED_NAMES;
 	const char	*many[300];
 	struct event_txn t;
+	struct event_who exact = { "app@localhost", "exact" };
+	struct event_who hostile = { "a p,p;%\n@h", "statement" };
+	struct event_who longby;
 	struct schema	*s;
 	struct buf	 out, rec, key;
-	char		*cause = NULL, *longkey, file[512];
+	char		*cause = NULL, *longkey, file[512], acct[600];
 	size_t		 i;
 
 	(void)state;
+	memset(acct, '=', sizeof acct - 1);
+	acct[sizeof acct - 1] = '\0';
+	longby.account = acct;
+	longby.how = "statement";
 	buf_init(&out, BUF_NOCAP);
 	buf_init(&rec, RECORD_MAX);
 	buf_init(&key, BUF_NOCAP);
 	s = ev_schema();
 	ev_key(&key, "-7", EV_KEYB, sizeof EV_KEYB - 1);
 	line(&out, "insert", &rec, event_binlog_insert(&rec, s,
-	    (unsigned char *)key.data, key.len, &cause), cause);
+	    (unsigned char *)key.data, key.len, NULL, &cause), cause);
 	line(&out, "delete", &rec, event_binlog_delete(&rec, s,
-	    (unsigned char *)key.data, key.len, &cause), cause);
+	    (unsigned char *)key.data, key.len, NULL, &cause), cause);
 	line(&out, "update", &rec, event_binlog_update(&rec, s,
-	    (unsigned char *)key.data, key.len, names, 4, &cause), cause);
+	    (unsigned char *)key.data, key.len, names, 4, NULL, &cause),
+	    cause);
+	line(&out, "insert-exact", &rec, event_binlog_insert(&rec, s,
+	    (unsigned char *)key.data, key.len, &exact, &cause), cause);
+	line(&out, "update-statement", &rec, event_binlog_update(&rec, s,
+	    (unsigned char *)key.data, key.len, names, 4, &hostile, &cause),
+	    cause);
+	line(&out, "delete-longby", &rec, event_binlog_delete(&rec, s,
+	    (unsigned char *)key.data, key.len, &longby, &cause), cause);
 	for (i = 0; i < 300; i++)
 		many[i] = "col;umn";
 	line(&out, "update-long", &rec, event_binlog_update(&rec, s,
-	    (unsigned char *)key.data, key.len, many, 300, &cause), cause);
+	    (unsigned char *)key.data, key.len, many, 300, NULL, &cause),
+	    cause);
 	buf_reset(&key);
 	longkey = ev_longkey();
 	ev_key(&key, "9223372036854775807", longkey, EV_LONGKEY_LEN);
 	line(&out, "delete-longkey", &rec, event_binlog_delete(&rec, s,
-	    (unsigned char *)key.data, key.len, &cause), cause);
+	    (unsigned char *)key.data, key.len, NULL, &cause), cause);
 
+	memset(&t, 0, sizeof t);
 	t.gtid = "0-1-42";
 	t.conn = 12;
 	t.when = 1796655845;	/* 2026-12-07T15:04:05Z */
@@ -162,6 +179,15 @@ test_binlog_golden(void **state)
 	line(&out, "commit", &rec, event_commit(&rec, 3, &t, &cause), cause);
 	line(&out, "ddl", &rec, event_ddl(&rec, "acme", 4, "users", 5,
 	    "truncate", &t, &cause), cause);
+	t.who = &exact;
+	line(&out, "commit-exact", &rec, event_commit(&rec, 3, &t, &cause),
+	    cause);
+	line(&out, "ddl-exact", &rec, event_ddl(&rec, "acme", 4, "users", 5,
+	    "truncate", &t, &cause), cause);
+	t.who = &hostile;
+	line(&out, "commit-statement", &rec, event_commit(&rec, 3, &t,
+	    &cause), cause);
+	t.who = NULL;
 	line(&out, "ddl-hostile", &rec, event_ddl(&rec, EV_DB,
 	    sizeof EV_DB - 1, EV_NAME, sizeof EV_NAME - 1, "drop", &t,
 	    &cause), cause);
@@ -214,7 +240,7 @@ test_error_src_default(void **state)
 static void
 test_binlog_buffer_fails(void **state)
 {
-	struct event_txn t = { "0-1-1", 1, 1, "binlog.000001", 4 };
+	struct event_txn t = { "0-1-1", 1, 1, "binlog.000001", 4, NULL };
 	struct buf	 rec;
 	char		*cause = NULL;
 

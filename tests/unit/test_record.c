@@ -838,7 +838,7 @@ test_row_longest(void **state)
 	for (i = 0; i < 4000; i++)
 		assert_int_equal(buf_adds(&ch, "a,"), 0);
 	assert_int_equal(record_row(&rec, "update", id, id, pk.data, pk.len,
-	    ch.data, ch.len, "trigger", by), 0);
+	    ch.data, ch.len, "trigger", by, NULL), 0);
 	assert_int_equal(record_check(rec.data, rec.len), 0);
 	assert_memory_equal(rec.data, "op=update table=", 16);
 	for (i = 0; i < 4; i++) {
@@ -849,9 +849,21 @@ test_row_longest(void **state)
 	}
 	/* No list: "-"; no account: "-". */
 	assert_int_equal(record_row(&rec, "insert", "d", "t", "k=1", 3, "", 0,
-	    "scan", NULL), 0);
+	    "scan", NULL, NULL), 0);
 	assert_string_equal(rec.data,
 	    "op=insert table=d.t pk=k=1 changed=- src=scan by=- ;");
+	/* The follower's account and how it knows it, after a comma. */
+	assert_int_equal(record_row(&rec, "insert", "d", "t", "k=1", 3, "", 0,
+	    "binlog", "a,b c@h", "statement"), 0);
+	assert_string_equal(rec.data, "op=insert table=d.t pk=k=1 changed=- "
+	    "src=binlog by=a%2Cb%20c@h,statement ;");
+	/* Cut: the word stays whole, within the cap. */
+	assert_int_equal(record_row(&rec, "insert", "d", "t", "k=1", 3, "", 0,
+	    "binlog", by, "exact"), 0);
+	assert_int_equal(record_check(rec.data, rec.len), 0);
+	assert_int_equal(record_get(rec.data, rec.len, "by", &v, &vlen), 0);
+	assert_true(vlen <= RECORD_BY_MAX);
+	assert_memory_equal(v + vlen - 6 - 4, RECORD_CUT ",exact", 10);
 	buf_free(&pk);
 	buf_free(&ch);
 	buf_free(&rec);

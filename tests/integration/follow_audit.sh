@@ -1,0 +1,189 @@
+#!/bin/sh
+# follow with audit-log: by= names the account from MariaDB's audit plugin
+# (server_audit): ",exact" from the connection id the log holds (a
+# statement such as TRUNCATE, a non-transactional table's group), inside
+# that connection's recorded lifetime; ",statement" from the one
+# connection whose audit QUERY record has the row events' statement text.
+# Two connections with the same text, or none, give by=-. A plugin that
+# cannot serve (off, another file, a file others may write) is an op=error
+# and the records say by=-.
+. "$(dirname "$0")/setup"
+
+db_start_binlog --plugin-load-add=server_audit --server-audit-logging=ON \
+    --server-audit-events=CONNECT,QUERY,TABLE \
+    --server-audit-file-path="$W/audit.log"
+sql "CREATE DATABASE acme"
+sql_db acme "CREATE TABLE users (id INT PRIMARY KEY, login VARCHAR(20),
+	password VARCHAR(60), seen INT NOT NULL DEFAULT 0)"
+sql_db acme "CREATE TABLE m (id INT PRIMARY KEY, v VARCHAR(20))
+	ENGINE=MyISAM"
+sql "CREATE USER 'app'@'localhost' IDENTIFIED BY 'app-pw-1'"
+sql "GRANT ALL ON acme.* TO 'app'@'localhost'"
+sql "CREATE USER 'eve'@'localhost' IDENTIFIED BY 'eve-pw-1'"
+sql "GRANT SELECT, INSERT, UPDATE, DELETE ON acme.* TO 'eve'@'localhost'"
+sql "CREATE USER 'w,e ird'@'localhost' IDENTIFIED BY 'w-pw-1'"
+sql "GRANT UPDATE, SELECT ON acme.users TO 'w,e ird'@'localhost'"
+sql "CREATE USER 'q u''o%te'@'localhost' IDENTIFIED BY 'q-pw-1'"
+sql "GRANT UPDATE, SELECT ON acme.users TO 'q u''o%te'@'localhost'"
+follow_account acme.users acme.m
+follow_conf acme.users acme.m
+echo "audit-log $W/audit.log" >>"$W/dbsyscheck.conf"
+follow_first
+
+# as USER PASSWORD SQL...: run statements as that account, one session.
+as()
+{
+	_as_u=$1
+	_as_p=$2
+	shift 2
+	mariadb --no-defaults --socket="$W/sock" -u"$_as_u" -p"$_as_p" acme \
+	    -e "$*" || fail "as $_as_u: $*"
+}
+
+# recs: the row, commit and ddl records of the last run, normalised.
+recs()
+{
+	grep -v '^dbsyscheck: op=summary ' "$W/out" | binlog_norm
+}
+
+as app app-pw-1 "INSERT INTO users VALUES (7, 'xavier', 'x1', 0)"
+as eve eve-pw-1 "UPDATE users SET password='evil' WHERE id=7"
+as app app-pw-1 "BEGIN; UPDATE users SET seen=1 WHERE id=7;
+	INSERT INTO users VALUES (8, 'y', 'y1', 0); COMMIT"
+as "q u'o%te" q-pw-1 "UPDATE users SET login='q' WHERE id=8"
+# A user name with a comma makes its audit lines split two ways: they are
+# refused, and its changes name no one.
+as 'w,e ird' w-pw-1 "UPDATE users SET login='w' WHERE id=8"
+dbsc follow
+expect_rc 1
+recs >"$W/got"
+cat >"$W/want" <<EOF
+dbsyscheck: op=insert table=acme.users pk=id=7 changed=- src=binlog by=app@localhost,statement ;
+dbsyscheck: op=commit rows=1 gtid=G conn=C time=T pos=P src=binlog by=app@localhost,statement ;
+dbsyscheck: op=update table=acme.users pk=id=7 changed=password src=binlog by=eve@localhost,statement ;
+dbsyscheck: op=commit rows=1 gtid=G conn=C time=T pos=P src=binlog by=eve@localhost,statement ;
+dbsyscheck: op=update table=acme.users pk=id=7 changed=seen src=binlog by=app@localhost,statement ;
+dbsyscheck: op=insert table=acme.users pk=id=8 changed=- src=binlog by=app@localhost,statement ;
+dbsyscheck: op=commit rows=2 gtid=G conn=C time=T pos=P src=binlog by=app@localhost,statement ;
+dbsyscheck: op=update table=acme.users pk=id=8 changed=login src=binlog by=q%20u%27o%25te@localhost,statement ;
+dbsyscheck: op=commit rows=1 gtid=G conn=C time=T pos=P src=binlog by=q%20u%27o%25te@localhost,statement ;
+dbsyscheck: op=update table=acme.users pk=id=8 changed=login src=binlog by=- ;
+dbsyscheck: op=commit rows=1 gtid=G conn=C time=T pos=P src=binlog by=- ;
+EOF
+diff -u "$W/want" "$W/got" || fail "by= of row transactions"
+
+# The same text from two connections: either may have written each row
+# event group, so neither is named.
+as app app-pw-1 "UPDATE users SET seen=seen+1 WHERE id=7"
+as eve eve-pw-1 "UPDATE users SET seen=seen+1 WHERE id=7"
+dbsc follow
+expect_rc 1
+[ "$(grep -c '^dbsyscheck: op=update table=acme.users pk=id=7 changed=seen src=binlog by=- ;$' "$W/out")" = 2 ] ||
+    fail "a text two connections ran named an account"
+
+# A statement the audit log cut (server_audit_query_log_limit): matched on
+# what it kept.
+sql "SET GLOBAL server_audit_query_log_limit = 40"
+as eve eve-pw-1 "UPDATE users SET password='a-rather-long-value-past-the-cut' WHERE id=8"
+dbsc follow
+expect_rc 1
+grep -q '^dbsyscheck: op=update table=acme.users pk=id=8 changed=password src=binlog by=eve@localhost,statement ;$' \
+    "$W/out" || fail "a cut statement text was not matched"
+sql "SET GLOBAL server_audit_query_log_limit = 1024"
+
+# The log's connection id: the COMMIT of a non-transactional table's
+# group (its rows, before it, by their statement) and a TRUNCATE, exact.
+as app app-pw-1 "INSERT INTO m VALUES (1, 'a')"
+as eve eve-pw-1 "UPDATE m SET v='b' WHERE id=1"
+as app app-pw-1 "TRUNCATE TABLE users"
+dbsc follow
+expect_rc 1
+recs >"$W/got"
+cat >"$W/want" <<EOF
+dbsyscheck: op=insert table=acme.m pk=id=1 changed=- src=binlog by=app@localhost,statement ;
+dbsyscheck: op=commit rows=1 gtid=G conn=C time=T pos=P src=binlog by=app@localhost,exact ;
+dbsyscheck: op=update table=acme.m pk=id=1 changed=v src=binlog by=eve@localhost,statement ;
+dbsyscheck: op=commit rows=1 gtid=G conn=C time=T pos=P src=binlog by=eve@localhost,exact ;
+dbsyscheck: op=ddl table=acme.users stmt=truncate gtid=G conn=C time=T pos=P src=binlog by=app@localhost,exact ;
+EOF
+diff -u "$W/want" "$W/got" || fail "by= from the log's connection id"
+
+# A change the audit log does not hold (the plugin skips the account):
+# unknown, never another account's.
+sql "SET GLOBAL server_audit_excl_users = 'eve'"
+as eve eve-pw-1 "INSERT INTO users VALUES (9, 'e', 'e', 0)"
+as app app-pw-1 "SELECT 1"
+dbsc follow
+expect_rc 1
+grep -q '^dbsyscheck: op=insert table=acme.users pk=id=9 changed=- src=binlog by=- ;$' \
+    "$W/out" || fail "an unaudited change named an account"
+sql "SET GLOBAL server_audit_excl_users = ''"
+
+# follow -f: the audit record of a statement may be written after its
+# commit reached the log; the follower waits for it.
+dbsc_bg follow -f
+sleep 2
+as app app-pw-1 "INSERT INTO users VALUES (10, 'f', 'f', 0)"
+n=0
+until grep -q 'op=commit' "$W/bg.out"; do
+	n=$((n + 1))
+	[ "$n" -le 200 ] || fail "follow -f printed no op=commit"
+	sleep 0.1
+done
+kill -TERM "$bg"
+bg_wait "$bg"
+grep -q '^dbsyscheck: op=insert table=acme.users pk=id=10 changed=- src=binlog by=app@localhost,statement ;$' \
+    "$W/bg.out" || fail "follow -f: no by= for a live statement"
+
+# The plugin off: op=error, the records say by=-, exit 2.
+sql "SET GLOBAL server_audit_logging = OFF"
+as app app-pw-1 "INSERT INTO users VALUES (11, 'g', 'g', 0)"
+dbsc follow
+expect_rc 2
+grep -q '^dbsyscheck: op=error msg=audit-log%20.*server_audit_logging%20is%20OFF' \
+    "$W/out" || fail "no op=error for the plugin off"
+grep -q '^dbsyscheck: op=insert table=acme.users pk=id=11 changed=- src=binlog by=- ;$' \
+    "$W/out" || fail "the row record was lost with the plugin off"
+sql "SET GLOBAL server_audit_logging = ON"
+
+# Another file than the server's: op=error naming the server's.
+sed "s|^audit-log .*|audit-log $W/other.log|" "$W/dbsyscheck.conf" \
+    >"$W/conf.tmp" && cat "$W/conf.tmp" >"$W/dbsyscheck.conf"
+: >"$W/other.log"
+as app app-pw-1 "INSERT INTO users VALUES (12, 'h', 'h', 0)"
+dbsc follow
+expect_rc 2
+grep -q "^dbsyscheck: op=error msg=audit-log%20.*writes%20its%20audit%20log%20to" \
+    "$W/out" || fail "no op=error for another file"
+grep -q '^dbsyscheck: op=insert table=acme.users pk=id=12 .* by=- ;$' \
+    "$W/out" || fail "the row record was lost with another file"
+sed "s|^audit-log .*|audit-log $W/audit.log|" "$W/dbsyscheck.conf" \
+    >"$W/conf.tmp" && cat "$W/conf.tmp" >"$W/dbsyscheck.conf"
+
+# A file anyone may write: its lines could be forged. Refused.
+chmod o+w "$W/audit.log"
+as app app-pw-1 "INSERT INTO users VALUES (13, 'i', 'i', 0)"
+dbsc follow
+expect_rc 2
+grep -q '^dbsyscheck: op=error msg=audit-log%20.*writ' "$W/out" ||
+    fail "no op=error for a world-writable audit log"
+grep -q '^dbsyscheck: op=insert table=acme.users pk=id=13 .* by=- ;$' \
+    "$W/out" || fail "a forgeable audit log named an account"
+chmod o-w "$W/audit.log"
+
+# Rotation between runs: the statement's record is in FILE.1 now.
+sql "SET GLOBAL server_audit_file_rotate_size = 4096"
+as app app-pw-1 "INSERT INTO users VALUES (14, 'j', 'j', 0)"
+i=0
+while [ ! -f "$W/audit.log.2" ] && [ "$i" -lt 200 ]; do
+	as eve eve-pw-1 "SELECT 'padding the audit log past its rotation'" \
+	    >/dev/null
+	i=$((i + 1))
+done
+[ -f "$W/audit.log.1" ] || fail "the audit log did not rotate"
+dbsc follow
+expect_rc 1
+grep -q '^dbsyscheck: op=insert table=acme.users pk=id=14 changed=- src=binlog by=app@localhost,statement ;$' \
+    "$W/out" || fail "a statement in a rotated audit file was not matched"
+
+echo "$test_name: ok"
