@@ -9,10 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "baseline.h"
 #include "binlog.h"
 #include "cmd.h"
 #include "conf.h"
+#include "follow.h"
 #include "key.h"
 #include "log.h"
 #include "optfile.h"
@@ -79,20 +81,30 @@ check_state_dir(const char *baseline, char **cause)
  * binary log settings (binlog_open) and reading the log's end, which
  * needs BINLOG MONITOR. REPLICATION SLAVE shows only when a dump starts,
  * which would end a running follower's (the same server id): the first
- * follow checks it.
+ * follow checks it. With audit-log, the audit plugin and its file.
  */
 static int
 test_follow(const struct conf *conf, char **cause)
 {
 	struct binlog		*b;
 	struct binlog_pos	 end;
-	char			 gtid[BINLOG_GTID_MAX + 1];
+	struct audit		*au;
+	char			 gtid[BINLOG_GTID_MAX + 1], *why;
 	int			 r;
 
 	if ((b = binlog_open(conf->defaults_file, conf->group, NULL,
 	    (uint32_t)conf->follow_server_id, 0, cause)) == NULL)
 		return -1;
 	r = binlog_end(b, &end, gtid, sizeof gtid, cause);
+	if (r == 0 && conf->audit_log != NULL) {
+		if ((au = follow_audit_check(conf, b, 1, &why)) == NULL) {
+			*cause = xasprintf("audit-log %s: %s", conf->audit_log,
+			    why != NULL ? why : "cannot be read");
+			free(why);
+			r = -1;
+		}
+		audit_free(au);
+	}
 	binlog_close(b);
 	return r;
 }
@@ -150,12 +162,16 @@ cmd_test(struct conf *conf)
 		}
 		schema_free(s);
 	}
-	if (!bad && conf->follow_server_id != 0 &&
-	    test_follow(conf, &cause) == -1) {
-		log_warnx("%s: follow: %s", conf->path, cause);
-		free(cause);
-		cause = NULL;
-		bad = 1;
+	if (!bad && conf->follow_server_id != 0) {
+		if (test_follow(conf, &cause) == -1) {
+			log_warnx("%s: follow: %s", conf->path, cause);
+			free(cause);
+			cause = NULL;
+			bad = 1;
+		} else if (conf->audit_log != NULL)
+			log_warnx("%s: audit-log: on (the server's audit plugin "
+			    "writes %s, which can be read)", conf->path,
+			    conf->audit_log);
 	}
 	/*
 	 * Reconciliation: with yes, a log a scan cannot read is an error;

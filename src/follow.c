@@ -289,8 +289,13 @@ follow_audit_read(struct follow *f, int64_t since, char **cause)
 	char	*why = NULL;
 	int	 r;
 
-	if (f->audit == NULL || audit_read(f->audit, since, &why) == 0)
+	if (f->audit == NULL)
 		return 0;
+	if (audit_read(f->audit, since, &why) == 0) {
+		if (audit_files(f->audit) > 0)
+			return 0;
+		why = xstrdup("no such file");
+	}
 	r = follow_audit_fail(f, why != NULL ? why : "cannot be read",
 	    cause);
 	free(why);
@@ -397,6 +402,46 @@ follow_samefile(const char *a, const char *b)
 	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+/* follow.h */
+struct audit *
+follow_audit_check(const struct conf *conf, struct binlog *chk, int probe,
+    char **why)
+{
+	struct binlog_audit	 a;
+	struct audit		*au = NULL;
+
+	*why = NULL;
+	if (binlog_audit(chk, &a, why) == -1)
+		return NULL;
+	if (!a.loaded)
+		*why = xstrdup("the server runs no audit plugin (server_audit)");
+	else if (!a.logging)
+		*why = xstrdup("the server's server_audit_logging is OFF");
+	else if (!a.file)
+		*why = xstrdup("the server's server_audit_output_type is not "
+		    "file");
+	else if (!a.connect || !a.query)
+		*why = xstrdup("the server's server_audit_events must name "
+		    "CONNECT and QUERY (or QUERY_DML)");
+	else if (!follow_samefile(a.path, conf->audit_log))
+		*why = xasprintf("the server writes its audit log to %s",
+		    a.path);
+	else
+		au = audit_create(conf->audit_log, a.offset, (size_t)a.limit);
+	binlog_audit_clear(&a);
+	/* The file itself: readable, and by no one else writable. */
+	if (au != NULL && probe) {
+		if (audit_read(au, (int64_t)time(NULL), why) == 0 &&
+		    audit_files(au) == 0)
+			*why = xstrdup("no such file");
+		if (*why != NULL) {
+			audit_free(au);
+			au = NULL;
+		}
+	}
+	return au;
+}
+
 /*
  * audit-log: the server must write there what attribution reads (the
  * plugin on, to a file, connections and statements). Otherwise an
@@ -405,37 +450,15 @@ follow_samefile(const char *a, const char *b)
 static int
 follow_audit_open(struct follow *f, struct binlog *chk, char **cause)
 {
-	struct binlog_audit	 a;
-	char			*why = NULL;
-	int			 r;
+	char	*why;
+	int	 r;
 
 	if (f->conf->audit_log == NULL)
 		return 0;
-	if (binlog_audit(chk, &a, &why) == -1) {
-		r = follow_audit_fail(f, why, cause);
-		free(why);
-		return r;
-	}
-	if (!a.loaded)
-		why = xstrdup("the server runs no audit plugin (server_audit)");
-	else if (!a.logging)
-		why = xstrdup("the server's server_audit_logging is OFF");
-	else if (!a.file)
-		why = xstrdup("the server's server_audit_output_type is not "
-		    "file");
-	else if (!a.connect || !a.query)
-		why = xstrdup("the server's server_audit_events must name "
-		    "CONNECT and QUERY (or QUERY_DML)");
-	else if (!follow_samefile(a.path, f->conf->audit_log))
-		why = xasprintf("the server writes its audit log to %s",
-		    a.path);
-	else
-		f->audit = audit_create(f->conf->audit_log, a.offset,
-		    (size_t)a.limit);
-	binlog_audit_clear(&a);
-	if (why == NULL)
+	/* The file is read at the first statement, from its time on. */
+	if ((f->audit = follow_audit_check(f->conf, chk, 0, &why)) != NULL)
 		return 0;
-	r = follow_audit_fail(f, why, cause);
+	r = follow_audit_fail(f, why != NULL ? why : "cannot be read", cause);
 	free(why);
 	return r;
 }

@@ -20,4 +20,15 @@
 
 enum run_result	 follow_run(struct run *, int);
 
+/*
+ * audit-log's checks, through a connection binlog_open made without a
+ * position: the server's audit plugin logs connections and statements to
+ * that file; with probe, the file can be read and is by no one else
+ * writable (read once). The reader, or NULL and *why.
+ */
+struct binlog;
+struct conf;
+struct audit	*follow_audit_check(const struct conf *, struct binlog *, int,
+		    char **);
+
 #endif

@@ -135,8 +135,14 @@ bg_wait "$bg"
 grep -q '^dbsyscheck: op=insert table=acme.users pk=id=10 changed=- src=binlog by=app@localhost,statement ;$' \
     "$W/bg.out" || fail "follow -f: no by= for a live statement"
 
-# The plugin off: op=error, the records say by=-, exit 2.
+# -t checks the plugin and the file.
+dbsc -t
+expect_rc 0
+# The plugin off: op=error, the records say by=-, exit 2; -t says so.
 sql "SET GLOBAL server_audit_logging = OFF"
+dbsc -t
+expect_rc 2
+expect_err "server_audit_logging is OFF"
 as app app-pw-1 "INSERT INTO users VALUES (11, 'g', 'g', 0)"
 dbsc follow
 expect_rc 2
@@ -162,6 +168,9 @@ sed "s|^audit-log .*|audit-log $W/audit.log|" "$W/dbsyscheck.conf" \
 
 # A file anyone may write: its lines could be forged. Refused.
 chmod o+w "$W/audit.log"
+dbsc -t
+expect_rc 2
+expect_err "audit-log $W/audit.log"
 as app app-pw-1 "INSERT INTO users VALUES (13, 'i', 'i', 0)"
 dbsc follow
 expect_rc 2

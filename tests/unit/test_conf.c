@@ -109,6 +109,26 @@ test_parse_follow_server_id(void **state)
 	    ":2: follow-server-id given twice");
 }
 
+/* Ensure that audit-log is an absolute path, given once; NULL unset. */
+static void
+test_parse_audit_log(void **state)
+{
+	struct conf	*conf;
+
+	(void)state;
+	conf = parse_ok("baseline /b\nkey /k\naudit-log /var/lib/a.log\n");
+	assert_string_equal(conf->audit_log, "/var/lib/a.log");
+	conf_free(conf);
+	conf = parse_ok("baseline /b\nkey /k\n");
+	assert_null(conf->audit_log);
+	conf_free(conf);
+	parse_err("audit-log a.log\n", 16, NAME ":1: paths must be absolute");
+	parse_err("audit-log /a\naudit-log /b\n", 26, NAME
+	    ":2: audit-log given twice");
+	parse_err("audit-log\n", 10, NAME
+	    ":1: audit-log takes exactly one argument");
+}
+
 /* Ensure that reconcile takes auto, yes or no, once; auto by default. */
 static void
 test_parse_reconcile(void **state)
@@ -1109,6 +1129,7 @@ main(void)
 	const char	*dir;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_follow_server_id),
+		cmocka_unit_test(test_parse_audit_log),
 		cmocka_unit_test(test_parse_reconcile),
 		cmocka_unit_test(test_err_reconcile_twice),
 		cmocka_unit_test(test_err_reconcile_word),
