@@ -106,6 +106,11 @@ cat >>"$OSSEC/rules/local_rules.xml" <<'EOF'
     <user>^dbsc-test-root$</user>
     <description>dbsyscheck tests: a reset by dbsc-test-root.</description>
   </rule>
+  <rule id="199997" level="3">
+    <if_sid>100312</if_sid>
+    <user>^app@localhost,</user>
+    <description>dbsyscheck tests: a change by app, the follower's by=ACCOUNT,HOW.</description>
+  </rule>
 </group>
 EOF
 cat >"$W/user.txt" <<EOF
@@ -120,6 +125,18 @@ location: $(ossec_sample_location triggerlog.txt)
 rule: 100312
 level: 5
 user: app@localhost
+
+event: $(ossec_sample_location command.txt | sed 's/.*/ossec: output: '"'&'"': dbsyscheck: op=update table=acme.users pk=id=1 changed=login src=binlog by=eve@localhost,statement ;/')
+location: $(ossec_sample_location command.txt)
+rule: 100312
+level: 5
+user: eve@localhost,statement
+
+event: $(ossec_sample_location command.txt | sed 's/.*/ossec: output: '"'&'"': dbsyscheck: op=update table=acme.users pk=id=1 changed=login src=binlog by=app@localhost,exact ;/')
+location: $(ossec_sample_location command.txt)
+rule: 199997
+level: 3
+user: app@localhost,exact
 
 event: 2026-11-26T15:04:05.123456+00:00 db1 dbsyscheck[4242]: op=reset table=acme.users rows=3 src=scan by=alice ;
 location: $(ossec_sample_location logfile.txt)
