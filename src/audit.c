@@ -21,9 +21,10 @@
  * The line, as server_audit 10.11 writes it (plugin/server_audit):
  *   YYYYMMDD HH:MM:SS,SERVERHOST,USER,HOST,CONNID,QUERYID,OP,REST
  * REST is DB,,STATUS for connection events, DB,TABLE, for table events
- * and DB,'TEXT',RETCODE for QUERY, where TEXT escapes ' \ and newline,
- * carriage return and tab (\' \\ \n \r \t) and leaves every other byte,
- * NUL included, as it is. USER, HOST and DB are not escaped at all.
+ * and DB,'TEXT',RETCODE for QUERY, where TEXT escapes ' \ backspace, tab,
+ * newline, form feed and carriage return (\' \\ \b \t \n \f \r: the
+ * plugin's esc_map) and leaves every other byte, NUL included, as it is.
+ * USER, HOST and DB are not escaped at all.
  */
 
 #define AUDIT_ROTATIONS_MAX	999	/* server_audit_file_rotations */
@@ -259,7 +260,8 @@ body_valid(const char *p, const char *end)
 			if (p + 1 >= end)
 				return (0);
 			switch (p[1]) {
-			case '\'': case '\\': case 'n': case 'r': case 't':
+			case '\'': case '\\': case 'b': case 't': case 'n':
+			case 'f': case 'r':
 				break;
 			default:
 				return (0);
@@ -289,11 +291,87 @@ one_comma(const char *p, const char *end)
 	return (k);
 }
 
+/*
+ * What the end of a line allows as the REST of each kind of op, found once
+ * a line so that each candidate ",ID,ID,OP," costs O(1): the trailing
+ * number, the one QUERY text start that reads whole (every ",'" before
+ * the last one is cut short by the last one's bare quote), and the last
+ * two commas before a TABLE line's closing comma.
+ */
+struct rest {
+	const char	*tail;		/* the trailing number, or NULL */
+	long		 code;
+	const char	*text;		/* the QUERY text's opening quote */
+	const char	*close;		/* its closing quote */
+	const char	*last;		/* DB,TABLE, */
+	const char	*prev;
+};
+
+static void
+rest_scan(const char *from, const char *end, struct rest *rs)
+{
+	const char	*s, *j;
+
+	memset(rs, 0, sizeof *rs);
+	s = rs->tail = tail_code(from, end, &rs->code);
+	if (s != NULL && s - from >= 3 && s[-1] == ',' && s[-2] == '\'') {
+		for (j = s - 3; j > from; j--) {
+			if (*j == '\'' && j[-1] == ',')
+				break;
+		}
+		if (j > from && body_valid(j + 1, s - 2)) {
+			rs->text = j;
+			rs->close = s - 2;
+		}
+	}
+	if (end > from && end[-1] == ',') {
+		for (j = end - 2; j >= from; j--) {
+			if (*j != ',')
+				continue;
+			if (rs->last == NULL)
+				rs->last = j;
+			else {
+				rs->prev = j;
+				break;
+			}
+		}
+	}
+}
+
+/* 1 when a REST starting at r reads whole for op. */
+static int
+rest_valid(const struct rest *rs, enum audit_op op, const char *r)
+{
+	switch (op) {
+	case AUDIT_CONNECT:
+	case AUDIT_FAILED_CONNECT:
+	case AUDIT_DISCONNECT:
+	case AUDIT_CHANGEUSER:
+		/* DB,,STATUS. */
+		return (rs->tail != NULL && rs->tail - r >= 2 &&
+		    rs->tail[-1] == ',' && rs->tail[-2] == ',');
+	case AUDIT_QUERY:
+		/* DB,'TEXT',RETCODE. */
+		return (rs->text != NULL && rs->text - 1 >= r);
+	default:
+		/* DB,TABLE, with exactly one comma inside. */
+		return (rs->last != NULL && rs->last >= r &&
+		    (rs->prev == NULL || rs->prev < r));
+	}
+}
+
+/*
+ * ",CONNID,QUERYID,OP," may occur in DB or the text too: the line is
+ * taken when exactly one such place reads as a whole line (a REST valid
+ * for its op), and USER,HOST before it hold exactly one comma. A text
+ * cannot give a valid QUERY REST (a quote in it is always escaped, so it
+ * holds no ",'"), nor end as a TABLE or connection line does.
+ */
 int
 audit_parse(const char *line, size_t len, long offset, struct audit_line *l)
 {
-	const char	*end = line + len, *p, *c1, *m = NULL, *k = NULL;
-	const char	*r, *s, *q, *j, *found = NULL;
+	const char	*end = line + len, *p, *c1, *m = NULL, *k, *r;
+	struct rest	 rs;
 	uint64_t	 conn, query;
 	enum audit_op	 op;
 	size_t		 n, mn = 0;
@@ -305,11 +383,11 @@ audit_parse(const char *line, size_t len, long offset, struct audit_line *l)
 		return (-1);
 	if ((c1 = memchr(line + 18, ',', len - 18)) == NULL)
 		return (-1);
+	rest_scan(c1 + 1, end, &rs);
 
-	/* ",CONNID,QUERYID,OP," must occur exactly once in the line. */
 	for (p = c1; p < end; p++) {
 		if (*p != ',' || (n = match_ids(p, end, &conn, &query,
-		    &op)) == 0)
+		    &op)) == 0 || !rest_valid(&rs, op, p + n))
 			continue;
 		if (++count > 1)
 			return (-1);
@@ -331,60 +409,29 @@ audit_parse(const char *line, size_t len, long offset, struct audit_line *l)
 	l->hostlen = (size_t)(m - (k + 1));
 
 	r = m + mn;
+	l->db = r;
 	switch (l->op) {
 	case AUDIT_CONNECT:
 	case AUDIT_FAILED_CONNECT:
 	case AUDIT_DISCONNECT:
 	case AUDIT_CHANGEUSER:
-		/* DB,,STATUS: anchored at the end, so one split only. */
-		if ((s = tail_code(r, end, &l->code)) == NULL ||
-		    s - r < 2 || s[-1] != ',' || s[-2] != ',')
-			return (-1);
-		l->db = r;
-		l->dblen = (size_t)(s - 2 - r);
-		l->obj = s - 1;
+		l->code = rs.code;
+		l->dblen = (size_t)(rs.tail - 2 - r);
+		l->obj = rs.tail - 1;
 		l->objlen = 0;
-		return (0);
+		break;
 	case AUDIT_QUERY:
+		l->code = rs.code;
+		l->dblen = (size_t)(rs.text - 1 - r);
+		l->obj = rs.text;
+		l->objlen = (size_t)(rs.close + 1 - rs.text);
 		break;
 	default:
-		/* DB,TABLE, with exactly one comma inside. */
-		if (end == r || end[-1] != ',' ||
-		    (k = one_comma(r, end - 1)) == NULL)
-			return (-1);
-		l->db = r;
-		l->dblen = (size_t)(k - r);
-		l->obj = k + 1;
-		l->objlen = (size_t)(end - 1 - (k + 1));
-		return (0);
+		l->dblen = (size_t)(rs.last - r);
+		l->obj = rs.last + 1;
+		l->objlen = (size_t)(end - 1 - (rs.last + 1));
+		break;
 	}
-
-	/*
-	 * DB,'TEXT',RETCODE. DB may hold ",'": every ",'" before the closing
-	 * quote is a candidate start, and exactly one must read as a whole
-	 * escaped text. (A candidate's scan stops at the next candidate,
-	 * which it reads as a bare quote, so this is linear.)
-	 */
-	if ((s = tail_code(r, end, &l->code)) == NULL || s - r < 3 ||
-	    s[-1] != ',' || s[-2] != '\'')
-		return (-1);
-	q = s - 2;		/* the closing quote */
-	count = 0;
-	for (j = r + 1; j < q; j++) {
-		if (*j != '\'' || j[-1] != ',')
-			continue;
-		if (!body_valid(j + 1, q))
-			continue;
-		if (++count > 1)
-			return (-1);
-		found = j;
-	}
-	if (count != 1)
-		return (-1);
-	l->db = r;
-	l->dblen = (size_t)(found - 1 - r);
-	l->obj = found;
-	l->objlen = (size_t)(q + 1 - found);
 	return (0);
 }
 
@@ -411,6 +458,12 @@ audit_unescape(const char *obj, size_t objlen, char *dst)
 		case '\'':
 		case '\\':
 			dst[n++] = *p;
+			break;
+		case 'b':
+			dst[n++] = '\b';
+			break;
+		case 'f':
+			dst[n++] = '\f';
 			break;
 		case 'n':
 			dst[n++] = '\n';

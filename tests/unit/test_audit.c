@@ -107,6 +107,36 @@ test_parse_db_quote(void **state)
 	expect_field(l.obj, l.objlen, "'b'");
 }
 
+/* Ensure that ",ID,ID,OP," inside a text does not make its line refused. */
+static void
+test_parse_ids_in_text(void **state)
+{
+	struct audit_line	 l;
+
+	(void)state;
+	assert_int_equal(parse("20261207 21:26:20,vm,app,localhost,6,7,QUERY,,"
+	    "'select 1,2,3,READ,4',0", &l), 0);
+	assert_int_equal(l.conn, 6);
+	assert_int_equal(l.query, 7);
+	expect_field(l.user, l.userlen, "app");
+	expect_field(l.obj, l.objlen, "'select 1,2,3,READ,4'");
+	assert_int_equal(parse("20261207 21:26:20,vm,eve,localhost,9,3,QUERY,"
+	    "acme,'update t set a=1 /*,1,1,QUERY,acme,\\',0*/ where id=7',0",
+	    &l), 0);
+	assert_int_equal(l.conn, 9);
+	expect_field(l.user, l.userlen, "eve");
+	expect_field(l.db, l.dblen, "acme");
+	expect_field(l.obj, l.objlen, "'update t set a=1 /*,1,1,QUERY,acme,"
+	    "\\',0*/ where id=7'");
+	/* As the text's last bytes, and with connection and table events. */
+	assert_int_equal(parse("20261207 21:26:20,vm,eve,localhost,9,3,QUERY,,"
+	    "'x,1,1,CONNECT,,,0',0", &l), 0);
+	assert_int_equal(l.conn, 9);
+	assert_int_equal(parse("20261207 21:26:20,vm,eve,localhost,9,3,QUERY,,"
+	    "'x,1,1,WRITE,a,b,',0", &l), 0);
+	assert_int_equal(l.op, AUDIT_QUERY);
+}
+
 /* Ensure that lines that split two ways, or none, are refused. */
 static void
 test_parse_hostile(void **state)
@@ -142,9 +172,11 @@ test_parse_hostile(void **state)
 		"20261207 21:26:20,vm,app,localhost,6,7,QUERY,acme,'sel\\',0",
 		"20261207 21:26:20,vm,app,localhost,6,7,QUERY,acme,select,0",
 		"20261207 21:26:20,vm,app,localhost,6,7,QUERY,acme,'x',",
-		/* The text holds ",ID,ID,OP,": refused, never mis-split. */
-		"20261207 21:26:20,vm,app,localhost,6,7,QUERY,,'select 1,2,3,"
-		    "READ,4',0",
+		/* A name holding ",ID,ID,OP," and a valid REST: two ways. */
+		"20261207 21:26:20,vm,a,b,7,1,CONNECT,,,0,localhost,6,0,"
+		    "CONNECT,,,0",
+		"20261207 21:26:20,vm,app,localhost,6,7,WRITE,a,1,1,READ,b,",
+		"20261207 21:26:20,vm,app,localhost,6,7,QUERY,acme,'\\b\\v',0",
 		NULL
 	};
 	struct audit_line	 l;
@@ -167,10 +199,10 @@ test_unescape(void **state)
 	ssize_t		n;
 
 	(void)state;
-	o = "'a\\'b\\\\c\\nd\\re\\tf\"g'";
+	o = "'a\\'b\\\\c\\nd\\re\\tf\"g\\bh\\fi'";
 	n = audit_unescape(o, strlen(o), dst);
-	assert_int_equal(n, 13);
-	assert_memory_equal(dst, "a'b\\c\nd\re\tf\"g", 13);
+	assert_int_equal(n, 17);
+	assert_memory_equal(dst, "a'b\\c\nd\re\tf\"g\bh\fi", 17);
 	assert_int_equal(audit_unescape("'nul\0x'", 7, dst), 5);
 	assert_memory_equal(dst, "nul\0x", 5);
 	assert_int_equal(audit_unescape("''", 2, dst), 0);
@@ -603,6 +635,7 @@ main(void)
 	const struct CMUnitTest	tests[] = {
 		cmocka_unit_test(test_parse_ops),
 		cmocka_unit_test(test_parse_db_quote),
+		cmocka_unit_test(test_parse_ids_in_text),
 		cmocka_unit_test(test_parse_hostile),
 		cmocka_unit_test(test_unescape),
 		cmocka_unit_test(test_truncated),
