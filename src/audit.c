@@ -32,8 +32,9 @@
 #define AUDIT_HASH_SIZE		(2 * AUDIT_CONNS_MAX)	/* a power of 2 */
 #define AUDIT_ACCT_BUCKETS	4096
 #define AUDIT_QBUCKETS		65536	/* a power of 2 */
-/* Read order is time order give or take this many seconds. */
-#define AUDIT_SKEW		60
+/* Cut texts chain by the digest of their first AUDIT_CUTPRE bytes (one
+ * chain holds those shorter). */
+#define AUDIT_CUTPRE		32
 
 /* An account, interned: QUERY records and lifetimes hold references. */
 struct acct {
@@ -51,6 +52,7 @@ struct aquery {
 	struct acct	*acct;
 	size_t		 len;		/* of the unescaped text */
 	int		 cut;		/* the server may have cut it */
+	uint32_t	 pre;		/* a cut text's first bytes, hashed */
 	uint64_t	 older;		/* its chain's next, seq + 1, or 0 */
 	unsigned char	 d[AUDIT_DIGEST_LEN];
 };
@@ -68,6 +70,10 @@ struct alife {
 
 struct audit {
 	char		*path;
+	char		*dir;		/* FILE's directory */
+	char		*base;		/* FILE's name in it */
+	int		 dfd;		/* dir, open during a read */
+	struct stat	 dst;		/* its status */
 	long		 offset;
 	size_t		 limit;
 
@@ -76,8 +82,16 @@ struct audit {
 	dev_t		 dev;
 	ino_t		 ino;
 	int		 files;
+	int		 missing;	/* FILE not found at the last read */
 	uint64_t	 rejected;
 	int64_t		 newest;
+	/*
+	 * Records before floor may be in files not read (rotated away before
+	 * the first read, or past the last rotation between two reads, or
+	 * cut in place): the next line read (gap) raises it past its time.
+	 */
+	int64_t		 floor;
+	int		 gap;
 
 	char		*line;		/* the line being read */
 	size_t		 linelen;
@@ -90,12 +104,15 @@ struct audit {
 	size_t		 qcount;
 	/*
 	 * The records read are numbered (seq; a record's ring slot is
-	 * seq % AUDIT_QUERIES_MAX): chains by digest (qbuckets) and of the
-	 * cut texts (qcut) name the newest as seq + 1 and run from newer
-	 * to older, so a chain ends at 0 or at a record the ring dropped.
+	 * seq % AUDIT_QUERIES_MAX): chains by digest (qbuckets), of the cut
+	 * texts by the digest of their first AUDIT_CUTPRE bytes (qcutb) and
+	 * of the shorter cut texts (qcut) name the newest as seq + 1 and run
+	 * from newer to older, so a chain ends at 0 or at a record the ring
+	 * dropped.
 	 */
 	uint64_t	 qseq;		/* the next record's */
 	uint64_t	*qbuckets;
+	uint64_t	*qcutb;
 	uint64_t	 qcut;
 	int64_t		 horizon;	/* windows starting at or before: 0 */
 
@@ -695,10 +712,30 @@ query_at(struct audit *a, uint64_t link)
 	return (&a->q[(link - 1) % AUDIT_QUERIES_MAX]);
 }
 
+/* The first 4 bytes of a digest. */
+static uint32_t
+digest_word(const unsigned char *d)
+{
+	return ((uint32_t)d[0] | (uint32_t)d[1] << 8 | (uint32_t)d[2] << 16 |
+	    (uint32_t)d[3] << 24);
+}
+
+/* The chain a cut text of len bytes (pre: its first bytes' digest) is on. */
+static uint64_t *
+query_cutchain(struct audit *a, size_t len, const unsigned char *pre)
+{
+	if (len < AUDIT_CUTPRE)
+		return (&a->qcut);
+	return (&a->qcutb[query_bucket(pre)]);
+}
+
+/* d: the text's digest; pre: its first AUDIT_CUTPRE bytes' (cut texts). */
 static void
 query_add(struct audit *a, const struct audit_line *l, struct acct *ac,
-    size_t len, int cut, const unsigned char *d)
+    size_t len, int cut, const unsigned char *d, const unsigned char *pre)
 {
+	uint64_t	*chain;
+
 	struct aquery	*q;
 
 	if (a->qcount == AUDIT_QUERIES_MAX) {
@@ -716,13 +753,11 @@ query_add(struct audit *a, const struct audit_line *l, struct acct *ac,
 	q->len = len;
 	q->cut = cut;
 	memcpy(q->d, d, AUDIT_DIGEST_LEN);
-	if (cut) {
-		q->older = a->qcut;
-		a->qcut = a->qseq + 1;
-	} else {
-		q->older = a->qbuckets[query_bucket(d)];
-		a->qbuckets[query_bucket(d)] = a->qseq + 1;
-	}
+	q->pre = cut && len >= AUDIT_CUTPRE ? digest_word(pre) : 0;
+	chain = cut ? query_cutchain(a, len, pre) :
+	    &a->qbuckets[query_bucket(d)];
+	q->older = *chain;
+	*chain = a->qseq + 1;
 	a->qseq++;
 	a->qcount++;
 }
@@ -735,12 +770,18 @@ audit_line(struct audit *a, const char *line, size_t len, char **cause)
 	struct acct		*ac;
 	struct alife		*lf;
 	unsigned char		 d[AUDIT_DIGEST_LEN] = { 0 };
+	unsigned char		 pre[AUDIT_DIGEST_LEN] = { 0 };
 	ssize_t			 n = 0;
 	int			 cut;
 
 	if (audit_parse(line, len, a->offset, &l) != 0) {
 		a->rejected++;
 		return (0);
+	}
+	if (a->gap) {
+		a->gap = 0;
+		if (a->floor == INT64_MAX || l.t + 1 > a->floor)
+			a->floor = l.t == INT64_MAX ? l.t : l.t + 1;
 	}
 	if (l.op == AUDIT_FAILED_CONNECT)
 		return (0);
@@ -779,7 +820,13 @@ audit_line(struct audit *a, const char *line, size_t len, char **cause)
 		life_seen(lf, ac, ac->len);
 		cut = audit_truncated(l.objlen - 2, (size_t)(l.obj + 1 - line),
 		    a->limit);
-		query_add(a, &l, ac, (size_t)n, cut, d);
+		if (cut && n >= AUDIT_CUTPRE &&
+		    digest(a->ubuf, AUDIT_CUTPRE, pre) != 0) {
+			acct_put(a, ac);
+			*cause = xstrdup("audit: SHA-256 failed");
+			return (-1);
+		}
+		query_add(a, &l, ac, (size_t)n, cut, d, pre);
 		break;
 	default:
 		life_seen(lf, ac, ac->len);
@@ -833,16 +880,56 @@ audit_endfile(struct audit *a)
 }
 
 /*
- * Open path: 1 and *fd, 0 when it does not exist, -1 with cause when it
- * cannot be read or anyone could have written its lines.
+ * The directory holding FILE, opened for the files to be opened in it (so
+ * that what is checked is what is read): 1 with a->dfd, 0 when it does
+ * not exist, -1 with cause when others could write it (add or swap a
+ * file of rotated lines) or it cannot be opened.
  */
 static int
-audit_open(const char *path, int *fd, struct stat *st, char **cause)
+audit_opendir(struct audit *a, char **cause)
 {
-	if ((*fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
+	if ((a->dfd = open(a->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1) {
 		if (errno == ENOENT)
 			return (0);
-		*cause = xasprintf("%s: %s", path, strerror(errno));
+		*cause = xasprintf("%s: %s", a->dir, strerror(errno));
+		return (-1);
+	}
+	if (fstat(a->dfd, &a->dst) == -1) {
+		*cause = xasprintf("%s: %s", a->dir, strerror(errno));
+		goto fail;
+	}
+	if (a->dst.st_mode & S_IWOTH) {
+		*cause = xasprintf("%s: directory writable by others (anyone "
+		    "could plant audit files in it)", a->dir);
+		goto fail;
+	}
+	return (1);
+fail:
+	close(a->dfd);
+	a->dfd = -1;
+	return (-1);
+}
+
+/*
+ * Open name (in a->dfd; shown as path): 1 and *fd, 0 when it does not
+ * exist, -1 with cause when it cannot be read or someone other than its
+ * writer (root, or the directory's owner) could have written its lines.
+ */
+static int
+audit_open(struct audit *a, const char *name, const char *path, int *fd,
+    struct stat *st, char **cause)
+{
+	const struct stat	*ds = &a->dst;
+	int			 fl;
+
+	*fd = openat(a->dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC);
+	if (*fd == -1) {
+		if (errno == ENOENT)
+			return (0);
+		*cause = xasprintf("%s: %s%s", path, strerror(errno),
+		    errno == ELOOP ? " (a symbolic link: refused)" : "");
 		return (-1);
 	}
 	if (fstat(*fd, st) == -1) {
@@ -858,11 +945,46 @@ audit_open(const char *path, int *fd, struct stat *st, char **cause)
 		    "forge its lines)", path);
 		goto fail;
 	}
+	if (st->st_uid != 0 && st->st_uid != ds->st_uid) {
+		*cause = xasprintf("%s: owned by uid %lu, neither root nor "
+		    "its directory's owner (it could forge its lines)", path,
+		    (unsigned long)st->st_uid);
+		goto fail;
+	}
+	if (ds->st_uid != 0 && ds->st_uid != st->st_uid) {
+		*cause = xasprintf("%s: its directory is owned by uid %lu, "
+		    "neither root nor the file's owner", path,
+		    (unsigned long)ds->st_uid);
+		goto fail;
+	}
+	if ((st->st_mode & S_IWGRP) && st->st_gid != 0 &&
+	    st->st_gid != ds->st_gid) {
+		*cause = xasprintf("%s: writable by group %lu, neither root's "
+		    "nor its directory's (its members could forge its lines)",
+		    path, (unsigned long)st->st_gid);
+		goto fail;
+	}
+	if ((fl = fcntl(*fd, F_GETFL)) == -1 ||
+	    fcntl(*fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+		*cause = xasprintf("%s: fcntl: %s", path, strerror(errno));
+		goto fail;
+	}
 	return (1);
 fail:
 	close(*fd);
 	*fd = -1;
 	return (-1);
+}
+
+/* Lines may have been lost here: nothing before the next line read is
+ * known to be whole. */
+static void
+audit_gap(struct audit *a)
+{
+	if (a->newest != INT64_MIN && a->newest != INT64_MAX &&
+	    a->newest + 1 > a->floor)
+		a->floor = a->newest + 1;
+	a->gap = 1;
 }
 
 /* Read fd to its end. */
@@ -886,26 +1008,46 @@ audit_drain(struct audit *a, int fd, const char *path, char **cause)
 	}
 }
 
-/* A rotated file, read whole (when it exists). */
-static int
-audit_whole(struct audit *a, const char *path, char **cause)
+/* FILE.k: its name in the directory, and as shown. */
+static char *
+audit_rotname(const struct audit *a, int k, char **path)
 {
-	struct stat	st;
-	int		fd, r;
+	*path = xasprintf("%s.%d", a->path, k);
+	return (xasprintf("%s.%d", a->base, k));
+}
 
-	if ((r = audit_open(path, &fd, &st, cause)) <= 0)
-		return (r);
-	a->files++;
-	r = audit_drain(a, fd, path, cause);
-	close(fd);
-	audit_endfile(a);
+/* FILE.k's status (not following a link): 0, or -1 when there is none. */
+static int
+audit_rotstat(const struct audit *a, int k, struct stat *st)
+{
+	char	*name, *path;
+	int	 r;
+
+	name = audit_rotname(a, k, &path);
+	r = fstatat(a->dfd, name, st, AT_SYMLINK_NOFOLLOW);
+	free(path);
+	free(name);
 	return (r);
 }
 
-static char *
-audit_rotname(const struct audit *a, int k)
+/* FILE.k, read whole (when it exists). */
+static int
+audit_whole(struct audit *a, int k, char **cause)
 {
-	return (xasprintf("%s.%d", a->path, k));
+	struct stat	 st;
+	char		*name, *path;
+	int		 fd, r;
+
+	name = audit_rotname(a, k, &path);
+	if ((r = audit_open(a, name, path, &fd, &st, cause)) == 1) {
+		a->files++;
+		r = audit_drain(a, fd, path, cause);
+		close(fd);
+		audit_endfile(a);
+	}
+	free(path);
+	free(name);
+	return (r);
 }
 
 /* Open FILE (when it exists) and read it. */
@@ -915,7 +1057,9 @@ audit_current(struct audit *a, char **cause)
 	struct stat	st;
 	int		r;
 
-	if ((r = audit_open(a->path, &a->fd, &st, cause)) <= 0)
+	r = audit_open(a, a->base, a->path, &a->fd, &st, cause);
+	a->missing = r == 0;
+	if (r <= 0)
 		return (r);
 	a->dev = st.st_dev;
 	a->ino = st.st_ino;
@@ -929,8 +1073,7 @@ static int
 audit_rotated(struct audit *a, char **cause)
 {
 	struct stat	 st;
-	char		*name;
-	int		 k, found = 0, r = 0;
+	int		 k, found = 0;
 
 	if (audit_drain(a, a->fd, a->path, cause) != 0)
 		return (-1);
@@ -938,54 +1081,49 @@ audit_rotated(struct audit *a, char **cause)
 	close(a->fd);
 	a->fd = -1;
 	for (k = 1; k <= AUDIT_ROTATIONS_MAX; k++) {
-		name = audit_rotname(a, k);
-		r = stat(name, &st);
-		free(name);
-		if (r == -1)
+		if (audit_rotstat(a, k, &st) == -1)
 			break;
 		if (st.st_dev == a->dev && st.st_ino == a->ino) {
 			found = k;
 			break;
 		}
 	}
-	/* Not found (removed, or rotated past the last): FILE.1 at least. */
-	if (found == 0)
+	/* Not found (removed, or rotated past the last): FILE.1 at least,
+	 * and what lay between may be lost. */
+	if (found == 0) {
 		found = 2;
+		audit_gap(a);
+	}
 	for (k = found - 1; k >= 1; k--) {
-		name = audit_rotname(a, k);
-		r = stat(name, &st) == 0 && st.st_dev == a->dev &&
-		    st.st_ino == a->ino ? 0 : audit_whole(a, name, cause);
-		free(name);
-		if (r != 0)
+		if (audit_rotstat(a, k, &st) == 0 && st.st_dev == a->dev &&
+		    st.st_ino == a->ino)
+			continue;
+		if (audit_whole(a, k, cause) == -1)
 			return (-1);
 	}
 	return (audit_current(a, cause));
 }
 
-int
-audit_read(struct audit *a, int64_t since, char **cause)
+/* audit_read with the directory open. */
+static int
+audit_read1(struct audit *a, int64_t since, char **cause)
 {
 	struct stat	 st;
-	char		*name;
-	int		 k, n, r;
+	int		 k, n;
 	off_t		 pos;
 
 	if (!a->started) {
 		a->started = 1;
+		a->floor = INT64_MAX;
+		a->gap = 1;
 		for (n = 0; n < AUDIT_ROTATIONS_MAX; n++) {
-			name = audit_rotname(a, n + 1);
-			r = stat(name, &st);
-			free(name);
-			if (r == -1)
+			if (audit_rotstat(a, n + 1, &st) == -1)
 				break;
 		}
 		for (k = n; k >= 1; k--) {
-			name = audit_rotname(a, k);
-			r = 0;
-			if (stat(name, &st) == 0 && st.st_mtime >= since)
-				r = audit_whole(a, name, cause);
-			free(name);
-			if (r != 0)
+			if (audit_rotstat(a, k, &st) == 0 &&
+			    st.st_mtime >= since && audit_whole(a, k,
+			    cause) == -1)
 				return (-1);
 		}
 		return (audit_current(a, cause));
@@ -994,12 +1132,14 @@ audit_read(struct audit *a, int64_t since, char **cause)
 		return (audit_current(a, cause));
 	if (audit_drain(a, a->fd, a->path, cause) != 0)
 		return (-1);
-	if (stat(a->path, &st) == 0 && st.st_dev == a->dev &&
-	    st.st_ino == a->ino) {
+	if (fstatat(a->dfd, a->base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    st.st_dev == a->dev && st.st_ino == a->ino) {
+		a->missing = 0;
 		/* Cut short in place (copytruncate): read it anew. */
 		pos = lseek(a->fd, 0, SEEK_CUR);
 		if (pos != -1 && st.st_size < pos) {
 			audit_endfile(a);
+			audit_gap(a);
 			if (lseek(a->fd, 0, SEEK_SET) == -1) {
 				*cause = xasprintf("%s: %s", a->path,
 				    strerror(errno));
@@ -1012,19 +1152,58 @@ audit_read(struct audit *a, int64_t since, char **cause)
 	return (audit_rotated(a, cause));
 }
 
+int
+audit_read(struct audit *a, int64_t since, char **cause)
+{
+	int	r;
+
+	if ((r = audit_opendir(a, cause)) == -1)
+		return (-1);
+	if (r == 0) {
+		/* No directory: no file, and none that could be read. */
+		if (!a->started) {
+			a->started = 1;
+			a->floor = INT64_MAX;
+			a->gap = 1;
+		}
+		if (a->fd != -1) {
+			close(a->fd);
+			a->fd = -1;
+			audit_gap(a);
+		}
+		a->missing = 1;
+		return (0);
+	}
+	r = audit_read1(a, since, cause);
+	close(a->dfd);
+	a->dfd = -1;
+	return (r);
+}
+
 struct audit *
 audit_create(const char *path, long offset, size_t limit)
 {
 	struct audit	*a;
+	const char	*slash;
 	size_t		 i;
 
 	a = xcalloc(1, sizeof *a);
 	a->path = xstrdup(path);
+	if ((slash = strrchr(path, '/')) == NULL) {
+		a->dir = xstrdup(".");
+		a->base = xstrdup(path);
+	} else {
+		a->dir = xstrdup(path);
+		a->dir[slash == path ? 1 : slash - path] = '\0';
+		a->base = xstrdup(slash + 1);
+	}
+	a->dfd = -1;
 	a->offset = offset;
 	a->limit = limit;
 	a->fd = -1;
 	a->newest = INT64_MIN;
 	a->horizon = INT64_MIN;
+	a->floor = INT64_MIN;
 	a->line = xmalloc(AUDIT_LINE_MAX);
 	a->ubuf = xmalloc(AUDIT_LINE_MAX);
 	a->chunk = xmalloc(AUDIT_CHUNK);
@@ -1034,6 +1213,7 @@ audit_create(const char *path, long offset, size_t limit)
 	for (i = 0; i < AUDIT_HASH_SIZE; i++)
 		a->hash[i] = -1;
 	a->qbuckets = xcalloc(AUDIT_QBUCKETS, sizeof *a->qbuckets);
+	a->qcutb = xcalloc(AUDIT_QBUCKETS, sizeof *a->qcutb);
 	return (a);
 }
 
@@ -1052,11 +1232,14 @@ audit_free(struct audit *a)
 		acct_put(a, a->lives[i].acct);
 	free(a->hash);
 	free(a->qbuckets);
+	free(a->qcutb);
 	free(a->lives);
 	free(a->q);
 	free(a->chunk);
 	free(a->ubuf);
 	free(a->line);
+	free(a->base);
+	free(a->dir);
 	free(a->path);
 	free(a);
 }
@@ -1065,6 +1248,22 @@ int
 audit_files(const struct audit *a)
 {
 	return (a->files);
+}
+
+int
+audit_file_missing(const struct audit *a)
+{
+	return (a->missing);
+}
+
+int64_t
+audit_covered(const struct audit *a)
+{
+	if (a->floor == INT64_MIN || a->floor == INT64_MAX)
+		return (a->floor);
+	if (a->horizon != INT64_MIN && a->horizon >= a->floor)
+		return (a->horizon + 1);
+	return (a->floor);
 }
 
 uint64_t
@@ -1110,32 +1309,113 @@ int
 audit_conn(struct audit *a, uint64_t conn, int64_t t, const char **account)
 {
 	struct acct	*ac;
+	int32_t		 i = *life_slot(a, conn);
 
+	/*
+	 * Only the newest lifetime of the id answers: the binary log's time
+	 * is the session's to set (SET timestamp), so an older lifetime (a
+	 * reused id, a CHANGEUSER) could be reached with a forged time.
+	 */
+	if (i == -1 || a->lives[i].start > t || a->lives[i].end < t)
+		return (0);
 	if (conn_account(a, conn, t, &ac) != 1)
 		return (0);
 	*account = ac->s;
 	return (1);
 }
 
+/* One statement looked up: what audit_stmt's walks share. */
+struct lookup {
+	const char	*text;
+	size_t		 len;
+	int64_t		 t0;
+	int64_t		 t1;
+	unsigned char	 full[AUDIT_DIGEST_LEN];
+	size_t		 npre;
+	size_t		 prelen[AUDIT_PREFIX_MAX];
+	unsigned char	 pre[AUDIT_PREFIX_MAX][AUDIT_DIGEST_LEN];
+	size_t		 walked;
+	struct aquery	*first;		/* the newest in [t0, t1] */
+	struct acct	*acct;		/* every record's account */
+};
+
+/* The digest of the statement's first len bytes: 0, 2 past
+ * AUDIT_PREFIX_MAX lengths, -1 if SHA-256 fails. */
+static int
+lookup_prefix(struct lookup *lk, size_t len, const unsigned char **d)
+{
+	size_t	i;
+
+	if (len == lk->len) {
+		*d = lk->full;
+		return (0);
+	}
+	for (i = 0; i < lk->npre; i++) {
+		if (lk->prelen[i] == len) {
+			*d = lk->pre[i];
+			return (0);
+		}
+	}
+	if (lk->npre == AUDIT_PREFIX_MAX)
+		return (2);
+	if (digest(lk->text, len, lk->pre[lk->npre]) != 0)
+		return (-1);
+	lk->prelen[lk->npre] = len;
+	*d = lk->pre[lk->npre++];
+	return (0);
+}
+
 /*
- * One record that may be the statement's (its chain's digest matched):
- * 1 to go on, 2 when which connection ran it cannot be told.
+ * One record with the statement's text (at any time kept): 1 to go on, 2
+ * when the answer cannot be one account (another account's record, or
+ * one whose connection is not known to be its account's).
  */
 static int
-query_match(struct audit *a, struct aquery *q, struct aquery **first)
+lookup_match(struct audit *a, struct lookup *lk, struct aquery *q)
 {
 	struct acct	*lac;
 	int		 r;
 
-	/* A connection whose lifetime names another account, or whose
-	 * lines disagree: which one ran it is not known. */
 	r = conn_account(a, q->conn, q->t, &lac);
 	if (r == -1 || (r == 1 && lac != q->acct))
 		return (2);
-	if (*first == NULL)
-		*first = q;
-	else if ((*first)->conn != q->conn || (*first)->acct != q->acct)
+	if (lk->acct == NULL)
+		lk->acct = q->acct;
+	else if (lk->acct != q->acct)
 		return (2);
+	if (lk->first == NULL && q->t >= lk->t0 && q->t <= lk->t1)
+		lk->first = q;
+	return (1);
+}
+
+/* Walk one chain whole: 1 to go on, 2 (see lookup_match), -1. */
+static int
+lookup_chain(struct audit *a, struct lookup *lk, uint64_t link, int cut,
+    uint32_t preword)
+{
+	struct aquery		*q;
+	const unsigned char	*d;
+	int			 r;
+
+	for (q = query_at(a, link); q != NULL; q = query_at(a, q->older)) {
+		if (++lk->walked > AUDIT_WALK_MAX)
+			return (2);
+		if (!cut) {
+			if (q->len != lk->len ||
+			    memcmp(q->d, lk->full, AUDIT_DIGEST_LEN) != 0)
+				continue;
+		} else {
+			if (q->len > lk->len ||
+			    (q->len >= AUDIT_CUTPRE && q->pre != preword))
+				continue;
+			if ((r = lookup_prefix(lk, q->len, &d)) != 0)
+				return (r);
+			if (memcmp(q->d, d, AUDIT_DIGEST_LEN) != 0)
+				continue;
+		}
+		if (lookup_match(a, lk, q) == 2)
+			return (2);
+	}
 	return (1);
 }
 
@@ -1143,44 +1423,50 @@ int
 audit_stmt(struct audit *a, const char *text, size_t len, int64_t t0,
     int64_t t1, uint64_t *conn, const char **account)
 {
-	struct aquery	*q, *first = NULL;
-	unsigned char	 full[AUDIT_DIGEST_LEN], pre[AUDIT_DIGEST_LEN];
-	size_t		 prelen = SIZE_MAX;
+	struct lookup	*lk;
+	unsigned char	 pre[AUDIT_DIGEST_LEN];
+	uint32_t	 preword = 0;
+	int		 r = -1;
 
 	if (t0 <= a->horizon || t0 > t1)
 		return (0);
-	if (digest(text, len, full) != 0)
-		return (-1);
-	/* Whole texts: the digest's chain, newest first. */
-	for (q = query_at(a, a->qbuckets[query_bucket(full)]); q != NULL &&
-	    q->t >= t0 - AUDIT_SKEW; q = query_at(a, q->older)) {
-		if (q->t < t0 || q->t > t1 || q->len != len ||
-		    memcmp(q->d, full, AUDIT_DIGEST_LEN) != 0)
-			continue;
-		if (query_match(a, q, &first) == 2)
-			return (2);
+	lk = xcalloc(1, sizeof *lk);
+	lk->text = text;
+	lk->len = len;
+	lk->t0 = t0;
+	lk->t1 = t1;
+	if (digest(text, len, lk->full) != 0)
+		goto out;
+	if (len >= AUDIT_CUTPRE) {
+		if (digest(text, AUDIT_CUTPRE, pre) != 0)
+			goto out;
+		preword = digest_word(pre);
 	}
-	/* Cut texts: any that begins the statement. */
-	for (q = query_at(a, a->qcut); q != NULL &&
-	    q->t >= t0 - AUDIT_SKEW; q = query_at(a, q->older)) {
-		if (q->t < t0 || q->t > t1 || q->len > len)
-			continue;
-		if (q->len < len && q->len != prelen) {
-			if (digest(text, q->len, pre) != 0)
-				return (-1);
-			prelen = q->len;
-		}
-		if (memcmp(q->d, q->len == len ? full : pre,
-		    AUDIT_DIGEST_LEN) != 0)
-			continue;
-		if (query_match(a, q, &first) == 2)
-			return (2);
+	/*
+	 * Every record kept with the text (the digest's chain) or with a cut
+	 * text that begins it (the chain of cut texts with its first bytes,
+	 * and that of the shorter ones), whatever its time: a replay of
+	 * another account's text dated back into the window must not name
+	 * that account, so any other account's record makes the answer 2.
+	 * Accounts decide, not connections: a pool's connections are one.
+	 */
+	if ((r = lookup_chain(a, lk, a->qbuckets[query_bucket(lk->full)], 0,
+	    0)) != 1)
+		goto out;
+	if (len >= AUDIT_CUTPRE && (r = lookup_chain(a, lk,
+	    a->qcutb[query_bucket(pre)], 1, preword)) != 1)
+		goto out;
+	if ((r = lookup_chain(a, lk, a->qcut, 1, 0)) != 1)
+		goto out;
+	r = 0;
+	if (lk->first != NULL) {
+		*conn = lk->first->conn;
+		*account = lk->first->acct->s;
+		r = 1;
 	}
-	if (first == NULL)
-		return (0);
-	*conn = first->conn;
-	*account = first->acct->s;
-	return (1);
+out:
+	free(lk);
+	return (r);
 }
 
 void

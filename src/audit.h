@@ -21,6 +21,10 @@
 #define AUDIT_QUERIES_MAX	131072
 #define AUDIT_CONNS_MAX		131072
 #define AUDIT_DIGEST_LEN	16
+/* audit_stmt walks at most this many records, and hashes at most this
+ * many prefixes of the statement (one per length of a cut text). */
+#define AUDIT_WALK_MAX		4096
+#define AUDIT_PREFIX_MAX	64
 
 enum audit_op {
 	AUDIT_CONNECT,
@@ -66,18 +70,31 @@ struct audit	*audit_create(const char *, long, size_t);
 void		 audit_free(struct audit *);
 /* Read what the files now hold (rotated files modified at or after since
  * on the first call, then FILE, then what is appended, following
- * rotations). 0, or -1 with *cause. */
+ * rotations). 0, or -1 with *cause: a file or its directory others could
+ * have written (see audit.c), or one that cannot be read. */
 int		 audit_read(struct audit *, int64_t, char **);
-/* How many files audit_read had open so far (0: FILE missing). */
+/* How many files audit_read had open so far. */
 int		 audit_files(const struct audit *);
+/* 1 when FILE itself was not found at the last audit_read. */
+int		 audit_file_missing(const struct audit *);
+/* The earliest UTC time from which every QUERY record of the files is
+ * kept: the first line of the oldest file read first (older ones may be
+ * rotated away), raised past records dropped (the cap, audit_prune).
+ * INT64_MIN before any read, INT64_MAX until a line is read. */
+int64_t		 audit_covered(const struct audit *);
 /* Lines refused as malformed or ambiguous, and over-long lines skipped. */
 uint64_t	 audit_rejected(const struct audit *);
-/* 1 and *account when exactly one account held connection conn at t. */
+/* 1 and *account when the newest lifetime of connection conn holds t and
+ * one account held conn at t; else 0 (t is the session's to set, so an
+ * older lifetime of a reused id never answers). */
 int		 audit_conn(struct audit *, uint64_t, int64_t, const char **);
-/* Distinct connections (0, 1, 2 for two or more) whose QUERY records in
- * [t0, t1] carry the text; when 1, *conn and *account. 2 also when a
- * matching record's connection is not known to be one account's, 0 when
- * t0 is at or before the horizon (records dropped); -1 if SHA-256 fails. */
+/* 1 with *account (and *conn, the newest such record's) when QUERY
+ * records carrying the text (or a cut text that begins it) lie in
+ * [t0, t1] and every such record kept, at any time, is that one
+ * account's; else 2 when any is another account's or not known to be
+ * one account's, or past AUDIT_WALK_MAX records or AUDIT_PREFIX_MAX cut
+ * lengths; else 0 (none lies in [t0, t1]); 0 also when t0 is at or
+ * before the horizon (records dropped); -1 if SHA-256 fails. */
 int		 audit_stmt(struct audit *, const char *, size_t, int64_t,
 		    int64_t, uint64_t *, const char **);
 /* Forget QUERY records and ended connections older than t. */

@@ -278,7 +278,7 @@ test_conn_lifetime(void **state)
 	audit_free(a);
 }
 
-/* Ensure that an id reused after a restart answers for the right time. */
+/* Ensure that an id reused after a restart answers for its newest only. */
 static void
 test_conn_reuse(void **state)
 {
@@ -289,8 +289,8 @@ test_conn_reuse(void **state)
 	/* No DISCONNECT for the first: the server stopped. */
 	a = load(L("20", "app,localhost,6,0,CONNECT,,,0")
 	    L("30", "bob,10.0.0.1,6,0,CONNECT,,,0"), 1024);
-	assert_int_equal(audit_conn(a, 6, T0 + 5, &acct), 1);
-	assert_string_equal(acct, "app@localhost");
+	/* A time in app's lifetime may be bob's, forged (SET timestamp). */
+	assert_int_equal(audit_conn(a, 6, T0 + 5, &acct), 0);
 	assert_int_equal(audit_conn(a, 6, T0 + 20, &acct), 1);
 	assert_string_equal(acct, "bob@10.0.0.1");
 	/* The second both lifetimes hold: two accounts, unknown. */
@@ -298,7 +298,8 @@ test_conn_reuse(void **state)
 	audit_free(a);
 }
 
-/* Ensure that CHANGEUSER switches the account, learnt from the next line. */
+/* Ensure that CHANGEUSER switches the account, learnt from the next line,
+ * and that the lifetime before it answers no more. */
 static void
 test_conn_changeuser(void **state)
 {
@@ -309,8 +310,7 @@ test_conn_changeuser(void **state)
 	a = load(L("20", "root,localhost,5,0,CONNECT,,,0")
 	    L("22", ",,5,0,CHANGEUSER,OOOO,,0")
 	    L("24", "x,localhost,5,7,QUERY,,'select 1',0"), 1024);
-	assert_int_equal(audit_conn(a, 5, T0 + 1, &acct), 1);
-	assert_string_equal(acct, "root@localhost");
+	assert_int_equal(audit_conn(a, 5, T0 + 1, &acct), 0);
 	assert_int_equal(audit_conn(a, 5, T0 + 2, &acct), 0);
 	assert_int_equal(audit_conn(a, 5, T0 + 3, &acct), 1);
 	assert_string_equal(acct, "x@localhost");
@@ -380,9 +380,9 @@ test_stmt(void **state)
 	    &acct), 0);
 	assert_int_equal(audit_stmt(a, "delete from t", 13, T0, T0 + 10,
 	    &conn, &acct), 2);
+	/* app's record outside the window still makes it two accounts. */
 	assert_int_equal(audit_stmt(a, "delete from t", 13, T0 + 2, T0 + 10,
-	    &conn, &acct), 1);
-	assert_string_equal(acct, "bob@localhost");
+	    &conn, &acct), 2);
 	assert_int_equal(audit_stmt(a, "update t set a=1", 16, T0 + 10,
 	    T0 + 10, &conn, &acct), 1);
 	/* Pruned: a window before what is kept answers 0. */
@@ -392,6 +392,126 @@ test_stmt(void **state)
 	assert_int_equal(audit_stmt(a, "update t set a=1", 16, T0 + 10,
 	    T0 + 10, &conn, &acct), 1);
 	audit_free(a);
+}
+
+/* Ensure that one account on two connections (a pool) is that account. */
+static void
+test_stmt_pool(void **state)
+{
+	struct audit	*a;
+	const char	*acct;
+	uint64_t	 conn;
+
+	(void)state;
+	a = load(L("20", "app,localhost,6,7,QUERY,,'update c set n=n+1',0")
+	    L("21", "app,localhost,8,9,QUERY,,'update c set n=n+1',0")
+	    L("22", "app,localhost,6,10,QUERY,,'update c set n=n+1',0"),
+	    1024);
+	assert_int_equal(audit_stmt(a, "update c set n=n+1", 18, T0, T0 + 9,
+	    &conn, &acct), 1);
+	assert_string_equal(acct, "app@localhost");
+	/* The newest in the window. */
+	assert_int_equal(conn, 6);
+	audit_free(a);
+}
+
+/* Ensure that another account's record of the text, at any time kept,
+ * makes a statement no one's: a replay dated back must not name it. */
+static void
+test_stmt_replay(void **state)
+{
+	struct audit	*a;
+	const char	*acct, *s = "update accounts set balance=balance+100 "
+	    "where id=7";
+	uint64_t	 conn;
+
+	(void)state;
+	/* app at :20, eve's replays at :23 (her binlog time forged to :20 -
+	 * 59); the window from the forged time holds app's record only. */
+	a = load(L("20", "app,localhost,6,7,QUERY,acme,'update accounts set "
+	    "balance=balance+100 where id=7',0")
+	    L("23", "eve,localhost,9,3,QUERY,acme,'update accounts set "
+	    "balance=balance+100 where id=7',0"), 1024);
+	assert_int_equal(audit_stmt(a, s, strlen(s), T0 - 60, T0, &conn,
+	    &acct), 2);
+	assert_int_equal(audit_stmt(a, s, strlen(s), T0, T0 + 1, &conn,
+	    &acct), 2);
+	/* Nothing in the window: still two accounts, 2 before 0. */
+	assert_int_equal(audit_stmt(a, s, strlen(s), T0 - 100, T0 - 90, &conn,
+	    &acct), 2);
+	assert_int_equal(audit_stmt(a, "update", 6, T0 - 100, T0 + 90, &conn,
+	    &acct), 0);
+	audit_free(a);
+
+	/* The same with a cut record of app's: eve's longer text begins it. */
+	a = load(L("20", "app,localhost,6,7,QUERY,acme,'update accounts set "
+	    "bal',0")
+	    L("23", "eve,localhost,9,3,QUERY,acme,'update accounts set "
+	    "bal',0"), 20);
+	assert_int_equal(audit_stmt(a, s, strlen(s), T0 - 60, T0, &conn,
+	    &acct), 2);
+	audit_free(a);
+	a = load(L("20", "app,localhost,6,7,QUERY,acme,'update accounts set "
+	    "bal',0"), 20);
+	assert_int_equal(audit_stmt(a, s, strlen(s), T0 - 60, T0, &conn,
+	    &acct), 1);
+	audit_free(a);
+}
+
+/* Ensure that a lookup walks at most AUDIT_WALK_MAX records and hashes at
+ * most AUDIT_PREFIX_MAX cut lengths: beyond, 2. */
+static void
+test_stmt_bounds(void **state)
+{
+	struct audit	*a;
+	char		*path, *cause = NULL, *s;
+	const char	*acct;
+	uint64_t	 conn;
+	FILE		*f;
+	int		 i;
+
+	(void)state;
+	path = xasprintf("%s/audit.log", dir);
+	assert_non_null(f = fopen(path, "w"));
+	for (i = 0; i < AUDIT_WALK_MAX + 1; i++)
+		fprintf(f, "20261207 21:26:20,vm,app,localhost,6,%d,QUERY,,"
+		    "'select 1',0\n", i);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(path, 0600), 0);
+	a = audit_create(path, 0, 1024);
+	assert_int_equal(audit_read(a, 0, &cause), 0);
+	assert_int_equal(audit_stmt(a, "select 1", 8, T0, T0, &conn, &acct),
+	    2);
+	audit_free(a);
+
+	/* Cut texts of AUDIT_PREFIX_MAX + 1 lengths, all beginning s. */
+	s = xmalloc(200);
+	memset(s, 'x', 199);
+	memcpy(s, "select ", 7);
+	s[199] = '\0';
+	assert_non_null(f = fopen(path, "w"));
+	for (i = 0; i <= AUDIT_PREFIX_MAX; i++)
+		fprintf(f, "20261207 21:26:20,vm,app,localhost,6,%d,QUERY,,"
+		    "'%.*s',0\n", i, 100 + i, s);
+	assert_int_equal(fclose(f), 0);
+	/* limit 101: 100 and 101 bytes are cut; the longer ones, too long
+	 * for a limit, are read as cut all the same by a limit of 1. */
+	a = audit_create(path, 0, 1);
+	assert_int_equal(audit_read(a, 0, &cause), 0);
+	assert_int_equal(audit_stmt(a, s, 199, T0, T0, &conn, &acct), 2);
+	audit_free(a);
+	/* One fewer length: found. */
+	assert_non_null(f = fopen(path, "w"));
+	for (i = 0; i < AUDIT_PREFIX_MAX; i++)
+		fprintf(f, "20261207 21:26:20,vm,app,localhost,6,%d,QUERY,,"
+		    "'%.*s',0\n", i, 100 + i, s);
+	assert_int_equal(fclose(f), 0);
+	a = audit_create(path, 0, 1);
+	assert_int_equal(audit_read(a, 0, &cause), 0);
+	assert_int_equal(audit_stmt(a, s, 199, T0, T0, &conn, &acct), 1);
+	audit_free(a);
+	free(s);
+	free(path);
 }
 
 /* Ensure that a cut text matches as a prefix, an uncut one never does. */
@@ -449,6 +569,8 @@ test_stmt_horizon(void **state)
 	    &conn, &acct), 1);
 	assert_int_equal(audit_stmt(a, "select 131080", 13, T0, T0,
 	    &conn, &acct), 1);
+	/* Covered from past the records dropped. */
+	assert_int_equal(audit_covered(a), T0 - 99);
 	audit_free(a);
 	free(path);
 }
@@ -595,6 +717,174 @@ test_read_refused(void **state)
 	free(path);
 }
 
+/* Ensure that coverage starts past the first line read, and rises with
+ * what is dropped or lost. */
+static void
+test_read_covered(void **state)
+{
+	struct audit	*a;
+	char		*path, *cause = NULL;
+
+	(void)state;
+	path = xasprintf("%s/audit.log", dir);
+	a = audit_create(path, 0, 1024);
+	assert_int_equal(audit_covered(a), INT64_MIN);
+	/* Nothing read yet: nothing covered. */
+	assert_int_equal(audit_read(a, 0, &cause), 0);
+	assert_int_equal(audit_covered(a), INT64_MAX);
+	free(put("audit.log", L("20", "app,localhost,6,0,CONNECT,,,0")
+	    L("30", "app,localhost,6,1,QUERY,,'a',0"), "w"));
+	assert_int_equal(audit_read(a, 0, &cause), 0);
+	/* Lines of that second may have gone with an older file. */
+	assert_int_equal(audit_covered(a), T0 + 1);
+	audit_prune(a, T0 + 5);
+	assert_int_equal(audit_covered(a), T0 + 5);
+	/* Cut short in place: what was written before the cut may be lost. */
+	free(put("audit.log", L("40", "app,localhost,6,2,QUERY,,'b',0"), "w"));
+	assert_int_equal(audit_read(a, 0, &cause), 0);
+	assert_int_equal(audit_covered(a), T0 + 21);
+	/* Rotated past the last kept (.1 is not the file read): lost too. */
+	free(put("audit.log.1", L("50", "app,localhost,6,3,QUERY,,'c',0"),
+	    "w"));
+	free(put("audit.log.new", L("55", "app,localhost,6,4,QUERY,,'d',0"),
+	    "w"));
+	mv("audit.log.new", "audit.log");
+	assert_int_equal(audit_read(a, 0, &cause), 0);
+	assert_int_equal(audit_covered(a), T0 + 31);
+	audit_free(a);
+	free(path);
+}
+
+/* Ensure that FILE missing is told apart from no file at all. */
+static void
+test_read_missing(void **state)
+{
+	struct audit	*a;
+	char		*path, *cause = NULL;
+
+	(void)state;
+	free(put("audit.log.1", L("20", "app,localhost,6,0,CONNECT,,,0"),
+	    "w"));
+	path = xasprintf("%s/audit.log", dir);
+	a = audit_create(path, 0, 1024);
+	assert_int_equal(audit_read(a, 0, &cause), 0);
+	assert_int_equal(audit_files(a), 1);
+	assert_int_equal(audit_file_missing(a), 1);
+	free(put("audit.log", L("21", "app,localhost,6,1,QUERY,,'a',0"), "w"));
+	assert_int_equal(audit_read(a, 0, &cause), 0);
+	assert_int_equal(audit_file_missing(a), 0);
+	assert_int_equal(audit_read(a, 0, &cause), 0);
+	assert_int_equal(audit_file_missing(a), 0);
+	/* Moved away, no new FILE. */
+	mv("audit.log", "moved.log");
+	assert_int_equal(audit_read(a, 0, &cause), 0);
+	assert_int_equal(audit_file_missing(a), 1);
+	audit_free(a);
+	free(path);
+
+	/* A directory that does not exist: missing, no error. */
+	path = xasprintf("%s/none/audit.log", dir);
+	a = audit_create(path, 0, 1024);
+	assert_int_equal(audit_read(a, 0, &cause), 0);
+	assert_int_equal(audit_files(a), 0);
+	assert_int_equal(audit_file_missing(a), 1);
+	audit_free(a);
+	free(path);
+}
+
+/* A file in sub/ of the test's directory, owned uid:gid, mode mode. */
+static char *
+own(const char *name, uid_t uid, gid_t gid, mode_t mode)
+{
+	char	*path;
+	int	 fd;
+
+	path = xasprintf("%s/sub/%s", dir, name);
+	assert_true((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) !=
+	    -1);
+	assert_int_equal(write(fd, "x\n", 2), 2);
+	assert_int_equal(fchown(fd, uid, gid), 0);
+	assert_int_equal(fchmod(fd, mode), 0);
+	assert_int_equal(close(fd), 0);
+	return (path);
+}
+
+/* audit_read of sub/audit.log: its result, cause checked for want. */
+static int
+try_read(const char *want)
+{
+	struct audit	*a;
+	char		*path, *cause = NULL;
+	int		 r;
+
+	path = xasprintf("%s/sub/audit.log", dir);
+	a = audit_create(path, 0, 1024);
+	r = audit_read(a, 0, &cause);
+	if (want == NULL && r != 0)
+		fail_msg("refused: %s", cause);
+	if (want != NULL && (r != -1 || strstr(cause, want) == NULL))
+		fail_msg("want \"%s\", got %d: %s", want, r,
+		    cause != NULL ? cause : "-");
+	free(cause);
+	audit_free(a);
+	free(path);
+	return (r);
+}
+
+/* Ensure that a file (FILE or FILE.N) or directory someone other than the
+ * writer could have written is refused, naming the file and why. */
+static void
+test_read_owner(void **state)
+{
+	char	*sub, *p, *q;
+
+	(void)state;
+	sub = xasprintf("%s/sub", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+
+	p = own("audit.log", 0, 0, 0640);
+	try_read(NULL);
+	/* Owned by another user (nu-audit 3a). */
+	free(own("audit.log", 65534, 0, 0640));
+	try_read("owned by uid 65534");
+	/* Group-writable by a group not root's nor the directory's. */
+	free(own("audit.log", 0, 100, 0660));
+	try_read("writable by group 100");
+	assert_int_equal(chown(sub, 0, 100), 0);
+	try_read(NULL);
+	assert_int_equal(chown(sub, 0, 0), 0);
+	free(own("audit.log", 0, 100, 0640));
+	try_read(NULL);
+	/* The directory's owner writes it (mysql). */
+	assert_int_equal(chown(sub, 65534, 65534), 0);
+	free(own("audit.log", 65534, 65534, 0660));
+	try_read(NULL);
+	/* A directory owned by another user than the file's (root). */
+	free(own("audit.log", 0, 0, 0640));
+	try_read("directory is owned by uid 65534");
+	/* A file owned by someone the directory's owner is not. */
+	free(own("audit.log", 65533, 0, 0640));
+	try_read("owned by uid 65533");
+	assert_int_equal(chown(sub, 0, 0), 0);
+	free(own("audit.log", 0, 0, 0640));
+	/* A rotated file planted by nobody (nu-audit 3d). */
+	q = own("audit.log.1", 65534, 65534, 0644);
+	try_read("audit.log.1: owned by uid 65534");
+	assert_int_equal(unlink(q), 0);
+	free(q);
+	/* A directory others may write (nu-audit 3c), even sticky. */
+	assert_int_equal(chmod(sub, 01777), 0);
+	try_read("directory writable by others");
+	assert_int_equal(chmod(sub, 0755), 0);
+	/* A symbolic link as FILE. */
+	assert_int_equal(rename(p, q = xasprintf("%s/sub/real", dir)), 0);
+	assert_int_equal(symlink("real", p), 0);
+	try_read("symbolic link");
+	free(q);
+	free(p);
+	free(sub);
+}
+
 /* Ensure that the first read takes rotated files modified since `since`. */
 static void
 test_read_since(void **state)
@@ -651,6 +941,12 @@ main(void)
 		    testdir_setup, testdir_teardown),
 		cmocka_unit_test_setup_teardown(test_stmt_conflict,
 		    testdir_setup, testdir_teardown),
+		cmocka_unit_test_setup_teardown(test_stmt_pool,
+		    testdir_setup, testdir_teardown),
+		cmocka_unit_test_setup_teardown(test_stmt_replay,
+		    testdir_setup, testdir_teardown),
+		cmocka_unit_test_setup_teardown(test_stmt_bounds,
+		    testdir_setup, testdir_teardown),
 		cmocka_unit_test_setup_teardown(test_stmt_truncated,
 		    testdir_setup, testdir_teardown),
 		cmocka_unit_test_setup_teardown(test_stmt_horizon,
@@ -664,6 +960,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_read_refused,
 		    testdir_setup, testdir_teardown),
 		cmocka_unit_test_setup_teardown(test_read_since,
+		    testdir_setup, testdir_teardown),
+		cmocka_unit_test_setup_teardown(test_read_covered,
+		    testdir_setup, testdir_teardown),
+		cmocka_unit_test_setup_teardown(test_read_missing,
+		    testdir_setup, testdir_teardown),
+		cmocka_unit_test_setup_teardown(test_read_owner,
 		    testdir_setup, testdir_teardown),
 	};
 
