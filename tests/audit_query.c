@@ -16,7 +16,8 @@
  *	text (the file's bytes, whole)
  * audit_query FILE OFFSET LIMIT conn ID T
  *	prints "1 ACCOUNT" or "0"
- * then "rejected R files F"; an error prints "error: CAUSE" and exits 2.
+ * then "rejected R files F missing M covered C"; an error prints
+ * "error: CAUSE" and exits 2.
  */
 
 static long long
@@ -80,8 +81,9 @@ main(int argc, char **argv)
 		}
 		free(text);
 	}
-	printf("rejected %" PRIu64 " files %d\n", audit_rejected(a),
-	    audit_files(a));
+	printf("rejected %" PRIu64 " files %d missing %d covered %" PRId64 "\n",
+	    audit_rejected(a), audit_files(a), audit_file_missing(a),
+	    audit_covered(a));
 	audit_free(a);
 	return (0);
 }
