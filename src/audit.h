@@ -78,9 +78,12 @@ int		 audit_files(const struct audit *);
 /* 1 when FILE itself was not found at the last audit_read. */
 int		 audit_file_missing(const struct audit *);
 /* The earliest UTC time from which every QUERY record of the files is
- * kept: the first line of the oldest file read first (older ones may be
- * rotated away), raised past records dropped (the cap, audit_prune).
- * INT64_MIN before any read, INT64_MAX until a line is read. */
+ * kept: the second after the first line of the oldest file read at the
+ * first read (older files may be rotated away; lines of that second may
+ * be in them), raised likewise past a later loss (FILE rotated past the
+ * last rotation kept, or cut in place) and past records dropped
+ * (AUDIT_QUERIES_MAX, audit_prune). INT64_MIN before any read,
+ * INT64_MAX until a line is read. */
 int64_t		 audit_covered(const struct audit *);
 /* Lines refused as malformed or ambiguous, and over-long lines skipped. */
 uint64_t	 audit_rejected(const struct audit *);

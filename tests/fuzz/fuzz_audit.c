@@ -13,7 +13,8 @@
 /*
  * The input is one line, copied to a buffer of its exact size so that a
  * read past it is caught. Every field handed out must lie inside the line
- * and a QUERY text must unescape to at most its own length.
+ * and a QUERY text must unescape to at most its own length; USER and HOST
+ * hold no comma (a line is taken only when it splits one way).
  */
 int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -39,8 +40,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		inside(line, size, l.host, l.hostlen, "host");
 		inside(line, size, l.db, l.dblen, "db");
 		inside(line, size, l.obj, l.objlen, "obj");
+		FUZZ_ASSERT((l.userlen == 0 || memchr(l.user, ',',
+		    l.userlen) == NULL) && (l.hostlen == 0 ||
+		    memchr(l.host, ',', l.hostlen) == NULL),
+		    "%s", "a comma in USER or HOST");
 		if (l.op == AUDIT_QUERY) {
-			FUZZ_ASSERT(l.objlen >= 2, "query object %zu", l.objlen);
+			FUZZ_ASSERT(l.objlen >= 2 && l.obj[0] == '\'' &&
+			    l.obj[l.objlen - 1] == '\'', "query object %zu",
+			    l.objlen);
 			dst = malloc(l.objlen);
 			FUZZ_ASSERT(dst != NULL, "%s", "malloc");
 			n = audit_unescape(l.obj, l.objlen, dst);
