@@ -31,6 +31,7 @@
 #define AUDIT_CHUNK		65536
 #define AUDIT_HASH_SIZE		(2 * AUDIT_CONNS_MAX)	/* a power of 2 */
 #define AUDIT_ACCT_BUCKETS	4096
+#define AUDIT_REJECTS_KEPT	1024	/* times of lines left out */
 #define AUDIT_QBUCKETS		65536	/* a power of 2 */
 /* Cut texts chain by the digest of their first AUDIT_CUTPRE bytes (one
  * chain holds those shorter). */
@@ -92,6 +93,10 @@ struct audit {
 	 */
 	int64_t		 floor;
 	int		 gap;
+	long		 rotations;	/* the server's, or -1: unknown */
+	int64_t		 lastt;		/* the last line taken's time */
+	int64_t		 rejt[AUDIT_REJECTS_KEPT];	/* ring: lines */
+	size_t		 nrejt;		/* left out, at about that time */
 
 	char		*line;		/* the line being read */
 	size_t		 linelen;
@@ -762,6 +767,14 @@ query_add(struct audit *a, const struct audit_line *l, struct acct *ac,
 	a->qcount++;
 }
 
+/* A line left out, at about the time of the last line taken. */
+static void
+audit_reject(struct audit *a)
+{
+	a->rejected++;
+	a->rejt[a->nrejt++ % AUDIT_REJECTS_KEPT] = a->lastt;
+}
+
 /* One whole line of the file. */
 static int
 audit_line(struct audit *a, const char *line, size_t len, char **cause)
@@ -775,9 +788,10 @@ audit_line(struct audit *a, const char *line, size_t len, char **cause)
 	int			 cut;
 
 	if (audit_parse(line, len, a->offset, &l) != 0) {
-		a->rejected++;
+		audit_reject(a);
 		return (0);
 	}
+	a->lastt = l.t;
 	if (a->gap) {
 		a->gap = 0;
 		if (a->floor == INT64_MAX || l.t + 1 > a->floor)
@@ -787,7 +801,7 @@ audit_line(struct audit *a, const char *line, size_t len, char **cause)
 		return (0);
 	if (l.op == AUDIT_QUERY) {
 		if ((n = audit_unescape(l.obj, l.objlen, a->ubuf)) == -1) {
-			a->rejected++;
+			audit_reject(a);
 			return (0);
 		}
 		if (digest(a->ubuf, (size_t)n, d) != 0) {
@@ -849,7 +863,7 @@ audit_feed(struct audit *a, const char *p, size_t len, char **cause)
 		if (!a->skipping) {
 			if (n > AUDIT_LINE_MAX - a->linelen) {
 				a->skipping = 1;
-				a->rejected++;
+				audit_reject(a);
 				a->linelen = 0;
 			} else {
 				memcpy(a->line + a->linelen, p, n);
@@ -874,7 +888,7 @@ static void
 audit_endfile(struct audit *a)
 {
 	if (a->linelen > 0 && !a->skipping)
-		a->rejected++;
+		audit_reject(a);
 	a->linelen = 0;
 	a->skipping = 0;
 }
@@ -1109,7 +1123,7 @@ static int
 audit_read1(struct audit *a, int64_t since, char **cause)
 {
 	struct stat	 st;
-	int		 k, n;
+	int		 k, n, skipped;
 	off_t		 pos;
 
 	if (!a->started) {
@@ -1120,11 +1134,29 @@ audit_read1(struct audit *a, int64_t since, char **cause)
 			if (audit_rotstat(a, n + 1, &st) == -1)
 				break;
 		}
+		/* Past the server's rotations: left from an older setting,
+		 * never written again. */
+		if (a->rotations >= 0 && n > a->rotations)
+			n = (int)a->rotations;
+		skipped = 0;
 		for (k = n; k >= 1; k--) {
 			if (audit_rotstat(a, k, &st) == 0 &&
-			    st.st_mtime >= since && audit_whole(a, k,
-			    cause) == -1)
+			    st.st_mtime < since) {
+				skipped = 1;
+				continue;
+			}
+			if (audit_whole(a, k, cause) == -1)
 				return (-1);
+		}
+		/*
+		 * Fewer rotated files than the server keeps (or none kept):
+		 * none was removed, and what a skipped one holds is older
+		 * than since.
+		 */
+		if (a->rotations == 0 || (a->rotations > 0 &&
+		    n < a->rotations)) {
+			a->gap = 0;
+			a->floor = skipped ? since : INT64_MIN;
 		}
 		return (audit_current(a, cause));
 	}
@@ -1204,6 +1236,8 @@ audit_create(const char *path, long offset, size_t limit)
 	a->newest = INT64_MIN;
 	a->horizon = INT64_MIN;
 	a->floor = INT64_MIN;
+	a->rotations = -1;
+	a->lastt = INT64_MIN;
 	a->line = xmalloc(AUDIT_LINE_MAX);
 	a->ubuf = xmalloc(AUDIT_LINE_MAX);
 	a->chunk = xmalloc(AUDIT_CHUNK);
@@ -1250,6 +1284,12 @@ audit_files(const struct audit *a)
 	return (a->files);
 }
 
+void
+audit_set_rotations(struct audit *a, long rotations)
+{
+	a->rotations = rotations;
+}
+
 int
 audit_file_missing(const struct audit *a)
 {
@@ -1270,6 +1310,23 @@ uint64_t
 audit_rejected(const struct audit *a)
 {
 	return (a->rejected);
+}
+
+uint64_t
+audit_rejected_since(const struct audit *a, int64_t t)
+{
+	size_t		 i, n;
+	uint64_t	 c = 0;
+
+	n = a->nrejt < AUDIT_REJECTS_KEPT ? a->nrejt : AUDIT_REJECTS_KEPT;
+	for (i = 0; i < n; i++) {
+		if (a->rejt[i] >= t)
+			c++;
+	}
+	/* More than kept: those not kept are not known to be older. */
+	if (a->nrejt > AUDIT_REJECTS_KEPT && c == n)
+		c = a->rejected;
+	return (c);
 }
 
 int64_t

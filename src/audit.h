@@ -67,6 +67,9 @@ struct audit_line {
 /* path: the audit file; offset: server local time minus UTC (seconds);
  * limit: server_audit_query_log_limit (0: none). */
 struct audit	*audit_create(const char *, long, size_t);
+/* The server's server_audit_file_rotations (0: it never rotates); unknown
+ * (-1) by default, when a line of the first read may follow lost ones. */
+void		 audit_set_rotations(struct audit *, long);
 void		 audit_free(struct audit *);
 /* Read what the files now hold (rotated files modified at or after since
  * on the first call, then FILE, then what is appended, following
@@ -87,6 +90,9 @@ int		 audit_file_missing(const struct audit *);
 int64_t		 audit_covered(const struct audit *);
 /* Lines refused as malformed or ambiguous, and over-long lines skipped. */
 uint64_t	 audit_rejected(const struct audit *);
+/* Of those, the ones after a line taken at t or later (about their time;
+ * a line left out before any is taken counts as of INT64_MIN). */
+uint64_t	 audit_rejected_since(const struct audit *, int64_t);
 /* 1 and *account when the newest lifetime of connection conn holds t and
  * one account held conn at t; else 0 (t is the session's to set, so an
  * older lifetime of a reused id never answers). */

@@ -692,7 +692,8 @@ binlog_audit(struct binlog *b, struct binlog_audit *a, char **cause)
 	    "TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), CONVERT_TZ("
 	    "UTC_TIMESTAMP(), '+00:00', 'SYSTEM')), "
 	    "@@GLOBAL.server_audit_excl_users, "
-	    "@@GLOBAL.server_audit_incl_users", 9, &res, &row, cause);
+	    "@@GLOBAL.server_audit_incl_users, "
+	    "@@GLOBAL.server_audit_file_rotations", 10, &res, &row, cause);
 	if (r == -1 && mysql_errno(b->my) == 1193) {	/* no such variable */
 		free(*cause);
 		*cause = NULL;
@@ -738,6 +739,11 @@ binlog_audit(struct binlog *b, struct binlog_audit *a, char **cause)
 	}
 	off = (long)v;
 	a->offset = neg ? -off : off;
+	if (binlog_number(row[9], &a->rotations) == -1) {
+		*cause = xstrdup("the audit plugin's settings are not as "
+		    "expected");
+		goto fail;
+	}
 	a->excl = xstrdup(row[7] != NULL ? row[7] : "");
 	a->incl = xstrdup(row[8] != NULL ? row[8] : "");
 	mysql_free_result(res);

@@ -128,6 +128,7 @@ struct binlog_audit {
 	char		*excl;		/* server_audit_excl_users */
 	char		*incl;		/* server_audit_incl_users */
 	uint64_t	 limit;		/* server_audit_query_log_limit */
+	uint64_t	 rotations;	/* server_audit_file_rotations */
 	long		 offset;	/* the server's local time minus */
 					/* UTC, in seconds, now */
 };

@@ -97,7 +97,8 @@ test_follow(const struct conf *conf, char **cause)
 		return -1;
 	r = binlog_end(b, &end, gtid, sizeof gtid, cause);
 	if (r == 0 && conf->audit_log != NULL) {
-		if ((au = follow_audit_check(conf, b, 1, &why)) == NULL) {
+		if ((au = follow_audit_check(conf, b,
+		    FOLLOW_AUDIT_PROBE | FOLLOW_AUDIT_WARN, &why)) == NULL) {
 			*cause = xasprintf("audit-log %s: %s", conf->audit_log,
 			    why != NULL ? why : "cannot be read");
 			free(why);

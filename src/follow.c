@@ -69,6 +69,12 @@
 #define FOLLOW_AUDIT_KEEP	600
 #define FOLLOW_AUDIT_WAIT_MS	500
 #define FOLLOW_AUDIT_LIVE	2
+#define FOLLOW_AUDIT_POLL_MS	5
+#define FOLLOW_AUDIT_BUDGET_MS	250	/* of waiting a second, at most */
+#define FOLLOW_AUDIT_SKEW	2	/* seconds past the clock: forged */
+#define FOLLOW_AUDIT_CHECK_SECS	60	/* -f: the plugin's settings */
+#define FOLLOW_AUDIT_SAY_SECS	600	/* -f: lines left out, gaps */
+#define FOLLOW_AUDIT_SRC	"audit"	/* src= of its op=error */
 
 /* An account and how it is known: a struct event_who that owns it. */
 struct fwho {
@@ -146,11 +152,23 @@ struct follow {
 	int			 interrupted;	/* a signal while waiting */
 
 	struct audit		*audit;		/* NULL: by=- */
+	char			*auditwhy;	/* why not, as last said */
+	int			 auditread;	/* the file read once */
+	time_t			 auditcheck;	/* -f: settings checked */
+	time_t			 auditsaid;	/* gaps, lines said */
+	int64_t			 auditrejfrom;	/* lines left out since: */
+						/* INT64_MAX: the first
+						   statement's time */
+	uint64_t		 auditgaps;	/* statements not covered */
+	int64_t			 auditgapfrom;
+	int64_t			 auditgapto;
+	int64_t			 auditfloor;	/* pruned before this */
+	long			 auditbudget;	/* ms of waiting left */
+	struct timespec		 auditrefill;
 	struct fwho		 gwho;		/* the group's connection */
 	struct fwho		 swho;		/* the statement's */
 	struct fwho		 cwho;		/* all the group's statements' */
 	int			 cwhoset;	/* a statement said one */
-	int64_t			 auditnewest;	/* newest statement's time */
 
 	struct binrow_image	 before;
 	struct binrow_image	 after;
@@ -241,6 +259,8 @@ follow_table_error(struct follow *f, const struct conf_table *ct,
 	return 0;
 }
 
+static void	 follow_utc(uint64_t, char *, size_t);
+
 /* Set who to a copy of account, known by how; account NULL: none. */
 static void
 follow_who_set(struct fwho *who, const char *account, const char *how)
@@ -259,52 +279,86 @@ follow_who(const struct fwho *who)
 }
 
 /*
- * The audit log failed: said once (op=error, not fatal), and the rest of
- * the run says by=-.
+ * Queue op=error msg= src=audit: attribution failed (not fatal: every
+ * change is still reported, with by=-).
  */
 static int
-follow_audit_fail(struct follow *f, const char *why, char **cause)
+follow_audit_error(struct follow *f, const char *msg, char **cause)
+{
+	log_warnx("%s", msg);
+	if (follow_txn(f, cause) == -1 || follow_queue(f, "error",
+	    event_error_src(&f->rec, NULL, NULL, 0, msg, FOLLOW_AUDIT_SRC,
+	    cause), cause) == -1)
+		return -1;
+	f->errors++;
+	/* Stored with the position, in a group or not. */
+	f->unstored = 1;
+	return 0;
+}
+
+/*
+ * Attribution stops: the reader is dropped and why is said, once (with
+ * -f again only when the cause changes: the settings are checked every
+ * FOLLOW_AUDIT_CHECK_SECS, and attribution resumes once they are right).
+ */
+static int
+follow_audit_off(struct follow *f, const char *why, char **cause)
 {
 	char	*msg;
-	int	 r = -1;
+	int	 r;
 
 	audit_free(f->audit);
 	f->audit = NULL;
-	msg = xasprintf("audit-log %s: %s: the records name no account "
-	    "until the follower starts again", f->conf->audit_log, why);
-	log_warnx("%s", msg);
-	if (follow_txn(f, cause) == 0 && run_queue_error(f->run, NULL, NULL,
-	    msg, cause) == 0) {
-		f->errors++;
-		r = 0;
-	}
+	if (f->auditwhy != NULL && strcmp(f->auditwhy, why) == 0)
+		return 0;
+	free(f->auditwhy);
+	f->auditwhy = xstrdup(why);
+	msg = xasprintf("audit-log %s: %s: the records name no account%s",
+	    f->conf->audit_log, why, (f->flags & FOLLOW_BLOCK) ?
+	    " until that is set right" : "");
+	r = follow_audit_error(f, msg, cause);
 	free(msg);
 	return r;
 }
 
-/* Read what the audit log holds now; since: see audit_read. */
+/*
+ * Read what the audit log holds now; since: see audit_read. The first
+ * read of a run needs the file itself (its rotations alone are old).
+ */
 static int
 follow_audit_read(struct follow *f, int64_t since, char **cause)
 {
-	char	*why = NULL;
-	int	 r;
+	char		*why = NULL;
+	int		 r;
 
 	if (f->audit == NULL)
 		return 0;
 	if (audit_read(f->audit, since, &why) == 0) {
-		if (audit_files(f->audit) > 0)
+		if (f->auditread || !audit_file_missing(f->audit)) {
+			f->auditread = 1;
 			return 0;
+		}
 		why = xstrdup("no such file");
 	}
-	r = follow_audit_fail(f, why != NULL ? why : "cannot be read",
-	    cause);
+	r = follow_audit_off(f, why != NULL ? why : "cannot be read", cause);
 	free(why);
 	return r;
 }
 
 /*
- * A connection id the log holds (a group's BEGIN, a statement): exact
- * when the audit log's lifetime of that connection holds time t.
+ * A time of the binary log is the statement's session's to set (SET
+ * timestamp needs no privilege): one past the wall clock is forged, and
+ * names no account.
+ */
+static int
+follow_audit_future(int64_t t)
+{
+	return t > (int64_t)time(NULL) + FOLLOW_AUDIT_SKEW;
+}
+
+/*
+ * A connection id the log holds (a DDL statement, a COMMIT): exact when
+ * the audit log's newest lifetime of that connection holds time t.
  */
 static int
 follow_who_conn(struct follow *f, uint64_t conn, int64_t t, struct fwho *who,
@@ -313,7 +367,7 @@ follow_who_conn(struct follow *f, uint64_t conn, int64_t t, struct fwho *who,
 	const char	*account;
 
 	follow_who_set(who, NULL, NULL);
-	if (f->audit == NULL || conn == 0)
+	if (f->audit == NULL || conn == 0 || follow_audit_future(t))
 		return 0;
 	if (follow_audit_read(f, t - FOLLOW_AUDIT_KEEP, cause) == -1)
 		return -1;
@@ -333,20 +387,49 @@ follow_who_same(const struct fwho *a, const struct fwho *b)
 }
 
 /*
+ * May the follower wait FOLLOW_AUDIT_POLL_MS more for a statement's audit
+ * record? Waiting is paid from a budget that refills at
+ * FOLLOW_AUDIT_BUDGET_MS a second, up to FOLLOW_AUDIT_WAIT_MS, so that
+ * statements that never match slow the follower by a quarter at most.
+ */
+static int
+follow_audit_wait(struct follow *f)
+{
+	struct timespec	 now;
+	long long	 ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long long)(now.tv_sec - f->auditrefill.tv_sec) * 1000 +
+	    (now.tv_nsec - f->auditrefill.tv_nsec) / 1000000;
+	if (ms > 0) {
+		f->auditbudget += ms * FOLLOW_AUDIT_BUDGET_MS / 1000;
+		if (f->auditbudget > FOLLOW_AUDIT_WAIT_MS)
+			f->auditbudget = FOLLOW_AUDIT_WAIT_MS;
+		f->auditrefill = now;
+	}
+	if (f->auditbudget < FOLLOW_AUDIT_POLL_MS)
+		return 0;
+	f->auditbudget -= FOLLOW_AUDIT_POLL_MS;
+	return 1;
+}
+
+/*
  * A statement's text (Annotate_rows), before its row events: who ran it.
  * The group's connection when the log gives one; otherwise the one
- * connection whose audit QUERY record has that text within the window
- * (two or more, or none: unknown). A recent statement that matches none
- * is waited for (FOLLOW_AUDIT_LIVE): its record may not be written yet.
+ * account whose audit QUERY records hold that text within the window and
+ * no other account's anywhere in what is kept. A statement older than
+ * what the audit log still holds is counted (said as a gap); a recent
+ * one that matches nothing is waited for: its record may not be written
+ * yet.
  */
 static int
 follow_who_stmt(struct follow *f, const struct binlog_event *ev,
     char **cause)
 {
-	struct timespec	 ts = { 0, 5 * 1000000L };
+	struct timespec	 ts = { 0, FOLLOW_AUDIT_POLL_MS * 1000000L };
 	const char	*account = NULL;
 	uint64_t	 conn;
-	int64_t		 t = ev->when;
+	int64_t		 t = ev->when, now = (int64_t)time(NULL), floor;
 	long		 waited = 0;
 	int		 n = 0;
 
@@ -354,10 +437,15 @@ follow_who_stmt(struct follow *f, const struct binlog_event *ev,
 		follow_who_set(&f->swho, f->gwho.account, f->gwho.w.how);
 	else
 		follow_who_set(&f->swho, NULL, NULL);
-	if (f->gwho.account == NULL && f->audit != NULL) {
-		if (t > f->auditnewest) {
-			f->auditnewest = t;
-			audit_prune(f->audit, t - FOLLOW_AUDIT_KEEP);
+	if (f->gwho.account == NULL && f->audit != NULL &&
+	    !follow_audit_future(t)) {
+		if (f->auditrejfrom == INT64_MAX)
+			f->auditrejfrom = t - 1;
+		/* Forget by the statements' time, never past the clock's. */
+		floor = (t < now ? t : now) - FOLLOW_AUDIT_KEEP;
+		if (floor > f->auditfloor) {
+			f->auditfloor = floor;
+			audit_prune(f->audit, floor);
 		}
 		for (;;) {
 			if (follow_audit_read(f, t - FOLLOW_AUDIT_KEEP,
@@ -365,17 +453,24 @@ follow_who_stmt(struct follow *f, const struct binlog_event *ev,
 				return -1;
 			if (f->audit == NULL)
 				break;
+			if (t - 1 < audit_covered(f->audit)) {
+				if (f->auditgaps++ == 0 || t < f->auditgapfrom)
+					f->auditgapfrom = t;
+				if (t > f->auditgapto)
+					f->auditgapto = t;
+				break;
+			}
 			n = audit_stmt(f->audit, ev->stmt, ev->stmtlen, t - 1,
 			    t + FOLLOW_AUDIT_WINDOW, &conn, &account);
 			if (n == -1)
-				return follow_audit_fail(f, "a statement's "
+				return follow_audit_off(f, "a statement's "
 				    "digest cannot be computed", cause);
 			if (n != 0 || waited >= FOLLOW_AUDIT_WAIT_MS ||
-			    *f->stop ||
-			    t < (int64_t)time(NULL) - FOLLOW_AUDIT_LIVE)
+			    *f->stop || t < now - FOLLOW_AUDIT_LIVE ||
+			    !follow_audit_wait(f))
 				break;
 			nanosleep(&ts, NULL);
-			waited += 5;
+			waited += FOLLOW_AUDIT_POLL_MS;
 		}
 		if (n == 1)
 			follow_who_set(&f->swho, account, "statement");
@@ -404,7 +499,7 @@ follow_samefile(const char *a, const char *b)
 
 /* follow.h */
 struct audit *
-follow_audit_check(const struct conf *conf, struct binlog *chk, int probe,
+follow_audit_check(const struct conf *conf, struct binlog *chk, int flags,
     char **why)
 {
 	struct binlog_audit	 a;
@@ -422,17 +517,27 @@ follow_audit_check(const struct conf *conf, struct binlog *chk, int probe,
 		    "file");
 	else if (!a.connect || !a.query)
 		*why = xstrdup("the server's server_audit_events must name "
-		    "CONNECT and QUERY (or QUERY_DML)");
+		    "CONNECT and QUERY (or QUERY_DML, QUERY_DML_NO_SELECT)");
 	else if (!follow_samefile(a.path, conf->audit_log))
 		*why = xasprintf("the server writes its audit log to %s",
 		    a.path);
-	else
+	else {
 		au = audit_create(conf->audit_log, a.offset, (size_t)a.limit);
+		audit_set_rotations(au, a.rotations > 100000 ? -1 :
+		    (long)a.rotations);
+	}
+	if (au != NULL && (flags & FOLLOW_AUDIT_WARN) &&
+	    (a.excl[0] != '\0' || a.incl[0] != '\0'))
+		log_warnx("audit-log %s: the server's audit plugin skips "
+		    "accounts (server_audit_%s_users): their changes name no "
+		    "account, or, with the same text as another account's "
+		    "within a minute, that account", conf->audit_log,
+		    a.excl[0] != '\0' ? "excl" : "incl");
 	binlog_audit_clear(&a);
 	/* The file itself: readable, and by no one else writable. */
-	if (au != NULL && probe) {
-		if (audit_read(au, (int64_t)time(NULL), why) == 0 &&
-		    audit_files(au) == 0)
+	if (au != NULL && (flags & FOLLOW_AUDIT_PROBE)) {
+		if (audit_read(au, (int64_t)time(NULL) - FOLLOW_AUDIT_KEEP,
+		    why) == 0 && audit_file_missing(au))
 			*why = xstrdup("no such file");
 		if (*why != NULL) {
 			audit_free(au);
@@ -455,10 +560,109 @@ follow_audit_open(struct follow *f, struct binlog *chk, char **cause)
 
 	if (f->conf->audit_log == NULL)
 		return 0;
+	f->auditcheck = time(NULL);
+	f->auditsaid = f->auditcheck;
+	clock_gettime(CLOCK_MONOTONIC, &f->auditrefill);
+	f->auditbudget = FOLLOW_AUDIT_WAIT_MS;
+	f->auditfloor = INT64_MIN;
+	f->auditrejfrom = INT64_MAX;
 	/* The file is read at the first statement, from its time on. */
-	if ((f->audit = follow_audit_check(f->conf, chk, 0, &why)) != NULL)
+	if ((f->audit = follow_audit_check(f->conf, chk, FOLLOW_AUDIT_WARN,
+	    &why)) != NULL)
 		return 0;
-	r = follow_audit_fail(f, why != NULL ? why : "cannot be read", cause);
+	r = follow_audit_off(f, why != NULL ? why : "cannot be read", cause);
+	free(why);
+	return r;
+}
+
+/*
+ * What attribution could not do since last said: lines of the audit log
+ * left out, statements older than what it still holds. At the end of a
+ * bounded run; with -f every FOLLOW_AUDIT_SAY_SECS.
+ */
+static int
+follow_audit_say(struct follow *f, char **cause)
+{
+	char		*msg, from[32], to[32];
+	uint64_t	 n;
+	int		 r = 0;
+
+	f->auditsaid = time(NULL);
+	/* The lines left out among those of the statements read since. */
+	if (f->audit != NULL && f->auditrejfrom != INT64_MAX &&
+	    (n = audit_rejected_since(f->audit, f->auditrejfrom)) > 0) {
+		msg = xasprintf("audit-log %s: %llu lines left out: they do "
+		    "not read exactly one way (a user or database name "
+		    "holding a comma or a newline) or are too long: the "
+		    "statements they record name no account",
+		    f->conf->audit_log, (unsigned long long)n);
+		r = follow_audit_error(f, msg, cause);
+		free(msg);
+		if (r == -1)
+			return -1;
+	}
+	if (f->auditgaps > 0) {
+		follow_utc((uint64_t)f->auditgapfrom, from, sizeof from);
+		follow_utc((uint64_t)f->auditgapto, to, sizeof to);
+		msg = xasprintf("audit-log %s: %llu statements from %s to %s "
+		    "are older than what the audit log still holds (its files "
+		    "rotated away, or more than %d statements since): they "
+		    "name no account", f->conf->audit_log,
+		    (unsigned long long)f->auditgaps, from, to,
+		    AUDIT_QUERIES_MAX);
+		f->auditgaps = 0;
+		r = follow_audit_error(f, msg, cause);
+		free(msg);
+	}
+	/* What is said is said: from the newest line read on. */
+	if (f->audit != NULL && f->auditrejfrom != INT64_MAX &&
+	    audit_newest(f->audit) != INT64_MIN)
+		f->auditrejfrom = audit_newest(f->audit) + 1;
+	return r;
+}
+
+/*
+ * -f: every FOLLOW_AUDIT_CHECK_SECS the plugin's settings again (off,
+ * another file: said, by=- until right; right again: attribution
+ * resumes), and what attribution could not do.
+ */
+static int
+follow_audit_tick(struct follow *f, char **cause)
+{
+	struct binlog	*chk;
+	struct audit	*au;
+	char		*why = NULL;
+	time_t		 now = time(NULL);
+	int		 r = 0;
+
+	if (f->conf->audit_log == NULL || !(f->flags & FOLLOW_BLOCK))
+		return 0;
+	if (now - f->auditsaid >= FOLLOW_AUDIT_SAY_SECS &&
+	    follow_audit_say(f, cause) == -1)
+		return -1;
+	if (now - f->auditcheck < FOLLOW_AUDIT_CHECK_SECS)
+		return 0;
+	f->auditcheck = now;
+	if ((chk = binlog_open(f->conf->defaults_file, f->conf->group, NULL,
+	    (uint32_t)f->conf->follow_server_id, 0, &why)) == NULL)
+		return 0;	/* the dump's own connection says the rest */
+	/* Off: the file too must read before attribution resumes. */
+	au = follow_audit_check(f->conf, chk, f->audit == NULL ?
+	    FOLLOW_AUDIT_PROBE : 0, &why);
+	binlog_close(chk);
+	if (au == NULL)
+		r = follow_audit_off(f, why != NULL ? why : "cannot be read",
+		    cause);
+	else if (f->audit == NULL) {
+		log_warnx("audit-log %s: on again", f->conf->audit_log);
+		free(f->auditwhy);
+		f->auditwhy = NULL;
+		f->audit = au;
+		f->auditread = 1;
+		f->auditrejfrom = INT64_MAX;
+		au = NULL;
+	}
+	audit_free(au);
 	free(why);
 	return r;
 }
@@ -1108,12 +1312,8 @@ follow_free(struct follow *f)
 	buf_free(&f->txt);
 	binlog_close(f->bl_log);
 	baseline_unlock(f->flock);
-	if (f->audit != NULL && audit_rejected(f->audit) > 0)
-		log_warnx("audit-log %s: %llu lines left out: they do not "
-		    "read exactly one way (a name with a comma or a newline) "
-		    "or are too long", f->conf->audit_log,
-		    (unsigned long long)audit_rejected(f->audit));
 	audit_free(f->audit);
+	free(f->auditwhy);
 	follow_who_set(&f->gwho, NULL, NULL);
 	follow_who_set(&f->swho, NULL, NULL);
 	follow_who_set(&f->cwho, NULL, NULL);
@@ -1176,6 +1376,8 @@ follow_loop(struct follow *f, char **cause)
 		switch (ev.type) {
 		case BINLOG_BEGIN:
 			r = follow_unended(f, cause);
+			if (r == 0)
+				r = follow_audit_tick(f, cause);
 			follow_maps_clear(f);
 			follow_textchanged_clear(f);
 			f->ingroup = 1;
@@ -1223,7 +1425,8 @@ follow_loop(struct follow *f, char **cause)
 			break;
 		case BINLOG_IDLE:
 			/* Nothing new: the batch, or the position, now. */
-			if (!f->ingroup && follow_store(f, cause) == -1)
+			if (!f->ingroup && (follow_audit_tick(f, cause) == -1 ||
+			    follow_store(f, cause) == -1))
 				return -1;
 			if (*f->stop)
 				return 0;
@@ -1456,8 +1659,9 @@ follow_run(struct run *run, int flags)
 	 * A signal while waiting for a scan's lock stops the run cleanly:
 	 * what it committed stays queued for the next delivery.
 	 */
-	if (!f.interrupted && follow_store(&f, &cause) == -1 &&
-	    !f.interrupted) {
+	if (!f.interrupted && ((f.conf->audit_log != NULL &&
+	    follow_audit_say(&f, &cause) == -1) ||
+	    follow_store(&f, &cause) == -1) && !f.interrupted) {
 		follow_fatal(&f, cause);
 		goto out;
 	}

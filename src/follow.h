@@ -23,9 +23,12 @@ enum run_result	 follow_run(struct run *, int);
 /*
  * audit-log's checks, through a connection binlog_open made without a
  * position: the server's audit plugin logs connections and statements to
- * that file; with probe, the file can be read and is by no one else
- * writable (read once). The reader, or NULL and *why.
+ * that file; with FOLLOW_AUDIT_PROBE, the file can be read and is by no
+ * one else writable (read once); with FOLLOW_AUDIT_WARN, a plugin that
+ * skips accounts is said on standard error. The reader, or NULL and *why.
  */
+#define FOLLOW_AUDIT_PROBE	0x1
+#define FOLLOW_AUDIT_WARN	0x2
 struct binlog;
 struct conf;
 struct audit	*follow_audit_check(const struct conf *, struct binlog *, int,

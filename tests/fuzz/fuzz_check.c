@@ -110,6 +110,7 @@ check_value(const char *name, size_t nlen, const char *v, size_t vlen)
 {
 	const size_t	 cutlen = sizeof RECORD_CUT - 1;
 	int		 pk = nlen == 2 && memcmp(name, "pk", 2) == 0;
+	int		 by = nlen == 2 && memcmp(name, "by", 2) == 0;
 	size_t		 i;
 
 	FUZZ_ASSERT(vlen > 0, "empty value of %.*s", (int)nlen, name);
@@ -126,9 +127,12 @@ check_value(const char *name, size_t nlen, const char *v, size_t vlen)
 		case '%':
 			if (vlen - i >= cutlen &&
 			    memcmp(v + i, RECORD_CUT, cutlen) == 0) {
-				/* The marker ends the value or one key value. */
+				/*
+				 * The marker ends the value, one key value,
+				 * or by='s account (",HOW" after it).
+				 */
 				FUZZ_ASSERT(i + cutlen == vlen ||
-				    (pk && v[i + cutlen] == ','),
+				    ((pk || by) && v[i + cutlen] == ','),
 				    "cut marker inside %.*s=%.*s", (int)nlen,
 				    name, (int)vlen, v);
 				i += cutlen - 1;

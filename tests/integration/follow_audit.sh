@@ -46,14 +46,23 @@ recs()
 	grep -v '^dbsyscheck: op=summary ' "$W/out" | binlog_norm
 }
 
+# wait_for FILE TEXT SECONDS: FILE gets TEXT (fixed) within SECONDS.
+wait_for()
+{
+	_wf_n=0
+	until grep -q -F -e "$2" "$1"; do
+		_wf_n=$((_wf_n + 1))
+		[ "$_wf_n" -le $(($3 * 10)) ] ||
+		    fail "no '$2' in $(basename "$1") after $3 s"
+		sleep 0.1
+	done
+}
+
 as app app-pw-1 "INSERT INTO users VALUES (7, 'xavier', 'x1', 0)"
 as eve eve-pw-1 "UPDATE users SET password='evil' WHERE id=7"
 as app app-pw-1 "BEGIN; UPDATE users SET seen=1 WHERE id=7;
 	INSERT INTO users VALUES (8, 'y', 'y1', 0); COMMIT"
 as "q u'o%te" q-pw-1 "UPDATE users SET login='q' WHERE id=8"
-# A user name with a comma makes its audit lines split two ways: they are
-# refused, and its changes name no one.
-as 'w,e ird' w-pw-1 "UPDATE users SET login='w' WHERE id=8"
 dbsc follow
 expect_rc 1
 recs >"$W/got"
@@ -67,10 +76,52 @@ dbsyscheck: op=insert table=acme.users pk=id=8 changed=- src=binlog by=app@local
 dbsyscheck: op=commit rows=2 gtid=G conn=C time=T pos=P src=binlog by=app@localhost,statement ;
 dbsyscheck: op=update table=acme.users pk=id=8 changed=login src=binlog by=q%20u%27o%25te@localhost,statement ;
 dbsyscheck: op=commit rows=1 gtid=G conn=C time=T pos=P src=binlog by=q%20u%27o%25te@localhost,statement ;
-dbsyscheck: op=update table=acme.users pk=id=8 changed=login src=binlog by=- ;
-dbsyscheck: op=commit rows=1 gtid=G conn=C time=T pos=P src=binlog by=- ;
 EOF
 diff -u "$W/want" "$W/got" || fail "by= of row transactions"
+
+# A user name with a comma makes its audit lines split two ways: they are
+# left out (an op=error src=audit says how many), and its changes name
+# no one.
+as 'w,e ird' w-pw-1 "UPDATE users SET login='w' WHERE id=8"
+dbsc follow
+expect_rc 2
+grep -q '^dbsyscheck: op=update table=acme.users pk=id=8 changed=login src=binlog by=- ;$' \
+    "$W/out" || fail "a line that splits two ways named an account"
+grep -q '^dbsyscheck: op=error msg=audit-log%20[^ ]*:%20[0-9]*%20lines%20left%20out.* src=audit ;$' \
+    "$W/out" || fail "no op=error for the lines left out"
+# Said for the statements whose time they share: not for later ones.
+sleep 2
+
+# Texts the plugin escapes (backspace, form feed) or that look like a
+# line's fields are still read.
+bsff=$(printf 'b\010f\014')
+as app app-pw-1 "INSERT INTO users VALUES (30, '$bsff', ',1,1,QUERY,', 0)"
+dbsc follow
+expect_rc 1
+grep -q '^dbsyscheck: op=insert table=acme.users pk=id=30 changed=- src=binlog by=app@localhost,statement ;$' \
+    "$W/out" || fail "an escaped text was not matched"
+
+# The log's time is the session's (SET timestamp needs no privilege): a
+# replay of app's statement by eve, dated back into app's window, finds
+# eve's own record of that text: neither is named.
+as app app-pw-1 "UPDATE users SET seen=seen+100 WHERE id=7"
+now=$(_sql_run -e "SELECT UNIX_TIMESTAMP()")
+as eve eve-pw-1 "SET timestamp=$((now - 30));
+	UPDATE users SET seen=seen+100 WHERE id=7"
+dbsc follow
+expect_rc 1
+[ "$(grep -c '^dbsyscheck: op=update table=acme.users pk=id=7 changed=seen src=binlog by=- ;$' "$W/out")" = 2 ] ||
+    fail "a backdated replay named an account"
+# Dated after the clock: forged, no account, and no harm to the next.
+as eve eve-pw-1 "SET timestamp=UNIX_TIMESTAMP() + 86400;
+	INSERT INTO users VALUES (31, 'f', 'f', 0)"
+as app app-pw-1 "INSERT INTO users VALUES (32, 'g', 'g', 0)"
+dbsc follow
+expect_rc 1
+grep -q '^dbsyscheck: op=insert table=acme.users pk=id=31 changed=- src=binlog by=- ;$' \
+    "$W/out" || fail "a statement dated in the future named an account"
+grep -q '^dbsyscheck: op=insert table=acme.users pk=id=32 changed=- src=binlog by=app@localhost,statement ;$' \
+    "$W/out" || fail "a statement dated in the future spoilt the next"
 
 # The same text from two connections: either may have written each row
 # event group, so neither is named.
@@ -124,12 +175,7 @@ sql "SET GLOBAL server_audit_excl_users = ''"
 dbsc_bg follow -f
 sleep 2
 as app app-pw-1 "INSERT INTO users VALUES (10, 'f', 'f', 0)"
-n=0
-until grep -q 'op=commit' "$W/bg.out"; do
-	n=$((n + 1))
-	[ "$n" -le 200 ] || fail "follow -f printed no op=commit"
-	sleep 0.1
-done
+wait_for "$W/bg.out" op=commit 20
 kill -TERM "$bg"
 bg_wait "$bg"
 grep -q '^dbsyscheck: op=insert table=acme.users pk=id=10 changed=- src=binlog by=app@localhost,statement ;$' \
@@ -194,5 +240,47 @@ dbsc follow
 expect_rc 1
 grep -q '^dbsyscheck: op=insert table=acme.users pk=id=14 changed=- src=binlog by=app@localhost,statement ;$' \
     "$W/out" || fail "a statement in a rotated audit file was not matched"
+
+# A record rotated out of every file before the follower read it: the
+# change names no account, and an op=error says the audit log no longer
+# covers it.
+sql "SET GLOBAL server_audit_file_rotations = 1"
+as eve eve-pw-1 "INSERT INTO users VALUES (40, 'k', 'k', 0)"
+i=0
+while grep -q "VALUES (40, " "$W"/audit.log* && [ "$i" -lt 400 ]; do
+	as app app-pw-1 "SELECT 'padding the audit log past two rotations'" \
+	    >/dev/null
+	i=$((i + 1))
+done
+grep -q "VALUES (40, " "$W"/audit.log* && fail "the record did not rotate out"
+dbsc follow
+expect_rc 2
+grep -q '^dbsyscheck: op=insert table=acme.users pk=id=40 changed=- src=binlog by=- ;$' \
+    "$W/out" || fail "a change whose record rotated out named an account"
+grep -q '^dbsyscheck: op=error msg=audit-log%20.*older%20than%20what%20the%20audit%20log%20still%20holds.* src=audit ;$' \
+    "$W/out" || fail "no op=error for a record rotated out"
+
+# follow -f checks the plugin every minute: switched off, said once;
+# on again, accounts named again.
+sql "SET GLOBAL server_audit_file_rotations = 9"
+sql "SET GLOBAL server_audit_file_rotate_size = 1000000"
+dbsc_bg follow -f
+sleep 2
+sql "SET GLOBAL server_audit_logging = OFF"
+wait_for "$W/bg.out" server_audit_logging%20is%20OFF 90
+sql "SET GLOBAL server_audit_logging = ON"
+wait_for "$W/bg.err" 'on again' 90
+as app app-pw-1 "INSERT INTO users VALUES (41, 'l', 'l', 0)"
+wait_for "$W/bg.out" 'pk=id=41 ' 20
+kill -TERM "$bg"
+bg_wait "$bg"
+[ "$(grep -c 'server_audit_logging%20is%20OFF' "$W/bg.out")" = 1 ] ||
+    fail "follow -f said the plugin off more than once"
+grep -q '^dbsyscheck: op=insert table=acme.users pk=id=41 changed=- src=binlog by=app@localhost,statement ;$' \
+    "$W/bg.out" || {
+	sed 's/^/  bg.out| /' "$W/bg.out"
+	sed 's/^/  bg.err| /' "$W/bg.err"
+	fail "follow -f did not name an account after resuming"
+}
 
 echo "$test_name: ok"

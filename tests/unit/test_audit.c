@@ -755,6 +755,81 @@ test_read_covered(void **state)
 	free(path);
 }
 
+/*
+ * Ensure that with the server's rotations known, fewer rotated files than
+ * it keeps mean none was removed (covered from the start, or from since
+ * past a skipped one), and files past its rotations are left alone.
+ */
+static void
+test_read_rotations(void **state)
+{
+	struct audit	*a;
+	char		*path, *cause = NULL;
+	const char	*acct;
+	uint64_t	 conn;
+
+	(void)state;
+	free(put("audit.log.1", L("10", "app,localhost,6,0,CONNECT,,,0")
+	    L("11", "app,localhost,6,1,QUERY,,'a',0"), "w"));
+	path = put("audit.log", L("12", "app,localhost,6,2,QUERY,,'b',0"),
+	    "w");
+	/* Two kept, one there: nothing removed. */
+	a = audit_create(path, 0, 1024);
+	audit_set_rotations(a, 2);
+	assert_int_equal(audit_read(a, 0, &cause), 0);
+	assert_int_equal(audit_covered(a), INT64_MIN);
+	assert_int_equal(audit_stmt(a, "a", 1, T0 - 10, T0, &conn,
+	    &acct), 1);
+	audit_free(a);
+	/* Never rotated (0): the same. */
+	a = audit_create(path, 0, 1024);
+	audit_set_rotations(a, 0);
+	assert_int_equal(audit_read(a, 0, &cause), 0);
+	assert_int_equal(audit_covered(a), INT64_MIN);
+	audit_free(a);
+	/* One kept, one there: the oldest may have gone. */
+	a = audit_create(path, 0, 1024);
+	audit_set_rotations(a, 1);
+	assert_int_equal(audit_read(a, 0, &cause), 0);
+	assert_int_equal(audit_covered(a), T0 - 9);
+	audit_free(a);
+	/* A file past the server's rotations is not read. */
+	free(put("audit.log.2", L("05", "eve,localhost,7,1,QUERY,,'a',0"),
+	    "w"));
+	a = audit_create(path, 0, 1024);
+	audit_set_rotations(a, 1);
+	assert_int_equal(audit_read(a, 0, &cause), 0);
+	assert_int_equal(audit_files(a), 2);
+	assert_int_equal(audit_stmt(a, "a", 1, T0 - 10, T0, &conn,
+	    &acct), 1);
+	audit_free(a);
+	free(path);
+}
+
+/* Ensure that lines left out are counted by about the time they fell. */
+static void
+test_read_rejected_since(void **state)
+{
+	struct audit	*a;
+	char		*path, *cause = NULL;
+
+	(void)state;
+	path = put("audit.log", "garbage before any line\n"
+	    L("10", "app,localhost,6,0,CONNECT,,,0")
+	    L("10", "a,b,c,localhost,6,1,QUERY,,'x',0")
+	    L("20", "app,localhost,6,2,QUERY,,'y',0")
+	    "more garbage\n", "w");
+	a = audit_create(path, 0, 1024);
+	assert_int_equal(audit_read(a, 0, &cause), 0);
+	assert_int_equal(audit_rejected(a), 3);
+	assert_int_equal(audit_rejected_since(a, INT64_MIN), 3);
+	assert_int_equal(audit_rejected_since(a, T0 - 10), 2);
+	assert_int_equal(audit_rejected_since(a, T0 - 9), 1);
+	assert_int_equal(audit_rejected_since(a, T0 + 1), 0);
+	audit_free(a);
+	free(path);
+}
+
 /* Ensure that FILE missing is told apart from no file at all. */
 static void
 test_read_missing(void **state)
@@ -960,6 +1035,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_read_refused,
 		    testdir_setup, testdir_teardown),
 		cmocka_unit_test_setup_teardown(test_read_since,
+		    testdir_setup, testdir_teardown),
+		cmocka_unit_test_setup_teardown(test_read_rotations,
+		    testdir_setup, testdir_teardown),
+		cmocka_unit_test_setup_teardown(test_read_rejected_since,
 		    testdir_setup, testdir_teardown),
 		cmocka_unit_test_setup_teardown(test_read_covered,
 		    testdir_setup, testdir_teardown),
