@@ -32,6 +32,8 @@
 #define AUDIT_HASH_SIZE		(2 * AUDIT_CONNS_MAX)	/* a power of 2 */
 #define AUDIT_ACCT_BUCKETS	4096
 #define AUDIT_REJECTS_KEPT	1024	/* times of lines left out */
+#define AUDIT_VISIT_MAX		(16 * AUDIT_WALK_MAX)	/* records a lookup
+							   passes over */
 #define AUDIT_QBUCKETS		65536	/* a power of 2 */
 /* Cut texts chain by the digest of their first AUDIT_CUTPRE bytes (one
  * chain holds those shorter). */
@@ -767,6 +769,44 @@ query_add(struct audit *a, const struct audit_line *l, struct acct *ac,
 	a->qcount++;
 }
 
+/*
+ * A statement the server refused before it ran (it wrote nothing): no
+ * privilege (1044, 1142, 1143), no database (1046), a syntax error (1064,
+ * 1149), no such table or column (1146, 1054). Anyone may send another
+ * account's text so: such records neither name nor unname anyone.
+ */
+static int
+refused_early(long code)
+{
+	switch (code) {
+	case 1044: case 1046: case 1054: case 1064: case 1142: case 1143:
+	case 1146: case 1149:
+		return (1);
+	}
+	return (0);
+}
+
+/* A line that ends as a failed login's does (",ID,0,FAILED_CONNECT,DB,,N"
+ * with a name holding a comma): refused, but not a statement's. */
+static int
+failed_login(const char *line, size_t len)
+{
+	static const char	 op[] = ",0,FAILED_CONNECT,";
+	const char		*p, *end = line + len;
+	size_t			 i;
+
+	for (i = 0; i + sizeof op - 1 <= len; i++) {
+		if (memcmp(line + i, op, sizeof op - 1) != 0)
+			continue;
+		/* DB,,CODE to the end, no more comma in the code. */
+		for (p = end; p > line && p[-1] >= '0' && p[-1] <= '9'; p--)
+			;
+		return (p < end && p - line >= 2 && p[-1] == ',' &&
+		    p[-2] == ',');
+	}
+	return (0);
+}
+
 /* A line left out, at about the time of the last line taken. */
 static void
 audit_reject(struct audit *a)
@@ -788,7 +828,9 @@ audit_line(struct audit *a, const char *line, size_t len, char **cause)
 	int			 cut;
 
 	if (audit_parse(line, len, a->offset, &l) != 0) {
-		audit_reject(a);
+		/* A failed login's name with a comma: no statement. */
+		if (!failed_login(line, len))
+			audit_reject(a);
 		return (0);
 	}
 	a->lastt = l.t;
@@ -840,7 +882,8 @@ audit_line(struct audit *a, const char *line, size_t len, char **cause)
 			*cause = xstrdup("audit: SHA-256 failed");
 			return (-1);
 		}
-		query_add(a, &l, ac, (size_t)n, cut, d, pre);
+		if (!refused_early(l.code))
+			query_add(a, &l, ac, (size_t)n, cut, d, pre);
 		break;
 	default:
 		life_seen(lf, ac, ac->len);
@@ -1299,7 +1342,7 @@ audit_file_missing(const struct audit *a)
 int64_t
 audit_covered(const struct audit *a)
 {
-	if (a->floor == INT64_MIN || a->floor == INT64_MAX)
+	if (a->floor == INT64_MAX)
 		return (a->floor);
 	if (a->horizon != INT64_MIN && a->horizon >= a->floor)
 		return (a->horizon + 1);
@@ -1391,7 +1434,9 @@ struct lookup {
 	size_t		 npre;
 	size_t		 prelen[AUDIT_PREFIX_MAX];
 	unsigned char	 pre[AUDIT_PREFIX_MAX][AUDIT_DIGEST_LEN];
-	size_t		 walked;
+	size_t		 walked;	/* records of the text */
+	size_t		 visited;	/* records of the chains */
+	uint64_t	 onconn;	/* first: on it (0: any) */
 	struct aquery	*first;		/* the newest in [t0, t1] */
 	struct acct	*acct;		/* every record's account */
 };
@@ -1414,7 +1459,7 @@ lookup_prefix(struct lookup *lk, size_t len, const unsigned char **d)
 		}
 	}
 	if (lk->npre == AUDIT_PREFIX_MAX)
-		return (2);
+		return (3);
 	if (digest(lk->text, len, lk->pre[lk->npre]) != 0)
 		return (-1);
 	lk->prelen[lk->npre] = len;
@@ -1440,7 +1485,8 @@ lookup_match(struct audit *a, struct lookup *lk, struct aquery *q)
 		lk->acct = q->acct;
 	else if (lk->acct != q->acct)
 		return (2);
-	if (lk->first == NULL && q->t >= lk->t0 && q->t <= lk->t1)
+	if (lk->first == NULL && q->t >= lk->t0 && q->t <= lk->t1 &&
+	    (lk->onconn == 0 || q->conn == lk->onconn))
 		lk->first = q;
 	return (1);
 }
@@ -1455,8 +1501,8 @@ lookup_chain(struct audit *a, struct lookup *lk, uint64_t link, int cut,
 	int			 r;
 
 	for (q = query_at(a, link); q != NULL; q = query_at(a, q->older)) {
-		if (++lk->walked > AUDIT_WALK_MAX)
-			return (2);
+		if (++lk->visited > AUDIT_VISIT_MAX)
+			return (3);
 		if (!cut) {
 			if (q->len != lk->len ||
 			    memcmp(q->d, lk->full, AUDIT_DIGEST_LEN) != 0)
@@ -1470,15 +1516,18 @@ lookup_chain(struct audit *a, struct lookup *lk, uint64_t link, int cut,
 			if (memcmp(q->d, d, AUDIT_DIGEST_LEN) != 0)
 				continue;
 		}
+		/* Records of the text only count toward the limit. */
+		if (++lk->walked > AUDIT_WALK_MAX)
+			return (3);
 		if (lookup_match(a, lk, q) == 2)
 			return (2);
 	}
 	return (1);
 }
 
-int
-audit_stmt(struct audit *a, const char *text, size_t len, int64_t t0,
-    int64_t t1, uint64_t *conn, const char **account)
+static int
+stmt_lookup(struct audit *a, const char *text, size_t len, int64_t t0,
+    int64_t t1, uint64_t onconn, uint64_t *conn, const char **account)
 {
 	struct lookup	*lk;
 	unsigned char	 pre[AUDIT_DIGEST_LEN];
@@ -1488,6 +1537,7 @@ audit_stmt(struct audit *a, const char *text, size_t len, int64_t t0,
 	if (t0 <= a->horizon || t0 > t1)
 		return (0);
 	lk = xcalloc(1, sizeof *lk);
+	lk->onconn = onconn;
 	lk->text = text;
 	lk->len = len;
 	lk->t0 = t0;
@@ -1524,6 +1574,24 @@ audit_stmt(struct audit *a, const char *text, size_t len, int64_t t0,
 out:
 	free(lk);
 	return (r);
+}
+
+int
+audit_stmt(struct audit *a, const char *text, size_t len, int64_t t0,
+    int64_t t1, uint64_t *conn, const char **account)
+{
+	return (stmt_lookup(a, text, len, t0, t1, 0, conn, account));
+}
+
+int
+audit_stmt_on(struct audit *a, const char *text, size_t len, int64_t t0,
+    int64_t t1, uint64_t conn, const char **account)
+{
+	uint64_t	 c;
+
+	if (conn == 0)
+		return (0);
+	return (stmt_lookup(a, text, len, t0, t1, conn, &c, account));
 }
 
 void

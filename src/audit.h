@@ -101,11 +101,18 @@ int		 audit_conn(struct audit *, uint64_t, int64_t, const char **);
  * records carrying the text (or a cut text that begins it) lie in
  * [t0, t1] and every such record kept, at any time, is that one
  * account's; else 2 when any is another account's or not known to be
- * one account's, or past AUDIT_WALK_MAX records or AUDIT_PREFIX_MAX cut
- * lengths; else 0 (none lies in [t0, t1]); 0 also when t0 is at or
- * before the horizon (records dropped); -1 if SHA-256 fails. */
+ * one account's; 3 past AUDIT_WALK_MAX records of the text (or
+ * AUDIT_PREFIX_MAX cut lengths, or 16 times AUDIT_WALK_MAX records
+ * passed over): not decided; else 0 (none lies in [t0, t1]); 0 also when
+ * t0 is at or before the horizon (records dropped); -1 if SHA-256 fails.
+ * Records of statements refused before they ran (no privilege, no such
+ * table, a syntax error) are not kept. */
 int		 audit_stmt(struct audit *, const char *, size_t, int64_t,
 		    int64_t, uint64_t *, const char **);
+/* audit_stmt, 1 only when a record in [t0, t1] is on connection conn:
+ * the statement the log gives with its connection id (,exact). */
+int		 audit_stmt_on(struct audit *, const char *, size_t, int64_t,
+		    int64_t, uint64_t, const char **);
 /* Forget QUERY records and ended connections older than t. */
 void		 audit_prune(struct audit *, int64_t);
 /* UTC time of the newest record read, or INT64_MIN when none. */

@@ -165,7 +165,8 @@ struct follow {
 	int64_t			 auditfloor;	/* pruned before this */
 	long			 auditbudget;	/* ms of waiting left */
 	struct timespec		 auditrefill;
-	struct fwho		 gwho;		/* the group's connection */
+	uint64_t		 auditundecided; /* past the walk's limits */
+	int			 auditsha;	/* a digest failed */
 	struct fwho		 swho;		/* the statement's */
 	struct fwho		 cwho;		/* all the group's statements' */
 	int			 cwhoset;	/* a statement said one */
@@ -357,36 +358,6 @@ follow_audit_future(int64_t t)
 }
 
 /*
- * A connection id the log holds (a DDL statement, a COMMIT): exact when
- * the audit log's newest lifetime of that connection holds time t.
- */
-static int
-follow_who_conn(struct follow *f, uint64_t conn, int64_t t, struct fwho *who,
-    char **cause)
-{
-	const char	*account;
-
-	follow_who_set(who, NULL, NULL);
-	if (f->audit == NULL || conn == 0 || follow_audit_future(t))
-		return 0;
-	if (follow_audit_read(f, t - FOLLOW_AUDIT_KEEP, cause) == -1)
-		return -1;
-	if (f->audit != NULL && audit_conn(f->audit, conn, t, &account) == 1)
-		follow_who_set(who, account, "exact");
-	return 0;
-}
-
-/* 1 when a and b name the same account the same way (or none). */
-static int
-follow_who_same(const struct fwho *a, const struct fwho *b)
-{
-	if (a->account == NULL || b->account == NULL)
-		return a->account == b->account;
-	return strcmp(a->account, b->account) == 0 &&
-	    strcmp(a->w.how, b->w.how) == 0;
-}
-
-/*
  * May the follower wait FOLLOW_AUDIT_POLL_MS more for a statement's audit
  * record? Waiting is paid from a budget that refills at
  * FOLLOW_AUDIT_BUDGET_MS a second, up to FOLLOW_AUDIT_WAIT_MS, so that
@@ -413,68 +384,142 @@ follow_audit_wait(struct follow *f)
 	return 1;
 }
 
+/* A lookup's answer: -1 (the baseline failed) or a digest that failed. */
+static int
+follow_audit_check_sha(struct follow *f, int r, char **cause)
+{
+	if (r == -1)
+		return -1;
+	if (!f->auditsha)
+		return 0;
+	f->auditsha = 0;
+	return follow_audit_off(f, "a statement's digest cannot be computed",
+	    cause);
+}
+
 /*
- * A statement's text (Annotate_rows), before its row events: who ran it.
- * The group's connection when the log gives one; otherwise the one
- * account whose audit QUERY records hold that text within the window and
- * no other account's anywhere in what is kept. A statement older than
- * what the audit log still holds is counted (said as a gap); a recent
- * one that matches nothing is waited for: its record may not be written
- * yet.
+ * Who ran a statement of text at time t (the session's: see
+ * follow_audit_future), on connection conn when the log gives it (0:
+ * any): audit_stmt's or audit_stmt_on's answer, 0 for a forged time, a
+ * time older than what the index still holds (counted, said as a gap) or
+ * no reader; -1 on an error of the baseline. A recent statement that
+ * matches nothing is waited for: its record may not be written yet.
+ */
+static int
+follow_who_lookup(struct follow *f, const char *text, size_t len, int64_t t,
+    uint64_t conn, const char **account, char **cause)
+{
+	struct timespec	 ts = { 0, FOLLOW_AUDIT_POLL_MS * 1000000L };
+	uint64_t	 c;
+	int64_t		 now = (int64_t)time(NULL), floor;
+	long		 waited = 0;
+	int		 n = 0;
+
+	if (f->audit == NULL || follow_audit_future(t))
+		return 0;
+	if (f->auditrejfrom == INT64_MAX)
+		f->auditrejfrom = t - 1;
+	/*
+	 * -f forgets by the statements' time, never past the clock's; a
+	 * bounded run keeps what it read (up to AUDIT_QUERIES_MAX): a time
+	 * the session set must not make it forget a record that would
+	 * contradict it.
+	 */
+	floor = (t < now ? t : now) - FOLLOW_AUDIT_KEEP;
+	if ((f->flags & FOLLOW_BLOCK) && floor > f->auditfloor) {
+		f->auditfloor = floor;
+		audit_prune(f->audit, floor);
+	}
+	for (;;) {
+		if (follow_audit_read(f, t - FOLLOW_AUDIT_KEEP, cause) == -1)
+			return -1;
+		if (f->audit == NULL)
+			return 0;
+		if (t - 1 < audit_covered(f->audit)) {
+			if (f->auditgaps++ == 0 || t < f->auditgapfrom)
+				f->auditgapfrom = t;
+			if (t > f->auditgapto)
+				f->auditgapto = t;
+			return 0;
+		}
+		if (conn == 0)
+			n = audit_stmt(f->audit, text, len, t - 1,
+			    t + FOLLOW_AUDIT_WINDOW, &c, account);
+		else
+			n = audit_stmt_on(f->audit, text, len, t - 1,
+			    t + FOLLOW_AUDIT_WINDOW, conn, account);
+		if (n == -1) {
+			f->auditsha = 1;
+			return 0;
+		}
+		if (n == 3)
+			f->auditundecided++;
+		if (n != 0 || waited >= FOLLOW_AUDIT_WAIT_MS || *f->stop ||
+		    t < now - FOLLOW_AUDIT_LIVE || !follow_audit_wait(f))
+			return n;
+		nanosleep(&ts, NULL);
+		waited += FOLLOW_AUDIT_POLL_MS;
+	}
+}
+
+/*
+ * A statement the log gives with its connection id (a DDL statement, an
+ * XA COMMIT): exact when its own QUERY record, on that connection, names
+ * one account (no other account's record of the text kept), and the
+ * audit log's newest lifetime of that connection, holding time t, is
+ * that account's. Forged lines (a failed login's name may hold newlines)
+ * can make it unknown, not another account.
+ */
+static int
+follow_who_conn(struct follow *f, uint64_t conn, int64_t t, const char *text,
+    size_t len, struct fwho *who, char **cause)
+{
+	const char	*account, *lacct;
+	char		*copy;
+	int		 r;
+
+	follow_who_set(who, NULL, NULL);
+	if (conn == 0 || text == NULL || len == 0)
+		return 0;
+	if ((r = follow_who_lookup(f, text, len, t, conn, &account,
+	    cause)) != 1)
+		return follow_audit_check_sha(f, r, cause);
+	copy = xstrdup(account);
+	if (audit_conn(f->audit, conn, t, &lacct) == 1 &&
+	    strcmp(lacct, copy) == 0)
+		follow_who_set(who, copy, "exact");
+	free(copy);
+	return 0;
+}
+
+/* 1 when a and b name the same account the same way (or none). */
+static int
+follow_who_same(const struct fwho *a, const struct fwho *b)
+{
+	if (a->account == NULL || b->account == NULL)
+		return a->account == b->account;
+	return strcmp(a->account, b->account) == 0 &&
+	    strcmp(a->w.how, b->w.how) == 0;
+}
+
+/*
+ * A statement's text (Annotate_rows), before its row events: who ran it,
+ * the one account whose audit QUERY records hold that text within the
+ * window and no other account's anywhere in what is kept.
  */
 static int
 follow_who_stmt(struct follow *f, const struct binlog_event *ev,
     char **cause)
 {
-	struct timespec	 ts = { 0, FOLLOW_AUDIT_POLL_MS * 1000000L };
 	const char	*account = NULL;
-	uint64_t	 conn;
-	int64_t		 t = ev->when, now = (int64_t)time(NULL), floor;
-	long		 waited = 0;
-	int		 n = 0;
+	int		 r;
 
-	if (f->gwho.account != NULL)
-		follow_who_set(&f->swho, f->gwho.account, f->gwho.w.how);
-	else
-		follow_who_set(&f->swho, NULL, NULL);
-	if (f->gwho.account == NULL && f->audit != NULL &&
-	    !follow_audit_future(t)) {
-		if (f->auditrejfrom == INT64_MAX)
-			f->auditrejfrom = t - 1;
-		/* Forget by the statements' time, never past the clock's. */
-		floor = (t < now ? t : now) - FOLLOW_AUDIT_KEEP;
-		if (floor > f->auditfloor) {
-			f->auditfloor = floor;
-			audit_prune(f->audit, floor);
-		}
-		for (;;) {
-			if (follow_audit_read(f, t - FOLLOW_AUDIT_KEEP,
-			    cause) == -1)
-				return -1;
-			if (f->audit == NULL)
-				break;
-			if (t - 1 < audit_covered(f->audit)) {
-				if (f->auditgaps++ == 0 || t < f->auditgapfrom)
-					f->auditgapfrom = t;
-				if (t > f->auditgapto)
-					f->auditgapto = t;
-				break;
-			}
-			n = audit_stmt(f->audit, ev->stmt, ev->stmtlen, t - 1,
-			    t + FOLLOW_AUDIT_WINDOW, &conn, &account);
-			if (n == -1)
-				return follow_audit_off(f, "a statement's "
-				    "digest cannot be computed", cause);
-			if (n != 0 || waited >= FOLLOW_AUDIT_WAIT_MS ||
-			    *f->stop || t < now - FOLLOW_AUDIT_LIVE ||
-			    !follow_audit_wait(f))
-				break;
-			nanosleep(&ts, NULL);
-			waited += FOLLOW_AUDIT_POLL_MS;
-		}
-		if (n == 1)
-			follow_who_set(&f->swho, account, "statement");
-	}
+	follow_who_set(&f->swho, NULL, NULL);
+	if ((r = follow_who_lookup(f, ev->stmt, ev->stmtlen, ev->when, 0,
+	    &account, cause)) == 1)
+		follow_who_set(&f->swho, account, "statement");
+	else if (follow_audit_check_sha(f, r, cause) == -1)
+		return -1;
 	/* The commit's: the one account every statement names. */
 	if (f->cwhoset == 0) {
 		follow_who_set(&f->cwho, f->swho.account, f->swho.w.how);
@@ -613,6 +658,21 @@ follow_audit_say(struct follow *f, char **cause)
 		f->auditgaps = 0;
 		r = follow_audit_error(f, msg, cause);
 		free(msg);
+		if (r == -1)
+			return -1;
+	}
+	if (f->auditundecided > 0) {
+		msg = xasprintf("audit-log %s: %llu statements not decided: "
+		    "their text has more than %d records in the audit log "
+		    "(or more than %d cut ones begin it): they name no "
+		    "account", f->conf->audit_log,
+		    (unsigned long long)f->auditundecided, AUDIT_WALK_MAX,
+		    AUDIT_PREFIX_MAX);
+		f->auditundecided = 0;
+		r = follow_audit_error(f, msg, cause);
+		free(msg);
+		if (r == -1)
+			return -1;
 	}
 	/* What is said is said: from the newest line read on. */
 	if (f->audit != NULL && f->auditrejfrom != INT64_MAX &&
@@ -1062,7 +1122,8 @@ follow_query(struct follow *f, const struct binlog_event *ev, char **cause)
 	struct fwho		 who = { { NULL, NULL }, NULL };
 	int			 r = -1;
 
-	if (follow_who_conn(f, ev->thread_id, ev->when, &who, cause) == 0) {
+	if (follow_who_conn(f, ev->thread_id, ev->when, ev->stmt, ev->stmtlen,
+	    &who, cause) == 0) {
 		d.f = f;
 		d.ev = ev;
 		d.who = follow_who(&who);
@@ -1137,7 +1198,6 @@ follow_group_end(struct follow *f, const struct binlog_event *ev,
     char **cause)
 {
 	struct event_txn	 t;
-	struct fwho		 who = { { NULL, NULL }, NULL };
 	int			 r;
 
 	follow_maps_clear(f);
@@ -1149,25 +1209,12 @@ follow_group_end(struct follow *f, const struct binlog_event *ev,
 	f->ngroups++;
 	if (f->intxn) {
 		follow_evtxn(ev, &t);
-		/*
-		 * The connection of a COMMIT the log holds as a statement
-		 * (a non-transactional table's group); otherwise the one
-		 * every statement names, or the group's connection's.
-		 */
-		if (f->grouprows > 0 && follow_who_conn(f, ev->thread_id,
-		    ev->when, &who, cause) == -1)
-			return -1;
-		if (who.account != NULL)
-			t.who = follow_who(&who);
-		else if (f->cwhoset == 0)
-			t.who = follow_who(&f->gwho);
-		else
-			t.who = follow_who(&f->cwho);
+		/* The one account every statement names, if one. */
+		t.who = f->cwhoset == 1 ? follow_who(&f->cwho) : NULL;
 		r = 0;
 		if (f->grouprows > 0)
 			r = follow_queue(f, "commit", event_commit(&f->rec,
 			    f->grouprows, &t, cause), cause);
-		free(who.account);
 		if (r == -1)
 			return -1;
 		f->grouprows = 0;
@@ -1206,9 +1253,7 @@ follow_xa_end(struct follow *f, const struct binlog_event *ev, int commit,
     char **cause)
 {
 	struct event_txn	 t;
-	struct fwho		 who = { { NULL, NULL }, NULL };
 	uint64_t		 n;
-	int			 r;
 
 	if (follow_txn(f, cause) == -1 ||
 	    baseline_xa_end(f->bl, ev->xid, commit, &n, cause) == -1)
@@ -1217,14 +1262,13 @@ follow_xa_end(struct follow *f, const struct binlog_event *ev, int commit,
 		return 0;
 	f->records += n;
 	follow_evtxn(ev, &t);
-	/* The XA COMMIT's connection, which may not be the PREPARE's. */
-	if (follow_who_conn(f, ev->thread_id, ev->when, &who, cause) == -1)
-		return -1;
-	t.who = follow_who(&who);
-	r = follow_queue(f, "commit", event_commit(&f->rec, n, &t, cause),
+	/*
+	 * by=-: the log holds the XA COMMIT as the server writes it, not as
+	 * the client sent it, so no audit record has its text (the rows
+	 * name their statements' account).
+	 */
+	return follow_queue(f, "commit", event_commit(&f->rec, n, &t, cause),
 	    cause);
-	free(who.account);
-	return r;
 }
 
 /*
@@ -1314,7 +1358,6 @@ follow_free(struct follow *f)
 	baseline_unlock(f->flock);
 	audit_free(f->audit);
 	free(f->auditwhy);
-	follow_who_set(&f->gwho, NULL, NULL);
 	follow_who_set(&f->swho, NULL, NULL);
 	follow_who_set(&f->cwho, NULL, NULL);
 }
@@ -1386,13 +1429,10 @@ follow_loop(struct follow *f, char **cause)
 			snprintf(f->xid, sizeof f->xid, "%s", ev.xid);
 			if (r == -1)
 				break;
-			/* Rows with no statement text: the group's. */
+			/* Rows with no statement text: no one. */
 			f->cwhoset = 0;
 			follow_who_set(&f->cwho, NULL, NULL);
-			r = follow_who_conn(f, ev.thread_id, ev.when, &f->gwho,
-			    cause);
-			follow_who_set(&f->swho, f->gwho.account,
-			    f->gwho.w.how);
+			follow_who_set(&f->swho, NULL, NULL);
 			break;
 		case BINLOG_ANNOTATE:
 			r = follow_who_stmt(f, &ev, cause);

@@ -142,8 +142,9 @@ grep -q '^dbsyscheck: op=update table=acme.users pk=id=8 changed=password src=bi
     "$W/out" || fail "a cut statement text was not matched"
 sql "SET GLOBAL server_audit_query_log_limit = 1024"
 
-# The log's connection id: the COMMIT of a non-transactional table's
-# group (its rows, before it, by their statement) and a TRUNCATE, exact.
+# The log's connection id, with the statement's own QUERY record on that
+# connection: a TRUNCATE, exact. A non-transactional table's group (its
+# COMMIT holds a connection id, its rows their statements) by statement.
 as app app-pw-1 "INSERT INTO m VALUES (1, 'a')"
 as eve eve-pw-1 "UPDATE m SET v='b' WHERE id=1"
 as app app-pw-1 "TRUNCATE TABLE users"
@@ -152,12 +153,43 @@ expect_rc 1
 recs >"$W/got"
 cat >"$W/want" <<EOF
 dbsyscheck: op=insert table=acme.m pk=id=1 changed=- src=binlog by=app@localhost,statement ;
-dbsyscheck: op=commit rows=1 gtid=G conn=C time=T pos=P src=binlog by=app@localhost,exact ;
+dbsyscheck: op=commit rows=1 gtid=G conn=C time=T pos=P src=binlog by=app@localhost,statement ;
 dbsyscheck: op=update table=acme.m pk=id=1 changed=v src=binlog by=eve@localhost,statement ;
-dbsyscheck: op=commit rows=1 gtid=G conn=C time=T pos=P src=binlog by=eve@localhost,exact ;
+dbsyscheck: op=commit rows=1 gtid=G conn=C time=T pos=P src=binlog by=eve@localhost,statement ;
 dbsyscheck: op=ddl table=acme.users stmt=truncate gtid=G conn=C time=T pos=P src=binlog by=app@localhost,exact ;
 EOF
 diff -u "$W/want" "$W/got" || fail "by= from the log's connection id"
+
+# Lines forged through a failed login's name (the plugin writes it
+# unescaped, newlines too; no account needed): a CONNECT of bob on app's
+# open connection. App's TRUNCATE then names no one, never bob.
+mariadb --no-defaults --socket="$W/sock" -uapp -papp-pw-1 acme \
+    -e "SELECT SLEEP(3); TRUNCATE TABLE m" >/dev/null 2>&1 &
+apid=$!
+bg_track "$apid"
+P=
+n=0
+while [ -z "$P" ] && [ "$n" -lt 50 ]; do
+	sleep 0.1
+	P=$(_sql_run -e "SELECT ID FROM information_schema.PROCESSLIST
+	    WHERE USER = 'app' AND INFO LIKE 'SELECT SLEEP%'")
+	n=$((n + 1))
+done
+[ -n "$P" ] || fail "app's connection not seen"
+d=$(_sql_run -e "SELECT DATE_FORMAT(NOW(), '%Y%m%d %H:%i:%s')")
+forged="z,l,9,0,FAILED_CONNECT,,,0
+$d,vm,bob,localhost,$P,0,CONNECT,acme,,0
+$d,vm,z"
+mariadb --no-defaults --socket="$W/sock" -u"$forged" -px acme \
+    -e "SELECT 1" >/dev/null 2>&1 && fail "the forging login succeeded"
+grep -q "bob,localhost,$P,0,CONNECT" "$W/audit.log" ||
+    fail "the plugin did not write the forged line (escaped now?)"
+wait "$apid" || fail "app's TRUNCATE failed"
+dbsc follow
+expect_rc 1
+grep -q '^dbsyscheck: op=ddl table=acme.m stmt=truncate .* by=- ;$' \
+    "$W/out" || fail "a forged CONNECT named an account for a TRUNCATE"
+grep -q 'bob@' "$W/out" && fail "a forged line named bob"
 
 # A change the audit log does not hold (the plugin skips the account):
 # unknown, never another account's.

@@ -459,7 +459,7 @@ test_stmt_replay(void **state)
 }
 
 /* Ensure that a lookup walks at most AUDIT_WALK_MAX records and hashes at
- * most AUDIT_PREFIX_MAX cut lengths: beyond, 2. */
+ * most AUDIT_PREFIX_MAX cut lengths: beyond, 3 (not decided). */
 static void
 test_stmt_bounds(void **state)
 {
@@ -481,7 +481,7 @@ test_stmt_bounds(void **state)
 	a = audit_create(path, 0, 1024);
 	assert_int_equal(audit_read(a, 0, &cause), 0);
 	assert_int_equal(audit_stmt(a, "select 1", 8, T0, T0, &conn, &acct),
-	    2);
+	    3);
 	audit_free(a);
 
 	/* Cut texts of AUDIT_PREFIX_MAX + 1 lengths, all beginning s. */
@@ -498,7 +498,7 @@ test_stmt_bounds(void **state)
 	 * for a limit, are read as cut all the same by a limit of 1. */
 	a = audit_create(path, 0, 1);
 	assert_int_equal(audit_read(a, 0, &cause), 0);
-	assert_int_equal(audit_stmt(a, s, 199, T0, T0, &conn, &acct), 2);
+	assert_int_equal(audit_stmt(a, s, 199, T0, T0, &conn, &acct), 3);
 	audit_free(a);
 	/* One fewer length: found. */
 	assert_non_null(f = fopen(path, "w"));
@@ -512,6 +512,43 @@ test_stmt_bounds(void **state)
 	audit_free(a);
 	free(s);
 	free(path);
+}
+
+/*
+ * Ensure that a statement refused before it ran neither names nor unnames
+ * anyone, that audit_stmt_on wants a record on the connection, and that
+ * a failed login's name with a comma is not a line left out.
+ */
+static void
+test_stmt_refused_on(void **state)
+{
+	struct audit	*a;
+	const char	*acct;
+	uint64_t	 conn;
+
+	(void)state;
+	a = load(L("20", "app,localhost,6,1,QUERY,d,'update t set v=1',0")
+	    L("20", "eve,localhost,7,2,QUERY,d,'update t set v=1',1142")
+	    L("20", "eve,localhost,7,3,QUERY,d,'update t set v=1',1064")
+	    L("20", "x,y,localhost,9,0,FAILED_CONNECT,,,1045"), 1024);
+	assert_int_equal(audit_stmt(a, "update t set v=1", 16, T0 - 1, T0,
+	    &conn, &acct), 1);
+	assert_string_equal(acct, "app@localhost");
+	assert_int_equal(audit_stmt_on(a, "update t set v=1", 16, T0 - 1, T0,
+	    6, &acct), 1);
+	assert_int_equal(audit_stmt_on(a, "update t set v=1", 16, T0 - 1, T0,
+	    7, &acct), 0);
+	assert_int_equal(audit_stmt_on(a, "update t set v=1", 16, T0 - 1, T0,
+	    0, &acct), 0);
+	assert_int_equal(audit_rejected(a), 0);
+	audit_free(a);
+	/* Ran, and failed after (a duplicate key): it counts. */
+	a = load(L("20", "app,localhost,6,1,QUERY,d,'update t set v=1',0")
+	    L("20", "eve,localhost,7,2,QUERY,d,'update t set v=1',1062"),
+	    1024);
+	assert_int_equal(audit_stmt(a, "update t set v=1", 16, T0 - 1, T0,
+	    &conn, &acct), 2);
+	audit_free(a);
 }
 
 /* Ensure that a cut text matches as a prefix, an uncut one never does. */
@@ -780,6 +817,9 @@ test_read_rotations(void **state)
 	assert_int_equal(audit_covered(a), INT64_MIN);
 	assert_int_equal(audit_stmt(a, "a", 1, T0 - 10, T0, &conn,
 	    &acct), 1);
+	/* What is dropped still raises it. */
+	audit_prune(a, T0 + 5);
+	assert_int_equal(audit_covered(a), T0 + 5);
 	audit_free(a);
 	/* Never rotated (0): the same. */
 	a = audit_create(path, 0, 1024);
@@ -1021,6 +1061,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_stmt_replay,
 		    testdir_setup, testdir_teardown),
 		cmocka_unit_test_setup_teardown(test_stmt_bounds,
+		    testdir_setup, testdir_teardown),
+		cmocka_unit_test_setup_teardown(test_stmt_refused_on,
 		    testdir_setup, testdir_teardown),
 		cmocka_unit_test_setup_teardown(test_stmt_truncated,
 		    testdir_setup, testdir_teardown),
