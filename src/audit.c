@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +16,7 @@
 #include <openssl/evp.h>
 
 #include "audit.h"
+#include "util.h"
 #include "xmalloc.h"
 
 /*
@@ -74,6 +76,7 @@ struct alife {
 struct audit {
 	char		*path;
 	char		*dir;		/* FILE's directory */
+	char		*parent;	/* and the one above, or NULL */
 	char		*base;		/* FILE's name in it */
 	int		 dfd;		/* dir, open during a read */
 	struct stat	 dst;		/* its status */
@@ -937,6 +940,61 @@ audit_endfile(struct audit *a)
 }
 
 /*
+ * Who may write an open file or directory (fd, st): besides its mode, a
+ * POSIX access ACL (setfacl) may grant write to other users or groups:
+ * -1 with cause when one other than root, owner (an owner's uid or a
+ * gid given) has it.
+ */
+static int
+audit_acl(int fd, const struct stat *st, uid_t owner, gid_t group,
+    const char *path, char **cause)
+{
+	unsigned char	 buf[8 * 128 + 4];
+	const unsigned char *e;
+	ssize_t		 n;
+	size_t		 i;
+	unsigned int	 tag, perm, mask = 07;
+	uint32_t	 id;
+
+	(void)st;
+	n = fgetxattr(fd, "system.posix_acl_access", buf, sizeof buf);
+	if (n == -1) {
+		if (errno == ENODATA || errno == ENOTSUP)
+			return (0);
+		*cause = xasprintf("%s: its ACL cannot be read: %s", path,
+		    strerror(errno));
+		return (-1);
+	}
+	if (n < 4 || (n - 4) % 8 != 0) {
+		*cause = xasprintf("%s: its ACL is not as expected", path);
+		return (-1);
+	}
+	/* The mask first: it limits named users and groups. */
+	for (i = 4; i + 8 <= (size_t)n; i += 8) {
+		e = buf + i;
+		if ((e[0] | e[1] << 8) == 0x10)
+			mask = e[2] | e[3] << 8;
+	}
+	for (i = 4; i + 8 <= (size_t)n; i += 8) {
+		e = buf + i;
+		tag = e[0] | e[1] << 8;
+		perm = e[2] | e[3] << 8;
+		id = (uint32_t)e[4] | (uint32_t)e[5] << 8 |
+		    (uint32_t)e[6] << 16 | (uint32_t)e[7] << 24;
+		if (!(perm & 02) || !(mask & 02))
+			continue;
+		if ((tag == 0x02 && id != 0 && id != (uint32_t)owner) ||
+		    (tag == 0x08 && id != 0 && id != (uint32_t)group)) {
+			*cause = xasprintf("%s: its ACL lets %s %lu write it",
+			    path, tag == 0x02 ? "user" : "group",
+			    (unsigned long)id);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/*
  * The directory holding FILE, opened for the files to be opened in it (so
  * that what is checked is what is read): 1 with a->dfd, 0 when it does
  * not exist, -1 with cause when others could write it (add or swap a
@@ -956,16 +1014,71 @@ audit_opendir(struct audit *a, char **cause)
 		*cause = xasprintf("%s: %s", a->dir, strerror(errno));
 		goto fail;
 	}
-	if (a->dst.st_mode & S_IWOTH) {
-		*cause = xasprintf("%s: directory writable by others (anyone "
-		    "could plant audit files in it)", a->dir);
+	if (a->dst.st_mode & (S_IWOTH | S_IWGRP)) {
+		*cause = xasprintf("%s: directory writable by %s (they could "
+		    "plant audit files in it)", a->dir,
+		    (a->dst.st_mode & S_IWOTH) ? "others" : "its group");
 		goto fail;
 	}
+	if (audit_acl(a->dfd, &a->dst, a->dst.st_uid, 0, a->dir,
+	    cause) == -1)
+		goto fail;
+	/*
+	 * The directories above it as every file of ours: owned by root
+	 * (or us), writable by their owner only, so that nobody can put
+	 * another directory in its place.
+	 */
+	if (a->parent != NULL && util_check_path(a->parent, UTIL_DIR,
+	    cause) == -1)
+		goto fail;
 	return (1);
 fail:
 	close(a->dfd);
 	a->dfd = -1;
 	return (-1);
+}
+
+/*
+ * Whether an open audit file (fd, st; shown as path) in a->dfd's
+ * directory could hold lines of someone other than its writer (root, or
+ * the directory's owner): checked when it is opened and before each read
+ * of it (a mode changed meanwhile), with the directory.
+ */
+static int
+audit_safe(struct audit *a, int fd, const struct stat *st, const char *path,
+    char **cause)
+{
+	const struct stat	*ds = &a->dst;
+
+	if (!S_ISREG(st->st_mode)) {
+		*cause = xasprintf("%s: not a regular file", path);
+		return (-1);
+	}
+	if (st->st_mode & S_IWOTH) {
+		*cause = xasprintf("%s: writable by others (anyone could "
+		    "forge its lines)", path);
+		return (-1);
+	}
+	if (st->st_uid != 0 && st->st_uid != ds->st_uid) {
+		*cause = xasprintf("%s: owned by uid %lu, neither root nor "
+		    "its directory's owner (it could forge its lines)", path,
+		    (unsigned long)st->st_uid);
+		return (-1);
+	}
+	if (ds->st_uid != 0 && ds->st_uid != st->st_uid) {
+		*cause = xasprintf("%s: its directory is owned by uid %lu, "
+		    "neither root nor the file's owner", path,
+		    (unsigned long)ds->st_uid);
+		return (-1);
+	}
+	if ((st->st_mode & S_IWGRP) && st->st_gid != 0 &&
+	    st->st_gid != ds->st_gid) {
+		*cause = xasprintf("%s: writable by group %lu, neither root's "
+		    "nor its directory's (its members could forge its lines)",
+		    path, (unsigned long)st->st_gid);
+		return (-1);
+	}
+	return (audit_acl(fd, st, st->st_uid, ds->st_gid, path, cause));
 }
 
 /*
@@ -977,7 +1090,6 @@ static int
 audit_open(struct audit *a, const char *name, const char *path, int *fd,
     struct stat *st, char **cause)
 {
-	const struct stat	*ds = &a->dst;
 	int			 fl;
 
 	*fd = openat(a->dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
@@ -993,34 +1105,8 @@ audit_open(struct audit *a, const char *name, const char *path, int *fd,
 		*cause = xasprintf("%s: %s", path, strerror(errno));
 		goto fail;
 	}
-	if (!S_ISREG(st->st_mode)) {
-		*cause = xasprintf("%s: not a regular file", path);
+	if (audit_safe(a, *fd, st, path, cause) == -1)
 		goto fail;
-	}
-	if (st->st_mode & S_IWOTH) {
-		*cause = xasprintf("%s: writable by others (anyone could "
-		    "forge its lines)", path);
-		goto fail;
-	}
-	if (st->st_uid != 0 && st->st_uid != ds->st_uid) {
-		*cause = xasprintf("%s: owned by uid %lu, neither root nor "
-		    "its directory's owner (it could forge its lines)", path,
-		    (unsigned long)st->st_uid);
-		goto fail;
-	}
-	if (ds->st_uid != 0 && ds->st_uid != st->st_uid) {
-		*cause = xasprintf("%s: its directory is owned by uid %lu, "
-		    "neither root nor the file's owner", path,
-		    (unsigned long)ds->st_uid);
-		goto fail;
-	}
-	if ((st->st_mode & S_IWGRP) && st->st_gid != 0 &&
-	    st->st_gid != ds->st_gid) {
-		*cause = xasprintf("%s: writable by group %lu, neither root's "
-		    "nor its directory's (its members could forge its lines)",
-		    path, (unsigned long)st->st_gid);
-		goto fail;
-	}
 	if ((fl = fcntl(*fd, F_GETFL)) == -1 ||
 	    fcntl(*fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
 		*cause = xasprintf("%s: fcntl: %s", path, strerror(errno));
@@ -1227,6 +1313,21 @@ audit_read1(struct audit *a, int64_t since, char **cause)
 	return (audit_rotated(a, cause));
 }
 
+/* The file open since an earlier read: still as safe as when opened. */
+static int
+audit_recheck(struct audit *a, char **cause)
+{
+	struct stat	 st;
+
+	if (a->fd == -1)
+		return (0);
+	if (fstat(a->fd, &st) == -1) {
+		*cause = xasprintf("%s: %s", a->path, strerror(errno));
+		return (-1);
+	}
+	return (audit_safe(a, a->fd, &st, a->path, cause));
+}
+
 int
 audit_read(struct audit *a, int64_t since, char **cause)
 {
@@ -1249,7 +1350,7 @@ audit_read(struct audit *a, int64_t since, char **cause)
 		a->missing = 1;
 		return (0);
 	}
-	r = audit_read1(a, since, cause);
+	r = audit_recheck(a, cause) == -1 ? -1 : audit_read1(a, since, cause);
 	close(a->dfd);
 	a->dfd = -1;
 	return (r);
@@ -1260,6 +1361,7 @@ audit_create(const char *path, long offset, size_t limit)
 {
 	struct audit	*a;
 	const char	*slash;
+	char		*cut;
 	size_t		 i;
 
 	a = xcalloc(1, sizeof *a);
@@ -1271,6 +1373,16 @@ audit_create(const char *path, long offset, size_t limit)
 		a->dir = xstrdup(path);
 		a->dir[slash == path ? 1 : slash - path] = '\0';
 		a->base = xstrdup(slash + 1);
+	}
+	/* "/a/b/f": "/a"; "/a/f": "/"; "/f" or "f": none. */
+	if (strcmp(a->dir, "/") != 0 && strcmp(a->dir, ".") != 0) {
+		a->parent = xstrdup(a->dir);
+		if ((cut = strrchr(a->parent, '/')) != NULL)
+			cut[cut == a->parent ? 1 : 0] = '\0';
+		else {
+			free(a->parent);
+			a->parent = NULL;
+		}
 	}
 	a->dfd = -1;
 	a->offset = offset;
@@ -1317,6 +1429,7 @@ audit_free(struct audit *a)
 	free(a->line);
 	free(a->base);
 	free(a->dir);
+	free(a->parent);
 	free(a->path);
 	free(a);
 }

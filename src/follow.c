@@ -306,6 +306,7 @@ static int
 follow_audit_off(struct follow *f, const char *why, char **cause)
 {
 	char	*msg;
+	size_t	 n;
 	int	 r;
 
 	audit_free(f->audit);
@@ -314,9 +315,17 @@ follow_audit_off(struct follow *f, const char *why, char **cause)
 		return 0;
 	free(f->auditwhy);
 	f->auditwhy = xstrdup(why);
-	msg = xasprintf("audit-log %s: %s: the records name no account%s",
-	    f->conf->audit_log, why, (f->flags & FOLLOW_BLOCK) ?
-	    " until that is set right" : "");
+	/* The reader's causes name the file already. */
+	n = strlen(f->conf->audit_log);
+	if (strncmp(why, f->conf->audit_log, n) == 0 && why[n] == ':')
+		msg = xasprintf("audit-log %s: the records name no account%s",
+		    why, (f->flags & FOLLOW_BLOCK) ?
+		    " until that is set right" : "");
+	else
+		msg = xasprintf("audit-log %s: %s: the records name no "
+		    "account%s", f->conf->audit_log, why,
+		    (f->flags & FOLLOW_BLOCK) ? " until that is set right" :
+		    "");
 	r = follow_audit_error(f, msg, cause);
 	free(msg);
 	return r;
@@ -603,7 +612,8 @@ follow_audit_open(struct follow *f, struct binlog *chk, char **cause)
 	char	*why;
 	int	 r;
 
-	if (f->conf->audit_log == NULL)
+	/* Once a run: the first run checks it at the log's end too. */
+	if (f->conf->audit_log == NULL || f->auditcheck != 0)
 		return 0;
 	f->auditcheck = time(NULL);
 	f->auditsaid = f->auditcheck;
@@ -636,7 +646,7 @@ follow_audit_say(struct follow *f, char **cause)
 	/* The lines left out among those of the statements read since. */
 	if (f->audit != NULL && f->auditrejfrom != INT64_MAX &&
 	    (n = audit_rejected_since(f->audit, f->auditrejfrom)) > 0) {
-		msg = xasprintf("audit-log %s: %llu lines left out: they do "
+		msg = xasprintf("audit-log %s: lines left out: %llu: they do "
 		    "not read exactly one way (a user or database name "
 		    "holding a comma or a newline) or are too long: the "
 		    "statements they record name no account",
@@ -649,12 +659,11 @@ follow_audit_say(struct follow *f, char **cause)
 	if (f->auditgaps > 0) {
 		follow_utc((uint64_t)f->auditgapfrom, from, sizeof from);
 		follow_utc((uint64_t)f->auditgapto, to, sizeof to);
-		msg = xasprintf("audit-log %s: %llu statements from %s to %s "
-		    "are older than what the audit log still holds (its files "
+		msg = xasprintf("audit-log %s: statements from %s to %s: "
+		    "%llu, older than what the audit log still holds (its files "
 		    "rotated away, or more than %d statements since): they "
-		    "name no account", f->conf->audit_log,
-		    (unsigned long long)f->auditgaps, from, to,
-		    AUDIT_QUERIES_MAX);
+		    "name no account", f->conf->audit_log, from, to,
+		    (unsigned long long)f->auditgaps, AUDIT_QUERIES_MAX);
 		f->auditgaps = 0;
 		r = follow_audit_error(f, msg, cause);
 		free(msg);
@@ -662,7 +671,7 @@ follow_audit_say(struct follow *f, char **cause)
 			return -1;
 	}
 	if (f->auditundecided > 0) {
-		msg = xasprintf("audit-log %s: %llu statements not decided: "
+		msg = xasprintf("audit-log %s: statements not decided: %llu: "
 		    "their text has more than %d records in the audit log "
 		    "(or more than %d cut ones begin it): they name no "
 		    "account", f->conf->audit_log,
@@ -1311,6 +1320,7 @@ follow_start(struct follow *f, char **cause)
 {
 	struct binlog	*bl;
 	uint32_t	 sid = (uint32_t)f->conf->follow_server_id;
+	int		 r;
 
 	if ((bl = binlog_open(f->conf->defaults_file, f->conf->group, NULL,
 	    sid, 0, cause)) == NULL)
@@ -1329,7 +1339,10 @@ follow_start(struct follow *f, char **cause)
 		return -1;
 	}
 	f->have_sid = 1;
+	r = follow_audit_open(f, bl, cause);
 	binlog_close(bl);
+	if (r == -1)
+		return -1;
 	f->unstored = 1;
 	if (follow_txn(f, cause) == -1 ||
 	    follow_queue(f, "start", event_start(&f->rec, f->pos.file,

@@ -54,6 +54,8 @@ main(int argc, char **argv)
 	    (size_t)num(argv[3], 0, 1 << 30));
 	if (audit_read(a, 0, &cause) != 0) {
 		printf("error: %s\n", cause);
+		free(cause);
+		audit_free(a);
 		return (2);
 	}
 	if (strcmp(argv[4], "conn") == 0) {

@@ -87,7 +87,7 @@ dbsc follow
 expect_rc 2
 grep -q '^dbsyscheck: op=update table=acme.users pk=id=8 changed=login src=binlog by=- ;$' \
     "$W/out" || fail "a line that splits two ways named an account"
-grep -q '^dbsyscheck: op=error msg=audit-log%20[^ ]*:%20[0-9]*%20lines%20left%20out.* src=audit ;$' \
+grep -q '^dbsyscheck: op=error msg=audit-log%20[^ ]*:%20lines%20left%20out:%20[0-9]*:.* src=audit ;$' \
     "$W/out" || fail "no op=error for the lines left out"
 # Said for the statements whose time they share: not for later ones.
 sleep 2
@@ -314,5 +314,16 @@ grep -q '^dbsyscheck: op=insert table=acme.users pk=id=41 changed=- src=binlog b
 	sed 's/^/  bg.err| /' "$W/bg.err"
 	fail "follow -f did not name an account after resuming"
 }
+
+# The first run (op=start) checks the plugin too.
+dbsc reset
+expect_rc 0
+sql "SET GLOBAL server_audit_logging = OFF"
+dbsc follow
+expect_rc 2
+grep -q '^dbsyscheck: op=start ' "$W/out" || fail "no op=start"
+grep -q '^dbsyscheck: op=error msg=audit-log%20.*server_audit_logging%20is%20OFF.* src=audit ;$' \
+    "$W/out" || fail "the first run did not check the plugin"
+sql "SET GLOBAL server_audit_logging = ON"
 
 echo "$test_name: ok"

@@ -2,7 +2,9 @@
 #include "config.h"
 
 #include <sys/stat.h>
+#include <sys/xattr.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -946,6 +948,52 @@ try_read(const char *want)
 	return (r);
 }
 
+/* Give user uid write access to path by a POSIX ACL: 0, or -1 where the
+ * file system has none. */
+static int
+acl_write(const char *path, uint32_t uid)
+{
+	unsigned char	 b[4 + 5 * 8];
+	const unsigned	 tags[5] = { 0x01, 0x02, 0x04, 0x10, 0x20 };
+	const unsigned	 perms[5] = { 06, 06, 04, 06, 00 };
+	size_t		 i;
+	uint32_t	 id;
+
+	memset(b, 0, sizeof b);
+	b[0] = 2;			/* POSIX_ACL_XATTR_VERSION */
+	for (i = 0; i < 5; i++) {
+		id = tags[i] == 0x02 ? uid : 0xffffffffU;
+		b[4 + 8 * i] = (unsigned char)tags[i];
+		b[4 + 8 * i + 2] = (unsigned char)perms[i];
+		b[4 + 8 * i + 4] = id & 0xff;
+		b[4 + 8 * i + 5] = id >> 8 & 0xff;
+		b[4 + 8 * i + 6] = id >> 16 & 0xff;
+		b[4 + 8 * i + 7] = id >> 24 & 0xff;
+	}
+	if (setxattr(path, "system.posix_acl_access", b, sizeof b, 0) == -1) {
+		assert_true(errno == ENOTSUP || errno == EOPNOTSUPP);
+		return (-1);
+	}
+	return (0);
+}
+
+/* A file safe when first read, writable by others at the next. */
+static void
+recheck(const char *path)
+{
+	struct audit	*a;
+	char		*cause = NULL;
+
+	a = audit_create(path, 0, 1024);
+	assert_int_equal(audit_read(a, 0, &cause), 0);
+	assert_int_equal(chmod(path, 0646), 0);
+	assert_int_equal(audit_read(a, 0, &cause), -1);
+	assert_non_null(strstr(cause, "writable by others"));
+	free(cause);
+	audit_free(a);
+	assert_int_equal(chmod(path, 0640), 0);
+}
+
 /* Ensure that a file (FILE or FILE.N) or directory someone other than the
  * writer could have written is refused, naming the file and why. */
 static void
@@ -991,6 +1039,20 @@ test_read_owner(void **state)
 	assert_int_equal(chmod(sub, 01777), 0);
 	try_read("directory writable by others");
 	assert_int_equal(chmod(sub, 0755), 0);
+	/* A directory its group may write; one above it so too. */
+	assert_int_equal(chmod(sub, 0775), 0);
+	try_read("directory writable by its group");
+	assert_int_equal(chmod(sub, 0755), 0);
+	assert_int_equal(chmod(dir, 0770), 0);
+	try_read("writable by its group");
+	assert_int_equal(chmod(dir, 0700), 0);
+	/* An ACL that lets another user write it (where ACLs exist). */
+	if (acl_write(p, 65533) == 0) {
+		try_read("its ACL lets user 65533 write it");
+		free(own("audit.log", 0, 0, 0640));
+	}
+	/* Made writable by others once open: the next read refuses it. */
+	recheck(p);
 	/* A symbolic link as FILE. */
 	assert_int_equal(rename(p, q = xasprintf("%s/sub/real", dir)), 0);
 	assert_int_equal(symlink("real", p), 0);
