@@ -713,8 +713,11 @@ follow_audit_tick(struct follow *f, char **cause)
 		return 0;
 	f->auditcheck = now;
 	if ((chk = binlog_open(f->conf->defaults_file, f->conf->group, NULL,
-	    (uint32_t)f->conf->follow_server_id, 0, &why)) == NULL)
-		return 0;	/* the dump's own connection says the rest */
+	    (uint32_t)f->conf->follow_server_id, 0, &why)) == NULL) {
+		/* The dump's own connection says the rest. */
+		free(why);
+		return 0;
+	}
 	/* Off: the file too must read before attribution resumes. */
 	au = follow_audit_check(f->conf, chk, f->audit == NULL ?
 	    FOLLOW_AUDIT_PROBE : 0, &why);
