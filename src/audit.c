@@ -789,25 +789,19 @@ refused_early(long code)
 	return (0);
 }
 
-/* A line that ends as a failed login's does (",ID,0,FAILED_CONNECT,DB,,N"
- * with a name holding a comma): refused, but not a statement's. */
+/* A line that records no statement: no ",QUERY," in it (a connection's
+ * line, a failed login's, a table's). */
 static int
-failed_login(const char *line, size_t len)
+conn_line(const char *line, size_t len)
 {
-	static const char	 op[] = ",0,FAILED_CONNECT,";
-	const char		*p, *end = line + len;
+	static const char	 q[] = ",QUERY,";
 	size_t			 i;
 
-	for (i = 0; i + sizeof op - 1 <= len; i++) {
-		if (memcmp(line + i, op, sizeof op - 1) != 0)
-			continue;
-		/* DB,,CODE to the end, no more comma in the code. */
-		for (p = end; p > line && p[-1] >= '0' && p[-1] <= '9'; p--)
-			;
-		return (p < end && p - line >= 2 && p[-1] == ',' &&
-		    p[-2] == ',');
+	for (i = 0; i + sizeof q - 1 <= len; i++) {
+		if (memcmp(line + i, q, sizeof q - 1) == 0)
+			return (0);
 	}
-	return (0);
+	return (1);
 }
 
 /* A line left out, at about the time of the last line taken. */
@@ -831,8 +825,12 @@ audit_line(struct audit *a, const char *line, size_t len, char **cause)
 	int			 cut;
 
 	if (audit_parse(line, len, a->offset, &l) != 0) {
-		/* A failed login's name with a comma: no statement. */
-		if (!failed_login(line, len))
+		/*
+		 * Counted only when it may be a statement's record: a name
+		 * with a comma in a failed login's lines (or a connection's)
+		 * records no statement.
+		 */
+		if (!conn_line(line, len))
 			audit_reject(a);
 		return (0);
 	}

@@ -673,8 +673,8 @@ follow_audit_say(struct follow *f, char **cause)
 	if (f->auditundecided > 0) {
 		msg = xasprintf("audit-log %s: statements not decided: %llu: "
 		    "their text has more than %d records in the audit log "
-		    "(or more than %d cut ones begin it): they name no "
-		    "account", f->conf->audit_log,
+		    "(or more than %d cut texts of different lengths share "
+		    "its start): they name no account", f->conf->audit_log,
 		    (unsigned long long)f->auditundecided, AUDIT_WALK_MAX,
 		    AUDIT_PREFIX_MAX);
 		f->auditundecided = 0;

@@ -657,9 +657,10 @@ test_read_long(void **state)
 	a = audit_create(path, 0, 1024);
 	assert_int_equal(audit_read(a, 0, &cause), 0);
 	assert_int_equal(audit_conn(a, 6, T0, &acct), 1);
-	/* The long line ran into bob's CONNECT line: both went. */
+	/* The long line ran into bob's CONNECT line: both went; the
+	 * empty line after, which records no statement, is not counted. */
 	assert_int_equal(audit_conn(a, 7, T0, &acct), 0);
-	assert_int_equal(audit_rejected(a), 2);
+	assert_int_equal(audit_rejected(a), 1);
 	audit_free(a);
 	free(big);
 	free(path);
@@ -856,11 +857,12 @@ test_read_rejected_since(void **state)
 	char		*path, *cause = NULL;
 
 	(void)state;
-	path = put("audit.log", "garbage before any line\n"
+	path = put("audit.log", "garbage,QUERY, before any line\n"
 	    L("10", "app,localhost,6,0,CONNECT,,,0")
 	    L("10", "a,b,c,localhost,6,1,QUERY,,'x',0")
 	    L("20", "app,localhost,6,2,QUERY,,'y',0")
-	    "more garbage\n", "w");
+	    "more garbage,QUERY,\n"
+	    "a line of no statement, not counted\n", "w");
 	a = audit_create(path, 0, 1024);
 	assert_int_equal(audit_read(a, 0, &cause), 0);
 	assert_int_equal(audit_rejected(a), 3);
