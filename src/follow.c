@@ -472,8 +472,8 @@ follow_who_lookup(struct follow *f, const char *text, size_t len, int64_t t,
 }
 
 /*
- * A statement the log gives with its connection id (a DDL statement, an
- * XA COMMIT): exact when its own QUERY record, on that connection, names
+ * A statement the log gives with its connection id (a DDL statement):
+ * exact when its own QUERY record, on that connection, names
  * one account (no other account's record of the text kept), and the
  * audit log's newest lifetime of that connection, holding time t, is
  * that account's. Forged lines (a failed login's name may hold newlines)
