@@ -41,7 +41,7 @@ sources()
 	fuzz_block)	echo block diff buf xmalloc ;;
 	fuzz_binrow)	echo binrow buf ;;
 	fuzz_ddl)	echo ddl buf ;;
-	fuzz_audit)	echo audit buf xmalloc ;;
+	fuzz_audit)	echo audit buf util secret xmalloc ;;
 	*)		echo "fuzz: unknown target $1" >&2; return 1 ;;
 	esac
 }
