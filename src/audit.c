@@ -31,11 +31,12 @@
 
 #define AUDIT_ROTATIONS_MAX	999	/* server_audit_file_rotations */
 #define AUDIT_CHUNK		65536
-#define AUDIT_HASH_SIZE		(2 * AUDIT_CONNS_MAX)	/* a power of 2 */
+/* Connection ids' buckets: a power of 2. */
+#define AUDIT_HASH_SIZE		(2 * AUDIT_CONNS_MAX)
 #define AUDIT_ACCT_BUCKETS	4096
 #define AUDIT_REJECTS_KEPT	1024	/* times of lines left out */
-#define AUDIT_VISIT_MAX		(16 * AUDIT_WALK_MAX)	/* records a lookup
-							   passes over */
+/* Records a lookup may pass over in its chains. */
+#define AUDIT_VISIT_MAX		(16 * AUDIT_WALK_MAX)
 #define AUDIT_QBUCKETS		65536	/* a power of 2 */
 /* Cut texts chain by the digest of their first AUDIT_CUTPRE bytes (one
  * chain holds those shorter). */
