@@ -89,6 +89,9 @@ static const char *const stmt_sql[STORE_MAX] = {
 	[STORE_XA_MOVE] = "INSERT INTO outbox (op, body) SELECT op, body "
 	    "FROM follow_xa WHERE xid = ?1 ORDER BY seq",
 	[STORE_XA_DROP] = "DELETE FROM follow_xa WHERE xid = ?1",
+	[STORE_XA_CUT] = "DELETE FROM follow_xa WHERE xid = ?1 AND seq > ?2",
+	[STORE_OUT_CUT] = "DELETE FROM outbox WHERE seq > ?1 AND op IN "
+	    "('insert', 'update', 'delete')",
 	[STORE_RECON_GET] = "SELECT file, offset, server_id, created, mac, "
 	    "from_file, from_offset, at, untraced, note FROM reconcile "
 	    "WHERE tid = ?1",
@@ -1003,6 +1006,45 @@ baseline_xa_end(struct baseline *bl, const char *xid, int commit,
 		return -1;
 	store_bind_blob(st, 1, xid, strlen(xid));
 	return store_done(st, "forgetting a prepared XA transaction", cause);
+}
+
+/*
+ * A rollback in a group (docs/BINLOG.md): its row records after seq
+ * after are dropped, from the outbox or, xid not NULL, from that
+ * prepared XA transaction's; other records stay. In the caller's
+ * transaction.
+ */
+int
+baseline_rows_drop(struct baseline *bl, const char *xid, int64_t after,
+    uint64_t *n, char **cause)
+{
+	struct store_stmt	*st;
+
+	*n = 0;
+	if (!bl->intxn) {
+		*cause = xasprintf("baseline %s: records are dropped only "
+		    "inside a transaction", bl->path);
+		return -1;
+	}
+	if ((st = store_stmt(bl, xid != NULL ? STORE_XA_CUT : STORE_OUT_CUT,
+	    cause)) == NULL)
+		return -1;
+	if (xid != NULL) {
+		store_bind_blob(st, 1, xid, strlen(xid));
+		store_bind_int64(st, 2, after);
+	} else
+		store_bind_int64(st, 1, after);
+	if (store_done(st, "dropping rolled-back records", cause) == -1)
+		return -1;
+	*n = (uint64_t)sqlite3_changes(bl->db);
+	return 0;
+}
+
+/* The sequence number of the record just queued or kept. */
+int64_t
+baseline_last_seq(struct baseline *bl)
+{
+	return (int64_t)sqlite3_last_insert_rowid(bl->db);
 }
 
 /* How many prepared XA transactions have records kept (0: no table). */

@@ -99,6 +99,17 @@ int	 baseline_xa_end(struct baseline *, const char *, int, uint64_t *,
 int	 baseline_xa_count(struct baseline *, uint64_t *, char **);
 
 /*
+ * A rolled-back part of a group (follow): last_seq gives the sequence
+ * number of the record just queued (baseline_outbox_add) or kept
+ * (baseline_xa_add); rows_drop drops the row records (insert, update,
+ * delete) queued after a sequence number, or those kept for an xid, in
+ * the caller's transaction, and gives how many.
+ */
+int64_t	 baseline_last_seq(struct baseline *);
+int	 baseline_rows_drop(struct baseline *, const char *, int64_t,
+	    uint64_t *, char **);
+
+/*
  * The log the position was read from, stored beside it: the server's
  * server_id and the time stamp of the format description of the
  * position's file (0: not known), columns added on open to a follow

@@ -777,3 +777,159 @@ ddl_samename(const char *conf, const char *s, size_t len)
 	}
 	return 1;
 }
+
+/* The keyword w (any ASCII case) at *p after blanks: 1 and past it. */
+static int
+ddl_spword(const char **p, const char *end, const char *w)
+{
+	const char	*q = *p;
+	size_t		 n = strlen(w);
+
+	while (q < end && ddl_space((unsigned char)*q))
+		q++;
+	if ((size_t)(end - q) < n || !ddl_samename(w, q, n) ||
+	    ((size_t)(end - q) > n && ddl_wordc((unsigned char)q[n])))
+		return 0;
+	*p = q + n;
+	return 1;
+}
+
+/*
+ * A savepoint's name, lowered (ASCII), quoted with backquotes or double
+ * quotes (ANSI_QUOTES) or bare, then only blanks and semicolons to the
+ * end: 0; 1 for a name with bytes outside ASCII; -1 for none, one too
+ * long or anything after it.
+ */
+static int
+ddl_spname(const char *p, const char *end, char *name)
+{
+	size_t		 n = 0;
+	int		 q = 0, wide = 0;
+	unsigned char	 c;
+
+	while (p < end && ddl_space((unsigned char)*p))
+		p++;
+	if (p < end && (*p == '`' || *p == '"'))
+		q = *p++;
+	for (; p < end; p++) {
+		c = (unsigned char)*p;
+		if (q != 0 && c == q) {
+			if (p + 1 < end && p[1] == q)
+				p++;
+			else {
+				p++;
+				q = -1;
+				break;
+			}
+		} else if (q == 0 && !ddl_wordc(c))
+			break;
+		if (c >= 0x80)
+			wide = 1;
+		if (n == DDL_SP_NAME_MAX)
+			return -1;
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		name[n++] = (char)c;
+	}
+	name[n] = '\0';
+	if (n == 0 || q > 0)
+		return -1;
+	while (p < end && (ddl_space((unsigned char)*p) || *p == ';'))
+		p++;
+	return p != end ? -1 : wide;
+}
+
+void
+ddl_sp_clear(struct ddl_savepoints *s)
+{
+	s->n = 0;
+	s->pending = 0;
+}
+
+/* Forget the savepoints from index i on. */
+static void
+ddl_sp_cut(struct ddl_savepoints *s, size_t i)
+{
+	for (; s->n > i; s->n--) {
+		if (s->sp[s->n - 1].mark == DDL_SP_PENDING)
+			s->pending--;
+	}
+}
+
+enum ddl_sp
+ddl_sp_stmt(struct ddl_savepoints *s, const char *stmt, size_t len,
+    int64_t mark, int64_t *rollto)
+{
+	const char	*p = stmt, *end = stmt + len;
+	char		 name[DDL_SP_NAME_MAX + 1];
+	size_t		 i;
+	int		 kind;
+
+	if (stmt == NULL)
+		return DDL_SP_OTHER;
+	if (ddl_spword(&p, end, "SAVEPOINT"))
+		kind = 0;
+	else if (ddl_spword(&p, end, "ROLLBACK")) {
+		ddl_spword(&p, end, "WORK");
+		if (!ddl_spword(&p, end, "TO"))
+			return DDL_SP_OTHER;
+		ddl_spword(&p, end, "SAVEPOINT");
+		kind = 1;
+	} else if (ddl_spword(&p, end, "RELEASE")) {
+		if (!ddl_spword(&p, end, "SAVEPOINT"))
+			return DDL_SP_OTHER;
+		kind = 2;
+	} else
+		return DDL_SP_OTHER;
+	/* A name not kept: a rollback to it cannot be followed. */
+	if (ddl_spname(p, end, name) != 0)
+		return kind == 1 ? DDL_SP_UNKNOWN : DDL_SP_DONE;
+	for (i = s->n; i > 0; i--) {
+		if (strcmp(s->sp[i - 1].name, name) == 0)
+			break;
+	}
+	switch (kind) {
+	case 0:
+		/* Set again, a savepoint moves: the old one goes. */
+		if (i > 0) {
+			if (s->sp[i - 1].mark == DDL_SP_PENDING)
+				s->pending--;
+			memmove(&s->sp[i - 1], &s->sp[i],
+			    (s->n - i) * sizeof s->sp[0]);
+			s->n--;
+		}
+		if (s->n == DDL_SP_MAX)
+			return DDL_SP_DONE;
+		memcpy(s->sp[s->n].name, name, sizeof name);
+		s->sp[s->n++].mark = mark;
+		if (mark == DDL_SP_PENDING)
+			s->pending++;
+		return DDL_SP_DONE;
+	case 1:
+		if (i == 0)
+			return DDL_SP_UNKNOWN;
+		/* It stays; those after it go. */
+		ddl_sp_cut(s, i);
+		*rollto = s->sp[i - 1].mark;
+		return DDL_SP_ROLLBACK;
+	default:
+		/* It and those after it go. */
+		if (i > 0)
+			ddl_sp_cut(s, i - 1);
+		return DDL_SP_DONE;
+	}
+}
+
+/* The marks not known when their savepoints were set are mark. */
+void
+ddl_sp_fill(struct ddl_savepoints *s, int64_t mark)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->n && s->pending > 0; i++) {
+		if (s->sp[i].mark == DDL_SP_PENDING) {
+			s->sp[i].mark = mark;
+			s->pending--;
+		}
+	}
+}

@@ -3,6 +3,7 @@
 #define DDL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * ddl_parse is pure: it reads a statement as the binary log holds it (any
@@ -48,5 +49,40 @@ int		 ddl_parse(const char *, size_t, const char *, size_t, ddl_cb,
 const char	*ddl_name(enum ddl_stmt);
 /* 1 when the name len bytes at s is conf in any ASCII case. */
 int		 ddl_samename(const char *, const char *, size_t);
+
+/*
+ * A group's savepoints as its statements set them: SAVEPOINT name,
+ * ROLLBACK [WORK] TO [SAVEPOINT] name, RELEASE SAVEPOINT name, each with
+ * the caller's mark (where the group's rows stood when it was set: a
+ * count, a sequence number; DDL_SP_PENDING for one not known yet, given
+ * later with ddl_sp_fill). Names are compared in any ASCII case, as the
+ * server does; one it would compare without accents (not ASCII), or too
+ * long, is not kept. ddl_sp_stmt returns DDL_SP_OTHER for any other
+ * statement; DDL_SP_DONE when one was set or released; DDL_SP_ROLLBACK
+ * with *mark the savepoint's (the rows after it are rolled back, the
+ * savepoint stays); DDL_SP_UNKNOWN for a rollback to one not kept (more
+ * than DDL_SP_MAX, or a name not kept): which rows stand is not known.
+ */
+#define DDL_SP_MAX		32
+#define DDL_SP_NAME_MAX		64
+#define DDL_SP_PENDING		INT64_C(-1)
+enum ddl_sp {
+	DDL_SP_OTHER,
+	DDL_SP_DONE,
+	DDL_SP_ROLLBACK,
+	DDL_SP_UNKNOWN,
+};
+struct ddl_savepoints {
+	struct {
+		char	 name[DDL_SP_NAME_MAX + 1];
+		int64_t	 mark;
+	}		 sp[DDL_SP_MAX];
+	size_t		 n;
+	size_t		 pending;	/* marks DDL_SP_PENDING */
+};
+void		 ddl_sp_clear(struct ddl_savepoints *);
+enum ddl_sp	 ddl_sp_stmt(struct ddl_savepoints *, const char *, size_t,
+		    int64_t, int64_t *);
+void		 ddl_sp_fill(struct ddl_savepoints *, int64_t);
 
 #endif

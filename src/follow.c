@@ -128,6 +128,10 @@ struct follow {
 	struct timespec		 batchstart;	/* when it began */
 	uint64_t		 grouprows;	/* row records of the group */
 	int			 groupddl;	/* op=ddl records of it */
+	int64_t			 groupmark;	/* its row records are after */
+						/* this sequence number
+						   (DDL_SP_PENDING: none) */
+	struct ddl_savepoints	 sps;		/* its savepoints, the same */
 
 	struct binlog_pos	 pos;		/* after the last group */
 	char			 gtid[BINLOG_GTID_MAX + 1];
@@ -234,16 +238,60 @@ follow_batch_due(const struct follow *f)
 static int
 follow_queue(struct follow *f, const char *op, int r, char **cause)
 {
+	int64_t	 mark;
+	int	 row;
+
 	if (r == -1)
 		return -1;
-	if (f->xa && (strcmp(op, "insert") == 0 || strcmp(op, "update") ==
-	    0 || strcmp(op, "delete") == 0))
-		return baseline_xa_add(f->bl, f->xid, op, f->rec.data,
+	row = strcmp(op, "insert") == 0 || strcmp(op, "update") == 0 ||
+	    strcmp(op, "delete") == 0;
+	if (f->xa && row)
+		r = baseline_xa_add(f->bl, f->xid, op, f->rec.data,
 		    f->rec.len, cause);
-	if (baseline_outbox_add(f->bl, op, f->rec.data, f->rec.len,
+	else {
+		r = baseline_outbox_add(f->bl, op, f->rec.data, f->rec.len,
+		    cause);
+		if (r == 0)
+			f->records++;
+	}
+	/* The group's first row record, a savepoint's: where they begin. */
+	if (r == 0 && row && (f->groupmark == DDL_SP_PENDING ||
+	    f->sps.pending > 0)) {
+		mark = baseline_last_seq(f->bl) - 1;
+		if (f->groupmark == DDL_SP_PENDING)
+			f->groupmark = mark;
+		ddl_sp_fill(&f->sps, mark);
+	}
+	return r;
+}
+
+/* A new group, or the end of one: no row records, no savepoints. */
+static void
+follow_group_clear(struct follow *f)
+{
+	f->groupmark = DDL_SP_PENDING;
+	ddl_sp_clear(&f->sps);
+}
+
+/*
+ * A rollback inside a group (docs/BINLOG.md "Rolled back"): its row
+ * records after mark are dropped, kept ones of an XA group too.
+ */
+static int
+follow_drop(struct follow *f, int64_t mark, char **cause)
+{
+	uint64_t	 n;
+
+	if (mark == DDL_SP_PENDING)
+		return 0;
+	if (baseline_rows_drop(f->bl, f->xa ? f->xid : NULL, mark, &n,
 	    cause) == -1)
 		return -1;
-	f->records++;
+	if (!f->xa)
+		f->records -= n;
+	f->grouprows -= n;
+	if (f->groupmark >= mark)
+		f->groupmark = DDL_SP_PENDING;
 	return 0;
 }
 
@@ -1202,8 +1250,8 @@ follow_store(struct follow *f, char **cause)
 }
 
 /*
- * The end of a group (COMMIT, or ROLLBACK of a non-transactional one,
- * whose changes stay): op=commit after its row records, the position.
+ * The end of a group (COMMIT, or a ROLLBACK whose row records were
+ * dropped): op=commit after its row records, the position.
  */
 static int
 follow_group_end(struct follow *f, const struct binlog_event *ev,
@@ -1214,6 +1262,7 @@ follow_group_end(struct follow *f, const struct binlog_event *ev,
 
 	follow_maps_clear(f);
 	follow_textchanged_clear(f);
+	follow_group_clear(f);
 	memcpy(&f->pos, &ev->next, sizeof f->pos);
 	snprintf(f->gtid, sizeof f->gtid, "%s", ev->gtid);
 	f->created = ev->created;
@@ -1281,6 +1330,47 @@ follow_xa_end(struct follow *f, const struct binlog_event *ev, int commit,
 	 */
 	return follow_queue(f, "commit", event_commit(&f->rec, n, &t, cause),
 	    cause);
+}
+
+/*
+ * SAVEPOINT, ROLLBACK TO, RELEASE SAVEPOINT in a group: 1 when the
+ * statement was one, 0 when not, -1 on error. A rollback to a savepoint
+ * not kept leaves the rows as they are (a change is never lost) and says
+ * that some may not stand.
+ */
+static int
+follow_savepoint(struct follow *f, const struct binlog_event *ev,
+    char **cause)
+{
+	char	*msg;
+	int64_t	 mark;
+	int	 r;
+
+	switch (ddl_sp_stmt(&f->sps, ev->stmt, ev->stmtlen, DDL_SP_PENDING,
+	    &mark)) {
+	case DDL_SP_OTHER:
+		return 0;
+	case DDL_SP_DONE:
+		return 1;
+	case DDL_SP_ROLLBACK:
+		return follow_drop(f, mark, cause) == -1 ? -1 : 1;
+	default:
+		break;
+	}
+	msg = xasprintf("%s:%llu: a ROLLBACK TO a savepoint the follower "
+	    "did not keep (more than %d in a transaction, or a name longer "
+	    "than %d bytes or not in ASCII): rows reported for this "
+	    "transaction (GTID %s) may have been rolled back: the next scan "
+	    "shows which stand", ev->at.file,
+	    (unsigned long long)ev->at.offset, DDL_SP_MAX, DDL_SP_NAME_MAX,
+	    ev->gtid[0] != '\0' ? ev->gtid : "-");
+	log_warnx("%s", msg);
+	r = follow_txn(f, cause) == -1 ||
+	    run_queue_error(f->run, NULL, NULL, msg, cause) == -1 ? -1 : 1;
+	free(msg);
+	if (r == 1)
+		f->errors++;
+	return r;
 }
 
 /*
@@ -1439,6 +1529,7 @@ follow_loop(struct follow *f, char **cause)
 				r = follow_audit_tick(f, cause);
 			follow_maps_clear(f);
 			follow_textchanged_clear(f);
+			follow_group_clear(f);
 			f->ingroup = 1;
 			f->rowsseen = 0;
 			f->xa = ev.xid[0] != '\0';
@@ -1462,13 +1553,25 @@ follow_loop(struct follow *f, char **cause)
 			r = follow_rows(f, &ev, cause);
 			break;
 		case BINLOG_QUERY:
+			if (f->ingroup && (r = follow_savepoint(f, &ev,
+			    cause)) != 0)
+				break;
 			r = follow_query_group(f, &ev, cause);
 			break;
-		case BINLOG_COMMIT:
 		case BINLOG_ROLLBACK:
+			/*
+			 * The group's non-transactional changes stay (its
+			 * temporary tables: MyISAM rows are groups of their
+			 * own in a row-based log); its row records, InnoDB
+			 * rows logged with them, were rolled back.
+			 */
+			r = follow_drop(f, f->groupmark, cause);
+			/* FALLTHROUGH */
+		case BINLOG_COMMIT:
 			f->ingroup = 0;
 			f->xa = 0;
-			r = follow_group_end(f, &ev, cause);
+			if (r != -1)
+				r = follow_group_end(f, &ev, cause);
 			break;
 		case BINLOG_XA_PREPARE:
 			f->ingroup = 0;
@@ -1619,6 +1722,7 @@ follow_run(struct run *run, int flags)
 	enum run_result		  rc = RUN_ERROR;
 
 	memset(&f, 0, sizeof f);
+	follow_group_clear(&f);
 	f.flock = -1;
 	f.run = run;
 	f.conf = run_conf(run);

@@ -11,7 +11,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdint.h>
@@ -95,17 +94,6 @@ struct recon_map {
 	int			 bad;
 };
 
-/*
- * A savepoint of the group being read: its name (case-insensitive) and
- * how many of the group's rows came before it.
- */
-#define RECON_SP_MAX		32
-#define RECON_SP_NAME_MAX	64
-struct recon_sp {
-	char			 name[RECON_SP_NAME_MAX + 1];
-	int64_t			 seq;
-};
-
 struct recon {
 	const struct conf	*conf;
 	struct baseline		*bl;
@@ -137,8 +125,7 @@ struct recon {
 	char			 xid[BINLOG_XID_MAX + 1];	/* "" none */
 	int64_t			 gseq;		/* the group's rows so far */
 	int			 gdel, gupd;	/* it deletes, updates rows */
-	struct recon_sp		 sps[RECON_SP_MAX];	/* its savepoints */
-	size_t			 nsps;
+	struct ddl_savepoints	 sps;		/* its savepoints: gseq */
 	struct binrow_image	 before, after;
 	struct buf		 kb, ka, txt;
 	unsigned char		 dbef[ROWENC_DIGEST_LEN];
@@ -963,7 +950,7 @@ recon_xa_prepare(struct recon *rc, char **cause)
 	if (recon_done(rc, rc->xamove, cause) == -1)
 		return -1;
 	rc->gseq = 0;
-	rc->nsps = 0;
+	ddl_sp_clear(&rc->sps);
 	sqlite3_bind_int64(rc->gdrop, 1, 0);
 	if (recon_done(rc, rc->gdrop, cause) == -1)
 		return -1;
@@ -1014,7 +1001,7 @@ recon_group_end(struct recon *rc, int commit, char **cause)
 		return -1;
 	sqlite3_bind_int64(rc->gdrop, 1, 0);
 	rc->gseq = 0;
-	rc->nsps = 0;
+	ddl_sp_clear(&rc->sps);
 	return recon_done(rc, rc->gdrop, cause);
 }
 
@@ -1022,128 +1009,24 @@ recon_group_end(struct recon *rc, int commit, char **cause)
  * SAVEPOINT name, ROLLBACK [WORK] TO [SAVEPOINT] name, RELEASE SAVEPOINT
  * name: the group's rows after a savepoint rolled back to are dropped.
  * 0 for another statement; 1 when handled; 2 when a rollback names a
- * savepoint not kept (too many, a name too long): which rows stand is
- * not known.
+ * savepoint not kept: which rows stand is not known.
  */
-static int
-recon_word(const char **p, const char *end, const char *w)
-{
-	size_t	 n = strlen(w);
-
-	while (*p < end && isspace((unsigned char)**p))
-		(*p)++;
-	if ((size_t)(end - *p) < n || strncasecmp(*p, w, n) != 0 ||
-	    ((size_t)(end - *p) > n && (isalnum((unsigned char)(*p)[n]) ||
-	    (*p)[n] == '_' || (*p)[n] == '$')))
-		return 0;
-	*p += n;
-	return 1;
-}
-
-/*
- * A savepoint's name, lowered (ASCII): quoted with backquotes or double
- * quotes (ANSI_QUOTES), or bare; then only blanks and semicolons to the
- * end. 0; 1 for a name with non-ASCII bytes (the server compares those
- * without accents: not matched here); -1 for none or what follows.
- */
-static int
-recon_spname(const char **p, const char *end, char *name, size_t namesz)
-{
-	size_t		 n = 0;
-	int		 q = 0, wide = 0;
-	unsigned char	 c;
-
-	while (*p < end && isspace((unsigned char)**p))
-		(*p)++;
-	if (*p < end && (**p == '`' || **p == '"'))
-		q = *(*p)++;
-	for (; *p < end; (*p)++) {
-		c = (unsigned char)**p;
-		if (q != 0 && c == q) {
-			if (*p + 1 < end && (*p)[1] == q)
-				(*p)++;
-			else {
-				(*p)++;
-				q = -1;
-				break;
-			}
-		} else if (q == 0 && !isalnum(c) && c != '_' && c != '$' &&
-		    c < 0x80)
-			break;
-		if (c >= 0x80)
-			wide = 1;
-		if (n + 1 >= namesz)
-			return -1;
-		name[n++] = (char)tolower(c);
-	}
-	name[n] = '\0';
-	if (n == 0 || q > 0)
-		return -1;
-	while (*p < end && (isspace((unsigned char)**p) || **p == ';'))
-		(*p)++;
-	if (*p != end)
-		return -1;
-	return wide;
-}
-
 static int
 recon_savepoint(struct recon *rc, const char *stmt, size_t len,
     char **cause)
 {
-	const char	*p = stmt, *end = stmt + len;
-	char		 name[RECON_SP_NAME_MAX + 2];
-	size_t		 i;
-	int		 kind;
+	int64_t	 mark;
 
-	if (stmt == NULL)
+	switch (ddl_sp_stmt(&rc->sps, stmt, len, rc->gseq, &mark)) {
+	case DDL_SP_OTHER:
 		return 0;
-	if (recon_word(&p, end, "SAVEPOINT"))
-		kind = 0;
-	else if (recon_word(&p, end, "ROLLBACK")) {
-		recon_word(&p, end, "WORK");
-		if (!recon_word(&p, end, "TO"))
-			return 0;
-		recon_word(&p, end, "SAVEPOINT");
-		kind = 1;
-	} else if (recon_word(&p, end, "RELEASE")) {
-		if (!recon_word(&p, end, "SAVEPOINT"))
-			return 0;
-		kind = 2;
-	} else
-		return 0;
-	/* A name not matched: a rollback to it is not followed. */
-	if (recon_spname(&p, end, name, sizeof name) != 0 ||
-	    strlen(name) > RECON_SP_NAME_MAX)
-		return kind == 1 ? 2 : 1;
-	for (i = rc->nsps; i > 0; i--)
-		if (strcmp(rc->sps[i - 1].name, name) == 0)
-			break;
-	switch (kind) {
-	case 0:
-		/* A savepoint set again moves: the old one goes. */
-		if (i > 0) {
-			memmove(&rc->sps[i - 1], &rc->sps[i],
-			    (rc->nsps - i) * sizeof rc->sps[0]);
-			rc->nsps--;
-		}
-		if (rc->nsps == RECON_SP_MAX)
-			return 1;
-		snprintf(rc->sps[rc->nsps].name, sizeof rc->sps[0].name,
-		    "%s", name);
-		rc->sps[rc->nsps++].seq = rc->gseq;
+	case DDL_SP_DONE:
 		return 1;
-	case 1:
-		if (i == 0)
-			return 2;
-		/* The savepoint stays; those after it go. */
-		rc->nsps = i;
-		sqlite3_bind_int64(rc->gdrop, 1,
-		    (sqlite3_int64)rc->sps[i - 1].seq);
-		return recon_done(rc, rc->gdrop, cause) == -1 ? -1 : 1;
+	case DDL_SP_UNKNOWN:
+		return 2;
 	default:
-		if (i > 0)
-			rc->nsps = i - 1;
-		return 1;
+		sqlite3_bind_int64(rc->gdrop, 1, (sqlite3_int64)mark);
+		return recon_done(rc, rc->gdrop, cause) == -1 ? -1 : 1;
 	}
 }
 

@@ -42,6 +42,43 @@ check(void *arg, enum ddl_stmt kind, const char *db, size_t dblen,
 	return 0;
 }
 
+/*
+ * The statement's lines as a group's statements, each with its own mark
+ * (every other one pending, filled at the next): savepoints kept stay
+ * within their bounds, a rollback gives a mark given before.
+ */
+static void
+savepoints(const char *stmt, size_t len)
+{
+	struct ddl_savepoints	 s;
+	const char		*p = stmt, *nl;
+	int64_t			 mark = 0, to;
+	size_t			 n;
+	enum ddl_sp		 r;
+
+	ddl_sp_clear(&s);
+	while (p != NULL && p < stmt + len) {
+		nl = memchr(p, '\n', (size_t)(stmt + len - p));
+		n = nl != NULL ? (size_t)(nl - p) : (size_t)(stmt + len - p);
+		mark++;
+		to = -2;
+		r = ddl_sp_stmt(&s, p, n, mark % 2 ? mark : DDL_SP_PENDING,
+		    &to);
+		FUZZ_ASSERT(r == DDL_SP_OTHER || r == DDL_SP_DONE ||
+		    r == DDL_SP_ROLLBACK || r == DDL_SP_UNKNOWN, "%d", (int)r);
+		FUZZ_ASSERT(r != DDL_SP_ROLLBACK || to == DDL_SP_PENDING ||
+		    (to >= 1 && to <= mark), "mark %lld of %lld",
+		    (long long)to, (long long)mark);
+		FUZZ_ASSERT(s.n <= DDL_SP_MAX && s.pending <= s.n,
+		    "%zu kept, %zu pending", s.n, s.pending);
+		if (mark % 2 == 1)
+			ddl_sp_fill(&s, mark);
+		FUZZ_ASSERT(mark % 2 == 0 || s.pending == 0, "%zu pending",
+		    s.pending);
+		p = nl != NULL ? nl + 1 : NULL;
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -68,6 +105,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    "%s", "ddl_parse failed without a failing callback");
 	/* Each name is at least one byte of the statement, and one "all". */
 	FUZZ_ASSERT(n <= in.left + 1, "%zu names from %zu bytes", n, in.left);
+	savepoints(stmt, in.left);
 	free(stmt);
 	free(dbc);
 	return 0;

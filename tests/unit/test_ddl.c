@@ -386,6 +386,130 @@ test_callback_fails(void **state)
 	assert_int_equal(n, 1);
 }
 
+/* One statement's effect on the savepoints s, with mark. */
+static enum ddl_sp
+sp(struct ddl_savepoints *s, const char *stmt, int64_t mark, int64_t *to)
+{
+	*to = -2;
+	return ddl_sp_stmt(s, stmt, strlen(stmt), mark, to);
+}
+
+/* Ensure that the statements are read as the server writes them. */
+static void
+test_savepoint_parse(void **state)
+{
+	struct ddl_savepoints	 s;
+	int64_t			 to;
+	char			 big[96], name[66];
+
+	(void)state;
+	ddl_sp_clear(&s);
+	assert_int_equal(sp(&s, "SAVEPOINT `s`", 5, &to), DDL_SP_DONE);
+	assert_int_equal(sp(&s, "ROLLBACK TO `s`", 9, &to), DDL_SP_ROLLBACK);
+	assert_int_equal(to, 5);
+	/* Any case, bare, double quotes, WORK and SAVEPOINT, semicolons. */
+	assert_int_equal(sp(&s, "rollback work to savepoint S ;", 9, &to),
+	    DDL_SP_ROLLBACK);
+	assert_int_equal(to, 5);
+	assert_int_equal(sp(&s, "ROLLBACK TO \"s\"", 9, &to),
+	    DDL_SP_ROLLBACK);
+	/* A doubled quote in a name. */
+	assert_int_equal(sp(&s, "SAVEPOINT `a``b`", 6, &to), DDL_SP_DONE);
+	assert_int_equal(sp(&s, "ROLLBACK TO `A``B`", 0, &to),
+	    DDL_SP_ROLLBACK);
+	assert_int_equal(to, 6);
+	assert_int_equal(sp(&s, "ROLLBACK TO a`b", 0, &to), DDL_SP_UNKNOWN);
+	/* Not savepoint statements. */
+	assert_int_equal(sp(&s, "ROLLBACK", 0, &to), DDL_SP_OTHER);
+	assert_int_equal(sp(&s, "SAVEPOINTS", 0, &to), DDL_SP_OTHER);
+	assert_int_equal(sp(&s, "ROLLBACKTO s", 0, &to), DDL_SP_OTHER);
+	assert_int_equal(sp(&s, "RELEASE s", 0, &to), DDL_SP_OTHER);
+	assert_int_equal(sp(&s, "UPDATE t SET a = 1", 0, &to), DDL_SP_OTHER);
+	assert_int_equal(ddl_sp_stmt(&s, NULL, 0, 0, &to), DDL_SP_OTHER);
+	/* Names not kept: outside ASCII, too long, unended, trailing. */
+	assert_int_equal(sp(&s, "SAVEPOINT `s\xc3\xa9`", 7, &to),
+	    DDL_SP_DONE);
+	assert_int_equal(sp(&s, "ROLLBACK TO `s\xc3\xa9`", 0, &to),
+	    DDL_SP_UNKNOWN);
+	/* 65 bytes: not kept; 64: kept. */
+	memset(name, 'x', 65);
+	name[65] = '\0';
+	snprintf(big, sizeof big, "SAVEPOINT %s", name);
+	assert_int_equal(sp(&s, big, 8, &to), DDL_SP_DONE);
+	snprintf(big, sizeof big, "ROLLBACK TO %s", name);
+	assert_int_equal(sp(&s, big, 0, &to), DDL_SP_UNKNOWN);
+	name[64] = '\0';
+	snprintf(big, sizeof big, "SAVEPOINT `%s`", name);
+	assert_int_equal(sp(&s, big, 8, &to), DDL_SP_DONE);
+	snprintf(big, sizeof big, "ROLLBACK TO %s", name);
+	assert_int_equal(sp(&s, big, 0, &to), DDL_SP_ROLLBACK);
+	assert_int_equal(to, 8);
+	assert_int_equal(sp(&s, "ROLLBACK TO `s", 0, &to), DDL_SP_UNKNOWN);
+	assert_int_equal(sp(&s, "ROLLBACK TO s x", 0, &to), DDL_SP_UNKNOWN);
+	assert_int_equal(sp(&s, "ROLLBACK TO nope", 0, &to), DDL_SP_UNKNOWN);
+}
+
+/* Ensure that savepoints move, stay, go and fill as the server's do. */
+static void
+test_savepoint_stack(void **state)
+{
+	struct ddl_savepoints	 s;
+	int64_t			 to;
+	char			 stmt[32];
+	int			 i;
+
+	(void)state;
+	ddl_sp_clear(&s);
+	assert_int_equal(sp(&s, "SAVEPOINT a", 1, &to), DDL_SP_DONE);
+	assert_int_equal(sp(&s, "SAVEPOINT b", 2, &to), DDL_SP_DONE);
+	assert_int_equal(sp(&s, "SAVEPOINT c", 3, &to), DDL_SP_DONE);
+	/* Set again: moved to the end, with its new mark. */
+	assert_int_equal(sp(&s, "SAVEPOINT a", 4, &to), DDL_SP_DONE);
+	assert_int_equal(sp(&s, "ROLLBACK TO b", 0, &to), DDL_SP_ROLLBACK);
+	assert_int_equal(to, 2);
+	/* After b: c and the new a are gone; b stays. */
+	assert_int_equal(sp(&s, "ROLLBACK TO a", 0, &to), DDL_SP_UNKNOWN);
+	assert_int_equal(sp(&s, "ROLLBACK TO c", 0, &to), DDL_SP_UNKNOWN);
+	assert_int_equal(sp(&s, "ROLLBACK TO b", 0, &to), DDL_SP_ROLLBACK);
+	assert_int_equal(to, 2);
+	/* RELEASE: it and those after it go. */
+	assert_int_equal(sp(&s, "SAVEPOINT d", 5, &to), DDL_SP_DONE);
+	assert_int_equal(sp(&s, "RELEASE SAVEPOINT b", 0, &to), DDL_SP_DONE);
+	assert_int_equal(sp(&s, "ROLLBACK TO d", 0, &to), DDL_SP_UNKNOWN);
+	assert_int_equal(s.n, 0);
+	/* Pending marks, filled once; one set after keeps its own. */
+	assert_int_equal(sp(&s, "SAVEPOINT p", DDL_SP_PENDING, &to),
+	    DDL_SP_DONE);
+	assert_int_equal(sp(&s, "SAVEPOINT q", DDL_SP_PENDING, &to),
+	    DDL_SP_DONE);
+	assert_int_equal(s.pending, 2);
+	assert_int_equal(sp(&s, "ROLLBACK TO q", 0, &to), DDL_SP_ROLLBACK);
+	assert_int_equal(to, DDL_SP_PENDING);
+	ddl_sp_fill(&s, 40);
+	assert_int_equal(s.pending, 0);
+	assert_int_equal(sp(&s, "SAVEPOINT r", DDL_SP_PENDING, &to),
+	    DDL_SP_DONE);
+	ddl_sp_fill(&s, 50);
+	assert_int_equal(sp(&s, "ROLLBACK TO p", 0, &to), DDL_SP_ROLLBACK);
+	assert_int_equal(to, 40);
+	assert_int_equal(s.pending, 0);
+	/* Pending ones cut away are no longer counted. */
+	assert_int_equal(sp(&s, "SAVEPOINT x", DDL_SP_PENDING, &to),
+	    DDL_SP_DONE);
+	assert_int_equal(sp(&s, "RELEASE SAVEPOINT p", 0, &to), DDL_SP_DONE);
+	assert_int_equal(s.pending, 0);
+	/* At most DDL_SP_MAX: the next is not kept. */
+	ddl_sp_clear(&s);
+	for (i = 1; i <= DDL_SP_MAX + 1; i++) {
+		snprintf(stmt, sizeof stmt, "SAVEPOINT s%d", i);
+		assert_int_equal(sp(&s, stmt, i, &to), DDL_SP_DONE);
+	}
+	assert_int_equal(s.n, DDL_SP_MAX);
+	assert_int_equal(sp(&s, "ROLLBACK TO s33", 0, &to), DDL_SP_UNKNOWN);
+	assert_int_equal(sp(&s, "ROLLBACK TO s32", 0, &to), DDL_SP_ROLLBACK);
+	assert_int_equal(to, 32);
+}
+
 int
 main(void)
 {
@@ -405,6 +529,8 @@ main(void)
 		cmocka_unit_test(test_dml_unknown),
 		cmocka_unit_test(test_dml_none),
 		cmocka_unit_test(test_callback_fails),
+		cmocka_unit_test(test_savepoint_parse),
+		cmocka_unit_test(test_savepoint_stack),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
