@@ -7,7 +7,8 @@
 # server, exit 2, every run, never a silent read; a reset of every table
 # forgets the position and the next run starts again (op=start). A
 # position stored without its server (before server_id was stored) is
-# checked by its GTID and gets it. (From the hostile review's hf_reset.sh.)
+# checked by its GTID and gets it; the first run stores the file's time
+# too. (From the hostile review's hf_reset.sh.)
 . "$(dirname "$0")/setup"
 
 db_start_binlog
@@ -167,5 +168,37 @@ _sql_run -D acme -e "SET SESSION binlog_annotate_row_events=0;
     fail "(7): the GTID state at $target is not the stored $stored"
 dbsc follow
 expect_follow_error 'opened%20by%20the%20server'
+dbsc follow
+expect_follow_error 'opened%20by%20the%20server'
+
+# (8) The same right after the first run, before any other stored the
+# position again: op=start stores the file's time with the position.
+sql "RESET MASTER"
+dbsc reset
+expect_rc 0
+for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+	sql_db acme "INSERT INTO pad (v) VALUES (REPEAT('x', 200))"
+done
+follow_first
+[ -n "$(sqlite3 "$W/baseline.db" 'SELECT created FROM follow')" ] ||
+    fail "(8): the first run did not store the file's time"
+target=$(master_pos | cut -d: -f2)
+stored=$(sqlite3 "$W/baseline.db" 'SELECT CAST(gtid AS TEXT) FROM follow')
+seq=${stored##*-}
+sleep 1
+sql "RESET MASTER"
+sql_db acme "UPDATE users SET pw = 'evil4' WHERE id = 1"
+base=$(master_pos | cut -d: -f2)
+pad 0
+c0=$(( $(master_pos | cut -d: -f2) - base ))
+gap=$(( target - $(master_pos | cut -d: -f2) ))
+[ "$gap" -ge "$c0" ] || fail "the stored offset is too small for (8)"
+_sql_run -D acme -e "SET SESSION binlog_annotate_row_events=0;
+    SET SESSION gtid_seq_no=$seq;
+    INSERT INTO pad (v) VALUES (REPEAT('w', $((gap - c0))))"
+[ "$(master_pos | cut -d: -f2)" = "$target" ] ||
+    fail "(8): the padding did not land on $target ($(master_pos))"
+[ "$(sql "SELECT BINLOG_GTID_POS('binlog.000001', $target)")" = "$stored" ] ||
+    fail "(8): the GTID state at $target is not the stored $stored"
 dbsc follow
 expect_follow_error 'opened%20by%20the%20server'
