@@ -63,8 +63,9 @@ static const char *const stmt_sql[STORE_MAX] = {
 	    "AND pk <= ?3",
 	[STORE_DELTAS_CLEAR] = "DELETE FROM deltas WHERE tid = ?1",
 	[STORE_OUT_ADD] = "INSERT INTO outbox (op, body) VALUES (?1, ?2)",
-	[STORE_OUT_COUNTS] = "SELECT op, count(*) FROM outbox WHERE seq > ?1 "
-	    "GROUP BY op",
+	[STORE_OUT_COUNTS] = "SELECT count(*), total(op = 'insert'), "
+	    "total(op = 'update'), total(op = 'delete'), total(op = 'error') "
+	    "FROM outbox WHERE seq > ?1",
 	[STORE_OUT_UPTO] = "SELECT count(*) FROM outbox WHERE seq <= ?1",
 	[STORE_OUT_FETCH] = "SELECT seq, op, body FROM outbox WHERE seq > ?1 "
 	    "ORDER BY seq LIMIT ?2",

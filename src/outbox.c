@@ -21,37 +21,30 @@ baseline_outbox_add(struct baseline *bl, const char *op, const char *body,
 	return store_done(st, "queueing a record", cause);
 }
 
-/* Count the queued records after seq by op. */
+/*
+ * Count the queued records after seq by op: one pass over a range of the
+ * key, no grouping (a GROUP BY sorted every record of the outbox).
+ */
 int
 baseline_outbox_counts(struct baseline *bl, int64_t after,
     struct baseline_counts *c, char **cause)
 {
 	struct store_stmt	*st;
-	const char		*op;
-	uint64_t		 n;
-	size_t			 len;
 	int			 rc;
 
 	memset(c, 0, sizeof *c);
 	if ((st = store_stmt(bl, STORE_OUT_COUNTS, cause)) == NULL)
 		return -1;
 	store_bind_int64(st, 1, after);
-	while ((rc = store_step(st, "counting records", cause)) == 1) {
-		op = store_text(st, 0, &len);
-		n = (uint64_t)store_int64(st, 1);
-		if (op == NULL)
-			continue;
-		if (strcmp(op, "insert") == 0)
-			c->inserts += n;
-		else if (strcmp(op, "update") == 0)
-			c->updates += n;
-		else if (strcmp(op, "delete") == 0)
-			c->deletes += n;
-		else if (strcmp(op, "error") == 0)
-			c->errors += n;
-		c->total += n;
-	}
-	return rc;
+	if ((rc = store_step(st, "counting records", cause)) != 1)
+		return rc;
+	c->total = (uint64_t)store_int64(st, 0);
+	c->inserts = (uint64_t)store_int64(st, 1);
+	c->updates = (uint64_t)store_int64(st, 2);
+	c->deletes = (uint64_t)store_int64(st, 3);
+	c->errors = (uint64_t)store_int64(st, 4);
+	store_reset(st);
+	return 0;
 }
 
 /*
