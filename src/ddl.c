@@ -844,6 +844,7 @@ ddl_sp_clear(struct ddl_savepoints *s)
 {
 	s->n = 0;
 	s->pending = 0;
+	s->lost = 0;
 }
 
 /* Forget the savepoints from index i on. */
@@ -881,8 +882,13 @@ ddl_sp_stmt(struct ddl_savepoints *s, const char *stmt, size_t len,
 		kind = 2;
 	} else
 		return DDL_SP_OTHER;
-	/* A name not kept: a rollback to it cannot be followed. */
+	/*
+	 * A name not kept may be a kept one's to the server: no rollback
+	 * of the group can be followed from here on.
+	 */
 	if (ddl_spname(p, end, name) != 0)
+		s->lost = 1;
+	if (s->lost)
 		return kind == 1 ? DDL_SP_UNKNOWN : DDL_SP_DONE;
 	for (i = s->n; i > 0; i--) {
 		if (strcmp(s->sp[i - 1].name, name) == 0)
@@ -898,8 +904,14 @@ ddl_sp_stmt(struct ddl_savepoints *s, const char *stmt, size_t len,
 			    (s->n - i) * sizeof s->sp[0]);
 			s->n--;
 		}
-		if (s->n == DDL_SP_MAX)
-			return DDL_SP_DONE;
+		/* Full (RELEASE is not logged): the oldest is forgotten. */
+		if (s->n == DDL_SP_MAX) {
+			if (s->sp[0].mark == DDL_SP_PENDING)
+				s->pending--;
+			memmove(&s->sp[0], &s->sp[1],
+			    (s->n - 1) * sizeof s->sp[0]);
+			s->n--;
+		}
 		memcpy(s->sp[s->n].name, name, sizeof name);
 		s->sp[s->n++].mark = mark;
 		if (mark == DDL_SP_PENDING)

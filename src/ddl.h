@@ -52,16 +52,20 @@ int		 ddl_samename(const char *, const char *, size_t);
 
 /*
  * A group's savepoints as its statements set them: SAVEPOINT name,
- * ROLLBACK [WORK] TO [SAVEPOINT] name, RELEASE SAVEPOINT name, each with
- * the caller's mark (where the group's rows stood when it was set: a
- * count, a sequence number; DDL_SP_PENDING for one not known yet, given
- * later with ddl_sp_fill). Names are compared in any ASCII case, as the
- * server does; one it would compare without accents (not ASCII), or too
- * long, is not kept. ddl_sp_stmt returns DDL_SP_OTHER for any other
- * statement; DDL_SP_DONE when one was set or released; DDL_SP_ROLLBACK
- * with *mark the savepoint's (the rows after it are rolled back, the
- * savepoint stays); DDL_SP_UNKNOWN for a rollback to one not kept (more
- * than DDL_SP_MAX, or a name not kept): which rows stand is not known.
+ * ROLLBACK [WORK] TO [SAVEPOINT] name, RELEASE SAVEPOINT name (which
+ * MariaDB does not log), each with the caller's mark (where the group's
+ * rows stood when it was set: a count, a sequence number; DDL_SP_PENDING
+ * for one not known yet, given later with ddl_sp_fill). Names are
+ * compared in any ASCII case. The server compares them without accents
+ * too (e is é, s is ß): a name outside ASCII (or longer than
+ * DDL_SP_NAME_MAX) may be another one's, so once a statement names one,
+ * no later rollback of the group is followed. At most DDL_SP_MAX are
+ * kept, the oldest forgotten first. ddl_sp_stmt returns DDL_SP_OTHER for
+ * any other statement; DDL_SP_DONE when one was set or released;
+ * DDL_SP_ROLLBACK with *mark the savepoint's (the rows after it are
+ * rolled back, the savepoint stays); DDL_SP_UNKNOWN for a rollback that
+ * is not followed (a savepoint forgotten or never seen, a name outside
+ * ASCII named in the group): which rows stand is not known.
  */
 #define DDL_SP_MAX		32
 #define DDL_SP_NAME_MAX		64
@@ -79,6 +83,7 @@ struct ddl_savepoints {
 	}		 sp[DDL_SP_MAX];
 	size_t		 n;
 	size_t		 pending;	/* marks DDL_SP_PENDING */
+	int		 lost;		/* a name not kept was named */
 };
 void		 ddl_sp_clear(struct ddl_savepoints *);
 enum ddl_sp	 ddl_sp_stmt(struct ddl_savepoints *, const char *, size_t,

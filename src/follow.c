@@ -1334,9 +1334,9 @@ follow_xa_end(struct follow *f, const struct binlog_event *ev, int commit,
 
 /*
  * SAVEPOINT, ROLLBACK TO, RELEASE SAVEPOINT in a group: 1 when the
- * statement was one, 0 when not, -1 on error. A rollback to a savepoint
- * not kept leaves the rows as they are (a change is never lost) and says
- * that some may not stand.
+ * statement was one, 0 when not, -1 on error. A rollback it cannot
+ * follow (ddl.h) leaves the rows as they are (a change is never lost)
+ * and says that some may not stand.
  */
 static int
 follow_savepoint(struct follow *f, const struct binlog_event *ev,
@@ -1358,10 +1358,11 @@ follow_savepoint(struct follow *f, const struct binlog_event *ev,
 		break;
 	}
 	msg = xasprintf("%s:%llu: a ROLLBACK TO a savepoint the follower "
-	    "did not keep (more than %d in a transaction, or a name longer "
-	    "than %d bytes or not in ASCII): rows reported for this "
-	    "transaction (GTID %s) may have been rolled back: the next scan "
-	    "shows which stand", ev->at.file,
+	    "cannot follow (one of more than %d set since, or after a "
+	    "savepoint named outside ASCII, which the server compares "
+	    "without accents, or longer than %d bytes): rows reported for "
+	    "this transaction (GTID %s) may have been rolled back: the next "
+	    "scan shows which stand", ev->at.file,
 	    (unsigned long long)ev->at.offset, DDL_SP_MAX, DDL_SP_NAME_MAX,
 	    ev->gtid[0] != '\0' ? ev->gtid : "-");
 	log_warnx("%s", msg);

@@ -426,27 +426,44 @@ test_savepoint_parse(void **state)
 	assert_int_equal(sp(&s, "RELEASE s", 0, &to), DDL_SP_OTHER);
 	assert_int_equal(sp(&s, "UPDATE t SET a = 1", 0, &to), DDL_SP_OTHER);
 	assert_int_equal(ddl_sp_stmt(&s, NULL, 0, 0, &to), DDL_SP_OTHER);
-	/* Names not kept: outside ASCII, too long, unended, trailing. */
-	assert_int_equal(sp(&s, "SAVEPOINT `s\xc3\xa9`", 7, &to),
+	/*
+	 * A name outside ASCII may be a kept one's (the server's e is its
+	 * \xc3\xa9): from then on no rollback of the group is followed.
+	 */
+	assert_int_equal(sp(&s, "SAVEPOINT `e`", 7, &to), DDL_SP_DONE);
+	assert_int_equal(sp(&s, "SAVEPOINT `\xc3\xa9`", 8, &to),
 	    DDL_SP_DONE);
-	assert_int_equal(sp(&s, "ROLLBACK TO `s\xc3\xa9`", 0, &to),
+	assert_int_equal(sp(&s, "ROLLBACK TO e", 0, &to), DDL_SP_UNKNOWN);
+	assert_int_equal(sp(&s, "ROLLBACK TO `\xc3\xa9`", 0, &to),
 	    DDL_SP_UNKNOWN);
-	/* 65 bytes: not kept; 64: kept. */
+	assert_int_equal(sp(&s, "SAVEPOINT f", 9, &to), DDL_SP_DONE);
+	assert_int_equal(sp(&s, "ROLLBACK TO f", 0, &to), DDL_SP_UNKNOWN);
+	ddl_sp_clear(&s);
+	assert_int_equal(sp(&s, "SAVEPOINT e", 7, &to), DDL_SP_DONE);
+	assert_int_equal(sp(&s, "RELEASE SAVEPOINT `\xc3\xa9`", 0, &to),
+	    DDL_SP_DONE);
+	assert_int_equal(sp(&s, "ROLLBACK TO e", 0, &to), DDL_SP_UNKNOWN);
+	/* 65 bytes: not kept (and the same); 64: kept. */
+	ddl_sp_clear(&s);
 	memset(name, 'x', 65);
 	name[65] = '\0';
 	snprintf(big, sizeof big, "SAVEPOINT %s", name);
 	assert_int_equal(sp(&s, big, 8, &to), DDL_SP_DONE);
 	snprintf(big, sizeof big, "ROLLBACK TO %s", name);
 	assert_int_equal(sp(&s, big, 0, &to), DDL_SP_UNKNOWN);
+	ddl_sp_clear(&s);
 	name[64] = '\0';
 	snprintf(big, sizeof big, "SAVEPOINT `%s`", name);
 	assert_int_equal(sp(&s, big, 8, &to), DDL_SP_DONE);
 	snprintf(big, sizeof big, "ROLLBACK TO %s", name);
 	assert_int_equal(sp(&s, big, 0, &to), DDL_SP_ROLLBACK);
 	assert_int_equal(to, 8);
+	assert_int_equal(sp(&s, "ROLLBACK TO nope", 0, &to), DDL_SP_UNKNOWN);
 	assert_int_equal(sp(&s, "ROLLBACK TO `s", 0, &to), DDL_SP_UNKNOWN);
 	assert_int_equal(sp(&s, "ROLLBACK TO s x", 0, &to), DDL_SP_UNKNOWN);
-	assert_int_equal(sp(&s, "ROLLBACK TO nope", 0, &to), DDL_SP_UNKNOWN);
+	/* Not read: nothing after it is followed. */
+	snprintf(big, sizeof big, "ROLLBACK TO %s", name);
+	assert_int_equal(sp(&s, big, 0, &to), DDL_SP_UNKNOWN);
 }
 
 /* Ensure that savepoints move, stay, go and fill as the server's do. */
@@ -498,16 +515,29 @@ test_savepoint_stack(void **state)
 	    DDL_SP_DONE);
 	assert_int_equal(sp(&s, "RELEASE SAVEPOINT p", 0, &to), DDL_SP_DONE);
 	assert_int_equal(s.pending, 0);
-	/* At most DDL_SP_MAX: the next is not kept. */
+	/*
+	 * At most DDL_SP_MAX: the oldest is forgotten (RELEASE is not
+	 * logged: an application that sets and releases savepoints fills
+	 * the table), a pending one too.
+	 */
 	ddl_sp_clear(&s);
-	for (i = 1; i <= DDL_SP_MAX + 1; i++) {
+	assert_int_equal(sp(&s, "SAVEPOINT s1", DDL_SP_PENDING, &to),
+	    DDL_SP_DONE);
+	for (i = 2; i <= DDL_SP_MAX + 1; i++) {
 		snprintf(stmt, sizeof stmt, "SAVEPOINT s%d", i);
 		assert_int_equal(sp(&s, stmt, i, &to), DDL_SP_DONE);
 	}
 	assert_int_equal(s.n, DDL_SP_MAX);
-	assert_int_equal(sp(&s, "ROLLBACK TO s33", 0, &to), DDL_SP_UNKNOWN);
-	assert_int_equal(sp(&s, "ROLLBACK TO s32", 0, &to), DDL_SP_ROLLBACK);
-	assert_int_equal(to, 32);
+	assert_int_equal(s.pending, 0);
+	assert_int_equal(sp(&s, "ROLLBACK TO s33", 0, &to), DDL_SP_ROLLBACK);
+	assert_int_equal(to, 33);
+	assert_int_equal(sp(&s, "ROLLBACK TO s2", 0, &to), DDL_SP_ROLLBACK);
+	assert_int_equal(to, 2);
+	assert_int_equal(sp(&s, "ROLLBACK TO s1", 0, &to), DDL_SP_UNKNOWN);
+	/* s1 set again: a new one, at the end. */
+	assert_int_equal(sp(&s, "SAVEPOINT s1", 40, &to), DDL_SP_DONE);
+	assert_int_equal(sp(&s, "ROLLBACK TO s1", 0, &to), DDL_SP_ROLLBACK);
+	assert_int_equal(to, 40);
 }
 
 int
