@@ -51,6 +51,12 @@
 #   BENCH_PARTS     what to measure: "decode writers" (both)
 #   BENCH_OUT       directory for the results ($top_srcdir/bench)
 #   BENCH_QUIET     seconds to wait for the machine to be 80% idle (10)
+#   BENCH_PIN=1     the writers' phases with the server's threads on the
+#                   first core and the reader (its process and the
+#                   server's dump thread) on the second: a machine with a
+#                   core to spare for the reader (needs 2 cores; the
+#                   server runs with performance_schema to find its dump
+#                   thread)
 #   DBSC_KEEP=1     keep the work directory
 # "sh bench/follow.sh --report" writes the tables again from the files of
 # the last run. Needs dbsyscheck and its UDF library built; builds
@@ -249,8 +255,12 @@ END {
 	    "decoded, nothing queued (its position stored every 1,000 " \
 	    "groups or 5 s). floor: bench/binlog_floor -f, a blocking " \
 	    "dump whose events are fetched and dropped: the cheapest " \
-	    "reader.",
-	    nrep["w" SUBSEP "none"], fact["w", "lagmax"]))
+	    "reader.%s",
+	    nrep["w" SUBSEP "none"], fact["w", "lagmax"],
+	    fact["w", "pin"] == 1 ? " Pinned (BENCH_PIN=1): in every " \
+	    "phase the server'"'"'s threads ran on the first core, the reader " \
+	    "(its process and the server'"'"'s dump thread) on the second; the " \
+	    "server ran with performance_schema." : ""))
 	print ""
 	print "| writers | median s | min-max s | spread | us / UPDATE | " \
 	    "ratio to none | server CPU s | follower lag s | " \
@@ -368,6 +378,14 @@ cp "$top_builddir/.libs/dbsyscheck_udf.so" "$W/plugin/"
 top_builddir_real=$top_builddir
 tck=$(getconf CLK_TCK)
 ncpu=$(nproc)
+pin=${BENCH_PIN:-0}
+case $pin in
+0)	pin_args= ;;
+1)	[ "$ncpu" -ge 2 ] || fail "BENCH_PIN=1 needs 2 cores"
+	command -v taskset >/dev/null || fail "BENCH_PIN=1 needs taskset"
+	pin_args=--performance-schema=ON ;;
+*)	fail "BENCH_PIN: 0 or 1" ;;
+esac
 raw=$W/raw.tsv
 facts=$W/facts.tsv
 : >"$raw"
@@ -413,7 +431,7 @@ db_start --log-bin="$W/binlog" --binlog-format=ROW --server-id=1 \
     --binlog-row-image=FULL --binlog-row-metadata=FULL --binlog-checksum=CRC32 \
     --max-binlog-size=1G \
     --innodb-buffer-pool-size=1G --innodb-log-file-size=512M \
-    --max-allowed-packet=64M --plugin-dir="$W/plugin"
+    --max-allowed-packet=64M --plugin-dir="$W/plugin" $pin_args
 sql <"$top_srcdir/sql/udf_install.sql"
 
 # measure RANGE VARIANT REP EXPECTED-EXITS COMMAND...: one timed run, its
@@ -655,7 +673,26 @@ done
     >"$W/triggers.sql" 2>"$W/err.triggers" ||
     fail "dbsyscheck triggers: $(cat "$W/err.triggers")"
 sql <"$W/triggers.sql"
-printf 'w\trows\t%s\nw\tlagmax\t%s\n' "$writes" "$lagmax" >>"$facts"
+printf 'w\trows\t%s\nw\tlagmax\t%s\nw\tpin\t%s\n' "$writes" "$lagmax" \
+    "$pin" >>"$facts"
+
+# The reader's command prefix: on the second core with BENCH_PIN=1
+# (taskset runs the command in its own process: its pid is the reader's).
+reader_core=
+[ "$pin" = 0 ] || reader_core="taskset -c 1"
+
+# pin_server: BENCH_PIN=1, before a phase's clock starts: every thread of
+# the server on the first core, its dump threads on the second.
+pin_server()
+{
+	[ "$pin" = 1 ] || return 0
+	taskset -apc 0 "$db_pid" >/dev/null || fail "taskset failed"
+	for _ps_t in $(_sql_run -e "SELECT THREAD_OS_ID FROM
+	    performance_schema.threads WHERE PROCESSLIST_COMMAND LIKE
+	    'Binlog Dump%'"); do
+		taskset -pc 1 "$_ps_t" >/dev/null || fail "taskset failed"
+	done
+}
 
 # phase VARIANT ROUND: one timed CALL, its time in the server.
 phase()
@@ -663,6 +700,7 @@ phase()
 	_p_t=w_plain
 	[ "$1" != triggers ] || _p_t=w_trig
 	sync
+	pin_server
 	settle
 	quiet
 	_c0=$(machine_ticks)
@@ -699,8 +737,8 @@ while [ "$w_r" -le "$wreps" ]; do
 			[ "$w_v" = follow ] || _wc=wreader
 			rm -f "$W/w.db" "$W/wr.db" "$W/writers.key" \
 			    "$W/wreader.key" "$W/follow.log"
-			"$W/bin/dbsyscheck" -c "$W/$_wc.conf" --no-report \
-			    --log "$W/follow.log" follow -f \
+			$reader_core "$W/bin/dbsyscheck" -c "$W/$_wc.conf" \
+			    --no-report --log "$W/follow.log" follow -f \
 			    >/dev/null 2>"$W/err.follow" &
 			w_pid=$!
 			bg_track "$w_pid"
@@ -717,8 +755,9 @@ while [ "$w_r" -le "$wreps" ]; do
 		fi
 		if [ "$w_v" = floor ]; then
 			_fp=$(master_pos)
-			"$W/bin/binlog_floor" -f "$W/my.cnf" "${_fp%%:*}" \
-			    "${_fp##*:}" "$sid" >/dev/null 2>"$W/err.floor" &
+			$reader_core "$W/bin/binlog_floor" -f "$W/my.cnf" \
+			    "${_fp%%:*}" "${_fp##*:}" "$sid" >/dev/null \
+			    2>"$W/err.floor" &
 			w_pid=$!
 			bg_track "$w_pid"
 			_i=0
