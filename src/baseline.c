@@ -93,6 +93,10 @@ static const char *const stmt_sql[STORE_MAX] = {
 	[STORE_XA_CUT] = "DELETE FROM follow_xa WHERE xid = ?1 AND seq > ?2",
 	[STORE_OUT_CUT] = "DELETE FROM outbox WHERE seq > ?1 AND op IN "
 	    "('insert', 'update', 'delete')",
+	[STORE_XA_RANGE] = "SELECT count(*) FROM follow_xa WHERE xid = ?1 "
+	    "AND seq > ?2 AND seq <= ?3",
+	[STORE_OUT_RANGE] = "SELECT count(*) FROM outbox WHERE seq > ?1 AND "
+	    "seq <= ?2 AND op IN ('insert', 'update', 'delete')",
 	[STORE_RECON_GET] = "SELECT file, offset, server_id, created, mac, "
 	    "from_file, from_offset, at, untraced, note FROM reconcile "
 	    "WHERE tid = ?1",
@@ -1038,6 +1042,32 @@ baseline_rows_drop(struct baseline *bl, const char *xid, int64_t after,
 	if (store_done(st, "dropping rolled-back records", cause) == -1)
 		return -1;
 	*n = (uint64_t)sqlite3_changes(bl->db);
+	return 0;
+}
+
+/*
+ * How many row records are queued after seq after up to seq upto, in the
+ * outbox or, xid not NULL, kept for that prepared XA transaction.
+ */
+int
+baseline_rows_count(struct baseline *bl, const char *xid, int64_t after,
+    int64_t upto, uint64_t *n, char **cause)
+{
+	struct store_stmt	*st;
+	int			 rc, i = 1;
+
+	*n = 0;
+	if ((st = store_stmt(bl, xid != NULL ? STORE_XA_RANGE :
+	    STORE_OUT_RANGE, cause)) == NULL)
+		return -1;
+	if (xid != NULL)
+		store_bind_blob(st, i++, xid, strlen(xid));
+	store_bind_int64(st, i++, after);
+	store_bind_int64(st, i, upto);
+	if ((rc = store_step(st, "counting records", cause)) != 1)
+		return rc;
+	*n = (uint64_t)store_int64(st, 0);
+	store_reset(st);
 	return 0;
 }
 

@@ -103,11 +103,14 @@ int	 baseline_xa_count(struct baseline *, uint64_t *, char **);
  * number of the record just queued (baseline_outbox_add) or kept
  * (baseline_xa_add); rows_drop drops the row records (insert, update,
  * delete) queued after a sequence number, or those kept for an xid, in
- * the caller's transaction, and gives how many.
+ * the caller's transaction, and gives how many; rows_count counts them
+ * in a range of sequence numbers (after, upto].
  */
 int64_t	 baseline_last_seq(struct baseline *);
 int	 baseline_rows_drop(struct baseline *, const char *, int64_t,
 	    uint64_t *, char **);
+int	 baseline_rows_count(struct baseline *, const char *, int64_t,
+	    int64_t, uint64_t *, char **);
 
 /*
  * The log the position was read from, stored beside it: the server's

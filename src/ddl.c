@@ -859,11 +859,12 @@ ddl_sp_cut(struct ddl_savepoints *s, size_t i)
 
 enum ddl_sp
 ddl_sp_stmt(struct ddl_savepoints *s, const char *stmt, size_t len,
-    int64_t mark, int64_t *rollto)
+    int64_t mark, int64_t *rollto, int64_t *firstp)
 {
 	const char	*p = stmt, *end = stmt + len;
 	char		 name[DDL_SP_NAME_MAX + 1];
 	size_t		 i;
+	int64_t		 first;
 	int		 kind;
 
 	if (stmt == NULL)
@@ -896,8 +897,10 @@ ddl_sp_stmt(struct ddl_savepoints *s, const char *stmt, size_t len,
 	}
 	switch (kind) {
 	case 0:
-		/* Set again, a savepoint moves: the old one goes. */
+		/* Set again, a savepoint moves; its first mark stays. */
+		first = mark;
 		if (i > 0) {
+			first = s->sp[i - 1].first;
 			if (s->sp[i - 1].mark == DDL_SP_PENDING)
 				s->pending--;
 			memmove(&s->sp[i - 1], &s->sp[i],
@@ -913,6 +916,7 @@ ddl_sp_stmt(struct ddl_savepoints *s, const char *stmt, size_t len,
 			s->n--;
 		}
 		memcpy(s->sp[s->n].name, name, sizeof name);
+		s->sp[s->n].first = first;
 		s->sp[s->n++].mark = mark;
 		if (mark == DDL_SP_PENDING)
 			s->pending++;
@@ -923,7 +927,12 @@ ddl_sp_stmt(struct ddl_savepoints *s, const char *stmt, size_t len,
 		/* It stays; those after it go. */
 		ddl_sp_cut(s, i);
 		*rollto = s->sp[i - 1].mark;
-		return DDL_SP_ROLLBACK;
+		if (firstp != NULL)
+			*firstp = s->sp[i - 1].first;
+		/* Rows between its first mark and its last (pending: none). */
+		return s->sp[i - 1].first == s->sp[i - 1].mark ||
+		    s->sp[i - 1].first == DDL_SP_PENDING ? DDL_SP_ROLLBACK :
+		    DDL_SP_UNSURE;
 	default:
 		/* It and those after it go. */
 		if (i > 0)
@@ -932,7 +941,10 @@ ddl_sp_stmt(struct ddl_savepoints *s, const char *stmt, size_t len,
 	}
 }
 
-/* The marks not known when their savepoints were set are mark. */
+/*
+ * The marks not known when their savepoints were set are mark (a first
+ * mark pending has a last one pending too).
+ */
 void
 ddl_sp_fill(struct ddl_savepoints *s, int64_t mark)
 {
@@ -941,6 +953,8 @@ ddl_sp_fill(struct ddl_savepoints *s, int64_t mark)
 	for (i = 0; i < s->n && s->pending > 0; i++) {
 		if (s->sp[i].mark == DDL_SP_PENDING) {
 			s->sp[i].mark = mark;
+			if (s->sp[i].first == DDL_SP_PENDING)
+				s->sp[i].first = mark;
 			s->pending--;
 		}
 	}

@@ -60,12 +60,18 @@ int		 ddl_samename(const char *, const char *, size_t);
  * too (e is é, s is ß): a name outside ASCII (or longer than
  * DDL_SP_NAME_MAX) may be another one's, so once a statement names one,
  * no later rollback of the group is followed. At most DDL_SP_MAX are
- * kept, the oldest forgotten first. ddl_sp_stmt returns DDL_SP_OTHER for
- * any other statement; DDL_SP_DONE when one was set or released;
- * DDL_SP_ROLLBACK with *mark the savepoint's (the rows after it are
- * rolled back, the savepoint stays); DDL_SP_UNKNOWN for a rollback that
- * is not followed (a savepoint forgotten or never seen, a name outside
- * ASCII named in the group): which rows stand is not known.
+ * kept, the oldest forgotten first. A name set again moves to its new
+ * mark, but a trigger or a stored function has savepoints of its own,
+ * logged like the others, which leave the outer one of the same name
+ * where it was: the first mark is kept too. ddl_sp_stmt returns
+ * DDL_SP_OTHER for any other statement; DDL_SP_DONE when one was set or
+ * released; DDL_SP_ROLLBACK with *mark the savepoint's (the rows after it
+ * are rolled back, the savepoint stays); DDL_SP_UNSURE the same for a
+ * name set more than once with rows between its first mark and its
+ * last, the first in *first (when not NULL): those may have been rolled
+ * back too; DDL_SP_UNKNOWN for a
+ * rollback that is not followed (a savepoint forgotten or never seen, a
+ * name outside ASCII named in the group): which rows stand is not known.
  */
 #define DDL_SP_MAX		32
 #define DDL_SP_NAME_MAX		64
@@ -74,12 +80,14 @@ enum ddl_sp {
 	DDL_SP_OTHER,
 	DDL_SP_DONE,
 	DDL_SP_ROLLBACK,
+	DDL_SP_UNSURE,
 	DDL_SP_UNKNOWN,
 };
 struct ddl_savepoints {
 	struct {
 		char	 name[DDL_SP_NAME_MAX + 1];
-		int64_t	 mark;
+		int64_t	 mark;		/* as last set */
+		int64_t	 first;		/* as first set */
 	}		 sp[DDL_SP_MAX];
 	size_t		 n;
 	size_t		 pending;	/* marks DDL_SP_PENDING */
@@ -87,7 +95,7 @@ struct ddl_savepoints {
 };
 void		 ddl_sp_clear(struct ddl_savepoints *);
 enum ddl_sp	 ddl_sp_stmt(struct ddl_savepoints *, const char *, size_t,
-		    int64_t, int64_t *);
+		    int64_t, int64_t *, int64_t *);
 void		 ddl_sp_fill(struct ddl_savepoints *, int64_t);
 
 #endif

@@ -132,6 +132,11 @@ struct follow {
 						/* this sequence number
 						   (DDL_SP_PENDING: none) */
 	struct ddl_savepoints	 sps;		/* its savepoints, the same */
+	int64_t			 lastrow;	/* its last row record's */
+	int64_t			 unsurefrom;	/* rows in (from, to] may */
+	int64_t			 unsureto;	/* have been rolled back */
+	char			*unsuremsg;	/* (from DDL_SP_PENDING: */
+						/* none): what to say */
 
 	struct binlog_pos	 pos;		/* after the last group */
 	char			 gtid[BINLOG_GTID_MAX + 1];
@@ -254,15 +259,17 @@ follow_queue(struct follow *f, const char *op, int r, char **cause)
 		if (r == 0)
 			f->records++;
 	}
+	if (r == -1 || !row)
+		return r;
 	/* The group's first row record, a savepoint's: where they begin. */
-	if (r == 0 && row && (f->groupmark == DDL_SP_PENDING ||
-	    f->sps.pending > 0)) {
-		mark = baseline_last_seq(f->bl) - 1;
+	f->lastrow = baseline_last_seq(f->bl);
+	if (f->groupmark == DDL_SP_PENDING || f->sps.pending > 0) {
+		mark = f->lastrow - 1;
 		if (f->groupmark == DDL_SP_PENDING)
 			f->groupmark = mark;
 		ddl_sp_fill(&f->sps, mark);
 	}
-	return r;
+	return 0;
 }
 
 /* A new group, or the end of one: no row records, no savepoints. */
@@ -271,6 +278,10 @@ follow_group_clear(struct follow *f)
 {
 	f->groupmark = DDL_SP_PENDING;
 	ddl_sp_clear(&f->sps);
+	f->lastrow = 0;
+	f->unsurefrom = DDL_SP_PENDING;
+	free(f->unsuremsg);
+	f->unsuremsg = NULL;
 }
 
 /*
@@ -292,6 +303,39 @@ follow_drop(struct follow *f, int64_t mark, char **cause)
 	f->grouprows -= n;
 	if (f->groupmark >= mark)
 		f->groupmark = DDL_SP_PENDING;
+	/* Rows that may have been rolled back, dropped now for certain. */
+	if (f->unsurefrom != DDL_SP_PENDING) {
+		if (mark <= f->unsurefrom)
+			f->unsurefrom = DDL_SP_PENDING;
+		else if (mark < f->unsureto)
+			f->unsureto = mark;
+	}
+	return 0;
+}
+
+/*
+ * At the end of a group (before XA PREPARE keeps its rows): if row
+ * records an unsure rollback may have rolled back are still queued, say
+ * so (not fatal: they are reported).
+ */
+static int
+follow_unsure_say(struct follow *f, char **cause)
+{
+	uint64_t	 n;
+
+	if (f->unsurefrom == DDL_SP_PENDING)
+		return 0;
+	if (baseline_rows_count(f->bl, f->xa ? f->xid : NULL, f->unsurefrom,
+	    f->unsureto, &n, cause) == -1)
+		return -1;
+	if (n > 0) {
+		log_warnx("%s", f->unsuremsg);
+		if (run_queue_error(f->run, NULL, NULL, f->unsuremsg,
+		    cause) == -1)
+			return -1;
+		f->errors++;
+	}
+	f->unsurefrom = DDL_SP_PENDING;
 	return 0;
 }
 
@@ -1299,6 +1343,8 @@ static int
 follow_xa_prepare(struct follow *f, const struct binlog_event *ev,
     char **cause)
 {
+	if (follow_unsure_say(f, cause) == -1)
+		return -1;
 	f->grouprows = 0;
 	f->xa = 0;
 	return follow_group_end(f, ev, cause);
@@ -1342,29 +1388,58 @@ static int
 follow_savepoint(struct follow *f, const struct binlog_event *ev,
     char **cause)
 {
-	char	*msg;
-	int64_t	 mark;
-	int	 r;
+	const char	*gtid = ev->gtid[0] != '\0' ? ev->gtid : "-";
+	char		*msg;
+	int64_t		 mark, first, to;
+	int		 r;
 
 	switch (ddl_sp_stmt(&f->sps, ev->stmt, ev->stmtlen, DDL_SP_PENDING,
-	    &mark)) {
+	    &mark, &first)) {
 	case DDL_SP_OTHER:
 		return 0;
 	case DDL_SP_DONE:
 		return 1;
 	case DDL_SP_ROLLBACK:
 		return follow_drop(f, mark, cause) == -1 ? -1 : 1;
+	case DDL_SP_UNSURE:
+		/*
+		 * The rows after the last mark go; those after the first
+		 * may have gone too: said at the group's end if they are
+		 * still queued then (a later rollback may drop them).
+		 */
+		to = mark != DDL_SP_PENDING ? mark : f->lastrow;
+		if (to > first) {
+			if (f->unsurefrom == DDL_SP_PENDING) {
+				f->unsurefrom = first;
+				f->unsureto = to;
+			}
+			if (first < f->unsurefrom)
+				f->unsurefrom = first;
+			if (to > f->unsureto)
+				f->unsureto = to;
+			free(f->unsuremsg);
+			f->unsuremsg = xasprintf("%s:%llu: a ROLLBACK TO a "
+			    "savepoint whose name was set more than once in "
+			    "the transaction (a trigger or a stored function "
+			    "has savepoints of its own, which leave the outer "
+			    "one where it was): rows reported for this "
+			    "transaction (GTID %s) set between the two may "
+			    "have been rolled back: the next scan shows which "
+			    "stand", ev->at.file,
+			    (unsigned long long)ev->at.offset, gtid);
+		}
+		return follow_drop(f, mark, cause) == -1 ? -1 : 1;
 	default:
+		msg = xasprintf("%s:%llu: a ROLLBACK TO a savepoint the "
+		    "follower cannot follow (one of more than %d set since, "
+		    "or after a savepoint named outside ASCII, which the "
+		    "server compares without accents, or longer than %d "
+		    "bytes): rows reported for this transaction (GTID %s) "
+		    "may have been rolled back: the next scan shows which "
+		    "stand", ev->at.file, (unsigned long long)ev->at.offset,
+		    DDL_SP_MAX, DDL_SP_NAME_MAX, gtid);
 		break;
 	}
-	msg = xasprintf("%s:%llu: a ROLLBACK TO a savepoint the follower "
-	    "cannot follow (one of more than %d set since, or after a "
-	    "savepoint named outside ASCII, which the server compares "
-	    "without accents, or longer than %d bytes): rows reported for "
-	    "this transaction (GTID %s) may have been rolled back: the next "
-	    "scan shows which stand", ev->at.file,
-	    (unsigned long long)ev->at.offset, DDL_SP_MAX, DDL_SP_NAME_MAX,
-	    ev->gtid[0] != '\0' ? ev->gtid : "-");
 	log_warnx("%s", msg);
 	r = follow_txn(f, cause) == -1 ||
 	    run_queue_error(f->run, NULL, NULL, msg, cause) == -1 ? -1 : 1;
@@ -1491,6 +1566,7 @@ follow_free(struct follow *f)
 	free(f->auditwhy);
 	follow_who_set(&f->swho, NULL, NULL);
 	follow_who_set(&f->cwho, NULL, NULL);
+	free(f->unsuremsg);
 }
 
 /* A time stamp of the log as UTC text. */
@@ -1593,6 +1669,8 @@ follow_loop(struct follow *f, char **cause)
 			r = follow_drop(f, f->groupmark, cause);
 			/* FALLTHROUGH */
 		case BINLOG_COMMIT:
+			if (r != -1)
+				r = follow_unsure_say(f, cause);
 			f->ingroup = 0;
 			f->xa = 0;
 			if (r != -1)

@@ -1008,8 +1008,8 @@ recon_group_end(struct recon *rc, int commit, char **cause)
 /*
  * SAVEPOINT name, ROLLBACK [WORK] TO [SAVEPOINT] name, RELEASE SAVEPOINT
  * name: the group's rows after a savepoint rolled back to are dropped.
- * 0 for another statement; 1 when handled; 2 when a rollback names a
- * savepoint not kept: which rows stand is not known.
+ * 0 for another statement; 1 when handled; 2 when a rollback cannot be
+ * followed, or only in part (ddl.h): which rows stand is not known.
  */
 static int
 recon_savepoint(struct recon *rc, const char *stmt, size_t len,
@@ -1017,12 +1017,13 @@ recon_savepoint(struct recon *rc, const char *stmt, size_t len,
 {
 	int64_t	 mark;
 
-	switch (ddl_sp_stmt(&rc->sps, stmt, len, rc->gseq, &mark)) {
+	switch (ddl_sp_stmt(&rc->sps, stmt, len, rc->gseq, &mark, NULL)) {
 	case DDL_SP_OTHER:
 		return 0;
 	case DDL_SP_DONE:
 		return 1;
 	case DDL_SP_UNKNOWN:
+	case DDL_SP_UNSURE:
 		return 2;
 	default:
 		sqlite3_bind_int64(rc->gdrop, 1, (sqlite3_int64)mark);
@@ -1059,8 +1060,9 @@ recon_loop(struct recon *rc, struct binlog *b, char **why, char **cause)
 			if ((r = recon_savepoint(rc, ev.stmt, ev.stmtlen,
 			    cause)) == 2) {
 				recon_spoil_group(rc, "it holds a ROLLBACK TO "
-				    "a savepoint this reader did not keep: "
-				    "which rows stand is not known");
+				    "a savepoint this reader cannot follow "
+				    "(docs/BINLOG.md, \"Rolled back\"): which "
+				    "rows stand is not known");
 				r = 0;
 			}
 			if (r != 0)

@@ -52,7 +52,7 @@ savepoints(const char *stmt, size_t len)
 {
 	struct ddl_savepoints	 s;
 	const char		*p = stmt, *nl;
-	int64_t			 mark = 0, to;
+	int64_t			 mark = 0, to, first;
 	size_t			 n;
 	enum ddl_sp		 r;
 
@@ -61,14 +61,19 @@ savepoints(const char *stmt, size_t len)
 		nl = memchr(p, '\n', (size_t)(stmt + len - p));
 		n = nl != NULL ? (size_t)(nl - p) : (size_t)(stmt + len - p);
 		mark++;
-		to = -2;
+		to = first = -2;
 		r = ddl_sp_stmt(&s, p, n, mark % 2 ? mark : DDL_SP_PENDING,
-		    &to);
+		    &to, &first);
 		FUZZ_ASSERT(r == DDL_SP_OTHER || r == DDL_SP_DONE ||
-		    r == DDL_SP_ROLLBACK || r == DDL_SP_UNKNOWN, "%d", (int)r);
-		FUZZ_ASSERT(r != DDL_SP_ROLLBACK || to == DDL_SP_PENDING ||
-		    (to >= 1 && to <= mark), "mark %lld of %lld",
-		    (long long)to, (long long)mark);
+		    r == DDL_SP_ROLLBACK || r == DDL_SP_UNSURE ||
+		    r == DDL_SP_UNKNOWN, "%d", (int)r);
+		FUZZ_ASSERT((r != DDL_SP_ROLLBACK && r != DDL_SP_UNSURE) ||
+		    to == DDL_SP_PENDING || (to >= 1 && to <= mark),
+		    "mark %lld of %lld", (long long)to, (long long)mark);
+		/* Unsure: rows between a first mark and a later last one. */
+		FUZZ_ASSERT(r != DDL_SP_UNSURE || (first >= 1 &&
+		    (to == DDL_SP_PENDING || first < to)),
+		    "first %lld, last %lld", (long long)first, (long long)to);
 		FUZZ_ASSERT(s.n <= DDL_SP_MAX && s.pending <= s.n,
 		    "%zu kept, %zu pending", s.n, s.pending);
 		if (mark % 2 == 1)

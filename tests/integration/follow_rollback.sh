@@ -169,3 +169,31 @@ for case in accented e-then-accented; do
 	    [ "$(sql "SELECT v FROM acme.t WHERE id = 2")" = "k2$case" ] ||
 	    fail "the server rolled back to e where it was first set"
 done
+
+# A trigger's own savepoint of the same name (logged like the session's,
+# it leaves the session's where it was: the session's ROLLBACK TO goes
+# back past it): the rows between the two are kept, with an op=error.
+sql_db acme "CREATE TABLE trg (id INT PRIMARY KEY) ENGINE=InnoDB"
+sql_db acme "CREATE TRIGGER trg_ai AFTER INSERT ON trg FOR EACH ROW
+	SAVEPOINT a"
+sql_db acme "BEGIN; INSERT INTO m VALUES (5, 'm'); SAVEPOINT a;
+	UPDATE t SET v = 'rolled-back' WHERE id = 2;
+	INSERT INTO trg VALUES (1); ROLLBACK TO a;
+	UPDATE t SET v = 'kept' WHERE id = 4; COMMIT"
+[ "$(sql "SELECT v FROM acme.t WHERE id = 2")" != rolled-back ] ||
+    fail "the server did not roll back past the trigger's savepoint"
+dbsc follow
+expect_rc 2
+_m='a%20ROLLBACK%20TO%20a%20savepoint%20whose%20name%20was%20set%20more'
+grep -q "^dbsyscheck: op=error msg=binlog\.[0-9]*:[0-9]*:%20$_m.* src=binlog ;\$" \
+    "$W/out" || fail "no op=error for the name set twice"
+grep -v '^dbsyscheck: op=error ' "$W/out" >"$W/out.rows"
+mv "$W/out.rows" "$W/out"
+expect_norm <<EOF
+$(summary 1 2 0 1)
+dbsyscheck: op=insert table=acme.m pk=id=5 changed=- src=binlog by=- ;
+$(commit_rec 1)
+dbsyscheck: op=update table=acme.t pk=id=2 changed=v src=binlog by=- ;
+dbsyscheck: op=update table=acme.t pk=id=4 changed=v src=binlog by=- ;
+$(commit_rec 2)
+EOF

@@ -391,7 +391,7 @@ static enum ddl_sp
 sp(struct ddl_savepoints *s, const char *stmt, int64_t mark, int64_t *to)
 {
 	*to = -2;
-	return ddl_sp_stmt(s, stmt, strlen(stmt), mark, to);
+	return ddl_sp_stmt(s, stmt, strlen(stmt), mark, to, NULL);
 }
 
 /* Ensure that the statements are read as the server writes them. */
@@ -425,7 +425,7 @@ test_savepoint_parse(void **state)
 	assert_int_equal(sp(&s, "ROLLBACKTO s", 0, &to), DDL_SP_OTHER);
 	assert_int_equal(sp(&s, "RELEASE s", 0, &to), DDL_SP_OTHER);
 	assert_int_equal(sp(&s, "UPDATE t SET a = 1", 0, &to), DDL_SP_OTHER);
-	assert_int_equal(ddl_sp_stmt(&s, NULL, 0, 0, &to), DDL_SP_OTHER);
+	assert_int_equal(ddl_sp_stmt(&s, NULL, 0, 0, &to, NULL), DDL_SP_OTHER);
 	/*
 	 * A name outside ASCII may be a kept one's (the server's e is its
 	 * \xc3\xa9): from then on no rollback of the group is followed.
@@ -471,7 +471,7 @@ static void
 test_savepoint_stack(void **state)
 {
 	struct ddl_savepoints	 s;
-	int64_t			 to;
+	int64_t			 to, first;
 	char			 stmt[32];
 	int			 i;
 
@@ -515,6 +515,42 @@ test_savepoint_stack(void **state)
 	    DDL_SP_DONE);
 	assert_int_equal(sp(&s, "RELEASE SAVEPOINT p", 0, &to), DDL_SP_DONE);
 	assert_int_equal(s.pending, 0);
+	/*
+	 * Set again with rows between (a trigger's or a function's own
+	 * savepoint of the name is logged too, and leaves the outer one
+	 * where it was): the last mark, unsure; none between: sure.
+	 */
+	ddl_sp_clear(&s);
+	assert_int_equal(sp(&s, "SAVEPOINT a", 5, &to), DDL_SP_DONE);
+	assert_int_equal(sp(&s, "SAVEPOINT a", 5, &to), DDL_SP_DONE);
+	assert_int_equal(sp(&s, "ROLLBACK TO a", 0, &to), DDL_SP_ROLLBACK);
+	assert_int_equal(to, 5);
+	assert_int_equal(sp(&s, "SAVEPOINT a", 7, &to), DDL_SP_DONE);
+	assert_int_equal(sp(&s, "SAVEPOINT b", 8, &to), DDL_SP_DONE);
+	assert_int_equal(ddl_sp_stmt(&s, "ROLLBACK TO a", 13, 0, &to, &first),
+	    DDL_SP_UNSURE);
+	assert_int_equal(to, 7);
+	assert_int_equal(first, 5);
+	assert_int_equal(sp(&s, "ROLLBACK TO b", 0, &to), DDL_SP_UNKNOWN);
+	ddl_sp_clear(&s);
+	assert_int_equal(sp(&s, "SAVEPOINT x", DDL_SP_PENDING, &to),
+	    DDL_SP_DONE);
+	assert_int_equal(sp(&s, "SAVEPOINT x", DDL_SP_PENDING, &to),
+	    DDL_SP_DONE);
+	assert_int_equal(sp(&s, "ROLLBACK TO x", 0, &to), DDL_SP_ROLLBACK);
+	assert_int_equal(to, DDL_SP_PENDING);
+	ddl_sp_fill(&s, 30);
+	assert_int_equal(sp(&s, "ROLLBACK TO x", 0, &to), DDL_SP_ROLLBACK);
+	assert_int_equal(to, 30);
+	assert_int_equal(sp(&s, "SAVEPOINT x", DDL_SP_PENDING, &to),
+	    DDL_SP_DONE);
+	assert_int_equal(sp(&s, "ROLLBACK TO x", 0, &to), DDL_SP_UNSURE);
+	assert_int_equal(to, DDL_SP_PENDING);
+	ddl_sp_fill(&s, 40);
+	assert_int_equal(s.pending, 0);
+	assert_int_equal(sp(&s, "ROLLBACK TO x", 0, &to), DDL_SP_UNSURE);
+	assert_int_equal(to, 40);
+
 	/*
 	 * At most DDL_SP_MAX: the oldest is forgotten (RELEASE is not
 	 * logged: an application that sets and releases savepoints fills
