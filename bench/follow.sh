@@ -51,12 +51,12 @@
 #   BENCH_PARTS     what to measure: "decode writers" (both)
 #   BENCH_OUT       directory for the results ($top_srcdir/bench)
 #   BENCH_QUIET     seconds to wait for the machine to be 80% idle (10)
-#   BENCH_PIN=1     the writers' phases with the server's threads on the
-#                   first core and the reader (its process and the
-#                   server's dump thread) on the second: a machine with a
-#                   core to spare for the reader (needs 2 cores; the
-#                   server runs with performance_schema to find its dump
-#                   thread)
+#   BENCH_PIN=1     the writers' phases with the writer's server thread
+#                   alone on the first core, the server's other threads
+#                   (its dump thread among them) and the reader on the
+#                   second: a writer that has a core of its own (needs 2
+#                   cores; the server runs with performance_schema to
+#                   find the writer's thread)
 #   DBSC_KEEP=1     keep the work directory
 # "sh bench/follow.sh --report" writes the tables again from the files of
 # the last run. Needs dbsyscheck and its UDF library built; builds
@@ -258,9 +258,10 @@ END {
 	    "reader.%s",
 	    nrep["w" SUBSEP "none"], fact["w", "lagmax"],
 	    fact["w", "pin"] == 1 ? " Pinned (BENCH_PIN=1): in every " \
-	    "phase the server'"'"'s threads ran on the first core, the reader " \
-	    "(its process and the server'"'"'s dump thread) on the second; the " \
-	    "server ran with performance_schema." : ""))
+	    "phase the writer'"'"'s server thread ran alone on the first " \
+	    "core, the server'"'"'s other threads (the dump thread among " \
+	    "them) and the reader on the second; the server ran with " \
+	    "performance_schema." : ""))
 	print ""
 	print "| writers | median s | min-max s | spread | us / UPDATE | " \
 	    "ratio to none | server CPU s | follower lag s | " \
@@ -681,17 +682,39 @@ printf 'w\trows\t%s\nw\tlagmax\t%s\nw\tpin\t%s\n' "$writes" "$lagmax" \
 reader_core=
 [ "$pin" = 0 ] || reader_core="taskset -c 1"
 
-# pin_server: BENCH_PIN=1, before a phase's clock starts: every thread of
-# the server on the first core, its dump threads on the second.
+# pin_server: BENCH_PIN=1, before a phase: every thread of the server on
+# the second core (the writer's alone goes to the first: pin_writer).
 pin_server()
 {
 	[ "$pin" = 1 ] || return 0
-	taskset -apc 0 "$db_pid" >/dev/null || fail "taskset failed"
-	for _ps_t in $(_sql_run -e "SELECT THREAD_OS_ID FROM
-	    performance_schema.threads WHERE PROCESSLIST_COMMAND LIKE
-	    'Binlog Dump%'"); do
-		taskset -pc 1 "$_ps_t" >/dev/null || fail "taskset failed"
+	taskset -apc 1 "$db_pid" >/dev/null || fail "taskset failed"
+}
+
+# writer_call SQL: run SQL in the writer's session, its last line of
+# output in $_us; with BENCH_PIN=1 the session's server thread is moved
+# to the first core while the session sleeps, before SQL starts.
+writer_call()
+{
+	if [ "$pin" = 0 ]; then
+		_us=$(_sql_run -D bench -e "$1") ||
+		    fail "the writers' CALL failed"
+		return 0
+	fi
+	_sql_run -D bench -e "DO SLEEP(1.5); $1" >"$W/writer.out" &
+	_wc_pid=$!
+	_wc_i=0
+	_wc_t=
+	while [ -z "$_wc_t" ] && [ "$_wc_i" -lt 25 ]; do
+		_wc_t=$(_sql_run -e "SELECT THREAD_OS_ID FROM
+		    performance_schema.threads WHERE PROCESSLIST_INFO =
+		    'DO SLEEP(1.5)'")
+		_wc_i=$((_wc_i + 1))
+		[ -n "$_wc_t" ] || sleep 0.05
 	done
+	[ -n "$_wc_t" ] || fail "the writer's thread was not found"
+	taskset -pc 0 "$_wc_t" >/dev/null || fail "taskset failed"
+	wait "$_wc_pid" || fail "the writers' CALL failed"
+	_us=$(tail -n 1 "$W/writer.out")
 }
 
 # phase VARIANT ROUND: one timed CALL, its time in the server.
@@ -706,9 +729,8 @@ phase()
 	_c0=$(machine_ticks)
 	_s0=$(server_ticks)
 	p_start=$(date +%s%N)
-	_us=$(_sql_run -D bench -e "SET @t0 = SYSDATE(6); CALL upd_$_p_t($writes);
-	    SELECT TIMESTAMPDIFF(MICROSECOND, @t0, SYSDATE(6))") ||
-	    fail "the writers' CALL failed"
+	writer_call "SET @t0 = SYSDATE(6); CALL upd_$_p_t($writes);
+	    SELECT TIMESTAMPDIFF(MICROSECOND, @t0, SYSDATE(6))"
 	_s1=$(server_ticks)
 	_c1=$(machine_ticks)
 	p_end=$(date +%s%N)
