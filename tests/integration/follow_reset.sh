@@ -130,6 +130,31 @@ dbsyscheck: op=update table=acme.users pk=id=1 changed=pw src=binlog by=- ;
 $(commit_rec 1)
 EOF
 
+# forge_reset CASE VALUE: RESET MASTER, the watched change (pw = VALUE),
+# then padding that lands exactly on the stored offset $target, its last
+# transaction given the stored GTID $stored's sequence number (a
+# privileged session's gtid_seq_no): the log's GTID state there is the
+# stored one.
+forge_reset()
+{
+	sql "RESET MASTER"
+	sql_db acme "UPDATE users SET pw = '$2' WHERE id = 1"
+	base=$(master_pos | cut -d: -f2)
+	pad 0
+	c0=$(( $(master_pos | cut -d: -f2) - base ))
+	gap=$(( target - $(master_pos | cut -d: -f2) ))
+	[ "$gap" -ge "$c0" ] ||
+	    fail "the stored offset is too small for ($1)"
+	_sql_run -D acme -e "SET SESSION binlog_annotate_row_events=0;
+	    SET SESSION gtid_seq_no=${stored##*-};
+	    INSERT INTO pad (v) VALUES (REPEAT('w', $((gap - c0))))"
+	[ "$(master_pos | cut -d: -f2)" = "$target" ] ||
+	    fail "($1): the padding did not land on $target ($(master_pos))"
+	[ "$(sql "SELECT BINLOG_GTID_POS('binlog.000001', $target)")" = \
+	    "$stored" ] ||
+	    fail "($1): the GTID state at $target is not the stored $stored"
+}
+
 # (7) The reset hidden from the GTID check too: the last padding
 # transaction given the stored GTID's sequence number (gtid_seq_no, a
 # privileged session's), so that BINLOG_GTID_POS at the stored offset is
@@ -151,21 +176,7 @@ expect_rc 0
     fail "the file's time is not stored with the position"
 target=$(master_pos | cut -d: -f2)
 stored=$(sqlite3 "$W/baseline.db" 'SELECT CAST(gtid AS TEXT) FROM follow')
-seq=${stored##*-}
-sql "RESET MASTER"
-sql_db acme "UPDATE users SET pw = 'evil3' WHERE id = 1"
-base=$(master_pos | cut -d: -f2)
-pad 0
-c0=$(( $(master_pos | cut -d: -f2) - base ))
-gap=$(( target - $(master_pos | cut -d: -f2) ))
-[ "$gap" -ge "$c0" ] || fail "the stored offset is too small for (7)"
-_sql_run -D acme -e "SET SESSION binlog_annotate_row_events=0;
-    SET SESSION gtid_seq_no=$seq;
-    INSERT INTO pad (v) VALUES (REPEAT('w', $((gap - c0))))"
-[ "$(master_pos | cut -d: -f2)" = "$target" ] ||
-    fail "(7): the padding did not land on $target ($(master_pos))"
-[ "$(sql "SELECT BINLOG_GTID_POS('binlog.000001', $target)")" = "$stored" ] ||
-    fail "(7): the GTID state at $target is not the stored $stored"
+forge_reset 7 evil3
 dbsc follow
 expect_follow_error 'opened%20by%20the%20server'
 dbsc follow
@@ -184,21 +195,7 @@ follow_first
     fail "(8): the first run did not store the file's time"
 target=$(master_pos | cut -d: -f2)
 stored=$(sqlite3 "$W/baseline.db" 'SELECT CAST(gtid AS TEXT) FROM follow')
-seq=${stored##*-}
 sleep 1
-sql "RESET MASTER"
-sql_db acme "UPDATE users SET pw = 'evil4' WHERE id = 1"
-base=$(master_pos | cut -d: -f2)
-pad 0
-c0=$(( $(master_pos | cut -d: -f2) - base ))
-gap=$(( target - $(master_pos | cut -d: -f2) ))
-[ "$gap" -ge "$c0" ] || fail "the stored offset is too small for (8)"
-_sql_run -D acme -e "SET SESSION binlog_annotate_row_events=0;
-    SET SESSION gtid_seq_no=$seq;
-    INSERT INTO pad (v) VALUES (REPEAT('w', $((gap - c0))))"
-[ "$(master_pos | cut -d: -f2)" = "$target" ] ||
-    fail "(8): the padding did not land on $target ($(master_pos))"
-[ "$(sql "SELECT BINLOG_GTID_POS('binlog.000001', $target)")" = "$stored" ] ||
-    fail "(8): the GTID state at $target is not the stored $stored"
+forge_reset 8 evil4
 dbsc follow
 expect_follow_error 'opened%20by%20the%20server'
