@@ -69,9 +69,9 @@ int		 ddl_samename(const char *, const char *, size_t);
  * are rolled back, the savepoint stays); DDL_SP_UNSURE the same for a
  * name set more than once with rows between its first mark and its
  * last, the first in *first (when not NULL): those may have been rolled
- * back too; DDL_SP_UNKNOWN for a
- * rollback that is not followed (a savepoint forgotten or never seen, a
- * name outside ASCII named in the group): which rows stand is not known.
+ * back too; DDL_SP_UNKNOWN for a rollback that is not followed (a
+ * savepoint forgotten or never seen, a name outside ASCII named in the
+ * group): which rows stand is not known.
  */
 #define DDL_SP_MAX		32
 #define DDL_SP_NAME_MAX		64
