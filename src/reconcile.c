@@ -1061,8 +1061,8 @@ recon_loop(struct recon *rc, struct binlog *b, char **why, char **cause)
 			    cause)) == 2) {
 				recon_spoil_group(rc, "it holds a ROLLBACK TO "
 				    "a savepoint this reader cannot follow "
-				    "(docs/BINLOG.md, \"Rolled back\"): which "
-				    "rows stand is not known");
+				    "(docs/BINLOG.md, Rolled back): which rows "
+				    "stand is not known");
 				r = 0;
 			}
 			if (r != 0)
