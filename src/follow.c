@@ -1855,8 +1855,14 @@ follow_run(struct run *run, int flags)
 	/*
 	 * One follower at a time: a second one on the same baseline would
 	 * present the same server id, and the server ends the first one's
-	 * dump. The lock is PATH.follow.lock beside the run lock.
+	 * dump. The lock is PATH.follow.lock beside the run lock, in the
+	 * baseline's directory, made as a scan makes it if missing (a
+	 * first follow before any scan).
 	 */
+	if (util_mkdir_parent(f.conf->baseline, &cause) == -1) {
+		run_fail(run, cause);
+		goto out;
+	}
 	lpath = xasprintf("%s.follow", f.conf->baseline);
 	f.flock = baseline_lock(lpath, NULL, &cause);
 	free(lpath);

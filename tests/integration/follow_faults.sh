@@ -179,3 +179,16 @@ sql "SET SESSION binlog_format=STATEMENT;
 	UPDATE fl.t SET v='stmt' WHERE id=2"
 dbsc follow
 expect_follow_error 'statement|format|row'
+
+# A first follow before any scan: the baseline's directory is made, as a
+# scan makes it (not "follow.lock: No such file or directory").
+sed -e "s|^baseline .*|baseline $W/state/baseline.db|" \
+    -e "s|^key .*|key $W/state/hmac.key|" "$W/dbsyscheck.conf" \
+    >"$W/conf.new"
+mv "$W/conf.new" "$W/dbsyscheck.conf"
+chmod 0600 "$W/dbsyscheck.conf"
+[ ! -e "$W/state" ] || fail "$W/state is there already"
+dbsc follow
+expect_rc 1
+grep -q '^dbsyscheck: op=start ' "$W/out" || fail "no op=start"
+[ "$(stat -c %a "$W/state")" = 700 ] || fail "$W/state is not mode 0700"
