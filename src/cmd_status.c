@@ -145,10 +145,10 @@ cmd_status(struct conf *conf, const struct run_opts *ro, int argc,
 	struct run		 *run;
 	struct failnote		  note;
 	struct buf		  b;
-	char			 *cause = NULL, when[32];
+	char			 *cause = NULL, *base, when[32];
 	unsigned long		  rps;
 	size_t			  ntables, i, j;
-	int			  r, rc = EXIT_ERROR, noted;
+	int			  r, rc = EXIT_ERROR, noted = 0;
 
 	run = run_create(conf, ro);
 	if (conf_select(conf, argc, argv, &tables, &ntables, &cause) == -1) {
@@ -210,12 +210,22 @@ cmd_status(struct conf *conf, const struct run_opts *ro, int argc,
 		log_warnx("%s", cause);
 		goto out;
 	}
-	/* A scan that could not start since the last that did: an error. */
-	if ((noted = failnote_read(conf->baseline, &note, &cause)) == -1) {
-		log_warnx("%s", cause);
-		goto out;
-	}
-	if (noted) {
+	/*
+	 * A scan, or a follower, that could not start since the last that
+	 * did: an error.
+	 */
+	for (i = 0; i < 2; i++) {
+		base = i == 0 ? xstrdup(conf->baseline) :
+		    xasprintf("%s.follow", conf->baseline);
+		r = failnote_read(base, &note, &cause);
+		free(base);
+		if (r == -1) {
+			log_warnx("%s", cause);
+			goto out;
+		}
+		if (r == 0)
+			continue;
+		noted = 1;
 		run_time(note.when, when, sizeof when);
 		buf_init(&b, BUF_NOCAP);
 		if (record_pct(&b, note.msg, strlen(note.msg), RECORD_TEXT) ==
@@ -226,7 +236,8 @@ cmd_status(struct conf *conf, const struct run_opts *ro, int argc,
 			log_warnx("%s", cause);
 			goto out;
 		}
-		printf("failed-scan=%s msg=%s\n", when, buf_str(&b));
+		printf("%s=%s msg=%s\n", i == 0 ? "failed-scan" :
+		    "failed-follow", when, buf_str(&b));
 		buf_free(&b);
 		failnote_free(&note);
 	}

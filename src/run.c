@@ -152,21 +152,36 @@ run_fail_direct(const struct run_opts *o, const char *msg)
 }
 
 /*
- * A scan that cannot start: its record, and the note that report repeats
- * until a scan gets as far as the baseline.
+ * Where a run that cannot start leaves its note (failnote.h): a scan's
+ * (or reset's) beside the baseline, the follower's beside its lock
+ * (BASELINE.follow); NULL for the others.
+ */
+static char *
+note_base(const struct run_opts *o, const struct conf *conf)
+{
+	if (o->src == NULL)
+		return xstrdup(conf->baseline);
+	if (strcmp(o->src, "binlog") == 0)
+		return xasprintf("%s.follow", conf->baseline);
+	return NULL;
+}
+
+/*
+ * A scan or a follower that cannot start: its record, and the note that
+ * report repeats until one of the same kind gets as far as the baseline.
  */
 static void
 fail_start(const struct run *run, const char *msg, int tamper)
 {
-	char	*cause = NULL;
+	char	*cause = NULL, *base;
 
 	fail_record(&run->opts, msg, tamper);
-	/* The note is a scan's: report repeats it until a scan gets through. */
-	if (run->opts.src == NULL &&
-	    failnote_write(run->conf->baseline, tamper, msg, &cause) == -1) {
+	if ((base = note_base(&run->opts, run->conf)) != NULL &&
+	    failnote_write(base, tamper, msg, &cause) == -1) {
 		log_warnx("%s", cause);
 		free(cause);
 	}
+	free(base);
 }
 
 /* A scan that fails before its configuration is read leaves a note too. */
@@ -352,12 +367,13 @@ run_open(struct run *run, int flags)
 		goto out;
 	}
 	/* From here on failures are queued in the baseline. */
-	if (run->opts.src == NULL &&
-	    failnote_clear(conf->baseline, &cause) == -1) {
+	if ((msg = note_base(&run->opts, conf)) != NULL &&
+	    failnote_clear(msg, &cause) == -1) {
 		log_warnx("%s", cause);
 		free(cause);
 		cause = NULL;
 	}
+	free(msg);
 	r = 0;
 out:
 	free(cause);
@@ -660,30 +676,53 @@ run_time(int64_t t, char *out, size_t len)
 }
 
 /*
- * The note of a scan that could not run, as a direct record: 1 when there
- * was one, 0 when not, -1 on error (reported).
+ * The notes of a scan and of a follower that could not start, as direct
+ * records: 1 for the scan's, 2 for the follower's, or both; 0 when none,
+ * -1 on error (reported).
  */
 static int
 report_failnote(const struct run *run)
 {
 	struct failnote	 note;
-	char		*cause = NULL, *msg, when[32];
-	int		 r;
+	struct run_opts	 fo;
+	char		*cause = NULL, *msg, *base, when[32];
+	int		 r, noted;
 
-	if ((r = failnote_read(run->conf->baseline, &note, &cause)) == -1) {
+	if ((noted = failnote_read(run->conf->baseline, &note,
+	    &cause)) == -1) {
 		run_fail_direct(&run->opts, cause);
 		free(cause);
 		return -1;
 	}
-	if (r == 0)
-		return 0;
-	run_time(note.when, when, sizeof when);
-	msg = xasprintf("the last scan (%s) could not run, and no scan has "
-	    "since: %s", when, note.msg);
-	fail_record(&run->opts, msg, note.tamper);
-	free(msg);
-	failnote_free(&note);
-	return 1;
+	if (noted) {
+		run_time(note.when, when, sizeof when);
+		msg = xasprintf("the last scan (%s) could not run, and no scan "
+		    "has since: %s", when, note.msg);
+		fail_record(&run->opts, msg, note.tamper);
+		free(msg);
+		failnote_free(&note);
+	}
+	/* A follower that could not start: said too, never a skip. */
+	base = xasprintf("%s.follow", run->conf->baseline);
+	r = failnote_read(base, &note, &cause);
+	free(base);
+	if (r == -1) {
+		run_fail_direct(&run->opts, cause);
+		free(cause);
+		return -1;
+	}
+	if (r == 1) {
+		run_time(note.when, when, sizeof when);
+		msg = xasprintf("the last follow run (%s) could not start, and "
+		    "none has since: %s", when, note.msg);
+		/* The follower's record (src=binlog: a gap in the log). */
+		fo = run->opts;
+		fo.src = "binlog";
+		fail_record(&fo, msg, note.tamper);
+		free(msg);
+		failnote_free(&note);
+	}
+	return (noted ? 1 : 0) | (r == 1 ? 2 : 0);
 }
 
 /*
@@ -715,7 +754,8 @@ run_report(struct run *run)
 		goto out;
 	}
 	if (!exists && key_present(conf)) {
-		if (!noted) {
+		/* The scan's note says it already. */
+		if (!(noted & 1)) {
 			msg = missing_msg(conf);
 			fail_record(&run->opts, msg, 1);
 			free(msg);

@@ -192,3 +192,30 @@ dbsc follow
 expect_rc 1
 grep -q '^dbsyscheck: op=start ' "$W/out" || fail "no op=start"
 [ "$(stat -c %a "$W/state")" = 700 ] || fail "$W/state is not mode 0700"
+
+# A follower that cannot start (here its option file readable by others)
+# leaves a note: status shows it and report says it at every run (exit 2)
+# until a follow run gets as far as the baseline; a scan does not clear it.
+chmod 0644 "$W/my.cnf"
+dbsc --no-report follow
+expect_rc 2
+[ -f "$W/state/baseline.db.follow.failed" ] || fail "no note of the follower"
+dbsc status
+expect_rc 2
+grep -q '^failed-follow=[0-9T:-]*Z msg=.*my\.cnf' "$W/out" ||
+    fail "status does not show the follower's failure"
+! grep -q '^failed-scan=' "$W/out" || fail "status calls it a scan's"
+for i in 1 2; do
+	dbsc report --deliver
+	expect_rc 2
+	_m='^dbsyscheck: op=error msg=the%20last%20follow%20run%20(.*)'
+	grep -q "$_m%20could%20not%20start.*my\.cnf.* src=binlog ;\$" \
+	    "$W/out" || fail "report does not say the follower's failure"
+done
+chmod 0600 "$W/my.cnf"
+dbsc --no-report follow
+expect_rc 0
+[ ! -e "$W/state/baseline.db.follow.failed" ] || fail "the note stayed"
+dbsc status
+expect_rc 0
+! grep -q '^failed-' "$W/out" || fail "status still shows a failure"
