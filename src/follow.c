@@ -1869,7 +1869,7 @@ follow_run(struct run *run, int flags)
 	if (f.flock == -1) {
 		msg = xasprintf("one follower at a time on a baseline: %s",
 		    cause);
-		run_fail(run, msg);
+		run_fail_busy(run, msg);
 		free(msg);
 		goto out;
 	}

@@ -473,6 +473,16 @@ fail_queued(struct run *run, const char *msg)
 }
 
 /*
+ * The run cannot start because another of its kind runs (a second
+ * follower): said directly, no note (the other one is running).
+ */
+void
+run_fail_busy(struct run *run, const char *msg)
+{
+	fail_record(&run->opts, msg, 0);
+}
+
+/*
  * The run failed: roll back what it did and report msg, queued when the
  * baseline is open (and undamaged), else directly with the note.
  */

@@ -42,8 +42,9 @@
  * run_fail and delivery are shared. It holds the lock only around each
  * batch (run_unlock after it, run_lock before the next, which also marks
  * what is queued after it as the batch's own), so that scans and reports
- * run beside it; its errors say src=binlog (run_opts.src) and leave no
- * failure note (the note is about scans).
+ * run beside it; its errors say src=binlog (run_opts.src), and one that
+ * cannot start leaves a note of its own (BASELINE.follow.failed), but
+ * not when another follower runs (run_fail_busy).
  */
 struct conf;
 struct baseline;
@@ -81,6 +82,7 @@ const unsigned char *run_key(const struct run *);
 int		 run_begin(struct run *, char **);
 int		 run_commit(struct run *, char **);
 void		 run_fail(struct run *, const char *);
+void		 run_fail_busy(struct run *, const char *);
 int		 run_deliver(struct run *);
 int		 run_queue_error(struct run *, const char *, const char *,
 		    const char *, char **);

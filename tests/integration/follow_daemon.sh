@@ -131,6 +131,9 @@ expect_rc 2
 grep -q 'one follower at a time on a baseline: another dbsyscheck run holds the lock .*follow.lock' "$W/errout" ||
     fail "a second follower was not refused"
 _alive "$first" || fail "follow -f exited beside a second follower"
+# The first one follows the log: no note of a follower that cannot start.
+[ ! -e "$W/baseline.db.follow.failed" ] ||
+    fail "a second follower left a failure note"
 
 # The --log file rotated under it (renamed, then removed): the next
 # records go to a new file at the path, as logrotate expects.
