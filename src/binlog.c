@@ -1477,6 +1477,32 @@ binlog_next(struct binlog *b, struct binlog_event *ev,
 
 #endif /* BINLOG_RPL */
 
+/*
+ * When the server opened the file of pos, and whether the log can be
+ * read from there at all (the settings, the privileges): a dump from
+ * pos, one event long.
+ */
+int
+binlog_probe(const char *defaults_file, const char *group,
+    const struct binlog_pos *pos, uint32_t server_id,
+    volatile sig_atomic_t *stop, uint32_t *created, char **cause)
+{
+	struct binlog		*b;
+	struct binlog_event	 ev;
+
+	*created = 0;
+	if ((b = binlog_open(defaults_file, group, pos, server_id, 0,
+	    cause)) == NULL)
+		return -1;
+	if (binlog_next(b, &ev, stop, cause) == -1) {
+		binlog_close(b);
+		return -1;
+	}
+	*created = binlog_created(b);
+	binlog_close(b);
+	return 0;
+}
+
 /* Free what binlog_audit allocated. */
 void
 binlog_audit_clear(struct binlog_audit *a)

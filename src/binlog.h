@@ -115,6 +115,9 @@ int		 binlog_next(struct binlog *, struct binlog_event *,
 int		 binlog_origin(struct binlog *, const struct binlog_pos *,
 		    uint64_t *, char *, size_t, char **);
 uint32_t	 binlog_created(const struct binlog *);
+int		 binlog_probe(const char *, const char *,
+		    const struct binlog_pos *, uint32_t,
+		    volatile sig_atomic_t *, uint32_t *, char **);
 
 /* What the server's audit plugin (server_audit) is set to write. */
 struct binlog_audit {
@@ -158,7 +161,9 @@ void		 binlog_audit_clear(struct binlog_audit *);
  * binlog_audit_clear frees what binlog_audit allocated.
  * binlog_created: the time stamp of the format description of the file
  * the dump started in (when the server opened that file), once
- * binlog_next has returned; 0 before.
+ * binlog_next has returned; 0 before. binlog_probe: the same for a
+ * position, through a dump of its own one event long (0 when none was
+ * read), or -1 and *cause when the log cannot be read from there.
  * binlog_next: 1 and an event; 0 at the end of the log (without
  * BINLOG_BLOCK), or when *stop was set while waiting; -1 and *cause on an
  * error: the position purged, a lost connection, an event that cannot be

@@ -1481,30 +1481,6 @@ follow_unended(struct follow *f, char **cause)
 }
 
 /*
- * When the server opened the file of the first position, stored with it
- * (a RESET MASTER before the next run then shows, as after any other):
- * a dump from the position, one event long, reads the file's format
- * description. 0 when the dump gives none (learnt by the next run).
- */
-static int
-follow_start_created(struct follow *f, char **cause)
-{
-	struct binlog		*bl;
-	struct binlog_event	 ev;
-
-	if ((bl = binlog_open(f->conf->defaults_file, f->conf->group, &f->pos,
-	    (uint32_t)f->conf->follow_server_id, 0, cause)) == NULL)
-		return -1;
-	if (binlog_next(bl, &ev, f->stop, cause) == -1) {
-		binlog_close(bl);
-		return -1;
-	}
-	f->created = binlog_created(bl);
-	binlog_close(bl);
-	return 0;
-}
-
-/*
  * The first run: no position stored. The log's current end is stored
  * and said (op=start); what was written before it is the scan's.
  */
@@ -1534,7 +1510,12 @@ follow_start(struct follow *f, char **cause)
 	f->have_sid = 1;
 	r = follow_audit_open(f, bl, cause);
 	binlog_close(bl);
-	if (r == -1 || follow_start_created(f, cause) == -1)
+	/*
+	 * When the server opened the position's file, stored with it (a
+	 * RESET MASTER before the next run then shows, as after any other).
+	 */
+	if (r == -1 || binlog_probe(f->conf->defaults_file, f->conf->group,
+	    &f->pos, sid, f->stop, &f->created, cause) == -1)
 		return -1;
 	f->unstored = 1;
 	if (follow_txn(f, cause) == -1 ||

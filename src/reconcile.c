@@ -1316,19 +1316,12 @@ recon_prepare(struct recon *rc, struct recon_table *rt, struct source *src,
 static int
 recon_probe(struct recon *rc, char **why)
 {
-	struct binlog		*b;
-	struct binlog_event	 ev;
+	uint32_t	 created;
 
-	b = binlog_open(rc->conf->defaults_file, rc->conf->group, &rc->to, 0,
-	    0, why);
-	if (b == NULL)
+	if (binlog_probe(rc->conf->defaults_file, rc->conf->group, &rc->to,
+	    0, rc->stop, &created, why) == -1)
 		return -1;
-	if (binlog_next(b, &ev, rc->stop, why) == -1) {
-		binlog_close(b);
-		return -1;
-	}
-	rc->created = binlog_created(b);
-	binlog_close(b);
+	rc->created = created;
 	return 0;
 }
 
